@@ -1,0 +1,1 @@
+"""The headless core of tagline. Nothing in this package imports Textual."""

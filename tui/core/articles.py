@@ -1,0 +1,185 @@
+"""Finding and reading articles: ``.txt`` and ``.md`` files, and ``.jsonl`` with one article a line.
+
+Reading never raises for a bad file: it yields a :class:`Problem` with a one-line reason instead, and
+the rest of the corpus still opens.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui.core import segment
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl",)
+SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
+MAX_BYTES = 64 * 1024 * 1024  # an article larger than this is refused, not loaded
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass
+class Article:
+    id: str
+    path: str  # as given, relative to the working folder where it can be
+    text: str
+    meta: dict = field(default_factory=dict)
+    warning: str | None = None
+    _split: tuple | None = field(default=None, repr=False)
+    _para_ranges: dict | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def split(self) -> tuple[list[segment.Span], list[segment.Span], list[int]]:
+        """(paragraphs, sentences, paragraph index of each sentence), computed once."""
+        if self._split is None:
+            self._split = segment.split(self.text)
+        return self._split
+
+    def sentence_range(self, paragraph: int) -> range:
+        """The indices of the sentences in paragraph ``paragraph``."""
+        if self._para_ranges is None:
+            ranges: dict[int, list[int]] = {}
+            for i, p in enumerate(self.split()[2]):
+                ranges.setdefault(p, [i, i])[1] = i
+            self._para_ranges = {p: range(a, b + 1) for p, (a, b) in ranges.items()}
+        return self._para_ranges.get(paragraph, range(0))
+
+    @property
+    def sentences(self) -> list[segment.Span]:
+        return self.split()[1]
+
+    @property
+    def first_line(self) -> str:
+        for line in self.text.splitlines():
+            if line.strip():
+                return line.strip()
+        return ""
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working folder where it can be, as the contract asks."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+
+
+def find(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Article files under ``paths`` (files as given, folders walked in name order)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = []
+            for root, dirs, names in os.walk(path, onerror=lambda e: problems.append(Problem(str(e.filename), e.strerror or "unreadable"))):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(root) / n for n in names if not n.startswith(".") and n.lower().endswith(SUFFIXES))
+            files.extend(sorted(found))
+        elif path.is_file():
+            if path.suffix.lower() in SUFFIXES:
+                files.append(path)
+            else:
+                problems.append(Problem(str(path), f"not an article file (expected {', '.join(SUFFIXES)})"))
+        elif path.exists() or path.is_symlink():
+            problems.append(Problem(str(path), "not a regular file or folder (broken link or loop?)"))
+        else:
+            problems.append(Problem(str(path), "no such file or folder"))
+    return files, problems
+
+
+def decode(data: bytes, where: str) -> tuple[str | None, str | None]:
+    """(text, warning) or (None, reason) for bytes read from ``where``."""
+    if not data.strip():
+        return None, "empty"
+    if b"\x00" in data[:8192]:
+        return None, "binary, not text (has NUL bytes)"
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        text = data.decode("utf-8-sig", errors="replace")
+        return text, f"not valid UTF-8 (first bad byte at {error.start}); undecodable bytes shown as \ufffd"
+
+
+def read_file(path: Path) -> tuple[list[Article], list[Problem]]:
+    """The articles in one file."""
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return [], [Problem(shown, f"too large ({size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)")]
+        data = path.read_bytes()
+    except OSError as error:
+        return [], [Problem(shown, f"cannot read ({error.strerror or error})")]
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        return _read_jsonl(path, shown, data)
+    text, note = decode(data, shown)
+    if text is None:
+        return [], [Problem(shown, note or "unreadable")]
+    if not text.strip():
+        return [], [Problem(shown, "empty")]
+    return [Article(path.stem, shown, text, warning=note)], ([Problem(shown, note)] if note else [])
+
+
+def _read_jsonl(path: Path, shown: str, data: bytes) -> tuple[list[Article], list[Problem]]:
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for number, raw in enumerate(data.splitlines(), 1):
+        if not raw.strip():
+            continue
+        where = f"{shown}:{number}"
+        try:
+            row = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            problems.append(Problem(where, f"not a JSON line ({str(error).splitlines()[0][:80]})"))
+            continue
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            problems.append(Problem(where, "a line needs an object with a 'text' string"))
+            continue
+        if not row["text"].strip():
+            problems.append(Problem(where, "empty text"))
+            continue
+        article_id = row.get("id")
+        article_id = str(article_id) if article_id not in (None, "") else f"{path.stem}-{number}"
+        if not _safe_id(article_id):
+            problems.append(Problem(where, f"id {article_id!r} cannot name a file"))
+            continue
+        meta = row.get("meta") if isinstance(row.get("meta"), dict) else {}
+        articles.append(Article(article_id, shown, row["text"], meta))
+    return articles, problems
+
+
+def _safe_id(article_id: str) -> bool:
+    return bool(article_id) and "/" not in article_id and "\\" not in article_id and article_id not in (".", "..") and "\x00" not in article_id and len(article_id) <= 200
+
+
+def load(paths: list[str | Path]) -> tuple[list[Article], list[Problem]]:
+    """Every article under ``paths``; ids made unique where two files share a stem."""
+    files, problems = find(paths)
+    articles: list[Article] = []
+    seen: set[str] = set()
+    for path in files:
+        found, trouble = read_file(path)
+        problems.extend(trouble)
+        for article in found:
+            if article.id in seen:
+                problems.append(Problem(article.path, f"id '{article.id}' is taken by an earlier article; skipped"))
+                continue
+            seen.add(article.id)
+            articles.append(article)
+    return articles, problems

@@ -1,0 +1,39 @@
+"""Article text is data: make every character that could act on a terminal visible instead.
+
+The mapping is one character to one character, so offsets into the shown text are offsets into the
+article text: wrapping, entity spans and cursor positions need no translation.
+"""
+
+from __future__ import annotations
+
+_TABLE: dict[int, str] = {}
+for _code in range(0x20):
+    _TABLE[_code] = chr(0x2400 + _code)  # control pictures: ␀ … ␟ (ESC becomes ␛)
+_TABLE[0x09] = " "  # a tab reads as a space
+_TABLE[0x7F] = "\u2421"  # ␡
+for _code in range(0x80, 0xA0):  # C1 controls (CSI, OSC, …) have no picture of their own
+    _TABLE[_code] = "\ufffd"
+# Bidi embeddings, overrides and isolates could reorder what the annotator reads.
+for _code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C):
+    _TABLE[_code] = "\u2051"  # ⁑
+# Zero-width characters would hide text; show them as a thin mark.
+for _code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD):
+    _TABLE[_code] = "\u00b7"  # ·
+_TABLE[0x2028] = "\u23ce"  # line separator ⏎
+_TABLE[0x2029] = "\u00b6"  # paragraph separator ¶
+
+
+def visible(text: str) -> str:
+    """Return ``text`` with every control, bidi and zero-width character replaced by a visible one.
+
+    ``len(visible(text)) == len(text)`` always holds.
+    """
+    return text.translate(_TABLE)
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """A short, single-line, visible rendering of ``text`` for lists and messages."""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1] + "…"
+    return visible(flat)

@@ -1,0 +1,112 @@
+"""Rule-based paragraph and sentence splitting: pure Python, microseconds per paragraph.
+
+Sentence boundaries never depend on the spaCy model, so an article is taggable the moment it is read,
+and annotations keep their offsets when the model changes. The model adds entities on top
+(:mod:`tui.core.nlp`). Sentences never cross a paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Span(NamedTuple):
+    start: int
+    end: int  # exclusive, in code points
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_FINAL = re.compile(r"[.!?…:;\"”’')\]]\s*$")
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Paragraph spans of ``text``: one per line, or one per blank-line separated block when the
+    block is hard-wrapped (its lines do not end like sentences). Spans exclude surrounding space."""
+    lines: list[Span] = []
+    pos = 0
+    for match in _LINE.finditer(text):
+        if match.start() == match.end():
+            break
+        body = match.group(0).rstrip("\r\n")
+        lines.append(Span(match.start(), match.start() + len(body)))
+        pos = match.end()
+    blocks: list[list[Span]] = [[]]
+    for line in lines:
+        if text[line.start : line.end].strip():
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    result: list[Span] = []
+    for block in blocks:
+        if not block:
+            continue
+        hard_wrapped = len(block) > 1 and any(
+            not _FINAL.search(text[line.start : line.end]) for line in block[:-1]
+        )
+        if hard_wrapped:
+            result.append(_strip(text, Span(block[0].start, block[-1].end)))
+        else:
+            result.extend(_strip(text, line) for line in block)
+    return [span for span in result if span.end > span.start]
+
+
+def _strip(text: str, span: Span) -> Span:
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+# Words whose full stop does not end a sentence.
+_NEVER_FINAL = frozenset(
+    """mr mrs ms dr prof sr jr st mt gen col lt sgt capt cmdr adm gov sen rep rev hon pres supt
+    insp det maj brig no nos vs v cf approx dept fig figs vol op ed eds al e.g i.e""".split()
+)
+_INITIALISM = re.compile(r"(?:^|[\s(\"“])(?:[A-Za-z]\.){2,}$|(?:^|[\s(\"“])[A-Z]\.$")
+_BOUNDARY = re.compile(r"([.!?…]+)([\"”’'»)\]]*)(\s+)")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def sentences(text: str, para: Span) -> list[Span]:
+    """Sentence spans inside one paragraph span of ``text``."""
+    start, end = para
+    chunk = text[start:end]
+    spans: list[Span] = []
+    sentence_start = 0
+    for match in _BOUNDARY.finditer(chunk):
+        after = match.end()
+        if after >= len(chunk):
+            break
+        if not _starts_sentence(chunk[after]):
+            continue
+        if "." in match.group(1) and not any(c in match.group(1) for c in "!?…"):
+            before = chunk[sentence_start : match.start() + 1]
+            word = _WORD_BEFORE.search(before)
+            if word:
+                token = word.group(1).lower().rstrip(".")
+                if token in _NEVER_FINAL or _INITIALISM.search(before):
+                    continue
+        cut = match.end() - len(match.group(3))
+        spans.append(Span(start + sentence_start, start + cut))
+        sentence_start = after
+    spans.append(Span(start + sentence_start, end))
+    return [_strip(text, s) for s in spans if text[s.start : s.end].strip()]
+
+
+def _starts_sentence(char: str) -> bool:
+    return char.isupper() or char.isdigit() or char in "\"“‘'(«[—-" or (char.isalpha() and not char.islower())
+
+
+def split(text: str) -> tuple[list[Span], list[Span], list[int]]:
+    """Paragraphs, sentences, and for each sentence the index of its paragraph."""
+    paras = paragraphs(text)
+    sents: list[Span] = []
+    owner: list[int] = []
+    for p, para in enumerate(paras):
+        for span in sentences(text, para):
+            sents.append(span)
+            owner.append(p)
+    return paras, sents, owner

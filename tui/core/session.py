@@ -1,0 +1,274 @@
+"""The annotation session: the corpus, the cursor, every action the keys call, undo and redo.
+
+Everything the reader does happens here, so a test can do it without a screen. Each mutating action
+is durable (via :class:`~tui.core.store.ArticleStore`) before the method returns, and costs the same
+on a 5,000-sentence article as on a 30-sentence one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tui.core import annofile, schema
+from tui.core.articles import Article
+from tui.core.labels import LabelScheme
+from tui.core.store import BLANK, ArticleStore, SentenceState, now, safe_name
+
+
+@dataclass
+class Edit:
+    index: int
+    before: SentenceState
+    after: SentenceState
+
+
+@dataclass
+class History:
+    undo: list[Edit] = field(default_factory=list)
+    redo: list[Edit] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """What an action changed, for the view to redraw: sentence indices, a message, a new article."""
+
+    changed: tuple[int, ...] = ()
+    message: str = ""
+    article_changed: bool = False
+    error: bool = False
+
+
+class Session:
+    def __init__(self, articles: list[Article], root: str | Path, annotator: str, scheme: LabelScheme, model: dict | None = None):
+        if not articles:
+            raise ValueError("no articles to annotate")
+        self.articles = articles
+        self.root = Path(root)
+        self.annotator = annotator
+        self.scheme = scheme
+        self.model = model or {"name": "none", "version": None}
+        self.article_index = 0
+        self.cursor = 0
+        self.store: ArticleStore | None = None
+        self.suggestions: dict[int, dict] = {}  # sentence index -> {"labels": [...], "reason": str}
+        self._histories: dict[str, History] = {}
+        self._cursors: dict[str, int] = {}
+        self.progress = ProgressIndex(self.root / safe_name(annotator))
+        self.open_article(0)
+
+    # -- articles ----------------------------------------------------------------------------
+    @property
+    def article(self) -> Article:
+        return self.articles[self.article_index]
+
+    @property
+    def history(self) -> History:
+        return self._histories.setdefault(self.article.id, History())
+
+    def open_article(self, index: int, cursor: int | None = None) -> Outcome:
+        index = max(0, min(index, len(self.articles) - 1))
+        if self.store is not None:
+            self._cursors[self.article.id] = self.cursor
+            self.close_store()
+        self.article_index = index
+        self.store = ArticleStore(self.root, self.annotator, self.article, self.scheme, self.model)
+        self.suggestions = {}
+        total = len(self.article.sentences)
+        if cursor is None:
+            cursor = self._cursors.get(self.article.id)
+        if cursor is None:
+            cursor = next((i for i in range(total) if self.store.get(i).status == schema.TODO), 0)
+        self.cursor = max(0, min(cursor, total - 1))
+        message = self.store.read_only or self.store.notice or ""
+        return Outcome(article_changed=True, message=message, error=bool(self.store.read_only))
+
+    def close_store(self) -> None:
+        if self.store is None:
+            return
+        store = self.store
+        store.close()
+        if not store.read_only:
+            done, per_label, flagged = store.counts()
+            self.progress.update(store.article, done, len(store.article.sentences), per_label)
+
+    def close(self) -> None:
+        self.close_store()
+        self.store = None
+
+    def article_step(self, delta: int) -> Outcome:
+        target = self.article_index + delta
+        if not 0 <= target < len(self.articles):
+            return Outcome(message="no next article" if delta > 0 else "no previous article")
+        return self.open_article(target)
+
+    # -- sentences ---------------------------------------------------------------------------
+    @property
+    def total(self) -> int:
+        return len(self.article.sentences)
+
+    def text(self, index: int) -> str:
+        span = self.article.sentences[index]
+        return self.article.text[span.start : span.end]
+
+    def state(self, index: int) -> SentenceState:
+        assert self.store is not None
+        return self.store.get(index)
+
+    def move(self, delta: int) -> Outcome:
+        old = self.cursor
+        self.cursor = max(0, min(self.cursor + delta, self.total - 1))
+        return Outcome(changed=(old, self.cursor))
+
+    def goto(self, index: int) -> Outcome:
+        return self.move(index - self.cursor)
+
+    def next_todo(self) -> Outcome:
+        for i in range(self.cursor + 1, self.total):
+            if self.state(i).status == schema.TODO:
+                return self.goto(i)
+        for offset in range(1, len(self.articles) + 1):
+            target = (self.article_index + offset) % len(self.articles)
+            if target == self.article_index:
+                break
+            if self.progress.complete(self.articles[target]):
+                continue
+            outcome = self.open_article(target, cursor=0)
+            for i in range(self.total):
+                if self.state(i).status == schema.TODO:
+                    self.cursor = i
+                    return outcome
+        for i in range(0, self.cursor):
+            if self.state(i).status == schema.TODO:
+                out = self.goto(i)
+                out.article_changed = True
+                return out
+        return Outcome(message="every sentence is done", article_changed=True)
+
+    # -- edits ---------------------------------------------------------------------------------
+    def _apply(self, index: int, after: SentenceState, record: bool = True) -> Outcome:
+        assert self.store is not None
+        if self.store.read_only:
+            return Outcome(message=self.store.read_only, error=True)
+        before = self.store.get(index)
+        if after == before and after.extra == before.extra:
+            return Outcome(changed=(index,))
+        self.store.set(index, after)
+        if record:
+            self.history.undo.append(Edit(index, before, after))
+            self.history.redo.clear()
+        return Outcome(changed=(index,))
+
+    def _stamp(self, state: SentenceState, **changes) -> SentenceState:
+        return replace(state, updated=now(), **changes)
+
+    def toggle(self, label: str) -> Outcome:
+        state = self.state(self.cursor)
+        labels = tuple(self.scheme.toggle(list(state.labels), label))
+        return self._apply(self.cursor, self._stamp(state, labels=labels, status=schema.DONE))
+
+    def confirm(self) -> Outcome:
+        index = self.cursor
+        state = self.state(index)
+        outcome = self._apply(index, self._stamp(state, status=schema.DONE))
+        if outcome.error:
+            return outcome
+        moved = self.move(1)
+        return Outcome(changed=tuple(sorted({*outcome.changed, *moved.changed})))
+
+    def clear(self) -> Outcome:
+        state = self.state(self.cursor)
+        return self._apply(self.cursor, self._stamp(state, labels=(), status=schema.TODO))
+
+    def flag(self) -> Outcome:
+        state = self.state(self.cursor)
+        outcome = self._apply(self.cursor, self._stamp(state, flag=not state.flag))
+        if not outcome.error:
+            outcome.message = "flagged as uncertain" if not state.flag else "flag removed"
+        return outcome
+
+    def note(self, text: str) -> Outcome:
+        state = self.state(self.cursor)
+        return self._apply(self.cursor, self._stamp(state, note=text.strip()))
+
+    def accept(self) -> Outcome:
+        suggestion = self.suggestions.get(self.cursor) or self.state(self.cursor).extra.get("suggested")
+        labels = suggestion.get("labels") if isinstance(suggestion, dict) else None
+        if labels is None:
+            return Outcome(message="no suggestion for this sentence")
+        labels = tuple(self.scheme.order([x for x in labels if x in self.scheme.by_name]))
+        state = self.state(self.cursor)
+        return self._apply(self.cursor, self._stamp(state, labels=labels, status=schema.DONE))
+
+    def undo(self) -> Outcome:
+        if not self.history.undo:
+            return Outcome(message="nothing to undo")
+        edit = self.history.undo.pop()
+        outcome = self._apply(edit.index, edit.before, record=False)
+        if outcome.error:
+            self.history.undo.append(edit)
+            return outcome
+        self.history.redo.append(edit)
+        moved = self.goto(edit.index)
+        return Outcome(changed=tuple({*outcome.changed, *moved.changed}), message="undone")
+
+    def redo(self) -> Outcome:
+        if not self.history.redo:
+            return Outcome(message="nothing to redo")
+        edit = self.history.redo.pop()
+        outcome = self._apply(edit.index, edit.after, record=False)
+        if outcome.error:
+            self.history.redo.append(edit)
+            return outcome
+        self.history.undo.append(edit)
+        moved = self.goto(edit.index)
+        return Outcome(changed=tuple({*outcome.changed, *moved.changed}), message="redone")
+
+    def search(self, query: str, forward: bool = True) -> Outcome:
+        """Move to the next sentence (after the cursor, wrapping) whose text contains ``query``."""
+        needle = query.casefold()
+        if not needle:
+            return Outcome()
+        order = list(range(self.cursor + 1, self.total)) + list(range(0, self.cursor + 1))
+        if not forward:
+            order = list(reversed(range(0, self.cursor))) + list(reversed(range(self.cursor, self.total)))
+        for i in order:
+            if needle in self.text(i).casefold():
+                return self.goto(i)
+        return Outcome(message=f"not found: {query}")
+
+    def counts(self) -> tuple[int, dict[str, int], int]:
+        assert self.store is not None
+        return self.store.counts()
+
+
+class ProgressIndex:
+    """A small per-annotator index of progress (done / total per article), updated on every close,
+    so the article list never parses every YAML file. It is a cache: the YAML files are the truth."""
+
+    def __init__(self, folder: Path):
+        self.path = folder / ".progress.json"
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self.entries: dict[str, dict] = data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def get(self, article: Article) -> tuple[int, int] | None:
+        entry = self.entries.get(article.id)
+        if isinstance(entry, dict) and entry.get("sha256") == article.sha256:
+            return int(entry.get("done", 0)), int(entry.get("total", 0))
+        return None
+
+    def complete(self, article: Article) -> bool:
+        known = self.get(article)
+        return known is not None and known[1] > 0 and known[0] >= known[1]
+
+    def update(self, article: Article, done: int, total: int, per_label: dict[str, int]) -> None:
+        # The sha256 lets a changed article invalidate its entry.
+        self.entries[article.id] = {"done": done, "total": total, "labels": per_label, "sha256": article.sha256}
+        try:
+            annofile.atomic_write(self.path, json.dumps(self.entries, ensure_ascii=False, sort_keys=True))
+        except OSError:
+            pass
