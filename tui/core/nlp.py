@@ -15,9 +15,10 @@ import concurrent.futures
 import hashlib
 import importlib.util
 import json
-import multiprocessing
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,61 +80,92 @@ def _read_meta(folder: Path) -> dict:
         return {}
 
 
-# -- the child process ---------------------------------------------------------------------------
-_NLP = None
-
-
-def _init_child(package: str) -> None:
-    """Load the pipeline once per child; keep its output off the annotator's terminal."""
-    global _NLP
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    parent = os.getppid()
-
-    def watch_parent() -> None:  # a parent killed by SIGKILL cannot stop us: notice and leave
-        import time
-
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
-                os._exit(0)
-
-    threading.Thread(target=watch_parent, daemon=True).start()
+# -- the model process ---------------------------------------------------------------------------
+def entities_in_process(package: str, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """What the model process computes, here in this process (for tools and tests)."""
     import spacy
 
-    _NLP = spacy.load(package, exclude=[c for c in EXCLUDE])
-
-
-def _entities_batch(texts: list[str]) -> list[list[tuple[int, int, str]]]:
-    assert _NLP is not None
-    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in _NLP.pipe(texts)]
-
-
-def entities_in_process(package: str, texts: list[str]) -> list[list[tuple[int, int, str]]]:
-    """The same as the child computes, in this process (for tools and tests)."""
-    if _NLP is None:
-        import spacy
-
-        globals()["_NLP"] = spacy.load(package, exclude=list(EXCLUDE))
-    return _entities_batch(texts)
+    nlp = spacy.load(package, exclude=list(EXCLUDE))
+    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
 
 
 class EntityService:
-    """A child process that holds the model and answers batches of paragraphs."""
+    """A child process (:mod:`tui.core.nlp_worker`) that holds the model and answers batches of
+    paragraphs. Plain pipes, no multiprocessing: nothing of the child reaches the terminal, and the
+    child leaves as soon as this process is gone."""
 
-    def __init__(self, model: ModelInfo, workers: int = 1):
+    def __init__(self, model: ModelInfo):
         self.model = model
-        context = multiprocessing.get_context("spawn")
-        self._pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_init_child, initargs=(model.package,)
-        )
+        self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        self._pending: dict[int, concurrent.futures.Future] = {}
+        self._next_id = 0
+
+    def _start(self) -> subprocess.Popen:
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "tui.core.nlp_worker", self.model.package],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+                bufsize=1,
+                start_new_session=True,  # ctrl+c in the terminal is the app's to handle
+            )
+            threading.Thread(target=self._read, args=(self._process,), daemon=True).start()
+        return self._process
+
+    def _read(self, process: subprocess.Popen) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            try:
+                answer = json.loads(line)
+            except ValueError:
+                continue
+            with self._lock:
+                future = self._pending.pop(answer.get("id"), None)
+            if future is None or future.cancelled():
+                continue
+            if "error" in answer:
+                future.set_exception(ModelError(str(answer["error"])))
+            else:
+                future.set_result(answer.get("entities", []))
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(ModelError("the model process stopped"))
 
     def submit(self, texts: list[str]) -> concurrent.futures.Future:
-        return self._pool.submit(_entities_batch, texts)
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        with self._lock:
+            process = self._start()
+            self._next_id += 1
+            self._pending[self._next_id] = future
+            request = json.dumps({"id": self._next_id, "texts": texts}) + "\n"
+            try:
+                assert process.stdin is not None
+                process.stdin.write(request)
+                process.stdin.flush()
+            except (OSError, ValueError):
+                self._pending.pop(self._next_id, None)
+                future.set_exception(ModelError("the model process stopped"))
+        return future
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        process = self._process
+        self._process = None
+        if process is not None:
+            try:
+                if process.stdin:
+                    process.stdin.close()
+            except OSError:
+                pass
+            try:
+                process.terminate()
+            except OSError:
+                pass
 
 
 # -- the cache -----------------------------------------------------------------------------------

@@ -1,0 +1,163 @@
+"""The Textual app: themes, the reader screen, the entity worker, saving in the background."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from tui.core import keymap, nlp
+from tui.core.session import Session
+from tui.app import theming
+from tui.app.screens.reader import ReaderScreen, make_reader_screen
+
+IDLE_FOLD_SECONDS = 2.0
+
+
+class TaglineApp(App):
+    CSS_PATH = ["styles/app.tcss"]
+    TITLE = "tagline"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding(",".join(c.keys), c.action, c.description, show=c.show, id=c.id, priority=c.id == "quit")
+        for c in keymap.APP_COMMANDS
+    ] + [Binding("ctrl+c", "quit", "quit", show=False, id="interrupt", priority=True)]
+
+    def __init__(
+        self,
+        session: Session,
+        model: nlp.ModelInfo | None,
+        model_notice: str = "",
+        notices: list[str] | None = None,
+        theme: str | None = None,
+        theme_folders: list[Path] | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.model = model
+        self.model_notice = model_notice
+        self.notices = notices or []
+        self.cache = nlp.ParseCache()
+        self.service: nlp.EntityService | None = None
+        self._last_action = time.monotonic()
+        self._closed = False
+        themes, problems = theming.load_themes(theme_folders or [])
+        self.notices.extend(problems)
+        for t in themes:
+            self.register_theme(t)
+        wanted = theme or theming.DEFAULT_THEME
+        if wanted not in self.available_themes:
+            self.notices.append(f"theme '{wanted}' not found; using {theming.DEFAULT_THEME}")
+            wanted = theming.DEFAULT_THEME if theming.DEFAULT_THEME in self.available_themes else "textual-dark"
+        self.theme = wanted
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(theming.VARIABLE_DEFAULTS)
+
+    @property
+    def model_status(self) -> str:
+        if self.model is None:
+            return self.model_notice or "no model: sentences only"
+        return f"{self.model.name} {self.model.version or ''}".strip()
+
+    def on_mount(self) -> None:
+        self.push_screen(make_reader_screen(self.session.scheme)(self.session))
+        for notice in self.notices[:6]:
+            self.notify(notice, severity="warning", timeout=8, markup=False)
+        if len(self.notices) > 6:
+            self.notify(f"and {len(self.notices) - 6} more problems", severity="warning", timeout=8, markup=False)
+        if self.model_notice:
+            self.notify(self.model_notice, severity="warning", timeout=8, markup=False)
+        self.set_interval(IDLE_FOLD_SECONDS / 2, self._fold_when_idle)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, self._hang_up)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+
+    # -- the entity worker -----------------------------------------------------------------------
+    def article_opened(self) -> None:
+        if self.model is None:
+            return
+        if self.service is None:
+            self.service = nlp.EntityService(self.model)
+        self._stream_entities(self.session.article)
+
+    @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
+    def _stream_entities(self, article) -> None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        try:
+            for batch in nlp.stream(article, self.model, self.service, self.cache, cancelled=lambda: worker.is_cancelled):
+                if worker.is_cancelled:
+                    return
+                self.call_from_thread(self._entities_arrived, article.id, batch)
+        except Exception as error:  # a dead child process, a broken model: say so, keep working
+            if not worker.is_cancelled:
+                self.call_from_thread(self.notify, f"entities unavailable: {' '.join(str(error).split())[:120]}", severity="warning", markup=False)
+
+    def _entities_arrived(self, article_id: str, batch: dict) -> None:
+        screen = self._reader()
+        if screen is not None:
+            screen.entities_arrived(article_id, batch)
+        elif article_id == self.session.article.id and self.session.store is not None:
+            for index, entities in batch.items():
+                self.session.store.set_entities(index, entities)
+
+    def _reader(self) -> ReaderScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                return screen
+        return None
+
+    # -- saving ------------------------------------------------------------------------------------
+    def touched(self) -> None:
+        self._last_action = time.monotonic()
+
+    def _fold_when_idle(self) -> None:
+        store = self.session.store
+        if store is not None and store.dirty and time.monotonic() - self._last_action >= IDLE_FOLD_SECONDS:
+            self._fold(store)
+
+    @work(thread=True, exclusive=True, group="fold", exit_on_error=False)
+    def _fold(self, store) -> None:
+        try:
+            store.fold()
+        except OSError as error:
+            self.call_from_thread(self.notify, f"could not write {store.path}: {error.strerror}", severity="error", markup=False)
+
+    def shutdown(self) -> None:
+        """Fold what is open and stop the model process; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.session.close()
+        finally:
+            if self.service is not None:
+                self.service.close()
+
+    def _hang_up(self) -> None:
+        # The terminal is gone (SIGHUP) or we are asked to stop (SIGTERM): everything is already in
+        # the journal; fold it into the YAML and leave without waiting on a dead terminal.
+        threading.Timer(3.0, lambda: os._exit(0)).start()
+        try:
+            self.shutdown()
+        finally:
+            os._exit(0)
+
+    async def action_quit(self) -> None:
+        self.shutdown()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.shutdown()

@@ -1,0 +1,86 @@
+"""The article list: id, first line, sentence count, progress; type to filter, enter to open."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.core.sanitize import one_line
+from tui.core.session import Session
+
+
+class ArticleListScreen(Screen[int | None]):
+    BINDINGS = [
+        Binding("escape", "back", "back to reader", id="list-back"),
+        Binding("slash", "filter", "filter", id="list-filter"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled(f"{len(self.session.articles)} articles  ·  annotator {self.session.annotator}", "bold"), id="list-title")
+        yield Input(placeholder="filter by id or text", id="list-filter-input")
+        yield OptionList(id="article-list")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.populate("")
+        option_list = self.query_one(OptionList)
+        option_list.highlighted = self._position_of(self.session.article_index)
+        option_list.focus()
+
+    def _position_of(self, index: int) -> int | None:
+        for position, option in enumerate(self.query_one(OptionList).options):
+            if option.id == str(index):
+                return position
+        return None
+
+    def populate(self, query: str) -> None:
+        needle = query.casefold()
+        options = []
+        for index, article in enumerate(self.session.articles):
+            if needle and needle not in article.id.casefold() and needle not in article.first_line[:400].casefold():
+                continue
+            options.append(Option(self._prompt(index, article), id=str(index)))
+        option_list = self.query_one(OptionList)
+        option_list.clear_options()
+        option_list.add_options(options)
+
+    def _prompt(self, index, article) -> Content:
+        if index == self.session.article_index and self.session.store is not None:
+            done = self.session.counts()[0]
+            total = self.session.total
+            progress = (done, total)
+        else:
+            progress = self.session.progress.get(article)
+        if progress is None:
+            mark, count = " ", "      —"
+        else:
+            done, total = progress
+            mark = "✓" if total and done >= total else ("◐" if done else " ")
+            count = f"{done:>4}/{total:<4}"
+        return Content.assemble(
+            (mark, "bold $success"), " ", (article.id[:28].ljust(28), "bold"), " ", (count, "dim"), "  ",
+            one_line(article.first_line, 200),
+        )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.populate(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id))
+
+    def action_filter(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,221 @@
+"""The reader: one article's sentences, a legend, a status line, the keys in force."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from tui.core import keymap
+from tui.core.labels import LabelScheme
+from tui.core.session import Outcome, Session
+from tui.app.widgets.sentence_view import GROUP_NAMES, SentenceView
+
+
+def reader_bindings(commands=keymap.READER_COMMANDS) -> list[Binding]:
+    return [
+        Binding(",".join(c.keys), c.action, c.description, show=c.show, id=c.id,
+                key_display=keymap.display(c.keys[0]))
+        for c in commands
+    ]
+
+
+def label_bindings(scheme: LabelScheme) -> list[Binding]:
+    return [
+        Binding(",".join(keymap.key_name(k) for k in label.keys), f"toggle('{label.name}')", label.name,
+                id=f"label-{label.name}", key_display=label.keys[0])
+        for label in scheme.labels
+    ]
+
+
+class ReaderScreen(Screen):
+    """Subclassed per run with the label scheme's bindings (see :func:`make_reader_screen`)."""
+
+    BINDINGS = reader_bindings()
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.last_query = ""
+
+    def compose(self) -> ComposeResult:
+        yield SentenceView(self.session, id="sentences")
+        yield Static(id="legend", markup=False)
+        yield Static(id="status", markup=False)
+        yield Input(id="search", placeholder="search this article; enter: next match, esc: close")
+        yield Footer(compact=True)
+
+    @property
+    def view(self) -> SentenceView:
+        return self.query_one(SentenceView)
+
+    def on_mount(self) -> None:
+        self.view.focus()
+        self.view.call_after_refresh(self.article_opened)
+
+    # -- actions (each a thin call into the session) --------------------------------------------
+    def action_move(self, delta: int) -> None:
+        self.apply(self.session.move(delta))
+
+    def action_page(self, direction: int) -> None:
+        self.apply(self.session.move(direction * self.view.page_size()))
+
+    def action_edge(self, end: int) -> None:
+        self.apply(self.session.goto(self.session.total - 1 if end else 0))
+
+    def action_toggle(self, label: str) -> None:
+        self.apply(self.session.toggle(label))
+
+    def action_confirm(self) -> None:
+        self.apply(self.session.confirm())
+
+    def action_clear(self) -> None:
+        self.apply(self.session.clear())
+
+    def action_undo(self) -> None:
+        self.apply(self.session.undo())
+
+    def action_redo(self) -> None:
+        self.apply(self.session.redo())
+
+    def action_next_todo(self) -> None:
+        self.apply(self.session.next_todo())
+
+    def action_article(self, delta: int) -> None:
+        self.apply(self.session.article_step(delta))
+
+    def action_accept(self) -> None:
+        self.apply(self.session.accept())
+
+    def action_flag(self) -> None:
+        self.apply(self.session.flag())
+
+    def action_note(self) -> None:
+        from tui.app.screens.note import NoteScreen
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.apply(self.session.note(text))
+
+        self.app.push_screen(NoteScreen(self.session.state(self.session.cursor).note), done)
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.display = True
+        search.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "search":
+            return
+        query = event.value or self.last_query
+        self.last_query = query
+        self.view.query = query
+        self.view.refresh()
+        self.view._cache.clear()
+        event.input.display = False
+        self.view.focus()
+        self.apply(self.session.search(query))
+
+    def key_escape(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.display:
+            search.display = False
+            self.view.focus()
+
+    def action_toggle_entities(self) -> None:
+        on = self.view.toggle_entities()
+        self.update_legend()
+        self.notify("entity highlighting on" if on else "entity highlighting off", timeout=2)
+
+    def action_help(self) -> None:
+        from tui.app.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.session.scheme))
+
+    def action_articles(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.display:
+            search.display = False
+            self.view.focus()
+            return
+        from tui.app.screens.articles import ArticleListScreen
+
+        def chosen(index: int | None) -> None:
+            if index is not None and index != self.session.article_index:
+                self.apply(self.session.open_article(index))
+
+        self.app.push_screen(ArticleListScreen(self.session), chosen)
+
+    # -- results ---------------------------------------------------------------------------------
+    def apply(self, outcome: Outcome) -> None:
+        self.app.touched()
+        if outcome.article_changed:
+            self.article_opened()
+        else:
+            self.view.refresh_sentences(outcome.changed)
+            self.view.reveal_cursor()
+            self.update_status()
+        if outcome.message:
+            self.notify(outcome.message, severity="error" if outcome.error else "information", timeout=3, markup=False)
+
+    def article_opened(self) -> None:
+        self.view.reset()
+        self.update_legend()
+        self.update_status()
+        self.app.article_opened()
+
+    def entities_arrived(self, article_id: str, batch: dict[int, list]) -> None:
+        if article_id != self.session.article.id:
+            return
+        for index, entities in batch.items():
+            self.session.store.set_entities(index, entities)
+        self.view.set_entities(batch)
+
+    def update_legend(self) -> None:
+        legend = self.query_one("#legend", Static)
+        model = self.app.model_status
+        if not self.view.show_entities:
+            legend.update(Content.assemble(("entities hidden", "dim"), "  ", ("e", "bold"), ("  show", "dim")))
+            return
+        if self.app.model is None:
+            legend.update(Content.assemble((model, "dim")))
+            return
+        parts: list = [("entities ", "dim")]
+        for group, name in GROUP_NAMES.items():
+            colour = self.app.theme_variables.get(f"ent-{group}", "")
+            parts.append((name, f"underline {colour}".strip()))
+            parts.append(" ")
+        parts.append((f" {model}", "dim"))
+        legend.update(Content.assemble(*parts))
+
+    def update_status(self) -> None:
+        session = self.session
+        done, per_label, flagged = session.counts()
+        total = session.total
+        article = session.article
+        parts: list = [
+            (f"{session.article_index + 1}/{len(session.articles)} ", "dim"),
+            (article.id[:28], "bold"),
+            f"  {session.cursor + 1}/{total}  ",
+            (f"{done}/{total} done", "bold" if done == total else ""),
+            "  ",
+        ]
+        for label in session.scheme.labels:
+            colour = self.app.theme_variables.get(label.colour, "")
+            parts.append((f"{label.badge}:{per_label.get(label.name, 0)} ", f"bold {colour}".strip()))
+        if flagged:
+            parts.append(f"⚑{flagged} ")
+        store = session.store
+        if store is not None and store.read_only:
+            parts.append(("  read-only", "bold $error"))
+        else:
+            parts.append(("  saved", "$success"))
+        self.query_one("#status", Static).update(Content.assemble(*parts))
+
+
+def make_reader_screen(scheme: LabelScheme) -> type[ReaderScreen]:
+    """A reader screen class whose bindings include the scheme's label keys."""
+    return type("ReaderScreen", (ReaderScreen,), {"BINDINGS": label_bindings(scheme)})

@@ -1,0 +1,51 @@
+"""Themes are YAML files (``themes/`` and the user's config folder) turned into Textual themes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from textual.theme import Theme
+
+DEFAULT_THEME = "tagline-dark"
+_FIELDS = ("primary", "secondary", "accent", "foreground", "background", "surface", "panel", "boost", "warning", "error", "success")
+
+#: Colour variables every theme has; a theme file overrides them (see themes/tagline-dark.yaml).
+VARIABLE_DEFAULTS = {
+    "label-claim": "#ff8787",
+    "label-quote": "#87d7ff",
+    "label-statistic": "#d7af5f",
+    "ent-person": "#d7afff",
+    "ent-org": "#5fd7af",
+    "ent-place": "#87afff",
+    "ent-time": "#afaf87",
+    "ent-number": "#ffaf5f",
+    "ent-other": "#d7875f",
+    "cursor-background": "#3a3a4a",
+}
+
+
+def theme_from_file(path: Path) -> Theme:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("primary"), str):
+        raise ValueError(f"{path}: a theme needs at least 'name' and 'primary'")
+    fields = {k: str(data[k]) for k in _FIELDS if data.get(k) is not None}
+    variables = {str(k): str(v) for k, v in (data.get("variables") or {}).items()}
+    return Theme(name=str(data.get("name") or path.stem), dark=bool(data.get("dark", True)), variables=variables, **fields)
+
+
+def load_themes(folders: list[Path]) -> tuple[list[Theme], list[str]]:
+    """Every theme in ``folders`` (later folders override earlier ones), and one-line problems."""
+    themes: dict[str, Theme] = {}
+    problems: list[str] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.yaml")):
+            try:
+                theme = theme_from_file(path)
+            except (OSError, ValueError, yaml.YAMLError) as error:
+                problems.append(f"theme {path.name}: {' '.join(str(error).split())[:120]}")
+                continue
+            themes[theme.name] = theme
+    return list(themes.values()), problems

@@ -1,0 +1,260 @@
+"""The article as sentences: a Line-API scroll view whose cost per key depends on what is visible,
+not on the length of the article.
+
+Each sentence is wrapped once per width; rows are found by bisecting sentence tops; rendered rows
+are cached per sentence and dropped only for the sentences an action changed.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from itertools import accumulate
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.core import schema
+from tui.core.layout import wrap
+from tui.core.sanitize import visible
+from tui.core.session import Session
+
+#: Entity types grouped into colour groups (theme variables ent-<group>).
+ENTITY_GROUPS = {
+    "PERSON": "person", "NORP": "person",
+    "ORG": "org",
+    "GPE": "place", "LOC": "place", "FAC": "place",
+    "DATE": "time", "TIME": "time",
+    "CARDINAL": "number", "ORDINAL": "number", "PERCENT": "number", "MONEY": "number", "QUANTITY": "number",
+}
+GROUP_NAMES = {"person": "person", "org": "org", "place": "place", "time": "date/time", "number": "number", "other": "other"}
+
+
+def entity_group(label: str) -> str:
+    return ENTITY_GROUPS.get(label, "other")
+
+
+class SentenceView(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {
+        "sentence-view--cursor",
+        "sentence-view--gutter",
+        "sentence-view--todo",
+        "sentence-view--done",
+        "sentence-view--badge-off",
+        "sentence-view--suggested",
+        "sentence-view--flag",
+        "sentence-view--entity",
+        "sentence-view--match",
+    }
+
+    def __init__(self, session: Session, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.show_entities = True
+        self.entities: dict[int, list] = {}
+        self.query = ""
+        self._width = 0
+        self._wraps: list[list[tuple[int, int]]] = []
+        self._tops: list[int] = [0]
+        self._cache: dict[tuple[int, int], Strip] = {}
+        self._styles: dict | None = None
+        self._texts: list[str] = []
+
+    # -- layout --------------------------------------------------------------------------------
+    @property
+    def gutter_width(self) -> int:
+        return len(self.session.scheme.labels) + 5  # cursor, status, badges, flag, two spaces
+
+    def reset(self) -> None:
+        """A new article (or a new width): lay every sentence out again."""
+        article = self.session.article
+        text = article.text
+        self._texts = [visible(text[s.start : s.end]) for s in article.sentences]
+        self.entities = {}
+        self._width = 0
+        self._cache.clear()
+        self._layout()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.reveal_cursor()
+
+    def _layout(self) -> None:
+        width = max(10, self.scrollable_content_region.width - self.gutter_width)
+        if width == self._width and len(self._wraps) == len(self._texts):
+            return
+        self._width = width
+        self._cache.clear()
+        _, _, owner = self.session.article.split()
+        self._wraps = [wrap(t, width) for t in self._texts]
+        heights = [
+            len(lines) + (1 if i + 1 < len(owner) and owner[i + 1] != owner[i] else 0)
+            for i, lines in enumerate(self._wraps)
+        ]
+        self._tops = [0, *accumulate(heights)]
+        self.virtual_size = Size(self.scrollable_content_region.width, self._tops[-1])
+
+    def on_resize(self) -> None:
+        self._layout()
+        self.reveal_cursor()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+        self._cache.clear()
+
+    # -- updates ---------------------------------------------------------------------------------
+    def refresh_sentences(self, indices) -> None:
+        for i in indices:
+            if 0 <= i < len(self._texts):
+                self._forget(i)
+                self.refresh_lines(self._tops[i], self._tops[i + 1] - self._tops[i])
+
+    def _forget(self, i: int) -> None:
+        for k in range(len(self._wraps[i]) + 1 if i < len(self._wraps) else 0):
+            self._cache.pop((i, k, True), None)
+            self._cache.pop((i, k, False), None)
+
+    def set_entities(self, batch: dict[int, list]) -> None:
+        self.entities.update(batch)
+        if self.show_entities:
+            top, bottom = self.scroll_offset.y, self.scroll_offset.y + self.size.height
+            visible_now = [i for i in batch if i < len(self._tops) - 1 and self._tops[i] < bottom and self._tops[i + 1] > top]
+            for i in batch:
+                if i not in visible_now:
+                    self._forget(i)
+            self.refresh_sentences(visible_now)
+
+    def toggle_entities(self) -> bool:
+        self.show_entities = not self.show_entities
+        self._cache.clear()
+        self.refresh()
+        return self.show_entities
+
+    def reveal_cursor(self) -> None:
+        i = self.session.cursor
+        if not self._texts or i + 1 >= len(self._tops):
+            return
+        top, bottom = self._tops[i], self._tops[i + 1]
+        height = self.scrollable_content_region.height
+        margin = 2 if height > 8 else 0
+        y = self.scroll_offset.y
+        if top - margin < y:
+            self.scroll_to(y=max(0, top - margin), animate=False, immediate=True)
+        elif bottom + margin > y + height:
+            self.scroll_to(y=max(0, min(top - margin, bottom + margin - height)), animate=False, immediate=True)
+
+    def page_size(self) -> int:
+        """About how many sentences fill the view (for page up / down)."""
+        i = self.session.cursor
+        if i + 1 >= len(self._tops):
+            return 1
+        rows = self.scrollable_content_region.height
+        j = bisect_right(self._tops, self._tops[i] + rows) - 1
+        return max(1, j - i)
+
+    # -- rendering ----------------------------------------------------------------------------
+    def _style_table(self) -> dict:
+        if self._styles is None:
+            base = self.rich_style
+            get = self.get_component_rich_style
+            variables = self.app.theme_variables
+            no_colour = self.app.no_color if hasattr(self.app, "no_color") else False
+            labels = {}
+            for label in self.session.scheme.labels:
+                colour = variables.get(label.colour)
+                labels[label.name] = Style(bold=True, color=Color.parse(colour).rich_color if colour and not no_colour else None)
+            groups = {}
+            for group in GROUP_NAMES:
+                colour = variables.get(f"ent-{group}")
+                groups[group] = get("sentence-view--entity", partial=True) + Style(
+                    color=Color.parse(colour).rich_color if colour and not no_colour else None
+                )
+            self._styles = {
+                "base": base,
+                "cursor": base + get("sentence-view--cursor", partial=True),
+                "gutter": get("sentence-view--gutter", partial=True),
+                "todo": get("sentence-view--todo", partial=True),
+                "done": get("sentence-view--done", partial=True),
+                "off": get("sentence-view--badge-off", partial=True),
+                "suggested": get("sentence-view--suggested", partial=True),
+                "flag": get("sentence-view--flag", partial=True),
+                "match": get("sentence-view--match", partial=True),
+                "labels": labels,
+                "groups": groups,
+            }
+        return self._styles
+
+    def render_line(self, y: int) -> Strip:
+        row = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        i = bisect_right(self._tops, row) - 1
+        if not self._texts or i < 0 or i >= len(self._texts):
+            return Strip.blank(width, self.rich_style)
+        k = row - self._tops[i]
+        cursor = i == self.session.cursor
+        key = (i, k, cursor)
+        strip = self._cache.get(key)
+        if strip is None or strip.cell_length != width:
+            strip = self._render(i, k, cursor, width)
+            if len(self._cache) > 4000:
+                self._cache.clear()
+            self._cache[key] = strip
+        return strip
+
+    def _render(self, i: int, k: int, cursor: bool, width: int) -> Strip:
+        styles = self._style_table()
+        base = styles["cursor"] if cursor else styles["base"]
+        segments: list[Segment] = []
+        lines = self._wraps[i]
+        if k >= len(lines):  # the gap after a paragraph
+            return Strip([Segment(" " * width, styles["base"])], width)
+        state = self.session.state(i)
+        scheme = self.session.scheme
+        if k == 0:
+            segments.append(Segment("▌" if cursor else " ", base + styles["gutter"]))
+            done = state.status == schema.DONE
+            segments.append(Segment("✓" if done else "·", base + (styles["done"] if done else styles["todo"])))
+            suggested = (self.session.suggestions.get(i) or {}).get("labels") or ()
+            for label in scheme.labels:
+                if label.name in state.labels:
+                    segments.append(Segment(label.badge, base + styles["labels"][label.name]))
+                elif label.name in suggested and not done:
+                    segments.append(Segment(label.badge.lower(), base + styles["suggested"] + styles["labels"][label.name]))
+                else:
+                    segments.append(Segment("·", base + styles["off"]))
+            mark = "⚑" if state.flag else ("✎" if state.note else " ")
+            segments.append(Segment(mark, base + styles["flag"]))
+            segments.append(Segment("  ", base))
+        else:
+            segments.append(Segment("▌" if cursor else " ", base + styles["gutter"]))
+            segments.append(Segment(" " * (self.gutter_width - 1), base))
+        start, end = lines[k]
+        text = self._texts[i]
+        spans = []
+        if self.show_entities:
+            for s, e, label in self.entities.get(i, ()):
+                if e > start and s < end:
+                    spans.append((max(s, start), min(e, end), styles["groups"][entity_group(label)]))
+        if self.query:
+            lowered = text.casefold()
+            needle = self.query.casefold()
+            pos = lowered.find(needle, max(0, start - len(needle)))
+            while pos != -1 and pos < end:
+                spans.append((max(pos, start), min(pos + len(needle), end), styles["match"]))
+                pos = lowered.find(needle, pos + 1)
+        pos = start
+        for s, e, style in sorted(spans, key=lambda x: x[0]):
+            if s < pos:
+                s = pos
+            if s >= e:
+                continue
+            if s > pos:
+                segments.append(Segment(text[pos:s], base))
+            segments.append(Segment(text[s:e], base + style))
+            pos = e
+        if pos < end:
+            segments.append(Segment(text[pos:end].rstrip("\n"), base))
+        strip = Strip(segments)
+        return strip.extend_cell_length(width, base).crop(0, width)
