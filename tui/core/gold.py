@@ -132,8 +132,8 @@ class Corpus:
 
     @property
     def annotators(self) -> list[str]:
-        """Everyone with at least one annotation (not decision) in the corpus, sorted."""
-        return sorted({name for unit in self.units for name in unit.judgements})
+        """Everyone who marked at least one sentence ``done`` (decisions aside), sorted."""
+        return sorted({name for unit in self.units for name in unit.done})
 
     def by_article(self) -> dict[str, list[Unit]]:
         grouped: dict[str, list[Unit]] = {}

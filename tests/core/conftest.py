@@ -1,0 +1,69 @@
+"""Realistic annotation files for the core tests, written the way the reader writes them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.core import annofile
+from tui.core.articles import Article
+from tui.core.labels import DEFAULT_SCHEME
+from tui.core.store import ArticleStore, SentenceState
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "seeds" / "000_88201f31feaf2608.txt"
+
+
+class Annotations:
+    """Writes ``<root>/<annotator>/<article>.yaml`` through :class:`ArticleStore`, as tagline does."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    @staticmethod
+    def lines(sentences: list[str]) -> str:
+        """An article of one paragraph per line, so that each given sentence is one sentence."""
+        return "\n".join(sentences) + "\n"
+
+    def write(self, annotator: str, article: Article | tuple[str, str], marks: dict[int, list[str]] | None = None, *,
+              flags: tuple[int, ...] = (), notes: dict[int, str] | None = None, updated: dict[int, str] | None = None,
+              entities: dict[int, list[tuple[int, int, str]]] | None = None, reviews: dict[int, dict] | None = None,
+              scheme=DEFAULT_SCHEME) -> Path:
+        """``marks``: sentence index -> labels; those sentences are ``done``, the rest ``todo``.
+        ``reviews``: sentence index -> the ``review`` mapping of a reviewer's decision."""
+        if isinstance(article, tuple):
+            article = Article(article[0], f"articles/{article[0]}.txt", article[1])
+        store = ArticleStore(self.root, annotator, article, scheme, {"name": "en_core_web_sm", "version": "3.8.0"})
+        marks = dict(marks or {})
+        notes = notes or {}
+        updated = updated or {}
+        reviews = reviews or {}
+        touched = set(marks) | set(flags) | set(notes) | set(reviews)
+        for index in sorted(touched):
+            store.set(index, SentenceState(
+                status="done" if index in marks or index in reviews else "todo",
+                labels=tuple(marks.get(index, ())),
+                flag=index in flags,
+                note=notes.get(index, ""),
+                updated=updated.get(index, "2026-11-20T09:00:00Z"),
+                extra={"review": reviews[index]} if index in reviews else {},
+            ))
+        for index, found in (entities or {}).items():
+            store.set_entities(index, found)
+        store.fold(force=True)
+        store.close()
+        return store.path
+
+    def read(self, annotator: str, article_id: str) -> dict:
+        return annofile.read(self.root / annotator / f"{article_id}.yaml")
+
+
+@pytest.fixture
+def annotations(tmp_path) -> Annotations:
+    return Annotations(tmp_path / "annotations")
+
+
+@pytest.fixture
+def sample_article() -> Article:
+    return Article(SAMPLE.stem, "seeds/" + SAMPLE.name, SAMPLE.read_text(encoding="utf-8"))

@@ -1,0 +1,196 @@
+"""``tagline agree``: every figure checked against independent implementations."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from itertools import combinations
+
+import krippendorff
+import numpy as np
+import pytest
+import yaml
+from sklearn.metrics import cohen_kappa_score
+from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa as sm_fleiss
+
+from tui import cli
+from tui.core import agreement
+
+LABELS = ["claim", "quote", "statistic"]
+
+
+def run_agree(capsys, root, *extra) -> tuple[int, dict, str]:
+    status = cli.main(["agree", "--annotations", str(root), "--format", "json", *extra])
+    out, err = capsys.readouterr()
+    return status, json.loads(out), err
+
+
+def read_done(root) -> dict[str, dict[tuple, tuple]]:
+    """annotator -> (article, start) -> labels, read straight from the YAML, for the reference side."""
+    found: dict[str, dict] = {}
+    for path in sorted(root.glob("*/*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for s in data["sentences"]:
+            if s["status"] == "done" and "review" not in s:
+                found.setdefault(data["annotator"], {})[(data["article"]["id"], s["start"])] = tuple(s["labels"])
+    return found
+
+
+def undefined_or(value):
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def reference_alpha(rows: list[list[int]]) -> float | None:
+    matrix = np.array(rows, dtype=float).T  # coders x units
+    try:
+        value = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+    except ValueError:  # "there has to be more than one value in the domain": undefined
+        return None
+    return undefined_or(float(value))
+
+
+def reference_fleiss(rows) -> float | None:
+    table, _ = aggregate_raters(np.array(rows))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return undefined_or(float(sm_fleiss(table, method="fleiss")))
+
+
+def reference_cohen(a, b) -> float | None:
+    if len(set(a) | set(b)) < 2:
+        return None  # sklearn warns and returns nan here: the same undefined case
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return undefined_or(float(cohen_kappa_score(a, b)))
+
+
+@pytest.fixture
+def three_annotators(annotations):
+    rng = random.Random(7)
+    articles = {}
+    for a in range(3):
+        text = annotations.lines([f"Sentence {i} of article {a} says something {rng.random():.6f}." for i in range(25)])
+        articles[f"art{a}"] = text
+    base = {(a, i): [x for x in LABELS if rng.random() < 0.35] for a in range(3) for i in range(25)}
+    for name, noise, skip in (("alice", 0.0, 0.05), ("bob", 0.15, 0.1), ("carol", 0.3, 0.1)):
+        for a, (article_id, text) in enumerate(articles.items()):
+            marks = {}
+            for i in range(25):
+                if rng.random() < skip:
+                    continue  # left todo
+                labels = [x for x in LABELS if (x in base[a, i]) != (rng.random() < noise)]
+                marks[i] = labels
+            annotations.write(name, (article_id, text), marks)
+    return annotations.root
+
+
+def test_every_figure_matches_the_reference_implementations(capsys, three_annotators):
+    status, report, err = run_agree(capsys, three_annotators)
+    assert status == 0, err
+    done = read_done(three_annotators)
+    names = sorted(done)
+    assert report["annotators"] == names == ["alice", "bob", "carol"]
+    common = sorted(set.intersection(*(set(done[n]) for n in names)))
+    assert report["sentences"] == len(common) > 30
+
+    measures = {label: (lambda labels, label=label: int(label in labels)) for label in LABELS}
+    measures[agreement.LABEL_SET] = lambda labels: "+".join(sorted(labels))
+    for label, value in measures.items():
+        entry = report["labels"][label]
+        rows = [[value(done[n][key]) for n in names] for key in common]
+        if label == agreement.LABEL_SET:  # krippendorff and statsmodels want numbers
+            codes = {v: i for i, v in enumerate(sorted({x for row in rows for x in row}))}
+            rows = [[codes[x] for x in row] for row in rows]
+        assert entry["sentences"] == len(common)
+        assert entry["fleiss_kappa"] == pytest.approx(reference_fleiss(rows), abs=1e-9)
+        assert entry["krippendorff_alpha"] == pytest.approx(reference_alpha(rows), abs=1e-9)
+        by_unit = [sum(x == y for x, y in combinations(row, 2)) / 3 for row in rows]
+        assert entry["observed"] == pytest.approx(sum(by_unit) / len(by_unit))
+        assert [p["annotators"] for p in entry["pairs"]] == [list(p) for p in combinations(names, 2)]
+        for pair in entry["pairs"]:
+            a, b = pair["annotators"]
+            both = sorted(set(done[a]) & set(done[b]))
+            first, second = [value(done[a][k]) for k in both], [value(done[b][k]) for k in both]
+            assert pair["sentences"] == len(both) >= len(common)
+            assert pair["cohen_kappa"] == pytest.approx(reference_cohen(first, second), abs=1e-9)
+            assert pair["observed"] == pytest.approx(sum(x == y for x, y in zip(first, second)) / len(both))
+    # the figures are not all trivially equal: noise makes the annotators differ
+    kappas = [p["cohen_kappa"] for p in report["labels"]["claim"]["pairs"]]
+    assert len(set(kappas)) == 3 and all(-1 < k < 1 for k in kappas)
+
+
+def test_annotators_option_limits_the_figures(capsys, three_annotators):
+    status, report, _ = run_agree(capsys, three_annotators, "--annotators", "alice,carol")
+    assert status == 0
+    assert report["annotators"] == ["alice", "carol"]
+    assert [p["annotators"] for p in report["labels"]["quote"]["pairs"]] == [["alice", "carol"]]
+    pair = report["labels"]["quote"]["pairs"][0]
+    # with two annotators the all-annotator observed agreement is the pair's
+    assert report["labels"]["quote"]["observed"] == pytest.approx(pair["observed"])
+
+
+def test_one_annotator_has_no_agreement(capsys, annotations):
+    annotations.write("alice", ("a", annotations.lines(["One claim.", "Two quotes.", "Three."])), {0: ["claim"], 1: ["quote"], 2: []})
+    status, report, _ = run_agree(capsys, annotations.root)
+    assert status == 0
+    assert report["annotators"] == ["alice"]
+    for entry in report["labels"].values():
+        assert entry["pairs"] == []
+        assert entry["observed"] is None and entry["fleiss_kappa"] is None and entry["krippendorff_alpha"] is None
+
+
+def test_no_overlap_is_undefined(capsys, annotations):
+    article = ("a", annotations.lines([f"Sentence number {i}." for i in range(6)]))
+    annotations.write("alice", article, {0: ["claim"], 1: [], 2: ["quote"]})
+    annotations.write("bob", article, {3: ["claim"], 4: [], 5: ["quote"]})
+    status, report, _ = run_agree(capsys, annotations.root)
+    assert status == 0 and report["sentences"] == 0
+    for entry in report["labels"].values():
+        assert entry["sentences"] == 0
+        assert entry["observed"] is None and entry["fleiss_kappa"] is None and entry["krippendorff_alpha"] is None
+        assert entry["pairs"][0]["sentences"] == 0 and entry["pairs"][0]["cohen_kappa"] is None
+
+
+def test_unused_label_and_perfect_agreement(capsys, annotations):
+    article = ("a", annotations.lines([f"Sentence number {i}." for i in range(8)]))
+    marks = {i: (["claim"] if i % 2 else ["quote"] if i % 3 == 0 else []) for i in range(8)}
+    annotations.write("alice", article, marks)
+    annotations.write("bob", article, marks)
+    status, report, _ = run_agree(capsys, annotations.root)
+    assert status == 0
+    statistic = report["labels"]["statistic"]  # nobody used it: expected agreement is 1
+    assert statistic["observed"] == 1.0
+    assert statistic["fleiss_kappa"] is None and statistic["krippendorff_alpha"] is None
+    assert statistic["pairs"][0]["cohen_kappa"] is None
+    assert statistic["given"] == {"alice": 0, "bob": 0}
+    rows = [[0, 0]] * 8
+    assert reference_alpha(rows) is None and reference_fleiss(rows) is None and reference_cohen([0] * 8, [0] * 8) is None
+    for label in ("claim", "quote", agreement.LABEL_SET):  # perfect agreement with variation: 1
+        entry = report["labels"][label]
+        assert entry["observed"] == 1.0 and entry["fleiss_kappa"] == 1.0 and entry["krippendorff_alpha"] == 1.0
+        assert entry["pairs"][0]["cohen_kappa"] == 1.0
+
+
+def test_decisions_do_not_count_and_bad_files_are_reported(capsys, annotations):
+    article = ("a", annotations.lines([f"Sentence number {i}." for i in range(4)]))
+    annotations.write("alice", article, {0: ["claim"], 1: [], 2: ["quote"], 3: []})
+    annotations.write("bob", article, {0: ["claim"], 1: ["claim"], 2: ["quote"], 3: []})
+    review = {"decided_by": "carol", "annotators": {"alice": [], "bob": ["claim"]}}
+    annotations.write("carol", article, {1: ["claim"]}, reviews={1: review})
+    broken = annotations.root / "dave" / "a.yaml"
+    broken.parent.mkdir()
+    broken.write_text("schema: tagline.annotations/1\nsentences: [\n", encoding="utf-8")
+    status, report, err = run_agree(capsys, annotations.root)
+    assert status == 1
+    assert str(broken) in err and "does not parse" in err and len(err.strip().splitlines()) == 1
+    assert report["annotators"] == ["alice", "bob"]
+    assert report["labels"]["claim"]["pairs"][0]["observed"] == 0.75
+
+
+def test_table_shows_names_literally_and_na(capsys, annotations, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    article = ("a", annotations.lines(["A claim.", "A quote."]))
+    annotations.write("[bold]x", article, {0: ["claim"], 1: []})
+    annotations.write("bob", article, {0: ["claim"], 1: []})
+    assert cli.main(["agree", "--annotations", str(annotations.root)]) == 0
+    out = capsys.readouterr().out
+    assert "[bold]x" in out and "n/a" in out and "statistic" in out and "label set" in out
