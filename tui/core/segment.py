@@ -68,6 +68,11 @@ _NEVER_FINAL = frozenset(
 _INITIALISM = re.compile(r"(?:^|[\s(\"“])(?:[A-Za-z]\.){2,}$|(?:^|[\s(\"“])[A-Z]\.$")
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’'»)\]]*)(\s+)")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+# After a closing quotation mark, an attribution continues the sentence: “Why?” Asif asked.
+_ATTRIBUTION = re.compile(
+    r"(?:[A-Z][\w’'.-]*\s+){1,4}(?:said|says|told|asked|asks|added|adds|wrote|writes|explained|insisted|"
+    r"argued|warned|replied|noted|claimed|stated|declared|shouted|tweeted|posted|continued|recalled)\b"
+)
 
 
 def sentences(text: str, para: Span) -> list[Span]:
@@ -81,6 +86,8 @@ def sentences(text: str, para: Span) -> list[Span]:
         if after >= len(chunk):
             break
         if not _starts_sentence(chunk[after]):
+            continue
+        if match.group(2) and _ATTRIBUTION.match(chunk, after):
             continue
         if "." in match.group(1) and not any(c in match.group(1) for c in "!?…"):
             before = chunk[sentence_start : match.start() + 1]

@@ -1,0 +1,57 @@
+from tui.core import segment
+from tui.core.articles import Article
+
+
+def texts(text):
+    _, sents, _ = segment.split(text)
+    return [text[s.start : s.end] for s in sents]
+
+
+def test_sample_article_sentences_cut_exactly(sample_path):
+    text = sample_path.read_text(encoding="utf-8")
+    paras, sents, owner = segment.split(text)
+    assert len(paras) == 28
+    assert len(sents) == 34
+    for span, p in zip(sents, owner):
+        para = paras[p]
+        assert para.start <= span.start < span.end <= para.end  # never crosses a paragraph
+        assert text[span.start : span.end] == text[span.start : span.end].strip()
+
+
+def test_quotes_and_attribution_split_as_a_reader_would():
+    got = texts("“There is no chance of a dialogue with them. What do we talk about?” Asif said.")
+    assert got == ["“There is no chance of a dialogue with them.", "What do we talk about?” Asif said."]
+
+
+def test_abbreviations_initials_and_decimals_do_not_split():
+    got = texts("Mr. Smith met Dr. J. K. Rowling in the U.S. on Friday. Growth was 2.5 per cent. It rose.")
+    assert got == ["Mr. Smith met Dr. J. K. Rowling in the U.S. on Friday.", "Growth was 2.5 per cent.", "It rose."]
+
+
+def test_lowercase_after_full_stop_does_not_split():
+    assert texts("He said e.g. apples and so on. Then left.") == ["He said e.g. apples and so on.", "Then left."]
+
+
+def test_lines_are_paragraphs_and_blank_lines_are_skipped():
+    text = "First line.\n\nSecond line here.\r\nThird.\n"
+    paras, sents, owner = segment.split(text)
+    assert [text[p.start : p.end] for p in paras] == ["First line.", "Second line here.", "Third."]
+    assert owner == [0, 1, 2]
+
+
+def test_hard_wrapped_block_is_one_paragraph():
+    text = "This sentence is wrapped\nacross two lines. And another.\n\nNext block."
+    paras, sents, _ = segment.split(text)
+    assert len(paras) == 2
+    assert [text[s.start : s.end] for s in sents][0] == "This sentence is wrapped\nacross two lines."
+
+
+def test_long_unpunctuated_sentence_is_one_sentence():
+    text = "word " * 2000
+    assert len(texts(text)) == 1
+
+
+def test_article_sentence_range():
+    article = Article("a", "a.txt", "One. Two.\nThree.")
+    assert list(article.sentence_range(0)) == [0, 1]
+    assert list(article.sentence_range(1)) == [2]

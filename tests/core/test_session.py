@@ -1,0 +1,87 @@
+from tui.core import schema
+from tui.core.articles import Article
+from tui.core.labels import DEFAULT_SCHEME
+from tui.core.session import Session
+
+
+def make(tmp_path, *texts):
+    articles = [Article(f"a{i}", f"a{i}.txt", text) for i, text in enumerate(texts)]
+    return Session(articles, tmp_path, "alice", DEFAULT_SCHEME)
+
+
+def test_undo_and_redo_any_number_of_steps(tmp_path):
+    s = make(tmp_path, "One. Two. Three.")
+    s.toggle("claim")
+    s.toggle("quote")
+    s.move(1)
+    s.toggle("statistic")
+    assert s.state(0).labels == ("claim", "quote")
+    for _ in range(3):
+        s.undo()
+    assert s.state(0).is_blank and s.state(1).is_blank
+    assert s.undo().message == "nothing to undo"
+    s.redo()
+    s.redo()
+    assert s.state(0).labels == ("claim", "quote") and s.cursor == 0
+    s.redo()
+    assert s.state(1).labels == ("statistic",) and s.cursor == 1
+    s.toggle("claim")
+    assert s.redo().message == "nothing to redo"
+
+
+def test_confirm_clear_and_next_todo_across_articles(tmp_path):
+    s = make(tmp_path, "One. Two.", "Three. Four.")
+    s.confirm()
+    assert s.state(0).status == schema.DONE and s.state(0).labels == () and s.cursor == 1
+    s.confirm()
+    s.goto(0)
+    s.clear()
+    assert s.state(0).status == schema.TODO
+    s.toggle("claim")
+    outcome = s.next_todo()
+    assert outcome.article_changed and s.article.id == "a1" and s.cursor == 0
+    s.confirm()
+    s.next_todo()
+    assert s.article.id == "a1" and s.cursor == 1
+    s.confirm()
+    assert s.next_todo().message == "every sentence is done"
+
+
+def test_article_switching_keeps_work_and_cursor(tmp_path):
+    s = make(tmp_path, "One. Two.", "Three. Four.")
+    s.move(1)
+    s.toggle("quote")
+    s.article_step(1)
+    s.toggle("claim")
+    s.article_step(-1)
+    assert s.cursor == 1 and s.state(1).labels == ("quote",)
+    assert s.article_step(-1).message == "no previous article"
+    s.close()
+    assert (tmp_path / "alice" / "a0.yaml").exists() and (tmp_path / "alice" / "a1.yaml").exists()
+
+
+def test_search_wraps_and_is_case_insensitive(tmp_path):
+    s = make(tmp_path, "Alpha here. Beta there. Gamma alpha.")
+    s.search("ALPHA")
+    assert s.cursor == 2
+    s.search("alpha")
+    assert s.cursor == 0
+    assert "not found" in s.search("zeta").message
+
+
+def test_accept_takes_suggested_labels(tmp_path):
+    s = make(tmp_path, "One. Two.")
+    assert s.accept().message == "no suggestion for this sentence"
+    s.suggestions[0] = {"labels": ["statistic", "claim"]}
+    s.accept()
+    assert s.state(0).labels == ("claim", "statistic") and s.state(0).status == schema.DONE
+
+
+def test_exclusive_scheme(tmp_path):
+    from tui.core.labels import Label, LabelScheme
+
+    scheme = LabelScheme((Label("yes", ("y",)), Label("no", ("o",))), exclusive=True)
+    s = Session([Article("a", "a.txt", "One.")], tmp_path, "alice", scheme)
+    s.toggle("yes")
+    s.toggle("no")
+    assert s.state(0).labels == ("no",)

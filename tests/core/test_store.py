@@ -1,0 +1,184 @@
+"""The store: every action durable at once, folded atomically, state restored, nothing clobbered."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import yaml
+
+from tui.core import annofile, schema
+from tui.core.articles import Article, load
+from tui.core.labels import DEFAULT_SCHEME
+from tui.core.session import Session
+from tui.core.store import ArticleStore
+
+
+def sample(sample_path) -> Article:
+    articles, problems = load([sample_path])
+    assert not problems
+    return articles[0]
+
+
+def test_round_trip_every_sentence_listed_with_exact_offsets(tmp_path, sample_path):
+    article = sample(sample_path)
+    session = Session([article], tmp_path, "alice", DEFAULT_SCHEME, {"name": "en_core_web_sm", "version": "3.8.0"})
+    session.toggle("claim")
+    session.move(1)
+    session.toggle("quote")
+    session.toggle("statistic")
+    session.confirm()
+    session.confirm()  # done with no label: a real negative
+    session.flag()
+    session.note("check the figure")
+    session.close()
+    data = yaml.safe_load((tmp_path / "alice" / f"{article.id}.yaml").read_text(encoding="utf-8"))
+    assert list(data)[:6] == list(schema.FILE_KEYS)
+    assert data["schema"] == schema.SCHEMA_VERSION
+    assert data["article"] == {"id": article.id, "path": article.path, "sha256": article.sha256}
+    assert data["labels"] == ["claim", "quote", "statistic"]
+    assert data["model"] == {"name": "en_core_web_sm", "version": "3.8.0"}
+    sentences = data["sentences"]
+    assert len(sentences) == len(article.sentences) == 34
+    for i, record in enumerate(sentences):
+        assert record["index"] == i
+        assert article.text[record["start"] : record["end"]] == record["text"]
+    assert sentences[0]["labels"] == ["claim"] and sentences[0]["status"] == "done"
+    assert sentences[1]["labels"] == ["quote", "statistic"] and sentences[1]["status"] == "done"
+    assert sentences[2] == {**sentences[2], "labels": [], "status": "done"}
+    assert sentences[3]["flag"] is True and sentences[3]["note"] == "check the figure"
+    assert sentences[4]["status"] == "todo" and "flag" not in sentences[4]
+    # Reopening restores the state and puts the cursor on the first todo sentence.
+    again = Session([article], tmp_path, "alice", DEFAULT_SCHEME)
+    assert again.state(1).labels == ("quote", "statistic")
+    assert again.state(3).flag
+    assert again.cursor == 3
+    again.close()
+
+
+def test_each_action_is_in_the_journal_before_the_call_returns(tmp_path, sample_path):
+    article = sample(sample_path)
+    session = Session([article], tmp_path, "alice", DEFAULT_SCHEME)
+    session.toggle("claim")
+    journal = tmp_path / "alice" / f"{article.id}{schema.JOURNAL_SUFFIX}"
+    assert journal.read_text(encoding="utf-8").count("\n") == 1
+    # A crash now (no close, no fold): a new session finds the action.
+    other = Session.__new__(Session)
+    store = ArticleStore(tmp_path, "bob-not-alice", article, DEFAULT_SCHEME)  # unrelated annotator
+    assert store.get(0).labels == ()
+    store.close()
+    session.store._lock_handle.close()  # let go of the lock as a killed process would
+    session.store._lock_handle = None
+    reopened = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    assert reopened.get(0).labels == ("claim",)
+    reopened.close()
+    assert not journal.exists()
+    data = annofile.read(tmp_path / "alice" / f"{article.id}.yaml")
+    assert data["sentences"][0]["labels"] == ["claim"]
+    del other
+
+
+def test_torn_last_journal_line_is_the_action_in_flight(tmp_path, sample_path):
+    article = sample(sample_path)
+    store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    from tui.core.store import SentenceState
+
+    store.set(0, SentenceState(status="done", labels=("quote",)))
+    store.set(1, SentenceState(status="done", labels=("claim",)))
+    store._journal.close()
+    store._journal = None
+    store._lock_handle.close()
+    store._lock_handle = None
+    journal = store.journal_path
+    data = journal.read_bytes()
+    journal.write_bytes(data[:-7])  # the second line torn by kill -9
+    reopened = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    assert reopened.get(0).labels == ("quote",)
+    assert reopened.get(1).labels == ()
+    reopened.close()
+
+
+def test_unknown_keys_survive_a_rewrite(tmp_path, sample_path):
+    article = sample(sample_path)
+    session = Session([article], tmp_path, "alice", DEFAULT_SCHEME)
+    session.toggle("claim")
+    session.close()
+    path = tmp_path / "alice" / f"{article.id}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["project"] = {"batch": 7}
+    data["sentences"][0]["review"] = {"decided_by": "carol"}
+    data["sentences"][5]["suggested"] = {"labels": ["statistic"]}
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    session = Session([article], tmp_path, "alice", DEFAULT_SCHEME)
+    session.goto(0)
+    session.toggle("quote")
+    session.close()
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["project"] == {"batch": 7}
+    assert data["sentences"][0]["review"] == {"decided_by": "carol"}
+    assert data["sentences"][0]["labels"] == ["claim", "quote"]
+    assert data["sentences"][5]["suggested"] == {"labels": ["statistic"]}
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ("schema: tagline.annotations/1\nsentences: [\n", "line"),
+        ("- just\n- a list\n", "not a YAML mapping"),
+        ("sentences:\n  - {start: 0, end: 5, text: abc}\n", "does not span"),
+        ("a: &x [1]\nb: *x\n", "aliases"),
+        ("x: !!python/object/apply:os.system ['echo pwned']\n", "line"),
+    ],
+)
+def test_a_file_that_does_not_parse_is_reported_and_never_overwritten(tmp_path, sample_path, content, reason):
+    article = sample(sample_path)
+    path = tmp_path / "alice" / f"{article.id}.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(content, encoding="utf-8")
+    session = Session([article], tmp_path, "alice", DEFAULT_SCHEME)
+    assert session.store.read_only and reason in session.store.read_only
+    outcome = session.toggle("claim")
+    assert outcome.error
+    session.close()
+    assert path.read_text(encoding="utf-8") == content
+
+
+def test_second_session_on_the_same_file_is_read_only(tmp_path, sample_path):
+    article = sample(sample_path)
+    first = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    second = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    assert first.read_only is None
+    assert second.read_only and "another session" in second.read_only
+    second.close()
+    first.close()
+    third = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    assert third.read_only is None
+    third.close()
+
+
+def test_changed_article_reanchors_and_keeps_orphans(tmp_path):
+    original = Article("a", "a.txt", "First claim here. Second one.\nThird line stays.")
+    session = Session([original], tmp_path, "alice", DEFAULT_SCHEME)
+    session.toggle("claim")  # "First claim here."
+    session.goto(1)
+    session.toggle("quote")  # "Second one." (will vanish)
+    session.goto(2)
+    session.toggle("statistic")  # "Third line stays." (moves)
+    session.close()
+    edited = Article("a", "a.txt", "A new opening line.\nFirst claim here.\nThird line stays.")
+    store = ArticleStore(tmp_path, "alice", edited, DEFAULT_SCHEME)
+    assert store.get(1).labels == ("claim",)
+    assert store.get(2).labels == ("statistic",)
+    assert [o["text"] for o in store.orphans] == ["Second one."]
+    assert "re-anchored" in store.notice
+    store.close()
+    data = annofile.read(tmp_path / "alice" / "a.yaml")
+    assert data["orphans"][0]["labels"] == ["quote"]
+
+
+def test_atomic_write_leaves_no_temporary_files(tmp_path):
+    target = tmp_path / "x.yaml"
+    annofile.atomic_write(target, "a: 1\n")
+    annofile.atomic_write(target, "a: 2\n")
+    assert os.listdir(tmp_path) == ["x.yaml"]
+    assert target.read_text() == "a: 2\n"
