@@ -1,0 +1,132 @@
+"""``tagline import``: JSONL back into annotation files; export then import gives the same annotations."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tui import cli
+from tui.core import gold
+from tui.core.labels import DEFAULT_SCHEME
+from tui.core.store import ArticleStore
+
+
+def done_sentences(root) -> dict:
+    """(annotator, article, start, end) -> (text, status, labels, entities), done sentences only."""
+    corpus = gold.load(root, DEFAULT_SCHEME)
+    assert corpus.problems == []
+    found = {}
+    for loaded in corpus.files:
+        for s in loaded.sentences:
+            if s.done:
+                found[loaded.annotator, loaded.article_id, s.start, s.end] = (s.text, s.status, s.labels, s.entities)
+    return found
+
+
+@pytest.fixture
+def sample_annotations(annotations, sample_article):
+    total = len(sample_article.sentences)
+    marks = {i: [["claim"], ["quote"], ["claim", "statistic"], []][i % 4] for i in range(0, total, 2)}
+    annotations.write("alice", sample_article, marks, entities={0: [(18, 26, "DATE")]})
+    annotations.write("bob", sample_article, {i: ["quote"] if i % 3 else [] for i in range(1, total, 3)})
+    annotations.write("bob", ("short", annotations.lines(["A short one.", "Two of them."])), {0: ["claim"], 1: []})
+    return annotations.root
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano"])
+def test_export_then_import_gives_the_same_annotations(tmp_path, capsys, sample_annotations, fmt):
+    exported = tmp_path / f"out.{fmt}.jsonl"
+    assert cli.main(["export", "--format", fmt, "--annotations", str(sample_annotations), "--keep-duplicates", "--out", str(exported)]) == 0
+    back = tmp_path / "back"
+    status = cli.main(["import", str(exported), "--format", fmt, "--annotations", str(back)])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    before, after = done_sentences(sample_annotations), done_sentences(back)
+    if fmt == "doccano":  # doccano rows carry labels, not entities
+        before = {k: v[:3] for k, v in before.items()}
+        after = {k: v[:3] for k, v in after.items()}
+    assert after == before and len(after) > 10
+    # the file keeps the article's hash, so the reader opens it against the article as it is
+    data = json.loads(exported.read_text().splitlines()[0])
+    article_sha = (data.get("meta") or data)["sha256"]
+    assert gold.load(back, DEFAULT_SCHEME).files[0].sha256 == article_sha
+
+
+def test_imported_file_opens_in_the_reader(tmp_path, capsys, sample_annotations, sample_article):
+    exported = tmp_path / "p.jsonl"
+    cli.main(["export", "--format", "prodigy", "--annotations", str(sample_annotations), "--out", str(exported), "--annotators", "alice"])
+    cli.main(["import", str(exported), "--format", "prodigy", "--annotations", str(tmp_path / "back"), "--annotator", "dora"])
+    store = ArticleStore(tmp_path / "back", "dora", sample_article, DEFAULT_SCHEME)
+    try:
+        assert store.notice is None and store.read_only is None
+        assert store.get(2).labels == ("claim", "statistic") and store.get(2).status == "done"
+        assert store.get(1).status == "todo"
+    finally:
+        store.close()
+
+
+def test_rows_without_meta_become_one_article(tmp_path, capsys):
+    source = tmp_path / "batch.jsonl"
+    rows = [{"text": "First sentence here.", "accept": ["claim"], "answer": "accept"},
+            {"text": "Rejected row.", "accept": [], "answer": "reject"},
+            {"text": "Second one.", "accept": [], "answer": "accept", "spans": [{"start": 0, "end": 6, "label": "ORDINAL"}]},
+            {"text": "Third, with a label.", "label": "quote", "answer": "accept"}]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    root = tmp_path / "ann"
+    assert cli.main(["import", str(source), "--format", "prodigy", "--annotations", str(root), "--annotator", "eve"]) == 0
+    corpus = gold.load(root, DEFAULT_SCHEME)
+    assert corpus.problems == []
+    [loaded] = corpus.files
+    assert (loaded.annotator, loaded.article_id) == ("eve", "batch")
+    text = "First sentence here.\nSecond one.\nThird, with a label."
+    assert [(s.start, s.end, s.text, s.labels) for s in loaded.sentences] == [
+        (0, 20, "First sentence here.", ("claim",)), (21, 32, "Second one.", ()), (33, 53, "Third, with a label.", ("quote",))]
+    assert all(text[s.start:s.end] == s.text for s in loaded.sentences)
+    assert loaded.sentences[1].entities == (gold.Entity(0, 6, "ORDINAL"),)
+
+
+def test_doccano_rows_without_meta(tmp_path, capsys):
+    source = tmp_path / "doc.jsonl"
+    source.write_text(json.dumps({"text": "Oil fell 3%.", "label": ["statistic", [9, 11, "PERCENT"]]}) + "\n", encoding="utf-8")
+    assert cli.main(["import", str(source), "--format", "doccano", "--annotations", str(tmp_path / "a"), "--annotator", "x"]) == 0
+    [loaded] = gold.load(tmp_path / "a", DEFAULT_SCHEME).files
+    assert loaded.sentences[0].labels == ("statistic",)
+    assert loaded.sentences[0].entities == (gold.Entity(9, 11, "PERCENT"),)
+
+
+def test_bad_rows_are_reported_and_the_rest_imported(tmp_path, capsys):
+    source = tmp_path / "mixed.jsonl"
+    lines = [
+        json.dumps({"text": "Good row.", "labels": ["claim"], "article": "a", "start": 0, "end": 9}),
+        "{not json",
+        json.dumps({"text": "Unknown label.", "labels": ["opinion"], "article": "a", "start": 10, "end": 24}),
+        json.dumps({"text": "Bad offsets.", "labels": [], "article": "a", "start": 30, "end": 31}),
+        json.dumps({"labels": ["claim"]}),
+        json.dumps({"text": "Also good.", "labels": [], "article": "a", "start": 40, "end": 50}),
+    ]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    root = tmp_path / "ann"
+    status = cli.main(["import", str(source), "--format", "jsonl", "--annotations", str(root), "--annotator", "f"])
+    err = capsys.readouterr().err
+    assert status == 1 and "Traceback" not in err
+    assert f"{source}:4: offsets 30..31 do not span the text" in err
+    for number, reason in ((2, "not a JSON line"), (3, "label 'opinion' is not in the label scheme"), (5, "a row needs a non-empty 'text'")):
+        assert f"{source}:{number}: {reason}" in err
+    [loaded] = gold.load(root, DEFAULT_SCHEME).files
+    assert [(s.start, s.text, s.labels) for s in loaded.sentences] == [(0, "Good row.", ("claim",)), (40, "Also good.", ())]
+
+
+def test_import_updates_an_existing_file(tmp_path, capsys, annotations):
+    path = annotations.write("gil", ("art", annotations.lines(["One.", "Two.", "Three."])), {0: ["claim"]}, flags=(2,))
+    source = tmp_path / "update.jsonl"
+    source.write_text(json.dumps({"text": "Two.", "labels": ["quote"], "article": "art", "start": 5, "end": 9}) + "\n", encoding="utf-8")
+    assert cli.main(["import", str(source), "--format", "jsonl", "--annotations", str(annotations.root), "--annotator", "gil"]) == 0
+    data = annotations.read("gil", "art")
+    assert [(s["text"], s["status"], s["labels"]) for s in data["sentences"]] == [("One.", "done", ["claim"]), ("Two.", "done", ["quote"]), ("Three.", "todo", [])]
+    assert data["sentences"][2]["flag"] is True
+    # a row whose offsets hold other text in the existing file is refused, and the file is left alone
+    before = path.read_bytes()
+    source.write_text(json.dumps({"text": "Zwei", "labels": [], "article": "art", "start": 5, "end": 9}) + "\n", encoding="utf-8")
+    assert cli.main(["import", str(source), "--format", "jsonl", "--annotations", str(annotations.root), "--annotator", "gil"]) == 1
+    assert "other text" in capsys.readouterr().err and path.read_bytes() == before
