@@ -26,9 +26,9 @@ class TaglineApp(App):
     TITLE = "tagline"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding(",".join(c.keys), c.action, c.description, show=c.show, id=c.id, priority=c.id == "quit")
+        Binding(",".join(c.keys), c.action, c.description, show=c.show, id=c.id, priority=False)
         for c in keymap.APP_COMMANDS
-    ] + [Binding("ctrl+c", "quit", "quit", show=False, id="interrupt", priority=True)]
+    ] + [Binding("ctrl+c", "quit", "quit", show=False, id="interrupt")]
 
     def __init__(
         self,

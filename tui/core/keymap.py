@@ -21,7 +21,7 @@ class Command:
 
 
 READER_COMMANDS: tuple[Command, ...] = (
-    Command("next", ("j", "down"), "move(1)", "next", "Next sentence"),
+    Command("next", ("j", "down"), "move(1)", "next", "Next sentence", show=False),
     Command("previous", ("k", "up"), "move(-1)", "prev", "Previous sentence", show=False),
     Command("confirm", ("space",), "confirm", "done", "Confirm the sentence as done with its labels (none = none apply) and move on"),
     Command("clear", ("x",), "clear", "clear", "Clear the sentence: no labels, back to todo", show=False),

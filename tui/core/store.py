@@ -119,6 +119,15 @@ class ArticleStore:
             placed += 1
             if not state.is_blank or state.extra:
                 self.states[index] = state
+            entities = record.get("entities")  # kept, so a run without the model loses none
+            if isinstance(entities, list) and entities:
+                self._entities[index] = [
+                    (e["start"], e["end"], e["label"]) for e in entities
+                    if isinstance(e, dict) and isinstance(e.get("start"), int) and isinstance(e.get("end"), int) and isinstance(e.get("label"), str)
+                ]
+        previous_model = data.get("model")
+        if self.model.get("name") == "none" and isinstance(previous_model, dict) and self._entities:
+            self.model = dict(previous_model)  # entities from that model are kept
         for journal in (self.folding_path, self.journal_path):
             self._replay(journal)
         if changed:
@@ -224,7 +233,16 @@ class ArticleStore:
 
     def set_entities(self, index: int, entities: list) -> None:
         """Entities for sentence ``index`` (sentence offsets), written with the next fold."""
-        self._entities[index] = entities
+        entities = [tuple(e) for e in entities]
+        with self._lock:
+            if self._entities.get(index, []) != entities:
+                self._entities[index] = entities
+                self._dirty = True
+
+    def entities(self) -> dict[int, list]:
+        """Entities known for this article so far: {sentence index: [(start, end, label)]}."""
+        with self._lock:
+            return dict(self._entities)
 
     @property
     def dirty(self) -> bool:

@@ -27,7 +27,7 @@ class ArticleListScreen(Screen[int | None]):
         yield Static(Content.styled(f"{len(self.session.articles)} articles  ·  annotator {self.session.annotator}", "bold"), id="list-title")
         yield Input(placeholder="filter by id or text", id="list-filter-input")
         yield OptionList(id="article-list")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.populate("")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.content import Content
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -13,27 +15,31 @@ from tui.core import keymap
 from tui.core.labels import LabelScheme
 
 
-def help_content(scheme: LabelScheme, keys_in_force: dict[str, str] | None = None) -> Content:
+def help_content(scheme: LabelScheme, keys_in_force: dict[str, str] | None = None) -> Group:
+    """Labels with their guidelines, then every key, as a two-column grid (text is never markup)."""
     keys_in_force = keys_in_force or {}
-    lines: list[Content] = [Content.styled("Labels", "bold")]
+
+    def grid() -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True, style="bold", min_width=10)
+        table.add_column(ratio=1)
+        return table
+
+    labels = grid()
     for label in scheme.labels:
-        keys = " ".join(label.keys)
-        lines.append(Content.assemble((f"  {keys:<8}", "bold"), (f"{label.name} ", "bold"), (f"[{label.badge}]", "dim")))
-        if label.guideline:
-            lines.append(Content.assemble("           ", (label.guideline, "italic")))
-    if scheme.exclusive:
-        lines.append(Content("  (labels exclude each other: a sentence takes one)"))
-    lines.append(Content(""))
-    lines.append(Content.styled("Keys", "bold"))
+        title = Text.assemble((label.name, "bold"), f"  [{label.badge}]")
+        body = Text(label.guideline) if label.guideline else Text("")
+        labels.add_row(Text(" ".join(label.keys)), Text.assemble(title, "\n", body) if label.guideline else title)
+    keys = grid()
     for command in (*keymap.READER_COMMANDS, *keymap.APP_COMMANDS):
-        keys = keys_in_force.get(command.id) or " ".join(keymap.display(k) for k in command.keys)
-        lines.append(Content.assemble((f"  {keys:<12}", "bold"), command.help))
-    lines.append(Content(""))
-    lines.append(Content.styled("Gutter", "bold"))
-    lines.append(Content("  ▌ cursor   ✓ done  · todo   letters: labels (lowercase = suggested)   ⚑ flagged  ✎ note"))
-    lines.append(Content(""))
-    lines.append(Content.styled("Every action is on disk before the next key is read.", "dim"))
-    return Content("\n").join(lines)
+        shown = keys_in_force.get(command.id) or " ".join(keymap.display(k) for k in command.keys)
+        keys.add_row(Text(shown), Text(command.help))
+    parts = [Text("Labels" + ("  (they exclude each other)" if scheme.exclusive else ""), style="bold underline"), labels, Text(""),
+             Text("Keys", style="bold underline"), keys, Text(""),
+             Text("Gutter", style="bold underline"),
+             Text("▌ cursor   ✓ done   · todo   C Q S labels (lowercase: suggested)   ⚑ flagged   ✎ note"),
+             Text(""), Text("Every action is on disk before the next key is read.  esc closes.", style="dim")]
+    return Group(*parts)
 
 
 class HelpScreen(ModalScreen[None]):

@@ -24,7 +24,7 @@ def reader_bindings(commands=keymap.READER_COMMANDS) -> list[Binding]:
 
 def label_bindings(scheme: LabelScheme) -> list[Binding]:
     return [
-        Binding(",".join(keymap.key_name(k) for k in label.keys), f"toggle('{label.name}')", label.name,
+        Binding(",".join(keymap.key_name(k) for k in label.keys), f"toggle('{label.name}')", label.name, priority=False,
                 id=f"label-{label.name}", key_display=label.keys[0])
         for label in scheme.labels
     ]
@@ -45,7 +45,7 @@ class ReaderScreen(Screen):
         yield Static(id="legend", markup=False)
         yield Static(id="status", markup=False)
         yield Input(id="search", placeholder="search this article; enter: next match, esc: close")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     @property
     def view(self) -> SentenceView:
@@ -163,6 +163,11 @@ class ReaderScreen(Screen):
 
     def article_opened(self) -> None:
         self.view.reset()
+        self.parsed: set[int] = set()
+        if self.session.store is not None:
+            known = self.session.store.entities()
+            if known:
+                self.view.set_entities(known)
         self.update_legend()
         self.update_status()
         self.app.article_opened()
@@ -173,6 +178,10 @@ class ReaderScreen(Screen):
         for index, entities in batch.items():
             self.session.store.set_entities(index, entities)
         self.view.set_entities(batch)
+        before = len(self.parsed)
+        self.parsed.update(batch)
+        if before < self.session.total:
+            self.update_legend()
 
     def update_legend(self) -> None:
         legend = self.query_one("#legend", Static)
@@ -188,7 +197,11 @@ class ReaderScreen(Screen):
             colour = self.app.theme_variables.get(f"ent-{group}", "")
             parts.append((name, f"underline {colour}".strip()))
             parts.append(" ")
-        parts.append((f" {model}", "dim"))
+        parsed = len(getattr(self, "parsed", ()))
+        if parsed < self.session.total:
+            parts.append((f" parsing {parsed}/{self.session.total}", "italic"))
+        else:
+            parts.append((f" {model}", "dim"))
         legend.update(Content.assemble(*parts))
 
     def update_status(self) -> None:
@@ -218,4 +231,6 @@ class ReaderScreen(Screen):
 
 def make_reader_screen(scheme: LabelScheme) -> type[ReaderScreen]:
     """A reader screen class whose bindings include the scheme's label keys."""
-    return type("ReaderScreen", (ReaderScreen,), {"BINDINGS": label_bindings(scheme)})
+    # Label keys first, so the footer reads labels, then commands.
+    bindings = label_bindings(scheme) + reader_bindings()
+    return type("ReaderScreen", (ReaderScreen,), {"BINDINGS": bindings}, inherit_bindings=False)

@@ -37,7 +37,7 @@ def entity_group(label: str) -> str:
     return ENTITY_GROUPS.get(label, "other")
 
 
-class SentenceView(ScrollView, can_focus=True):
+class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {
         "sentence-view--cursor",
         "sentence-view--gutter",

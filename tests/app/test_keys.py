@@ -1,0 +1,108 @@
+"""Every key in the contract's table, pressed through Textual's Pilot."""
+
+from __future__ import annotations
+
+import yaml
+
+from tui.app.screens.articles import ArticleListScreen
+from tui.app.screens.help import HelpScreen
+from tui.app.screens.note import NoteScreen
+from tui.app.widgets.sentence_view import SentenceView
+
+
+async def test_moves_tags_confirm_clear(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = app.session
+        await pilot.press("j", "down", "k")
+        assert s.cursor == 1
+        await pilot.press("c", "2", "s")
+        assert s.state(1).labels == ("claim", "quote", "statistic") and s.state(1).status == "done"
+        await pilot.press("1", "q", "3")
+        assert s.state(1).labels == () and s.state(1).status == "done"
+        await pilot.press("space")
+        assert s.cursor == 2
+        await pilot.press("up", "x")
+        assert s.state(1).status == "todo"
+
+
+async def test_undo_redo(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = app.session
+        await pilot.press("c", "j", "q", "j", "s")
+        await pilot.press("u", "u", "u")
+        assert all(s.state(i).is_blank for i in range(3))
+        await pilot.press("ctrl+r", "ctrl+r")
+        assert s.state(0).labels == ("claim",) and s.state(1).labels == ("quote",) and s.state(2).is_blank
+
+
+async def test_next_todo_and_articles(make_app):
+    app = make_app("One. Two.", "Three. Four.")
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = app.session
+        await pilot.press("space", "space")
+        await pilot.press("n")
+        assert s.article.id == "art1" and s.cursor == 0
+        await pilot.press("left_square_bracket")
+        assert s.article.id == "art0"
+        await pilot.press("right_square_bracket")
+        assert s.article.id == "art1"
+
+
+async def test_flag_note_search_entities_help_and_list(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = app.session
+        await pilot.press("f")
+        assert s.state(0).flag
+        await pilot.press("m")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"needs [b]source[/b]", "enter")
+        assert s.state(0).note == "needs [b]source[/b]"
+        await pilot.press("slash", *"khorasan", "enter")
+        assert "Khorasan" in s.text(s.cursor)
+        view = app.screen.query_one(SentenceView)
+        assert view.show_entities
+        await pilot.press("e")
+        assert not view.show_entities
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ArticleListScreen)
+        await pilot.press("enter")
+        assert not isinstance(app.screen, ArticleListScreen)
+
+
+async def test_accept_suggestion(make_app):
+    app = make_app("Prices rose 5%. Nothing here.")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.session.suggestions[0] = {"labels": ["statistic"]}
+        await pilot.press("a")
+        assert app.session.state(0).labels == ("statistic",)
+
+
+async def test_burst_then_quit_leaves_every_tag_on_disk(make_app, tmp_path):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = []
+        for _ in range(10):
+            keys += ["c", "j"]
+        await pilot.press(*keys, "ctrl+q")
+    path = tmp_path / "annotations" / "tester" / "000_88201f31feaf2608.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert [x["labels"] for x in data["sentences"][:10]] == [["claim"]] * 10
+    assert data["sentences"][10]["status"] == "todo"
+
+
+async def test_markup_in_article_text_is_shown_literally(make_app):
+    text = "He wrote [bold]x[/bold] and [@click=app.quit]y[/] with \x1b[31mred\x07 text."
+    app = make_app(text)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(SentenceView)
+        line = "".join(segment.text for segment in view.render_line(0))
+        assert "[bold]x[/bold]" in line and "[@click=app.quit]" in line
+        assert "\x1b" not in line and "␛[31mred␇" in line
+        assert app.is_running
