@@ -121,7 +121,10 @@ def compute(corpus: gold.Corpus, scheme: LabelScheme, annotators: list[str] | No
     report: dict = {
         "annotators": names,
         "sentences": len(everyone),
-        "label_set": "the set of labels on a sentence, as one nominal value",
+        "notes": {
+            LABEL_SET: "the set of labels on a sentence, as one nominal value",
+            "null": "undefined: no sentences, fewer than two annotators, or chance agreement of 1",
+        },
         "labels": {},
     }
     for label, value in measures:
