@@ -8,6 +8,7 @@ on a 5,000-sentence article as on a 30-sentence one.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -55,6 +56,7 @@ class Session:
         self.suggestions: dict[int, dict] = {}  # sentence index -> {"labels": [...], "reason": str}
         self._histories: dict[str, History] = {}
         self._cursors: dict[str, int] = {}
+        self._closing: dict[str, threading.Thread] = {}
         self.progress = ProgressIndex(self.root / safe_name(annotator))
         self.open_article(0)
 
@@ -71,31 +73,50 @@ class Session:
         index = max(0, min(index, len(self.articles) - 1))
         if self.store is not None:
             self._cursors[self.article.id] = self.cursor
-            self.close_store()
+            self.close_store(wait=False)
         self.article_index = index
+        self._wait_for_close(self.article.id)  # its lock is still held by a fold under way
         self.store = ArticleStore(self.root, self.annotator, self.article, self.scheme, self.model)
         self.suggestions = {}
         total = len(self.article.sentences)
         if cursor is None:
             cursor = self._cursors.get(self.article.id)
         if cursor is None:
-            cursor = next((i for i in range(total) if self.store.get(i).status == schema.TODO), 0)
+            cursor = self._first_todo(0, total) or 0
         self.cursor = max(0, min(cursor, total - 1))
         message = self.store.read_only or self.store.notice or ""
         return Outcome(article_changed=True, message=message, error=bool(self.store.read_only))
 
-    def close_store(self) -> None:
+    def close_store(self, wait: bool = True) -> None:
+        """Fold the open article and let it go; in the background unless ``wait``, so moving to
+        another article never waits on writing a long one."""
         if self.store is None:
             return
-        store = self.store
-        store.close()
-        if not store.read_only:
-            done, per_label, flagged = store.counts()
-            self.progress.update(store.article, done, len(store.article.sentences), per_label)
+        store, self.store = self.store, None
+
+        def finish() -> None:
+            store.close()
+            if not store.read_only:
+                done, per_label, _ = store.counts()
+                self.progress.update(store.article, done, len(store.article.sentences), per_label)
+
+        if wait:
+            finish()
+            return
+        thread = threading.Thread(target=finish, name=f"close {store.article.id}")
+        self._closing[store.article.id] = thread
+        thread.start()
+
+    def _wait_for_close(self, article_id: str | None = None) -> None:
+        ids = [article_id] if article_id else list(self._closing)
+        for key in ids:
+            thread = self._closing.pop(key, None)
+            if thread is not None:
+                thread.join()
 
     def close(self) -> None:
         self.close_store()
-        self.store = None
+        self._wait_for_close()
 
     def article_step(self, delta: int) -> Outcome:
         target = self.article_index + delta
@@ -125,26 +146,31 @@ class Session:
         return self.move(index - self.cursor)
 
     def next_todo(self) -> Outcome:
+        """The next todo sentence after the cursor, on into the following articles, wrapping."""
         for i in range(self.cursor + 1, self.total):
             if self.state(i).status == schema.TODO:
                 return self.goto(i)
-        for offset in range(1, len(self.articles) + 1):
-            target = (self.article_index + offset) % len(self.articles)
-            if target == self.article_index:
-                break
+        home, home_cursor = self.article_index, self.cursor
+        for offset in range(1, len(self.articles)):
+            target = (home + offset) % len(self.articles)
             if self.progress.complete(self.articles[target]):
                 continue
             outcome = self.open_article(target, cursor=0)
-            for i in range(self.total):
-                if self.state(i).status == schema.TODO:
-                    self.cursor = i
-                    return outcome
-        for i in range(0, self.cursor):
-            if self.state(i).status == schema.TODO:
-                out = self.goto(i)
-                out.article_changed = True
-                return out
-        return Outcome(message="every sentence is done", article_changed=True)
+            todo = self._first_todo(0, self.total)
+            if todo is not None:
+                self.cursor = todo
+                return outcome
+        changed = self.article_index != home
+        if changed:
+            self.open_article(home, cursor=home_cursor)
+        todo = self._first_todo(0, home_cursor + 1)
+        if todo is not None:
+            self.cursor = todo
+            return Outcome(article_changed=True)
+        return Outcome(message="every sentence is done", article_changed=changed)
+
+    def _first_todo(self, start: int, stop: int) -> int | None:
+        return next((i for i in range(start, stop) if self.state(i).status == schema.TODO), None)
 
     # -- edits ---------------------------------------------------------------------------------
     def _apply(self, index: int, after: SentenceState, record: bool = True) -> Outcome:
@@ -248,6 +274,7 @@ class ProgressIndex:
     so the article list never parses every YAML file. It is a cache: the YAML files are the truth."""
 
     def __init__(self, folder: Path):
+        self._lock = threading.Lock()
         self.path = folder / ".progress.json"
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -267,8 +294,9 @@ class ProgressIndex:
 
     def update(self, article: Article, done: int, total: int, per_label: dict[str, int]) -> None:
         # The sha256 lets a changed article invalidate its entry.
-        self.entries[article.id] = {"done": done, "total": total, "labels": per_label, "sha256": article.sha256}
-        try:
-            annofile.atomic_write(self.path, json.dumps(self.entries, ensure_ascii=False, sort_keys=True))
-        except OSError:
-            pass
+        with self._lock:
+            self.entries[article.id] = {"done": done, "total": total, "labels": per_label, "sha256": article.sha256}
+            try:
+                annofile.atomic_write(self.path, json.dumps(self.entries, ensure_ascii=False, sort_keys=True))
+            except OSError:
+                pass

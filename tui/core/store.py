@@ -84,6 +84,8 @@ class ArticleStore:
         self._journal = None
         self._lock_handle = None
         self._dirty = False
+        self._done = self._flagged = 0
+        self._label_counts: dict[str, int] = {}
         self._sentences = article.sentences
         self._by_start = {span.start: i for i, span in enumerate(self._sentences)}
         self._load()
@@ -118,7 +120,7 @@ class ArticleStore:
                 continue
             placed += 1
             if not state.is_blank or state.extra:
-                self.states[index] = state
+                self._put(index, state)
             entities = record.get("entities")  # kept, so a run without the model loses none
             if isinstance(entities, list) and entities:
                 self._entities[index] = [
@@ -201,10 +203,21 @@ class ArticleStore:
         return self.states.get(index, BLANK)
 
     def _put(self, index: int, state: SentenceState) -> None:
-        if state.is_blank:
-            self.states.pop(index, None)
-        else:
+        previous = self.states.pop(index, None)
+        if previous is not None:
+            self._count(previous, -1)
+        if not state.is_blank:
             self.states[index] = state
+            self._count(state, +1)
+
+    def _count(self, state: SentenceState, sign: int) -> None:
+        """Keep the counts the status line shows current, so no key has to recount the article."""
+        if state.status == schema.DONE:
+            self._done += sign
+        if state.flag:
+            self._flagged += sign
+        for name in state.labels:
+            self._label_counts[name] = self._label_counts.get(name, 0) + sign
 
     def set(self, index: int, state: SentenceState) -> None:
         """Record ``state`` for sentence ``index``, durably, before returning."""
@@ -249,17 +262,10 @@ class ArticleStore:
         return self._dirty
 
     def counts(self) -> tuple[int, dict[str, int], int]:
-        """(done, label -> count, flagged)."""
-        done = flagged = 0
-        per_label = {name: 0 for name in self.scheme.names}
-        for state in self.states.values():
-            if state.status == schema.DONE:
-                done += 1
-            if state.flag:
-                flagged += 1
-            for name in state.labels:
-                per_label[name] = per_label.get(name, 0) + 1
-        return done, per_label, flagged
+        """(done, label -> count, flagged), kept current by every change: O(labels), not O(article)."""
+        per_label = {name: self._label_counts.get(name, 0) for name in self.scheme.names}
+        per_label.update({k: v for k, v in self._label_counts.items() if k not in per_label and v})
+        return self._done, per_label, self._flagged
 
     # -- writing -----------------------------------------------------------------------------
     def document(self) -> dict:
