@@ -225,3 +225,9 @@ def test_bad_files_are_reported_and_the_rest_exported(capsys, annotations):
                          ("overlap", "overlap"), ("broken", "does not parse")):
         line = next(m for m in messages if f"{name}.yaml" in m)
         assert reason in line and "Traceback" not in err
+
+
+def test_unknown_annotator_is_reported(capsys, team):
+    status, out, err = export(capsys, team, "--format", "jsonl", "--annotators", "alice,zed")
+    assert status == 1 and "no annotations by 'zed'" in err
+    assert {r["annotator"] for r in jsonl(out)} == {"alice", "carol"}  # carol's decision stands over alice

@@ -285,7 +285,10 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
         print(f"tagline: {error}", file=sys.stderr)
         return 2
     corpus = gold.load(args.annotations, scheme, annotators)
-    for problem in corpus.problems:
+    problems = list(corpus.problems)
+    present = {f.annotator for f in corpus.files} | {f.path.parent.name for f in corpus.files}
+    problems += [gold.Problem(str(args.annotations), f"no annotations by '{name}'") for name in annotators or [] if name not in present]
+    for problem in problems:
         print(f"tagline: {problem}", file=sys.stderr)
     chosen = gold.examples(corpus, reviewed=not getattr(args, "no_reviewed", False), keep_duplicates=getattr(args, "keep_duplicates", False))
     if split is not None:
@@ -307,4 +310,4 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
         summary.append(f"{label}{len(examples)} sentences from {articles} articles{where}")
     if any(path is not None for path in targets.values()):
         print("tagline: exported " + "; ".join(summary), file=sys.stderr)
-    return 1 if corpus.problems else 0
+    return 1 if problems else 0

@@ -158,7 +158,12 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
         return Corpus([], [], problems)
     wanted = set(annotators) if annotators else None
     seen: dict[tuple[str, str], Path] = {}
-    for folder, path in annofile.iter_files(root):
+    try:
+        found = list(annofile.iter_files(root))
+    except OSError as error:
+        problems.append(Problem(str(error.filename or root), f"cannot be listed ({error.strerror or error})"))
+        found = []
+    for folder, path in found:
         try:
             loaded = parse_file(path, folder, scheme)
         except annofile.AnnotationFileError as error:

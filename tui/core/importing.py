@@ -259,7 +259,11 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
         except RowError as error:
             problems.append(gold.Problem(str(source), f"{error}; article '{article}' not imported"))
             continue
-        annofile.atomic_write(path, annofile.dumps(document))
+        try:
+            annofile.atomic_write(path, annofile.dumps(document))
+        except OSError as error:
+            problems.append(gold.Problem(str(path), f"cannot be written ({error.strerror or error})"))
+            continue
         written += 1
         sentences += len(placed)
     for problem in problems:
