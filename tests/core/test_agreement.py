@@ -11,6 +11,7 @@ import krippendorff
 import numpy as np
 import pytest
 import yaml
+from hypothesis import given, settings, strategies as st
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa as sm_fleiss
 
@@ -194,3 +195,32 @@ def test_table_shows_names_literally_and_na(capsys, annotations, monkeypatch):
     assert cli.main(["agree", "--annotations", str(annotations.root)]) == 0
     out = capsys.readouterr().out
     assert "[bold]x" in out and "n/a" in out and "statistic" in out and "label set" in out
+
+
+ratings = st.integers(min_value=2, max_value=4).flatmap(
+    lambda raters: st.lists(st.lists(st.integers(0, 2), min_size=raters, max_size=raters), min_size=1, max_size=30))
+
+
+@settings(max_examples=150, deadline=None)
+@given(ratings)
+def test_coefficients_match_references_on_any_ratings(rows):
+    assert agreement.fleiss_kappa(rows) == pytest.approx(reference_fleiss(rows), abs=1e-9)
+    assert agreement.krippendorff_alpha(rows) == pytest.approx(reference_alpha(rows), abs=1e-9)
+    a, b = [r[0] for r in rows], [r[1] for r in rows]
+    assert agreement.cohen_kappa(a, b) == pytest.approx(reference_cohen(a, b), abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(0, 2)), min_size=3, max_size=3), min_size=1, max_size=25))
+def test_alpha_with_missing_ratings_matches_reference(rows):
+    ours = agreement.krippendorff_alpha([[x for x in row if x is not None] for row in rows])
+    matrix = np.array([[np.nan if x is None else x for x in row] for row in rows], dtype=float).T
+    try:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            theirs = undefined_or(float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")))
+    except ValueError:
+        theirs = None
+    if theirs is None or ours is None:
+        assert ours is None and (theirs is None or math.isnan(theirs))
+    else:
+        assert ours == pytest.approx(theirs, abs=1e-9)
