@@ -25,7 +25,7 @@ def theme_folders() -> list[Path]:
 
 
 def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme) -> int:
-    found, problems = articles_mod.load(paths)
+    found, problems = articles_mod.open_corpus(paths)
     notices = [str(p) for p in problems]
     if not found:
         reason = notices[0] if notices else "no .txt, .md or .jsonl articles found"
@@ -37,7 +37,10 @@ def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme)
             model_info = nlp.resolve_model(model)
         except nlp.ModelError as error:
             model_notice = str(error)
-    session = Session(found, annotations, annotator, scheme, model_info.as_dict() if model_info else nlp.NO_MODEL)
+    try:
+        session = Session(found, annotations, annotator, scheme, model_info.as_dict() if model_info else nlp.NO_MODEL)
+    except ValueError as error:
+        return _fail(f"nothing to open: {error}")
     from tui.app.app import TaglineApp
 
     app = TaglineApp(session, model_info, model_notice, notices, theme, theme_folders())

@@ -6,11 +6,10 @@ the rest of the corpus still opens.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core import segment
@@ -30,19 +29,51 @@ class Problem:
         return f"{self.path}: {self.reason}"
 
 
-@dataclass
-class Article:
-    id: str
-    path: str  # as given, relative to the working folder where it can be
-    text: str
-    meta: dict = field(default_factory=dict)
-    warning: str | None = None
-    _split: tuple | None = field(default=None, repr=False)
-    _para_ranges: dict | None = field(default=None, repr=False)
+class ArticleUnreadable(ValueError):
+    """An article whose file cannot be used; the message is one line for the user."""
 
-    @functools.cached_property
+
+class Article:
+    """One article: its id, its path as given, and its text, read from ``source`` on first use when
+    it was not given (so a corpus of thousands opens without reading every file)."""
+
+    def __init__(self, id: str, path: str, text: str | None = None, meta: dict | None = None,
+                 warning: str | None = None, source: Path | None = None):
+        self.id = id
+        self.path = path
+        self.meta = meta or {}
+        self.warning = warning
+        self.source = source
+        self._text = text
+        self._sha256: str | None = None
+        self._split: tuple | None = None
+        self._para_ranges: dict | None = None
+        if text is None and source is None:
+            raise ValueError("an article needs its text or a file to read it from")
+
+    def __repr__(self) -> str:
+        return f"Article({self.id!r}, {self.path!r})"
+
+    @property
+    def loaded(self) -> bool:
+        return self._text is not None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            assert self.source is not None
+            found, problems = read_file(self.source)
+            if not found:
+                raise ArticleUnreadable(str(problems[0]) if problems else f"{self.path}: unreadable")
+            self._text = found[0].text
+            self.warning = found[0].warning
+        return self._text
+
+    @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        if self._sha256 is None:
+            self._sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return self._sha256
 
     def split(self) -> tuple[list[segment.Span], list[segment.Span], list[int]]:
         """(paragraphs, sentences, paragraph index of each sentence), computed once."""
@@ -176,6 +207,28 @@ def load(paths: list[str | Path]) -> tuple[list[Article], list[Problem]]:
     for path in files:
         found, trouble = read_file(path)
         problems.extend(trouble)
+        for article in found:
+            if article.id in seen:
+                problems.append(Problem(article.path, f"id '{article.id}' is taken by an earlier article; skipped"))
+                continue
+            seen.add(article.id)
+            articles.append(article)
+    return articles, problems
+
+
+def open_corpus(paths: list[str | Path]) -> tuple[list[Article], list[Problem]]:
+    """Like :func:`load`, but ``.txt`` and ``.md`` files are read only when an article is opened:
+    a folder of 10,000 articles is listed without reading them. ``.jsonl`` files are read at once
+    (their ids are inside)."""
+    files, problems = find(paths)
+    articles: list[Article] = []
+    seen: set[str] = set()
+    for path in files:
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            found, trouble = read_file(path)
+            problems.extend(trouble)
+        else:
+            found = [Article(path.stem, display_path(path), source=path)]
         for article in found:
             if article.id in seen:
                 problems.append(Problem(article.path, f"id '{article.id}' is taken by an earlier article; skipped"))

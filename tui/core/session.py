@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tui.core import annofile, schema
-from tui.core.articles import Article
+from tui.core.articles import Article, ArticleUnreadable
 from tui.core.labels import LabelScheme
 from tui.core.store import BLANK, ArticleStore, SentenceState, now, safe_name
 
@@ -57,6 +57,7 @@ class Session:
         self._histories: dict[str, History] = {}
         self._cursors: dict[str, int] = {}
         self._closing: dict[str, threading.Thread] = {}
+        self.unreadable: dict[str, str] = {}  # article id -> why it cannot be opened
         self.progress = ProgressIndex(self.root / safe_name(annotator))
         self.open_article(0)
 
@@ -70,10 +71,31 @@ class Session:
         return self._histories.setdefault(self.article.id, History())
 
     def open_article(self, index: int, cursor: int | None = None) -> Outcome:
+        """Open article ``index`` (or, if it cannot be read, the next one that can)."""
         index = max(0, min(index, len(self.articles) - 1))
         if self.store is not None:
             self._cursors[self.article.id] = self.cursor
             self.close_store(wait=False)
+        skipped: list[str] = []
+        for attempt in range(len(self.articles)):
+            candidate = (index + attempt) % len(self.articles)
+            article = self.articles[candidate]
+            if article.id in self.unreadable:
+                continue
+            try:
+                article.sentences  # reads and splits a lazily listed article
+            except ArticleUnreadable as error:
+                self.unreadable[article.id] = str(error)
+                skipped.append(str(error))
+                continue
+            if not article.sentences:
+                self.unreadable[article.id] = f"{article.path}: no sentences"
+                skipped.append(self.unreadable[article.id])
+                continue
+            index = candidate
+            break
+        else:
+            raise ValueError(skipped[0] if skipped else "no readable articles")
         self.article_index = index
         self._wait_for_close(self.article.id)  # its lock is still held by a fold under way
         self.store = ArticleStore(self.root, self.annotator, self.article, self.scheme, self.model)
@@ -84,8 +106,9 @@ class Session:
         if cursor is None:
             cursor = self._first_todo(0, total) or 0
         self.cursor = max(0, min(cursor, total - 1))
-        message = self.store.read_only or self.store.notice or ""
-        return Outcome(article_changed=True, message=message, error=bool(self.store.read_only))
+        notes = [*skipped, self.article.warning or "", self.store.read_only or self.store.notice or ""]
+        message = "; ".join(n for n in notes if n)
+        return Outcome(article_changed=True, message=message, error=bool(self.store.read_only or skipped))
 
     def close_store(self, wait: bool = True) -> None:
         """Fold the open article and let it go; in the background unless ``wait``, so moving to
@@ -283,10 +306,19 @@ class ProgressIndex:
             self.entries = {}
 
     def get(self, article: Article) -> tuple[int, int] | None:
+        """(done, total) as last saved; for an article not read yet, trusted without reading it."""
         entry = self.entries.get(article.id)
-        if isinstance(entry, dict) and entry.get("sha256") == article.sha256:
-            return int(entry.get("done", 0)), int(entry.get("total", 0))
-        return None
+        if not isinstance(entry, dict):
+            return None
+        if article.loaded and entry.get("sha256") != article.sha256:
+            return None
+        return int(entry.get("done", 0)), int(entry.get("total", 0))
+
+    def first_line(self, article: Article) -> str:
+        if article.loaded:
+            return article.first_line
+        entry = self.entries.get(article.id)
+        return str(entry.get("first", "")) if isinstance(entry, dict) else ""
 
     def complete(self, article: Article) -> bool:
         known = self.get(article)
@@ -295,7 +327,10 @@ class ProgressIndex:
     def update(self, article: Article, done: int, total: int, per_label: dict[str, int]) -> None:
         # The sha256 lets a changed article invalidate its entry.
         with self._lock:
-            self.entries[article.id] = {"done": done, "total": total, "labels": per_label, "sha256": article.sha256}
+            self.entries[article.id] = {
+                "done": done, "total": total, "labels": per_label, "sha256": article.sha256,
+                "first": article.first_line[:160],
+            }
             try:
                 annofile.atomic_write(self.path, json.dumps(self.entries, ensure_ascii=False, sort_keys=True))
             except OSError:

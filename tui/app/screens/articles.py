@@ -45,7 +45,7 @@ class ArticleListScreen(Screen[int | None]):
         needle = query.casefold()
         options = []
         for index, article in enumerate(self.session.articles):
-            if needle and needle not in article.id.casefold() and needle not in article.first_line[:400].casefold():
+            if needle and needle not in article.id.casefold() and needle not in self.session.progress.first_line(article).casefold():
                 continue
             options.append(Option(self._prompt(index, article), id=str(index)))
         option_list = self.query_one(OptionList)
@@ -59,7 +59,9 @@ class ArticleListScreen(Screen[int | None]):
             progress = (done, total)
         else:
             progress = self.session.progress.get(article)
-        if progress is None:
+        if article.id in self.session.unreadable:
+            mark, count = "✗", "unreadable"
+        elif progress is None:
             mark, count = " ", "      —"
         else:
             done, total = progress
@@ -67,7 +69,7 @@ class ArticleListScreen(Screen[int | None]):
             count = f"{done:>4}/{total:<4}"
         return Content.assemble(
             (mark, "bold $success"), " ", (article.id[:28].ljust(28), "bold"), " ", (count, "dim"), "  ",
-            one_line(article.first_line, 200),
+            one_line(self.session.progress.first_line(article), 200),
         )
 
     def on_input_changed(self, event: Input.Changed) -> None:
