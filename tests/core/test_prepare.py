@@ -1,0 +1,153 @@
+"""``tagline prepare``: what it caches is what the reader finds, it resumes, it survives bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from tui import cli
+from tui.core import nlp, prepare
+from tui.core.articles import load
+
+pytestmark = pytest.mark.model
+
+SECOND = (
+    "The central bank raised its main rate by 0.5 percentage points to 4.25% on Wednesday.\n"
+    "\"We will do whatever it takes,\" Governor Andrew Bailey told reporters in London.\n"
+    # repeated on purpose: parsed once, counted as skipped
+    "The central bank raised its main rate by 0.5 percentage points to 4.25% on Wednesday.\n"
+)
+
+
+@pytest.fixture
+def corpus(tmp_path, sample_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(sample_path, folder / sample_path.name)
+    (folder / "rates.md").write_text(SECOND, encoding="utf-8")
+    rows = [{"id": "wire-1", "text": "Apple said on Monday it would buy a London start-up for $50 million."}]
+    (folder / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def model() -> nlp.ModelInfo:
+    return nlp.resolve_model(nlp.DEFAULT_MODEL)
+
+
+def summary(out: str) -> dict[str, int]:
+    match = re.search(r"prepared (\d+) articles?: (\d+) paragraphs parsed, (\d+) skipped", out)
+    assert match, out
+    return dict(zip(("articles", "parsed", "skipped"), map(int, match.groups())))
+
+
+def paragraphs(articles) -> list[str]:
+    return [a.text[p.start : p.end] for a in articles for p in a.split()[0]]
+
+
+def test_the_reader_finds_every_paragraph_cached(corpus, model, capsys):
+    assert cli.main(["prepare", str(corpus), "--jobs", "2"]) == 0
+    articles, problems = load([corpus])
+    assert not problems and len(articles) == 3
+    unique = set(paragraphs(articles))
+    assert summary(capsys.readouterr().out) == {"articles": 3, "parsed": len(unique), "skipped": len(paragraphs(articles)) - len(unique)}
+
+    cache = nlp.ParseCache()
+    for article in articles:
+        # No service: whatever the reader shows comes from the cache, all in the first batch.
+        batches = list(nlp.stream(article, model, None, cache))
+        assert len(batches) == 1
+        assert set(batches[0]) == set(range(len(article.sentences)))
+    # The same entities the reader's model process would have stored.
+    texts = sorted(unique)
+    expected = nlp.entities_in_process(model.package, texts)
+    stored = cache.get_many([nlp.ParseCache.key(model, t) for t in texts])
+    assert [stored[nlp.ParseCache.key(model, t)] for t in texts] == [[list(e) for e in ents] for ents in expected]
+    assert any(stored.values()), "the sample article has entities"
+
+
+def test_one_job_caches_the_same_as_a_pool(corpus, model, tmp_path, monkeypatch, capsys):
+    assert cli.main(["prepare", str(corpus), "--jobs", "2"]) == 0
+    articles, _ = load([corpus])
+    keys = [nlp.ParseCache.key(model, t) for t in paragraphs(articles)]
+    pooled = nlp.ParseCache().get_many(keys)
+    monkeypatch.setenv("TAGLINE_CACHE", str(tmp_path / "other-cache"))
+    assert cli.main(["prepare", str(corpus), "--jobs", "1"]) == 0
+    assert nlp.ParseCache().get_many(keys) == pooled
+
+
+def test_resume_skips_what_is_cached(corpus, sample_path, capsys):
+    assert cli.main(["prepare", str(corpus / sample_path.name)]) == 0
+    first = summary(capsys.readouterr().out)
+    assert first["parsed"] > 0
+    assert cli.main(["prepare", str(corpus)]) == 0
+    second = summary(capsys.readouterr().out)
+    articles, _ = load([corpus])
+    assert second["parsed"] == len(set(paragraphs(articles))) - first["parsed"]
+    assert second["skipped"] == len(paragraphs(articles)) - second["parsed"]
+    assert cli.main(["prepare", str(corpus)]) == 0
+    assert summary(capsys.readouterr().out)["parsed"] == 0
+
+
+def test_bad_files_are_reported_and_the_rest_prepared(corpus, model, capsys):
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
+    (corpus / "empty.md").write_text("   \n", encoding="utf-8")
+    (corpus / "broken.jsonl").write_text('{"text": "Fine line."}\nnot json\n', encoding="utf-8")
+    (corpus / "latin1.txt").write_bytes("Caf\xe9 owners in Paris said prices rose 4% in May.\n".encode("latin-1"))
+    missing = corpus / "missing.txt"
+    assert cli.main(["prepare", str(corpus), str(missing), "--jobs", "2"]) == 1
+    captured = capsys.readouterr()
+    errors = captured.err.strip().splitlines()
+    assert "Traceback" not in captured.err
+    for name in ("binary.txt", "empty.md", "broken.jsonl:2", "missing.txt"):
+        assert sum(name in line for line in errors) == 1, (name, errors)
+    # A file with bad bytes is prepared as the reader shows it, with a warning only.
+    assert any("latin1.txt" in line and "prepared" in line for line in errors)
+    assert summary(captured.out)["articles"] == 5  # sample, rates, wire-1, broken.jsonl:1, latin1
+    articles, _ = load([corpus])
+    cache = nlp.ParseCache()
+    for article in articles:
+        assert set(next(iter(nlp.stream(article, model, None, cache)))) == set(range(len(article.sentences)))
+
+
+def test_model_none_is_a_usage_error(corpus, capsys):
+    assert cli.main(["prepare", str(corpus), "--model", "none"]) == 2
+    err = capsys.readouterr().err
+    assert "--model none" in err and len(err.strip().splitlines()) == 1
+
+
+def test_negative_jobs_is_a_usage_error(corpus, capsys):
+    assert cli.main(["prepare", str(corpus), "--jobs", "-1"]) == 2
+    assert "--jobs" in capsys.readouterr().err
+
+
+def test_a_missing_model_is_one_line(corpus, capsys):
+    assert cli.main(["prepare", str(corpus), "--model", "no_such_pipeline_xx"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no_such_pipeline_xx" in err[0] and "not installed" in err[0]
+
+
+def test_nothing_to_prepare(tmp_path, capsys):
+    (tmp_path / "empty-folder").mkdir()
+    assert cli.main(["prepare", str(tmp_path / "empty-folder")]) == 1
+    assert "nothing to prepare" in capsys.readouterr().err
+
+
+def test_an_unusable_cache_is_reported(corpus, tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("TAGLINE_CACHE", str(blocker / "cache"))
+    assert cli.main(["prepare", str(corpus)]) == 1
+    err = capsys.readouterr().err
+    assert "parse cache unavailable" in err and "Traceback" not in err
+
+
+def test_batches_keep_reading_order_and_bound_their_size():
+    todo = {f"k{i}": "x" * 700 for i in range(100)}
+    cut = prepare.batches(todo, size=2000)
+    assert [key for batch in cut for key, _ in batch] == list(todo)
+    assert all(sum(len(t) for _, t in batch) < 2000 + 700 for batch in cut)
+    assert prepare.batches({}) == []
