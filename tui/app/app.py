@@ -88,7 +88,7 @@ class TaglineApp(App):
         if self.model is None:
             return
         if self.service is None:
-            self.service = nlp.EntityService(self.model)
+            self.service = nlp.EntityService(self.model, suggest=True)
         self._stream_entities(self.session.article)
 
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
@@ -97,7 +97,10 @@ class TaglineApp(App):
 
         worker = get_current_worker()
         try:
-            for batch in nlp.stream(article, self.model, self.service, self.cache, cancelled=lambda: worker.is_cancelled):
+            batches = nlp.stream_annotations(
+                article, self.model, self.service, self.cache, cancelled=lambda: worker.is_cancelled, suggest=True
+            )
+            for batch in batches:
                 if worker.is_cancelled:
                     return
                 self.call_from_thread(self._entities_arrived, article.id, batch)
@@ -105,13 +108,10 @@ class TaglineApp(App):
             if not worker.is_cancelled:
                 self.call_from_thread(self.notify, f"entities unavailable: {' '.join(str(error).split())[:120]}", severity="warning", markup=False)
 
-    def _entities_arrived(self, article_id: str, batch: dict) -> None:
+    def _entities_arrived(self, article_id: str, batch: nlp.Batch) -> None:
         screen = self._reader()
         if screen is not None:
             screen.entities_arrived(article_id, batch)
-        elif article_id == self.session.article.id and self.session.store is not None:
-            for index, entities in batch.items():
-                self.session.store.set_entities(index, entities)
 
     def _reader(self) -> ReaderScreen | None:
         for screen in self.screen_stack:

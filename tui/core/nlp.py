@@ -94,8 +94,9 @@ class EntityService:
     paragraphs. Plain pipes, no multiprocessing: nothing of the child reaches the terminal, and the
     child leaves as soon as this process is gone."""
 
-    def __init__(self, model: ModelInfo):
+    def __init__(self, model: ModelInfo, suggest: bool = False):
         self.model = model
+        self.suggest = suggest
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._pending: dict[int, concurrent.futures.Future] = {}
@@ -104,7 +105,7 @@ class EntityService:
     def _start(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "tui.core.nlp_worker", self.model.package],
+                [sys.executable, "-m", "tui.core.nlp_worker", self.model.package, *(["--suggest"] if self.suggest else [])],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -130,20 +131,27 @@ class EntityService:
             if "error" in answer:
                 future.set_exception(ModelError(str(answer["error"])))
             else:
-                future.set_result(answer.get("entities", []))
+                entities = answer.get("entities", [])
+                suggestions = answer.get("suggestions")
+                if suggestions is not None:
+                    future.set_result([{"entities": e, "suggestions": g} for e, g in zip(entities, suggestions)])
+                else:
+                    future.set_result(entities)
         with self._lock:
             pending, self._pending = self._pending, {}
         for future in pending.values():
             if not future.done():
                 future.set_exception(ModelError("the model process stopped"))
 
-    def submit(self, texts: list[str]) -> concurrent.futures.Future:
+    def submit(self, texts: list[str], spans: list | None = None) -> concurrent.futures.Future:
+        """Entities for ``texts``; with ``spans`` (sentence offsets per text) and a service started
+        with ``suggest``, one ``{"entities": …, "suggestions": …}`` per text instead."""
         future: concurrent.futures.Future = concurrent.futures.Future()
         with self._lock:
             process = self._start()
             self._next_id += 1
             self._pending[self._next_id] = future
-            request = json.dumps({"id": self._next_id, "texts": texts}) + "\n"
+            request = json.dumps({"id": self._next_id, "texts": texts, "spans": spans}) + "\n"
             try:
                 assert process.stdin is not None
                 process.stdin.write(request)
@@ -193,7 +201,8 @@ class ParseCache:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.folder / "entities-v1.sqlite3", timeout=10)
                 db.execute("PRAGMA journal_mode=WAL")
-                db.execute("CREATE TABLE IF NOT EXISTS entities (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                for table in self.TABLES:
+                    db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                 self._local.db = db
             except (OSError, sqlite3.Error) as error:
                 self.error = f"parse cache unavailable ({error}); parsing without it"
@@ -204,7 +213,10 @@ class ParseCache:
     def key(model: ModelInfo, text: str) -> str:
         return hashlib.sha1(f"{model.key}\0{text}".encode("utf-8")).hexdigest()
 
-    def get_many(self, keys: list[str]) -> dict[str, list]:
+    TABLES = ("entities", "suggestions")
+
+    def get_many(self, keys: list[str], table: str = "entities") -> dict[str, list]:
+        assert table in self.TABLES
         db = self._db()
         if db is None or not keys:
             return {}
@@ -213,20 +225,21 @@ class ParseCache:
             for i in range(0, len(keys), 500):
                 chunk = keys[i : i + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, value in db.execute(f"SELECT key, value FROM entities WHERE key IN ({marks})", chunk):
+                for key, value in db.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk):
                     found[key] = json.loads(value)
         except (sqlite3.Error, ValueError):
             return found
         return found
 
-    def put_many(self, items: dict[str, list]) -> None:
+    def put_many(self, items: dict[str, list], table: str = "entities") -> None:
+        assert table in self.TABLES
         db = self._db()
         if db is None or not items:
             return
         try:
             with db:
                 db.executemany(
-                    "INSERT OR REPLACE INTO entities (key, value) VALUES (?, ?)",
+                    f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)",
                     [(k, json.dumps(v, separators=(",", ":"))) for k, v in items.items()],
                 )
         except sqlite3.Error:
@@ -254,27 +267,56 @@ def sentence_entities(article: Article, paragraph: int, entities: list) -> dict[
     return result
 
 
-def stream(
+@dataclass
+class Batch:
+    """What one step of :func:`stream_annotations` knows: entities and (optionally) suggestions,
+    both keyed by sentence index."""
+
+    entities: dict[int, list]
+    suggestions: dict[int, dict]
+
+
+def suggester_version() -> str:
+    """Changes whenever the suggestion rules change, so cached suggestions never go stale."""
+    from tui.core import suggest
+
+    source = Path(suggest.__file__).read_bytes()
+    return hashlib.sha1(source).hexdigest()[:12]
+
+
+def _sentence_spans(article: Article, paragraph: int) -> list[list[int]]:
+    paras, sents, _ = article.split()
+    base = paras[paragraph].start
+    return [[sents[i].start - base, sents[i].end - base] for i in article.sentence_range(paragraph)]
+
+
+def stream_annotations(
     article: Article,
     model: ModelInfo,
     service: EntityService | None,
     cache: ParseCache,
     cancelled: Callable[[], bool] = lambda: False,
-) -> Iterator[dict[int, list]]:
-    """Yield {sentence index: entities} batches for ``article``: every cached paragraph at once,
-    then the rest in reading order as the service returns them."""
+    suggest: bool = False,
+) -> Iterator[Batch]:
+    """Yield entities (and suggestions) for ``article``: every cached paragraph at once, then the
+    rest in reading order as the model process returns them."""
     paras, _, _ = article.split()
     texts = [article.text[p.start : p.end] for p in paras]
     keys = [ParseCache.key(model, t) for t in texts]
+    version = suggester_version() if suggest else ""
+    skeys = [f"{k}:{version}" for k in keys] if suggest else []
     cached = cache.get_many(keys)
-    ready: dict[int, list] = {}
+    cached_s = cache.get_many(skeys, table="suggestions") if suggest else {}
+    ready = Batch({}, {})
     missing: list[int] = []
     for p, key in enumerate(keys):
-        if key in cached:
-            ready.update(sentence_entities(article, p, cached[key]))
+        if key in cached and (not suggest or skeys[p] in cached_s):
+            ready.entities.update(sentence_entities(article, p, cached[key]))
+            if suggest:
+                ready.suggestions.update(zip(article.sentence_range(p), cached_s[skeys[p]]))
         else:
             missing.append(p)
-    if ready:
+    if ready.entities:
         yield ready
     if service is None:
         return
@@ -286,23 +328,43 @@ def stream(
             size = 0
         batches[-1].append(p)
         size += len(texts[p])
-    # Keep a few batches in flight so the child never waits on us.
+    # Keep a few batches in flight so the model process never waits on us.
     pending: list[tuple[list[int], concurrent.futures.Future]] = []
     queue = list(batches)
     while queue or pending:
         while queue and len(pending) < 3:
             batch = queue.pop(0)
-            pending.append((batch, service.submit([texts[p] for p in batch])))
+            spans = [_sentence_spans(article, p) for p in batch] if suggest else None
+            pending.append((batch, service.submit([texts[p] for p in batch], spans)))
         batch, future = pending.pop(0)
         results = future.result()
         if cancelled():
             for _, other in pending:
                 other.cancel()
             return
-        out: dict[int, list] = {}
+        out = Batch({}, {})
         fresh: dict[str, list] = {}
-        for p, ents in zip(batch, results):
+        fresh_s: dict[str, list] = {}
+        for p, result in zip(batch, results):
+            ents = result["entities"] if isinstance(result, dict) else result
             fresh[keys[p]] = [list(e) for e in ents]
-            out.update(sentence_entities(article, p, ents))
+            out.entities.update(sentence_entities(article, p, ents))
+            if suggest and isinstance(result, dict) and result.get("suggestions") is not None:
+                fresh_s[skeys[p]] = result["suggestions"]
+                out.suggestions.update(zip(article.sentence_range(p), result["suggestions"]))
         cache.put_many(fresh)
+        if fresh_s:
+            cache.put_many(fresh_s, table="suggestions")
         yield out
+
+
+def stream(
+    article: Article,
+    model: ModelInfo,
+    service: EntityService | None,
+    cache: ParseCache,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Iterator[dict[int, list]]:
+    """Yield {sentence index: entities} batches for ``article`` (see :func:`stream_annotations`)."""
+    for batch in stream_annotations(article, model, service, cache, cancelled):
+        yield batch.entities

@@ -1,8 +1,10 @@
-"""The model process: ``python -m tui.core.nlp_worker PACKAGE``.
+"""The model process: ``python -m tui.core.nlp_worker PACKAGE [--suggest]``.
 
-Reads one JSON request a line on stdin (``{"id": n, "texts": [...]}``), answers one JSON line on
-stdout (``{"id": n, "entities": [[[start, end, label], ...], ...]}`` or ``{"id": n, "error": "..."}``)
-and leaves when stdin closes, which is also what happens when its parent dies, however it dies.
+Reads one JSON request a line on stdin (``{"id": n, "texts": [...], "spans": [[[s, e], ...], ...]}``),
+answers one JSON line on stdout (``{"id": n, "entities": [[[start, end, label], ...], ...]}``, plus
+``"suggestions"`` per text when started with ``--suggest`` and given spans, or ``{"id": n, "error":
+"..."}``) and leaves when stdin closes, which is also what happens when its parent dies, however it
+dies.
 """
 
 from __future__ import annotations
@@ -11,18 +13,34 @@ import json
 import sys
 
 
-def main(package: str) -> int:
+def _load(package: str, suggest: bool):
+    import spacy
+
+    from tui.core.nlp import EXCLUDE
+
+    if suggest:
+        from tui.core.suggest import REQUIRED_PIPES
+
+        nlp = spacy.load(package)
+        unused = [pipe for pipe in nlp.pipe_names if pipe not in REQUIRED_PIPES]
+        if unused:
+            nlp.select_pipes(disable=unused)
+        return nlp
+    return spacy.load(package, exclude=list(EXCLUDE))
+
+
+def main(argv: list[str]) -> int:
+    package = argv[0]
+    suggest = "--suggest" in argv[1:]
     out = sys.stdout
     try:
-        from tui.core.nlp import EXCLUDE
-
-        import spacy
-
-        nlp = spacy.load(package, exclude=list(EXCLUDE))
+        nlp = _load(package, suggest)
         failure = None
     except Exception as error:  # reported with every answer, so the app can say why
         nlp = None
         failure = f"cannot load {package}: {' '.join(str(error).split())[:200]}"
+    if suggest and nlp is not None:
+        from tui.core.suggest import suggest_doc
     for line in sys.stdin:
         try:
             request = json.loads(line)
@@ -33,9 +51,11 @@ def main(package: str) -> int:
             answer["error"] = failure
         else:
             try:
-                answer["entities"] = [
-                    [[e.start_char, e.end_char, e.label_] for e in doc.ents] for doc in nlp.pipe(request.get("texts", []))
-                ]
+                docs = list(nlp.pipe(request.get("texts", [])))
+                answer["entities"] = [[[e.start_char, e.end_char, e.label_] for e in doc.ents] for doc in docs]
+                spans = request.get("spans")
+                if suggest and spans is not None:
+                    answer["suggestions"] = [suggest_doc(doc, [tuple(x) for x in sp]) for doc, sp in zip(docs, spans)]
             except Exception as error:
                 answer["error"] = " ".join(str(error).split())[:200]
         out.write(json.dumps(answer) + "\n")
@@ -44,4 +64,4 @@ def main(package: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1]))
+    raise SystemExit(main(sys.argv[1:]))

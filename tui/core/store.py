@@ -11,6 +11,11 @@ the journal first, so actions taken while the YAML is written are never lost:
 Loading replays the YAML, then ``.journal.folding``, then ``.journal``; replay is idempotent because
 every line holds a whole state. A lock file, held with ``flock`` while the article is open, keeps a
 second session read-only; the kernel drops it when the process dies, even by ``kill -9``.
+
+When the article changed since it was annotated, each record is re-anchored: same offsets and text,
+else the same text elsewhere (the nearest), else a close match of an edited sentence (rapidfuzz); a
+record that cannot be placed is kept under ``orphans``. The YAML as it was is copied to
+``<id>.yaml.bak-<sha8 of the old article>`` before the first rewrite, so re-anchoring never costs data.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from tui.core import annofile, schema
 from tui.core.articles import Article
 from tui.core.labels import LabelScheme
@@ -33,6 +40,12 @@ except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None
 
 _fdatasync = getattr(os, "fdatasync", os.fsync)
+
+#: An edited sentence is re-anchored to the closest sentence scoring at least this (rapidfuzz ratio,
+#: 0-100); below it, or for a sentence shorter than FUZZY_MIN_CHARS, the record is kept as an orphan:
+#: a wrong guess would silently move a label onto a sentence nobody tagged.
+FUZZY_MIN_SCORE = 85.0
+FUZZY_MIN_CHARS = 24
 
 
 @dataclass(frozen=True)
@@ -80,14 +93,16 @@ class ArticleStore:
         self.orphans: list[dict] = []
         self.extra_top: dict = {}
         self._entities: dict[int, list] = {}
+        self._suggestions: dict[int, dict] = {}
         self._lock = threading.RLock()
         self._journal = None
         self._lock_handle = None
         self._dirty = False
+        self._fold_lock = threading.Lock()  # one fold at a time: an older document never lands last
+        self._backup_suffix: str | None = None  # set when the YAML must be copied before a rewrite
         self._done = self._flagged = 0
         self._label_counts: dict[str, int] = {}
         self._sentences = article.sentences
-        self._by_start = {span.start: i for i, span in enumerate(self._sentences)}
         self._load()
 
     # -- reading -----------------------------------------------------------------------------
@@ -99,6 +114,8 @@ class ArticleStore:
             self.read_only = f"cannot create {folder} ({error.strerror})"
             return
         self._take_lock()
+        if self._lock_handle is not None:
+            self._remove_stale_temporaries()
         data: dict = {}
         if self.path.exists():
             try:
@@ -107,58 +124,74 @@ class ArticleStore:
                 self.read_only = f"{error}; it is left as it is and this article is read-only"
                 return
         self.extra_top = {k: v for k, v in data.items() if k not in schema.FILE_KEYS and k != "orphans"}
-        self.orphans = [o for o in data.get("orphans") or [] if isinstance(o, dict)]
-        changed = (data.get("article") or {}).get("sha256") not in (None, self.article.sha256)
-        placed = lost = 0
-        for record in data.get("sentences") or []:
+        recorded_sha = (data.get("article") or {}).get("sha256")
+        changed = recorded_sha not in (None, self.article.sha256)
+        anchors = _Anchors(self.article.text, self._sentences)
+        orphans: dict[int, dict] = {}  # position -> record, in the order they were found
+        for position, record in enumerate(o for o in data.get("orphans") or [] if isinstance(o, dict)):
+            orphans[-1 - position] = dict(record)
+        records = data.get("sentences") or []
+        # Records with annotations claim their sentences first; blank ones only bring entities back.
+        ordered = sorted(records, key=lambda r: _state_from_record(r).is_blank)
+        for record in ordered:
             state = _state_from_record(record)
-            index = self._place(record.get("start"), record.get("end"), record.get("text"))
+            key = (record.get("start"), record.get("end"), record.get("text"))
+            index = anchors.place(*key, fuzzy=not state.is_blank, claim=not state.is_blank)
             if index is None:
                 if not state.is_blank:
-                    self.orphans.append(dict(record))
-                    lost += 1
+                    orphans[anchors.orphan(key)] = dict(record)
                 continue
-            placed += 1
-            if not state.is_blank or state.extra:
+            if not state.is_blank:
                 self._put(index, state)
             entities = record.get("entities")  # kept, so a run without the model loses none
-            if isinstance(entities, list) and entities:
+            if isinstance(entities, list) and entities and anchors.how(key) != "fuzzy":
+                length = self._sentences[index].end - self._sentences[index].start
                 self._entities[index] = [
                     (e["start"], e["end"], e["label"]) for e in entities
-                    if isinstance(e, dict) and isinstance(e.get("start"), int) and isinstance(e.get("end"), int) and isinstance(e.get("label"), str)
+                    if isinstance(e, dict) and _whole(e.get("start")) and _whole(e.get("end"))
+                    and 0 <= e["start"] < e["end"] <= length and isinstance(e.get("label"), str)
                 ]
         previous_model = data.get("model")
         if self.model.get("name") == "none" and isinstance(previous_model, dict) and self._entities:
             self.model = dict(previous_model)  # entities from that model are kept
         for journal in (self.folding_path, self.journal_path):
-            self._replay(journal)
-        if changed:
-            note = "the article changed since it was annotated; annotations were re-anchored"
+            self._replay(journal, anchors, orphans)
+        self.orphans = [record for record in orphans.values() if record is not None]
+        moved, fuzzy = anchors.counts()
+        lost = sum(1 for slot, record in orphans.items() if slot >= 0 and record is not None)
+        notes = []
+        if changed or moved or fuzzy or lost:
+            if changed:
+                notes.append("the article changed since it was annotated; annotations were re-anchored")
+            else:
+                notes.append("some annotations did not match the article at their offsets and were re-anchored")
+            if fuzzy:
+                notes.append(f"{fuzzy} to edited sentences")
             if lost:
-                note += f", {lost} kept as orphans"
-            self.notice = note
+                notes.append(f"{lost} kept as orphans")
             self._dirty = True
+            if data:
+                self._backup_suffix = f".bak-{(recorded_sha or self.article.sha256)[:8]}"
+        unknown = sorted({name for s in self.states.values() for name in s.labels} - set(self.scheme.names))
+        if unknown:
+            notes.append(f"labels not in the scheme, kept as they are: {', '.join(unknown)}")
+        if notes:
+            self.notice = "; ".join(notes)
         if self.read_only is None and (self.journal_path.exists() or self.folding_path.exists()):
             self._dirty = True
 
-    def _place(self, start, end, text) -> int | None:
-        """The sentence index a record belongs to: same offsets and text, else the same text."""
-        index = self._by_start.get(start)
-        if index is not None:
-            span = self._sentences[index]
-            if span.end == end and (text is None or self.article.text[span.start : span.end] == text):
-                return index
-        if isinstance(text, str):
-            for i, span in enumerate(self._sentences):
-                if self.article.text[span.start : span.end] == text and i not in self.states:
-                    return i
-        return None
+    def _remove_stale_temporaries(self) -> None:
+        """Temporary files of a write cut short by ``kill -9``: never the file itself, safe to drop
+        while this session holds the lock."""
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            try:
+                stale.unlink()
+            except OSError:
+                pass
 
-    def _replay(self, journal: Path) -> None:
+    def _replay(self, journal: Path, anchors: _Anchors, orphans: dict[int, dict]) -> None:
         try:
             lines = journal.read_bytes().splitlines()
-        except FileNotFoundError:
-            return
         except OSError:
             return
         for raw in lines:
@@ -168,10 +201,15 @@ class ArticleStore:
                 continue  # the action in flight when the process died
             if not isinstance(entry, dict):
                 continue
-            index = self._place(entry.get("start"), entry.get("end"), entry.get("text"))
-            if index is None:
-                continue
             state = _state_from_record(entry)
+            key = (entry.get("start"), entry.get("end"), entry.get("text"))
+            index = anchors.place(*key, fuzzy=True, claim=True)
+            if index is None:
+                # A later state of a sentence the article no longer has: it stays an orphan, updated.
+                slot = anchors.orphan(key, create=not state.is_blank)
+                if slot is not None:
+                    orphans[slot] = None if state.is_blank else _orphan_record(orphans.get(slot), key, state)
+                continue
             previous = self.states.get(index)
             if previous is not None and previous.extra:
                 state = replace(state, extra=previous.extra)
@@ -238,7 +276,7 @@ class ArticleStore:
             }
             line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
             if self._journal is None:
-                self._journal = open(self.journal_path, "ab")
+                self._journal = _open_journal(self.journal_path)
             self._journal.write(line)
             self._journal.flush()
             _fdatasync(self._journal.fileno())
@@ -250,6 +288,14 @@ class ArticleStore:
         with self._lock:
             if self._entities.get(index, []) != entities:
                 self._entities[index] = entities
+                self._dirty = True
+
+    def set_suggestion(self, index: int, suggestion: dict) -> None:
+        """The suggester's labels, scores and reasons for sentence ``index`` (saved as ``suggested``;
+        never an annotation until accepted or confirmed)."""
+        with self._lock:
+            if self._suggestions.get(index) != suggestion:
+                self._suggestions[index] = suggestion
                 self._dirty = True
 
     def entities(self) -> dict[int, list]:
@@ -275,6 +321,7 @@ class ArticleStore:
         with self._lock:
             states = dict(self.states)
             entities = dict(self._entities)
+            suggestions = dict(self._suggestions)
         for index, span in enumerate(self._sentences):
             state = states.get(index, BLANK)
             record = {
@@ -292,6 +339,13 @@ class ArticleStore:
                 record["note"] = state.note
             if state.updated:
                 record["updated"] = state.updated
+            suggestion = suggestions.get(index)
+            if suggestion is not None:
+                record["suggested"] = {
+                    "labels": annofile.Flow(suggestion.get("labels", [])),
+                    "scores": annofile.FlowMap(suggestion.get("scores", {})),
+                    "reasons": dict(suggestion.get("reasons", {})),
+                }
             for key, value in state.extra.items():
                 record.setdefault(key, value)
             sentences.append(record)
@@ -312,6 +366,10 @@ class ArticleStore:
         """Write the YAML file and retire the journal. Safe to call from a worker thread."""
         if self.read_only or not (self._dirty or force):
             return False
+        with self._fold_lock:
+            return self._fold()
+
+    def _fold(self) -> bool:
         with self._lock:
             if self._journal is not None:
                 self._journal.close()
@@ -319,7 +377,7 @@ class ArticleStore:
             if self.journal_path.exists():
                 if self.folding_path.exists():
                     # A fold that died: keep both histories in order inside .folding.
-                    with open(self.folding_path, "ab") as out:
+                    with _open_journal(self.folding_path) as out:
                         out.write(self.journal_path.read_bytes())
                         out.flush()
                         os.fsync(out.fileno())
@@ -329,6 +387,8 @@ class ArticleStore:
             self._dirty = False
             document = self.document()
         try:
+            if self._backup_suffix is not None:
+                self._keep_backup()
             annofile.atomic_write(self.path, annofile.dumps(document))
         except BaseException:
             self._dirty = True
@@ -338,6 +398,13 @@ class ArticleStore:
         except FileNotFoundError:
             pass
         return True
+
+    def _keep_backup(self) -> None:
+        """Copy the YAML as it was before re-anchoring rewrites it (once; an existing copy stays)."""
+        backup = self.path.with_name(self.path.name + self._backup_suffix)
+        if self.path.exists() and not backup.exists():
+            annofile.atomic_write(backup, self.path.read_text(encoding="utf-8"))
+        self._backup_suffix = None
 
     def close(self) -> None:
         """Fold and let go of the lock."""
@@ -367,3 +434,122 @@ def _state_from_record(record: dict) -> SentenceState:
         updated=str(record.get("updated") or ""),
         extra={k: v for k, v in record.items() if k not in known},
     )
+
+
+def _orphan_record(previous: dict | None, key: tuple, state: SentenceState) -> dict:
+    """An orphan as the YAML holds it, brought up to ``state``; keys it had beyond those are kept."""
+    record = {k: v for k, v in (previous or {}).items() if k not in ("flag", "note", "updated")}
+    record.update(start=key[0], end=key[1], text=key[2], status=state.status, labels=list(state.labels))
+    if state.flag:
+        record["flag"] = True
+    if state.note:
+        record["note"] = state.note
+    if state.updated:
+        record["updated"] = state.updated
+    return record
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _open_journal(path: Path):
+    """Open a journal for appending. A line torn by a crash is closed off first, so the next action
+    starts a line of its own instead of being glued to the broken one (and lost with it)."""
+    handle = open(path, "ab")
+    if handle.tell() > 0:
+        with open(path, "rb") as existing:
+            existing.seek(-1, os.SEEK_END)
+            if existing.read(1) != b"\n":
+                handle.write(b"\n")
+    return handle
+
+
+class _Anchors:
+    """Where records written against some version of the article belong in this version.
+
+    A record is found by (start, end, text): the same offsets with the same text; else the same text
+    at the nearest place not taken; else, when ``fuzzy``, the closest edited sentence not taken. The
+    answer for a key is remembered, so the journal's later states of a record follow the record.
+    """
+
+    def __init__(self, text: str, spans: list):
+        self._text = text
+        self._spans = spans
+        self._by_start = {span.start: i for i, span in enumerate(spans)}
+        self._by_text: dict[str, list[int]] | None = None
+        self._claimed: set[int] = set()
+        self._known: dict[tuple, int | None] = {}
+        self._how: dict[tuple, str] = {}
+        self._orphan_slots: dict[tuple, int] = {}
+
+    def sentence(self, index: int) -> str:
+        span = self._spans[index]
+        return self._text[span.start : span.end]
+
+    def how(self, key: tuple) -> str | None:
+        return self._how.get(_hashable(key))
+
+    def counts(self) -> tuple[int, int]:
+        """(records moved to the same text elsewhere, records placed on an edited sentence)."""
+        hows = list(self._how.values())
+        return hows.count("moved"), hows.count("fuzzy")
+
+    def orphan(self, key: tuple, create: bool = True) -> int | None:
+        """The orphan slot of ``key``: one per record, however many journal lines it has."""
+        key = _hashable(key)
+        if key not in self._orphan_slots and not create:
+            return None
+        return self._orphan_slots.setdefault(key, len(self._orphan_slots))
+
+    def place(self, start, end, text, *, fuzzy: bool, claim: bool) -> int | None:
+        key = _hashable((start, end, text))
+        if key in self._known:
+            return self._known[key]
+        if key in self._orphan_slots:
+            return None
+        index, how = self._exact(start, end, text), "exact"
+        if index is None and isinstance(text, str):
+            index, how = self._same_text(text, start), "moved"
+            if index is None and fuzzy:
+                index, how = self._closest(text, start), "fuzzy"
+        if index is None:
+            return None
+        if claim:
+            self._claimed.add(index)
+            self._known[key] = index
+            self._how[key] = how
+        return index
+
+    def _exact(self, start, end, text) -> int | None:
+        index = self._by_start.get(start) if _whole(start) else None
+        if index is None or self._spans[index].end != end:
+            return None
+        if text is not None and self.sentence(index) != text:
+            return None
+        return index
+
+    def _same_text(self, text: str, near) -> int | None:
+        if self._by_text is None:
+            self._by_text = {}
+            for i in range(len(self._spans)):
+                self._by_text.setdefault(self.sentence(i), []).append(i)
+        free = [i for i in self._by_text.get(text, ()) if i not in self._claimed]
+        return min(free, key=lambda i: self._distance(i, near)) if free else None
+
+    def _closest(self, text: str, near) -> int | None:
+        if len(text.strip()) < FUZZY_MIN_CHARS:
+            return None
+        choices = {i: self.sentence(i) for i in range(len(self._spans)) if i not in self._claimed}
+        found = process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=8)
+        if not found:
+            return None
+        best = max(score for _, score, _ in found)
+        return min((i for _, score, i in found if score == best), key=lambda i: self._distance(i, near))
+
+    def _distance(self, index: int, near) -> int:
+        return abs(self._spans[index].start - near) if _whole(near) else index
+
+
+def _hashable(key: tuple) -> tuple:
+    return tuple(v if isinstance(v, (int, str, type(None))) else repr(v) for v in key)

@@ -42,6 +42,7 @@ class ReaderScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield SentenceView(self.session, id="sentences")
+        yield Static(id="hint", markup=False)
         yield Static(id="legend", markup=False)
         yield Static(id="status", markup=False)
         yield Input(id="search", placeholder="search this article; enter: next match, esc: close")
@@ -158,6 +159,7 @@ class ReaderScreen(Screen):
             self.view.refresh_sentences(outcome.changed)
             self.view.reveal_cursor()
             self.update_status()
+            self.update_hint()
         if outcome.message:
             self.notify(outcome.message, severity="error" if outcome.error else "information", timeout=3, markup=False)
 
@@ -170,18 +172,52 @@ class ReaderScreen(Screen):
                 self.view.set_entities(known)
         self.update_legend()
         self.update_status()
+        self.update_hint()
         self.app.article_opened()
 
-    def entities_arrived(self, article_id: str, batch: dict[int, list]) -> None:
-        if article_id != self.session.article.id:
+    def entities_arrived(self, article_id: str, batch) -> None:
+        """Entities and suggestions from the model process (see ``nlp.stream_annotations``)."""
+        if article_id != self.session.article.id or self.session.store is None:
             return
-        for index, entities in batch.items():
-            self.session.store.set_entities(index, entities)
-        self.view.set_entities(batch)
+        store = self.session.store
+        for index, entities in batch.entities.items():
+            store.set_entities(index, entities)
+        for index, suggestion in batch.suggestions.items():
+            store.set_suggestion(index, suggestion)
+        self.session.suggestions.update(batch.suggestions)
+        self.view.set_entities(batch.entities)
+        if self.session.cursor in batch.suggestions:
+            self.update_hint()
         before = len(self.parsed)
-        self.parsed.update(batch)
+        self.parsed.update(batch.entities)
         if before < self.session.total:
             self.update_legend()
+
+    def update_hint(self) -> None:
+        """The suggestion for the sentence under the cursor: labels, scores, reasons, and `a`."""
+        hint = self.query_one("#hint", Static)
+        suggestion = self.session.suggestions.get(self.session.cursor)
+        state = self.session.state(self.session.cursor)
+        if not suggestion:
+            hint.update("")
+            return
+        labels = suggestion.get("labels") or []
+        if not labels:
+            hint.update(Content.assemble(("suggested: none apply", "dim")))
+            return
+        parts: list = [("suggested ", "dim")]
+        reasons = suggestion.get("reasons") or {}
+        for position, name in enumerate(labels):
+            label = self.session.scheme.by_name.get(name)
+            colour = self.app.theme_variables.get(label.colour, "") if label else ""
+            parts.append(("+" if position else "", "dim"))
+            parts.append((name, f"bold {colour}".strip()))
+        if tuple(labels) != state.labels:
+            parts.append(("  a accepts", "dim"))
+        for name in labels:
+            if reasons.get(name):
+                parts.append((f"  · {reasons[name]}", "italic"))
+        hint.update(Content.assemble(*parts))
 
     def update_legend(self) -> None:
         legend = self.query_one("#legend", Static)
