@@ -95,12 +95,26 @@ def read(path: str | Path) -> dict:
     return loads(text, path)
 
 
+#: Optional sentence keys whose type the reader relies on: a wrong one is reported, never guessed at
+#: (``flag: "no"`` must not become a flag).
+_SENTENCE_TYPES = (("flag", bool), ("note", str), ("entities", list))
+_KIND_NAMES = {"flag": "true or false", "note": "text", "entities": "a list"}
+
+
 def check(data: dict) -> list[str]:
     """The first problems that make ``data`` unusable as an annotation file (empty when fine)."""
     problems: list[str] = []
     version = data.get("schema")
     if version is not None and version != schema.SCHEMA_VERSION:
         problems.append(f"schema {version!r} is not {schema.SCHEMA_VERSION!r}")
+    for key in ("article", "model"):
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            problems.append(f"'{key}' is not a mapping")
+    orphans = data.get("orphans")
+    if orphans is not None and not (isinstance(orphans, list) and all(isinstance(o, dict) for o in orphans)):
+        problems.append("'orphans' is not a list of mappings")
+    if problems:
+        return problems
     sentences = data.get("sentences", [])
     if sentences is None:
         sentences = []
@@ -124,6 +138,10 @@ def check(data: dict) -> list[str]:
         labels = sentence.get("labels", [])
         if labels is not None and (not isinstance(labels, list) or not all(isinstance(x, str) for x in labels)):
             problems.append(f"{where}: 'labels' must be a list of names")
+            break
+        wrong = next((key for key, kind in _SENTENCE_TYPES if sentence.get(key) is not None and not isinstance(sentence[key], kind)), None)
+        if wrong:
+            problems.append(f"{where}: '{wrong}' must be {_KIND_NAMES[wrong]}")
             break
     return problems
 
