@@ -57,7 +57,8 @@ _SPEAKER_NOUNS = frozenset(
     president union company researcher researchers scientist scientists expert experts critic
     critics campaigners department committee court agency authorities lawyer lawyers prosecutor
     prosecutors analyst analysts leader leaders director chief secretary source sources
-    witness witnesses residents doctor doctors economist economists""".split()
+    witness witnesses residents doctor doctors economist economists outlet outlets media newspaper
+    newspapers paper channel broadcaster network agency""".split()
 )
 #: Speech verbs whose subject may be a thing: ``it says``, ``the guidance states``.
 _THING_MAY_SAY = frozenset("say write state read".split())
@@ -79,6 +80,7 @@ _COUNT_WORDS = frozenset("dozen dozens half third thirds quarter quarters hundre
 _APPROXIMATORS = frozenset("more less fewer than nearly almost about around approximately roughly over under least most some up close".split())
 #: A number that names rather than measures: versions, codes, model names (BA.4.6, R346T, CoV-2).
 _CODE = re.compile(r"[A-Za-z]\d|\d(?!(?:k|m|bn|s)\b)[A-Za-z]|^\d+(?:\.\d+){2,}$|^\d+\.\d+\.")
+_FRACTION = re.compile(r"\b(?:one|two|three|four|five|nine)[- ](?:half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?)\b", re.IGNORECASE)
 _YEAR = re.compile(r"^(?:1[5-9]|20)\d\d(?:s)?$")
 
 _MODALS = frozenset("would could may might should must can will shall 'll wo ca".split())
@@ -257,10 +259,14 @@ def _quote(doc, tokens, start: int, end: int, regions: list[Region], found: Evid
             source = next((c for c in token.children if c.lower_ == "to"), None)
             obj = next((c for c in source.children if c.dep_ == "pobj"), None) if source is not None else None
             who = " ".join(t.text for t in obj.subtree) if obj is not None else ""
+            if obj is not None and obj.lemma_.lower() in _NOT_SOURCES:
+                continue  # "according to their status", "according to plan"
             found.offer(0.85, f"attributed: according to {_short(who, 30)}".rstrip())
 
 
 _FINITE = frozenset(("VBD", "VBZ", "VBP", "MD"))
+#: Nouns after "according to" that are a measure or a plan, not a source.
+_NOT_SOURCES = frozenset("status plan schedule need size age rank merit ability tradition custom season taste position type class".split())
 
 
 def _has_clause(tokens, region: Region) -> bool:
@@ -398,6 +404,10 @@ def _statistic(tokens, ents, found: Evidence) -> None:
             if score:
                 found.offer(score, f"count: {_short(_counted_phrase(ent), 30)}")
             counted.update(range(ent.start, ent.end))
+    sentence = tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text
+    fraction = _FRACTION.search(sentence)
+    if fraction:
+        found.offer(0.75, f"fraction: {fraction.group(0)}")
     for token in tokens:
         if token.i in counted:
             continue
@@ -437,6 +447,8 @@ def _cardinal_score(ent) -> float:
         return 0.3  # a span of time: "two and a half years into …"
     if any(ch.isdigit() for ch in text):
         return 0.85 if noun is not None or number.dep_ in ("pobj", "dobj", "nsubj", "attr", "appos", "conj", "ROOT") else 0.6
+    if all(w in _NUMBER_WORDS for w in words) and noun is None and words != ["two"] and number.dep_ in ("nsubj", "attr", "dobj"):
+        return 0.6  # a count standing for its noun: "thirteen make use of taxes on tobacco"
     if all(w in _NUMBER_WORDS for w in words) and noun is not None and noun.tag_ in ("NNS", "NNPS"):
         if noun.lower_ in ("things", "ways", "sides", "reasons", "times", "variants"):
             return 0.3
