@@ -247,19 +247,50 @@ class ParseCache:
 
 
 # -- from paragraphs to sentences -----------------------------------------------------------------
-def sentence_entities(article: Article, paragraph: int, entities: list) -> dict[int, list[tuple[int, int, str]]]:
-    """Entities of one paragraph (paragraph offsets) as {sentence index: [(start, end, label)]} with
-    offsets into each sentence. An entity that crosses a sentence end is cut there."""
-    paras, sents, owner = article.split()
-    base = paras[paragraph].start
-    result: dict[int, list] = {}
-    members = article.sentence_range(paragraph)
-    for i in members:
-        result[i] = []
-    for start, end, label in entities:
-        start += base
-        end += base
+#: A paragraph longer than this goes to the model in pieces of whole sentences.
+MAX_UNIT_CHARS = 20_000
+#: A single sentence longer than this is not sent to the model at all (spaCy's own limit is 10⁶).
+MAX_SENTENCE_CHARS = 500_000
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What the model reads at once: a paragraph, or a run of its sentences when it is very long."""
+
+    start: int
+    end: int
+    sentences: range
+
+
+def units(article: Article) -> list[Unit]:
+    """The article cut into units for the model and the cache: one per paragraph, normally."""
+    paras, sents, _ = article.split()
+    out: list[Unit] = []
+    for p, para in enumerate(paras):
+        members = article.sentence_range(p)
+        if para.end - para.start <= MAX_UNIT_CHARS:
+            if members:
+                out.append(Unit(para.start, para.end, members))
+            continue
+        first = members.start
         for i in members:
+            last_piece = i + 1 == members.stop
+            if last_piece or sents[i + 1].end - sents[first].start > MAX_UNIT_CHARS:
+                if sents[i].end - sents[first].start <= MAX_SENTENCE_CHARS:
+                    out.append(Unit(sents[first].start, sents[i].end, range(first, i + 1)))
+                first = i + 1
+    return out
+
+
+def sentence_entities(article: Article, unit: Unit, entities: list) -> dict[int, list[tuple[int, int, str]]]:
+    """Entities of one unit (unit offsets) as {sentence index: [(start, end, label)]} with offsets
+    into each sentence. An entity that crosses a sentence end is cut there."""
+    sents = article.sentences
+    result: dict[int, list] = {i: [] for i in unit.sentences}
+    for start, end, label in entities:
+        start += unit.start
+        end += unit.start
+        for i in unit.sentences:
             span = sents[i]
             if span.start <= start < span.end:
                 result[i].append((start - span.start, min(end, span.end) - span.start, label))
@@ -284,10 +315,9 @@ def suggester_version() -> str:
     return hashlib.sha1(source).hexdigest()[:12]
 
 
-def _sentence_spans(article: Article, paragraph: int) -> list[list[int]]:
-    paras, sents, _ = article.split()
-    base = paras[paragraph].start
-    return [[sents[i].start - base, sents[i].end - base] for i in article.sentence_range(paragraph)]
+def _sentence_spans(article: Article, unit: Unit) -> list[list[int]]:
+    sents = article.sentences
+    return [[sents[i].start - unit.start, sents[i].end - unit.start] for i in unit.sentences]
 
 
 def stream_annotations(
@@ -300,8 +330,8 @@ def stream_annotations(
 ) -> Iterator[Batch]:
     """Yield entities (and suggestions) for ``article``: every cached paragraph at once, then the
     rest in reading order as the model process returns them."""
-    paras, _, _ = article.split()
-    texts = [article.text[p.start : p.end] for p in paras]
+    pieces = units(article)
+    texts = [article.text[u.start : u.end] for u in pieces]
     keys = [ParseCache.key(model, t) for t in texts]
     version = suggester_version() if suggest else ""
     skeys = [f"{k}:{version}" for k in keys] if suggest else []
@@ -311,9 +341,9 @@ def stream_annotations(
     missing: list[int] = []
     for p, key in enumerate(keys):
         if key in cached and (not suggest or skeys[p] in cached_s):
-            ready.entities.update(sentence_entities(article, p, cached[key]))
+            ready.entities.update(sentence_entities(article, pieces[p], cached[key]))
             if suggest:
-                ready.suggestions.update(zip(article.sentence_range(p), cached_s[skeys[p]]))
+                ready.suggestions.update(zip(pieces[p].sentences, cached_s[skeys[p]]))
         else:
             missing.append(p)
     if ready.entities:
@@ -334,7 +364,7 @@ def stream_annotations(
     while queue or pending:
         while queue and len(pending) < 3:
             batch = queue.pop(0)
-            spans = [_sentence_spans(article, p) for p in batch] if suggest else None
+            spans = [_sentence_spans(article, pieces[p]) for p in batch] if suggest else None
             pending.append((batch, service.submit([texts[p] for p in batch], spans)))
         batch, future = pending.pop(0)
         results = future.result()
@@ -348,10 +378,10 @@ def stream_annotations(
         for p, result in zip(batch, results):
             ents = result["entities"] if isinstance(result, dict) else result
             fresh[keys[p]] = [list(e) for e in ents]
-            out.entities.update(sentence_entities(article, p, ents))
+            out.entities.update(sentence_entities(article, pieces[p], ents))
             if suggest and isinstance(result, dict) and result.get("suggestions") is not None:
                 fresh_s[skeys[p]] = result["suggestions"]
-                out.suggestions.update(zip(article.sentence_range(p), result["suggestions"]))
+                out.suggestions.update(zip(pieces[p].sentences, result["suggestions"]))
         cache.put_many(fresh)
         if fresh_s:
             cache.put_many(fresh_s, table="suggestions")

@@ -41,14 +41,28 @@ def paragraphs(text: str) -> list[Span]:
     for block in blocks:
         if not block:
             continue
-        hard_wrapped = len(block) > 1 and any(
-            not _FINAL.search(text[line.start : line.end]) for line in block[:-1]
-        )
+        hard_wrapped = _hard_wrapped(text, block)
         if hard_wrapped:
             result.append(_strip(text, Span(block[0].start, block[-1].end)))
         else:
             result.extend(_strip(text, line) for line in block)
     return [span for span in result if span.end > span.start]
+
+
+#: Lines longer than this were not wrapped by hand: each is a paragraph of its own.
+WRAP_WIDTH = 100
+
+
+def _hard_wrapped(text: str, block: list[Span]) -> bool:
+    """A block reads as one hard-wrapped paragraph when its lines are short, as an editor wraps
+    them, and most of them stop mid-sentence. One-paragraph-a-line files (the usual news dump) have
+    long lines and are never joined."""
+    if len(block) < 2:
+        return False
+    if max(line.end - line.start for line in block) > WRAP_WIDTH:
+        return False
+    open_ended = sum(1 for line in block[:-1] if not _FINAL.search(text[line.start : line.end]))
+    return open_ended * 2 >= len(block) - 1
 
 
 def _strip(text: str, span: Span) -> Span:
