@@ -29,7 +29,26 @@ def _load(package: str, suggest: bool):
     return spacy.load(package, exclude=list(EXCLUDE))
 
 
+def _leave_with_parent() -> None:
+    """stdin's EOF only arrives between requests; a parent killed mid-request must not leave us
+    parsing for nobody."""
+    import os
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(argv: list[str]) -> int:
+    _leave_with_parent()
     package = argv[0]
     suggest = "--suggest" in argv[1:]
     out = sys.stdout
