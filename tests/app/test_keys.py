@@ -106,3 +106,14 @@ async def test_markup_in_article_text_is_shown_literally(make_app):
         assert "[bold]x[/bold]" in line and "[@click=app.quit]" in line
         assert "\x1b" not in line and "␛[31mred␇" in line
         assert app.is_running
+
+
+async def test_command_palette_runs_reader_commands(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"flag the sentence")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.session.state(0).flag

@@ -7,10 +7,12 @@ import os
 import signal
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 from textual import work
 from textual.app import App
+from textual.app import SystemCommand
 from textual.binding import Binding
 
 from tui.core import keymap, nlp
@@ -82,6 +84,25 @@ class TaglineApp(App):
                 loop.add_signal_handler(sig, self._hang_up)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass
+
+    def get_system_commands(self, screen):
+        """The reader's commands in the palette, named as the help screen names them."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, ReaderScreen):
+            for command in keymap.READER_COMMANDS:
+                if "(" in command.action and not command.action.endswith("(1)"):
+                    continue  # moves by a step are for keys, not the palette
+                keys = " ".join(keymap.display(k) for k in command.keys)
+                yield SystemCommand(
+                    command.help.split(" (")[0], f"{keys}", partial(screen.run_action, command.action)
+                )
+            yield SystemCommand("Save now", "write the YAML file of this article", self._save_now)
+
+    def _save_now(self) -> None:
+        store = self.session.store
+        if store is not None:
+            self._fold(store)
+            self.notify(f"written to {store.path}", timeout=3, markup=False)
 
     # -- the entity worker -----------------------------------------------------------------------
     def article_opened(self) -> None:
