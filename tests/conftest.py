@@ -15,6 +15,7 @@ SAMPLE = ROOT / "seeds" / "000_88201f31feaf2608.txt"
 def _isolated_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TAGLINE_CACHE", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("TAGLINE_ANNOTATOR", "tester")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from textual.binding import Binding
 
 from tui.core import keymap, nlp
 from tui.core.session import Session
-from tui.app import theming
+from tui.app import settings, theming
 from tui.app.screens.reader import ReaderScreen, make_reader_screen
 
 IDLE_FOLD_SECONDS = 2.0
@@ -54,11 +54,18 @@ class TaglineApp(App):
         self.notices.extend(problems)
         for t in themes:
             self.register_theme(t)
-        wanted = theme or theming.DEFAULT_THEME
+        self.user_settings, problem = settings.load()
+        if problem:
+            self.notices.append(problem)
+        keys, problems = settings.checked_keymap(self.user_settings.get("keymap"), session.scheme)
+        self.notices.extend(problems)
+        self._user_keymap = keys
+        wanted = theme or self.user_settings.get("theme") or theming.DEFAULT_THEME
         if wanted not in self.available_themes:
             self.notices.append(f"theme '{wanted}' not found; using {theming.DEFAULT_THEME}")
             wanted = theming.DEFAULT_THEME if theming.DEFAULT_THEME in self.available_themes else "textual-dark"
         self.theme = wanted
+        self._theme_from_command_line = theme is not None
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(theming.VARIABLE_DEFAULTS)
@@ -69,7 +76,18 @@ class TaglineApp(App):
             return self.model_notice or "no model: sentences only"
         return f"{self.model.name} {self.model.version or ''}".strip()
 
+    def watch_theme(self, name: str) -> None:
+        # A theme picked in the command palette is remembered for this user.
+        if self.is_running and not getattr(self, "_theme_from_command_line", False):
+            settings.save_theme(name)
+        self._theme_from_command_line = False
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen) and screen.is_mounted:
+                screen.theme_changed()
+
     def on_mount(self) -> None:
+        if self._user_keymap:
+            self.set_keymap(self._user_keymap)
         self.push_screen(make_reader_screen(self.session.scheme)(self.session))
         for notice in self.notices[:6]:
             self.notify(notice, severity="warning", timeout=8, markup=False)

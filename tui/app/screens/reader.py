@@ -193,6 +193,14 @@ class ReaderScreen(Screen):
         if before < self.session.total:
             self.update_legend()
 
+    def theme_changed(self) -> None:
+        self.view._styles = None
+        self.view._cache.clear()
+        self.view.refresh()
+        self.update_legend()
+        self.update_status()
+        self.update_hint()
+
     def update_hint(self) -> None:
         """The suggestion for the sentence under the cursor: labels, scores, reasons, and `a`."""
         hint = self.query_one("#hint", Static)
