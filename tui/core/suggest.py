@@ -21,11 +21,12 @@ The measured precision and recall are in ``docs/suggestions.md`` (``bench/eval_s
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable
 
 LABELS = ("claim", "quote", "statistic")
@@ -176,7 +177,6 @@ class Evidence:
 
     score: float = 0.0
     reason: str = ""
-    notes: list[str] = field(default_factory=list)
 
     def offer(self, score: float, reason: str) -> None:
         if score > self.score:
@@ -205,22 +205,43 @@ def suggest_doc(doc, spans: list[tuple[int, int]]) -> list[dict]:
     ``doc`` must come from a pipeline with :data:`REQUIRED_PIPES`. Returns one dict per span, in
     order: ``{"labels": [...], "scores": {label: float}, "reasons": {label: str}}``.
     """
-    regions = quote_regions(doc.text)
+    text = doc.text  # built afresh on every access: read it once
+    regions = quote_regions(text)
+    # Each region is given to the sentences it touches, so the work stays linear in the paragraph.
+    starts = [start for start, _ in spans]
+    touching: list[list[Region]] = [[] for _ in spans]
+    previous_orphan_end = 0
+    for region in regions:
+        # A closing mark with no opening reaches back to the start of the paragraph, but never past
+        # an earlier such mark.
+        begin = previous_orphan_end if region.start < 0 else region.start
+        if region.start < 0 and region.end is not None:
+            previous_orphan_end = region.end
+        first = max(0, bisect.bisect_right(starts, begin) - 1)
+        last_char = len(text) if region.end is None else region.end
+        for k in range(first, len(spans)):
+            if spans[k][0] > last_char:
+                break
+            if spans[k][1] >= begin:
+                touching[k].append(region)
+    entities = list(doc.ents)
+    entity_starts = [e.start_char for e in entities]
     results = []
-    for start, end in spans:
-        tokens = [t for t in doc if t.idx >= start and t.idx + len(t.text) <= end and not t.is_space]
+    for k, (start, end) in enumerate(spans):
+        sentence = doc.char_span(start, end, alignment_mode="expand")
+        tokens = [t for t in sentence if not t.is_space] if sentence is not None else []
         evidence = {label: Evidence() for label in LABELS}
         if tokens:
-            ents = [e for e in doc.ents if e.start_char >= start and e.end_char <= end]
-            _quote(doc, tokens, start, end, regions, evidence["quote"])
+            first = bisect.bisect_left(entity_starts, start)
+            ents = [e for e in entities[first : bisect.bisect_left(entity_starts, end)] if e.end_char <= end]
+            _quote(text, tokens, start, end, touching[k], evidence["quote"])
             _statistic(tokens, ents, evidence["statistic"])
-            _claim(tokens, ents, evidence, doc.text[start:end])
+            _claim(tokens, ents, evidence, text[start:end])
         results.append(_result(evidence))
     return results
 
 
-def _quote(doc, tokens, start: int, end: int, regions: list[Region], found: Evidence) -> None:
-    text = doc.text
+def _quote(text: str, tokens, start: int, end: int, regions: list[Region], found: Evidence) -> None:
     speech = _speech_verbs(tokens)
     for region in regions:
         r_end = len(text) if region.end is None else region.end
@@ -239,8 +260,8 @@ def _quote(doc, tokens, start: int, end: int, regions: list[Region], found: Evid
                 found.offer(0.95 if speech else 0.85, f"direct quotation “{_short(inner)}”")
             elif len(words) == 1 and words[0][:1].isupper():
                 found.offer(0.3, f"a quoted name “{_short(inner)}”")
-            elif _naming_or_speech_near(tokens, speech):
-                found.offer(0.75, f"quoted words “{_short(inner)}” with ‘{speech[0].text}’")
+            elif (verb := _naming_or_speech_verb(tokens, speech)) is not None:
+                found.offer(0.75, f"quoted words “{_short(inner)}” with ‘{verb.text}’")
             else:
                 found.offer(0.25, f"scare quotes “{_short(inner)}”")
         elif opens_here:
@@ -297,8 +318,11 @@ def _speech_verbs(tokens) -> list:
     return [t for t in tokens if t.pos_ == "VERB" and _lemma(t) in SPEECH_VERBS]
 
 
-def _naming_or_speech_near(tokens, speech) -> bool:
-    return bool(speech) or any(t.pos_ == "VERB" and _lemma(t) in NAMING_VERBS for t in tokens)
+def _naming_or_speech_verb(tokens, speech):
+    """A verb of the sentence that reports or names words: ``described it as ‘…’``."""
+    if speech:
+        return speech[0]
+    return next((t for t in tokens if t.pos_ == "VERB" and _lemma(t) in NAMING_VERBS), None)
 
 
 def _lemma(token) -> str:
