@@ -276,8 +276,8 @@ def devset_report():
 # Floors a little under the measured figures (docs/suggestions.md): the rules and the model are
 # deterministic, so a drop below them is a regression, not noise.
 FLOORS = {
-    "tuning": {"quote": 0.90, "statistic": 0.84, "claim": 0.73},
-    "held-out": {"quote": 0.83, "statistic": 0.93, "claim": 0.59},
+    "tuning": {"quote": 0.90, "statistic": 0.88, "claim": 0.74},
+    "held-out": {"quote": 0.83, "statistic": 0.93, "claim": 0.60},
 }
 
 

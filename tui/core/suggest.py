@@ -82,6 +82,15 @@ _APPROXIMATORS = frozenset("more less fewer than nearly almost about around appr
 #: A number that names rather than measures: versions, codes, model names (BA.4.6, R346T, CoV-2).
 _CODE = re.compile(r"[A-Za-z]\d|\d(?!(?:k|m|bn|s)\b)[A-Za-z]|^\d+(?:\.\d+){2,}$|^\d+\.\d+\.")
 _FRACTION = re.compile(r"\b(?:one|two|three|four|five|nine)[- ](?:half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?)\b", re.IGNORECASE)
+_NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|\d[\d,.]*)"
+#: Counting phrases the entity recogniser does not mark: fractions, ratios, multiples, amounts of
+#: money inside tables.
+_NUMERIC_PHRASES = (
+    (_FRACTION, "fraction", 0.75),
+    (re.compile(rf"\b{_NUMBER_WORD}\s+(?:[\w’']+\s+){{0,2}}(?:in|out of)\s+(?:every\s+)?{_NUMBER_WORD}\b", re.IGNORECASE), "ratio", 0.8),
+    (re.compile(rf"\b{_NUMBER_WORD}\s+times\s+(?:more|less|fewer|as|what|the|higher|lower|larger|smaller|greater|that|its|their)\b", re.IGNORECASE), "multiple", 0.75),
+    (re.compile(r"[$£€¥]\s?\d"), "money", 0.85),
+)
 _YEAR = re.compile(r"^(?:1[5-9]|20)\d\d(?:s)?$")
 
 _MODALS = frozenset("would could may might should must can will shall 'll wo ca".split())
@@ -429,15 +438,22 @@ def _statistic(tokens, ents, found: Evidence) -> None:
                 found.offer(score, f"count: {_short(_counted_phrase(ent), 30)}")
             counted.update(range(ent.start, ent.end))
     sentence = tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text
-    fraction = _FRACTION.search(sentence)
-    if fraction:
-        found.offer(0.75, f"fraction: {fraction.group(0)}")
+    for pattern, kind, score in _NUMERIC_PHRASES:
+        match = pattern.search(sentence)
+        if match:
+            found.offer(score, f"{kind}: {_short(match.group(0), 30)}")
     for token in tokens:
         if token.i in counted:
             continue
         lower = token.lower_
-        if lower in _COUNT_WORDS and token.pos_ in ("NOUN", "NUM", "ADJ"):
-            if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children) or any(c.lower_ in ("a", "an") for c in token.children) or token.head.lower_ in _COUNT_WORDS:
+        if lower in _COUNT_WORDS and token.pos_ in ("NOUN", "NUM", "ADJ", "DET", "PRON"):
+            following = token.doc[token.i + 1].lower_ if token.i + 1 < len(token.doc) else ""
+            if (
+                any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
+                or any(c.lower_ in ("a", "an") for c in token.children)
+                or token.head.lower_ in _COUNT_WORDS
+                or following in ("the", "of", "its", "their", "all", "our")
+            ) and token.head.lemma_.lower() not in _TIME_UNITS:
                 found.offer(0.7, f"count: {_short(' '.join(t.text for t in token.subtree), 30)}")
         elif token.like_num and token.pos_ == "NUM" and token.ent_type_ not in ("DATE", "TIME", "ORDINAL") and _is_measure_number(token):
             found.offer(0.6, f"number: {token.text} {token.head.text}")
@@ -455,6 +471,8 @@ def _cardinal_score(ent) -> float:
         return 0.0  # a version or model name: "BA 4.6"
     if number.head.pos_ == "PROPN" and number.head.i >= ent.end and number.head.ent_type_ != "NORP":
         return 0.0  # part of a name: "Chapter 11", "Rossiya-1"
+    if words in (["one"], ["zero"]) and not (before is not None and before.lower_ in ("only", "just")):
+        return 0.2  # "the one least considered", "one of the few"
     approximated = any(w in _APPROXIMATORS for w in words) or any(
         c.lower_ in _APPROXIMATORS for c in number.children if c.dep_ in ("quantmod", "advmod", "amod")
     )
@@ -554,6 +572,12 @@ def _claim(tokens, ents, evidence: dict[str, Evidence], text: str) -> None:
     if main_subject is not None and main_subject.lower_ in ("i", "we", "you", "me", "us"):
         score -= 0.25
         why_against.append("first or second person")
+    if root.lemma_ == "be" and any(c.dep_ == "acomp" for c in root.children) and not ents:
+        score -= 0.15
+        why_against.append("an evaluation")
+    if any(t.lower_ in ("you", "your", "my", "our", "us") for t in tokens):
+        score -= 0.1
+        why_against.append("addresses the reader")
     modals = [t for t in tokens if t.tag_ == "MD" and root in (t.head, t.head.head)]
     if modals:
         score -= 0.3
