@@ -93,14 +93,12 @@ _NUMERIC_PHRASES = (
 )
 _YEAR = re.compile(r"^(?:1[5-9]|20)\d\d(?:s)?$")
 
-_MODALS = frozenset("would could may might should must can will shall 'll wo ca".split())
 #: Words of judgement, hedging and rhetoric: evidence of opinion rather than a checkable claim.
 _OPINION = frozenset(
     """clearly obviously surely perhaps probably presumably apparently arguably seemingly supposedly
-    seem appear absurd fair unfair good bad great terrible excellent wonderful awful insane stupid
-    smart nice laughable laughably ridiculous shameful disgraceful fortunately unfortunately sadly
-    hopefully frankly honestly indeed course really truly vacuity nonsense fantasy fantasies
-    propaganda hogwash outrageous toxic rancid cucky crass baffling belated welcome pious""".split()
+    seem appear fair unfair good bad great terrible excellent wonderful awful stupid nice
+    ridiculous shameful disgraceful fortunately unfortunately sadly hopefully frankly honestly
+    indeed course really truly vacuity nonsense propaganda outrageous""".split()
 )
 #: Verbs of doing that make checkable events: accusations, denials, conflict, money, law.
 _EVENT_VERBS = frozenset(
