@@ -117,3 +117,24 @@ async def test_command_palette_runs_reader_commands(make_app):
         await pilot.press("enter")
         await pilot.pause(0.2)
         assert app.session.state(0).flag
+
+
+async def test_duplicates_are_marked_and_d_tags_the_twins_as_one_action(make_app):
+    app = make_app()  # the sample repeats sentences 0-4 later in the article
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            if app.session.twin_groups:
+                break
+            await pilot.pause(0.05)
+        assert app.session.twins(0) == [10]
+        await pilot.press("c", "d")
+        assert app.session.state(10).labels == ("claim",)
+        await pilot.press("u")
+        assert app.session.state(10).is_blank and app.session.state(0).labels == ("claim",)
+        await pilot.press("ctrl+q")
+    import yaml
+
+    path = app.session.root / "tester" / "000_88201f31feaf2608.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["sentences"][10]["duplicate_of"] == 0
+    assert data["sentences"][33]["duplicate_of"] == 4

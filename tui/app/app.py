@@ -124,6 +124,7 @@ class TaglineApp(App):
 
     # -- the entity worker -----------------------------------------------------------------------
     def article_opened(self) -> None:
+        self._find_duplicates(self.session.article)
         if self.model is None:
             return
         if self.service is None:
@@ -146,6 +147,20 @@ class TaglineApp(App):
         except Exception as error:  # a dead child process, a broken model: say so, keep working
             if not worker.is_cancelled:
                 self.call_from_thread(self.notify, f"entities unavailable: {' '.join(str(error).split())[:120]}", severity="warning", markup=False)
+
+    @work(thread=True, exclusive=True, group="duplicates", exit_on_error=False)
+    def _find_duplicates(self, article) -> None:
+        from tui.core.duplicates import article_duplicates
+
+        texts = [article.text[s.start : s.end] for s in article.sentences]
+        found = {index: twin for index, (_, twin) in article_duplicates(article.id, texts).items()}
+        if found:
+            self.call_from_thread(self._duplicates_found, article.id, found)
+
+    def _duplicates_found(self, article_id: str, found: dict[int, int]) -> None:
+        screen = self._reader()
+        if screen is not None and article_id == self.session.article.id:
+            screen.duplicates_found(found)
 
     def _entities_arrived(self, article_id: str, batch: nlp.Batch) -> None:
         screen = self._reader()

@@ -31,6 +31,7 @@ READER_COMMANDS: tuple[Command, ...] = (
     Command("next_article", ("right_square_bracket",), "article(1)", "next art.", "Next article", show=False),
     Command("previous_article", ("left_square_bracket",), "article(-1)", "prev art.", "Previous article", show=False),
     Command("accept", ("a",), "accept", "accept", "Accept the suggested labels for the sentence", show=False),
+    Command("twins", ("d",), "copy_to_twins", "twins", "Give this sentence's duplicates (≡) its status and labels, as one action", show=False),
     Command("flag", ("f",), "flag", "flag", "Flag the sentence as uncertain (again to unflag)", show=False),
     Command("note", ("m",), "note", "note", "Write a note on the sentence", show=False),
     Command("search", ("slash",), "search", "search", "Search the article (enter: next match)", show=False),
@@ -84,3 +85,41 @@ def display(key: str) -> str:
 def command_keys() -> dict[str, Command]:
     """Every key taken by a command, mapped to its command."""
     return {key: command for command in (*READER_COMMANDS, *APP_COMMANDS) for key in command.keys}
+
+
+# -- the review screen (``tagline review``) ------------------------------------------------------
+#: Taking annotator N's labels: shift+N as US keyboards type it ("!" is shift+1, "@" shift+2, …), so
+#: the digits stay free for the label scheme. On other layouts, ``t`` then the digit does the same.
+TAKE_KEYS: tuple[str, ...] = (
+    "exclamation_mark", "at", "number_sign", "dollar_sign", "percent_sign",
+    "circumflex_accent", "ampersand", "asterisk", "left_parenthesis",
+)
+
+REVIEW_COMMANDS: tuple[Command, ...] = (
+    Command("review_next", ("j", "down"), "move(1)", "next", "Next sentence to review", show=False),
+    Command("review_previous", ("k", "up"), "move(-1)", "prev", "Previous sentence to review", show=False),
+    *(
+        Command(f"take_{n}", (key,), f"take({n})", "take", f"Take annotator {n}'s labels as the decision (shift+{n})")
+        for n, key in enumerate(TAKE_KEYS, 1)
+    ),
+    Command("take_prompt", ("t",), "take_prompt", "take…", "Take an annotator's labels: t then the annotator's number (any keyboard layout)", show=False),
+    Command("review_accept", ("space",), "accept", "accept", "Accept the decision shown (yours, or else the majority) and move on"),
+    Command("withdraw", ("x",), "withdraw", "withdraw", "Withdraw your decision on the sentence", show=False),
+    Command("review_undo", ("u",), "undo", "undo", "Undo (any number of steps)"),
+    Command("review_redo", ("ctrl+r",), "redo", "redo", "Redo", show=False),
+    Command("review_note", ("m",), "note", "note", "A note on the decision (decides with the labels shown if undecided)"),
+    Command("next_open", ("n",), "next_open", "next open", "Next sentence without a decision, on into the next article", show=False),
+    Command("review_next_article", ("right_square_bracket",), "article(1)", "next art.", "First sentence of the next article", show=False),
+    Command("review_previous_article", ("left_square_bracket",), "article(-1)", "prev art.", "First sentence of the previous article", show=False),
+    Command("review_help", ("question_mark",), "help", "help", "Help: every key and the label guidelines"),
+)
+
+KEY_DISPLAY.update({
+    "exclamation_mark": "!", "at": "@", "number_sign": "#", "dollar_sign": "$", "percent_sign": "%",
+    "circumflex_accent": "^", "ampersand": "&", "asterisk": "*", "left_parenthesis": "(",
+})
+
+
+def review_keys() -> dict[str, Command]:
+    """Every key taken by a review or app command, mapped to its command."""
+    return {key: command for command in (*REVIEW_COMMANDS, *APP_COMMANDS) for key in command.keys}

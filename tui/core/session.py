@@ -23,6 +23,7 @@ class Edit:
     index: int
     before: SentenceState
     after: SentenceState
+    group: int = 0  # edits made by one action share a group and are undone together
 
 
 @dataclass
@@ -58,6 +59,9 @@ class Session:
         self._cursors: dict[str, int] = {}
         self._closing: dict[str, threading.Thread] = {}
         self.unreadable: dict[str, str] = {}  # article id -> why it cannot be opened
+        self.duplicates: dict[int, int] = {}
+        self.twin_groups: dict[int, list[int]] = {}
+        self._group = 0
         self.progress = ProgressIndex(self.root / safe_name(annotator))
         self.open_article(0)
 
@@ -100,6 +104,7 @@ class Session:
         self._wait_for_close(self.article.id)  # its lock is still held by a fold under way
         self.store = ArticleStore(self.root, self.annotator, self.article, self.scheme, self.model)
         self.suggestions = {}
+        self.duplicates, self.twin_groups = {}, {}
         total = len(self.article.sentences)
         if cursor is None:
             cursor = self._cursors.get(self.article.id)
@@ -196,7 +201,7 @@ class Session:
         return next((i for i in range(start, stop) if self.state(i).status == schema.TODO), None)
 
     # -- edits ---------------------------------------------------------------------------------
-    def _apply(self, index: int, after: SentenceState, record: bool = True) -> Outcome:
+    def _apply(self, index: int, after: SentenceState, record: bool = True, group: int = 0) -> Outcome:
         assert self.store is not None
         if self.store.read_only:
             return Outcome(message=self.store.read_only, error=True)
@@ -205,7 +210,7 @@ class Session:
             return Outcome(changed=(index,))
         self.store.set(index, after)
         if record:
-            self.history.undo.append(Edit(index, before, after))
+            self.history.undo.append(Edit(index, before, after, group))
             self.history.redo.clear()
         return Outcome(changed=(index,))
 
@@ -251,28 +256,64 @@ class Session:
         return self._apply(self.cursor, self._stamp(state, labels=labels, status=schema.DONE))
 
     def undo(self) -> Outcome:
-        if not self.history.undo:
-            return Outcome(message="nothing to undo")
-        edit = self.history.undo.pop()
-        outcome = self._apply(edit.index, edit.before, record=False)
-        if outcome.error:
-            self.history.undo.append(edit)
-            return outcome
-        self.history.redo.append(edit)
-        moved = self.goto(edit.index)
-        return Outcome(changed=tuple({*outcome.changed, *moved.changed}), message="undone")
+        return self._replay(self.history.undo, self.history.redo, "before", "undone", "nothing to undo")
 
     def redo(self) -> Outcome:
-        if not self.history.redo:
-            return Outcome(message="nothing to redo")
-        edit = self.history.redo.pop()
-        outcome = self._apply(edit.index, edit.after, record=False)
-        if outcome.error:
-            self.history.redo.append(edit)
-            return outcome
-        self.history.undo.append(edit)
-        moved = self.goto(edit.index)
-        return Outcome(changed=tuple({*outcome.changed, *moved.changed}), message="redone")
+        return self._replay(self.history.redo, self.history.undo, "after", "redone", "nothing to redo")
+
+    def _replay(self, source: list[Edit], target: list[Edit], side: str, done: str, empty: str) -> Outcome:
+        """Undo (or redo) the last action: every edit of its group."""
+        if not source:
+            return Outcome(message=empty)
+        group = source[-1].group
+        edits = [source.pop()]
+        while group and source and source[-1].group == group:
+            edits.append(source.pop())
+        changed: set[int] = set()
+        for position, edit in enumerate(edits):
+            outcome = self._apply(edit.index, getattr(edit, side), record=False)
+            if outcome.error:
+                source.extend(reversed(edits[position:]))
+                return outcome
+            target.append(edit)
+            changed.add(edit.index)
+        moved = self.goto(edits[-1].index if side == "before" else edits[0].index)
+        return Outcome(changed=tuple(changed | set(moved.changed)), message=done)
+
+    # -- duplicates ------------------------------------------------------------------------------
+    def set_duplicates(self, duplicates: dict[int, int]) -> None:
+        """{sentence index: index of the earlier sentence it repeats} for the open article."""
+        self.duplicates = dict(duplicates)
+        self.twin_groups = {}
+        for dup, first in self.duplicates.items():
+            self.twin_groups.setdefault(first, [first]).append(dup)
+        for first, members in list(self.twin_groups.items()):
+            for member in members:
+                self.twin_groups[member] = members
+        if self.store is not None:
+            for dup, first in self.duplicates.items():
+                self.store.set_duplicate(dup, first)
+
+    def twins(self, index: int) -> list[int]:
+        """The other sentences with the same text as ``index`` (duplicates and the first one)."""
+        return [i for i in self.twin_groups.get(index, ()) if i != index]
+
+    def copy_to_twins(self) -> Outcome:
+        """Give every twin of the sentence under the cursor its status and labels, as one action."""
+        twins = self.twins(self.cursor)
+        if not twins:
+            return Outcome(message="this sentence has no duplicates")
+        source = self.state(self.cursor)
+        self._group += 1
+        changed = []
+        for index in twins:
+            state = self.state(index)
+            outcome = self._apply(index, self._stamp(state, status=source.status, labels=source.labels), group=self._group)
+            if outcome.error:
+                return outcome
+            changed.append(index)
+        labels = "+".join(source.labels) or "no label"
+        return Outcome(changed=tuple(changed), message=f"{labels} given to {len(changed)} duplicate(s)")
 
     def search(self, query: str, forward: bool = True) -> Outcome:
         """Move to the next sentence (after the cursor, wrapping) whose text contains ``query``."""

@@ -94,6 +94,7 @@ class ArticleStore:
         self.extra_top: dict = {}
         self._entities: dict[int, list] = {}
         self._suggestions: dict[int, dict] = {}
+        self._duplicates: dict[int, int] = {}
         self._lock = threading.RLock()
         self._journal = None
         self._lock_handle = None
@@ -298,6 +299,13 @@ class ArticleStore:
                 self._suggestions[index] = suggestion
                 self._dirty = True
 
+    def set_duplicate(self, index: int, twin: int) -> None:
+        """Sentence ``index`` repeats sentence ``twin``: saved as ``duplicate_of``."""
+        with self._lock:
+            if self._duplicates.get(index) != twin:
+                self._duplicates[index] = twin
+                self._dirty = True
+
     def entities(self) -> dict[int, list]:
         """Entities known for this article so far: {sentence index: [(start, end, label)]}."""
         with self._lock:
@@ -322,6 +330,7 @@ class ArticleStore:
             states = dict(self.states)
             entities = dict(self._entities)
             suggestions = dict(self._suggestions)
+            duplicates = dict(self._duplicates)
         for index, span in enumerate(self._sentences):
             state = states.get(index, BLANK)
             record = {
@@ -346,6 +355,8 @@ class ArticleStore:
                     "scores": annofile.FlowMap(suggestion.get("scores", {})),
                     "reasons": dict(suggestion.get("reasons", {})),
                 }
+            if index in duplicates:
+                record["duplicate_of"] = duplicates[index]
             for key, value in state.extra.items():
                 record.setdefault(key, value)
             sentences.append(record)

@@ -37,7 +37,7 @@ def help_content(scheme: LabelScheme, keys_in_force: dict[str, str] | None = Non
     parts = [Text("Labels" + ("  (they exclude each other)" if scheme.exclusive else ""), style="bold underline"), labels, Text(""),
              Text("Keys", style="bold underline"), keys, Text(""),
              Text("Gutter", style="bold underline"),
-             Text("▌ cursor   ✓ done   · todo   C Q S labels (lowercase: suggested)   ⚑ flagged   ✎ note"),
+             Text("▌ cursor   ✓ done   · todo   C Q S labels (lowercase: suggested)   ⚑ flagged   ✎ note   ≡ duplicate"),
              Text(""), Text("Every action is on disk before the next key is read.  esc closes.", style="dim")]
     return Group(*parts)
 

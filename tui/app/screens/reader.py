@@ -175,6 +175,14 @@ class ReaderScreen(Screen):
         self.update_hint()
         self.app.article_opened()
 
+    def duplicates_found(self, found: dict[int, int]) -> None:
+        self.session.set_duplicates(found)
+        self.view.refresh_sentences(set(self.session.twin_groups))
+        self.update_hint()
+
+    def action_copy_to_twins(self) -> None:
+        self.apply(self.session.copy_to_twins())
+
     def entities_arrived(self, article_id: str, batch) -> None:
         """Entities and suggestions from the model process (see ``nlp.stream_annotations``)."""
         if article_id != self.session.article.id or self.session.store is None:
@@ -202,30 +210,36 @@ class ReaderScreen(Screen):
         self.update_hint()
 
     def update_hint(self) -> None:
-        """The suggestion for the sentence under the cursor: labels, scores, reasons, and `a`."""
+        """What the annotator should know about the sentence under the cursor: its duplicates, and
+        the suggestion with its reasons."""
         hint = self.query_one("#hint", Static)
-        suggestion = self.session.suggestions.get(self.session.cursor)
-        state = self.session.state(self.session.cursor)
-        if not suggestion:
-            hint.update("")
-            return
-        labels = suggestion.get("labels") or []
-        if not labels:
-            hint.update(Content.assemble(("suggested: none apply", "dim")))
-            return
-        parts: list = [("suggested ", "dim")]
-        reasons = suggestion.get("reasons") or {}
-        for position, name in enumerate(labels):
-            label = self.session.scheme.by_name.get(name)
-            colour = self.app.theme_variables.get(label.colour, "") if label else ""
-            parts.append(("+" if position else "", "dim"))
-            parts.append((name, f"bold {colour}".strip()))
-        if tuple(labels) != state.labels:
-            parts.append(("  a accepts", "dim"))
-        for name in labels:
-            if reasons.get(name):
-                parts.append((f"  · {reasons[name]}", "italic"))
-        hint.update(Content.assemble(*parts))
+        cursor = self.session.cursor
+        parts: list = []
+        twins = self.session.twins(cursor)
+        if twins:
+            first = self.session.duplicates.get(cursor)
+            where = f"repeats sentence {first + 1}" if first is not None else f"repeated {len(twins)}×"
+            parts += [("≡ ", "bold $warning"), (where, "bold"), ("  d copies its labels to the others  ", "dim")]
+        suggestion = self.session.suggestions.get(cursor)
+        state = self.session.state(cursor)
+        if suggestion:
+            labels = suggestion.get("labels") or []
+            if not labels:
+                parts.append(("suggested: none apply", "dim"))
+            else:
+                parts.append(("suggested ", "dim"))
+                reasons = suggestion.get("reasons") or {}
+                for position, name in enumerate(labels):
+                    label = self.session.scheme.by_name.get(name)
+                    colour = self.app.theme_variables.get(label.colour, "") if label else ""
+                    parts.append(("+" if position else "", "dim"))
+                    parts.append((name, f"bold {colour}".strip()))
+                if tuple(labels) != state.labels:
+                    parts.append(("  a accepts", "dim"))
+                for name in labels:
+                    if reasons.get(name):
+                        parts.append((f"  · {reasons[name]}", "italic"))
+        hint.update(Content.assemble(*parts) if parts else "")
 
     def update_legend(self) -> None:
         legend = self.query_one("#legend", Static)

@@ -224,7 +224,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
                     segments.append(Segment(label.badge.lower(), base + styles["suggested"] + styles["labels"][label.name]))
                 else:
                     segments.append(Segment("·", base + styles["off"]))
-            mark = "⚑" if state.flag else ("✎" if state.note else " ")
+            mark = "⚑" if state.flag else ("✎" if state.note else ("≡" if i in self.session.twin_groups else " "))
             segments.append(Segment(mark, base + styles["flag"]))
             segments.append(Segment("  ", base))
         else:
