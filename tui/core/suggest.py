@@ -259,7 +259,7 @@ def _quote(text: str, tokens, start: int, end: int, regions: list[Region], found
         if opens_here and closes_here:
             inner = text[region.start + 1 : region.end]
             words = re.findall(r"[\w’']+", inner)
-            if not words or inner.lstrip().startswith("[") or _inside_brackets(text, region.start, start, end):
+            if not words:
                 continue
             if _is_title(words):
                 found.offer(0.35, f"quoted title “{_short(inner)}”")
@@ -306,12 +306,6 @@ def _has_clause(tokens, region: Region) -> bool:
         for t in tokens
         if t.i in inside
     ) or any(t.tag_ == "MD" and t.i in inside for t in tokens)
-
-
-def _inside_brackets(text: str, position: int, start: int, end: int) -> bool:
-    """A quotation inside square brackets is a citation of a title, not speech."""
-    opened = text.rfind("[", start, position)
-    return opened != -1 and text.rfind("]", opened, position) == -1
 
 
 def _is_title(words: list[str]) -> bool:
