@@ -95,6 +95,9 @@ class TaglineApp(App):
             self.notify(f"and {len(self.notices) - 6} more problems", severity="warning", timeout=8, markup=False)
         if self.model_notice:
             self.notify(self.model_notice, severity="warning", timeout=8, markup=False)
+        first = self.session.first_outcome
+        if first.message:
+            self.notify(first.message, severity="error" if first.error else "warning", timeout=10, markup=False)
         self.set_interval(IDLE_FOLD_SECONDS / 2, self._fold_when_idle)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGHUP, signal.SIGTERM):

@@ -63,7 +63,8 @@ class Session:
         self.twin_groups: dict[int, list[int]] = {}
         self._group = 0
         self.progress = ProgressIndex(self.root / safe_name(annotator))
-        self.open_article(0)
+        #: What opening the first article had to say (read-only, re-anchored, skipped files).
+        self.first_outcome = self.open_article(0)
 
     # -- articles ----------------------------------------------------------------------------
     @property
