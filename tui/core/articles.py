@@ -9,15 +9,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core import segment
+from tui.core.sanitize import visible
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
 SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
-MAX_BYTES = 64 * 1024 * 1024  # an article larger than this is refused, not loaded
+MAX_BYTES = 64 * 1024 * 1024  # a file larger than this is refused, not loaded
+#: One article longer than this is refused: a news article is a few thousand sentences at most, and a
+#: 50 MB "article" takes seconds to split and would make an annotation file of hundreds of megabytes.
+MAX_ARTICLE_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,8 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        # A file name may hold newlines or escape sequences: the message stays one harmless line.
+        return visible(f"{self.path}: {self.reason}")
 
 
 class ArticleUnreadable(ValueError):
@@ -150,10 +156,13 @@ def decode(data: bytes, where: str) -> tuple[str | None, str | None]:
 def read_file(path: Path) -> tuple[list[Article], list[Problem]]:
     """The articles in one file."""
     shown = display_path(path)
+    limit = MAX_BYTES if path.suffix.lower() in JSONL_SUFFIXES else MAX_ARTICLE_BYTES
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return [], [Problem(shown, f"too large ({size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)")]
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            return [], [Problem(shown, "not a regular file")]
+        if info.st_size > limit:
+            return [], [Problem(shown, f"too large ({_megabytes(info.st_size)}; the limit is {_megabytes(limit)})")]
         data = path.read_bytes()
     except OSError as error:
         return [], [Problem(shown, f"cannot read ({error.strerror or error})")]
@@ -185,6 +194,9 @@ def _read_jsonl(path: Path, shown: str, data: bytes) -> tuple[list[Article], lis
         if not row["text"].strip():
             problems.append(Problem(where, "empty text"))
             continue
+        if len(row["text"]) > MAX_ARTICLE_BYTES:
+            problems.append(Problem(where, f"text too long ({len(row['text']):,} characters; the limit is {MAX_ARTICLE_BYTES:,})"))
+            continue
         article_id = row.get("id")
         article_id = str(article_id) if article_id not in (None, "") else f"{path.stem}-{number}"
         if not _safe_id(article_id):
@@ -193,6 +205,10 @@ def _read_jsonl(path: Path, shown: str, data: bytes) -> tuple[list[Article], lis
         meta = row.get("meta") if isinstance(row.get("meta"), dict) else {}
         articles.append(Article(article_id, shown, row["text"], meta))
     return articles, problems
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
 
 
 def _safe_id(article_id: str) -> bool:
