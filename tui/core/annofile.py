@@ -101,6 +101,10 @@ _SENTENCE_TYPES = (("flag", bool), ("note", str), ("entities", list))
 _KIND_NAMES = {"flag": "true or false", "note": "text", "entities": "a list"}
 
 
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # ``start: true`` is not an offset
+
+
 def check(data: dict) -> list[str]:
     """The first problems that make ``data`` unusable as an annotation file (empty when fine)."""
     problems: list[str] = []
@@ -126,7 +130,7 @@ def check(data: dict) -> list[str]:
             problems.append(f"{where} is not a mapping")
             break
         start, end, text = sentence.get("start"), sentence.get("end"), sentence.get("text")
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
+        if not (_whole(start) and _whole(end) and 0 <= start <= end):
             problems.append(f"{where}: 'start' and 'end' must be whole numbers with start <= end")
             break
         if not isinstance(text, str) or len(text) != end - start:

@@ -1,0 +1,160 @@
+"""Annotation files that are broken or hostile: reported with a reason, never run, never overwritten.
+
+Each bad file is put where tagline would find it; the store must open the article read-only with a
+one-line reason (line and column for a syntax error), refuse to save, and leave the file's bytes as
+they were. A file that parses but does not fit the article (offsets, labels) is re-anchored and
+reported, and its original is kept byte for byte in a backup beside it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tui.core import annofile
+from tui.core.articles import Article
+from tui.core.labels import DEFAULT_SCHEME
+from tui.core.store import ArticleStore, SentenceState
+
+TEXT = "The river rose by two metres overnight, officials said.\nResidents were told to leave their homes.\n"
+GOOD_HEAD = "schema: tagline.annotations/1\narticle: {id: river, path: river.txt}\nannotator: alice\n"
+
+
+def sentence(start=0, end=55, text="The river rose by two metres overnight, officials said.", extra=""):
+    return f"  - {{start: {start}, end: {end}, text: '{text}', status: done, labels: [claim]{extra}}}\n"
+
+
+BROKEN = {
+    "unclosed flow": (GOOD_HEAD + "sentences:\n  - {start: 0, end: 55\n", "line 6, column 1"),
+    "bad indentation": (GOOD_HEAD + "sentences:\n  - start: 0\n   end: 55\n", "line"),
+    "tab indentation": (GOOD_HEAD + "sentences:\n\t- start: 0\n", "line 5, column 1"),
+    "not a mapping": ("- just\n- a list\n", "is not a YAML mapping"),
+    "sentences not a list": (GOOD_HEAD + "sentences: many\n", "'sentences' is not a list"),
+    "start as text": (GOOD_HEAD + "sentences:\n" + sentence(start="'0'"), "whole numbers"),
+    "start as bool": (GOOD_HEAD + "sentences:\n  - {start: true, end: true, text: '', labels: []}\n", "whole numbers"),
+    "end before start": (GOOD_HEAD + "sentences:\n" + sentence(start=10, end=5), "whole numbers"),
+    "text of the wrong length": (GOOD_HEAD + "sentences:\n" + sentence(end=54), "does not span"),
+    "labels as text": (GOOD_HEAD + "sentences:\n  - {start: 0, end: 3, text: The, labels: claim}\n", "list of names"),
+    "unknown status": (GOOD_HEAD + "sentences:\n  - {start: 0, end: 3, text: The, status: maybe}\n", "is not one of"),
+    "flag as text": (GOOD_HEAD + "sentences:\n" + sentence(extra=", flag: 'no'"), "'flag' must be true or false"),
+    "note as a list": (GOOD_HEAD + "sentences:\n" + sentence(extra=", note: [a, b]"), "'note' must be text"),
+    "article as text": ("schema: tagline.annotations/1\narticle: river\nsentences: []\n", "'article' is not a mapping"),
+    "orphans as a number": (GOOD_HEAD + "sentences: []\norphans: 5\n", "'orphans' is not a list"),
+    "another schema": ("schema: somebody.else/9\nsentences: []\n", "is not 'tagline.annotations/1'"),
+    "alias": (GOOD_HEAD + "x: &a [claim]\nsentences:\n  - {start: 0, end: 3, text: The, labels: *a}\n", "aliases are not allowed"),
+    "billion laughs": (
+        "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
+        + "sentences: []\n",
+        "aliases are not allowed",
+    ),
+    "deep nesting": ("sentences: " + "[" * 50_000 + "]" * 50_000 + "\n", "does not parse as YAML"),
+    "not UTF-8": ((GOOD_HEAD + "note: caf\xe9\n").encode("latin-1"), "is not UTF-8"),
+}
+
+
+def payloads(marker: Path) -> dict[str, str]:
+    """Tags that would run code under an unsafe loader; each would create ``marker``."""
+    command = f"touch {marker}"
+    return {
+        "object/apply": f"schema: !!python/object/apply:os.system [{command!r}]\nsentences: []\n",
+        "object/new": f"schema: !!python/object/new:subprocess.Popen [[touch, {str(marker)!r}]]\nsentences: []\n",
+        "name": "schema: !!python/name:os.system\nsentences: []\n",
+        "module": "schema: !!python/module:os\nsentences: []\n",
+        "nested": GOOD_HEAD + f"sentences:\n  - {{start: 0, end: 3, text: The, note: !!python/object/apply:os.system [{command!r}]}}\n",
+    }
+
+
+def place(tmp_path: Path, content: str | bytes) -> tuple[Path, Article]:
+    path = tmp_path / "annotations" / "alice" / "river.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path, Article("river", "river.txt", TEXT)
+
+
+def assert_refused_and_untouched(tmp_path: Path, path: Path, article: Article) -> str:
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    store = ArticleStore(tmp_path / "annotations", "alice", article, DEFAULT_SCHEME)
+    reason = store.read_only
+    assert reason and str(path) in reason and "\n" not in reason
+    with pytest.raises(PermissionError):
+        store.set(0, SentenceState("done", ("quote",)))
+    store.fold(force=True)
+    store.close()
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in path.parent.iterdir() if not p.name.startswith(".")) == ["river.yaml"]
+    return reason
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_files_are_reported_and_never_overwritten(tmp_path, case, figures):
+    content, words = BROKEN[case]
+    path, article = place(tmp_path, content)
+    with pytest.raises(annofile.AnnotationFileError) as raised:
+        annofile.read(path)
+    assert words in str(raised.value)
+    reason = assert_refused_and_untouched(tmp_path, path, article)
+    assert words in reason
+    figures("yaml_attacks", broken_files=len(BROKEN), overwritten=0)
+
+
+@pytest.mark.parametrize("case", sorted(payloads(Path("x"))))
+def test_python_tags_never_run(tmp_path, case, figures):
+    marker = tmp_path / "PWNED"
+    path, article = place(tmp_path, payloads(marker)[case])
+    with pytest.raises(annofile.AnnotationFileError) as raised:
+        annofile.read(path)
+    assert "could not determine a constructor" in str(raised.value)
+    assert "line" in str(raised.value)
+    assert_refused_and_untouched(tmp_path, path, article)
+    assert not marker.exists()
+    figures("yaml_code_tags", payloads=len(payloads(marker)), ran=0)
+
+
+def test_offsets_that_do_not_match_the_text_are_re_anchored_reported_and_backed_up(tmp_path):
+    second = "Residents were told to leave their homes."
+    start = TEXT.index(second)
+    content = GOOD_HEAD + "sentences:\n" + "".join([
+        # offsets of sentence 1, text of sentence 0: the text wins
+        f"  - {{start: {start}, end: {start + 55}, text: 'The river rose by two metres overnight, officials said.', status: done, labels: [claim]}}\n",
+        # offsets and text of nothing in this article: kept as an orphan
+        "  - {start: 500, end: 512, text: 'Gone for now', status: done, labels: [quote], note: keep me}\n",
+        # a label the scheme does not know: kept, reported
+        f"  - {{start: {start}, end: {start + len(second)}, text: '{second}', status: done, labels: [rumour, statistic]}}\n",
+    ])
+    path, article = place(tmp_path, content)
+    original = path.read_bytes()
+    store = ArticleStore(tmp_path / "annotations", "alice", article, DEFAULT_SCHEME)
+    assert store.read_only is None
+    assert store.get(0).labels == ("claim",)
+    assert store.get(1).labels == ("rumour", "statistic")
+    assert [o["text"] for o in store.orphans] == ["Gone for now"]
+    assert "re-anchored" in store.notice and "1 kept as orphans" in store.notice and "rumour" in store.notice
+    store.close()
+    backups = list(path.parent.glob("river.yaml.bak-*"))
+    assert len(backups) == 1 and backups[0].read_bytes() == original
+    data = annofile.read(path)
+    assert data["sentences"][1]["labels"] == ["rumour", "statistic"]  # unknown label kept as it was
+    assert data["orphans"][0]["note"] == "keep me"
+    assert all(TEXT[s["start"] : s["end"]] == s["text"] for s in data["sentences"])
+
+
+def test_an_anchor_without_an_alias_is_fine(tmp_path):
+    path, _ = place(tmp_path, GOOD_HEAD + "sentences: &s []\n")
+    assert annofile.read(path)["sentences"] == []
+
+
+def test_a_symlinked_annotation_file_is_replaced_never_written_through(tmp_path):
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(GOOD_HEAD + "sentences: []\n", encoding="utf-8")
+    path = tmp_path / "annotations" / "alice" / "river.yaml"
+    path.parent.mkdir(parents=True)
+    os.symlink(outside, path)
+    store = ArticleStore(tmp_path / "annotations", "alice", Article("river", "river.txt", TEXT), DEFAULT_SCHEME)
+    store.set(0, SentenceState("done", ("claim",)))
+    store.close()
+    # the atomic rename replaces the link with a file; the file it pointed to is left as it was
+    assert outside.read_text(encoding="utf-8") == GOOD_HEAD + "sentences: []\n"
+    assert not path.is_symlink() and annofile.read(path)["sentences"][0]["labels"] == ["claim"]
