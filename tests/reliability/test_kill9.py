@@ -110,3 +110,66 @@ def test_kill9_at_random_moments_loses_no_acknowledged_action(term, workdir, fig
         files_corrupted=0,
         seed=SEED,
     )
+
+
+CHILD = r"""
+import sys
+from tui.core.articles import Article
+from tui.core.labels import DEFAULT_SCHEME
+from tui.core.store import ArticleStore, SentenceState
+
+root, text = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
+store = ArticleStore(root, "tester", Article("river", "river.txt", text), DEFAULT_SCHEME)
+index = len(store.states)
+print("ready", flush=True)
+while index < len(store.article.sentences):
+    store.set(index, SentenceState("done", ("claim",)))
+    print(index, flush=True)  # acknowledged: durable before this line is written
+    if index % 5 == 0:
+        print("fold", flush=True)  # a 5,000-sentence YAML: the kill often lands inside a fold
+        store.fold()
+        print("folded", flush=True)
+    index += 1
+"""
+
+
+def test_kill9_inside_folds_of_a_long_article(tmp_path, figures):
+    """The store alone, folding a 5,000-sentence article over and over, killed at random moments:
+    the YAML is always whole (old or new, never a mix) and every acknowledged action is on disk."""
+    import subprocess
+    import sys
+
+    sentences = 5_000
+    text = "".join(f"Line {i}: the council said the river rose by {i} centimetres overnight.\n" for i in range(sentences))
+    (tmp_path / "river.txt").write_text(text, encoding="utf-8")
+    article = Article("river", "river.txt", text)
+    starts = [span.start for span in article.sentences]
+    folder = tmp_path / "annotations" / "tester"
+    rng = random.Random(SEED + 1)
+    rounds = max(10, ROUNDS // 3)
+    acknowledged_total = lost = torn = temporaries = kills_inside_fold = 0
+    for _ in range(rounds):
+        child = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path / "annotations"), str(tmp_path / "river.txt")],
+                                 stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.05, 0.5))
+        child.send_signal(signal.SIGKILL)
+        said = child.stdout.read().split()
+        child.wait()
+        acknowledged = [int(word) for word in said if word.isdigit()]
+        kills_inside_fold += bool(said) and said[-1] == "fold"
+        found = read_state(folder, "river")
+        tagged = labelled(found, "claim")
+        missing = [i for i in acknowledged if starts[i] not in tagged]
+        lost += len(missing)
+        assert missing == [], f"acknowledged but not on disk: {missing[:5]}"
+        assert tagged == set(starts[: len(tagged)])
+        acknowledged_total += len(acknowledged)
+        torn += found.torn_lines
+        temporaries += len(found.temporaries)
+    store = ArticleStore(tmp_path / "annotations", "tester", article, DEFAULT_SCHEME)
+    assert len(store.states) == len(labelled(read_state(folder, "river"), "claim"))
+    store.close()
+    figures("kill9_inside_folds", rounds=rounds, sentences=sentences, acknowledged=acknowledged_total,
+            acknowledged_then_lost=lost, killed_while_folding=kills_inside_fold, torn_journal_lines=torn,
+            leftover_temporaries=temporaries, files_corrupted=0)
