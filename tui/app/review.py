@@ -44,10 +44,11 @@ NAME_WIDTH = 12
 def key_clashes(scheme: LabelScheme) -> list[str]:
     """Label keys of the scheme that a review command already uses, as one-line reasons."""
     taken = keymap.review_keys()
+    by_character = {shown: name for name, shown in keymap.KEY_DISPLAY.items() if len(shown) == 1}
     reasons = []
     for label in scheme.labels:
         for key in label.keys:
-            command = taken.get(keymap.key_name(key))
+            command = taken.get(keymap.key_name(key)) or taken.get(by_character.get(key, key))
             if command is not None:
                 reasons.append(f"{scheme.source}: key '{key}' of label '{label.name}' is taken by the review command '{command.id}'; choose another")
     return reasons
@@ -233,7 +234,8 @@ class ReviewScreen(Screen):
             f"  {progress.position}/{progress.total}",
             (f"  art {progress.article}/{progress.articles}", "dim"),
             (f"  decided {progress.decided}/{progress.total}", "bold" if progress.decided == progress.total else ""),
-            (f"  {progress.disagreements_left} disagreements left", "bold $warning" if progress.disagreements_left else "$success"),
+            (f"  {progress.disagreements_left} disagreement{'' if progress.disagreements_left == 1 else 's'} left",
+             "bold $warning" if progress.disagreements_left else "$success"),
         ]
         if session.read_only:
             parts.append(("  read-only", "bold $error"))

@@ -1,0 +1,205 @@
+"""The review screen: every review key through Textual's Pilot, what it draws, and one snapshot."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from tui.app.launch import theme_folders
+from tui.app.review import ReviewApp, ReviewHelpScreen, TakeScreen, key_clashes, run
+from tui.app.screens.note import NoteScreen
+from tui.cli import main
+from tui.core.articles import Article
+from tui.core.labels import DEFAULT_SCHEME, scheme_from_data
+from tui.core.review import ReviewSession
+from tui.core.store import ArticleStore, SentenceState
+
+SENTENCES = [
+    "Islamabad has accused the Afghan Taliban of sheltering the TTP, which it says killed 700 people.",
+    "\"We will not allow it,\" the minister said on Thursday.",
+    "The talks resume [next] week in Doha.",
+]
+TEXT = "\n".join(SENTENCES) + "\n"
+
+
+def write(root, annotator, marks, *, article_id="talks", flags=(), notes=None):
+    article = Article(article_id, f"seeds/{article_id}.txt", TEXT)
+    store = ArticleStore(root, annotator, article, DEFAULT_SCHEME, {"name": "en_core_web_sm", "version": "3.8.0"})
+    for index, labels in marks.items():
+        store.set(index, SentenceState("done", tuple(labels), index in flags, (notes or {}).get(index, ""), "2026-11-20T09:00:00Z"))
+    store.set_entities(0, [(0, 9, "GPE"), (26, 40, "ORG")])
+    store.fold(force=True)
+    store.close()
+
+
+@pytest.fixture
+def root(tmp_path):
+    root = tmp_path / "annotations"
+    write(root, "alice", {0: ["claim"], 1: ["quote"], 2: []}, notes={1: "[b]not[/b] sure"})
+    write(root, "bob", {0: ["claim", "quote", "statistic"], 1: ["claim", "quote"], 2: []}, flags=(1,))
+    return root
+
+
+@pytest.fixture
+def make_review(root):
+    def build(**options) -> ReviewApp:
+        session = ReviewSession(root, options.pop("reviewer", "carol"), DEFAULT_SCHEME, **options)
+        return ReviewApp(session, theme_folders=theme_folders())
+
+    return build
+
+
+async def test_take_keys_shifted_digits_and_t_then_digit(make_review):
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = app.session
+        await pilot.press("at")
+        assert s.mine().labels == ("claim", "quote", "statistic")
+        await pilot.press("exclamation_mark")
+        assert s.mine().labels == ("claim",)
+        await pilot.press("t")
+        assert isinstance(app.screen, TakeScreen)
+        await pilot.press("2")
+        assert not isinstance(app.screen, TakeScreen)
+        assert s.mine().labels == ("claim", "quote", "statistic")
+        await pilot.press("t", "escape")
+        assert not isinstance(app.screen, TakeScreen) and s.mine().labels == ("claim", "quote", "statistic")
+        await pilot.press("number_sign")  # no third annotator: no binding, nothing happens
+        assert s.mine().labels == ("claim", "quote", "statistic")
+        keys = {binding.key for _, binding, _, _ in app.screen.active_bindings.values()}
+        assert {"exclamation_mark", "at"} <= keys and "number_sign" not in keys
+
+
+async def test_label_keys_toggle_the_decision(make_review):
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = app.session
+        assert s.shown().labels == ("claim",) and s.shown().source == "majority"
+        await pilot.press("q")
+        assert s.mine().labels == ("claim", "quote")
+        await pilot.press("3", "1", "2")
+        assert s.mine().labels == ("statistic",)
+        await pilot.press("s", "c")
+        assert s.mine().labels == ("claim",)
+
+
+async def test_space_moves_and_navigation_keys(make_review, root):
+    write(root, "alice", {0: ["claim"]}, article_id="zz-later")
+    write(root, "bob", {0: ["quote"]}, article_id="zz-later")
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = app.session
+        await pilot.press("space")
+        assert s.cursor == 1 and s.mine(0).labels == ("claim",)
+        await pilot.press("k")
+        assert s.cursor == 0
+        await pilot.press("j")
+        assert s.cursor == 1
+        await pilot.press("up", "down")
+        assert s.cursor == 1
+        await pilot.press("k", "n")
+        assert s.cursor == 1  # the next sentence without a decision
+        await pilot.press("right_square_bracket")
+        assert s.item.article == "zz-later"
+        await pilot.press("right_square_bracket")  # the last article: stays, says so
+        assert s.item.article == "zz-later"
+        await pilot.press("left_square_bracket")
+        assert s.cursor == 0
+
+
+async def test_undo_redo_and_withdraw(make_review):
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = app.session
+        await pilot.press("exclamation_mark", "j", "at")
+        await pilot.press("u")
+        assert s.mine(1) is None and s.cursor == 1
+        await pilot.press("u")
+        assert s.mine(0) is None and s.cursor == 0
+        await pilot.press("ctrl+r", "ctrl+r")
+        assert s.mine(0).labels == ("claim",) and s.mine(1).labels == ("claim", "quote")
+        await pilot.press("x")
+        assert s.mine(1) is None
+        assert s.progress().disagreements_left == 1
+
+
+async def test_note_help_and_quit_leave_the_decision_on_disk(make_review, root):
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("at", "m")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"TTP's [b]own[/b] count", "enter")
+        assert app.session.shown().note == "TTP's [b]own[/b] count"
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, ReviewHelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReviewHelpScreen)
+        await pilot.press("ctrl+q")
+    data = yaml.safe_load((root / "carol" / "talks.yaml").read_text(encoding="utf-8"))
+    first = data["sentences"][0]
+    assert first["labels"] == ["claim", "quote", "statistic"]
+    assert first["review"]["note"] == "TTP's [b]own[/b] count"
+    assert first["review"]["annotators"] == {"alice": ["claim"], "bob": ["claim", "quote", "statistic"]}
+    assert first["entities"] == [{"start": 0, "end": 9, "label": "GPE"}, {"start": 26, "end": 40, "label": "ORG"}]
+
+
+async def test_names_notes_and_text_are_drawn_literally(root, tmp_path):
+    write(root, "[b]eve[/b]", {0: ["statistic"], 1: ["quote"]}, notes={0: "[@click=app.quit]x[/]"})
+    session = ReviewSession(root, "carol", DEFAULT_SCHEME, filter="all")
+    app = ReviewApp(session, theme_folders=theme_folders())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        rows = str(app.screen.query_one("#review-rows").render())
+        assert "[b]eve[/b]" in rows and "[@click=app.quit]x[/]" in rows
+        await pilot.press("j")
+        assert "[b]not[/b] sure" in str(app.screen.query_one("#review-rows").render())
+        await pilot.press("j")
+        assert "[next]" in str(app.screen.query_one("#review-sentence").render())
+        assert app.is_running
+
+
+async def test_decided_sentences_show_as_decided_on_reopening(make_review):
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("at", "space")
+        await pilot.press("ctrl+q")
+    again = make_review()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.session.cursor == 1
+        await pilot.press("k")
+        decision = str(again.screen.query_one("#review-decision").render())
+        assert "yours" in decision and "claim, quote, statistic" in decision
+        assert "1 disagreement left" in str(again.screen.query_one("#status").render())
+
+
+def test_label_keys_that_clash_with_review_keys_are_refused(root, capsys):
+    scheme = scheme_from_data({"labels": [{"name": "topic", "keys": ["t"]}, {"name": "aside", "keys": ["!"]}]}, "tagline.yaml")
+    assert len(key_clashes(scheme)) == 2 and key_clashes(DEFAULT_SCHEME) == []
+    code = run(paths=[], annotations=root, annotators=None, reviewer="carol", filter="disagreements", theme=None, scheme=scheme)
+    assert code == 1
+    assert "tagline.yaml: key 't' of label 'topic' is taken by the review command 'take_prompt'" in capsys.readouterr().err
+
+
+def test_nothing_to_review_from_the_command_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["review", "--annotations", str(tmp_path / "none")]) == 1
+    assert "nothing to review" in capsys.readouterr().err
+    root = tmp_path / "annotations"
+    write(root, "alice", {0: ["claim"]})
+    write(root, "bob", {0: ["claim"]})
+    assert main(["review"]) == 0
+    assert "no disagreements" in capsys.readouterr().out
+    assert main(["review", "--filter", "flagged", "--annotators", "alice,zed"]) == 1
+    err = capsys.readouterr().err
+    assert "no annotations by 'zed'" in err
+
+
+def test_review_80x24(snap_compare, make_review):
+    app = make_review(filter="all")
+
+    async def decide(pilot) -> None:
+        await pilot.press("at", "m", *"the toll", "enter")
+        app.clear_notifications()  # the toast is transient; the snapshot is of the screen under it
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=decide)
