@@ -87,15 +87,13 @@ def test_a_second_session_on_the_same_article_is_read_only(term, workdir):
     assert [s["labels"] for s in sentences[:3]] == [["claim"], ["quote"], []]
 
 
-@pytest.mark.xfail(strict=True, reason="the app shows the first article's read-only reason only as 'read-only' "
-                   "in the status line: Session.__init__ drops the Outcome message of open_article")
 def test_the_second_session_says_why_it_is_read_only(term, workdir):
     first, second = term(), term()
     first.start("--model none")
     first.wait_for("0/34 done")
     second.start("--model none")
-    second.wait_for("read-only")
-    second.wait_for("open in another session", timeout=3)
+    screen = second.wait_for("open in another session")
+    assert f"pid {first.app_pid()}" in screen  # who holds it, from the lock file
 
 
 def test_a_lock_left_by_kill9_is_recovered(term, workdir):
