@@ -158,3 +158,12 @@ def test_a_symlinked_annotation_file_is_replaced_never_written_through(tmp_path)
     # the atomic rename replaces the link with a file; the file it pointed to is left as it was
     assert outside.read_text(encoding="utf-8") == GOOD_HEAD + "sentences: []\n"
     assert not path.is_symlink() and annofile.read(path)["sentences"][0]["labels"] == ["claim"]
+
+
+def test_deep_nesting_is_bounded_without_libyaml_too(tmp_path, monkeypatch):
+    import yaml
+
+    monkeypatch.setattr(annofile, "_Loader", yaml.SafeLoader)  # the pure-Python loader recurses
+    path, _ = place(tmp_path, "sentences: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    with pytest.raises(annofile.AnnotationFileError, match="nested too deeply"):
+        annofile.read(path)

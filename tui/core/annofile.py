@@ -74,6 +74,8 @@ def loads(text: str, path: str | Path = "<text>") -> dict:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise AnnotationFileError(path, f"does not parse as YAML ({where}{problem})") from None
+    except RecursionError:  # the pure-Python loader (no libyaml) composes nested nodes recursively
+        raise AnnotationFileError(path, "does not parse as YAML (nested too deeply)") from None
     if not isinstance(data, dict):
         raise AnnotationFileError(path, "is not a YAML mapping")
     problems = check(data)
