@@ -143,7 +143,7 @@ async def test_note_help_and_quit_leave_the_decision_on_disk(make_review, root):
     assert first["entities"] == [{"start": 0, "end": 9, "label": "GPE"}, {"start": 26, "end": 40, "label": "ORG"}]
 
 
-async def test_names_notes_and_text_are_drawn_literally(root, tmp_path):
+async def test_names_notes_and_text_are_drawn_literally(root):
     write(root, "[b]eve[/b]", {0: ["statistic"], 1: ["quote"]}, notes={0: "[@click=app.quit]x[/]"})
     session = ReviewSession(root, "carol", DEFAULT_SCHEME, filter="all")
     app = ReviewApp(session, theme_folders=theme_folders())

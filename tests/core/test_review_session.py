@@ -126,7 +126,6 @@ def test_take_each_annotator_and_toggle(team):
 
 
 def test_take_refuses_an_annotator_who_did_not_finish(team):
-    s = session(team, filter="flagged")
     team.write("bob", ARTICLE, {0: ["claim"]}, flags=(2,))  # bob's sentence 2: flagged, todo
     s = session(team, filter="flagged")
     assert [r.done for r in s.item.rows] == [True, False]

@@ -27,7 +27,7 @@ from tui.core.articles import Article
 from tui.core.labels import LabelScheme
 from tui.core.segment import Span
 from tui.core.session import Outcome
-from tui.core.store import BLANK, ArticleStore, SentenceState, now, safe_name
+from tui.core.store import ArticleStore, SentenceState, now, safe_name
 
 FILTERS = ("disagreements", "flagged", "notes", "all")
 FILTER_NAMES = {
@@ -89,8 +89,7 @@ class ReviewStore(ArticleStore):
 
     def __init__(self, root, reviewer: str, article: Article, scheme: LabelScheme, model: dict | None = None):
         super().__init__(root, reviewer, article, scheme, model)
-        if self.read_only is None:
-            self._replay_reviews()
+        self._replay_reviews()
 
     def set(self, index: int, state: SentenceState) -> None:
         """Record ``state`` (with its ``review`` mapping, or none) for sentence ``index``, durably."""
@@ -280,10 +279,12 @@ class ReviewSession:
         self._open = {i for i, item in enumerate(self.items) if not self._settled(i)}
         self._open_disagreements = sum(1 for i in self._open if self.items[i].disagreement)
         self.cursor = min(self._open) if self._open else 0
-        self._order = list(dict.fromkeys(item.article for item in self.items))
-        self._first: dict[str, int] = {}
+        self._order = list(dict.fromkeys(item.article for item in self.items))  # articles with items
+        self._place = {article_id: place for place, article_id in enumerate(self._order)}
+        self._first: dict[str, int] = {}  # article -> its first item
         for position, item in enumerate(self.items):
             self._first.setdefault(item.article, position)
+        self._notice = ""  # what the store said on opening an article, for the next outcome
 
     # -- loading ---------------------------------------------------------------------------------
     def _wanted_articles(self, paths: list[str], corpus: gold.Corpus) -> set[str] | None:
@@ -308,12 +309,11 @@ class ReviewSession:
                 ids = {raw} | {Path(raw).stem} | by_path.get(_normal_path(raw), set())
             matched = ids & known
             if not matched:
-                self.problems.append(f"{raw}: no annotations of this article under {self.root}")
+                self.problems.append(f"{raw}: no annotations of it under {self.root}")
             wanted |= matched
         return wanted
 
     def _build(self, corpus: gold.Corpus, wanted: set[str] | None) -> None:
-        names = self.annotators
         mine_by_key: dict[tuple, gold.Sentence] = {}
         files_by_article: dict[str, list[gold.AnnotationFile]] = {}
         for loaded in corpus.files:
@@ -416,6 +416,8 @@ class ReviewSession:
         if thread is not None:
             thread.join()  # its lock is still held by a fold under way
         self.store = self._new_store(article_id)
+        if self.store.read_only or self.store.notice:
+            self._notice = f"{self.store.path}: {self.store.read_only or self.store.notice}"
         self._take_states(article_id, self.store)
         if self.store.path.exists():
             self._entities_written.add(article_id)
@@ -492,7 +494,7 @@ class ReviewSession:
     def progress(self) -> Progress:
         return Progress(
             self.cursor + 1, len(self.items), len(self.items) - len(self._open), self._open_disagreements,
-            self._order.index(self.item.article) + 1, len(self._order),
+            self._place[self.item.article] + 1, len(self._order),
         )
 
     # -- moving ----------------------------------------------------------------------------------
@@ -512,7 +514,7 @@ class ReviewSession:
         return self.goto(min(later) if later else min(self._open))
 
     def article_step(self, delta: int) -> Outcome:
-        target = self._order.index(self.item.article) + delta
+        target = self._place[self.item.article] + delta
         if not 0 <= target < len(self._order):
             return Outcome(message="no next article" if delta > 0 else "no previous article")
         return self.goto(self._first[self._order[target]])
@@ -528,7 +530,7 @@ class ReviewSession:
             return Outcome(message=f"{name} did not finish this sentence", error=True)
         outcome = self._decide(row.labels)
         if not outcome.error:
-            outcome.message = f"took {name}'s labels"
+            outcome.message = _join(f"took {name}'s labels", outcome.message)
         return outcome
 
     def toggle(self, label: str) -> Outcome:
@@ -562,7 +564,7 @@ class ReviewSession:
         after = SentenceState(status=schema.TODO, updated=now(), extra=extra)
         outcome = self._apply(self.cursor, after)
         if not outcome.error:
-            outcome.message = "decision withdrawn"
+            outcome.message = _join("decision withdrawn", outcome.message)
         return outcome
 
     def _state(self) -> SentenceState:
@@ -592,6 +594,7 @@ class ReviewSession:
         item = self.items[position]
         store = self._store_for(item.article)
         if store.read_only:
+            self._notice = ""
             return Outcome(message=f"{store.path}: {store.read_only}", error=True)
         before = store.get(item.sentence)
         if item.article not in self._entities_written:
@@ -613,7 +616,8 @@ class ReviewSession:
         if record:
             self._undo.append(_Edit(position, before, after))
             self._redo.clear()
-        return Outcome(changed=(position,))
+        notice, self._notice = self._notice, ""
+        return Outcome(changed=(position,), message=notice)
 
     def undo(self) -> Outcome:
         return self._step_history(self._undo, self._redo, "before", "undone", "nothing to undo")
@@ -638,6 +642,10 @@ class ReviewSession:
 def _state_of(sentence: gold.Sentence) -> SentenceState:
     review = sentence.review.as_data() if sentence.review is not None else {}
     return SentenceState(sentence.status, sentence.labels, sentence.flag, sentence.note, sentence.updated, {REVIEW: review})
+
+
+def _join(*messages: str) -> str:
+    return "; ".join(m for m in messages if m)
 
 
 def _ordered_review(review: dict) -> dict:
