@@ -87,3 +87,12 @@ def write_article(folder: Path, n_sentences: int, seed: int = SEED, name: str | 
     path = folder / f"{name or f'news-{n_sentences}'}.txt"
     path.write_text(article_text(n_sentences, seed), encoding="utf-8")
     return path
+
+
+def machine() -> str:
+    """One line about where the numbers were taken: cores, Python, load (others' work skews them)."""
+    import platform
+
+    one, five, _ = os.getloadavg()
+    return (f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"load average {one:.2f} (1 min) {five:.2f} (5 min)")

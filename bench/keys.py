@@ -208,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                     known.cpu_ms.extend(row.cpu_ms)
                     known.wall_ms.extend(row.wall_ms)
     print(table([rows[(way, n, kind)] for way in ways for kind in ("moves", "tags") for n in sizes]))
+    print(corpus.machine())
     return 0
 
 

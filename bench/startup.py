@@ -132,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"cold parse of {articles[name][1]} sentences to the last entity: {p.seconds:.1f} s; "
                 f"CPU: app {p.app_cpu:.1f} s, model process {p.model_cpu:.1f} s"
             )
+    print(corpus.machine())
     return 0
 
 

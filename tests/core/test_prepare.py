@@ -41,7 +41,7 @@ def model() -> nlp.ModelInfo:
 def summary(out: str) -> dict[str, int]:
     match = re.search(r"prepared (\d+) articles?: (\d+) paragraphs parsed, (\d+) skipped", out)
     assert match, out
-    return dict(zip(("articles", "parsed", "skipped"), map(int, match.groups())))
+    return dict(zip(("articles", "parsed", "skipped"), map(int, match.groups()), strict=True))
 
 
 def paragraphs(articles) -> list[str]:

@@ -17,7 +17,6 @@ import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from tui.core import articles as articles_mod
 from tui.core import nlp
@@ -198,7 +197,7 @@ def _parse_in_pool(work, model: nlp.ModelInfo, cache: nlp.ParseCache, jobs: int,
 
 def _store(cache: nlp.ParseCache, batch: list[tuple[str, str]], results: list[list]) -> None:
     # As nlp.stream stores them: a list of [start, end, label] lists per paragraph.
-    cache.put_many({key: [list(e) for e in ents] for (key, _), ents in zip(batch, results)})
+    cache.put_many({key: [list(e) for e in ents] for (key, _), ents in zip(batch, results, strict=True)})
 
 
 class _progress:
