@@ -106,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
     annotations(p)
     p.add_argument("--labels", default=None, metavar="FILE")
 
+    p = commands.add_parser("serve", help="serve the reader to web browsers, one process per visitor")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: as for open)")
+    annotations(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--model", default="en_core_web_sm", help="spaCy pipeline for entities, or 'none'")
+    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+    p.add_argument("--theme", default=None, help="theme name (see themes/)")
+
     p = commands.add_parser("prepare", help="parse and cache articles ahead of time")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--model", default="en_core_web_sm")
@@ -189,6 +198,11 @@ def _dispatch(args) -> int:
         from tui.core import suggest
 
         return suggest.run(args, _scheme(args))
+    if command == "serve":
+        from tui.app import serve
+
+        args.paths = args.paths or default_paths()
+        return serve.run(args, _scheme(args))
     if command == "prepare":
         from tui.core import prepare
 
