@@ -215,12 +215,13 @@ def test_an_ascii_only_locale_still_tags_and_saves(tty, workdir):
     assert sentences[3].get("flag") is True
 
 
-@pytest.mark.xfail(strict=True, reason="with an ASCII stdout the gutter glyphs (▌ ✓ · ⚑ ≡) are written as "
-                   "'\\u2713'-style escapes, six columns for one, and the sentences are cut at the right edge: "
-                   "the gutter has no ASCII fallback (tui/app/widgets/sentence_view.py)")
 def test_an_ascii_only_locale_keeps_the_gutter_readable(tty, workdir):
     terminal = tty()
     terminal.start("--model none", {"TERM": "xterm", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"})
     screen = terminal.wait_for("0/34 done")
+    terminal.keys("c", "f")
+    screen = terminal.wait_for("1/34 done")
     terminal.keys("C-q")
     assert "\\u" not in screen and "\\x" not in screen, screen
+    # The gutter in ASCII: cursor, done, the label letter, the flag; curly quotes as plain ones.
+    assert ">+C..!" in screen, screen

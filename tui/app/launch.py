@@ -41,7 +41,10 @@ def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme)
         session = Session(found, annotations, annotator, scheme, model_info.as_dict() if model_info else nlp.NO_MODEL)
     except ValueError as error:
         return _fail(f"nothing to open: {error}")
+    from tui.app import glyphs
     from tui.app.app import TaglineApp
+
+    glyphs.prepare_output()
 
     app = TaglineApp(session, model_info, model_notice, notices, theme, theme_folders())
     try:

@@ -21,6 +21,7 @@ from tui.core import schema
 from tui.core.layout import wrap
 from tui.core.sanitize import visible
 from tui.core.session import Session
+from tui.app import glyphs
 
 #: Entity types grouped into colour groups (theme variables ent-<group>).
 ENTITY_GROUPS = {
@@ -62,6 +63,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self._cache: dict[tuple[int, int], Strip] = {}
         self._styles: dict | None = None
         self._texts: list[str] = []
+        self.glyphs = glyphs.current()
 
     # -- layout --------------------------------------------------------------------------------
     @property
@@ -72,7 +74,8 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         """A new article (or a new width): lay every sentence out again."""
         article = self.session.article
         text = article.text
-        self._texts = [visible(text[s.start : s.end]) for s in article.sentences]
+        shown = [visible(text[s.start : s.end]) for s in article.sentences]
+        self._texts = [glyphs.ascii_fold(t) for t in shown] if self.glyphs.ascii else shown
         self.entities = {}
         self._width = 0
         self._cache.clear()
@@ -212,10 +215,11 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip([Segment(" " * width, styles["base"])], width)
         state = self.session.state(i)
         scheme = self.session.scheme
+        g = self.glyphs
         if k == 0:
-            segments.append(Segment("▌" if cursor else " ", base + styles["gutter"]))
+            segments.append(Segment(g.cursor if cursor else " ", base + styles["gutter"]))
             done = state.status == schema.DONE
-            segments.append(Segment("✓" if done else "·", base + (styles["done"] if done else styles["todo"])))
+            segments.append(Segment(g.done if done else g.todo, base + (styles["done"] if done else styles["todo"])))
             suggested = (self.session.suggestions.get(i) or {}).get("labels") or ()
             for label in scheme.labels:
                 if label.name in state.labels:
@@ -223,12 +227,12 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
                 elif label.name in suggested and not done:
                     segments.append(Segment(label.badge.lower(), base + styles["suggested"] + styles["labels"][label.name]))
                 else:
-                    segments.append(Segment("·", base + styles["off"]))
-            mark = "⚑" if state.flag else ("✎" if state.note else ("≡" if i in self.session.twin_groups else " "))
+                    segments.append(Segment(g.off, base + styles["off"]))
+            mark = g.flag if state.flag else (g.note if state.note else (g.duplicate if i in self.session.twin_groups else " "))
             segments.append(Segment(mark, base + styles["flag"]))
             segments.append(Segment("  ", base))
         else:
-            segments.append(Segment("▌" if cursor else " ", base + styles["gutter"]))
+            segments.append(Segment(g.cursor if cursor else " ", base + styles["gutter"]))
             segments.append(Segment(" " * (self.gutter_width - 1), base))
         start, end = lines[k]
         text = self._texts[i]
