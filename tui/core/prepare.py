@@ -83,7 +83,12 @@ def run(args) -> int:
     if cache.error:
         print(f"tagline: {cache.error.split(';')[0]}; nothing prepared", file=sys.stderr)
         return 1
-    written = parse(plan, model, cache, jobs)
+    try:
+        written = parse(plan, model, cache, jobs)
+    except KeyboardInterrupt:
+        done = len(cache.get_many(list(plan.todo)))
+        print(f"tagline: interrupted; {done} of {len(plan.todo)} paragraphs cached, run again to go on", file=sys.stderr)
+        return 130
     missing = len(plan.todo) - written
     if missing:
         print(f"tagline: {missing} paragraphs could not be written to the parse cache in {cache.folder}", file=sys.stderr)
