@@ -1,4 +1,4 @@
-"""The command line: ``tagline [open|review|export|agree|suggest|stats|prepare|import] …``.
+"""The command line: ``tagline [open|review|export|agree|suggest|stats|prepare|import|train] …``.
 
 Parsing only; each command's work lives in the core (or the app, for the two that open screens).
 Exit status: 0 success, 2 usage error, 1 any other failure, with a one-line reason on stderr.
@@ -115,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
     p.add_argument("--theme", default=None, help="theme name (see themes/)")
 
+    p = commands.add_parser("train", help="train a sentence classifier on the annotations, for suggestions")
+    annotations(p)
+    annotators(p)
+    p.add_argument("--labels", default=None, metavar="FILE")
+    p.add_argument("--out", default=None, metavar="DIR", help="where to save the model (default: <annotations>/.model)")
+
     p = commands.add_parser("prepare", help="parse and cache articles ahead of time")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--model", default="en_core_web_sm")
@@ -203,6 +209,10 @@ def _dispatch(args) -> int:
 
         args.paths = args.paths or default_paths()
         return serve.run(args, _scheme(args))
+    if command == "train":
+        from tui.core import train
+
+        return train.run(args, _scheme(args), _annotators(args))
     if command == "prepare":
         from tui.core import prepare
 
