@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from tui.app.launch import theme_folders
-from tui.app.review import ReviewApp, ReviewHelpScreen, TakeScreen, key_clashes, run
+from tui.app.review import IDLE_FOLD_SECONDS, ReviewApp, ReviewHelpScreen, TakeScreen, key_clashes, run
 from tui.app.screens.note import NoteScreen
 from tui.cli import main
 from tui.core.articles import Article
@@ -171,6 +171,19 @@ async def test_decided_sentences_show_as_decided_on_reopening(make_review):
         decision = str(again.screen.query_one("#review-decision").render())
         assert "yours" in decision and "claim, quote, statistic" in decision
         assert "1 disagreement left" in str(again.screen.query_one("#status").render())
+
+
+async def test_idle_fold_writes_the_file_while_the_screen_is_open(make_review, root):
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("exclamation_mark")
+        assert not (root / "carol" / "talks.yaml").exists()
+        app._last_action -= 2 * IDLE_FOLD_SECONDS  # as if the reviewer had paused
+        app._fold_when_idle()
+        await app.workers.wait_for_complete()
+        data = yaml.safe_load((root / "carol" / "talks.yaml").read_text(encoding="utf-8"))
+        assert data["sentences"][0]["review"]["decided_by"] == "carol"
+        assert app.is_running
 
 
 def test_label_keys_that_clash_with_review_keys_are_refused(root, capsys):

@@ -328,3 +328,16 @@ def test_export_prefers_the_decision_and_agreement_ignores_it(team):
     unreviewed = [e for e in gold.examples(corpus, reviewed=False, keep_duplicates=True) if e.article == "news1" and e.index == 0]
     assert {e.annotator for e in unreviewed} == {"alice", "bob"}
     assert agreement.compute(corpus, DEFAULT_SCHEME) == before
+
+
+def test_fold_writes_the_yaml_while_the_session_goes_on(team):
+    s = session(team)
+    s.take(1)
+    assert s.dirty and s.fold()
+    journal = team.root / "carol" / "news1.journal"
+    assert not journal.exists() and not s.dirty
+    assert team.read("carol", "news1")["sentences"][0]["labels"] == ["statistic"]
+    s.take(2)
+    assert journal.exists() and s.dirty
+    s.close()
+    assert team.read("carol", "news1")["sentences"][0]["labels"] == ["claim", "statistic"]
