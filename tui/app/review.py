@@ -5,6 +5,18 @@ One sentence at a time: the sentence with its neighbours, one row per annotator 
 badges that read without colour, flag and note), the decision (the reviewer's, another reviewer's,
 or the annotators' majority as a proposal), a status line, and the keys in the footer. Names, notes
 and texts come from files: they are drawn as :class:`~textual.content.Content`, never as markup.
+
+Keys (data in :data:`tui.core.keymap.REVIEW_COMMANDS`; label keys come from the label scheme, and a
+scheme whose label keys clash with these is refused with a one-line reason):
+
+    ! @ # … (      take annotator 1, 2, 3 … 9's labels (shift+digit on US layouts; digits stay labels)
+    t then 1-9     the same on any keyboard layout
+    label keys     toggle a label on the decision shown (c/1 claim, q/2 quote, s/3 statistic)
+    space          accept the decision shown (yours, another reviewer's, or the majority) and move on
+    x              withdraw your decision
+    j k ↓ ↑        next / previous sentence under review; n: next without a decision; ] [ articles
+    u  ctrl+r      undo / redo, any number of steps, across articles
+    m              a note on the decision      ?  help      ctrl+q  quit (everything is on disk)
 """
 
 from __future__ import annotations
