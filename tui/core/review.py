@@ -59,14 +59,16 @@ class RecordedArticle(Article):
         kept = without_overlaps(sentences)
         super().__init__(id, path, gold.reconstruct_text(kept))
         self._recorded_sha256 = sha256
-        self._spans = [Span(start, end) for start, end, _ in kept]
+        spans = [Span(start, end) for start, end, _ in kept]
+        self._recorded_split = ([Span(0, len(self.text))], spans, [0] * len(spans))
 
     @property
     def sha256(self) -> str:
         return self._recorded_sha256 or super().sha256
 
     def split(self) -> tuple[list[Span], list[Span], list[int]]:
-        return [Span(0, len(self.text))], list(self._spans), [0] * len(self._spans)
+        """One paragraph (the files do not say where paragraphs end); the sentences the files list."""
+        return self._recorded_split
 
 
 def without_overlaps(sentences: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -141,7 +143,7 @@ class ReviewStore(ArticleStore):
                 if not isinstance(entry, dict) or REVIEW not in entry:
                     continue
                 index = by_place.get((entry.get("start"), entry.get("end")))
-                if index is not None and self.text(index) == entry.get("text"):
+                if index is not None and self._text_of(index) == entry.get("text"):
                     latest[index] = entry
         for index, entry in latest.items():
             state = self.get(index)
@@ -152,7 +154,7 @@ class ReviewStore(ArticleStore):
                 extra[REVIEW] = entry[REVIEW]
             self._put(index, replace(state, extra=extra))
 
-    def text(self, index: int) -> str:
+    def _text_of(self, index: int) -> str:
         span = self.article.sentences[index]
         return self.article.text[span.start : span.end]
 
