@@ -243,7 +243,14 @@ class ReviewArticle:
 
 
 class ReviewSession:
-    """Every action of the review screen, without a screen."""
+    """Every action of the review screen, without a screen.
+
+    The items are fixed at load: the sentences the filter picks from the chosen annotators' files
+    (all of them with a ``done`` or flagged or noted judgement, unless ``annotators`` narrows it), in
+    article and offset order. For each, the decision shown is the reviewer's own, else another
+    reviewer's decision in force, else the labels most annotators gave (a proposal). Taking an
+    annotator's labels, toggling a label, accepting and writing a note all record the reviewer's
+    decision with its provenance; the cursor starts at the first item without a decision."""
 
     def __init__(self, root: str | Path, reviewer: str, scheme: LabelScheme, annotators: list[str] | None = None,
                  filter: str = "disagreements", paths: list[str] | None = None):
@@ -550,7 +557,7 @@ class ReviewSession:
         moved = self.move(1)
         if moved.changed[0] == moved.changed[1]:
             left = self._open_disagreements
-            moved.message = "last sentence" + (f"; {left} disagreements left (n: next open)" if left else "")
+            moved.message = "last sentence" + (f"; {left} disagreement{'' if left == 1 else 's'} left (n: the next)" if left else "")
         moved.changed = tuple(sorted({*outcome.changed, *moved.changed}))
         return moved
 
