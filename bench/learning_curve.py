@@ -4,13 +4,17 @@ combination (``tui.core.train.combine``).
 
     python bench/learning_curve.py                  # the learning curve (held-out part)
     python bench/learning_curve.py --choose         # how the combination was chosen (tuning part)
+    python bench/learning_curve.py --active         # most uncertain first against random order
 
 Training sentences are drawn from the tuning part of ``devset/`` (the sample article and NewsSD-ENG
 val and train rows), each text once, as ``tagline train`` would take them; below the full tuning
 part every size is drawn ``--repeats`` times with different seeds and the figures are the mean.
 ``--choose`` never looks at the held-out part: it trains on all tuning articles but one, scores the
 one left out, for each article in turn, and compares ways of combining rule scores and model
-probabilities on those out-of-article predictions.
+probabilities on those out-of-article predictions. ``--active`` simulates the app's ``n`` taking the
+most uncertain sentence (``tui.core.train.uncertainty`` of the combined suggestion): from 25 random
+tuning sentences, it retrains and adds the 25 most uncertain of the rest, round after round, and
+compares held-out F1 with adding sentences in random order.
 """
 
 from __future__ import annotations
@@ -120,9 +124,43 @@ def curve(sentences: list, rules: dict, pool: list[gold.Example], repeats: int) 
     return rows
 
 
+def active(sentences: list, rules: dict, pool: list[gold.Example], repeats: int, step: int = 25, until: int = 200) -> list[tuple[int, str, dict[str, float]]]:
+    held_out = [s for s in sentences if part_of(s.article) == "held-out"]
+    truth = [s.gold for s in held_out]
+    texts = [s.text for s in held_out]
+    held_rules = [rules[(s.article, s.index)] for s in held_out]
+    results: dict[tuple[int, str], list[dict[str, float]]] = {}
+
+    def score(labelled: list[gold.Example], seed: int):
+        nlp = train.fit([e.text for e in labelled], [e.labels for e in labelled], list(LABELS), seed=seed)
+        combined = [train.combine(r, m, LABELS) for r, m in zip(held_rules, train.predict(nlp, texts))]
+        return nlp, f1_table(truth, [frozenset(c["labels"]) for c in combined])
+
+    for seed in range(repeats):
+        order = list(pool)
+        random.Random(seed).shuffle(order)
+        for size in range(step, until + 1, step):
+            results.setdefault((size, "random order"), []).append(score(order[:size], seed)[1])
+        labelled, rest = order[:step], order[step:]
+        while True:
+            nlp, f1 = score(labelled, seed)
+            results.setdefault((len(labelled), "most uncertain first"), []).append(f1)
+            if len(labelled) >= until:
+                break
+            model = train.predict(nlp, [e.text for e in rest])
+            doubt = [train.uncertainty(train.combine(rules[(e.article, e.index)], m, LABELS)) for e, m in zip(rest, model)]
+            ranked = sorted(range(len(rest)), key=lambda k: -doubt[k])  # stable: ties keep the random order
+            chosen = set(ranked[:step])
+            labelled += [rest[k] for k in sorted(chosen)]
+            rest = [e for k, e in enumerate(rest) if k not in chosen]
+    return [(size, how, {label: statistics.mean(t[label] for t in tables) for label in LABELS})
+            for (size, how), tables in sorted(results.items())]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--choose", action="store_true", help="compare combinations on the tuning part (leave one article out)")
+    parser.add_argument("--active", action="store_true", help="most uncertain sentences first against random order (held-out part)")
     parser.add_argument("--repeats", type=int, default=3, help="random draws per training size (default 3)")
     args = parser.parse_args(argv)
     began = time.perf_counter()
@@ -130,6 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     pool = training_pool()
     if args.choose:
         choose(rules, pool)
+    elif args.active:
+        print(f"F1 of rules + model on the held-out part; mean of {args.repeats} runs")
+        print("| training sentences | order | " + " | ".join(f"{label} F1" for label in LABELS) + " |")
+        print("|---:|---|" + "---:|" * len(LABELS))
+        for size, how, f1 in active(sentences, rules, pool, args.repeats):
+            print(f"| {size} | {how} | " + " | ".join(f"{f1[label]:.2f}" for label in LABELS) + " |")
     else:
         held = sum(1 for s in sentences if part_of(s.article) == "held-out")
         print(f"F1 on the held-out part ({held} sentences); training sentences from the tuning part ({len(pool)} distinct); "

@@ -23,6 +23,12 @@ TRAINING_ARTICLES = ("000_88201f31feaf2608", "newssd-val-1", "newssd-val-2", "ne
 HELD_OUT_ARTICLES = ("newssd-test-1", "newssd-test-2")
 
 
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def copy_devset(root: Path, articles=TRAINING_ARTICLES, annotator: str = "devset") -> Path:
     (root / annotator).mkdir(parents=True, exist_ok=True)
     for article in articles:
@@ -62,7 +68,9 @@ def test_train_saves_a_model_with_its_meta(trained_root):
     assert "held-out figures need" in output
     # the model folder is not mistaken for an annotator's folder
     assert gold.load(root, DEFAULT_SCHEME).problems == []
-    assert [p.name for p in root.iterdir()] == sorted([".model", "devset"]) or {p.name for p in root.iterdir()} == {".model", "devset"}
+    assert {p.name for p in root.iterdir()} == {".model", "devset"}
+    # shared like the annotation files: the umask decides, not the temporary folder's privacy
+    assert (root / ".model").stat().st_mode & 0o777 == 0o777 & ~current_umask()
 
 
 def test_loaded_model_scores_every_label_and_has_learned(trained_root):

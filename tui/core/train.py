@@ -87,6 +87,17 @@ DROPOUT = 0.0
 SEED = 0
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: The model folder gets the permissions the user's umask gives (mkdtemp alone makes it private),
+#: so that annotators who share an annotations folder share its model too.
+_NEW_FOLDER_MODE = 0o777 & ~_umask()
+
+
 class TrainError(Exception):
     """Training cannot go ahead; the message is one line for the user. ``problems``: the files left
     out on the way, to report before it."""
@@ -249,6 +260,7 @@ def save(nlp, target: str | Path) -> None:
     _remove_abandoned(target)
     staging = Path(tempfile.mkdtemp(prefix=f"{_training_prefix(target)}{os.getpid()}-", dir=target.parent))
     try:
+        os.chmod(staging, _NEW_FOLDER_MODE)
         nlp.to_disk(staging)
         previous = _previous(target)
         if target.exists():
