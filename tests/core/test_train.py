@@ -144,7 +144,7 @@ def test_out_folder_and_custom_labels(tmp_path, annotations):
 
 
 # -- saving atomically ---------------------------------------------------------------------------
-def test_a_failed_training_leaves_the_old_model(tmp_path, annotations, monkeypatch):
+def test_a_failed_training_leaves_the_old_model(tmp_path, annotations, monkeypatch, capsys):
     article = ("a1", annotations.lines(["The minister said taxes rose.", "Prices fell 5% last year."]))
     annotations.write("alice", article, {0: ["quote"], 1: ["statistic"]})
     first = train.train(annotations.root, DEFAULT_SCHEME)
@@ -161,7 +161,7 @@ def test_a_failed_training_leaves_the_old_model(tmp_path, annotations, monkeypat
 
     monkeypatch.setattr(Language, "to_disk", half_then_fail)
     annotations.write("alice", article, {0: ["claim"], 1: ["statistic"]})
-    with pytest.raises(OSError):
+    with pytest.raises(train.TrainError, match="cannot save the model .No space left on device."):
         train.train(annotations.root, DEFAULT_SCHEME)
     monkeypatch.undo()
     trained = train.load_trained(annotations.root)
@@ -174,6 +174,7 @@ def test_a_failed_training_leaves_the_old_model(tmp_path, annotations, monkeypat
     monkeypatch.setattr(Language, "to_disk", half_then_fail)
     assert cli.main(["train", "--annotations", str(annotations.root)]) == 1
     monkeypatch.undo()
+    assert capsys.readouterr().err == f"tagline: {annotations.root / '.model'}: cannot save the model (No space left on device)\n"
     assert train.load_trained(annotations.root).trained_at == first.trained_at
 
 
@@ -191,6 +192,22 @@ def test_retraining_replaces_the_model_and_clears_leftovers(annotations):
     train.train(annotations.root, DEFAULT_SCHEME)
     assert {p.name for p in annotations.root.iterdir() if p.name.startswith(".")} == {".model"}
     assert train.load_trained(annotations.root).meta["positives"]["statistic"] == 1
+
+
+def test_out_never_replaces_what_is_not_a_model(tmp_path, annotations, capsys):
+    annotations.write("alice", ("a1", annotations.lines(["Prices fell 5% last year."])), {0: ["statistic"]})
+    for victim in (annotations.root, tmp_path / "notes.txt"):
+        if victim.suffix:
+            victim.write_text("keep me", encoding="utf-8")
+        before = sorted(str(p) for p in tmp_path.rglob("*"))
+        assert cli.main(["train", "--annotations", str(annotations.root), "--out", str(victim)]) == 1
+        assert capsys.readouterr().err == f"tagline: {victim}: exists and is not a model made by tagline train; give another --out\n"
+        assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+    # an empty folder, or a model it made before, is fine
+    (tmp_path / "empty").mkdir()
+    assert cli.main(["train", "--annotations", str(annotations.root), "--out", str(tmp_path / "empty")]) == 0
+    assert cli.main(["train", "--annotations", str(annotations.root), "--out", str(tmp_path / "empty")]) == 0
+    assert (tmp_path / "empty" / "meta.json").is_file()
 
 
 def test_a_model_moved_aside_is_still_found(annotations):

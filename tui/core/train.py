@@ -40,6 +40,7 @@ a missing or broken model):
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import random
 import shutil
@@ -49,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from tui.core import gold
+from tui.core import annofile, gold
 from tui.core.labels import LabelScheme
 
 #: The model's folder inside an annotations folder (a dot folder: never read as an annotator's).
@@ -219,9 +220,13 @@ def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | 
         who = f" by {', '.join(annotators)}" if annotators else ""
         raise TrainError(f"{root}: no done sentences{who} to train on", problems)
     labels = list(scheme.names)
+    target = Path(out) if out is not None else root / MODEL_FOLDER
+    if target.exists() and not _replaceable(target):  # before the work, not after it
+        raise TrainError(f"{target}: exists and is not a model made by tagline train; give another --out", problems)
     evaluation = held_out_evaluation(examples, labels)
     nlp = fit([e.text for e in examples], [e.labels for e in examples], labels)
-    trained_at = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    # to the microsecond: two trainings in the same second still tell apart
+    trained_at = _dt.datetime.now(_dt.timezone.utc).isoformat().replace("+00:00", "Z")
     positives = {name: sum(1 for e in examples if name in e.labels) for name in labels}
     articles = len({e.article for e in examples})
     nlp.meta["name"] = "tagline_sentences"
@@ -236,8 +241,10 @@ def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | 
         "trained_at": trained_at,
         "evaluation": evaluation,
     }
-    target = Path(out) if out is not None else root / MODEL_FOLDER
-    save(nlp, target)
+    try:
+        save(nlp, target)
+    except TrainError as error:
+        raise TrainError(str(error), problems) from None
     return Report(target, len(examples), articles, labels, positives, trained_at, evaluation, problems)
 
 
@@ -252,17 +259,25 @@ def _training_prefix(target: Path) -> str:
 
 def save(nlp, target: str | Path) -> None:
     """Write the pipeline to ``target`` so that a reader finds the old model or the new one, never
-    a half-written folder: write a temporary folder beside it, move the old one aside to
-    ``.<name>.previous``, rename the new one into place, then delete the old. Readers fall back to
-    ``.previous`` in the instant between the two renames (and after a crash there)."""
+    a half-written folder: write a temporary folder beside it and sync it to disk, move the old one
+    aside to ``.<name>.previous``, rename the new one into place, then delete the old. Readers fall
+    back to ``.previous`` in the instant between the two renames (and after a crash there).
+    :class:`TrainError` when ``target`` is something else than a model (it is never replaced) or
+    cannot be written."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(target)
-    staging = Path(tempfile.mkdtemp(prefix=f"{_training_prefix(target)}{os.getpid()}-", dir=target.parent))
+    if target.exists() and not _replaceable(target):
+        raise TrainError(f"{target}: exists and is not a model made by tagline train; give another --out")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(target)
+        staging = Path(tempfile.mkdtemp(prefix=f"{_training_prefix(target)}{os.getpid()}-", dir=target.parent))
+    except OSError as error:
+        raise TrainError(f"{target}: cannot save the model ({error.strerror or error})") from None
+    previous = _previous(target)
     try:
         os.chmod(staging, _NEW_FOLDER_MODE)
         nlp.to_disk(staging)
-        previous = _previous(target)
+        _sync_tree(staging)
         if target.exists():
             if previous.exists():
                 shutil.rmtree(previous)
@@ -273,10 +288,39 @@ def save(nlp, target: str | Path) -> None:
             if previous.exists() and not target.exists():
                 os.replace(previous, target)
             raise
+        annofile.fsync_dir(target.parent)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise TrainError(f"{target}: cannot save the model ({error.strerror or error})") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    shutil.rmtree(_previous(target), ignore_errors=True)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _replaceable(target: Path) -> bool:
+    """Whether ``target`` may be replaced: an empty folder, or a model this module wrote."""
+    if not target.is_dir() or target.is_symlink():
+        return False
+    if not any(target.iterdir()):
+        return True
+    try:
+        meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and isinstance(meta.get(META_KEY), dict)
+
+
+def _sync_tree(folder: Path) -> None:
+    """Every file and folder under ``folder`` on disk, so that the rename publishes a whole model."""
+    for here, _folders, files in os.walk(folder):
+        for name in files:
+            fd = os.open(os.path.join(here, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        annofile.fsync_dir(Path(here))
 
 
 def _remove_abandoned(target: Path) -> None:
@@ -418,10 +462,6 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
         for problem in error.problems:
             print(f"tagline: {problem}", file=sys.stderr)
         print(f"tagline: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        where = error.filename or getattr(args, "out", None) or args.annotations
-        print(f"tagline: {where}: cannot save the model ({error.strerror or error})", file=sys.stderr)
         return 1
     for problem in report.problems:
         print(f"tagline: {problem}", file=sys.stderr)
