@@ -210,14 +210,15 @@ def _int(value: object, default: int) -> int:
 # -- the two pages -------------------------------------------------------------------------------
 
 _STYLE = """
-@font-face { font-family: "Roboto Mono"; src: url("/static/fonts/RobotoMono-VariableFont_wght.ttf"); }
-body { margin: 0; padding: 0; background: #1c1c1c; color: #e4e4e4; font-family: "Roboto Mono", monospace; }
+body { margin: 0; padding: 0; background: #1c1c1c; color: #e4e4e4; font-family: monospace; }
 main { max-width: 36em; margin: 12vh auto; padding: 0 1em; }
 h1 { font-size: 1.4em; font-weight: normal; }
 input, button { font: inherit; padding: 0.4em 0.6em; }
 .error { color: #ff8787; }
 .textual-terminal { width: 100vw; height: 100vh; }
 body.terminal { overflow: hidden; }
+/* xterm.js lays its (empty: no scrollback) scroll bar over the last columns; the app scrolls itself */
+body.terminal .xterm .xterm-viewport { overflow-y: hidden; }
 .ended { display: none; position: absolute; inset: 0; align-items: center; justify-content: center; background: #1c1c1cee; }
 body.-closed .ended { display: flex; }
 a { color: #87d7ff; }
