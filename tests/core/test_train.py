@@ -181,7 +181,9 @@ def test_a_failed_training_leaves_the_old_model(tmp_path, annotations, monkeypat
 def test_retraining_replaces_the_model_and_clears_leftovers(annotations):
     article = ("a1", annotations.lines(["The minister said taxes rose.", "Prices fell 5% last year."]))
     annotations.write("alice", article, {0: ["quote"]})
-    train.train(annotations.root, DEFAULT_SCHEME)
+    assert train.trained_stamp(annotations.root) is None
+    first = train.train(annotations.root, DEFAULT_SCHEME)
+    assert train.trained_stamp(annotations.root) == first.trained_at == train.load_trained(annotations.root).trained_at
     # a training killed mid-way by a process that is gone, and one moved aside before a crash
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
     abandoned = annotations.root / f".model.training-{dead}-x1"
@@ -189,8 +191,9 @@ def test_retraining_replaces_the_model_and_clears_leftovers(annotations):
     (abandoned / "meta.json").write_text("{}", encoding="utf-8")
     shutil.copytree(annotations.root / ".model", annotations.root / ".model.previous")
     annotations.write("alice", article, {0: ["quote"], 1: ["statistic"]})
-    train.train(annotations.root, DEFAULT_SCHEME)
+    second = train.train(annotations.root, DEFAULT_SCHEME)
     assert {p.name for p in annotations.root.iterdir() if p.name.startswith(".")} == {".model"}
+    assert train.trained_stamp(annotations.root) == second.trained_at != first.trained_at
     assert train.load_trained(annotations.root).meta["positives"]["statistic"] == 1
 
 
@@ -242,6 +245,7 @@ def test_a_broken_model_is_none_and_reported_in_one_line(annotations, damage):
         shutil.rmtree(model)
         model.mkdir()
     assert train.load_trained(annotations.root) is None
+    assert damage in ("weights",) or train.trained_stamp(annotations.root) is None
     problem = train.trained_problem(annotations.root)
     assert problem is not None and "\n" not in problem
     assert problem.startswith(f"{model}: the trained model does not load (")
@@ -284,6 +288,14 @@ def test_combine_without_a_model_is_the_rules():
     assert combined["scores"]["quote"] == 0.9 and combined["reasons"]["quote"] == "reported speech: Critics argued"
     # labels outside the scheme are dropped
     assert train.combine(RULE, None, ["quote"]) == {"labels": ["quote"], "scores": {"quote": 0.9}, "reasons": RULE["reasons"]}
+
+
+def test_combine_for_an_exclusive_scheme_suggests_one_label():
+    model = {"claim": 0.9, "quote": 0.9, "statistic": 0.0}
+    assert train.combine(RULE, model, DEFAULT_SCHEME.names)["labels"] == ["claim", "quote"]
+    combined = train.combine(RULE, model, DEFAULT_SCHEME.names, exclusive=True)
+    assert combined["labels"] == ["quote"] and list(combined["reasons"]) == ["quote"]
+    assert combined["scores"] == train.combine(RULE, model, DEFAULT_SCHEME.names)["scores"]
 
 
 def test_uncertainty_orders_sentences_by_the_least_certain_label():

@@ -17,12 +17,15 @@ a missing or broken model):
     The model trained for that annotations folder, or None when there is none or it does not load.
 ``trained_problem(annotations_dir) -> str | None``
     Why a model that is there does not load, in one line; None when it loads or there is none.
+``trained_stamp(annotations_dir) -> str | None``
+    The ``trained_at`` of the model on disk, read from its ``meta.json`` without loading spaCy: cheap
+    enough to ask before every request, and reload with ``load_trained`` when it changes.
 ``Trained.scores(texts: list[str]) -> list[dict[str, float]]``
     For each sentence text, label -> probability in [0, 1] (rounded to 3 places like the rules').
 ``Trained.labels``, ``Trained.sentences``, ``Trained.trained_at``
     What it knows, how many sentences it learned from, and when (ISO 8601, UTC): a new value of
     ``trained_at`` after another ``load_trained`` means the model was retrained.
-``combine(rule, model_scores, labels) -> dict``
+``combine(rule, model_scores, labels, *, exclusive=False) -> dict``
     The suggestion of the rules (one result of :func:`tui.core.suggest.suggest_doc`) and the model's
     probabilities for the same sentence, over the scheme's ``labels``, in suggest_doc's shape:
     ``{"labels": [...], "scores": {label: float}, "reasons": {label: str}}``. The score of a label
@@ -30,8 +33,9 @@ a missing or broken model):
     rules alone when ``model_scores`` is None or lacks the label), so the model decides the
     sentences the rules are unsure of; a label the rules do not know takes the model's probability.
     A label is suggested at :data:`THRESHOLD` and its reason says where it came from: the rule's
-    reason with ``; model 0.91`` after it, or ``model 0.91`` alone. Why this weighting is in
-    ``docs/model-in-the-loop.md`` (``bench/learning_curve.py``).
+    reason with ``; model 0.91`` after it, or ``model 0.91`` alone. With ``exclusive`` (the
+    scheme's labels exclude each other) only the best-scoring label is suggested. Why this
+    weighting is in ``docs/model-in-the-loop.md`` (``bench/learning_curve.py``).
 ``uncertainty(suggestion) -> float``
     In [0, 1]: ``1 - 2 * |score - 0.5|`` for the label whose score is nearest the threshold, so the
     app can offer the sentence the suggester is least sure about (active learning).
@@ -404,6 +408,20 @@ def _attempt(annotations_dir: str | Path) -> tuple[Trained | None, str | None]:
         return None, f"{path}: the trained model does not load ({reason}); run tagline train again"
 
 
+def trained_stamp(annotations_dir: str | Path) -> str | None:
+    """``trained_at`` of the model for ``annotations_dir`` as its ``meta.json`` says; None when there
+    is no model or its meta cannot be read."""
+    path = model_path(annotations_dir)
+    if path is None:
+        return None
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        stamp = meta[META_KEY]["trained_at"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return stamp if isinstance(stamp, str) else None
+
+
 def load_trained(annotations_dir: str | Path) -> Trained | None:
     """The model trained on ``annotations_dir``; None when there is none or it does not load."""
     return _attempt(annotations_dir)[0]
@@ -415,8 +433,9 @@ def trained_problem(annotations_dir: str | Path) -> str | None:
 
 
 # -- rules and model together --------------------------------------------------------------------
-def combine(rule: dict, model_scores: dict[str, float] | None, labels: Iterable[str]) -> dict:
-    """The combined suggestion for one sentence; see the module docstring."""
+def combine(rule: dict, model_scores: dict[str, float] | None, labels: Iterable[str], *, exclusive: bool = False) -> dict:
+    """The combined suggestion for one sentence; see the module docstring. With ``exclusive`` (a
+    scheme whose labels exclude each other) only the best-scoring label is suggested."""
     from tui.core.suggest import LABELS as RULE_LABELS
 
     names = list(labels)
@@ -441,6 +460,9 @@ def combine(rule: dict, model_scores: dict[str, float] | None, labels: Iterable[
                 parts.append(f"model {float(model_score):.2f}")
             reasons[name] = "; ".join(parts)
     chosen = [name for name in names if name in reasons]
+    if exclusive and len(chosen) > 1:
+        best = max(chosen, key=lambda name: scores[name])  # the first of equals, in scheme order
+        chosen, reasons = [best], {best: reasons[best]}
     return {"labels": chosen, "scores": scores, "reasons": reasons}
 
 
