@@ -96,7 +96,6 @@ class Sshd:
                     "StrictModes no",  # the keys live in a tmp folder, not in a home folder
                     "PrintMotd no",
                     "PrintLastLog no",
-                    "AcceptEnv no-such-variable",
                     "",
                 ]
             )
