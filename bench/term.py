@@ -27,8 +27,22 @@ def require_tmux() -> None:
         raise SystemExit("tmux is needed (apt-get install tmux)")
 
 
+_server_up = False
+
+
+def ensure_server() -> None:
+    """Start the server with a session that outlives the benchmark's: a server whose last session
+    ends exits, and a session started in that moment would fail."""
+    global _server_up
+    if not _server_up:
+        tmux("new-session", "-d", "-s", "keeper", "-x", "80", "-y", "24", "sleep 86400")
+        _server_up = True
+
+
 def stop_server() -> None:
+    global _server_up
     tmux("kill-server", check=False)
+    _server_up = False
 
 
 def tagline_command() -> str:
@@ -51,6 +65,7 @@ class Pane:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in environment.items())
         # exec: the pane's process is the program itself, so its pid is the one to read /proc of.
         script = f"cd {shlex.quote(str(cwd))} && exec env {exports} {command}"
+        ensure_server()
         self.started = time.perf_counter()
         tmux("new-session", "-d", "-s", self.name, "-x", str(self.width), "-y", str(self.height), script)
         tmux("set-option", "-t", self.name, "remain-on-exit", "on")

@@ -7,6 +7,7 @@ SLATE (Kummerfeld, ACL 2019) is a curses annotation tool; run here as
 ``slate FILE -t categorical -s line``: one item a line, ``o`` / ``i`` move down / up, ``space`` then
 ``a`` toggles label ``a`` on the line (two keys per tag). tagline runs as
 ``tagline open FILE --model none`` (SLATE has no NLP): ``j`` / ``k`` move, ``c`` toggles claim.
+Moves go down N/2 times and back up; tags repeat on one line, toggling on and off.
 Both get the same files: the sample article and a 5,000-sentence news text (``bench/corpus.py``),
 one sentence a line, so both show the same items.
 
@@ -50,9 +51,17 @@ QUIET = 0.4  # seconds without a change that count as settled
 @dataclass
 class App:
     name: str
-    move: tuple[str, ...]
+    down: tuple[str, ...]
+    up: tuple[str, ...]
     tag: tuple[str, ...]
     quit: tuple[str, ...]
+
+    def actions(self, kind: str, n: int) -> list[tuple[str, ...]]:
+        """``n`` actions of ``kind``: moves go down then back up, so that neither app runs into the
+        end of the sample text (a move that cannot move costs nothing)."""
+        if kind == "move":
+            return [self.down] * (n // 2) + [self.up] * (n - n // 2)
+        return [self.tag] * n
 
     def command(self, path: Path, work: Path) -> str:
         if self.name == "slate":
@@ -60,8 +69,8 @@ class App:
         return f"{term.tagline_command()} open {path.name} --model none --annotations {work / 'annotations'}"
 
 
-TAGLINE = App("tagline", ("j",), ("c",), ("C-q",))
-SLATE = App("slate", ("o",), ("Space", "a"), ("q",))
+TAGLINE = App("tagline", ("j",), ("k",), ("c",), ("C-q",))
+SLATE = App("slate", ("o",), ("i",), ("Space", "a"), ("q",))
 
 
 @dataclass
@@ -115,31 +124,31 @@ def quiet_cpu(pid: int, window: float = 1.5, timeout: float = 15.0) -> float:
     return (term.cpu_seconds(pid) - cpu0) * 1000 / (time.perf_counter() - t0)
 
 
-def burst(pane: term.Pane, keys: tuple[str, ...], n: int) -> float:
-    """Wall ms per action for ``n`` actions sent at once, until the screen settles."""
+def burst(pane: term.Pane, actions: list[tuple[str, ...]]) -> float:
+    """Wall ms per action for ``actions`` sent at once, until the screen settles."""
     pane.settle(QUIET)
     started = time.perf_counter()
-    pane.keys(*(keys * n))
+    pane.keys(*(key for action in actions for key in action))
     pane.settle(QUIET, timeout=120)
-    return (time.perf_counter() - started - QUIET) * 1000 / n
+    return (time.perf_counter() - started - QUIET) * 1000 / len(actions)
 
 
-def typed(pane: term.Pane, pid: int, keys: tuple[str, ...], n: int, log: Path, pause: float, idle: float) -> tuple[float, float]:
-    """(CPU ms, bytes to the terminal) per action, ``n`` actions sent one at a time, ``pause`` s apart,
+def typed(pane: term.Pane, pid: int, actions: list[tuple[str, ...]], log: Path, pause: float, idle: float) -> tuple[float, float]:
+    """(CPU ms, bytes to the terminal) per action, ``actions`` sent one at a time, ``pause`` s apart,
     so that each is drawn before the next comes, as when a person types. Idle CPU is taken off."""
     pane.settle(QUIET)
     log.write_bytes(b"")
     pane.pipe_to(log)
     time.sleep(0.1)
     cpu0, t0 = term.cpu_seconds(pid), time.perf_counter()
-    for _ in range(n):
-        pane.keys(*keys)
+    for action in actions:
+        pane.keys(*action)
         time.sleep(pause)
     pane.settle(QUIET)
     cpu = term.cpu_seconds(pid) - cpu0 - idle / 1000 * (time.perf_counter() - t0)
     term.tmux("pipe-pane", "-t", pane.name)  # stop piping
     time.sleep(0.1)
-    return max(cpu, 0.0) * 1000 / n, log.stat().st_size / n
+    return max(cpu, 0.0) * 1000 / len(actions), log.stat().st_size / len(actions)
 
 
 def measure(app: App, path: Path, marker: str, args, scratch: Path) -> Result:
@@ -156,12 +165,12 @@ def measure(app: App, path: Path, marker: str, args, scratch: Path) -> Result:
         try:
             pid = pane.pid()
             result.idle_cpu_ms_per_s = quiet_cpu(pid)
-            for kind, keys in (("move", app.move), ("tag", app.tag)):
+            for kind in ("move", "tag"):
                 result.cpu_ms[kind], result.bytes_per[kind] = typed(
-                    pane, pid, keys, args.typed, work / f"bytes-{kind}.log", args.pause, result.idle_cpu_ms_per_s
+                    pane, pid, app.actions(kind, args.typed), work / f"bytes-{kind}.log", args.pause, result.idle_cpu_ms_per_s
                 )
-            for kind, keys in (("move", app.move), ("tag", app.tag)):
-                result.wall_ms[kind] = burst(pane, keys, args.keys)
+            for kind in ("move", "tag"):
+                result.wall_ms[kind] = burst(pane, app.actions(kind, args.keys))
             result.peak_mb = term.peak_rss_mb(pid)
         finally:
             quit_app(app, pane)
