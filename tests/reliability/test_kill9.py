@@ -66,8 +66,9 @@ def test_kill9_at_random_moments_loses_no_acknowledged_action(term, workdir, fig
         for _ in range(burst):
             keys += ["c", "j"]
         terminal.keys(*keys)
-        # Mostly short delays (killed mid-burst); one round in five waits for the idle fold.
-        delay = rng.uniform(2.2, 3.0) if rng.random() < 0.2 else rng.uniform(0.0, 0.4)
+        # Mostly short delays (killed mid-burst); one round in five waits for the idle fold (2 s idle,
+        # checked every second, after a burst of up to 0.5 s).
+        delay = rng.uniform(3.6, 4.2) if rng.random() < 0.2 else rng.uniform(0.0, 0.4)
         time.sleep(delay)
         acknowledged = done_on_screen(terminal.screen())
         os.kill(pid, signal.SIGKILL)
