@@ -1,7 +1,7 @@
 """Reliability tests: a real process, real files, real signals.
 
 The tmux :class:`Terminal` of the end-to-end tests is reused, with what these tests add: the pid of
-the program inside the pane, the raw bytes it writes, and waiting for it to be gone. Each test can
+the program inside the pane, the raw bytes it writes, typing text literally. Each test can
 record figures (rounds survived, actions lost, inputs tried); they are printed at the end of the run
 and, when ``TAGLINE_RELIABILITY_FIGURES`` names a file, written there as JSON for the docs.
 """
@@ -57,19 +57,6 @@ class Terminal(_e2e.Terminal):
 
     def exists(self) -> bool:
         return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
-
-
-def wait_gone(pid: int, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            return
-        if "State:\tZ" in status:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"process {pid} still running after {timeout} s")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from tui.core import annofile
 
-from conftest import wait_gone  # noqa: E402  (tests/reliability/conftest.py)
+from processes import wait_gone
 
 ARTICLE = "000_88201f31feaf2608"
 

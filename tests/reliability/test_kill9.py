@@ -27,7 +27,7 @@ from tui.core.articles import Article
 from tui.core.labels import DEFAULT_SCHEME
 from tui.core.store import ArticleStore
 
-from conftest import wait_gone  # noqa: E402  (tests/reliability/conftest.py)
+from processes import wait_gone
 from ondisk import labelled, read_state
 
 ROUNDS = int(os.environ.get("TAGLINE_SOAK_ROUNDS", "30"))
