@@ -34,6 +34,13 @@ def corpus(tmp_path, sample_path):
 
 
 @pytest.fixture
+def small_batches(monkeypatch):
+    """Batches small enough that the sample article alone makes several: ``--jobs 2`` then really
+    runs a pool of two worker processes."""
+    monkeypatch.setattr(prepare, "BATCH_CHARS", 600)
+
+
+@pytest.fixture
 def model() -> nlp.ModelInfo:
     return nlp.resolve_model(nlp.DEFAULT_MODEL)
 
@@ -48,11 +55,12 @@ def paragraphs(articles) -> list[str]:
     return [a.text[p.start : p.end] for a in articles for p in a.split()[0]]
 
 
-def test_the_reader_finds_every_paragraph_cached(corpus, model, capsys):
+def test_the_reader_finds_every_paragraph_cached(corpus, model, small_batches, capsys):
     assert cli.main(["prepare", str(corpus), "--jobs", "2"]) == 0
     articles, problems = load([corpus])
     assert not problems and len(articles) == 3
     unique = set(paragraphs(articles))
+    assert len(prepare.batches({t: t for t in unique})) > 2, "the two workers had batches to share"
     assert summary(capsys.readouterr().out) == {"articles": 3, "parsed": len(unique), "skipped": len(paragraphs(articles)) - len(unique)}
 
     cache = nlp.ParseCache()
@@ -69,7 +77,7 @@ def test_the_reader_finds_every_paragraph_cached(corpus, model, capsys):
     assert any(stored.values()), "the sample article has entities"
 
 
-def test_one_job_caches_the_same_as_a_pool(corpus, model, tmp_path, monkeypatch, capsys):
+def test_one_job_caches_the_same_as_a_pool(corpus, model, small_batches, tmp_path, monkeypatch, capsys):
     assert cli.main(["prepare", str(corpus), "--jobs", "2"]) == 0
     articles, _ = load([corpus])
     keys = [nlp.ParseCache.key(model, t) for t in paragraphs(articles)]
@@ -92,7 +100,7 @@ def test_resume_skips_what_is_cached(corpus, sample_path, capsys):
     assert summary(capsys.readouterr().out)["parsed"] == 0
 
 
-def test_bad_files_are_reported_and_the_rest_prepared(corpus, model, capsys):
+def test_bad_files_are_reported_and_the_rest_prepared(corpus, model, small_batches, capsys):
     (corpus / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
     (corpus / "empty.md").write_text("   \n", encoding="utf-8")
     (corpus / "broken.jsonl").write_text('{"text": "Fine line."}\nnot json\n', encoding="utf-8")
@@ -151,3 +159,15 @@ def test_batches_keep_reading_order_and_bound_their_size():
     assert [key for batch in cut for key, _ in batch] == list(todo)
     assert all(sum(len(t) for _, t in batch) < 2000 + 700 for batch in cut)
     assert prepare.batches({}) == []
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_model_that_does_not_load_is_one_line(corpus, tmp_path, jobs, small_batches, capsys):
+    broken = tmp_path / "broken_pipeline"
+    broken.mkdir()
+    (broken / "meta.json").write_text('{"name": "broken_pipeline", "version": "0.0.1"}', encoding="utf-8")
+    assert cli.main(["prepare", str(corpus), "--model", str(broken), "--jobs", jobs]) == 1
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and "cannot load" in err[0] and "0 of" in err[0], err
+    assert "Traceback" not in captured.err

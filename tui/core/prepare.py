@@ -16,6 +16,7 @@ import signal
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from tui.core import articles as articles_mod
@@ -89,6 +90,11 @@ def run(args) -> int:
         done = len(cache.get_many(list(plan.todo)))
         print(f"tagline: interrupted; {done} of {len(plan.todo)} paragraphs cached, run again to go on", file=sys.stderr)
         return 130
+    except (nlp.ModelError, BrokenProcessPool) as error:
+        done = len(cache.get_many(list(plan.todo)))
+        reason = str(error) if isinstance(error, nlp.ModelError) else "a worker process died (out of memory?)"
+        print(f"tagline: {reason}; {done} of {len(plan.todo)} paragraphs cached", file=sys.stderr)
+        return 1
     missing = len(plan.todo) - written
     if missing:
         print(f"tagline: {missing} paragraphs could not be written to the parse cache in {cache.folder}", file=sys.stderr)
@@ -147,8 +153,9 @@ def make_plan(found: list[articles_mod.Article], model: nlp.ModelInfo, cache: nl
     return plan
 
 
-def batches(todo: dict[str, str], size: int = BATCH_CHARS) -> list[list[tuple[str, str]]]:
+def batches(todo: dict[str, str], size: int | None = None) -> list[list[tuple[str, str]]]:
     """(key, text) pairs in reading order, cut into batches of about ``size`` characters."""
+    size = size or BATCH_CHARS
     result: list[list[tuple[str, str]]] = []
     chars = size
     for key, text in todo.items():
@@ -240,20 +247,30 @@ class _progress:
 
 
 # -- the worker side (runs in each pool process, or in this one with --jobs 1) ----------------------
+_package: str | None = None  # what _nlp was loaded from (or failed to load from)
 _nlp = None
+_load_error: str | None = None
 
 
 def _worker_start(package: str, ignore_interrupt: bool = True) -> None:
-    global _nlp
+    global _package, _nlp, _load_error
     if ignore_interrupt:
         # ctrl+c is the parent's to handle: it stops the pool, and what is cached stays cached.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if _nlp is None:
+    if package == _package:
+        return
+    _package, _nlp, _load_error = package, None, None
+    # A failure is kept and raised with the first batch: raised here, it would only break the pool,
+    # and the parent would never learn why.
+    try:
         import spacy
 
         _nlp = spacy.load(package, exclude=list(nlp.EXCLUDE))
+    except Exception as error:
+        _load_error = f"cannot load {package}: {' '.join(str(error).split())[:200]}"
 
 
 def _worker_parse(texts: list[str]) -> list[list[list]]:
-    assert _nlp is not None
+    if _nlp is None:
+        raise nlp.ModelError(_load_error or "the model is not loaded")
     return [[[e.start_char, e.end_char, e.label_] for e in doc.ents] for doc in _nlp.pipe(texts)]
