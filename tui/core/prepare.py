@@ -185,7 +185,7 @@ def parse(plan: Plan, model: nlp.ModelInfo, cache: nlp.ParseCache, jobs: int) ->
 
 def _parse_in_pool(work, model: nlp.ModelInfo, cache: nlp.ParseCache, jobs: int, advance) -> None:
     # Not fork: the parent runs the progress bar's thread. The workers import spaCy themselves, in
-    # parallel; the parent never does.
+    # parallel; on this path the parent never does.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     queue = list(reversed(work))
