@@ -156,10 +156,7 @@ async def test_an_unknown_theme_falls_back_with_a_notice(make_app):
     "size",
     [
         (80, 24),
-        pytest.param((120, 40), marks=pytest.mark.xfail(strict=True, reason=(
-            "SentenceView lays the sentences out before its vertical scroll bar appears and does not lay "
-            "them out again when it does: wrapped one column too wide, the last column is under the scroll "
-            "bar (at 120x40 'Pakistan' shows as 'Pakista'; tui/app/widgets/sentence_view.py)"))),
+        (120, 40),
     ],
     ids=["80x24", "120x40"],
 )

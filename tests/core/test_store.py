@@ -182,3 +182,21 @@ def test_atomic_write_leaves_no_temporary_files(tmp_path):
     annofile.atomic_write(target, "a: 2\n")
     assert os.listdir(tmp_path) == ["x.yaml"]
     assert target.read_text() == "a: 2\n"
+
+
+def test_extra_keys_of_a_state_survive_a_crash(tmp_path, sample_path):
+    from tui.core.store import SentenceState
+
+    article = sample(sample_path)
+    store = ArticleStore(tmp_path, "carol", article, DEFAULT_SCHEME)
+    store.set(0, SentenceState(status="done", labels=("claim",), extra={"review": {"decided_by": "carol", "note": "first"}}))
+    store.set(0, SentenceState(status="done", labels=("quote",), extra={"review": {"decided_by": "carol", "note": "second"}}))
+    store._journal.close()
+    store._journal = None
+    store._lock_handle.close()  # killed: no fold
+    store._lock_handle = None
+    reopened = ArticleStore(tmp_path, "carol", article, DEFAULT_SCHEME)
+    assert reopened.get(0).labels == ("quote",)
+    assert reopened.get(0).extra == {"review": {"decided_by": "carol", "note": "second"}}
+    reopened.close()
+    assert annofile.read(reopened.path)["sentences"][0]["review"]["note"] == "second"

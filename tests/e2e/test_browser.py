@@ -217,10 +217,6 @@ def test_serve_refuses_a_corpus_with_nothing_to_open(tmp_path):
     assert result.stderr.startswith("tagline: ") and "Traceback" not in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="TaglineApp keeps its own flag in self._closed, which is also Textual's "
-                   "MessagePump._closed: once Textual closes the app's message pump the flag is already True and "
-                   "shutdown() (on_unmount, launch.py's finally) returns without folding. Any exit that is not "
-                   "ctrl+q/ctrl+c/SIGHUP/SIGTERM (here: the web driver's 'quit') leaves the journal unfolded")
 def test_the_web_drivers_quit_folds_the_journal(workdir):
     """textual-serve's own way to end a session (a 'quit' packet on stdin); tagline serve avoids it by
     hanging up instead, but any other front-end for Textual apps would use it."""

@@ -107,8 +107,6 @@ def test_hostile_article_reaches_the_terminal_as_text_only(term, workdir, tmp_pa
             sentences=len(sentences))
 
 
-@pytest.mark.xfail(strict=True, reason="app: a key typed right after enter in the note dialog goes to the "
-                   "closing dialog and is lost (seen with a long note); type-ahead should reach the reader")
 def test_a_key_typed_right_after_a_note_reaches_the_reader(term, workdir):
     write_article(workdir)
     terminal = term(120, 40)

@@ -49,7 +49,8 @@ class TaglineApp(App):
         self.cache = nlp.ParseCache()
         self.service: nlp.EntityService | None = None
         self._last_action = time.monotonic()
-        self._closed = False
+        self._session_closed = False
+        self._parse_finished_for: str | None = None
         themes, problems = theming.load_themes(theme_folders or [])
         self.notices.extend(problems)
         for t in themes:
@@ -147,6 +148,8 @@ class TaglineApp(App):
                 if worker.is_cancelled:
                     return
                 self.call_from_thread(self._entities_arrived, article.id, batch)
+            if not worker.is_cancelled:
+                self._parse_finished_for = article.id
         except Exception as error:  # a dead child process, a broken model: say so, keep working
             if not worker.is_cancelled:
                 self.call_from_thread(self.notify, f"entities unavailable: {' '.join(str(error).split())[:120]}", severity="warning", markup=False)
@@ -182,7 +185,11 @@ class TaglineApp(App):
 
     def _fold_when_idle(self) -> None:
         store = self.session.store
-        if store is not None and store.dirty and time.monotonic() - self._last_action >= IDLE_FOLD_SECONDS:
+        if store is None or time.monotonic() - self._last_action < IDLE_FOLD_SECONDS:
+            return
+        # Edits are folded when the annotator pauses; entities and suggestions only once the model
+        # has finished with the article, so a long parse does not rewrite the file batch by batch.
+        if store.dirty or (store.stale and self._parse_finished_for == store.article.id):
             self._fold(store)
 
     @work(thread=True, exclusive=True, group="fold", exit_on_error=False)
@@ -194,9 +201,9 @@ class TaglineApp(App):
 
     def shutdown(self) -> None:
         """Fold what is open and stop the model process; safe to call twice."""
-        if self._closed:
+        if self._session_closed:
             return
-        self._closed = True
+        self._session_closed = True
         try:
             self.session.close()
         finally:

@@ -350,7 +350,7 @@ class ReviewApp(App):
         self.session = session
         self.notices = list(notices or [])
         self._last_action = time.monotonic()
-        self._closed = False
+        self._review_closed = False
         themes, problems = theming.load_themes(theme_folders or [])
         self.notices.extend(problems)
         for found in themes:
@@ -394,8 +394,8 @@ class ReviewApp(App):
 
     def shutdown(self) -> None:
         """Fold what is open; safe to call twice."""
-        if not self._closed:
-            self._closed = True
+        if not self._review_closed:
+            self._review_closed = True
             self.session.close()
 
     def _hang_up(self) -> None:

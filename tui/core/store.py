@@ -99,6 +99,7 @@ class ArticleStore:
         self._journal = None
         self._lock_handle = None
         self._dirty = False
+        self._derived = False
         self._fold_lock = threading.Lock()  # one fold at a time: an older document never lands last
         self._backup_suffix: str | None = None  # set when the YAML must be copied before a rewrite
         self._done = self._flagged = 0
@@ -134,6 +135,7 @@ class ArticleStore:
         records = data.get("sentences") or []
         # Records with annotations claim their sentences first; blank ones only bring entities back.
         ordered = sorted(records, key=lambda r: _state_from_record(r).is_blank)
+        anchors.settle((r.get("start"), r.get("end"), r.get("text")) for r in ordered if not _state_from_record(r).is_blank)
         for record in ordered:
             state = _state_from_record(record)
             key = (record.get("start"), record.get("end"), record.get("text"))
@@ -155,8 +157,7 @@ class ArticleStore:
         previous_model = data.get("model")
         if self.model.get("name") == "none" and isinstance(previous_model, dict) and self._entities:
             self.model = dict(previous_model)  # entities from that model are kept
-        for journal in (self.folding_path, self.journal_path):
-            self._replay(journal, anchors, orphans)
+        self._replay(self._journal_entries(self.folding_path) + self._journal_entries(self.journal_path), anchors, orphans)
         self.orphans = [record for record in orphans.values() if record is not None]
         moved, fuzzy = anchors.counts()
         lost = sum(1 for slot, record in orphans.items() if slot >= 0 and record is not None)
@@ -190,18 +191,25 @@ class ArticleStore:
             except OSError:
                 pass
 
-    def _replay(self, journal: Path, anchors: _Anchors, orphans: dict[int, dict]) -> None:
+    @staticmethod
+    def _journal_entries(journal: Path) -> list[dict]:
         try:
             lines = journal.read_bytes().splitlines()
         except OSError:
-            return
+            return []
+        entries = []
         for raw in lines:
             try:
                 entry = json.loads(raw)
             except (ValueError, UnicodeDecodeError):
                 continue  # the action in flight when the process died
-            if not isinstance(entry, dict):
-                continue
+            if isinstance(entry, dict):
+                entries.append(entry)
+        return entries
+
+    def _replay(self, entries: list[dict], anchors: _Anchors, orphans: dict[int, dict]) -> None:
+        anchors.settle((e.get("start"), e.get("end"), e.get("text")) for e in entries)
+        for entry in entries:
             state = _state_from_record(entry)
             key = (entry.get("start"), entry.get("end"), entry.get("text"))
             index = anchors.place(*key, fuzzy=True, claim=True)
@@ -211,9 +219,12 @@ class ArticleStore:
                 if slot is not None:
                     orphans[slot] = None if state.is_blank else _orphan_record(orphans.get(slot), key, state)
                 continue
-            previous = self.states.get(index)
-            if previous is not None and previous.extra:
-                state = replace(state, extra=previous.extra)
+            if isinstance(entry.get("extra"), dict):
+                state = replace(state, extra=entry["extra"])  # the extra keys as of this action
+            else:
+                previous = self.states.get(index)
+                if previous is not None and previous.extra:
+                    state = replace(state, extra=previous.extra)
             self._put(index, state)
 
     def _take_lock(self) -> None:
@@ -275,7 +286,9 @@ class ArticleStore:
                 "note": state.note,
                 "updated": state.updated,
             }
-            line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+            if state.extra:  # keys this store does not own (a review's provenance, …) travel too
+                entry["extra"] = state.extra
+            line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
             if self._journal is None:
                 self._journal = _open_journal(self.journal_path)
             self._journal.write(line)
@@ -289,7 +302,7 @@ class ArticleStore:
         with self._lock:
             if self._entities.get(index, []) != entities:
                 self._entities[index] = entities
-                self._dirty = True
+                self._derived = True
 
     def set_suggestion(self, index: int, suggestion: dict) -> None:
         """The suggester's labels, scores and reasons for sentence ``index`` (saved as ``suggested``;
@@ -297,14 +310,14 @@ class ArticleStore:
         with self._lock:
             if self._suggestions.get(index) != suggestion:
                 self._suggestions[index] = suggestion
-                self._dirty = True
+                self._derived = True
 
     def set_duplicate(self, index: int, twin: int) -> None:
         """Sentence ``index`` repeats sentence ``twin``: saved as ``duplicate_of``."""
         with self._lock:
             if self._duplicates.get(index) != twin:
                 self._duplicates[index] = twin
-                self._dirty = True
+                self._derived = True
 
     def entities(self) -> dict[int, list]:
         """Entities known for this article so far: {sentence index: [(start, end, label)]}."""
@@ -313,7 +326,15 @@ class ArticleStore:
 
     @property
     def dirty(self) -> bool:
+        """Edits not yet in the YAML file (they are in the journal)."""
         return self._dirty
+
+    @property
+    def stale(self) -> bool:
+        """Anything not yet in the YAML file: edits, or entities, suggestions and duplicate marks
+        (derived data: worth a rewrite once it is complete, on close, or with the next edit, never
+        one rewrite per batch)."""
+        return self._dirty or self._derived
 
     def counts(self) -> tuple[int, dict[str, int], int]:
         """(done, label -> count, flagged), kept current by every change: O(labels), not O(article)."""
@@ -375,7 +396,7 @@ class ArticleStore:
 
     def fold(self, force: bool = False) -> bool:
         """Write the YAML file and retire the journal. Safe to call from a worker thread."""
-        if self.read_only or not (self._dirty or force):
+        if self.read_only or not (self._dirty or self._derived or force):
             return False
         with self._fold_lock:
             return self._fold()
@@ -395,7 +416,7 @@ class ArticleStore:
                     self.journal_path.unlink()
                 else:
                     os.replace(self.journal_path, self.folding_path)
-            self._dirty = False
+            self._dirty = self._derived = False
             document = self.document()
         try:
             if self._backup_suffix is not None:
@@ -490,6 +511,7 @@ class _Anchors:
         self._by_start = {span.start: i for i, span in enumerate(spans)}
         self._by_text: dict[str, list[int]] | None = None
         self._claimed: set[int] = set()
+        self._reserved: set[int] = set()  # named exactly by a record of the pass under way
         self._known: dict[tuple, int | None] = {}
         self._how: dict[tuple, str] = {}
         self._orphan_slots: dict[tuple, int] = {}
@@ -512,6 +534,16 @@ class _Anchors:
         if key not in self._orphan_slots and not create:
             return None
         return self._orphan_slots.setdefault(key, len(self._orphan_slots))
+
+    def settle(self, keys) -> None:
+        """Place a batch of records best first, whatever order they come in: the sentences they name
+        exactly are theirs, then same texts are matched, and only then edited sentences, so a close
+        match never takes the place of a record that has its exact text elsewhere."""
+        keys = list(keys)
+        self._reserved = {i for key in keys if _hashable(key) not in self._known for i in [self._exact(*key)] if i is not None}
+        for fuzzy in (False, True):
+            for key in keys:
+                self.place(*key, fuzzy=fuzzy, claim=True)
 
     def place(self, start, end, text, *, fuzzy: bool, claim: bool) -> int | None:
         key = _hashable((start, end, text))
@@ -545,13 +577,13 @@ class _Anchors:
             self._by_text = {}
             for i in range(len(self._spans)):
                 self._by_text.setdefault(self.sentence(i), []).append(i)
-        free = [i for i in self._by_text.get(text, ()) if i not in self._claimed]
+        free = [i for i in self._by_text.get(text, ()) if i not in self._claimed and i not in self._reserved]
         return min(free, key=lambda i: self._distance(i, near)) if free else None
 
     def _closest(self, text: str, near) -> int | None:
         if len(text.strip()) < FUZZY_MIN_CHARS:
             return None
-        choices = {i: self.sentence(i) for i in range(len(self._spans)) if i not in self._claimed}
+        choices = {i: self.sentence(i) for i in range(len(self._spans)) if i not in self._claimed and i not in self._reserved}
         found = process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=8)
         if not found:
             return None

@@ -239,7 +239,7 @@ class ReaderScreen(Screen):
                 for name in labels:
                     if reasons.get(name):
                         parts.append((f"  · {reasons[name]}", "italic"))
-        hint.update(Content.assemble(*parts) if parts else "")
+        hint.update(Content.assemble(*parts) if parts else "", layout=False)
 
     def update_legend(self) -> None:
         legend = self.query_one("#legend", Static)
@@ -284,7 +284,8 @@ class ReaderScreen(Screen):
             parts.append(("  read-only", "bold $error"))
         else:
             parts.append(("  saved", "$success"))
-        self.query_one("#status", Static).update(Content.assemble(*parts))
+        # One row, always: no layout pass (and no redraw of the scroll bars) on a key.
+        self.query_one("#status", Static).update(Content.assemble(*parts), layout=False)
 
 
 def make_reader_screen(scheme: LabelScheme) -> type[ReaderScreen]:

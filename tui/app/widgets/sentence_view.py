@@ -84,7 +84,10 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self.reveal_cursor()
 
     def _layout(self) -> None:
-        width = max(10, self.scrollable_content_region.width - self.gutter_width)
+        # Room for the scroll bar is kept whether or not it shows, so a bar appearing never hides a
+        # column the text was wrapped into.
+        bar = 0 if self.show_vertical_scrollbar else self.styles.scrollbar_size_vertical
+        width = max(10, self.scrollable_content_region.width - bar - self.gutter_width)
         if width == self._width and len(self._wraps) == len(self._texts):
             return
         self._width = width
