@@ -55,6 +55,9 @@ class TaglineApp(App):
         self.notices.extend(problems)
         for t in themes:
             self.register_theme(t)
+        for name in ("ansi-dark", "ansi-light"):
+            if name in self.available_themes:
+                self.register_theme(theming.with_palette_colours(self.available_themes[name]))
         self.user_settings, problem = settings.load()
         if problem:
             self.notices.append(problem)

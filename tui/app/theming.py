@@ -25,6 +25,29 @@ VARIABLE_DEFAULTS = {
 }
 
 
+#: For the themes that follow the terminal's own palette: colours named by that palette.
+ANSI_VARIABLES = {
+    "label-claim": "ansi_bright_red",
+    "label-quote": "ansi_bright_cyan",
+    "label-statistic": "ansi_bright_yellow",
+    "ent-person": "ansi_magenta",
+    "ent-org": "ansi_green",
+    "ent-place": "ansi_blue",
+    "ent-time": "ansi_yellow",
+    "ent-number": "ansi_bright_yellow",
+    "ent-other": "ansi_red",
+    "cursor-background": "ansi_bright_black",
+}
+
+
+def with_palette_colours(theme: Theme) -> Theme:
+    """An ANSI theme (``ansi-dark``, ``ansi-light``) with tagline's colours taken from the terminal's
+    palette too, instead of fixed ones tuned for a dark background."""
+    import dataclasses
+
+    return dataclasses.replace(theme, variables={**ANSI_VARIABLES, **(theme.variables or {})})
+
+
 def theme_from_file(path: Path) -> Theme:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("primary"), str):

@@ -218,8 +218,11 @@ class ReaderScreen(Screen):
         twins = self.session.twins(cursor)
         if twins:
             first = self.session.duplicates.get(cursor)
-            where = f"repeats sentence {first + 1}" if first is not None else f"repeated {len(twins)}×"
-            parts += [("≡ ", "bold $warning"), (where, "bold"), ("  d copies its labels to the others  ", "dim")]
+            if first is not None:
+                where = f"repeats sentence {first + 1}"
+            else:
+                where = ("also at sentence " if len(twins) == 1 else "also at sentences ") + ", ".join(str(t + 1) for t in twins[:4])
+            parts += [(f"{self.view.glyphs.duplicate} ", "bold $warning"), (where, "bold"), ("  d copies its labels to the others  ", "dim")]
         suggestion = self.session.suggestions.get(cursor)
         state = self.session.state(cursor)
         if suggestion:
@@ -278,7 +281,7 @@ class ReaderScreen(Screen):
             colour = self.app.theme_variables.get(label.colour, "")
             parts.append((f"{label.badge}:{per_label.get(label.name, 0)} ", f"bold {colour}".strip()))
         if flagged:
-            parts.append(f"⚑{flagged} ")
+            parts.append(f"{self.view.glyphs.flag}{flagged} ")
         store = session.store
         if store is not None and store.read_only:
             parts.append(("  read-only", "bold $error"))
