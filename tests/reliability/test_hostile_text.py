@@ -70,7 +70,7 @@ def test_hostile_article_reaches_the_terminal_as_text_only(term, workdir, tmp_pa
     terminal.wait_for("Note on this sentence")
     terminal.literal(TYPED_NOTE)
     terminal.keys("Enter")
-    terminal.wait_for("\u270e")  # the note mark (see the type-ahead test below for why we wait)
+    terminal.wait_for("\u270e")  # the note mark: the note is saved
     terminal.keys("/")  # search for markup
     terminal.wait_for("search this article")
     terminal.literal("[/x]")

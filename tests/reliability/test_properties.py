@@ -24,7 +24,7 @@ from tui.core.store import ArticleStore, SentenceState
 WORDS = ("river", "council", "prices", "minister", "rose", "fell", "said", "that", "the", "by", "percent",
          "village", "police", "court", "ruled", "water", "budget", "report", "found", "people")
 LABELS = DEFAULT_SCHEME.names
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 sentence_text = st.lists(st.sampled_from(WORDS), min_size=3, max_size=12).map(lambda w: " ".join(w).capitalize() + ".")
 notes = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20)
