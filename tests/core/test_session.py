@@ -85,3 +85,23 @@ def test_exclusive_scheme(tmp_path):
     s.toggle("yes")
     s.toggle("no")
     assert s.state(0).labels == ("no",)
+
+
+def test_uncertain_order_takes_the_least_certain_todo_sentence(tmp_path):
+    s = make(tmp_path, "One. Two. Three. Four.")
+    s.suggestions = {
+        1: {"labels": ["claim"], "scores": {"claim": 0.95, "quote": 0.0, "statistic": 0.0}},
+        2: {"labels": [], "scores": {"claim": 0.48, "quote": 0.1, "statistic": 0.0}},
+        3: {"labels": ["quote"], "scores": {"claim": 0.2, "quote": 0.7, "statistic": 0.0}},
+    }
+    s.next_todo()
+    assert s.cursor == 1  # reading order
+    assert "uncertain" in s.toggle_order().message
+    s.next_todo()
+    assert s.cursor == 2  # 0.48 is the nearest to the threshold
+    s.confirm()  # done, and on to sentence 3 in reading order
+    assert s.cursor == 3
+    s.next_todo()
+    assert s.cursor == 1  # the only other todo sentence with a suggestion
+    s.toggle_order()
+    assert s.order == "reading"

@@ -122,6 +122,36 @@ class TaglineApp(App):
                     command.help.split(" (")[0], f"{keys}", partial(screen.run_action, command.action)
                 )
             yield SystemCommand("Save now", "write the YAML file of this article", self._save_now)
+            yield SystemCommand(
+                "Order of n: reading / most uncertain first",
+                f"now: {self.session.order}; active learning takes the sentence the suggester is least sure of",
+                partial(screen.run_action, "toggle_order"),
+            )
+            if self.model is not None:
+                yield SystemCommand("Retrain the model", "tagline train on every annotation, in the background", self._retrain)
+
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
+    def _retrain(self) -> None:
+        from tui.core import train
+
+        self.call_from_thread(self.notify, "training on the annotations so far…", timeout=3)
+        store = self.session.store
+        if store is not None:
+            store.fold()  # the model learns from the YAML files: make this article's current
+        try:
+            report = train.train(self.session.root, self.session.scheme)
+        except train.TrainError as error:
+            self.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        except Exception as error:  # a failed training leaves the old model: say why, go on
+            self.call_from_thread(self.notify, f"training failed: {' '.join(str(error).split())[:120]}", severity="error", markup=False)
+            return
+        self.call_from_thread(self._retrained, report.summary().splitlines()[0])
+
+    def _retrained(self, summary: str) -> None:
+        self.notify(f"retrained: {summary}", timeout=6, markup=False)
+        self._parse_finished_for = None
+        self._stream_entities(self.session.article)  # suggestions again, from rules + the new model
 
     def _save_now(self) -> None:
         store = self.session.store
@@ -135,7 +165,10 @@ class TaglineApp(App):
         if self.model is None:
             return
         if self.service is None:
-            self.service = nlp.EntityService(self.model, suggest=True)
+            scheme = self.session.scheme
+            self.service = nlp.EntityService(
+                self.model, suggest=True, trained=str(self.session.root), labels=scheme.names, exclusive=scheme.exclusive
+            )
         self._stream_entities(self.session.article)
 
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
@@ -144,8 +177,12 @@ class TaglineApp(App):
 
         worker = get_current_worker()
         try:
+            from tui.core import train
+
+            version = f"{train.trained_stamp(self.session.root) or 'rules'}:{','.join(self.session.scheme.names)}"
             batches = nlp.stream_annotations(
-                article, self.model, self.service, self.cache, cancelled=lambda: worker.is_cancelled, suggest=True
+                article, self.model, self.service, self.cache, cancelled=lambda: worker.is_cancelled,
+                suggest=True, suggest_version=version,
             )
             for batch in batches:
                 if worker.is_cancelled:

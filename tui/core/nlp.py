@@ -94,9 +94,19 @@ class EntityService:
     paragraphs. Plain pipes, no multiprocessing: nothing of the child reaches the terminal, and the
     child leaves as soon as this process is gone."""
 
-    def __init__(self, model: ModelInfo, suggest: bool = False):
+    def __init__(self, model: ModelInfo, suggest: bool = False, trained: str | None = None,
+                 labels: list[str] | None = None, exclusive: bool = False):
         self.model = model
         self.suggest = suggest
+        self.options: list[str] = []
+        if suggest:
+            self.options.append("--suggest")
+            if trained:
+                self.options += ["--trained", trained]
+            if labels:
+                self.options += ["--labels", ",".join(labels)]
+            if exclusive:
+                self.options.append("--exclusive")
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._pending: dict[int, concurrent.futures.Future] = {}
@@ -105,7 +115,7 @@ class EntityService:
     def _start(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "tui.core.nlp_worker", self.model.package, *(["--suggest"] if self.suggest else [])],
+                [sys.executable, "-m", "tui.core.nlp_worker", self.model.package, *self.options],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -327,13 +337,16 @@ def stream_annotations(
     cache: ParseCache,
     cancelled: Callable[[], bool] = lambda: False,
     suggest: bool = False,
+    suggest_version: str = "",
 ) -> Iterator[Batch]:
     """Yield entities (and suggestions) for ``article``: every cached paragraph at once, then the
     rest in reading order as the model process returns them."""
     pieces = units(article)
     texts = [article.text[u.start : u.end] for u in pieces]
     keys = [ParseCache.key(model, t) for t in texts]
-    version = suggester_version() if suggest else ""
+    # Cached suggestions are keyed by the rules' version and whatever else they came from (the
+    # trained model's time stamp, the label set): a retrained model is never answered from the cache.
+    version = f"{suggester_version()}:{suggest_version}" if suggest else ""
     skeys = [f"{k}:{version}" for k in keys] if suggest else []
     cached = cache.get_many(keys)
     cached_s = cache.get_many(skeys, table="suggestions") if suggest else {}

@@ -47,10 +47,37 @@ def _leave_with_parent() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def _option(argv: list[str], name: str) -> str | None:
+    return argv[argv.index(name) + 1] if name in argv[:-1] else None
+
+
+class _TrainedModel:
+    """The model ``tagline train`` left beside the annotations, reloaded whenever it is retrained."""
+
+    def __init__(self, annotations: str | None):
+        self.annotations = annotations
+        self.stamp: str | None = None
+        self.model = None
+
+    def current(self):
+        if self.annotations is None:
+            return None
+        from tui.core import train
+
+        stamp = train.trained_stamp(self.annotations)
+        if stamp != self.stamp:
+            self.stamp = stamp
+            self.model = train.load_trained(self.annotations) if stamp else None
+        return self.model
+
+
 def main(argv: list[str]) -> int:
     _leave_with_parent()
     package = argv[0]
     suggest = "--suggest" in argv[1:]
+    labels = (_option(argv, "--labels") or "claim,quote,statistic").split(",")
+    exclusive = "--exclusive" in argv[1:]
+    trained = _TrainedModel(_option(argv, "--trained"))
     out = sys.stdout
     try:
         nlp = _load(package, suggest)
@@ -74,7 +101,15 @@ def main(argv: list[str]) -> int:
                 answer["entities"] = [[[e.start_char, e.end_char, e.label_] for e in doc.ents] for doc in docs]
                 spans = request.get("spans")
                 if suggest and spans is not None:
-                    answer["suggestions"] = [suggest_doc(doc, [tuple(x) for x in sp]) for doc, sp in zip(docs, spans)]
+                    rules = [suggest_doc(doc, [tuple(x) for x in sp]) for doc, sp in zip(docs, spans)]
+                    model = trained.current()
+                    if model is not None:
+                        from tui.core.train import combine
+
+                        texts = [doc.text[a:b] for doc, sp in zip(docs, spans) for a, b in sp]
+                        scores = iter(model.scores(texts))
+                        rules = [[combine(rule, next(scores), labels, exclusive=exclusive) for rule in per_text] for per_text in rules]
+                    answer["suggestions"] = rules
             except Exception as error:
                 answer["error"] = " ".join(str(error).split())[:200]
         out.write(json.dumps(answer) + "\n")

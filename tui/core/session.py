@@ -62,6 +62,7 @@ class Session:
         self.duplicates: dict[int, int] = {}
         self.twin_groups: dict[int, list[int]] = {}
         self._group = 0
+        self.order = "reading"
         self.progress = ProgressIndex(self.root / safe_name(annotator))
         #: What opening the first article had to say (read-only, re-anchored, skipped files).
         self.first_outcome = self.open_article(0)
@@ -174,8 +175,25 @@ class Session:
     def goto(self, index: int) -> Outcome:
         return self.move(index - self.cursor)
 
+    ORDERS = ("reading", "uncertain")
+
+    def toggle_order(self) -> Outcome:
+        """``n`` in reading order, or the todo sentence the suggester is least sure of first."""
+        self.order = self.ORDERS[(self.ORDERS.index(self.order) + 1) % len(self.ORDERS)]
+        return Outcome(message=f"n takes the {'most uncertain todo sentence' if self.order == 'uncertain' else 'next todo sentence in reading order'}")
+
     def next_todo(self) -> Outcome:
-        """The next todo sentence after the cursor, on into the following articles, wrapping."""
+        """The next todo sentence after the cursor, on into the following articles, wrapping; in the
+        "uncertain" order, the todo sentence of this article whose suggestion is least certain."""
+        if self.order == "uncertain":
+            from tui.core.train import uncertainty
+
+            candidates = [
+                (uncertainty(s), -i) for i, s in self.suggestions.items()
+                if i != self.cursor and self.state(i).status == schema.TODO
+            ]
+            if candidates:
+                return self.goto(-max(candidates)[1])
         for i in range(self.cursor + 1, self.total):
             if self.state(i).status == schema.TODO:
                 return self.goto(i)

@@ -180,6 +180,9 @@ class ReaderScreen(Screen):
         self.view.refresh_sentences(set(self.session.twin_groups))
         self.update_hint()
 
+    def action_toggle_order(self) -> None:
+        self.apply(self.session.toggle_order())
+
     def action_copy_to_twins(self) -> None:
         self.apply(self.session.copy_to_twins())
 
@@ -282,6 +285,8 @@ class ReaderScreen(Screen):
             parts.append((f"{label.badge}:{per_label.get(label.name, 0)} ", f"bold {colour}".strip()))
         if flagged:
             parts.append(f"{self.view.glyphs.flag}{flagged} ")
+        if session.order == "uncertain":
+            parts.append(("  n:uncertain", "italic"))
         store = session.store
         if store is not None and store.read_only:
             parts.append(("  read-only", "bold $error"))
