@@ -115,3 +115,68 @@ def test_a_lock_left_by_kill9_is_recovered(term, workdir):
     second.wait_for("TAGLINE-EXIT-0")
     sentences = annofile.read(workdir / "annotations" / "tester" / f"{ARTICLE}.yaml")["sentences"]
     assert [s["labels"] for s in sentences[:2]] == [["claim"], ["statistic"]]
+
+
+def test_sighup_during_an_idle_fold_of_a_long_article(term, workdir, figures):
+    """The hang-up lands while the background fold of a 5,000-sentence article may be writing: the
+    hang-up's own fold waits for it (one fold at a time) and the YAML ends with every action."""
+    import random
+
+    from tui.core.articles import Article
+
+    text = "".join(f"Line {i}: the council said the river rose by {i} centimetres overnight.\n" for i in range(5_000))
+    (workdir / "river.txt").write_text(text, encoding="utf-8")
+    starts = [span.start for span in Article("river", "river.txt", text).sentences]
+    folder = workdir / "annotations" / "tester"
+    rng = random.Random(20261125)
+    rounds = 4
+    for round_number in range(rounds):
+        terminal = term()
+        terminal.start("open river.txt --model none")
+        terminal.wait_for(f"{3 * round_number}/5000 done")
+        pid = terminal.app_pid()
+        terminal.keys("c", "j", "c", "j", "c", "j")
+        journal = folder / "river.journal"
+        deadline = time.monotonic() + 20
+        while not (journal.exists() and journal.read_bytes().count(b"\n") == 3):
+            assert time.monotonic() < deadline, terminal.screen()
+            time.sleep(0.02)
+        time.sleep(rng.uniform(1.8, 3.4))  # the idle fold starts 2 to 3 s after the last key
+        os.kill(pid, signal.SIGHUP)
+        wait_gone(pid)
+        terminal.wait_for("TAGLINE-EXIT-0")
+        data = annofile.read(folder / "river.yaml")
+        tagged = {s["start"] for s in data["sentences"] if s["labels"] == ["claim"]}
+        assert tagged == set(starts[: 3 * (round_number + 1)])
+        assert not journal.exists() and not (folder / "river.journal.folding").exists()
+        terminal.close()
+    figures("hangup[during idle fold]", rounds=rounds, sentences=5_000, actions=3 * rounds, actions_in_yaml=3 * rounds)
+
+
+def test_the_article_changed_on_disk_is_re_anchored_in_the_app(term, workdir):
+    article = workdir / "seeds" / f"{ARTICLE}.txt"
+    terminal = term()
+    terminal.start("--model none")
+    terminal.wait_for("0/34 done")
+    terminal.keys("c", "j", "q", "C-q")
+    terminal.wait_for("TAGLINE-EXIT-0")
+    folder = workdir / "annotations" / "tester"
+    before = (folder / f"{ARTICLE}.yaml").read_bytes()
+    original = article.read_text(encoding="utf-8")
+    first_two = annofile.read(folder / f"{ARTICLE}.yaml")["sentences"][:2]
+    # An editor's pass: a new opening paragraph, and one word of the second sentence changed.
+    edited = "A new opening paragraph was added by the editor.\n\n" + original.replace(first_two[1]["text"], first_two[1]["text"].replace("repeatedly", "often"))
+    article.write_text(edited, encoding="utf-8")
+    again = term()
+    again.start("--model none")
+    again.wait_for("re-anchored")  # the notice: "the article changed …; annotations were re-anchored; …"
+    again.keys("C-q")
+    again.wait_for("TAGLINE-EXIT-0")
+    data = annofile.read(folder / f"{ARTICLE}.yaml")
+    moved, reworded = data["sentences"][1], data["sentences"][2]  # after the new opening
+    assert (moved["text"], moved["labels"]) == (first_two[0]["text"], ["claim"])
+    assert (reworded["text"], reworded["labels"]) == (first_two[1]["text"].replace("repeatedly", "often"), ["quote"])
+    assert data["sentences"][0]["labels"] == [] and data["sentences"][0]["status"] == "todo"
+    assert "orphans" not in data
+    backups = list(folder.glob(f"{ARTICLE}.yaml.bak-*"))
+    assert [b.read_bytes() for b in backups] == [before]

@@ -395,10 +395,15 @@ class ArticleStore:
         return document
 
     def fold(self, force: bool = False) -> bool:
-        """Write the YAML file and retire the journal. Safe to call from a worker thread."""
-        if self.read_only or not (self._dirty or self._derived or force):
+        """Write the YAML file and retire the journal. Safe to call from a worker thread.
+
+        A fold under way in another thread is waited for, even when nothing is left to fold: a
+        caller about to exit (quit, hang-up) must not leave that fold's YAML half written."""
+        if self.read_only:
             return False
         with self._fold_lock:
+            if not (self._dirty or self._derived or force):
+                return False
             return self._fold()
 
     def _fold(self) -> bool:
