@@ -96,6 +96,10 @@ class Served:
     def file(self, annotator: str, suffix: str = ".yaml") -> Path:
         return self.annotations / annotator / f"{ARTICLE}{suffix}"
 
+    def opened(self, annotator: str) -> bool:
+        """The session holds the article (its lock file is there; the YAML comes with the first fold)."""
+        return (self.annotations / annotator / f".{ARTICLE}.lock").exists()
+
     def journal_lines(self, annotator: str) -> int:
         path = self.file(annotator, ".journal")
         return path.read_bytes().count(b"\n") if path.exists() else 0
@@ -149,7 +153,7 @@ def start_as(page, served: Served, name: str) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/?annotator={name}")
     page.wait_for_selector("body.-first-byte", state="attached", timeout=30_000)  # the app has drawn
-    wait_until(lambda: served.file(name).exists(), f"{name}'s session opened the article")
+    wait_until(lambda: served.opened(name), f"{name}'s session opened the article")
     # Keys go to xterm.js's hidden textarea, as when the visitor clicks into the terminal (a click
     # itself would also reach the app as a mouse event).
     page.locator(".xterm-helper-textarea").focus()
@@ -235,7 +239,8 @@ def test_the_web_drivers_quit_folds_the_journal(workdir):
     drain.start()
     journal = workdir / "annotations" / "tester" / f"{ARTICLE}.journal"
     yaml_path = journal.with_suffix(".yaml")
-    wait_until(yaml_path.exists, "the article opened")
+    lock = journal.parent / f".{ARTICLE}.lock"
+    wait_until(lock.exists, "the article opened")
     packet(b"D", b"c")
     wait_until(lambda: journal.exists() and journal.read_bytes().count(b"\n") == 1, "the action in the journal")
     packet(b"M", json.dumps({"type": "quit"}).encode())
