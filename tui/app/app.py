@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import threading
 import time
 from functools import partial
 from pathlib import Path
 
 from textual import work
-from textual.app import App
 from textual.app import SystemCommand
 from textual.binding import Binding
 
 from tui.core import keymap, nlp
 from tui.core.session import Session
 from tui.app import settings, theming
+from tui.app.durable import DurableApp
 from tui.app.screens.reader import ReaderScreen, make_reader_screen
 
 IDLE_FOLD_SECONDS = 2.0
 
 
-class TaglineApp(App):
+class TaglineApp(DurableApp):
     CSS_PATH = ["styles/app.tcss"]
     TITLE = "tagline"
     ENABLE_COMMAND_PALETTE = True
@@ -49,7 +45,6 @@ class TaglineApp(App):
         self.cache = nlp.ParseCache()
         self.service: nlp.EntityService | None = None
         self._last_action = time.monotonic()
-        self._session_closed = False
         self._parse_finished_for: str | None = None
         themes, problems = theming.load_themes(theme_folders or [])
         self.notices.extend(problems)
@@ -93,22 +88,14 @@ class TaglineApp(App):
         if self._user_keymap:
             self.set_keymap(self._user_keymap)
         self.push_screen(make_reader_screen(self.session.scheme)(self.session))
-        for notice in self.notices[:6]:
-            self.notify(notice, severity="warning", timeout=8, markup=False)
-        if len(self.notices) > 6:
-            self.notify(f"and {len(self.notices) - 6} more problems", severity="warning", timeout=8, markup=False)
+        self.notify_all(self.notices)
         if self.model_notice:
             self.notify(self.model_notice, severity="warning", timeout=8, markup=False)
         first = self.session.first_outcome
         if first.message:
             self.notify(first.message, severity="error" if first.error else "warning", timeout=10, markup=False)
         self.set_interval(IDLE_FOLD_SECONDS / 2, self._fold_when_idle)
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGHUP, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(sig, self._hang_up)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass
+        self.catch_hang_ups()
 
     def get_system_commands(self, screen):
         """The reader's commands in the palette, named as the help screen names them."""
@@ -239,29 +226,10 @@ class TaglineApp(App):
         except OSError as error:
             self.call_from_thread(self.notify, f"could not write {store.path}: {error.strerror}", severity="error", markup=False)
 
-    def shutdown(self) -> None:
-        """Fold what is open and stop the model process; safe to call twice."""
-        if self._session_closed:
-            return
-        self._session_closed = True
+    def close(self) -> None:
+        """Fold what is open and stop the model process."""
         try:
             self.session.close()
         finally:
             if self.service is not None:
                 self.service.close()
-
-    def _hang_up(self) -> None:
-        # The terminal is gone (SIGHUP) or we are asked to stop (SIGTERM): everything is already in
-        # the journal; fold it into the YAML and leave without waiting on a dead terminal.
-        threading.Timer(3.0, lambda: os._exit(0)).start()
-        try:
-            self.shutdown()
-        finally:
-            os._exit(0)
-
-    async def action_quit(self) -> None:
-        self.shutdown()
-        self.exit()
-
-    def on_unmount(self) -> None:
-        self.shutdown()

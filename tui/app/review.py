@@ -21,19 +21,14 @@ scheme whose label keys clash with these is refused with a one-line reason):
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
 import sys
-import threading
 import time
 from pathlib import Path
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -46,6 +41,8 @@ from tui.core.review import NothingToReview, ReviewSession, Row, Shown
 from tui.core.sanitize import one_line, visible
 from tui.core.session import Outcome
 from tui.app import theming
+from tui.app.durable import DurableApp
+from tui.app.screens.help import grid, labels_table
 from tui.app.screens.reader import label_bindings
 
 IDLE_FOLD_SECONDS = 2.0
@@ -292,16 +289,7 @@ class TakeScreen(ModalScreen[int | None]):
 def review_help(scheme: LabelScheme) -> Group:
     """Labels with their keys and guidelines, then every review key (text is never markup)."""
 
-    def grid() -> Table:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(no_wrap=True, style="bold", min_width=10)
-        table.add_column(ratio=1)
-        return table
-
-    labels = grid()
-    for label in scheme.labels:
-        title = Text.assemble((label.name, "bold"), f"  [{label.badge}]")
-        labels.add_row(Text(" ".join(label.keys)), Text.assemble(title, "\n", Text(label.guideline)) if label.guideline else title)
+    labels = labels_table(scheme)
     keys = grid()
     takes = [c for c in keymap.REVIEW_COMMANDS if c.id.startswith("take_") and c.id[5:].isdigit()]
     keys.add_row(Text(" ".join(keymap.display(c.keys[0]) for c in takes)), Text("Take annotator 1, 2, … 9's labels as the decision (shift+digit on US keyboards)"))
@@ -335,7 +323,7 @@ class ReviewHelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ReviewApp(App):
+class ReviewApp(DurableApp):
     CSS_PATH = ["styles/app.tcss", "styles/review.tcss"]
     TITLE = "tagline review"
     ENABLE_COMMAND_PALETTE = True
@@ -350,7 +338,6 @@ class ReviewApp(App):
         self.session = session
         self.notices = list(notices or [])
         self._last_action = time.monotonic()
-        self._review_closed = False
         themes, problems = theming.load_themes(theme_folders or [])
         self.notices.extend(problems)
         for found in themes:
@@ -366,17 +353,9 @@ class ReviewApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(make_review_screen(self.session.scheme, len(self.session.annotators))(self.session))
-        for notice in self.notices[:6]:
-            self.notify(notice, severity="warning", timeout=8, markup=False)
-        if len(self.notices) > 6:
-            self.notify(f"and {len(self.notices) - 6} more problems", severity="warning", timeout=8, markup=False)
+        self.notify_all(self.notices)
         self.set_interval(IDLE_FOLD_SECONDS / 2, self._fold_when_idle)
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGHUP, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(sig, self._hang_up)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass
+        self.catch_hang_ups()
 
     def touched(self) -> None:
         self._last_action = time.monotonic()
@@ -392,26 +371,9 @@ class ReviewApp(App):
         except OSError as error:
             self.call_from_thread(self.notify, f"could not write the review file: {error.strerror}", severity="error", markup=False)
 
-    def shutdown(self) -> None:
-        """Fold what is open; safe to call twice."""
-        if not self._review_closed:
-            self._review_closed = True
-            self.session.close()
-
-    def _hang_up(self) -> None:
-        # Every decision is already in the journal: fold it and leave without a terminal to wait on.
-        threading.Timer(3.0, lambda: os._exit(0)).start()
-        try:
-            self.shutdown()
-        finally:
-            os._exit(0)
-
-    async def action_quit(self) -> None:
-        self.shutdown()
-        self.exit()
-
-    def on_unmount(self) -> None:
-        self.shutdown()
+    def close(self) -> None:
+        """Fold the reviewer's decisions."""
+        self.session.close()
 
 
 def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelScheme) -> int:

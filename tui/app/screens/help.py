@@ -15,21 +15,27 @@ from tui.core import keymap
 from tui.core.labels import LabelScheme
 
 
-def help_content(scheme: LabelScheme, keys_in_force: dict[str, str] | None = None) -> Group:
-    """Labels with their guidelines, then every key, as a two-column grid (text is never markup)."""
-    keys_in_force = keys_in_force or {}
+def grid() -> Table:
+    """Two columns: keys, then what they do."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, style="bold", min_width=10)
+    table.add_column(ratio=1)
+    return table
 
-    def grid() -> Table:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(no_wrap=True, style="bold", min_width=10)
-        table.add_column(ratio=1)
-        return table
 
+def labels_table(scheme: LabelScheme) -> Table:
+    """Each label with its keys, its badge and its guideline (text from files is never markup)."""
     labels = grid()
     for label in scheme.labels:
         title = Text.assemble((label.name, "bold"), f"  [{label.badge}]")
-        body = Text(label.guideline) if label.guideline else Text("")
-        labels.add_row(Text(" ".join(label.keys)), Text.assemble(title, "\n", body) if label.guideline else title)
+        labels.add_row(Text(" ".join(label.keys)), Text.assemble(title, "\n", Text(label.guideline)) if label.guideline else title)
+    return labels
+
+
+def help_content(scheme: LabelScheme, keys_in_force: dict[str, str] | None = None) -> Group:
+    """Labels with their guidelines, then every key, as a two-column grid (text is never markup)."""
+    keys_in_force = keys_in_force or {}
+    labels = labels_table(scheme)
     keys = grid()
     for command in (*keymap.READER_COMMANDS, *keymap.APP_COMMANDS):
         shown = keys_in_force.get(command.id) or " ".join(keymap.display(k) for k in command.keys)

@@ -1,0 +1,63 @@
+"""What every tagline app shares: the journal is already on disk, so leaving is folding it.
+
+Quit (ctrl+q, ctrl+c), SIGHUP (the terminal or SSH link is gone), SIGTERM and any exit Textual takes
+on its own all end in :meth:`DurableApp.shutdown`, exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+
+from textual.app import App
+
+
+class DurableApp(App):
+    """An app whose state is journaled as it goes; subclasses say how to fold it in :meth:`close`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._session_closed = False  # not Textual's own _closed
+
+    def close(self) -> None:  # pragma: no cover - every subclass has one
+        raise NotImplementedError
+
+    def notify_all(self, notices: list[str]) -> None:
+        for notice in notices[:6]:
+            self.notify(notice, severity="warning", timeout=8, markup=False)
+        if len(notices) > 6:
+            self.notify(f"and {len(notices) - 6} more problems", severity="warning", timeout=8, markup=False)
+
+    def catch_hang_ups(self) -> None:
+        """SIGHUP and SIGTERM handled in the event loop, between keys, never in the middle of one."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, self._hang_up)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+
+    def shutdown(self) -> None:
+        """Fold what is open; safe to call twice."""
+        if self._session_closed:
+            return
+        self._session_closed = True
+        self.close()
+
+    def _hang_up(self) -> None:
+        # The terminal is gone, or we are asked to stop: everything is already in the journal; fold
+        # it into the YAML and leave without waiting on a dead terminal.
+        threading.Timer(3.0, lambda: os._exit(0)).start()
+        try:
+            self.shutdown()
+        finally:
+            os._exit(0)
+
+    async def action_quit(self) -> None:
+        self.shutdown()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.shutdown()
