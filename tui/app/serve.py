@@ -22,7 +22,6 @@ import logging
 import shlex
 import signal
 import sys
-from pathlib import Path
 from urllib.parse import quote
 
 from asyncio.subprocess import Process

@@ -24,13 +24,11 @@ def paragraphs(text: str) -> list[Span]:
     """Paragraph spans of ``text``: one per line, or one per blank-line separated block when the
     block is hard-wrapped (its lines do not end like sentences). Spans exclude surrounding space."""
     lines: list[Span] = []
-    pos = 0
     for match in _LINE.finditer(text):
         if match.start() == match.end():
             break
         body = match.group(0).rstrip("\r\n")
         lines.append(Span(match.start(), match.start() + len(body)))
-        pos = match.end()
     blocks: list[list[Span]] = [[]]
     for line in lines:
         if text[line.start : line.end].strip():

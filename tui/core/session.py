@@ -15,7 +15,7 @@ from pathlib import Path
 from tui.core import annofile, schema
 from tui.core.articles import Article, ArticleUnreadable
 from tui.core.labels import LabelScheme
-from tui.core.store import BLANK, ArticleStore, SentenceState, now, safe_name
+from tui.core.store import ArticleStore, SentenceState, now, safe_name
 
 
 @dataclass
