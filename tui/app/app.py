@@ -187,13 +187,19 @@ class TaglineApp(DurableApp):
 
         texts = [article.text[s.start : s.end] for s in article.sentences]
         found = {index: twin for index, (_, twin) in article_duplicates(article.id, texts).items()}
-        if found:
-            self.call_from_thread(self._duplicates_found, article.id, found)
+        across = {
+            index: (other, twin)
+            for index, other, twin in self.cache.get_many([nlp.corpus_duplicates_key(article)], table="duplicates").get(
+                nlp.corpus_duplicates_key(article), []
+            )
+        }
+        if found or across:
+            self.call_from_thread(self._duplicates_found, article.id, found, across)
 
-    def _duplicates_found(self, article_id: str, found: dict[int, int]) -> None:
+    def _duplicates_found(self, article_id: str, found: dict[int, int], across: dict) -> None:
         screen = self._reader()
         if screen is not None and article_id == self.session.article.id:
-            screen.duplicates_found(found)
+            screen.duplicates_found(found, across)
 
     def _entities_arrived(self, article_id: str, batch: nlp.Batch) -> None:
         screen = self._reader()

@@ -223,7 +223,7 @@ class ParseCache:
     def key(model: ModelInfo, text: str) -> str:
         return hashlib.sha1(f"{model.key}\0{text}".encode("utf-8")).hexdigest()
 
-    TABLES = ("entities", "suggestions")
+    TABLES = ("entities", "suggestions", "duplicates")
 
     def get_many(self, keys: list[str], table: str = "entities") -> dict[str, list]:
         assert table in self.TABLES
@@ -254,6 +254,11 @@ class ParseCache:
                 )
         except sqlite3.Error:
             pass
+
+
+def corpus_duplicates_key(article: Article) -> str:
+    """Where ``tagline prepare`` leaves an article's twins in other articles of its corpus."""
+    return f"{article.id}\0{article.sha256}"
 
 
 # -- from paragraphs to sentences -----------------------------------------------------------------

@@ -61,6 +61,7 @@ class Session:
         self.unreadable: dict[str, str] = {}  # article id -> why it cannot be opened
         self.duplicates: dict[int, int] = {}
         self.twin_groups: dict[int, list[int]] = {}
+        self.corpus_duplicates: dict[int, tuple[str, int]] = {}
         self._group = 0
         self.order = "reading"
         self.progress = ProgressIndex(self.root / safe_name(annotator))
@@ -106,7 +107,7 @@ class Session:
         self._wait_for_close(self.article.id)  # its lock is still held by a fold under way
         self.store = ArticleStore(self.root, self.annotator, self.article, self.scheme, self.model)
         self.suggestions = {}
-        self.duplicates, self.twin_groups = {}, {}
+        self.duplicates, self.twin_groups, self.corpus_duplicates = {}, {}, {}
         total = len(self.article.sentences)
         if cursor is None:
             cursor = self._cursors.get(self.article.id)
@@ -312,6 +313,15 @@ class Session:
         if self.store is not None:
             for dup, first in self.duplicates.items():
                 self.store.set_duplicate(dup, first)
+
+    def set_corpus_duplicates(self, twins: dict[int, tuple[str, int]]) -> None:
+        """{sentence index: (other article id, its index)}: this sentence repeats one of another
+        article (found by ``tagline prepare`` across the corpus)."""
+        self.corpus_duplicates = dict(twins)
+        if self.store is not None:
+            for index, (article_id, twin) in twins.items():
+                if index not in self.duplicates:
+                    self.store.set_duplicate(index, {"article": article_id, "index": twin})
 
     def twins(self, index: int) -> list[int]:
         """The other sentences with the same text as ``index`` (duplicates and the first one)."""

@@ -94,7 +94,7 @@ class ArticleStore:
         self.extra_top: dict = {}
         self._entities: dict[int, list] = {}
         self._suggestions: dict[int, dict] = {}
-        self._duplicates: dict[int, int] = {}
+        self._duplicates: dict[int, int | dict] = {}
         self._lock = threading.RLock()
         self._journal = None
         self._lock_handle = None
@@ -312,8 +312,9 @@ class ArticleStore:
                 self._suggestions[index] = suggestion
                 self._derived = True
 
-    def set_duplicate(self, index: int, twin: int) -> None:
-        """Sentence ``index`` repeats sentence ``twin``: saved as ``duplicate_of``."""
+    def set_duplicate(self, index: int, twin: int | dict) -> None:
+        """Sentence ``index`` repeats sentence ``twin`` of this article (an index), or of another
+        (``{article: id, index: n}``): saved as ``duplicate_of``."""
         with self._lock:
             if self._duplicates.get(index) != twin:
                 self._duplicates[index] = twin

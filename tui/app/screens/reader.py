@@ -175,9 +175,10 @@ class ReaderScreen(Screen):
         self.update_hint()
         self.app.article_opened()
 
-    def duplicates_found(self, found: dict[int, int]) -> None:
+    def duplicates_found(self, found: dict[int, int], across: dict | None = None) -> None:
         self.session.set_duplicates(found)
-        self.view.refresh_sentences(set(self.session.twin_groups))
+        self.session.set_corpus_duplicates(across or {})
+        self.view.refresh_sentences(set(self.session.twin_groups) | set(self.session.corpus_duplicates))
         self.update_hint()
 
     def action_toggle_order(self) -> None:
@@ -219,6 +220,10 @@ class ReaderScreen(Screen):
         cursor = self.session.cursor
         parts: list = []
         twins = self.session.twins(cursor)
+        elsewhere = self.session.corpus_duplicates.get(cursor)
+        if elsewhere and not twins:
+            parts += [(f"{self.view.glyphs.duplicate} ", "bold $warning"),
+                      (f"repeats sentence {elsewhere[1] + 1} of {elsewhere[0]}", "bold"), ("  ", "")]
         if twins:
             first = self.session.duplicates.get(cursor)
             if first is not None:
