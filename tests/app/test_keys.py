@@ -138,3 +138,16 @@ async def test_duplicates_are_marked_and_d_tags_the_twins_as_one_action(make_app
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert data["sentences"][10]["duplicate_of"] == 0
     assert data["sentences"][33]["duplicate_of"] == 4
+
+
+async def test_article_list_filters_as_you_type(make_app):
+    app = make_app("Alpha story here.", "Beta story there.", "Gamma tale.")
+    async with app.run_test(size=(80, 24)) as pilot:
+        from textual.widgets import OptionList
+
+        await pilot.press("escape", "slash", *"beta")
+        await pilot.pause(0.4)
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == 1
+        await pilot.press("enter", "enter")
+        assert app.session.article.id == "art1"

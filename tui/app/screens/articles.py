@@ -13,6 +13,10 @@ from tui.core.sanitize import one_line
 from tui.core.session import Session
 
 
+#: Seconds of no typing before the list is filtered.
+FILTER_DELAY = 0.15
+
+
 class ArticleListScreen(Screen[int | None]):
     BINDINGS = [
         Binding("escape", "back", "back to reader", id="list-back"),
@@ -22,6 +26,7 @@ class ArticleListScreen(Screen[int | None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self._filter_timer = None
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled(f"{len(self.session.articles)} articles  ·  annotator {self.session.annotator}", "bold"), id="list-title")
@@ -51,6 +56,8 @@ class ArticleListScreen(Screen[int | None]):
         option_list = self.query_one(OptionList)
         option_list.clear_options()
         option_list.add_options(options)
+        if options:
+            option_list.highlighted = 0
 
     def _prompt(self, index, article) -> Content:
         if index == self.session.article_index and self.session.store is not None:
@@ -73,9 +80,15 @@ class ArticleListScreen(Screen[int | None]):
         )
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.populate(event.value)
+        # Filtering 10,000 articles on every letter would make typing wait: filter once typing pauses.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self.populate(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self.populate(event.value)
         self.query_one(OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
