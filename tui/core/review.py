@@ -8,18 +8,16 @@ each article is rebuilt from the sentences its annotation files list (:class:`Re
 
 Saving is :class:`~tui.core.store.ArticleStore`'s: every decision is a journal line, fsynced before
 the method returns, folded into the YAML atomically on quit, on leaving an article and in the
-background. :class:`ReviewStore` only adds the ``review`` mapping to the journal lines, which the
-plain store does not carry. Nothing here imports Textual; the screen (:mod:`tui.app.review`) is a
+background. :class:`ReviewStore` only writes each ``review`` mapping in its documented order (the plain
+store journals it with the decision). Nothing here imports Textual; the screen (:mod:`tui.app.review`) is a
 thin layer over :class:`ReviewSession`.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import threading
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.core import annofile, articles, gold, schema
@@ -85,78 +83,8 @@ def without_overlaps(sentences: list[tuple[int, int, str]]) -> list[tuple[int, i
 
 
 class ReviewStore(ArticleStore):
-    """The reviewer's file for one article. The plain store journals a sentence's annotation fields
-    and, on replay, keeps the keys the YAML had beyond them; a decision's ``review`` mapping changes
-    with every decision, so its journal lines carry it and replay takes it from them."""
-
-    def __init__(self, root, reviewer: str, article: Article, scheme: LabelScheme, model: dict | None = None):
-        super().__init__(root, reviewer, article, scheme, model)
-        self._replay_reviews()
-
-    def set(self, index: int, state: SentenceState) -> None:
-        """Record ``state`` (with its ``review`` mapping, or none) for sentence ``index``, durably."""
-        if self.read_only:
-            raise PermissionError(self.read_only)
-        span = self.article.sentences[index]
-        with self._lock:
-            self._put(index, state)
-            entry = {
-                "start": span.start,
-                "end": span.end,
-                "text": self.article.text[span.start : span.end],
-                "status": state.status,
-                "labels": list(state.labels),
-                "flag": state.flag,
-                "note": state.note,
-                "updated": state.updated,
-                REVIEW: state.extra.get(REVIEW),
-            }
-            self._append(entry)
-            self._dirty = True
-
-    def _append(self, entry: dict) -> None:
-        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
-        if self._journal is None:
-            self._journal = open(self.journal_path, "ab")
-            if self._journal.tell() > 0:  # a line torn by a crash: end it, so this one stands alone
-                with open(self.journal_path, "rb") as existing:
-                    existing.seek(-1, os.SEEK_END)
-                    if existing.read(1) != b"\n":
-                        self._journal.write(b"\n")
-        self._journal.write(line)
-        self._journal.flush()
-        getattr(os, "fdatasync", os.fsync)(self._journal.fileno())
-
-    def _replay_reviews(self) -> None:
-        by_place = {(span.start, span.end): i for i, span in enumerate(self.article.sentences)}
-        latest: dict[int, dict] = {}
-        for journal in (self.folding_path, self.journal_path):
-            try:
-                lines = journal.read_bytes().splitlines()
-            except OSError:
-                continue
-            for raw in lines:
-                try:
-                    entry = json.loads(raw)
-                except (ValueError, UnicodeDecodeError):
-                    continue
-                if not isinstance(entry, dict) or REVIEW not in entry:
-                    continue
-                index = by_place.get((entry.get("start"), entry.get("end")))
-                if index is not None and self._text_of(index) == entry.get("text"):
-                    latest[index] = entry
-        for index, entry in latest.items():
-            state = self.get(index)
-            if (state.status, list(state.labels), state.updated) != (entry.get("status"), entry.get("labels"), entry.get("updated")):
-                continue  # a later line that is not ours settled this sentence
-            extra = {k: v for k, v in state.extra.items() if k != REVIEW}
-            if isinstance(entry[REVIEW], dict):
-                extra[REVIEW] = entry[REVIEW]
-            self._put(index, replace(state, extra=extra))
-
-    def _text_of(self, index: int) -> str:
-        span = self.article.sentences[index]
-        return self.article.text[span.start : span.end]
+    """The reviewer's file for one article: the plain store (which journals each decision's
+    ``review`` mapping with it), writing each mapping in the order of ``docs/review.md``."""
 
     def document(self) -> dict:
         """The file as the plain store writes it, with each ``review`` mapping in the order of

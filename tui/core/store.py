@@ -210,7 +210,10 @@ class ArticleStore:
     def _replay(self, entries: list[dict], anchors: _Anchors, orphans: dict[int, dict]) -> None:
         anchors.settle((e.get("start"), e.get("end"), e.get("text")) for e in entries)
         for entry in entries:
-            state = _state_from_record(entry)
+            state = _state_from_record({k: v for k, v in entry.items() if k != "extra"})
+            journaled_extra = entry.get("extra")
+            if isinstance(journaled_extra, dict):
+                state = replace(state, extra=journaled_extra)  # the extra keys as of this action
             key = (entry.get("start"), entry.get("end"), entry.get("text"))
             index = anchors.place(*key, fuzzy=True, claim=True)
             if index is None:
@@ -219,9 +222,7 @@ class ArticleStore:
                 if slot is not None:
                     orphans[slot] = None if state.is_blank else _orphan_record(orphans.get(slot), key, state)
                 continue
-            if isinstance(entry.get("extra"), dict):
-                state = replace(state, extra=entry["extra"])  # the extra keys as of this action
-            else:
+            if not isinstance(journaled_extra, dict):  # a line from before extras were journaled
                 previous = self.states.get(index)
                 if previous is not None and previous.extra:
                     state = replace(state, extra=previous.extra)
@@ -285,9 +286,10 @@ class ArticleStore:
                 "flag": state.flag,
                 "note": state.note,
                 "updated": state.updated,
+                # Keys this store does not own (a review's provenance, …) travel with the state, so
+                # a replay restores them as of this action, removed ones included.
+                "extra": state.extra,
             }
-            if state.extra:  # keys this store does not own (a review's provenance, …) travel too
-                entry["extra"] = state.extra
             line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
             if self._journal is None:
                 self._journal = _open_journal(self.journal_path)
