@@ -216,35 +216,27 @@ def _safe_id(article_id: str) -> bool:
 
 
 def load(paths: list[str | Path]) -> tuple[list[Article], list[Problem]]:
-    """Every article under ``paths``; ids made unique where two files share a stem."""
-    files, problems = find(paths)
-    articles: list[Article] = []
-    seen: set[str] = set()
-    for path in files:
-        found, trouble = read_file(path)
-        problems.extend(trouble)
-        for article in found:
-            if article.id in seen:
-                problems.append(Problem(article.path, f"id '{article.id}' is taken by an earlier article; skipped"))
-                continue
-            seen.add(article.id)
-            articles.append(article)
-    return articles, problems
+    """Every article under ``paths``, read now; ids made unique where two files share a stem."""
+    return _collect(paths, lazy=False)
 
 
 def open_corpus(paths: list[str | Path]) -> tuple[list[Article], list[Problem]]:
     """Like :func:`load`, but ``.txt`` and ``.md`` files are read only when an article is opened:
     a folder of 10,000 articles is listed without reading them. ``.jsonl`` files are read at once
     (their ids are inside)."""
+    return _collect(paths, lazy=True)
+
+
+def _collect(paths: list[str | Path], lazy: bool) -> tuple[list[Article], list[Problem]]:
     files, problems = find(paths)
     articles: list[Article] = []
     seen: set[str] = set()
     for path in files:
-        if path.suffix.lower() in JSONL_SUFFIXES:
+        if lazy and path.suffix.lower() not in JSONL_SUFFIXES:
+            found = [Article(path.stem, display_path(path), source=path)]
+        else:
             found, trouble = read_file(path)
             problems.extend(trouble)
-        else:
-            found = [Article(path.stem, display_path(path), source=path)]
         for article in found:
             if article.id in seen:
                 problems.append(Problem(article.path, f"id '{article.id}' is taken by an earlier article; skipped"))
