@@ -333,6 +333,8 @@ class Session:
         if not twins:
             return Outcome(message="this sentence has no duplicates")
         source = self.state(self.cursor)
+        if source.status == schema.TODO and not source.labels:
+            return Outcome(message="nothing to copy yet: tag or confirm this sentence first")
         self._group += 1
         changed = []
         for index in twins:
@@ -341,8 +343,8 @@ class Session:
             if outcome.error:
                 return outcome
             changed.append(index)
-        labels = "+".join(source.labels) or "no label"
-        return Outcome(changed=tuple(changed), message=f"{labels} given to {len(changed)} duplicate(s)")
+        labels = "+".join(source.labels) or "done, no label,"
+        return Outcome(changed=tuple(changed), message=f"{labels} given to {len(changed)} duplicate{'s' if len(changed) > 1 else ''}")
 
     def search(self, query: str, forward: bool = True) -> Outcome:
         """Move to the next sentence (after the cursor, wrapping) whose text contains ``query``."""
