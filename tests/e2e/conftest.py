@@ -25,27 +25,35 @@ def tagline_command() -> str:
 
 
 class Terminal:
+    """One tmux session on a tmux server of its own (``-L``): no other test's sessions, nor a
+    developer's, can disturb it, and closing it stops its server."""
+
     def __init__(self, cwd: Path, width: int = 80, height: int = 24):
         self.name = f"tagline-test-{uuid.uuid4().hex[:8]}"
+        self.socket = self.name
         self.cwd = cwd
         self.width, self.height = width, height
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check)
+
+    def run(self, command: str, linger: int = 60) -> None:
+        """Run a shell command line in the pane, which stays open a while after it ends."""
+        line = f"cd {shlex.quote(str(self.cwd))} && {command}; echo TAGLINE-EXIT-$?; sleep {linger}"
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", self.name, "-x", str(self.width), "-y", str(self.height), line)
 
     def start(self, args: str = "", env: dict | None = None) -> None:
         # The tmux server may be older than this test: pass what the program must see explicitly.
         inherited = {k: v for k, v in os.environ.items() if k.startswith("TAGLINE_") or k in ("PATH", "HOME")}
         environment = {**inherited, "TERM": "xterm-256color", "LANG": "C.UTF-8", **(env or {})}
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in environment.items())
-        command = f"cd {shlex.quote(str(self.cwd))} && env {exports} {tagline_command()} {args}; echo TAGLINE-EXIT-$?; sleep 60"
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(self.width), "-y", str(self.height), command],
-            check=True,
-        )
+        self.run(f"env {exports} {tagline_command()} {args}")
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        self.tmux("send-keys", "-t", self.name, *keys)
 
-    def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+    def screen(self, escapes: bool = False) -> str:
+        return self.tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", self.name, check=False).stdout
 
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
@@ -57,11 +65,10 @@ class Terminal:
         raise AssertionError(f"{text!r} did not appear on screen:\n{self.screen()}")
 
     def pane_pid(self) -> int:
-        out = subprocess.run(["tmux", "list-panes", "-t", self.name, "-F", "#{pane_pid}"], capture_output=True, text=True).stdout
-        return int(out.split()[0])
+        return int(self.tmux("list-panes", "-t", self.name, "-F", "#{pane_pid}").stdout.split()[0])
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        self.tmux("kill-session", "-t", self.name, check=False)
 
 
 @pytest.fixture

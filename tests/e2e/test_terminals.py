@@ -13,9 +13,6 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
-import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -27,13 +24,17 @@ ARTICLE = "000_88201f31feaf2608"
 GLYPHS = ("▌", "✓", "·", "⚑", "≡")
 
 
-def tagline_command() -> str:
+def _e2e_conftest():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("tagline_e2e_conftest_terminals", Path(__file__).parent / "conftest.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.tagline_command()
+    return module
+
+
+_e2e = _e2e_conftest()
+tagline_command = _e2e.tagline_command
 
 
 def base_environment() -> dict[str, str]:
@@ -42,49 +43,18 @@ def base_environment() -> dict[str, str]:
     return {k: os.environ[k] for k in keep if k in os.environ}
 
 
-class Tty:
-    """A tmux server of our own with one pane: no other test's tmux sessions can disturb it."""
+class Tty(_e2e.Terminal):
+    """The end-to-end terminal (a tmux server of its own), started with exactly the environment a
+    test gives: nothing of the developer's TERM, locale or colours leaks in."""
 
-    def __init__(self, cwd: Path, width: int = 80, height: int = 24):
-        self.socket = f"tagline-anywhere-{uuid.uuid4().hex[:10]}"
-        self.cwd = cwd
-        self.width, self.height = width, height
-
-    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check)
-
-    def run(self, command: str) -> None:
-        """Run a shell command line in the pane; the pane stays open after it ends."""
-        line = f"cd {shlex.quote(str(self.cwd))} && {command}; echo TAGLINE-EXIT-$?; sleep 600"
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", str(self.width), "-y", str(self.height), line)
+    def run(self, command: str, linger: int = 600) -> None:
+        super().run(command, linger)
 
     def start(self, args: str, env: dict[str, str]) -> None:
         """tagline with exactly ``env`` (plus PATH, HOME and the test's isolated folders)."""
         environment = {**base_environment(), **env}
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in environment.items())
         self.run(f"env -i {exports} {tagline_command()} {args}")
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "t", *keys)
-
-    def screen(self, escapes: bool = False) -> str:
-        return self.tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "t", check=False).stdout
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} did not appear on screen:\n{self.screen()}")
-
-    def pane_pid(self) -> int:
-        return int(self.tmux("list-panes", "-t", "t", "-F", "#{pane_pid}").stdout.split()[0])
-
-    def close(self) -> None:
-        # Only our own server: its last session gone, it exits by itself.
-        self.tmux("kill-session", "-t", "t", check=False)
 
 
 @pytest.fixture

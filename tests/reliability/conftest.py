@@ -49,14 +49,14 @@ class Terminal(_e2e.Terminal):
 
     def record_output(self, path: Path) -> None:
         """Append every byte the program writes to the terminal to ``path`` (tmux pipe-pane)."""
-        subprocess.run(["tmux", "pipe-pane", "-o", "-t", self.name, f"cat >> {path}"], check=True)
+        self.tmux("pipe-pane", "-o", "-t", self.name, f"cat >> {path}")
 
     def literal(self, text: str) -> None:
         """Type ``text`` as it is (no key names)."""
-        subprocess.run(["tmux", "send-keys", "-l", "-t", self.name, text], check=True)
+        self.tmux("send-keys", "-l", "-t", self.name, text)
 
     def exists(self) -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+        return self.tmux("has-session", "-t", self.name, check=False).returncode == 0
 
 
 @pytest.fixture
@@ -65,10 +65,6 @@ def term(workdir):
     if shutil.which("tmux") is None:
         pytest.fail("tmux is needed for the reliability tests (.ci/run installs it)")
     opened: list[Terminal] = []
-    # Closing the last session stops the tmux server, and a session started in that moment fails
-    # ("server exited unexpectedly"): keep one idle session for the length of the test.
-    keeper = f"tagline-keeper-{os.getpid()}-{time.monotonic_ns()}"
-    subprocess.run(["tmux", "new-session", "-d", "-s", keeper, "sleep 3600"], check=True)
 
     def make(width: int = 100, height: int = 30) -> Terminal:
         terminal = Terminal(workdir, width, height)
@@ -78,7 +74,6 @@ def term(workdir):
     yield make
     for terminal in opened:
         terminal.close()
-    subprocess.run(["tmux", "kill-session", "-t", keeper], capture_output=True)
 
 
 def pytest_terminal_summary(terminalreporter):

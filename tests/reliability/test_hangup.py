@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 
 import pytest
@@ -48,7 +47,7 @@ def test_signals_fold_everything_and_exit(term, workdir, how, figures):
     # Not folded yet (the idle fold waits 2 s): what folds it now is the signal.
     assert (workdir / "annotations" / "tester" / f"{ARTICLE}.journal").exists()
     if how == "kill-session":  # the terminal is gone, as when an SSH link drops
-        subprocess.run(["tmux", "kill-session", "-t", terminal.name], check=True)
+        terminal.tmux("kill-session", "-t", terminal.name)
     else:
         os.kill(pid, getattr(signal, how))
     wait_gone(pid)
@@ -77,7 +76,8 @@ def test_a_second_session_on_the_same_article_is_read_only(term, workdir):
     second.start("--model none")
     second.wait_for("read-only")
     second.keys("q", "j", "s")  # refused: nothing of this may reach the file
-    screen = second.wait_for("2/34  1/34 done")
+    # It opened on the first todo sentence (2/34): j moves on, q and s change nothing.
+    screen = second.wait_for("3/34  1/34 done")
     assert "read-only" in screen
     second.keys("C-q")
     second.wait_for("TAGLINE-EXIT-0")
