@@ -8,7 +8,6 @@ from pathlib import Path
 
 from textual import work
 from textual.app import SystemCommand
-from textual.binding import Binding
 
 from tui.core import keymap, nlp
 from tui.core.session import Session
@@ -23,10 +22,6 @@ class TaglineApp(DurableApp):
     CSS_PATH = ["styles/app.tcss"]
     TITLE = "tagline"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [
-        Binding(",".join(c.keys), c.action, c.description, show=c.show, id=c.id, priority=False)
-        for c in keymap.APP_COMMANDS
-    ] + [Binding("ctrl+c", "quit", "quit", show=False, id="interrupt")]
 
     def __init__(
         self,

@@ -12,10 +12,19 @@ import signal
 import threading
 
 from textual.app import App
+from textual.binding import Binding
+
+from tui.core import keymap
 
 
 class DurableApp(App):
     """An app whose state is journaled as it goes; subclasses say how to fold it in :meth:`close`."""
+
+    # Not priority bindings: a quit waits behind the keys typed before it, so none is lost.
+    BINDINGS = [
+        Binding(",".join(c.keys), c.action, c.description, show=c.show, id=c.id)
+        for c in keymap.APP_COMMANDS
+    ] + [Binding("ctrl+c", "quit", "quit", show=False, id="interrupt")]
 
     def __init__(self) -> None:
         super().__init__()

@@ -327,10 +327,6 @@ class ReviewApp(DurableApp):
     CSS_PATH = ["styles/app.tcss", "styles/review.tcss"]
     TITLE = "tagline review"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [
-        Binding(",".join(c.keys), c.action, c.description, show=c.show, id=c.id, priority=False)
-        for c in keymap.APP_COMMANDS
-    ] + [Binding("ctrl+c", "quit", "quit", show=False, id="interrupt")]
 
     def __init__(self, session: ReviewSession, notices: list[str] | None = None, theme: str | None = None,
                  theme_folders: list[Path] | None = None) -> None:

@@ -366,12 +366,7 @@ class ArticleStore:
                 "labels": annofile.Flow(state.labels),
                 "entities": annofile.Flow(annofile.FlowMap(start=s, end=e, label=label) for s, e, label in entities.get(index, ())),
             }
-            if state.flag:
-                record["flag"] = True
-            if state.note:
-                record["note"] = state.note
-            if state.updated:
-                record["updated"] = state.updated
+            record.update(_optional_fields(state))
             suggestion = suggestions.get(index)
             if suggestion is not None:
                 record["suggested"] = {
@@ -480,13 +475,20 @@ def _orphan_record(previous: dict | None, key: tuple, state: SentenceState) -> d
     """An orphan as the YAML holds it, brought up to ``state``; keys it had beyond those are kept."""
     record = {k: v for k, v in (previous or {}).items() if k not in ("flag", "note", "updated")}
     record.update(start=key[0], end=key[1], text=key[2], status=state.status, labels=list(state.labels))
-    if state.flag:
-        record["flag"] = True
-    if state.note:
-        record["note"] = state.note
-    if state.updated:
-        record["updated"] = state.updated
+    record.update(_optional_fields(state))
     return record
+
+
+def _optional_fields(state: SentenceState) -> dict:
+    """The sentence keys written only when set, in the contract's order."""
+    fields: dict = {}
+    if state.flag:
+        fields["flag"] = True
+    if state.note:
+        fields["note"] = state.note
+    if state.updated:
+        fields["updated"] = state.updated
+    return fields
 
 
 def _whole(value) -> bool:
