@@ -28,6 +28,8 @@ def visible(text: str) -> str:
 
     ``len(visible(text)) == len(text)`` always holds.
     """
+    if text.isprintable():  # no character of _TABLE is printable: nothing to replace (C speed)
+        return text
     return text.translate(_TABLE)
 
 
