@@ -7,7 +7,6 @@ Exit status: 0 success, 2 usage error, 1 any other failure, with a one-line reas
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from pathlib import Path
@@ -23,6 +22,8 @@ def default_annotator() -> str:
     name = os.environ.get("TAGLINE_ANNOTATOR")
     if name:
         return name
+    import getpass  # here: not needed when the name is given
+
     try:
         return getpass.getuser()
     except Exception:  # no login name (containers): still a usable folder

@@ -6,7 +6,6 @@ the rest of the corpus still opens.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -78,6 +77,8 @@ class Article:
     @property
     def sha256(self) -> str:
         if self._sha256 is None:
+            import hashlib  # here: an article without annotations opens without hashing
+
             self._sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
         return self._sha256
 

