@@ -14,9 +14,9 @@ one sentence a line, so both show the same items.
 Measured per app and text:
 
 * start-up: from starting the process in tmux to the first sentence on screen (median of repeats);
-* CPU per action: ``utime + stime`` of the app's process from ``/proc/PID/stat`` over N actions
-  typed one at a time, each drawn before the next comes (as a person types), less the CPU the app
-  uses when idle, divided by N (the tick is 10 ms: N is large);
+* CPU per action: the CPU time of the app's threads (``/proc/PID/task/*/schedstat``, nanoseconds)
+  over N actions typed one at a time, each drawn before the next comes (as a person types), less
+  the CPU the app uses when idle, divided by N;
 * bytes written to the terminal per action (``tmux pipe-pane``), over the same N actions;
 * burst: wall time per action for many actions sent at once, until the screen settles (less the
   quiet period): how fast each keeps up with key repeat;
@@ -108,20 +108,21 @@ def quit_app(app: App, pane: term.Pane) -> None:
 
 
 def quiet_cpu(pid: int, window: float = 1.5, timeout: float = 15.0) -> float:
-    """Wait until the app's start-up work is over (no CPU used for ``window`` s, or ``timeout``);
-    the CPU ms per second it uses while idle."""
+    """Wait until the app's start-up work is over (under 1 ms of CPU a quarter second for ``window``
+    s, or ``timeout``); the CPU ms per second it uses while idle, over 3 s."""
     deadline = time.perf_counter() + timeout
-    last, since = term.cpu_seconds(pid), time.perf_counter()
+    last, since = term.cpu_seconds_fine(pid), time.perf_counter()
     while time.perf_counter() < deadline:
         time.sleep(0.25)
-        now = term.cpu_seconds(pid)
-        if now != last:
-            last, since = now, time.perf_counter()
+        now = term.cpu_seconds_fine(pid)
+        if now - last > 0.001:
+            since = time.perf_counter()
         elif time.perf_counter() - since >= window:
             break
-    cpu0, t0 = term.cpu_seconds(pid), time.perf_counter()
-    time.sleep(2.0)
-    return (term.cpu_seconds(pid) - cpu0) * 1000 / (time.perf_counter() - t0)
+        last = now
+    cpu0, t0 = term.cpu_seconds_fine(pid), time.perf_counter()
+    time.sleep(3.0)
+    return (term.cpu_seconds_fine(pid) - cpu0) * 1000 / (time.perf_counter() - t0)
 
 
 def burst(pane: term.Pane, actions: list[tuple[str, ...]]) -> float:
@@ -140,12 +141,12 @@ def typed(pane: term.Pane, pid: int, actions: list[tuple[str, ...]], log: Path, 
     log.write_bytes(b"")
     pane.pipe_to(log)
     time.sleep(0.1)
-    cpu0, t0 = term.cpu_seconds(pid), time.perf_counter()
+    cpu0, t0 = term.cpu_seconds_fine(pid), time.perf_counter()
     for action in actions:
         pane.keys(*action)
         time.sleep(pause)
     pane.settle(QUIET)
-    cpu = term.cpu_seconds(pid) - cpu0 - idle / 1000 * (time.perf_counter() - t0)
+    cpu = term.cpu_seconds_fine(pid) - cpu0 - idle / 1000 * (time.perf_counter() - t0)
     term.tmux("pipe-pane", "-t", pane.name)  # stop piping
     time.sleep(0.1)
     return max(cpu, 0.0) * 1000 / len(actions), log.stat().st_size / len(actions)

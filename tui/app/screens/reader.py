@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 
 from tui.core import keymap
 from tui.core.labels import LabelScheme
 from tui.core.session import Outcome, Session
+from tui.app.widgets.line import StyledLine
 from tui.app.widgets.sentence_view import GROUP_NAMES, SentenceView
 
 
@@ -41,10 +41,11 @@ class ReaderScreen(Screen):
         self.last_query = ""
 
     def compose(self) -> ComposeResult:
-        yield SentenceView(self.session, id="sentences")
-        yield Static(id="hint", markup=False)
-        yield Static(id="legend", markup=False)
-        yield Static(id="status", markup=False)
+        settings = getattr(self.app, "user_settings", None) or {}
+        yield SentenceView(self.session, cursor_style=str(settings.get("cursor", "gutter")), id="sentences")
+        yield StyledLine(id="hint")
+        yield StyledLine(id="legend")
+        yield StyledLine(id="status")
         yield Input(id="search", placeholder="search this article; enter: next match, esc: close")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -216,7 +217,7 @@ class ReaderScreen(Screen):
     def update_hint(self) -> None:
         """What the annotator should know about the sentence under the cursor: its duplicates, and
         the suggestion with its reasons."""
-        hint = self.query_one("#hint", Static)
+        hint = self.query_one("#hint", StyledLine)
         cursor = self.session.cursor
         parts: list = []
         twins = self.session.twins(cursor)
@@ -250,16 +251,16 @@ class ReaderScreen(Screen):
                 for name in labels:
                     if reasons.get(name):
                         parts.append((f"  · {reasons[name]}", "italic"))
-        hint.update(Content.assemble(*parts) if parts else "", layout=False)
+        hint.show(*parts)  # unchanged on most moves: then nothing is redrawn
 
     def update_legend(self) -> None:
-        legend = self.query_one("#legend", Static)
+        legend = self.query_one("#legend", StyledLine)
         model = self.app.model_status
         if not self.view.show_entities:
-            legend.update(Content.assemble(("entities hidden", "dim"), "  ", ("e", "bold"), ("  show", "dim")))
+            legend.show(("entities hidden", "dim"), "  ", ("e", "bold"), ("  show", "dim"))
             return
         if self.app.model is None:
-            legend.update(Content.assemble((model, "dim")))
+            legend.show((model, "dim"))
             return
         parts: list = [("entities ", "dim")]
         for group, name in GROUP_NAMES.items():
@@ -271,7 +272,7 @@ class ReaderScreen(Screen):
             parts.append((f" parsing {parsed}/{self.session.total}", "italic"))
         else:
             parts.append((f" {model}", "dim"))
-        legend.update(Content.assemble(*parts))
+        legend.show(*parts)
 
     def update_status(self) -> None:
         session = self.session
@@ -297,8 +298,7 @@ class ReaderScreen(Screen):
             parts.append(("  read-only", "bold $error"))
         else:
             parts.append(("  saved", "$success"))
-        # One row, always: no layout pass (and no redraw of the scroll bars) on a key.
-        self.query_one("#status", Static).update(Content.assemble(*parts), layout=False)
+        self.query_one("#status", StyledLine).show(*parts)
 
 
 def make_reader_screen(scheme: LabelScheme) -> type[ReaderScreen]:
