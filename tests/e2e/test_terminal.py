@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
+import time
+
 import yaml
 
 ARTICLE = "000_88201f31feaf2608"
@@ -52,3 +55,31 @@ def test_missing_model_is_a_notice_not_a_traceback(terminal, workdir):
     terminal.keys("c", "C-q")
     terminal.wait_for("TAGLINE-EXIT-0")
     assert read(workdir)["sentences"][0]["labels"] == ["claim"]
+
+
+def test_a_key_sends_only_what_changed(terminal, workdir):
+    """Over SSH every byte counts: a move within the page repaints the gutter of two sentences and
+    the status line, a tag the gutter of one (a whole repaint of those rows is two to four times as
+    much, a full screen about 5 KB)."""
+    log = workdir / "terminal.log"
+
+    def bytes_for(key: str, then: str) -> int:
+        time.sleep(0.5)  # whatever was drawing has been drawn
+        log.write_bytes(b"")
+        terminal.tmux("pipe-pane", "-o", "-t", terminal.name, f"cat >> {shlex.quote(str(log))}")
+        time.sleep(0.2)
+        terminal.keys(key)
+        terminal.wait_for(then)
+        time.sleep(0.5)
+        terminal.tmux("pipe-pane", "-t", terminal.name)
+        time.sleep(0.2)
+        return log.stat().st_size
+
+    terminal.start("--model none")
+    terminal.wait_for("0/34 done")
+    move = bytes_for("j", "  2/34  ")
+    tag = bytes_for("c", "C:1")
+    assert 0 < move < 1800, move
+    assert 0 < tag < 1000, tag
+    terminal.keys("C-q")
+    terminal.wait_for("TAGLINE-EXIT-0")

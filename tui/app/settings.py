@@ -6,6 +6,7 @@
     keymap:              # binding id -> keys (ids are in tui/core/keymap.py and label-<name>)
       next_todo: "n,tab"
       label-claim: "c,1"
+    cursor: gutter       # or "sentence": a background under the whole sentence (whole rows repainted)
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ class ReaderScreen(Screen):
 
     def on_mount(self) -> None:
         self.view.focus()
-        self.view.call_after_refresh(self.article_opened)
+        self.article_opened()  # laid out at the view's first resize: the first frame shows it
 
     # -- actions (each a thin call into the session) --------------------------------------------
     def action_move(self, delta: int) -> None:
@@ -174,7 +174,7 @@ class ReaderScreen(Screen):
         self.update_legend()
         self.update_status()
         self.update_hint()
-        self.app.article_opened()
+        self.app.call_after_refresh(self.app.article_opened)  # workers after the article is on screen
 
     def duplicates_found(self, found: dict[int, int], across: dict | None = None) -> None:
         self.session.set_duplicates(found)

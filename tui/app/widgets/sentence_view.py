@@ -42,6 +42,11 @@ CURSOR_STYLES = ("gutter", "sentence")
 GROUP_NAMES = {"person": "person", "org": "org", "place": "place", "time": "date/time", "number": "number", "other": "other"}
 
 
+def _soft_breaks(sentence: str) -> str:
+    """A line break inside a sentence (a hard-wrapped paragraph) reads as a space, one for one."""
+    return sentence.replace("\r", " ").replace("\n", " ") if "\n" in sentence or "\r" in sentence else sentence
+
+
 def entity_group(label: str) -> str:
     return ENTITY_GROUPS.get(label, "other")
 
@@ -85,10 +90,11 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         """A new article (or a new width): lay every sentence out again."""
         article = self.session.article
         text = article.text
-        shown = [visible(text[s.start : s.end]) for s in article.sentences]
+        shown = [visible(_soft_breaks(text[s.start : s.end])) for s in article.sentences]
         self._texts = [glyphs.ascii_fold(t) for t in shown] if self.glyphs.ascii else shown
         self.entities = {}
         self._width = 0
+        self._wraps, self._tops = [], [0]
         self._cache.clear()
         self._layout()
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -97,6 +103,8 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     def _layout(self) -> None:
         # Room for the scroll bar is kept whether or not it shows, so a bar appearing never hides a
         # column the text was wrapped into.
+        if not self.size.width:
+            return  # not sized yet: the first resize lays it out, before the first frame
         bar = 0 if self.show_vertical_scrollbar else self.styles.scrollbar_size_vertical
         width = max(10, self.scrollable_content_region.width - bar - self.gutter_width)
         if width == self._width and len(self._wraps) == len(self._texts):
@@ -129,7 +137,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         width = max(self.virtual_size.width, self.size.width) if whole else self.gutter_width
         y = self.scroll_offset.y
         for i in indices:
-            if 0 <= i < len(self._texts):
+            if 0 <= i < len(self._wraps):
                 self._forget(i)
                 self.refresh(Region(0, self._tops[i] - y, width, len(self._wraps[i])))
 
@@ -228,7 +236,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.scroll_offset.y + y
         width = self._row_width()
         i = bisect_right(self._tops, row) - 1
-        if not self._texts or i < 0 or i >= len(self._texts):
+        if i < 0 or i >= len(self._wraps):
             return Strip.blank(width, self.rich_style)
         k = row - self._tops[i]
         cursor = i == self.session.cursor

@@ -1,0 +1,119 @@
+"""What a key repaints: the gutter of the sentences it touched, a page turn instead of a scroll per
+move, one-row lines rebuilt only when their parts change, line breaks of hard-wrapped text as spaces."""
+
+from __future__ import annotations
+
+from textual.geometry import Region
+
+from tui.app import settings
+from tui.app.widgets.line import StyledLine
+from tui.app.widgets.sentence_view import SentenceView
+
+# Short paragraphs, one sentence each: many per page, so pages turn.
+ARTICLE = "\n\n".join(f"Sentence number {n} is here with some words to fill a row." for n in range(1, 61))
+
+
+def _record_refreshes(view: SentenceView) -> list[tuple[Region, ...]]:
+    seen: list[tuple[Region, ...]] = []
+    original = view.refresh
+
+    def refresh(*regions, **kwargs):
+        seen.append(regions)
+        return original(*regions, **kwargs)
+
+    view.refresh = refresh
+    return seen
+
+
+async def test_a_move_and_a_tag_repaint_only_the_gutter(make_app):
+    app = make_app(ARTICLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(SentenceView)
+        seen = _record_refreshes(view)
+        for key in ("j", "c", "j", "space"):
+            await pilot.press(key)
+        regions = [r for call in seen for r in call]
+        assert seen and all(call for call in seen), "a key refreshed the whole view"
+        assert {r.width for r in regions} == {view.gutter_width}
+        assert {r.x for r in regions} == {0}
+
+
+async def test_the_cursor_under_the_text_repaints_whole_rows(make_app):
+    settings.settings_path().parent.mkdir(parents=True, exist_ok=True)
+    settings.settings_path().write_text("cursor: sentence\n")
+    app = make_app(ARTICLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(SentenceView)
+        assert view.cursor_style == "sentence"
+        seen = _record_refreshes(view)
+        await pilot.press("j")
+        assert {r.width for call in seen for r in call} == {view.virtual_size.width}
+
+
+async def test_the_view_turns_a_page_rather_than_scrolling_on_every_move(make_app):
+    app = make_app(ARTICLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(SentenceView)
+        height = view.scrollable_content_region.height
+        offsets = []
+        for _ in range(30):
+            await pilot.press("j")
+            offsets.append(view.scroll_offset.y)
+            cursor = app.session.cursor
+            top, bottom = view._tops[cursor], view._tops[cursor + 1]
+            assert view.scroll_offset.y <= top and bottom <= view.scroll_offset.y + height
+        turns = [i for i in range(1, len(offsets)) if offsets[i] != offsets[i - 1]]
+        assert 2 <= len(turns) <= 10, offsets  # far fewer scrolls than moves
+        # Going up past the top of the page, the sentence after the cursor's ends the page.
+        y = view.scroll_offset.y
+        while view.scroll_offset.y == y and app.session.cursor > 0:
+            await pilot.press("k")
+        cursor = app.session.cursor
+        assert view._tops[cursor + 2] == view.scroll_offset.y + height
+
+
+async def test_a_page_turn_puts_the_previous_sentence_at_the_top(make_app):
+    app = make_app(ARTICLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(SentenceView)
+        y = view.scroll_offset.y
+        while view.scroll_offset.y == y:
+            await pilot.press("j")
+        assert view.scroll_offset.y == view._tops[app.session.cursor - 1]
+
+
+async def test_a_line_is_rebuilt_only_when_its_parts_change(make_app):
+    app = make_app(ARTICLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        status = app.screen.query_one("#status", StyledLine)
+        parts = status.parts
+        assert not status.show(*parts)
+        assert status.show("\x1b[2Jname\x07", ("bold", "bold"))
+        await pilot.pause()
+        text = status.render_line(0).text
+        assert "\x1b" not in text and "\x07" not in text and "name" in text
+        assert status.show("x" * 300)
+        await pilot.pause()
+        strip = status.render_line(0)
+        assert strip.cell_length == status.size.width and strip.text.rstrip().endswith("…")
+
+
+async def test_a_hard_wrapped_paragraph_reads_with_spaces(make_app):
+    text = (
+        "The minister said on Tuesday that the new rules would\n"
+        "come into force next year, and that companies had been\n"
+        "told to prepare for\n"
+        "them.\n"
+    )
+    app = make_app(text)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(SentenceView)
+        shown = "".join(view.render_line(y).text for y in range(4))
+        assert "\u240a" not in shown and "would come into force" in shown
+        assert app.session.text(0).count("\n") == 3  # the article itself is untouched
