@@ -14,17 +14,22 @@ from tui.app.widgets.line import StyledLine
 from tui.app.widgets.sentence_view import GROUP_NAMES, SentenceView
 
 
+# The reader's keys are priority bindings: the app runs them as it reads them, instead of passing
+# each key down to the focused view and back up through the screen first (a third of what a key
+# cost besides drawing). While the search field is open they stand aside (``check_action``).
+
+
 def reader_bindings(commands=keymap.READER_COMMANDS) -> list[Binding]:
     return [
         Binding(",".join(c.keys), c.action, c.description, show=c.show, id=c.id,
-                key_display=keymap.display(c.keys[0]))
+                key_display=keymap.display(c.keys[0]), priority=True)
         for c in commands
     ]
 
 
 def label_bindings(scheme: LabelScheme) -> list[Binding]:
     return [
-        Binding(",".join(keymap.key_name(k) for k in label.keys), f"toggle('{label.name}')", label.name, priority=False,
+        Binding(",".join(keymap.key_name(k) for k in label.keys), f"toggle('{label.name}')", label.name, priority=True,
                 id=f"label-{label.name}", key_display=label.keys[0])
         for label in scheme.labels
     ]
@@ -48,6 +53,12 @@ class ReaderScreen(Screen):
         yield StyledLine(id="status")
         yield Input(id="search", placeholder="search this article; enter: next match, esc: close")
         yield Footer(compact=True, show_command_palette=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the search field has the keys, they are text; escape (``articles``) closes it."""
+        if action != "articles" and isinstance(self.app.focused, Input):
+            return False
+        return True
 
     @property
     def view(self) -> SentenceView:
@@ -174,7 +185,7 @@ class ReaderScreen(Screen):
         self.update_legend()
         self.update_status()
         self.update_hint()
-        self.app.call_after_refresh(self.app.article_opened)  # workers after the article is on screen
+        self.call_after_refresh(self.app.article_opened)  # workers after the article is on screen
 
     def duplicates_found(self, found: dict[int, int], across: dict | None = None) -> None:
         self.session.set_duplicates(found)

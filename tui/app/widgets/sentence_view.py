@@ -136,10 +136,13 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         whole = whole or self.cursor_style == "sentence"
         width = max(self.virtual_size.width, self.size.width) if whole else self.gutter_width
         y = self.scroll_offset.y
+        regions = []
         for i in indices:
             if 0 <= i < len(self._wraps):
                 self._forget(i)
-                self.refresh(Region(0, self._tops[i] - y, width, len(self._wraps[i])))
+                regions.append(Region(0, self._tops[i] - y, width, len(self._wraps[i])))
+        if regions:
+            self.refresh(*regions)
 
     def _forget(self, i: int) -> None:
         for k in range(len(self._wraps[i]) + 1 if i < len(self._wraps) else 0):
