@@ -124,9 +124,15 @@ class Pane:
             time.sleep(0.05)
         return False
 
-    def pipe_to(self, path: Path) -> None:
-        """Append every byte the program writes to the terminal to ``path`` from now on."""
-        tmux("pipe-pane", "-o", "-t", self.name, f"cat >> {shlex.quote(str(path))}")
+    def pipe_to(self, path: Path, stamps: Path | None = None) -> None:
+        """Append every byte the program writes to the terminal to ``path`` from now on, and, given
+        ``stamps``, when each chunk of it came (``bench/stamps.py``)."""
+        if stamps is None:
+            tmux("pipe-pane", "-o", "-t", self.name, f"cat >> {shlex.quote(str(path))}")
+            return
+        tee = Path(__file__).resolve().parent / "stamps.py"
+        command = " ".join(shlex.quote(str(a)) for a in (sys.executable, tee, path, stamps))
+        tmux("pipe-pane", "-o", "-t", self.name, command)
 
     def close(self) -> None:
         tmux("kill-session", "-t", self.name, check=False)

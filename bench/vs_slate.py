@@ -18,6 +18,8 @@ Measured per app and text:
   over N actions typed one at a time, each drawn before the next comes (as a person types), less
   the CPU the app uses when idle, divided by N;
 * bytes written to the terminal per action (``tmux pipe-pane``), over the same N actions;
+* time to the screen per action: from sending it (``tmux send-keys``, the same cost for both apps)
+  to the last byte the app wrote for it, stamped as it arrives (``bench/stamps.py``); the median;
 * burst: wall time per action for many actions sent at once, until the screen settles (less the
   quiet period): how fast each keeps up with key repeat;
 * peak memory: ``VmHWM`` from ``/proc/PID/status`` after the keys.
@@ -79,6 +81,7 @@ class Result:
     cpu_ms: dict[str, float] = field(default_factory=dict)
     wall_ms: dict[str, float] = field(default_factory=dict)
     bytes_per: dict[str, float] = field(default_factory=dict)
+    latency_ms: dict[str, float] = field(default_factory=dict)
     idle_cpu_ms_per_s: float = 0.0
     peak_mb: float = 0.0
 
@@ -134,22 +137,36 @@ def burst(pane: term.Pane, actions: list[tuple[str, ...]]) -> float:
     return (time.perf_counter() - started - QUIET) * 1000 / len(actions)
 
 
-def typed(pane: term.Pane, pid: int, actions: list[tuple[str, ...]], log: Path, pause: float, idle: float) -> tuple[float, float]:
-    """(CPU ms, bytes to the terminal) per action, ``actions`` sent one at a time, ``pause`` s apart,
-    so that each is drawn before the next comes, as when a person types. Idle CPU is taken off."""
+def typed(pane: term.Pane, pid: int, actions: list[tuple[str, ...]], log: Path, pause: float, idle: float) -> tuple[float, float, float]:
+    """(CPU ms, bytes to the terminal, ms to the screen) per action, ``actions`` sent one at a time,
+    ``pause`` s apart, so that each is drawn before the next comes, as when a person types. Idle CPU
+    is taken off. ms to the screen: the median time from sending the action to the last byte the
+    program wrote for it."""
     pane.settle(QUIET)
     log.write_bytes(b"")
-    pane.pipe_to(log)
-    time.sleep(0.1)
+    stamps = log.with_suffix(".stamps")
+    stamps.write_text("")
+    pane.pipe_to(log, stamps)
+    time.sleep(0.3)
+    sent: list[float] = []
     cpu0, t0 = term.cpu_seconds_fine(pid), time.perf_counter()
     for action in actions:
+        sent.append(time.monotonic())
         pane.keys(*action)
         time.sleep(pause)
     pane.settle(QUIET)
     cpu = term.cpu_seconds_fine(pid) - cpu0 - idle / 1000 * (time.perf_counter() - t0)
     term.tmux("pipe-pane", "-t", pane.name)  # stop piping
-    time.sleep(0.1)
-    return max(cpu, 0.0) * 1000 / len(actions), log.stat().st_size / len(actions)
+    time.sleep(0.2)
+    chunks = [float(line.split()[0]) for line in stamps.read_text().splitlines() if line.strip()]
+    latencies = []
+    for i, start in enumerate(sent):
+        end = sent[i + 1] if i + 1 < len(sent) else float("inf")
+        answer = [t for t in chunks if start <= t < end]
+        if answer:
+            latencies.append((answer[-1] - start) * 1000)
+    latency = statistics.median(latencies) if latencies else float("nan")
+    return max(cpu, 0.0) * 1000 / len(actions), log.stat().st_size / len(actions), latency
 
 
 def measure(app: App, path: Path, marker: str, args, scratch: Path) -> Result:
@@ -167,7 +184,7 @@ def measure(app: App, path: Path, marker: str, args, scratch: Path) -> Result:
             pid = pane.pid()
             result.idle_cpu_ms_per_s = quiet_cpu(pid)
             for kind in ("move", "tag"):
-                result.cpu_ms[kind], result.bytes_per[kind] = typed(
+                result.cpu_ms[kind], result.bytes_per[kind], result.latency_ms[kind] = typed(
                     pane, pid, app.actions(kind, args.typed), work / f"bytes-{kind}.log", args.pause, result.idle_cpu_ms_per_s
                 )
             for kind in ("move", "tag"):
@@ -181,7 +198,7 @@ def measure(app: App, path: Path, marker: str, args, scratch: Path) -> Result:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keys", type=int, default=200, help="actions per burst, for wall time (default 200)")
-    parser.add_argument("--typed", type=int, default=40, help="actions typed one at a time, for CPU and bytes (default 40)")
+    parser.add_argument("--typed", type=int, default=100, help="actions typed one at a time, for CPU, bytes and time (default 100)")
     parser.add_argument("--pause", type=float, default=0.15, help="seconds between typed actions (default 0.15)")
     parser.add_argument("--repeats", type=int, default=3, help="start-ups per app and text (default 3)")
     parser.add_argument("--lines", type=int, default=5000)
@@ -211,8 +228,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             term.stop_server()
 
-    header = (f"{'app':<8} {'lines':>5} {'start s':>7} {'cpu ms/move':>11} {'cpu ms/tag':>10} {'burst ms/act':>12} "
-              f"{'B/move':>7} {'B/tag':>6} {'peak MiB':>8} {'idle cpu':>8}")
+    header = (f"{'app':<8} {'lines':>5} {'start s':>7} {'cpu ms/move':>11} {'cpu ms/tag':>10} {'ms/move':>7} {'ms/tag':>6} "
+              f"{'burst ms/act':>12} {'B/move':>7} {'B/tag':>6} {'peak MiB':>8} {'idle cpu':>8}")
     print(header)
     print("-" * len(header))
     for name in texts:
@@ -220,11 +237,12 @@ def main(argv: list[str] | None = None) -> int:
             r = results[(app.name, name)]
             wall = statistics.fmean(r.wall_ms.values())
             print(f"{app.name:<8} {lines[name]:>5} {statistics.median(r.startup):>7.2f} {r.cpu_ms['move']:>11.2f} {r.cpu_ms['tag']:>10.2f} "
+                  f"{r.latency_ms['move']:>7.1f} {r.latency_ms['tag']:>6.1f} "
                   f"{wall:>12.2f} {r.bytes_per['move']:>7.0f} {r.bytes_per['tag']:>6.0f} {r.peak_mb:>8.1f} {r.idle_cpu_ms_per_s:>8.1f}")
     if SLATE in apps:
         print()
-        print("ratio tagline / SLATE (below 1: tagline uses less)")
-        print(f"{'lines':>5} {'start':>6} {'cpu/move':>8} {'cpu/tag':>8} {'B/move':>7} {'B/tag':>6} {'peak':>6}")
+        print("ratio tagline / SLATE (below 1: tagline uses less, or is quicker)")
+        print(f"{'lines':>5} {'start':>6} {'cpu/move':>8} {'cpu/tag':>8} {'ms/move':>7} {'ms/tag':>6} {'B/move':>7} {'B/tag':>6} {'peak':>6}")
         for name in texts:
             t, s = results[("tagline", name)], results[("slate", name)]
 
@@ -233,11 +251,13 @@ def main(argv: list[str] | None = None) -> int:
 
             print(f"{lines[name]:>5} {ratio(statistics.median(t.startup), statistics.median(s.startup)):>6} "
                   f"{ratio(t.cpu_ms['move'], s.cpu_ms['move']):>8} {ratio(t.cpu_ms['tag'], s.cpu_ms['tag']):>8} "
+                  f"{ratio(t.latency_ms['move'], s.latency_ms['move']):>7} {ratio(t.latency_ms['tag'], s.latency_ms['tag']):>6} "
                   f"{ratio(t.bytes_per['move'], s.bytes_per['move']):>7} {ratio(t.bytes_per['tag'], s.bytes_per['tag']):>6} "
                   f"{ratio(t.peak_mb, s.peak_mb):>6}")
     print()
     print(f"a tag is one key in tagline (c) and two in SLATE (space a). cpu ms and bytes: per action typed one at a time "
-          f"({args.typed} each, {args.pause} s apart), idle CPU taken off. burst ms/act: wall time per action for {args.keys} "
+          f"({args.typed} each, {args.pause} s apart), idle CPU taken off. ms/move, ms/tag: median time from sending the "
+          f"action (tmux send-keys, the same for both) to the last byte written for it. burst ms/act: wall time per action for {args.keys} "
           f"moves and {args.keys} tags sent at once, until the screen settles. idle cpu: CPU ms per second with no keys. "
           f"start: median of {args.repeats}.")
     print(corpus.machine())

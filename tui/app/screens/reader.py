@@ -47,10 +47,13 @@ class ReaderScreen(Screen):
 
     def compose(self) -> ComposeResult:
         settings = getattr(self.app, "user_settings", None) or {}
-        yield SentenceView(self.session, cursor_style=str(settings.get("cursor", "gutter")), id="sentences")
-        yield StyledLine(id="hint")
-        yield StyledLine(id="legend")
-        yield StyledLine(id="status")
+        # Kept at hand: every key updates them, and a query each time is a walk of the DOM.
+        self._view = SentenceView(self.session, cursor_style=str(settings.get("cursor", "gutter")), id="sentences")
+        self._hint, self._legend, self._status = StyledLine(id="hint"), StyledLine(id="legend"), StyledLine(id="status")
+        yield self._view
+        yield self._hint
+        yield self._legend
+        yield self._status
         yield Input(id="search", placeholder="search this article; enter: next match, esc: close")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -62,7 +65,7 @@ class ReaderScreen(Screen):
 
     @property
     def view(self) -> SentenceView:
-        return self.query_one(SentenceView)
+        return self._view
 
     def on_mount(self) -> None:
         self.view.focus()
@@ -228,7 +231,7 @@ class ReaderScreen(Screen):
     def update_hint(self) -> None:
         """What the annotator should know about the sentence under the cursor: its duplicates, and
         the suggestion with its reasons."""
-        hint = self.query_one("#hint", StyledLine)
+        hint = self._hint
         cursor = self.session.cursor
         parts: list = []
         twins = self.session.twins(cursor)
@@ -265,7 +268,7 @@ class ReaderScreen(Screen):
         hint.show(*parts)  # unchanged on most moves: then nothing is redrawn
 
     def update_legend(self) -> None:
-        legend = self.query_one("#legend", StyledLine)
+        legend = self._legend
         model = self.app.model_status
         if not self.view.show_entities:
             legend.show(("entities hidden", "dim"), "  ", ("e", "bold"), ("  show", "dim"))
@@ -309,7 +312,7 @@ class ReaderScreen(Screen):
             parts.append(("  read-only", "bold $error"))
         else:
             parts.append(("  saved", "$success"))
-        self.query_one("#status", StyledLine).show(*parts)
+        self._status.show(*parts)
 
 
 def make_reader_screen(scheme: LabelScheme) -> type[ReaderScreen]:
