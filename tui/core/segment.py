@@ -65,6 +65,8 @@ def _hard_wrapped(text: str, block: list[Span]) -> bool:
 
 def _strip(text: str, span: Span) -> Span:
     start, end = span
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        return span
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -80,6 +82,7 @@ _NEVER_FINAL = frozenset(
 _INITIALISM = re.compile(r"(?:^|[\s(\"“])(?:[A-Za-z]\.){2,}$|(?:^|[\s(\"“])[A-Z]\.$")
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’'»)\]]*)(\s+)")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+_TAIL = 64  # characters before a full stop that can hold the abbreviation it ends
 # After a closing quotation mark, an attribution continues the sentence: “Why?” Asif asked.
 _ATTRIBUTION = re.compile(
     r"(?:[A-Z][\w’'.-]*\s+){1,4}(?:said|says|told|asked|asks|added|adds|wrote|writes|explained|insisted|"
@@ -99,20 +102,27 @@ def sentences(text: str, para: Span) -> list[Span]:
             break
         if not _starts_sentence(chunk[after]):
             continue
-        if match.group(2) and _ATTRIBUTION.match(chunk, after):
+        stops, closing, space = match.groups()
+        if closing and _ATTRIBUTION.match(chunk, after):
             continue
-        if "." in match.group(1) and not any(c in match.group(1) for c in "!?…"):
-            before = chunk[sentence_start : match.start() + 1]
-            word = _WORD_BEFORE.search(before)
+        if not stops.strip("."):  # full stops only: perhaps an abbreviation
+            # Both patterns are anchored at the end: search only the last characters before the
+            # stop, or a long sentence would be scanned again at every full stop in it. A word
+            # longer than that is no abbreviation either way.
+            stop = match.start() + 1
+            word = _WORD_BEFORE.search(chunk, max(sentence_start, stop - _TAIL), stop)
             if word:
                 token = word.group(1).lower().rstrip(".")
-                if token in _NEVER_FINAL or _INITIALISM.search(before):
+                if token in _NEVER_FINAL:
                     continue
-        cut = match.end() - len(match.group(3))
+                before = chunk[sentence_start:stop]  # ^ is the start of the sentence
+                if _INITIALISM.search(before, max(0, len(before) - _TAIL)):
+                    continue
+        cut = after - len(space)
         spans.append(Span(start + sentence_start, start + cut))
         sentence_start = after
     spans.append(Span(start + sentence_start, end))
-    return [_strip(text, s) for s in spans if text[s.start : s.end].strip()]
+    return [_strip(text, s) for s in spans if not text[s.start : s.end].isspace() and s.end > s.start]
 
 
 def _starts_sentence(char: str) -> bool:
