@@ -64,7 +64,8 @@ class Pane:
         environment = {**inherited, "TERM": "xterm-256color", "LANG": "C.UTF-8", **(env or {})}
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in environment.items())
         # exec: the pane's process is the program itself, so its pid is the one to read /proc of.
-        script = f"cd {shlex.quote(str(cwd))} && exec env {exports} {command}"
+        # As installed: bytecode cached (a PYTHONDONTWRITEBYTECODE of the caller would recompile every start).
+        script = f"cd {shlex.quote(str(cwd))} && exec env -u PYTHONDONTWRITEBYTECODE {exports} {command}"
         ensure_server()
         self.started = time.perf_counter()
         tmux("new-session", "-d", "-s", self.name, "-x", str(self.width), "-y", str(self.height), script)
