@@ -56,6 +56,10 @@ class ReaderScreen(Screen):
         yield self._status
         yield Input(id="search", placeholder="search this article; enter: next match, esc: close")
         yield Footer(compact=True, show_command_palette=False)
+        # The rows the first frame shows are filled before it is drawn; the view lays its text out
+        # at its first resize, also before. Filled in on_mount instead, the first screen took
+        # about 0.2 s longer on 5,000 sentences (frames drawn and drawn again meanwhile).
+        self.show_article()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the search field has the keys, they are text; escape (``articles``) closes it."""
@@ -69,7 +73,7 @@ class ReaderScreen(Screen):
 
     def on_mount(self) -> None:
         self.view.focus()
-        self.article_opened()  # laid out at the view's first resize: the first frame shows it
+        self.call_after_refresh(self.app.article_opened)  # workers after the article is on screen
 
     # -- actions (each a thin call into the session) --------------------------------------------
     def action_move(self, delta: int) -> None:
@@ -179,6 +183,10 @@ class ReaderScreen(Screen):
             self.notify(outcome.message, severity="error" if outcome.error else "information", timeout=3, markup=False)
 
     def article_opened(self) -> None:
+        self.show_article()
+        self.call_after_refresh(self.app.article_opened)  # workers after the article is on screen
+
+    def show_article(self) -> None:
         self.view.reset()
         self.parsed: set[int] = set()
         if self.session.store is not None:
@@ -188,7 +196,6 @@ class ReaderScreen(Screen):
         self.update_legend()
         self.update_status()
         self.update_hint()
-        self.call_after_refresh(self.app.article_opened)  # workers after the article is on screen
 
     def duplicates_found(self, found: dict[int, int], across: dict | None = None) -> None:
         self.session.set_duplicates(found)

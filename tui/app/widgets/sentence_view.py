@@ -97,8 +97,9 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self._wraps, self._tops = [], [0]
         self._cache.clear()
         self._layout()
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self.reveal_cursor()
+        if self.size.height:  # else not sized yet: the first resize lays it out and reveals the cursor
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self.reveal_cursor()
 
     def _layout(self) -> None:
         # Room for the scroll bar is kept whether or not it shows, so a bar appearing never hides a
