@@ -38,7 +38,8 @@ from textual.widgets import Footer, Static
 from tui.core import keymap
 from tui.core.labels import LabelScheme
 from tui.core.review import NothingToReview, ReviewSession, Row, Shown
-from tui.core.sanitize import one_line, visible
+from tui.core.sanitize import one_line
+from tui.core.sanitize import sentence as sentence_text
 from tui.core.session import Outcome
 from tui.app import theming
 from tui.app.durable import DurableApp
@@ -195,7 +196,7 @@ class ReviewScreen(Screen):
 
     def _sentence(self) -> Content:
         item = self.session.item
-        content = Content(visible(item.text))
+        content = Content(sentence_text(item.text))
         for entity in item.unit.entities:
             content = content.stylize("underline", entity.start, entity.end)
         return content

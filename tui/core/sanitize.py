@@ -33,6 +33,14 @@ def visible(text: str) -> str:
     return text.translate(_TABLE)
 
 
+def sentence(text: str) -> str:
+    """A sentence as the annotator reads it: :func:`visible`, except that a line break inside it (a
+    hard-wrapped paragraph) reads as a space. One character for one, like :func:`visible`."""
+    if "\n" in text or "\r" in text:
+        text = text.replace("\r", " ").replace("\n", " ")
+    return visible(text)
+
+
 def one_line(text: str, limit: int = 200) -> str:
     """A short, single-line, visible rendering of ``text`` for lists and messages."""
     flat = " ".join(text.split())

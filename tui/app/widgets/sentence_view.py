@@ -22,9 +22,8 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core import schema
+from tui.core import sanitize, schema
 from tui.core.layout import wrap
-from tui.core.sanitize import visible
 from tui.core.session import Session
 from tui.app import glyphs
 
@@ -40,11 +39,6 @@ ENTITY_GROUPS = {
 CURSOR_STYLES = ("gutter", "sentence")
 
 GROUP_NAMES = {"person": "person", "org": "org", "place": "place", "time": "date/time", "number": "number", "other": "other"}
-
-
-def _soft_breaks(sentence: str) -> str:
-    """A line break inside a sentence (a hard-wrapped paragraph) reads as a space, one for one."""
-    return sentence.replace("\r", " ").replace("\n", " ") if "\n" in sentence or "\r" in sentence else sentence
 
 
 def entity_group(label: str) -> str:
@@ -90,7 +84,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         """A new article (or a new width): lay every sentence out again."""
         article = self.session.article
         text = article.text
-        shown = [visible(_soft_breaks(text[s.start : s.end])) for s in article.sentences]
+        shown = [sanitize.sentence(text[s.start : s.end]) for s in article.sentences]
         self._texts = [glyphs.ascii_fold(t) for t in shown] if self.glyphs.ascii else shown
         self.entities = {}
         self._width = 0
