@@ -200,3 +200,46 @@ def test_extra_keys_of_a_state_survive_a_crash(tmp_path, sample_path):
     assert reopened.get(0).extra == {"review": {"decided_by": "carol", "note": "second"}}
     reopened.close()
     assert annofile.read(reopened.path)["sentences"][0]["review"]["note"] == "second"
+
+
+def _rich_session(tmp_path, sample_path) -> tuple[Session, Article]:
+    article = sample(sample_path)
+    session = Session([article], tmp_path, "alice", DEFAULT_SCHEME, {"name": "en_core_web_sm", "version": "3.8.0"})
+    store = session.store
+    store.set_entities(0, [(18, 26, "DATE"), (40, 47, "ORG")])
+    store.set_suggestion(1, {"labels": ["quote"], "scores": {"quote": 0.8571428571428571, "claim": 1e-07}, "reasons": {"quote": "said: “x” — ‘y’"}})
+    store.set_duplicate(2, 0)
+    session.toggle("claim")
+    session.note('a note with "quotes", a colon: yes, #hash, a tab\there, a line\nbreak, ünïcødé, 💡, - dash, null, true, 007')
+    session.move(1)
+    session.flag()
+    return session, article
+
+
+def test_the_parsed_form_kept_beside_the_file_reads_as_the_yaml_does(tmp_path, sample_path):
+    session, article = _rich_session(tmp_path, sample_path)
+    session.close()
+    path = tmp_path / "alice" / f"{article.id}.yaml"
+    kept = annofile.parsed_path(path)
+    assert kept.exists()
+    from_yaml = annofile.loads(path.read_text(encoding="utf-8"), path)
+    assert annofile.read(path) == from_yaml
+    kept.unlink()  # without it the YAML is parsed, and the parsed form written again
+    assert annofile.read(path) == from_yaml and kept.exists()
+    assert [p for _, p in annofile.iter_files(tmp_path)] == [path]  # never taken for an annotation file
+
+
+def test_a_yaml_file_changed_by_hand_is_read_again_not_from_its_parsed_form(tmp_path, sample_path):
+    session, article = _rich_session(tmp_path, sample_path)
+    session.close()
+    path = tmp_path / "alice" / f"{article.id}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("labels: [claim]", "labels: [quote]", 1), encoding="utf-8")
+    assert annofile.read(path)["sentences"][0]["labels"] == ["quote"]
+    again = Session([article], tmp_path, "alice", DEFAULT_SCHEME, None)
+    assert again.state(0).labels == ("quote",)
+    again.close()
+    annofile.parsed_path(path).write_text("{not json", encoding="utf-8")  # a broken one is ignored
+    assert annofile.read(path)["sentences"][0]["labels"] == ["quote"]
+    path.write_text("sentences: [\n", encoding="utf-8")  # and never stands in for a broken file
+    with pytest.raises(annofile.AnnotationFileError):
+        annofile.read(path)

@@ -422,7 +422,7 @@ class ArticleStore:
         try:
             if self._backup_suffix is not None:
                 self._keep_backup()
-            annofile.atomic_write(self.path, annofile.dumps(document))
+            annofile.write(self.path, document)
         except BaseException:
             self._dirty = True
             raise
