@@ -224,8 +224,10 @@ def test_the_parsed_form_kept_beside_the_file_reads_as_the_yaml_does(tmp_path, s
     assert kept.exists()
     from_yaml = annofile.loads(path.read_text(encoding="utf-8"), path)
     assert annofile.read(path) == from_yaml
-    kept.unlink()  # without it the YAML is parsed, and the parsed form written again
-    assert annofile.read(path) == from_yaml and kept.exists()
+    kept.unlink()  # without it the YAML is parsed; a reader of the file writes nothing beside it
+    assert annofile.read(path) == from_yaml and not kept.exists()
+    Session([article], tmp_path, "alice", DEFAULT_SCHEME, None).close()  # its owner does
+    assert kept.exists() and annofile.read(path) == from_yaml
     assert [p for _, p in annofile.iter_files(tmp_path)] == [path]  # never taken for an annotation file
 
 

@@ -85,11 +85,13 @@ def loads(text: str, path: str | Path = "<text>") -> dict:
     return data
 
 
-def read(path: str | Path) -> dict:
+def read(path: str | Path, keep_parsed: bool = False) -> dict:
     """The document in ``path``. Parsing YAML is the slow part of opening a long article (0.8 s for
     5,000 sentences with entities), so the parsed document is kept beside the file as JSON
     (:func:`parsed_path`) and used only while the file's bytes hash to what it was made from: a file
-    changed by anyone else is parsed again."""
+    changed by anyone else is parsed again. Only the file's owner writes that form (``write``, or
+    ``keep_parsed`` when the store opens its own file): reading other people's files writes
+    nothing."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -104,7 +106,8 @@ def read(path: str | Path) -> dict:
     except UnicodeDecodeError as error:
         raise AnnotationFileError(path, f"is not UTF-8 (bad byte at {error.start})") from None
     data = loads(text, path)
-    _keep_parsed(path, digest, data)
+    if keep_parsed:
+        _keep_parsed(path, digest, data)
     return data
 
 

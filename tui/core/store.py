@@ -119,7 +119,7 @@ class ArticleStore:
         data: dict = {}
         if self.path.exists():
             try:
-                data = annofile.read(self.path)
+                data = annofile.read(self.path, keep_parsed=self._lock_handle is not None)  # ours, if locked
             except annofile.AnnotationFileError as error:
                 self.read_only = f"{error}; it is left as it is and this article is read-only"
                 return
