@@ -117,3 +117,51 @@ async def test_a_hard_wrapped_paragraph_reads_with_spaces(make_app):
         shown = "".join(view.render_line(y).text for y in range(4))
         assert "\u240a" not in shown and "would come into force" in shown
         assert app.session.text(0).count("\n") == 3  # the article itself is untouched
+
+
+async def test_a_move_draws_gutters_again_but_not_the_text(make_app):
+    app = make_app(ARTICLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(SentenceView)
+        texts: list[int] = []
+        original = view._render_text
+
+        def render_text(i, *args):
+            texts.append(i)
+            return original(i, *args)
+
+        view._render_text = render_text
+        await pilot.press("j", "j", "c")
+        await pilot.pause()
+        assert texts == [], "a move or a tag laid the text of a row out again"
+        view.set_entities({1: [(0, 8, "ORG")]})  # new entities: that sentence's text is drawn again
+        await pilot.pause()
+        assert set(texts) == {1}
+        assert "Sentence number 2" in view.render_line(view._tops[1] - view.scroll_offset.y).text
+
+
+async def test_the_view_draws_its_scroll_thumb_in_its_last_column(make_app):
+    app = make_app(ARTICLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(SentenceView)
+        height = view.size.height
+        thumb = view.glyphs.thumb
+
+        def column() -> str:
+            return "".join(view.render_line(y).text[-1] for y in range(height))
+
+        top = column()
+        assert top.startswith(thumb) and top.strip(" ") == thumb * top.count(thumb)
+        assert 1 <= top.count(thumb) < height // 2  # 60 sentences: far more than a page
+        assert all(view.render_line(y).cell_length == view.size.width for y in range(height))
+        await pilot.press("G")
+        await pilot.pause()
+        assert column().endswith(thumb)
+
+    short = make_app("One sentence only. And a second one.")
+    async with short.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = short.screen.query_one(SentenceView)
+        assert all(view.render_line(y).text[-1] == " " for y in range(view.size.height))  # it fits: no thumb

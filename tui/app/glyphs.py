@@ -18,11 +18,12 @@ class Glyphs:
     flag: str
     note: str
     duplicate: str
+    thumb: str
     ascii: bool
 
 
-UNICODE = Glyphs("▌", "✓", "·", "·", "⚑", "✎", "≡", False)
-ASCII = Glyphs(">", "+", ".", ".", "!", "n", "=", True)
+UNICODE = Glyphs("▌", "✓", "·", "·", "⚑", "✎", "≡", "█", False)
+ASCII = Glyphs(">", "+", ".", ".", "!", "n", "=", "|", True)
 
 _TYPOGRAPHY = {
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"',

@@ -132,9 +132,7 @@ class ReaderScreen(Screen):
             return
         query = event.value or self.last_query
         self.last_query = query
-        self.view.query = query
-        self.view.refresh()
-        self.view._cache.clear()
+        self.view.set_query(query)
         event.input.display = False
         self.view.focus()
         self.apply(self.session.search(query))
@@ -228,9 +226,7 @@ class ReaderScreen(Screen):
             self.update_legend()
 
     def theme_changed(self) -> None:
-        self.view._styles = None
-        self.view._cache.clear()
-        self.view.refresh()
+        self.view.restyle()
         self.update_legend()
         self.update_status()
         self.update_hint()

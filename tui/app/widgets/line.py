@@ -26,6 +26,7 @@ class StyledLine(Static):
         self._parts: tuple[Part, ...] = ()
         self._strip: Strip | None = None
         self._rich: dict[str, RichStyle] = {}
+        self._base: RichStyle | None = None
 
     @property
     def parts(self) -> tuple[Part, ...]:
@@ -47,6 +48,7 @@ class StyledLine(Static):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._rich.clear()  # a new theme: $variables mean other colours
+        self._base = None
         self._strip = None
 
     def _style(self, text: str) -> RichStyle:
@@ -57,7 +59,9 @@ class StyledLine(Static):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        if self._base is None:  # kept until the styles change: refresh() drops Textual's copy
+            self._base = self.rich_style
+        base = self._base
         if y or width <= 0:
             return Strip.blank(width, base)
         if self._strip is None or self._strip.cell_length != width:

@@ -8,6 +8,10 @@ What a key changes is drawn in the gutter (the cursor bar, the done mark, the la
 flag), so a move or a tag repaints only the gutter cells of the sentences it touched: a few bytes a
 row over SSH. ``cursor_style = "sentence"`` also lays the cursor's background under the text, at
 the cost of repainting whole rows on a move.
+
+The view draws its own scroll thumb in its last column instead of carrying Textual's scroll bar: a
+page turn redraws every row anyway, so the thumb costs nothing there, where the scroll bar widget
+was drawn again (through Rich) on every page turn and composited on every frame.
 """
 
 from __future__ import annotations
@@ -45,6 +49,21 @@ def entity_group(label: str) -> str:
     return ENTITY_GROUPS.get(label, "other")
 
 
+def _runs(gutter: list[Segment], text: list[Segment]) -> list[Segment]:
+    """The gutter's segments, neighbours of one style merged, then the text's (already merged):
+    each run of one style costs one style code on the terminal."""
+    out: list[Segment] = []
+    for segment in gutter:
+        if out and out[-1].style == segment.style:
+            out[-1] = Segment(out[-1].text + segment.text, segment.style)
+        else:
+            out.append(segment)
+    if out[-1].style == text[0].style:
+        out[-1] = Segment(out[-1].text + text[0].text, text[0].style)
+        return [*out, *text[1:]]
+    return [*out, *text]
+
+
 class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {
         "sentence-view--cursor",
@@ -56,6 +75,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         "sentence-view--flag",
         "sentence-view--entity",
         "sentence-view--match",
+        "sentence-view--thumb",
     }
 
     def __init__(self, session: Session, cursor_style: str = "gutter", **kwargs) -> None:
@@ -68,11 +88,14 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self._width = 0
         self._wraps: list[list[tuple[int, int]]] = []
         self._tops: list[int] = [0]
-        self._cache: dict[tuple[int, int], Strip] = {}
+        self._cache: dict[tuple, Strip] = {}  # whole rows, gutter and thumb included
+        self._text_cache: dict[tuple, list[Segment]] = {}  # the text part of rows
         self._styles: dict | None = None
         self._texts: list[str] = []
         self._width_key: tuple | None = None
         self._width_value = 0
+        self._thumb_key: tuple | None = None
+        self._thumb = (0, 0)
         self.glyphs = glyphs.current()
 
     # -- layout --------------------------------------------------------------------------------
@@ -89,23 +112,22 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self.entities = {}
         self._width = 0
         self._wraps, self._tops = [], [0]
-        self._cache.clear()
+        self._drop_rows()
         self._layout()
         if self.size.height:  # else not sized yet: the first resize lays it out and reveals the cursor
             self.scroll_to(y=0, animate=False, immediate=True)
             self.reveal_cursor()
 
     def _layout(self) -> None:
-        # Room for the scroll bar is kept whether or not it shows, so a bar appearing never hides a
-        # column the text was wrapped into.
+        # The last column is the scroll thumb's, whether or not it shows, so the text is wrapped to
+        # the same width in a short article and a long one.
         if not self.size.width:
             return  # not sized yet: the first resize lays it out, before the first frame
-        bar = 0 if self.show_vertical_scrollbar else self.styles.scrollbar_size_vertical
-        width = max(10, self.scrollable_content_region.width - bar - self.gutter_width)
+        width = max(10, self.scrollable_content_region.width - 1 - self.gutter_width)
         if width == self._width and len(self._wraps) == len(self._texts):
             return
         self._width = width
-        self._cache.clear()
+        self._drop_rows()
         _, _, owner = self.session.article.split()
         self._wraps = [wrap(t, width) for t in self._texts]
         heights = [
@@ -121,28 +143,50 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Styles changed (a new theme): draw every row again."""
         self._styles = None
+        self._drop_rows()
+        self.refresh()
+
+    def set_query(self, query: str) -> None:
+        """Highlight this search text (empty: none)."""
+        self.query = query
+        self._drop_rows()
+        self.refresh()
+
+    def _drop_rows(self) -> None:
         self._cache.clear()
+        self._text_cache.clear()
 
     # -- updates ---------------------------------------------------------------------------------
     def refresh_sentences(self, indices, whole: bool = False) -> None:
         """Repaint the rows of these sentences: only their gutter cells, which is where the state a
-        key changes is drawn, unless ``whole`` (new entities) or the cursor is drawn under the text."""
+        key changes is drawn, unless ``whole`` (their text changed: new entities) or the cursor is
+        drawn under the text."""
+        text = whole
         whole = whole or self.cursor_style == "sentence"
         width = max(self.virtual_size.width, self.size.width) if whole else self.gutter_width
         y = self.scroll_offset.y
         regions = []
         for i in indices:
             if 0 <= i < len(self._wraps):
-                self._forget(i)
+                self._forget(i, text)
                 regions.append(Region(0, self._tops[i] - y, width, len(self._wraps[i])))
         if regions:
             self.refresh(*regions)
 
-    def _forget(self, i: int) -> None:
+    def _forget(self, i: int, text: bool = False) -> None:
+        """Drop the drawn rows of sentence ``i`` (and their text too, if ``text`` changed)."""
+        pop, pop_text = self._cache.pop, self._text_cache.pop
         for k in range(len(self._wraps[i]) + 1 if i < len(self._wraps) else 0):
-            self._cache.pop((i, k, True), None)
-            self._cache.pop((i, k, False), None)
+            for cursor in (True, False):
+                pop((i, k, cursor, False), None)
+                pop((i, k, cursor, True), None)
+                if text:
+                    pop_text((i, k, cursor), None)
 
     def set_entities(self, batch: dict[int, list]) -> None:
         self.entities.update(batch)
@@ -151,12 +195,12 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             visible_now = [i for i in batch if i < len(self._tops) - 1 and self._tops[i] < bottom and self._tops[i + 1] > top]
             for i in batch:
                 if i not in visible_now:
-                    self._forget(i)
+                    self._forget(i, text=True)
             self.refresh_sentences(visible_now, whole=True)
 
     def toggle_entities(self) -> bool:
         self.show_entities = not self.show_entities
-        self._cache.clear()
+        self._drop_rows()
         self.refresh()
         return self.show_entities
 
@@ -225,6 +269,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
                 "suggested": get("sentence-view--suggested", partial=True),
                 "flag": get("sentence-view--flag", partial=True),
                 "match": get("sentence-view--match", partial=True),
+                "thumb": base + get("sentence-view--thumb", partial=True),
                 "labels": labels,
                 "groups": groups,
             }
@@ -233,59 +278,97 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
         width = self._row_width()
+        start, end = self._thumb_rows()
+        thumb = start <= y < end
         i = bisect_right(self._tops, row) - 1
         if i < 0 or i >= len(self._wraps):
-            return Strip.blank(width, self.rich_style)
+            return self._with_thumb(Strip.blank(width - 1, self.rich_style), thumb, width)
         k = row - self._tops[i]
         cursor = i == self.session.cursor
-        key = (i, k, cursor)
+        key = (i, k, cursor, thumb)
         strip = self._cache.get(key)
         if strip is None or strip.cell_length != width:
-            strip = self._render(i, k, cursor, width)
+            strip = self._with_thumb(self._render(i, k, cursor, width - 1), thumb, width)
             if len(self._cache) > 4000:
                 self._cache.clear()
             self._cache[key] = strip
         return strip
 
+    def _thumb_rows(self) -> tuple[int, int]:
+        """The rows of the view the scroll thumb covers (none when the article fits)."""
+        height = self.size.height
+        total = self._tops[-1]
+        y = self.scroll_offset.y
+        key = (y, height, total)
+        if key != self._thumb_key:
+            self._thumb_key = key
+            if total <= height or height <= 0:
+                self._thumb = (0, 0)
+            else:
+                size = max(1, round(height * height / total))
+                start = round(min(1.0, y / (total - height)) * (height - size))
+                self._thumb = (start, start + size)
+        return self._thumb
+
+    def _with_thumb(self, strip: Strip, thumb: bool, width: int) -> Strip:
+        styles = self._style_table()
+        cell = Segment(self.glyphs.thumb, styles["thumb"]) if thumb else Segment(" ", styles["base"])
+        return Strip([*strip, cell], width)
+
     def _row_width(self) -> int:
         """The width of a row, looked up once per size and scroll bar rather than once per row."""
-        key = (self.size, self.show_vertical_scrollbar)
+        key = self.size
         if key != self._width_key:
             self._width_key = key
             self._width_value = self.scrollable_content_region.width
         return self._width_value
 
     def _render(self, i: int, k: int, cursor: bool, width: int) -> Strip:
+        """Row ``k`` of sentence ``i``: its gutter, built again, and its text, kept from last time
+        (a move or a tag changes only the gutter)."""
         styles = self._style_table()
-        base = styles["cursor"] if cursor else styles["base"]  # the gutter's
-        segments: list[Segment] = []
         lines = self._wraps[i]
         if k >= len(lines):  # the gap after a paragraph
             return Strip([Segment(" " * width, styles["base"])], width)
-        state = self.session.state(i)
-        scheme = self.session.scheme
+        under = cursor and self.cursor_style == "sentence"
+        key = (i, k, under)
+        text = self._text_cache.get(key)
+        if text is None:
+            if len(self._text_cache) > 4000:
+                self._text_cache.clear()
+            text = self._text_cache[key] = self._render_text(i, k, under, width - self.gutter_width)
+        return Strip(_runs(self._render_gutter(i, k, cursor), text), width)
+
+    def _render_gutter(self, i: int, k: int, cursor: bool) -> list[Segment]:
+        styles = self._style_table()
+        base = styles["cursor"] if cursor else styles["base"]
         g = self.glyphs
-        if k == 0:
-            segments.append(Segment(g.cursor if cursor else " ", base + styles["gutter"]))
-            done = state.status == schema.DONE
-            segments.append(Segment(g.done if done else g.todo, base + (styles["done"] if done else styles["todo"])))
-            suggested = (self.session.suggestions.get(i) or {}).get("labels") or ()
-            for label in scheme.labels:
-                if label.name in state.labels:
-                    segments.append(Segment(label.badge, base + styles["labels"][label.name]))
-                elif label.name in suggested and not done:
-                    segments.append(Segment(label.badge.lower(), base + styles["suggested"] + styles["labels"][label.name]))
-                else:
-                    segments.append(Segment(g.off, base + styles["off"]))
-            mark = g.flag if state.flag else (g.note if state.note else (g.duplicate if i in self.session.twin_groups or i in self.session.corpus_duplicates else " "))
-            segments.append(Segment(mark, base + styles["flag"]))
-            segments.append(Segment("  ", base))
-        else:
-            segments.append(Segment(g.cursor if cursor else " ", base + styles["gutter"]))
+        segments = [Segment(g.cursor if cursor else " ", base + styles["gutter"])]
+        if k:
             segments.append(Segment(" " * (self.gutter_width - 1), base))
-        if self.cursor_style == "gutter":
-            base = styles["base"]
-        start, end = lines[k]
+            return segments
+        state = self.session.state(i)
+        done = state.status == schema.DONE
+        segments.append(Segment(g.done if done else g.todo, base + (styles["done"] if done else styles["todo"])))
+        suggested = (self.session.suggestions.get(i) or {}).get("labels") or ()
+        for label in self.session.scheme.labels:
+            if label.name in state.labels:
+                segments.append(Segment(label.badge, base + styles["labels"][label.name]))
+            elif label.name in suggested and not done:
+                segments.append(Segment(label.badge.lower(), base + styles["suggested"] + styles["labels"][label.name]))
+            else:
+                segments.append(Segment(g.off, base + styles["off"]))
+        mark = g.flag if state.flag else (g.note if state.note else (g.duplicate if i in self.session.twin_groups or i in self.session.corpus_duplicates else " "))
+        segments.append(Segment(mark, base + styles["flag"]))
+        segments.append(Segment("  ", base))
+        return segments
+
+    def _render_text(self, i: int, k: int, under: bool, width: int) -> list[Segment]:
+        """The text of row ``k`` of sentence ``i``, entities and search matches styled, padded to
+        ``width``; ``under``: on the cursor's background."""
+        styles = self._style_table()
+        base = styles["cursor"] if under else styles["base"]
+        start, end = self._wraps[i][k]
         text = self._texts[i]
         spans = []
         if self.show_entities:
@@ -299,6 +382,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             while pos != -1 and pos < end:
                 spans.append((max(pos, start), min(pos + len(needle), end), styles["match"]))
                 pos = lowered.find(needle, pos + 1)
+        segments: list[Segment] = []
         pos = start
         for s, e, style in sorted(spans, key=lambda x: x[0]):
             if s < pos:
@@ -312,5 +396,4 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         if pos < end:
             segments.append(Segment(text[pos:end].rstrip("\n"), base))
         # Runs of one style as one segment: fewer style codes written to the terminal.
-        strip = Strip(segments).simplify()
-        return strip.extend_cell_length(width, base).crop(0, width)
+        return list(Strip(segments).simplify().extend_cell_length(width, base).crop(0, width))
