@@ -105,3 +105,11 @@ def test_uncertain_order_takes_the_least_certain_todo_sentence(tmp_path):
     assert s.cursor == 1  # the only other todo sentence with a suggestion
     s.toggle_order()
     assert s.order == "reading"
+
+
+def test_a_move_past_either_end_changes_nothing_to_draw(tmp_path):
+    s = make(tmp_path, "One. Two. Three.")
+    assert s.move(-1).changed == () and s.cursor == 0
+    assert set(s.move(1).changed) == {0, 1}
+    s.goto(2)
+    assert s.move(5).changed == () and s.cursor == 2

@@ -171,7 +171,7 @@ class Session:
     def move(self, delta: int) -> Outcome:
         old = self.cursor
         self.cursor = max(0, min(self.cursor + delta, self.total - 1))
-        return Outcome(changed=(old, self.cursor))
+        return Outcome(changed=(old, self.cursor) if self.cursor != old else ())  # at an end: nothing to draw
 
     def goto(self, index: int) -> Outcome:
         return self.move(index - self.cursor)

@@ -217,7 +217,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         if not self._texts or i + 1 >= len(tops):
             return
         top, bottom = tops[i], tops[i + 1]
-        height = self.scrollable_content_region.height
+        height = self.size.height  # no horizontal scroll bar: all of it shows sentences
         y = self.scroll_offset.y
         if top >= y and bottom <= y + height:
             return
@@ -282,13 +282,13 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         thumb = start <= y < end
         i = bisect_right(self._tops, row) - 1
         if i < 0 or i >= len(self._wraps):
-            return self._with_thumb(Strip.blank(width - 1, self.rich_style), thumb, width)
+            return Strip([Segment(" " * (width - 1), self.rich_style), self._thumb_cell(thumb)], width)
         k = row - self._tops[i]
         cursor = i == self.session.cursor
         key = (i, k, cursor, thumb)
         strip = self._cache.get(key)
         if strip is None or strip.cell_length != width:
-            strip = self._with_thumb(self._render(i, k, cursor, width - 1), thumb, width)
+            strip = self._render(i, k, cursor, thumb, width)
             if len(self._cache) > 4000:
                 self._cache.clear()
             self._cache[key] = strip
@@ -310,10 +310,9 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
                 self._thumb = (start, start + size)
         return self._thumb
 
-    def _with_thumb(self, strip: Strip, thumb: bool, width: int) -> Strip:
+    def _thumb_cell(self, thumb: bool) -> Segment:
         styles = self._style_table()
-        cell = Segment(self.glyphs.thumb, styles["thumb"]) if thumb else Segment(" ", styles["base"])
-        return Strip([*strip, cell], width)
+        return Segment(self.glyphs.thumb, styles["thumb"]) if thumb else Segment(" ", styles["base"])
 
     def _row_width(self) -> int:
         """The width of a row, looked up once per size and scroll bar rather than once per row."""
@@ -323,21 +322,21 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             self._width_value = self.scrollable_content_region.width
         return self._width_value
 
-    def _render(self, i: int, k: int, cursor: bool, width: int) -> Strip:
-        """Row ``k`` of sentence ``i``: its gutter, built again, and its text, kept from last time
-        (a move or a tag changes only the gutter)."""
+    def _render(self, i: int, k: int, cursor: bool, thumb: bool, width: int) -> Strip:
+        """Row ``k`` of sentence ``i``, ``width`` cells: its gutter, built again, its text, kept from
+        last time (a move or a tag changes only the gutter), and the thumb's cell."""
         styles = self._style_table()
         lines = self._wraps[i]
         if k >= len(lines):  # the gap after a paragraph
-            return Strip([Segment(" " * width, styles["base"])], width)
+            return Strip([Segment(" " * (width - 1), styles["base"]), self._thumb_cell(thumb)], width)
         under = cursor and self.cursor_style == "sentence"
         key = (i, k, under)
         text = self._text_cache.get(key)
         if text is None:
             if len(self._text_cache) > 4000:
                 self._text_cache.clear()
-            text = self._text_cache[key] = self._render_text(i, k, under, width - self.gutter_width)
-        return Strip(_runs(self._render_gutter(i, k, cursor), text), width)
+            text = self._text_cache[key] = self._render_text(i, k, under, width - 1 - self.gutter_width)
+        return Strip([*_runs(self._render_gutter(i, k, cursor), text), self._thumb_cell(thumb)], width)
 
     def _render_gutter(self, i: int, k: int, cursor: bool) -> list[Segment]:
         styles = self._style_table()
