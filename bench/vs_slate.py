@@ -1,19 +1,22 @@
 """tagline against SLATE (``pip install slate-nlp``), both in tmux at 80x24 on the same texts.
 
-    python bench/vs_slate.py               # the table (about three minutes)
-    python bench/vs_slate.py --keys 200 --repeats 5
+    python bench/vs_slate.py               # the table: 3 rounds (about eight minutes)
+    python bench/vs_slate.py --rounds 5 --typed 200
 
 SLATE (Kummerfeld, ACL 2019) is a curses annotation tool; run here as
 ``slate FILE -t categorical -s line``: one item a line, ``o`` / ``i`` move down / up, ``space`` then
 ``a`` toggles label ``a`` on the line (two keys per tag). tagline runs as
 ``tagline open FILE --model none`` (SLATE has no NLP): ``j`` / ``k`` move, ``c`` toggles claim.
-Moves go down N/2 times and back up; tags repeat on one line, toggling on and off.
+Moves go down and back up in legs no longer than the text (every move moves); tags repeat on one
+line, toggling on and off.
 Both get the same files: the sample article and a 5,000-sentence news text (``bench/corpus.py``),
 one sentence a line, so both show the same items.
 
-Measured per app and text:
+Each round starts every app on every text in turn (tagline, SLATE, tagline, SLATE, ...) and types
+the same actions, so that both meet the same machine; the table gives the median over rounds, and
+each ratio is the median of the rounds' ratios, with their spread. Measured per app and text:
 
-* start-up: from starting the process in tmux to the first sentence on screen (median of repeats);
+* start-up: from starting the process in tmux to the first sentence on screen;
 * CPU per action: the CPU time of the app's threads (``/proc/PID/task/*/schedstat``, nanoseconds)
   over N actions typed one at a time, each drawn before the next comes (as a person types), less
   the CPU the app uses when idle, divided by N;
@@ -58,12 +61,17 @@ class App:
     tag: tuple[str, ...]
     quit: tuple[str, ...]
 
-    def actions(self, kind: str, n: int) -> list[tuple[str, ...]]:
-        """``n`` actions of ``kind``: moves go down then back up, so that neither app runs into the
-        end of the sample text (a move that cannot move costs nothing)."""
-        if kind == "move":
-            return [self.down] * (n // 2) + [self.up] * (n - n // 2)
-        return [self.tag] * n
+    def actions(self, kind: str, n: int, lines: int) -> list[tuple[str, ...]]:
+        """``n`` actions of ``kind``. Moves go down and back up in legs of at most ``lines - 1``, so
+        that neither app runs into an end of the text (a move that cannot move draws nothing)."""
+        if kind != "move":
+            return [self.tag] * n
+        leg = max(1, min(n // 2, lines - 1))
+        out: list[tuple[str, ...]] = []
+        while len(out) < n:
+            out += [self.down] * min(leg, n - len(out))
+            out += [self.up] * min(leg, n - len(out))
+        return out
 
     def command(self, path: Path, work: Path) -> str:
         if self.name == "slate":
@@ -77,13 +85,30 @@ SLATE = App("slate", ("o",), ("i",), ("Space", "a"), ("q",))
 
 @dataclass
 class Result:
-    startup: list[float] = field(default_factory=list)
+    """One round of one app on one text."""
+
+    startup: float = 0.0
     cpu_ms: dict[str, float] = field(default_factory=dict)
     wall_ms: dict[str, float] = field(default_factory=dict)
     bytes_per: dict[str, float] = field(default_factory=dict)
     latency_ms: dict[str, float] = field(default_factory=dict)
     idle_cpu_ms_per_s: float = 0.0
     peak_mb: float = 0.0
+
+    def value(self, column: str) -> float:
+        kind = column.split("/")[-1]
+        if column.startswith("cpu"):
+            return self.cpu_ms[kind]
+        if column.startswith("ms"):
+            return self.latency_ms[kind]
+        if column.startswith("B"):
+            return self.bytes_per[kind]
+        if column == "burst":
+            return statistics.fmean(self.wall_ms.values())
+        return {"start": self.startup, "peak": self.peak_mb, "idle": self.idle_cpu_ms_per_s}[column]
+
+
+COLUMNS = ("start", "cpu/move", "cpu/tag", "ms/move", "ms/tag", "burst", "B/move", "B/tag", "peak", "idle")
 
 
 def sentence_lines(text: str) -> str:
@@ -169,29 +194,25 @@ def typed(pane: term.Pane, pid: int, actions: list[tuple[str, ...]], log: Path, 
     return max(cpu, 0.0) * 1000 / len(actions), log.stat().st_size / len(actions), latency
 
 
-def measure(app: App, path: Path, marker: str, args, scratch: Path) -> Result:
+def measure(app: App, path: Path, marker: str, lines: int, args, scratch: Path) -> Result:
+    """One round: start the app on the text, type, burst, read its peak memory, quit."""
     result = Result()
-    for r in range(args.repeats):
-        work = Path(tempfile.mkdtemp(prefix=f"{app.name}-", dir=scratch))
-        copy = work / path.name
-        shutil.copy(path, copy)
-        pane, seconds = start(app, copy, work, marker)
-        result.startup.append(seconds)
-        if r < args.repeats - 1:
-            quit_app(app, pane)
-            continue
-        try:
-            pid = pane.pid()
-            result.idle_cpu_ms_per_s = quiet_cpu(pid)
-            for kind in ("move", "tag"):
-                result.cpu_ms[kind], result.bytes_per[kind], result.latency_ms[kind] = typed(
-                    pane, pid, app.actions(kind, args.typed), work / f"bytes-{kind}.log", args.pause, result.idle_cpu_ms_per_s
-                )
-            for kind in ("move", "tag"):
-                result.wall_ms[kind] = burst(pane, app.actions(kind, args.keys))
-            result.peak_mb = term.peak_rss_mb(pid)
-        finally:
-            quit_app(app, pane)
+    work = Path(tempfile.mkdtemp(prefix=f"{app.name}-", dir=scratch))
+    copy = work / path.name
+    shutil.copy(path, copy)
+    pane, result.startup = start(app, copy, work, marker)
+    try:
+        pid = pane.pid()
+        result.idle_cpu_ms_per_s = quiet_cpu(pid)
+        for kind in ("move", "tag"):
+            result.cpu_ms[kind], result.bytes_per[kind], result.latency_ms[kind] = typed(
+                pane, pid, app.actions(kind, args.typed, lines), work / f"bytes-{kind}.log", args.pause, result.idle_cpu_ms_per_s
+            )
+        for kind in ("move", "tag"):
+            result.wall_ms[kind] = burst(pane, app.actions(kind, args.keys, lines))
+        result.peak_mb = term.peak_rss_mb(pid)
+    finally:
+        quit_app(app, pane)
     return result
 
 
@@ -200,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keys", type=int, default=200, help="actions per burst, for wall time (default 200)")
     parser.add_argument("--typed", type=int, default=100, help="actions typed one at a time, for CPU, bytes and time (default 100)")
     parser.add_argument("--pause", type=float, default=0.15, help="seconds between typed actions (default 0.15)")
-    parser.add_argument("--repeats", type=int, default=3, help="start-ups per app and text (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, each starting every app on every text (default 3)")
     parser.add_argument("--lines", type=int, default=5000)
     args = parser.parse_args(argv)
     term.require_tmux()
@@ -208,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     apps = [TAGLINE] + ([SLATE] if why_not is None else [])
     if why_not:
         print(f"SLATE left out: {why_not}", file=sys.stderr)
-    results: dict[tuple[str, str], Result] = {}
+    results: dict[tuple[str, str], list[Result]] = {}
     with tempfile.TemporaryDirectory(prefix="tagline-vs-slate-") as tmp:
         scratch = Path(tmp)
         texts = {
@@ -220,13 +241,17 @@ def main(argv: list[str] | None = None) -> int:
         texts["news"].write_text(sentence_lines(corpus.article_text(args.lines)), encoding="utf-8")
         lines = {name: len(p.read_text(encoding="utf-8").splitlines()) for name, p in texts.items()}
         try:
-            for name, path in texts.items():
-                marker = path.read_text(encoding="utf-8").split("\n", 1)[0][:24]
-                for app in apps:
-                    results[(app.name, name)] = measure(app, path, marker, args, scratch)
-                    print(f"  {app.name} {name}: done", file=sys.stderr)
+            for r in range(args.rounds):
+                for name, path in texts.items():
+                    marker = path.read_text(encoding="utf-8").split("\n", 1)[0][:24]
+                    for app in apps:
+                        results.setdefault((app.name, name), []).append(measure(app, path, marker, lines[name], args, scratch))
+                print(f"  round {r + 1}/{args.rounds}: done", file=sys.stderr)
         finally:
             term.stop_server()
+
+    def median(app: str, name: str, column: str) -> float:
+        return statistics.median(r.value(column) for r in results[(app, name)])
 
     header = (f"{'app':<8} {'lines':>5} {'start s':>7} {'cpu ms/move':>11} {'cpu ms/tag':>10} {'ms/move':>7} {'ms/tag':>6} "
               f"{'burst ms/act':>12} {'B/move':>7} {'B/tag':>6} {'peak MiB':>8} {'idle cpu':>8}")
@@ -234,32 +259,36 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(header))
     for name in texts:
         for app in apps:
-            r = results[(app.name, name)]
-            wall = statistics.fmean(r.wall_ms.values())
-            print(f"{app.name:<8} {lines[name]:>5} {statistics.median(r.startup):>7.2f} {r.cpu_ms['move']:>11.2f} {r.cpu_ms['tag']:>10.2f} "
-                  f"{r.latency_ms['move']:>7.1f} {r.latency_ms['tag']:>6.1f} "
-                  f"{wall:>12.2f} {r.bytes_per['move']:>7.0f} {r.bytes_per['tag']:>6.0f} {r.peak_mb:>8.1f} {r.idle_cpu_ms_per_s:>8.1f}")
+            m = {column: median(app.name, name, column) for column in COLUMNS}
+            print(f"{app.name:<8} {lines[name]:>5} {m['start']:>7.2f} {m['cpu/move']:>11.2f} {m['cpu/tag']:>10.2f} "
+                  f"{m['ms/move']:>7.1f} {m['ms/tag']:>6.1f} {m['burst']:>12.2f} {m['B/move']:>7.0f} {m['B/tag']:>6.0f} "
+                  f"{m['peak']:>8.1f} {m['idle']:>8.1f}")
     if SLATE in apps:
+        shown = ("start", "cpu/move", "cpu/tag", "ms/move", "ms/tag", "B/move", "B/tag", "peak")
         print()
-        print("ratio tagline / SLATE (below 1: tagline uses less, or is quicker)")
-        print(f"{'lines':>5} {'start':>6} {'cpu/move':>8} {'cpu/tag':>8} {'ms/move':>7} {'ms/tag':>6} {'B/move':>7} {'B/tag':>6} {'peak':>6}")
+        print("ratio tagline / SLATE, median of the rounds' ratios (below 1: tagline uses less, or is quicker)")
+        print(f"{'lines':>5} " + " ".join(f"{c:>8}" for c in shown))
+        spreads = []
         for name in texts:
-            t, s = results[("tagline", name)], results[("slate", name)]
-
-            def ratio(a: float, b: float) -> str:
-                return f"{a / b:.2f}" if b > 0 else "inf"
-
-            print(f"{lines[name]:>5} {ratio(statistics.median(t.startup), statistics.median(s.startup)):>6} "
-                  f"{ratio(t.cpu_ms['move'], s.cpu_ms['move']):>8} {ratio(t.cpu_ms['tag'], s.cpu_ms['tag']):>8} "
-                  f"{ratio(t.latency_ms['move'], s.latency_ms['move']):>7} {ratio(t.latency_ms['tag'], s.latency_ms['tag']):>6} "
-                  f"{ratio(t.bytes_per['move'], s.bytes_per['move']):>7} {ratio(t.bytes_per['tag'], s.bytes_per['tag']):>6} "
-                  f"{ratio(t.peak_mb, s.peak_mb):>6}")
+            cells, spread = [], []
+            for column in shown:
+                ratios = sorted(
+                    t.value(column) / s.value(column) if s.value(column) > 0 else float("inf")
+                    for t, s in zip(results[("tagline", name)], results[("slate", name)])
+                )
+                cells.append(f"{statistics.median(ratios):>8.2f}")
+                spread.append(f"{ratios[0]:.2f}-{ratios[-1]:.2f}")
+            print(f"{lines[name]:>5} " + " ".join(cells))
+            spreads.append((name, spread))
+        print(f"{'lines':>5} " + " ".join(f"{c:>9}" for c in shown) + "   (lowest-highest round)")
+        for name, spread in spreads:
+            print(f"{lines[name]:>5} " + " ".join(f"{c:>9}" for c in spread))
     print()
     print(f"a tag is one key in tagline (c) and two in SLATE (space a). cpu ms and bytes: per action typed one at a time "
           f"({args.typed} each, {args.pause} s apart), idle CPU taken off. ms/move, ms/tag: median time from sending the "
           f"action (tmux send-keys, the same for both) to the last byte written for it. burst ms/act: wall time per action for {args.keys} "
           f"moves and {args.keys} tags sent at once, until the screen settles. idle cpu: CPU ms per second with no keys. "
-          f"start: median of {args.repeats}.")
+          f"Every figure: the median of {args.rounds} rounds, apps interleaved.")
     print(corpus.machine())
     return 0
 
