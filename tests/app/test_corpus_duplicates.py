@@ -30,7 +30,7 @@ async def test_prepare_finds_a_sentence_repeated_in_another_article(tmp_path, ca
         await pilot.pause()
         assert app.session.corpus_duplicates == {2: ("a", 1)}
         await pilot.press("j", "j")
-        assert "repeats sentence 2 of a" in str(app.screen.query_one("#hint").render())
+        assert "repeats sentence 2 of a" in str(app.screen.view.info["hint"].render())
         await pilot.press("ctrl+q")
     data = yaml.safe_load((tmp_path / "annotations" / "tester" / "b.yaml").read_text(encoding="utf-8"))
     assert data["sentences"][2]["duplicate_of"] == {"article": "a", "index": 1}

@@ -30,7 +30,7 @@ async def test_entities_and_suggestions_arrive_and_a_accepts(make_app):
         assert suggested  # the sample's second sentence is a checkable accusation reported by Pakistan
         await pilot.press("a")
         assert list(app.session.state(1).labels) == suggested
-        hint = str(app.screen.query_one("#hint").render())
+        hint = str(app.screen.view.info["hint"].render())
         assert "suggested" in hint
         await pilot.press("ctrl+q")
     await asyncio.sleep(0)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from textual.geometry import Region
 
 from tui.app import settings
-from tui.app.widgets.line import StyledLine
 from tui.app.widgets.sentence_view import SentenceView
 
 # Short paragraphs, one sentence each: many per page, so pages turn.
@@ -35,8 +34,11 @@ async def test_a_move_and_a_tag_repaint_only_the_gutter(make_app):
             await pilot.press(key)
         regions = [r for call in seen for r in call]
         assert seen and all(call for call in seen), "a key refreshed the whole view"
-        assert {r.width for r in regions} == {view.gutter_width}
-        assert {r.x for r in regions} == {0}
+        page = view.page_height
+        gutters = [r for r in regions if r.y < page]
+        info = [r for r in regions if r.y >= page]  # the status and hint rows under the sentences
+        assert gutters and {r.width for r in gutters} == {view.gutter_width} and {r.x for r in gutters} == {0}
+        assert info and all(r.height == 1 and r.x == 0 for r in info)
 
 
 async def test_the_cursor_under_the_text_repaints_whole_rows(make_app):
@@ -57,7 +59,7 @@ async def test_the_view_turns_a_page_rather_than_scrolling_on_every_move(make_ap
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         view = app.screen.query_one(SentenceView)
-        height = view.scrollable_content_region.height
+        height = view.page_height
         offsets = []
         for _ in range(30):
             await pilot.press("j")
@@ -90,17 +92,41 @@ async def test_a_line_is_rebuilt_only_when_its_parts_change(make_app):
     app = make_app(ARTICLE)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        status = app.screen.query_one("#status", StyledLine)
-        parts = status.parts
-        assert not status.show(*parts)
+        view = app.screen.query_one(SentenceView)
+        status = view.info["status"]
+        row = view.size.height - 1  # the status is the view's last row, under hint and legend
+        assert "saved" in view.render_line(row).text
+        seen = _record_refreshes(view)
+        assert not status.show(*status.parts)
+        assert seen == []  # unchanged: nothing repainted
         assert status.show("\x1b[2Jname\x07", ("bold", "bold"))
+        assert seen == [(Region(0, row, view.size.width, 1),)]  # that row only
         await pilot.pause()
-        text = status.render_line(0).text
+        text = view.render_line(row).text
         assert "\x1b" not in text and "\x07" not in text and "name" in text
         assert status.show("x" * 300)
         await pilot.pause()
-        strip = status.render_line(0)
-        assert strip.cell_length == status.size.width and strip.text.rstrip().endswith("…")
+        strip = view.render_line(row)
+        assert strip.cell_length == view.size.width and strip.text.rstrip().endswith("…")
+
+
+async def test_a_move_refreshes_the_view_alone(make_app):
+    app = make_app(ARTICLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(SentenceView)
+        refreshed = []
+        for widget in app.screen.walk_children():
+            if widget is not view:
+                original = widget.refresh
+
+                def refresh(*args, _widget=widget, _original=original, **kwargs):
+                    refreshed.append(_widget)
+                    return _original(*args, **kwargs)
+
+                widget.refresh = refresh
+        await pilot.press("j", "c", "j")
+        assert refreshed == []  # the status and hint rows changed with it, drawn by the view
 
 
 async def test_a_hard_wrapped_paragraph_reads_with_spaces(make_app):
@@ -146,7 +172,7 @@ async def test_the_view_draws_its_scroll_thumb_in_its_last_column(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         view = app.screen.query_one(SentenceView)
-        height = view.size.height
+        height = view.page_height
         thumb = view.glyphs.thumb
 
         def column() -> str:
@@ -164,4 +190,4 @@ async def test_the_view_draws_its_scroll_thumb_in_its_last_column(make_app):
     async with short.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         view = short.screen.query_one(SentenceView)
-        assert all(view.render_line(y).text[-1] == " " for y in range(view.size.height))  # it fits: no thumb
+        assert all(view.render_line(y).text[-1] == " " for y in range(view.page_height))  # it fits: no thumb

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 from textual.color import Color
-from textual.widgets import Static
 
 from tui.app import theming
 from tui.cli import build_parser, bundled
@@ -119,7 +118,7 @@ async def test_the_reader_runs_in_each_theme(make_app, path):
         assert not [n for n in app.notices if "theme" in n]
         assert app.theme_variables["label-claim"].lower() == yaml.safe_load(path.read_text())["variables"]["label-claim"].lower()
         await pilot.press("c")
-        assert "1/34 done" in str(app.screen.query_one("#status", Static).render())
+        assert "1/34 done" in str(app.screen.view.info["status"].render())
 
 
 # -- Textual's ANSI themes ------------------------------------------------------------------------
@@ -137,7 +136,7 @@ async def test_ansi_theme_is_selectable_with_the_option(make_app, name):
         assert app.current_theme.ansi and app.native_ansi_color  # the terminal's own palette is used
         assert not [n for n in app.notices if "not found" in n]
         await pilot.press("q")
-        status = str(app.screen.query_one("#status", Static).render())
+        status = str(app.screen.view.info["status"].render())
         assert "1/34 done" in status and "Q:1" in status
 
 

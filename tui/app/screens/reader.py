@@ -10,7 +10,6 @@ from textual.widgets import Footer, Input
 from tui.core import keymap
 from tui.core.labels import LabelScheme
 from tui.core.session import Outcome, Session
-from tui.app.widgets.line import StyledLine
 from tui.app.widgets.sentence_view import GROUP_NAMES, SentenceView
 
 
@@ -49,11 +48,9 @@ class ReaderScreen(Screen):
         settings = getattr(self.app, "user_settings", None) or {}
         # Kept at hand: every key updates them, and a query each time is a walk of the DOM.
         self._view = SentenceView(self.session, cursor_style=str(settings.get("cursor", "gutter")), id="sentences")
-        self._hint, self._legend, self._status = StyledLine(id="hint"), StyledLine(id="legend"), StyledLine(id="status")
+        # The hint, legend and status rows are drawn by the view, under the sentences.
+        self._hint, self._legend, self._status = (self._view.info[name] for name in ("hint", "legend", "status"))
         yield self._view
-        yield self._hint
-        yield self._legend
-        yield self._status
         yield Input(id="search", placeholder="search this article; enter: next match, esc: close")
         yield Footer(compact=True, show_command_palette=False)
         # The rows the first frame shows are filled before it is drawn; the view lays its text out

@@ -9,7 +9,9 @@ flag), so a move or a tag repaints only the gutter cells of the sentences it tou
 row over SSH. ``cursor_style = "sentence"`` also lays the cursor's background under the text, at
 the cost of repainting whole rows on a move.
 
-The view draws its own scroll thumb in its last column instead of carrying Textual's scroll bar: a
+Under the sentences it draws the reader's hint, legend and status rows (``info``): a key changes
+the gutter and the status together, and one widget refreshed costs less than three. The view
+draws its own scroll thumb in its last column instead of carrying Textual's scroll bar: a
 page turn redraws every row anyway, so the thumb costs nothing there, where the scroll bar widget
 was drawn again (through Rich) on every page turn and composited on every frame.
 """
@@ -30,6 +32,7 @@ from tui.core import sanitize, schema
 from tui.core.layout import wrap
 from tui.core.session import Session
 from tui.app import glyphs
+from tui.app.widgets.line import InfoLine, PartStyles
 
 #: Entity types grouped into colour groups (theme variables ent-<group>).
 ENTITY_GROUPS = {
@@ -39,6 +42,8 @@ ENTITY_GROUPS = {
     "DATE": "time", "TIME": "time",
     "CARDINAL": "number", "ORDINAL": "number", "PERCENT": "number", "MONEY": "number", "QUANTITY": "number",
 }
+#: The rows under the sentences, top to bottom.
+INFO_LINES = ("hint", "legend", "status")
 #: How the cursor is drawn: a bar and a band in the gutter only, or also a background under the text.
 CURSOR_STYLES = ("gutter", "sentence")
 
@@ -76,6 +81,9 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         "sentence-view--entity",
         "sentence-view--match",
         "sentence-view--thumb",
+        "sentence-view--hint",
+        "sentence-view--legend",
+        "sentence-view--status",
     }
 
     def __init__(self, session: Session, cursor_style: str = "gutter", **kwargs) -> None:
@@ -95,10 +103,17 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self._width_key: tuple | None = None
         self._width_value = 0
         self._thumb_key: tuple | None = None
+        self.info = {name: InfoLine(name, self._repaint_info) for name in INFO_LINES}
+        self._part_styles = PartStyles()
         self._thumb = (0, 0)
         self.glyphs = glyphs.current()
 
     # -- layout --------------------------------------------------------------------------------
+    @property
+    def page_height(self) -> int:
+        """The rows that show sentences: the view's height less the info rows under them."""
+        return max(1, self.size.height - len(INFO_LINES))
+
     @property
     def gutter_width(self) -> int:
         return len(self.session.scheme.labels) + 5  # cursor, status, badges, flag, two spaces
@@ -135,7 +150,14 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             for i, lines in enumerate(self._wraps)
         ]
         self._tops = [0, *accumulate(heights)]
-        self.virtual_size = Size(self.scrollable_content_region.width, self._tops[-1])
+        self.virtual_size = Size(self.scrollable_content_region.width, self._tops[-1] + len(INFO_LINES))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        # A page turn repaints the rows of sentences; the info rows under them have not changed.
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.position = new_value  # hidden, but Textual keeps it current
+        if round(old_value) != round(new_value):
+            self.refresh(Region(0, 0, self.size.width, self.page_height))
 
     def on_resize(self) -> None:
         self._layout()
@@ -148,6 +170,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     def restyle(self) -> None:
         """Styles changed (a new theme): draw every row again."""
         self._styles = None
+        self._part_styles.clear()
         self._drop_rows()
         self.refresh()
 
@@ -160,6 +183,13 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     def _drop_rows(self) -> None:
         self._cache.clear()
         self._text_cache.clear()
+        for line in self.info.values():
+            line.forget()
+
+    def _repaint_info(self, name: str) -> None:
+        """An info row's parts changed: repaint that row only."""
+        row = self.page_height + INFO_LINES.index(name)
+        self.refresh(Region(0, row, max(self.virtual_size.width, self.size.width), 1))
 
     # -- updates ---------------------------------------------------------------------------------
     def refresh_sentences(self, indices, whole: bool = False) -> None:
@@ -217,7 +247,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         if not self._texts or i + 1 >= len(tops):
             return
         top, bottom = tops[i], tops[i + 1]
-        height = self.size.height  # no horizontal scroll bar: all of it shows sentences
+        height = self.page_height
         y = self.scroll_offset.y
         if top >= y and bottom <= y + height:
             return
@@ -238,7 +268,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         i = self.session.cursor
         if i + 1 >= len(self._tops):
             return 1
-        rows = self.scrollable_content_region.height
+        rows = self.page_height
         j = bisect_right(self._tops, self._tops[i] + rows) - 1
         return max(1, j - i)
 
@@ -270,14 +300,19 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
                 "flag": get("sentence-view--flag", partial=True),
                 "match": get("sentence-view--match", partial=True),
                 "thumb": base + get("sentence-view--thumb", partial=True),
+                "info": {name: base + get(f"sentence-view--{name}", partial=True) for name in INFO_LINES},
                 "labels": labels,
                 "groups": groups,
             }
         return self._styles
 
     def render_line(self, y: int) -> Strip:
-        row = self.scroll_offset.y + y
         width = self._row_width()
+        page = self.page_height
+        if y >= page:
+            name = INFO_LINES[min(y - page, len(INFO_LINES) - 1)]
+            return self.info[name].strip(width, self._style_table()["info"][name], self._part_styles)
+        row = self.scroll_offset.y + y
         start, end = self._thumb_rows()
         thumb = start <= y < end
         i = bisect_right(self._tops, row) - 1
@@ -296,7 +331,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _thumb_rows(self) -> tuple[int, int]:
         """The rows of the view the scroll thumb covers (none when the article fits)."""
-        height = self.size.height
+        height = self.page_height
         total = self._tops[-1]
         y = self.scroll_offset.y
         key = (y, height, total)
