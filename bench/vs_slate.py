@@ -1,6 +1,6 @@
 """tagline against SLATE (``pip install slate-nlp``), both in tmux at 80x24 on the same texts.
 
-    python bench/vs_slate.py               # the table: 3 rounds (about eight minutes)
+    python bench/vs_slate.py               # the table: 3 rounds (about ten minutes)
     python bench/vs_slate.py --rounds 5 --typed 200
 
 SLATE (Kummerfeld, ACL 2019) is a curses annotation tool; run here as
