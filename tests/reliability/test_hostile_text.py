@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tui.core import annofile
 
 ESC, BEL = "\x1b", "\x07"
