@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from tui.app.app import TaglineApp
@@ -22,3 +24,11 @@ def make_app(tmp_path, sample_path):
         return TaglineApp(session, model, theme=theme, theme_folders=theme_folders())
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def _collect_between_tests():
+    """The app freezes an open article's objects out of the collector (gc.freeze); after a test,
+    what it froze goes back, so one test's garbage does not stay for the rest of the run."""
+    yield
+    gc.unfreeze()

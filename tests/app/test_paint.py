@@ -191,3 +191,20 @@ async def test_the_view_draws_its_scroll_thumb_in_its_last_column(make_app):
         await pilot.pause()
         view = short.screen.query_one(SentenceView)
         assert all(view.render_line(y).text[-1] == " " for y in range(view.page_height))  # it fits: no thumb
+
+
+async def test_an_open_article_is_frozen_out_of_the_collector_and_a_switch_collects_the_last(make_app, monkeypatch):
+    import gc
+
+    collected = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collected.append(args) or 0)
+    gc.unfreeze()
+    app = make_app(ARTICLE, "Another article. With two sentences.")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0 and collected == []  # the first article: nothing to collect
+        await pilot.press("]")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.session.article_index == 1 and len(collected) == 1 and gc.get_freeze_count() > 0

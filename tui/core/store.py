@@ -132,10 +132,9 @@ class ArticleStore:
             orphans[-1 - position] = dict(record)
         records = data.get("sentences") or []
         # Records with annotations claim their sentences first; blank ones only bring entities back.
-        ordered = sorted(records, key=lambda r: _state_from_record(r).is_blank)
-        anchors.settle((r.get("start"), r.get("end"), r.get("text")) for r in ordered if not _state_from_record(r).is_blank)
-        for record in ordered:
-            state = _state_from_record(record)
+        ordered = sorted(((r, _state_from_record(r)) for r in records), key=lambda pair: pair[1].is_blank)
+        anchors.settle((r.get("start"), r.get("end"), r.get("text")) for r, state in ordered if not state.is_blank)
+        for record, state in ordered:
             key = (record.get("start"), record.get("end"), record.get("text"))
             index = anchors.place(*key, fuzzy=not state.is_blank, claim=not state.is_blank)
             if index is None:
@@ -605,4 +604,7 @@ class _Anchors:
 
 
 def _hashable(key: tuple) -> tuple:
-    return tuple(v if isinstance(v, (int, str, type(None))) else repr(v) for v in key)
+    for v in key:
+        if not isinstance(v, (int, str, type(None))):
+            return tuple(v if isinstance(v, (int, str, type(None))) else repr(v) for v in key)
+    return key if type(key) is tuple else tuple(key)  # the usual case: as it is, no new tuple

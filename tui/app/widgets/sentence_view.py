@@ -223,9 +223,11 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         if self.show_entities:
             top, bottom = self.scroll_offset.y, self.scroll_offset.y + self.size.height
             visible_now = [i for i in batch if i < len(self._tops) - 1 and self._tops[i] < bottom and self._tops[i + 1] > top]
-            for i in batch:
-                if i not in visible_now:
-                    self._forget(i, text=True)
+            if self._cache or self._text_cache:  # else nothing drawn yet (an article just opened)
+                shown = set(visible_now)
+                for i in batch:
+                    if i not in shown:
+                        self._forget(i, text=True)
             self.refresh_sentences(visible_now, whole=True)
 
     def toggle_entities(self) -> bool:
