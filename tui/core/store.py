@@ -454,8 +454,11 @@ class ArticleStore:
                     self._lock_handle = None
 
 
+#: The keys of a sentence record that its state reads; the others are kept as they are (``extra``).
+_STATE_KEYS = frozenset(schema.SENTENCE_KEYS) | {"flag", "note", "updated"}
+
+
 def _state_from_record(record: dict) -> SentenceState:
-    known = set(schema.SENTENCE_KEYS) | {"flag", "note", "updated"}
     labels = record.get("labels") or []
     status = record.get("status", schema.TODO)
     return SentenceState(
@@ -464,7 +467,7 @@ def _state_from_record(record: dict) -> SentenceState:
         flag=bool(record.get("flag", False)),
         note=str(record.get("note") or ""),
         updated=str(record.get("updated") or ""),
-        extra={k: v for k, v in record.items() if k not in known},
+        extra={k: v for k, v in record.items() if k not in _STATE_KEYS},
     )
 
 

@@ -41,20 +41,17 @@ class PartStyles:
         return style
 
 
-def build_strip(parts: tuple[Part, ...], width: int, base: RichStyle, styles: PartStyles, pad: int = 0) -> Strip:
-    """One row of ``width`` cells: ``pad`` blank cells each side, the parts between, cut with an
-    ellipsis when they do not fit. Text is data: never a control sequence."""
-    inner = max(0, width - 2 * pad)
-    segments = []
+def build_strip(parts: tuple[Part, ...], width: int, base: RichStyle, styles: PartStyles) -> Strip:
+    """One row of ``width`` cells: a blank cell each side, the parts between, cut with an ellipsis
+    when they do not fit. Text is data: never a control sequence."""
+    segments = [Segment(" ", RichStyle(bgcolor=base.bgcolor))]  # the right pad is part of the fill
     for part in parts:
         text, style = (part, "") if isinstance(part, str) else part
         if text:
             segments.append(Segment(visible(text), base + styles(style)))
     strip = Strip(segments).simplify()
-    if strip.cell_length > inner:  # one row, always
-        strip = Strip.join([strip.crop(0, max(0, inner - 1)), Strip([Segment("…", base)])])
-    if pad:  # the left pad is background only; the right one is part of the fill
-        strip = Strip([Segment(" " * pad, RichStyle(bgcolor=base.bgcolor)), *strip])
+    if strip.cell_length > width - 1:  # one row, always
+        strip = Strip.join([strip.crop(0, max(0, width - 2)), Strip([Segment("…", base)])])
     return strip.extend_cell_length(width, base)
 
 
@@ -86,7 +83,7 @@ class InfoLine:
 
     def strip(self, width: int, base: RichStyle, styles: PartStyles) -> Strip:
         if self._strip is None or self._strip.cell_length != width:
-            self._strip = build_strip(self._parts, width, base, styles, pad=1)
+            self._strip = build_strip(self._parts, width, base, styles)
         return self._strip
 
     def forget(self) -> None:

@@ -96,8 +96,10 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self._width = 0
         self._wraps: list[list[tuple[int, int]]] = []
         self._tops: list[int] = [0]
-        self._cache: dict[tuple, Strip] = {}  # whole rows, gutter and thumb included
-        self._text_cache: dict[tuple, list[Segment]] = {}  # the text part of rows
+        # Drawn rows, per sentence, so that forgetting a sentence is one step: whole rows (gutter and
+        # thumb included) by (row, cursor, thumb), and the text part of rows by (row, under).
+        self._cache: dict[int, dict[tuple, Strip]] = {}
+        self._text_cache: dict[int, dict[tuple, list[Segment]]] = {}
         self._styles: dict | None = None
         self._texts: list[str] = []
         self._width_key: tuple | None = None
@@ -154,8 +156,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         # A page turn repaints the rows of sentences; the info rows under them have not changed.
-        if self.show_vertical_scrollbar:
-            self.vertical_scrollbar.position = new_value  # hidden, but Textual keeps it current
+        # (Textual's hidden scroll bar is not told: the view draws its own thumb.)
         if round(old_value) != round(new_value):
             self.refresh(Region(0, 0, self.size.width, self.page_height))
 
@@ -210,24 +211,19 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _forget(self, i: int, text: bool = False) -> None:
         """Drop the drawn rows of sentence ``i`` (and their text too, if ``text`` changed)."""
-        pop, pop_text = self._cache.pop, self._text_cache.pop
-        for k in range(len(self._wraps[i]) + 1 if i < len(self._wraps) else 0):
-            for cursor in (True, False):
-                pop((i, k, cursor, False), None)
-                pop((i, k, cursor, True), None)
-                if text:
-                    pop_text((i, k, cursor), None)
+        self._cache.pop(i, None)
+        if text:
+            self._text_cache.pop(i, None)
 
     def set_entities(self, batch: dict[int, list]) -> None:
         self.entities.update(batch)
         if self.show_entities:
             top, bottom = self.scroll_offset.y, self.scroll_offset.y + self.size.height
             visible_now = [i for i in batch if i < len(self._tops) - 1 and self._tops[i] < bottom and self._tops[i + 1] > top]
-            if self._cache or self._text_cache:  # else nothing drawn yet (an article just opened)
-                shown = set(visible_now)
-                for i in batch:
-                    if i not in shown:
-                        self._forget(i, text=True)
+            shown = set(visible_now)
+            for i in batch:
+                if i not in shown:
+                    self._forget(i, text=True)
             self.refresh_sentences(visible_now, whole=True)
 
     def toggle_entities(self) -> bool:
@@ -322,13 +318,14 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip([Segment(" " * (width - 1), self.rich_style), self._thumb_cell(thumb)], width)
         k = row - self._tops[i]
         cursor = i == self.session.cursor
-        key = (i, k, cursor, thumb)
-        strip = self._cache.get(key)
-        if strip is None or strip.cell_length != width:
-            strip = self._render(i, k, cursor, thumb, width)
-            if len(self._cache) > 4000:
+        rows = self._cache.get(i)
+        if rows is None:
+            if len(self._cache) > 1000:
                 self._cache.clear()
-            self._cache[key] = strip
+            rows = self._cache[i] = {}
+        strip = rows.get((k, cursor, thumb))
+        if strip is None or strip.cell_length != width:
+            strip = rows[(k, cursor, thumb)] = self._render(i, k, cursor, thumb, width)
         return strip
 
     def _thumb_rows(self) -> tuple[int, int]:
@@ -367,12 +364,14 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         if k >= len(lines):  # the gap after a paragraph
             return Strip([Segment(" " * (width - 1), styles["base"]), self._thumb_cell(thumb)], width)
         under = cursor and self.cursor_style == "sentence"
-        key = (i, k, under)
-        text = self._text_cache.get(key)
-        if text is None:
-            if len(self._text_cache) > 4000:
+        texts = self._text_cache.get(i)
+        if texts is None:
+            if len(self._text_cache) > 1000:
                 self._text_cache.clear()
-            text = self._text_cache[key] = self._render_text(i, k, under, width - 1 - self.gutter_width)
+            texts = self._text_cache[i] = {}
+        text = texts.get((k, under))
+        if text is None:
+            text = texts[(k, under)] = self._render_text(i, k, under, width - 1 - self.gutter_width)
         return Strip([*_runs(self._render_gutter(i, k, cursor), text), self._thumb_cell(thumb)], width)
 
     def _render_gutter(self, i: int, k: int, cursor: bool) -> list[Segment]:
