@@ -3,6 +3,8 @@ move, one-row lines rebuilt only when their parts change, line breaks of hard-wr
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from textual.geometry import Region
 
 from tui.app import settings
@@ -10,6 +12,14 @@ from tui.app.widgets.sentence_view import SentenceView
 
 # Short paragraphs, one sentence each: many per page, so pages turn.
 ARTICLE = "\n\n".join(f"Sentence number {n} is here with some words to fill a row." for n in range(1, 61))
+
+
+@asynccontextmanager
+async def reader(app):
+    """``app`` running at 80x24 with its first frame drawn: its pilot and its sentence view."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        yield pilot, app.screen.query_one(SentenceView)
 
 
 def _record_refreshes(view: SentenceView) -> list[tuple[Region, ...]]:
@@ -26,9 +36,7 @@ def _record_refreshes(view: SentenceView) -> list[tuple[Region, ...]]:
 
 async def test_a_move_and_a_tag_repaint_only_the_gutter(make_app):
     app = make_app(ARTICLE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        view = app.screen.query_one(SentenceView)
+    async with reader(app) as (pilot, view):
         seen = _record_refreshes(view)
         for key in ("j", "c", "j", "space"):
             await pilot.press(key)
@@ -45,9 +53,7 @@ async def test_the_cursor_under_the_text_repaints_whole_rows(make_app):
     settings.settings_path().parent.mkdir(parents=True, exist_ok=True)
     settings.settings_path().write_text("cursor: sentence\n")
     app = make_app(ARTICLE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        view = app.screen.query_one(SentenceView)
+    async with reader(app) as (pilot, view):
         assert view.cursor_style == "sentence"
         seen = _record_refreshes(view)
         await pilot.press("j")
@@ -56,9 +62,7 @@ async def test_the_cursor_under_the_text_repaints_whole_rows(make_app):
 
 async def test_the_view_turns_a_page_rather_than_scrolling_on_every_move(make_app):
     app = make_app(ARTICLE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        view = app.screen.query_one(SentenceView)
+    async with reader(app) as (pilot, view):
         height = view.page_height
         offsets = []
         for _ in range(30):
@@ -79,9 +83,7 @@ async def test_the_view_turns_a_page_rather_than_scrolling_on_every_move(make_ap
 
 async def test_a_page_turn_puts_the_previous_sentence_at_the_top(make_app):
     app = make_app(ARTICLE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        view = app.screen.query_one(SentenceView)
+    async with reader(app) as (pilot, view):
         y = view.scroll_offset.y
         while view.scroll_offset.y == y:
             await pilot.press("j")
@@ -90,9 +92,7 @@ async def test_a_page_turn_puts_the_previous_sentence_at_the_top(make_app):
 
 async def test_a_line_is_rebuilt_only_when_its_parts_change(make_app):
     app = make_app(ARTICLE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        view = app.screen.query_one(SentenceView)
+    async with reader(app) as (pilot, view):
         status = view.info["status"]
         row = view.size.height - 1  # the status is the view's last row, under hint and legend
         assert "saved" in view.render_line(row).text
@@ -112,9 +112,7 @@ async def test_a_line_is_rebuilt_only_when_its_parts_change(make_app):
 
 async def test_a_move_refreshes_the_view_alone(make_app):
     app = make_app(ARTICLE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        view = app.screen.query_one(SentenceView)
+    async with reader(app) as (pilot, view):
         refreshed = []
         for widget in app.screen.walk_children():
             if widget is not view:
@@ -137,9 +135,7 @@ async def test_a_hard_wrapped_paragraph_reads_with_spaces(make_app):
         "them.\n"
     )
     app = make_app(text)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        view = app.screen.query_one(SentenceView)
+    async with reader(app) as (pilot, view):
         shown = "".join(view.render_line(y).text for y in range(4))
         assert "\u240a" not in shown and "would come into force" in shown
         assert app.session.text(0).count("\n") == 3  # the article itself is untouched
@@ -147,9 +143,7 @@ async def test_a_hard_wrapped_paragraph_reads_with_spaces(make_app):
 
 async def test_a_move_draws_gutters_again_but_not_the_text(make_app):
     app = make_app(ARTICLE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        view = app.screen.query_one(SentenceView)
+    async with reader(app) as (pilot, view):
         texts: list[int] = []
         original = view._render_text
 
@@ -169,9 +163,7 @@ async def test_a_move_draws_gutters_again_but_not_the_text(make_app):
 
 async def test_the_view_draws_its_scroll_thumb_in_its_last_column(make_app):
     app = make_app(ARTICLE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        view = app.screen.query_one(SentenceView)
+    async with reader(app) as (pilot, view):
         height = view.page_height
         thumb = view.glyphs.thumb
 
@@ -187,9 +179,7 @@ async def test_the_view_draws_its_scroll_thumb_in_its_last_column(make_app):
         assert column().endswith(thumb)
 
     short = make_app("One sentence only. And a second one.")
-    async with short.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        view = short.screen.query_one(SentenceView)
+    async with reader(short) as (pilot, view):
         assert all(view.render_line(y).text[-1] == " " for y in range(view.page_height))  # it fits: no thumb
 
 
