@@ -44,7 +44,9 @@ class Terminal:
 
     def start(self, args: str = "", env: dict | None = None) -> None:
         # The tmux server may be older than this test: pass what the program must see explicitly.
-        inherited = {k: v for k, v in os.environ.items() if k.startswith("TAGLINE_") or k in ("PATH", "HOME")}
+        # XDG_CONFIG_HOME too: the tests' own settings folder, never the developer's (a theme or
+        # keymap saved there changed what these tests saw).
+        inherited = {k: v for k, v in os.environ.items() if k.startswith("TAGLINE_") or k in ("PATH", "HOME", "XDG_CONFIG_HOME")}
         environment = {**inherited, "TERM": "xterm-256color", "LANG": "C.UTF-8", **(env or {})}
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in environment.items())
         self.run(f"env {exports} {tagline_command()} {args}")

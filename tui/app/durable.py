@@ -10,6 +10,7 @@ import asyncio
 import os
 import signal
 import threading
+import time
 
 from textual.app import App
 from textual.binding import Binding
@@ -29,9 +30,23 @@ class DurableApp(App):
     def __init__(self) -> None:
         super().__init__()
         self._session_closed = False  # not Textual's own _closed
+        self._toasts_until: dict[tuple[str, str, str], float] = {}  # what notify shows, until when
 
     def close(self) -> None:  # pragma: no cover - every subclass has one
         raise NotImplementedError
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:
+        """Textual's toast, unless the same words are on screen already: a refused key pressed
+        again (a read-only session) does not stack copies of its reason over the status row."""
+        now = time.monotonic()
+        shown = self._toasts_until
+        for key in [k for k, until in shown.items() if until <= now]:
+            del shown[key]
+        key = (message, title, severity)
+        if key in shown:
+            return
+        shown[key] = now + (self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def notify_all(self, notices: list[str]) -> None:
         for notice in notices[:6]:
