@@ -29,6 +29,9 @@ def make_app(tmp_path, sample_path):
 @pytest.fixture(autouse=True)
 def _collect_between_tests():
     """The app freezes an open article's objects out of the collector (gc.freeze); after a test,
-    what it froze goes back, so one test's garbage does not stay for the rest of the run."""
+    what it froze goes back, so one test's garbage does not stay for the rest of the run; so does
+    the collector's threshold."""
+    threshold = gc.get_threshold()
     yield
     gc.unfreeze()
+    gc.set_threshold(*threshold)

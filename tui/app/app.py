@@ -19,6 +19,10 @@ from tui.app.screens.reader import ReaderScreen, make_reader_screen
 IDLE_FOLD_SECONDS = 2.0
 
 
+# New objects between scans of the youngest generation, once an article is open (Python: 700).
+YOUNG_COLLECTION_AFTER = 10_000
+
+
 class TaglineApp(DurableApp):
     CSS_PATH = ["styles/app.tcss"]
     TITLE = "tagline"
@@ -149,11 +153,17 @@ class TaglineApp(DurableApp):
         5,000-sentence article as in a short one: a full scan took 30 ms there, every few hundred
         keys. ``collect``: another article was open before; what it left is collected first (the
         first article has nothing to collect, and a full collection there delayed the first key by
-        0.2 s on a reopened 5,000-sentence article)."""
+        0.2 s on a reopened 5,000-sentence article).
+
+        The youngest generation is scanned after :data:`YOUNG_COLLECTION_AFTER` new objects rather
+        than Python's 700: a key makes a few thousand short-lived ones (events, segments, strips),
+        and scanning every 700 of them, and promoting what is still in flight, took 0.3 ms of a
+        move's 2.7 (``docs/performance.md`` §8)."""
         if collect and self._heap_settled:
             gc.unfreeze()
             gc.collect()
         gc.freeze()
+        gc.set_threshold(YOUNG_COLLECTION_AFTER, *gc.get_threshold()[1:])
         self._heap_settled = True
 
     # -- the entity worker -----------------------------------------------------------------------

@@ -32,6 +32,17 @@ class DurableApp(App):
         self._session_closed = False  # not Textual's own _closed
         self._toasts_until: dict[tuple[str, str, str], float] = {}  # what notify shows, until when
 
+    def get_driver_class(self):
+        """Textual's driver for this terminal; on Linux, the one that writes frames from the event
+        loop (:mod:`tui.app.driver`). A driver named in ``TEXTUAL_DRIVER`` (``tagline serve``) is
+        kept."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
+            from tui.app.driver import TerminalDriver
+
+            return TerminalDriver
+        return driver
+
     def close(self) -> None:  # pragma: no cover - every subclass has one
         raise NotImplementedError
 
