@@ -198,3 +198,31 @@ async def test_an_open_article_is_frozen_out_of_the_collector_and_a_switch_colle
         await pilot.pause()
         await pilot.pause()
         assert app.session.article_index == 1 and len(collected) == 1 and gc.get_freeze_count() > 0
+
+
+async def test_rows_reach_the_screen_as_the_view_drew_them(make_app):
+    """No copy of a row per frame: the rows a move did not touch are the very strips drawn
+    before, and the two it touched are drawn again with the cursor moved."""
+    app = make_app(ARTICLE)
+    async with reader(app) as (pilot, view):
+        whole = Region(0, 0, view.size.width, view.size.height)
+        before = view.render_lines(whole)
+        assert [a is b for a, b in zip(before, view.render_lines(whole))] == [True] * len(before)
+        await pilot.press("j")
+        after = view.render_lines(whole)
+        changed = [y for y, (a, b) in enumerate(zip(before, after)) if a is not b]
+        cursor_rows = [y for y, strip in enumerate(after) if strip.text.startswith(view.glyphs.cursor)]
+        assert cursor_rows and set(cursor_rows) <= set(changed)
+        info_rows = set(range(view.page_height, view.size.height))  # the status row: the position
+        assert set(changed) - set(cursor_rows) <= {0} | info_rows  # and the sentence left behind
+        assert len(changed) < len(after) // 2
+        assert before[0].text.startswith(view.glyphs.cursor) and not after[0].text.startswith(view.glyphs.cursor)
+
+
+async def test_a_view_given_a_border_is_drawn_by_textual(make_app):
+    app = make_app(ARTICLE)
+    async with reader(app) as (pilot, view):
+        view.styles.border = ("solid", "red")
+        await pilot.pause()
+        top = view.render_lines(Region(0, 0, view.size.width, 1))[0]
+        assert set(top.text) == {"─"} or top.text.startswith("┌"), top.text

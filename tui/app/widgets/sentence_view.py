@@ -328,6 +328,51 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             strip = rows[(k, cursor, thumb)] = self._render(i, k, cursor, thumb, width)
         return strip
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The rows as the view drew them. Textual's own pass copies every repainted row into a new
+        strip to add borders, padding, tint and opacity, which this view has none of, so neither
+        the row nor its filtered and rendered forms were reused: a move paid for it on each row it
+        repainted (about 0.2 ms; ``docs/performance.md`` §8). Textual's row cache for the widget
+        is kept (``refresh`` marks its rows dirty); a view given a border or the like in a
+        stylesheet gets Textual's pass."""
+        if not self._plain_box():
+            return super().render_lines(crop)
+        cache = self._styles_cache
+        width = self.size.width
+        if width != cache._width:
+            cache.clear()
+            cache._width = width
+        rows = cache._cache
+        is_dirty = cache.is_dirty
+        render_line = self.render_line
+        strips = []
+        for y in crop.line_range:
+            strip = rows.get(y)
+            if strip is None or is_dirty(y):
+                strip = rows[y] = render_line(y)
+            strips.append(strip)
+        cache._dirty_lines.difference_update(crop.line_range)
+        filters = self.app.get_line_filters()  # NO_COLOR, ANSI colours as true colours
+        if filters:
+            background = self.background_colors[1]
+            for line_filter in filters:
+                strips = [strip.apply_filter(line_filter, background) for strip in strips]
+        x1, x2 = crop.column_span
+        if (x1, x2) != (0, width):
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+    def _plain_box(self) -> bool:
+        """No border, outline, padding, tint, hatch or opacity: nothing for Textual to add to a row."""
+        styles = self.styles
+        return (
+            not any(styles.gutter)
+            and not any(edge for edge, _ in styles.outline)
+            and not styles.tint.a
+            and self.opacity == 1.0
+            and not (styles.has_rule("hatch") and styles.hatch != "none")
+        )
+
     def _thumb_rows(self) -> tuple[int, int]:
         """The rows of the view the scroll thumb covers (none when the article fits)."""
         height = self.page_height
