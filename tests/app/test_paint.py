@@ -226,3 +226,15 @@ async def test_a_view_given_a_border_is_drawn_by_textual(make_app):
         await pilot.pause()
         top = view.render_lines(Region(0, 0, view.size.width, 1))[0]
         assert set(top.text) == {"─"} or top.text.startswith("┌"), top.text
+
+
+async def test_an_open_article_is_out_of_the_collectors_scans(make_app):
+    import gc
+
+    from tui.app import heap
+
+    gc.unfreeze()
+    app = make_app(ARTICLE)
+    async with reader(app):
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] == heap.YOUNG_COLLECTION_AFTER

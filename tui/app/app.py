@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from functools import partial
 from pathlib import Path
@@ -12,15 +11,11 @@ from textual.app import SystemCommand
 
 from tui.core import keymap, nlp
 from tui.core.session import Session
-from tui.app import settings, theming
+from tui.app import heap, settings, theming
 from tui.app.durable import DurableApp
 from tui.app.screens.reader import ReaderScreen, make_reader_screen
 
 IDLE_FOLD_SECONDS = 2.0
-
-
-# New objects between scans of the youngest generation, once an article is open (Python: 700).
-YOUNG_COLLECTION_AFTER = 10_000
 
 
 class TaglineApp(DurableApp):
@@ -148,22 +143,10 @@ class TaglineApp(DurableApp):
             self.notify(f"written to {store.path}", timeout=3, markup=False)
 
     def _settle_heap(self, collect: bool = False) -> None:
-        """Keep what an open article puts on the heap (sentences, layout, states, entities) out of
-        the garbage collector's scans, so the collections that run between keys cost the same in a
-        5,000-sentence article as in a short one: a full scan took 30 ms there, every few hundred
-        keys. ``collect``: another article was open before; what it left is collected first (the
-        first article has nothing to collect, and a full collection there delayed the first key by
-        0.2 s on a reopened 5,000-sentence article).
-
-        The youngest generation is scanned after :data:`YOUNG_COLLECTION_AFTER` new objects rather
-        than Python's 700: a key makes a few thousand short-lived ones (events, segments, strips),
-        and scanning every 700 of them, and promoting what is still in flight, took 0.3 ms of a
-        move's 2.7 (``docs/performance.md`` §8)."""
-        if collect and self._heap_settled:
-            gc.unfreeze()
-            gc.collect()
-        gc.freeze()
-        gc.set_threshold(YOUNG_COLLECTION_AFTER, *gc.get_threshold()[1:])
+        """Keep what an open article puts on the heap out of the garbage collector's scans, so the
+        collections between keys cost the same in a 5,000-sentence article as in a short one
+        (:mod:`tui.app.heap`); ``collect``: another article may have been open before."""
+        heap.settle(collect=collect and self._heap_settled)
         self._heap_settled = True
 
     # -- the entity worker -----------------------------------------------------------------------

@@ -37,6 +37,9 @@ def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme)
             model_info = nlp.resolve_model(model)
         except nlp.ModelError as error:
             model_notice = str(error)
+    from tui.app import heap
+
+    heap.after_imports()
     try:
         session = Session(found, annotations, annotator, scheme, model_info.as_dict() if model_info else nlp.NO_MODEL)
     except ValueError as error:
