@@ -80,3 +80,22 @@ def test_the_apps_use_it_on_linux_and_keep_a_driver_named_in_the_environment(mak
 
     assert app.get_driver_class() is HeadlessDriver
 
+
+
+async def test_a_key_sent_from_the_input_thread_reaches_the_app(make_app):
+    import threading
+    from types import SimpleNamespace
+
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        before = app.session.cursor
+        driver = SimpleNamespace(_app=app)  # what send_message uses of the driver
+        sender = threading.Thread(target=TerminalDriver.send_message, args=(driver, events.Key("j", "j")))
+        sender.start()
+        sender.join()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.session.cursor == before + 1

@@ -6,6 +6,9 @@ that draws two gutter cells that round trip was a seventh of the key's CPU time 
 2.7; ``docs/performance.md`` §8). A frame is a few hundred bytes to a few KiB, which a terminal (or
 ``sshd``, or ``tmux``) takes at once, so the loop writes it itself, in one ``write`` per frame.
 
+Keys come in the same way, with less around them: the input thread posts each event straight to
+the app's queue (:meth:`TerminalDriver.send_message`).
+
 If the terminal stops taking bytes (a stalled link), the loop waits in that write, as Textual's
 own loop does once 30 writes are queued for its thread; the keys typed meanwhile wait in the
 input thread, none lost. If the terminal is gone (the link dropped: ``EIO``), the frame is dropped
@@ -70,3 +73,9 @@ class TerminalDriver(LinuxDriver):
 
     def write(self, data: str) -> None:
         self._frames.write(data)
+
+    def send_message(self, message) -> None:
+        """From the input thread to the app: Textual's ``post_message`` queues it on the app's loop
+        (``call_soon_threadsafe``) when called from another thread. Textual's driver wrapped that
+        in a coroutine run as a task, with a future to carry its result back to this thread."""
+        self._app.post_message(message)
