@@ -42,3 +42,17 @@ async def test_a_refused_key_pressed_again_adds_no_toast(make_app, tmp_path):
         await pilot.pause()
         assert toasts(app) == sorted([*before, app.session.store.read_only])
         assert not app.session.state(0).labels  # refused
+
+
+async def test_the_screen_is_drawn_again_once_a_toast_is_gone(make_app, monkeypatch):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        repaints = []
+        monkeypatch.setattr(app, "refresh", lambda *args, **kwargs: repaints.append(kwargs) or app)
+        app.notify("entity highlighting off", timeout=0.2)
+        await pilot.pause()
+        assert repaints == []
+        await asyncio.sleep(0.6)
+        await pilot.pause()
+        assert repaints  # the whole screen, after the toast's time

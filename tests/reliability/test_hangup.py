@@ -87,6 +87,23 @@ def test_a_second_session_on_the_same_article_is_read_only(term, workdir):
     assert [s["labels"] for s in sentences[:3]] == [["claim"], ["quote"], []]
 
 
+def test_toasts_leave_nothing_on_the_screen_when_they_go(term, workdir):
+    """Toasts of different lengths stacked (the read-only reason on two lines, then two short
+    ones): once their time is up, none of their words is left on the terminal."""
+    first, second = term(), term()
+    first.start("--model none")
+    first.wait_for("0/34 done")
+    first.keys("c")
+    first.wait_for("1/34 done")
+    second.start("--model none")
+    second.wait_for("read-only")
+    second.keys("e", "e")
+    time.sleep(14)  # the reason's toast: 10 s
+    screen = second.screen()
+    assert "read-only here" not in screen and "entity highlighting" not in screen, screen
+    assert "2/34  1/34 done" in screen
+
+
 def test_the_second_session_says_why_it_is_read_only(term, workdir):
     first, second = term(), term()
     first.start("--model none")

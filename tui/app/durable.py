@@ -48,7 +48,8 @@ class DurableApp(App):
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:
         """Textual's toast, unless the same words are on screen already: a refused key pressed
-        again (a read-only session) does not stack copies of its reason over the status row."""
+        again (a read-only session) does not stack copies of its reason over the status row; and
+        the screen drawn again when it is gone."""
         now = time.monotonic()
         shown = self._toasts_until
         for key in [k for k, until in shown.items() if until <= now]:
@@ -56,8 +57,16 @@ class DurableApp(App):
         key = (message, title, severity)
         if key in shown:
             return
-        shown[key] = now + (self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        seconds = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        shown[key] = now + seconds
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        # Once its time is up, the whole screen is drawn again: with toasts of different lengths
+        # stacked, what the last one covered could stay on the terminal after it went (Textual's
+        # partial update; not seen in a bare Textual app, cause not found). One frame per toast.
+        self.set_timer(seconds + 0.2, self._repaint_after_toast)
+
+    def _repaint_after_toast(self) -> None:
+        self.refresh()
 
     def notify_all(self, notices: list[str]) -> None:
         for notice in notices[:6]:
