@@ -67,7 +67,9 @@ def test_ctrl_c_quits_cleanly_with_everything_saved(term, workdir, figures):
     figures("hangup[ctrl+c]", actions=4, actions_in_yaml=4)
 
 
-def test_a_second_session_on_the_same_article_is_read_only(term, workdir):
+def open_twice(term):
+    """The sample open in two sessions: the first holds it, with its first sentence tagged; the
+    second came after it and is read-only."""
     first, second = term(), term()
     first.start("--model none")
     first.wait_for("0/34 done")
@@ -75,6 +77,11 @@ def test_a_second_session_on_the_same_article_is_read_only(term, workdir):
     first.wait_for("1/34 done")
     second.start("--model none")
     second.wait_for("read-only")
+    return first, second
+
+
+def test_a_second_session_on_the_same_article_is_read_only(term, workdir):
+    first, second = open_twice(term)
     second.keys("q", "j", "s")  # refused: nothing of this may reach the file
     # It opened on the first todo sentence (2/34): j moves on, q and s change nothing.
     screen = second.wait_for("3/34  1/34 done")
@@ -90,15 +97,12 @@ def test_a_second_session_on_the_same_article_is_read_only(term, workdir):
 def test_toasts_leave_nothing_on_the_screen_when_they_go(term, workdir):
     """Toasts of different lengths stacked (the read-only reason on two lines, then two short
     ones): once their time is up, none of their words is left on the terminal."""
-    first, second = term(), term()
-    first.start("--model none")
-    first.wait_for("0/34 done")
-    first.keys("c")
-    first.wait_for("1/34 done")
-    second.start("--model none")
-    second.wait_for("read-only")
+    first, second = open_twice(term)
+    second.wait_for("read-only here")  # the reason's toast, not only the status row
     second.keys("e", "e")
-    time.sleep(14)  # the reason's toast: 10 s
+    deadline = time.monotonic() + 20  # the reason's toast lasts 10 s
+    while time.monotonic() < deadline and "read-only here" in second.screen():
+        time.sleep(0.5)
     screen = second.screen()
     assert "read-only here" not in screen and "entity highlighting" not in screen, screen
     assert "2/34  1/34 done" in screen
