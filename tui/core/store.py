@@ -549,19 +549,19 @@ class _Anchors:
         """Place a batch of records best first, whatever order they come in: the sentences they name
         exactly are theirs, then same texts are matched, and only then edited sentences, so a close
         match never takes the place of a record that has its exact text elsewhere."""
-        keys = [_hashable(key) for key in keys]
-        exact = {key: self._exact(*key) for key in keys if key not in self._known}
+        keys = [(_hashable(key), key) for key in keys]  # (how it is remembered, as the record has it)
+        exact = {known: self._exact(*key) for known, key in keys if known not in self._known}
         self._reserved = {i for i in exact.values() if i is not None}
-        for key in keys:  # the sentences they name exactly are theirs (found once, above)
-            index = exact.get(key)
+        for known, key in keys:  # the sentences they name exactly are theirs (found once, above)
+            index = exact.get(known)
             if index is None:
                 self.place(*key, fuzzy=False, claim=True)
-            elif key not in self._known and key not in self._orphan_slots:
+            elif known not in self._known and known not in self._orphan_slots:
                 self._claimed.add(index)
-                self._known[key] = index
-                self._how[key] = "exact"
-        for key in keys:
-            if key not in self._known:  # then edited sentences, for what is left
+                self._known[known] = index
+                self._how[known] = "exact"
+        for known, key in keys:
+            if known not in self._known:  # then edited sentences, for what is left
                 self.place(*key, fuzzy=True, claim=True)
 
     def place(self, start, end, text, *, fuzzy: bool, claim: bool) -> int | None:
