@@ -3,7 +3,7 @@
 Sentences are drawn with a fixed seed from NewsSD-ENG (``shared/data/newssd-eng/*.csv`` beside the
 repository, or the folder named by ``$NEWSSD_DIR``) and grouped into paragraphs of one to four
 sentences, as news copy is. The count is tagline's own: each paragraph is measured with
-:mod:`tui.core.segment`, so an article of ``n`` sentences shows ``1/n`` in the status line.
+:mod:`tagline.core.segment`, so an article of ``n`` sentences shows ``1/n`` in the status line.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tui.core import segment  # noqa: E402
+from tagline.core import segment  # noqa: E402
 
 SAMPLE = ROOT / "seeds" / "000_88201f31feaf2608.txt"
 SEED = 20261125

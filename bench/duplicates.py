@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tui.core import articles  # noqa: E402
-from tui.core.duplicates import find_duplicates  # noqa: E402
+from tagline.core import articles  # noqa: E402
+from tagline.core.duplicates import find_duplicates  # noqa: E402
 
 SOURCE = ROOT / "devset" / "articles"
 

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tui.core import annofile, articles, schema  # noqa: E402
-from tui.core.suggest import LABELS, load_pipeline, suggest_articles  # noqa: E402
+from tagline.core import annofile, articles, schema  # noqa: E402
+from tagline.core.suggest import LABELS, load_pipeline, suggest_articles  # noqa: E402
 
 DEVSET = ROOT / "devset"
 ANNOTATOR = "devset"

@@ -9,7 +9,7 @@ all threads) around the handling of one key:
 
 * ``pilot``: the real app through Textual's Pilot at 80x24, ``await pilot.press(key)``, which
   returns once the screen has processed the key and refreshed;
-* ``session``: the headless core alone, the :class:`~tui.core.session.Session` method the key calls.
+* ``session``: the headless core alone, the :class:`~tagline.core.session.Session` method the key calls.
 
 Moves are ``j`` and ``k``; tags are ``c``, ``q``, ``s`` and ``space``, each one saved (journal line
 and fsync) before the next key. Articles are news-like sentences drawn with a fixed seed from
@@ -33,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
 
-from tui.core.articles import Article  # noqa: E402
-from tui.core.labels import DEFAULT_SCHEME  # noqa: E402
-from tui.core.session import Session  # noqa: E402
+from tagline.core.articles import Article  # noqa: E402
+from tagline.core.labels import DEFAULT_SCHEME  # noqa: E402
+from tagline.core.session import Session  # noqa: E402
 
 MOVES = ("j", "k")
 TAGS = ("c", "q", "s", "space")
@@ -119,8 +119,8 @@ def measure_session(n_sentences: int, kind: str, count: int, profiler: cProfile.
 
 
 async def measure_pilot(n_sentences: int, kind: str, count: int, profiler: cProfile.Profile | None = None) -> Row:
-    from tui.app.app import TaglineApp
-    from tui.app.launch import theme_folders
+    from tagline.app.app import TaglineApp
+    from tagline.app.launch import theme_folders
 
     with tempfile.TemporaryDirectory(prefix="tagline-bench-") as folder:
         session = make_session(n_sentences, Path(folder))

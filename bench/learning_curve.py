@@ -1,6 +1,6 @@
 """What a trained model adds to the rules: F1 per label on the held-out part of the development set
 against the number of labelled training sentences, for the rules alone, the model alone and the
-combination (``tui.core.train.combine``).
+combination (``tagline.core.train.combine``).
 
     python bench/learning_curve.py                  # the learning curve (held-out part)
     python bench/learning_curve.py --choose         # how the combination was chosen (tuning part)
@@ -12,7 +12,7 @@ part every size is drawn ``--repeats`` times with different seeds and the figure
 ``--choose`` never looks at the held-out part: it trains on all tuning articles but one, scores the
 one left out, for each article in turn, and compares ways of combining rule scores and model
 probabilities on those out-of-article predictions. ``--active`` simulates the app's ``n`` taking the
-most uncertain sentence (``tui.core.train.uncertainty`` of the combined suggestion): from 25 random
+most uncertain sentence (``tagline.core.train.uncertainty`` of the combined suggestion): from 25 random
 tuning sentences, it retrains and adds the 25 most uncertain of the rest, round after round, and
 compares held-out F1 with adding sentences in random order.
 """
@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from eval_suggest import ANNOTATOR, DEVSET, load_devset, part_of  # noqa: E402
 
-from tui.core import gold, train  # noqa: E402
-from tui.core.labels import DEFAULT_SCHEME  # noqa: E402
-from tui.core.suggest import LABELS, load_pipeline, suggest_articles  # noqa: E402
+from tagline.core import gold, train  # noqa: E402
+from tagline.core.labels import DEFAULT_SCHEME  # noqa: E402
+from tagline.core.suggest import LABELS, load_pipeline, suggest_articles  # noqa: E402
 
 SIZES = (25, 50, 100, 200)
 

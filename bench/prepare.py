@@ -8,7 +8,7 @@ Both sides are whole processes, timed from start to exit, model load included:
 * ``tagline prepare ARTICLES --jobs N`` with an empty parse cache: it reads and splits the articles,
   parses every distinct paragraph in N worker processes and writes the entities to the cache;
 * ``spacy``: a Python process that loads the same pipeline with the same components left out
-  (:data:`tui.core.nlp.EXCLUDE`), reads the same distinct paragraphs and runs
+  (:data:`tagline.core.nlp.EXCLUDE`), reads the same distinct paragraphs and runs
   ``nlp.pipe(texts, n_process=N)`` with spaCy's default batch size, collecting the entities; it
   writes nothing.
 
@@ -32,14 +32,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
 
-from tui.core import nlp, segment  # noqa: E402
+from tagline.core import nlp, segment  # noqa: E402
 
 ARTICLES = 4
 
 BASELINE = """
 import json, sys
 import spacy
-from tui.core.nlp import EXCLUDE
+from tagline.core.nlp import EXCLUDE
 package, texts_path, n_process = sys.argv[1], sys.argv[2], int(sys.argv[3])
 nlp = spacy.load(package, exclude=list(EXCLUDE))
 texts = json.load(open(texts_path, encoding="utf-8"))
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
                 for side in sides:
                     if side == "prepare":
                         cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
-                        command = [sys.executable, "-m", "tui", "prepare", str(folder), "--jobs", str(jobs)]
+                        command = [sys.executable, "-m", "tagline", "prepare", str(folder), "--jobs", str(jobs)]
                         seconds = timed(command, {"TAGLINE_CACHE": str(cache)})
                         cached = nlp.ParseCache(cache).get_many([nlp.ParseCache.key(model, t) for t in texts])
                         assert len(cached) == n, f"prepare cached {len(cached)} of {n} paragraphs"

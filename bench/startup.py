@@ -108,7 +108,7 @@ def annotate(article: Path, total: int, work: Path, cache: Path) -> Path:
 
 def prepare(article: Path, cache: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "tui", "prepare", str(article)],
+        [sys.executable, "-m", "tagline", "prepare", str(article)],
         env={**os.environ, "TAGLINE_CACHE": str(cache)}, check=True, capture_output=True,
     )
 

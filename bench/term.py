@@ -47,7 +47,7 @@ def stop_server() -> None:
 
 def tagline_command() -> str:
     script = Path(sys.executable).parent / "tagline"
-    return shlex.quote(str(script)) if script.exists() else f"{shlex.quote(sys.executable)} -m tui"
+    return shlex.quote(str(script)) if script.exists() else f"{shlex.quote(sys.executable)} -m tagline"
 
 
 class Pane:

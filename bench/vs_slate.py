@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 import term  # noqa: E402
 
-from tui.core import segment  # noqa: E402
+from tagline.core import segment  # noqa: E402
 
 QUIET = 0.4  # seconds without a change that count as settled
 

@@ -4,11 +4,11 @@ import gc
 
 import pytest
 
-from tui.app.app import TaglineApp
-from tui.app.launch import theme_folders
-from tui.core.articles import Article, load
-from tui.core.labels import DEFAULT_SCHEME
-from tui.core.session import Session
+from tagline.app.app import TaglineApp
+from tagline.app.launch import theme_folders
+from tagline.core.articles import Article, load
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.session import Session
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import yaml
 
-from tui.app.app import TaglineApp
-from tui.app.launch import theme_folders
-from tui.cli import main
-from tui.core.articles import open_corpus
-from tui.core.labels import DEFAULT_SCHEME
-from tui.core.session import Session
+from tagline.app.app import TaglineApp
+from tagline.app.launch import theme_folders
+from tagline.cli import main
+from tagline.core.articles import open_corpus
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.session import Session
 
 WIRE = "Pakistan has witnessed a surge in violence over the past 18 months, with more than 700 attacks."
 

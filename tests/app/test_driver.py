@@ -9,7 +9,7 @@ import io
 import pytest
 from textual import constants
 
-from tui.app.driver import SYNC_END, SYNC_START, FrameWriter, TerminalDriver
+from tagline.app.driver import SYNC_END, SYNC_START, FrameWriter, TerminalDriver
 
 
 class Terminal(io.StringIO):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import yaml
 
-from tui.app.screens.articles import ArticleListScreen
-from tui.app.screens.help import HelpScreen
-from tui.app.screens.note import NoteScreen
-from tui.app.widgets.sentence_view import SentenceView
+from tagline.app.screens.articles import ArticleListScreen
+from tagline.app.screens.help import HelpScreen
+from tagline.app.screens.note import NoteScreen
+from tagline.app.widgets.sentence_view import SentenceView
 
 
 async def test_moves_tags_confirm_clear(make_app):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from tui.app.widgets.sentence_view import SentenceView
-from tui.core import nlp
+from tagline.app.widgets.sentence_view import SentenceView
+from tagline.core import nlp
 
 
 async def wait_until(pilot, condition, seconds=60.0):

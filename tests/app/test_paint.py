@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 
 from textual.geometry import Region
 
-from tui.app import settings
-from tui.app.widgets.sentence_view import SentenceView
+from tagline.app import settings
+from tagline.app.widgets.sentence_view import SentenceView
 
 # Short paragraphs, one sentence each: many per page, so pages turn.
 ARTICLE = "\n\n".join(f"Sentence number {n} is here with some words to fill a row." for n in range(1, 61))
@@ -231,7 +231,7 @@ async def test_a_view_given_a_border_is_drawn_by_textual(make_app):
 async def test_an_open_article_is_out_of_the_collectors_scans(make_app):
     import gc
 
-    from tui.app import heap
+    from tagline.app import heap
 
     gc.unfreeze()
     app = make_app(ARTICLE)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tui.app.launch import theme_folders
-from tui.app.review import IDLE_FOLD_SECONDS, ReviewApp, ReviewHelpScreen, TakeScreen, key_clashes, run
-from tui.app.screens.note import NoteScreen
-from tui.cli import main
-from tui.core.articles import Article
-from tui.core.labels import DEFAULT_SCHEME, scheme_from_data
-from tui.core.review import ReviewSession
-from tui.core.store import ArticleStore, SentenceState
+from tagline.app.launch import theme_folders
+from tagline.app.review import IDLE_FOLD_SECONDS, ReviewApp, ReviewHelpScreen, TakeScreen, key_clashes, run
+from tagline.app.screens.note import NoteScreen
+from tagline.cli import main
+from tagline.core.articles import Article
+from tagline.core.labels import DEFAULT_SCHEME, scheme_from_data
+from tagline.core.review import ReviewSession
+from tagline.core.store import ArticleStore, SentenceState
 
 SENTENCES = [
     "Islamabad has accused the Afghan Taliban of sheltering the TTP, which it says killed 700 people.",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from tui.app import settings
-from tui.core.labels import DEFAULT_SCHEME
+from tagline.app import settings
+from tagline.core.labels import DEFAULT_SCHEME
 
 
 async def test_theme_chosen_is_remembered(make_app):

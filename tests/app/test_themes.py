@@ -9,9 +9,9 @@ import pytest
 import yaml
 from textual.color import Color
 
-from tui.app import theming
-from tui.cli import build_parser, bundled
-from tui.core.labels import DEFAULT_SCHEME
+from tagline.app import theming
+from tagline.cli import build_parser, bundled
+from tagline.core.labels import DEFAULT_SCHEME
 
 THEME_FILES = sorted(bundled("themes").glob("*.yaml"))
 #: The themes Textual ships that speak the terminal's own 16 colours (Textual 8: ansi-dark, ansi-light).

@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tui.core import nlp, train
-from tui.core.labels import DEFAULT_SCHEME
+from tagline.core import nlp, train
+from tagline.core.labels import DEFAULT_SCHEME
 
 DEVSET = Path(__file__).resolve().parents[2] / "devset" / "annotations"
 

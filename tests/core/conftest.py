@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import annofile
-from tui.core.articles import Article
-from tui.core.labels import DEFAULT_SCHEME
-from tui.core.store import ArticleStore, SentenceState
+from tagline.core import annofile
+from tagline.core.articles import Article
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.store import ArticleStore, SentenceState
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "seeds" / "000_88201f31feaf2608.txt"

@@ -15,8 +15,8 @@ from hypothesis import given, settings, strategies as st
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa as sm_fleiss
 
-from tui import cli
-from tui.core import agreement
+from tagline import cli
+from tagline.core import agreement
 
 LABELS = ["claim", "quote", "statistic"]
 

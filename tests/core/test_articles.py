@@ -1,6 +1,6 @@
 import json
 
-from tui.core.articles import load
+from tagline.core.articles import load
 
 
 def test_folder_of_mixed_files_with_bad_ones_reported(tmp_path):

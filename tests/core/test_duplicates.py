@@ -7,8 +7,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core import articles
-from tui.core.duplicates import article_duplicates, find_duplicates, normalise
+from tagline.core import articles
+from tagline.core.duplicates import article_duplicates, find_duplicates, normalise
 
 SAMPLE_ID = "000_88201f31feaf2608"
 

@@ -9,8 +9,8 @@ import json
 import pytest
 import yaml
 
-from tui import cli
-from tui.core import exporting
+from tagline import cli
+from tagline.core import exporting
 
 SENTENCES = [
     "The minister said the border would stay closed.",

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from tui import cli
-from tui.core import gold
-from tui.core.labels import DEFAULT_SCHEME
-from tui.core.store import ArticleStore
+from tagline import cli
+from tagline.core import gold
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.store import ArticleStore
 
 
 def done_sentences(root) -> dict:

@@ -1,6 +1,6 @@
 import pytest
 
-from tui.core.labels import DEFAULT_SCHEME, LabelSchemeError, load_scheme
+from tagline.core.labels import DEFAULT_SCHEME, LabelSchemeError, load_scheme
 
 
 def test_default_scheme(tmp_path):

@@ -1,7 +1,7 @@
 from hypothesis import given, settings, strategies as st
 from rich.cells import cell_len
 
-from tui.core.layout import _ONE_CELL, _ONE_CELL_RANGES, _wrap_cells, _wrap_one_cell, wrap
+from tagline.core.layout import _ONE_CELL, _ONE_CELL_RANGES, _wrap_cells, _wrap_one_cell, wrap
 
 
 def lines_of(text, width):

@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 
-from tui import cli
-from tui.core import nlp, prepare
-from tui.core.articles import load
+from tagline import cli
+from tagline.core import nlp, prepare
+from tagline.core.articles import load
 
 pytestmark = pytest.mark.model
 

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from tui.core import agreement, annofile, gold
-from tui.core.labels import DEFAULT_SCHEME, scheme_from_data
-from tui.core.review import NothingToReview, RecordedArticle, ReviewSession
-from tui.core.store import ArticleStore
+from tagline.core import agreement, annofile, gold
+from tagline.core.labels import DEFAULT_SCHEME, scheme_from_data
+from tagline.core.review import NothingToReview, RecordedArticle, ReviewSession
+from tagline.core.store import ArticleStore
 
 SENTENCES = [
     "Prices rose 5% last year.",          # 0: alice statistic / bob claim+statistic: disagreement

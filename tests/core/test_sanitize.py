@@ -1,6 +1,6 @@
 from hypothesis import given, strategies as st
 
-from tui.core.sanitize import _TABLE, visible
+from tagline.core.sanitize import _TABLE, visible
 
 
 def test_controls_become_pictures():

@@ -1,5 +1,5 @@
-from tui.core import segment
-from tui.core.articles import Article
+from tagline.core import segment
+from tagline.core.articles import Article
 
 
 def texts(text):

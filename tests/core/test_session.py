@@ -1,7 +1,7 @@
-from tui.core import schema
-from tui.core.articles import Article
-from tui.core.labels import DEFAULT_SCHEME
-from tui.core.session import Session
+from tagline.core import schema
+from tagline.core.articles import Article
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.session import Session
 
 
 def make(tmp_path, *texts):
@@ -78,7 +78,7 @@ def test_accept_takes_suggested_labels(tmp_path):
 
 
 def test_exclusive_scheme(tmp_path):
-    from tui.core.labels import Label, LabelScheme
+    from tagline.core.labels import Label, LabelScheme
 
     scheme = LabelScheme((Label("yes", ("y",)), Label("no", ("o",))), exclusive=True)
     s = Session([Article("a", "a.txt", "One.")], tmp_path, "alice", scheme)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tui import cli
-from tui.core import gold, stats
-from tui.core.labels import DEFAULT_SCHEME
+from tagline import cli
+from tagline.core import gold, stats
+from tagline.core.labels import DEFAULT_SCHEME
 
 
 def test_counts_and_seconds_per_sentence(annotations):

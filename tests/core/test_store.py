@@ -7,11 +7,11 @@ import os
 import pytest
 import yaml
 
-from tui.core import annofile, schema
-from tui.core.articles import Article, load
-from tui.core.labels import DEFAULT_SCHEME
-from tui.core.session import Session
-from tui.core.store import ArticleStore
+from tagline.core import annofile, schema
+from tagline.core.articles import Article, load
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.session import Session
+from tagline.core.store import ArticleStore
 
 
 def sample(sample_path) -> Article:
@@ -81,7 +81,7 @@ def test_each_action_is_in_the_journal_before_the_call_returns(tmp_path, sample_
 def test_torn_last_journal_line_is_the_action_in_flight(tmp_path, sample_path):
     article = sample(sample_path)
     store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
-    from tui.core.store import SentenceState
+    from tagline.core.store import SentenceState
 
     store.set(0, SentenceState(status="done", labels=("quote",)))
     store.set(1, SentenceState(status="done", labels=("claim",)))
@@ -185,7 +185,7 @@ def test_atomic_write_leaves_no_temporary_files(tmp_path):
 
 
 def test_extra_keys_of_a_state_survive_a_crash(tmp_path, sample_path):
-    from tui.core.store import SentenceState
+    from tagline.core.store import SentenceState
 
     article = sample(sample_path)
     store = ArticleStore(tmp_path, "carol", article, DEFAULT_SCHEME)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
-from tui.core import segment
-from tui.core.suggest import LABELS, REQUIRED_PIPES, THRESHOLD, for_scheme, load_pipeline, quote_regions, suggest_doc
+from tagline.cli import main
+from tagline.core import segment
+from tagline.core.suggest import LABELS, REQUIRED_PIPES, THRESHOLD, for_scheme, load_pipeline, quote_regions, suggest_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 

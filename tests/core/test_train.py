@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tui import cli
-from tui.core import gold, train
-from tui.core.labels import DEFAULT_SCHEME, scheme_from_data
+from tagline import cli
+from tagline.core import gold, train
+from tagline.core.labels import DEFAULT_SCHEME, scheme_from_data
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVSET = ROOT / "devset" / "annotations" / "devset"
@@ -45,7 +45,7 @@ def devset_examples(articles) -> list[gold.Example]:
 def trained_root(tmp_path_factory):
     """An annotations folder with part of the devset, trained through the command line."""
     root = copy_devset(tmp_path_factory.mktemp("trained") / "annotations")
-    result = subprocess.run([sys.executable, "-m", "tui", "train", "--annotations", str(root)],
+    result = subprocess.run([sys.executable, "-m", "tagline", "train", "--annotations", str(root)],
                             capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""

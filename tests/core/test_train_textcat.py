@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from tui import cli
-from tui.core.labels import DEFAULT_SCHEME
-from tui.core.session import Session
+from tagline import cli
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.session import Session
 
 BASE_CONFIG = """
 [paths]

@@ -21,7 +21,7 @@ def tagline_command() -> str:
     found = shutil.which("tagline")
     if found:
         return found
-    return f"{shlex.quote(sys.executable)} -m tui"
+    return f"{shlex.quote(sys.executable)} -m tagline"
 
 
 class Terminal:

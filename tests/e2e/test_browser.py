@@ -75,7 +75,7 @@ class Served:
         self.annotations = workdir / "annotations"
         self.log = workdir / "serve.log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tui", "serve", "--port", str(self.port), "--model", "none", "--annotations", str(self.annotations)],
+            [sys.executable, "-m", "tagline", "serve", "--port", str(self.port), "--model", "none", "--annotations", str(self.annotations)],
             cwd=workdir, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
         )
         wait_until(self.listening, f"tagline serve on port {self.port}\n{self.log.read_text(errors='replace')}")
@@ -214,7 +214,7 @@ def test_a_name_that_is_not_a_folder_name_is_refused(served, name):
 
 def test_serve_refuses_a_corpus_with_nothing_to_open(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "tui", "serve", str(tmp_path / "missing"), "--port", str(free_port())],
+        [sys.executable, "-m", "tagline", "serve", str(tmp_path / "missing"), "--port", str(free_port())],
         capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 1
@@ -226,7 +226,7 @@ def test_the_web_drivers_quit_folds_the_journal(workdir):
     hanging up instead, but any other front-end for Textual apps would use it."""
     env = {**os.environ, "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver", "COLUMNS": "80", "ROWS": "24"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui", "open", "--model", "none"], cwd=workdir, env=env,
+        [sys.executable, "-m", "tagline", "open", "--model", "none"], cwd=workdir, env=env,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )
 

@@ -42,7 +42,7 @@ class Terminal(_e2e.Terminal):
                     command = Path(f"/proc/{pid}/cmdline").read_bytes()
                 except OSError:
                     continue
-                if b"tagline" in command or b"tui" in command:
+                if b"tagline" in command:
                     return int(pid)
             time.sleep(0.05)
         raise AssertionError(f"tagline did not start in the pane:\n{self.screen()}")

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.core import annofile
+from tagline.core import annofile
 
 
 @dataclass

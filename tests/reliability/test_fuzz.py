@@ -16,10 +16,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.core import annofile, articles, sanitize, segment
-from tui.core.articles import Article
-from tui.core.labels import DEFAULT_SCHEME
-from tui.core.store import ArticleStore
+from tagline.core import annofile, articles, sanitize, segment
+from tagline.core.articles import Article
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.store import ArticleStore
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TEXT = "The river rose by two metres overnight, officials said.\nResidents were told to leave their homes.\n"

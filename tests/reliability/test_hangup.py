@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tui.core import annofile
+from tagline.core import annofile
 
 from processes import wait_gone
 
@@ -143,7 +143,7 @@ def test_sighup_during_an_idle_fold_of_a_long_article(term, workdir, figures):
     hang-up's own fold waits for it (one fold at a time) and the YAML ends with every action."""
     import random
 
-    from tui.core.articles import Article
+    from tagline.core.articles import Article
 
     text = "".join(f"Line {i}: the council said the river rose by {i} centimetres overnight.\n" for i in range(5_000))
     (workdir / "river.txt").write_text(text, encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import annofile, articles
+from tagline.core import annofile, articles
 
 GOOD = "The council said the river rose overnight. Residents were told to leave.\n"
 

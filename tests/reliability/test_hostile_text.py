@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from tui.core import annofile
+from tagline.core import annofile
 
 ESC, BEL = "\x1b", "\x07"
 NAME = "[bold]evil[@click=app.quit]x"  # an article file name that is also markup

@@ -23,9 +23,9 @@ import re
 import signal
 import time
 
-from tui.core.articles import Article
-from tui.core.labels import DEFAULT_SCHEME
-from tui.core.store import ArticleStore
+from tagline.core.articles import Article
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.store import ArticleStore
 
 from processes import wait_gone
 from ondisk import labelled, read_state
@@ -115,9 +115,9 @@ def test_kill9_at_random_moments_loses_no_acknowledged_action(term, workdir, fig
 
 CHILD = r"""
 import sys
-from tui.core.articles import Article
-from tui.core.labels import DEFAULT_SCHEME
-from tui.core.store import ArticleStore, SentenceState
+from tagline.core.articles import Article
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.store import ArticleStore, SentenceState
 
 root, text = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
 store = ArticleStore(root, "tester", Article("river", "river.txt", text), DEFAULT_SCHEME)

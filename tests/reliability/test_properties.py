@@ -16,10 +16,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.core import annofile
-from tui.core.articles import Article
-from tui.core.labels import DEFAULT_SCHEME
-from tui.core.store import ArticleStore, SentenceState
+from tagline.core import annofile
+from tagline.core.articles import Article
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.store import ArticleStore, SentenceState
 
 WORDS = ("river", "council", "prices", "minister", "rose", "fell", "said", "that", "the", "by", "percent",
          "village", "police", "court", "ruled", "water", "budget", "report", "found", "people")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import annofile
-from tui.core.articles import Article
-from tui.core.labels import DEFAULT_SCHEME
-from tui.core.store import ArticleStore, SentenceState
+from tagline.core import annofile
+from tagline.core.articles import Article
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.store import ArticleStore, SentenceState
 
 TEXT = "The river rose by two metres overnight, officials said.\nResidents were told to leave their homes.\n"
 GOOD_HEAD = "schema: tagline.annotations/1\narticle: {id: river, path: river.txt}\nannotator: alice\n"

@@ -1,1 +1,0 @@
-"""The Textual app: thin screens and widgets over :mod:`tui.core`."""

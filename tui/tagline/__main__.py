@@ -1,0 +1,3 @@
+from tagline.cli import main
+
+raise SystemExit(main())

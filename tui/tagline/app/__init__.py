@@ -1,0 +1,1 @@
+"""The Textual app: thin screens and widgets over :mod:`tagline.core`."""

@@ -1,0 +1,246 @@
+"""The Textual app: themes, the reader screen, the entity worker, saving in the background."""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import SystemCommand
+
+from tagline.core import keymap, nlp
+from tagline.core.session import Session
+from tagline.app import heap, settings, theming
+from tagline.app.durable import DurableApp
+from tagline.app.screens.reader import ReaderScreen, make_reader_screen
+
+IDLE_FOLD_SECONDS = 2.0
+
+
+class TaglineApp(DurableApp):
+    CSS_PATH = ["styles/app.tcss"]
+    TITLE = "tagline"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        session: Session,
+        model: nlp.ModelInfo | None,
+        model_notice: str = "",
+        notices: list[str] | None = None,
+        theme: str | None = None,
+        theme_folders: list[Path] | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.model = model
+        self._heap_settled = False
+        self.model_notice = model_notice
+        self.notices = notices or []
+        self.cache = nlp.ParseCache()
+        self.service: nlp.EntityService | None = None
+        self._last_action = time.monotonic()
+        self._parse_finished_for: str | None = None
+        themes, problems = theming.load_themes(theme_folders or [])
+        self.notices.extend(problems)
+        for t in themes:
+            self.register_theme(t)
+        for name in ("ansi-dark", "ansi-light"):
+            if name in self.available_themes:
+                self.register_theme(theming.with_palette_colours(self.available_themes[name]))
+        self.user_settings, problem = settings.load()
+        if problem:
+            self.notices.append(problem)
+        keys, problems = settings.checked_keymap(self.user_settings.get("keymap"), session.scheme)
+        self.notices.extend(problems)
+        self._user_keymap = keys
+        wanted = theme or self.user_settings.get("theme") or theming.DEFAULT_THEME
+        if wanted not in self.available_themes:
+            self.notices.append(f"theme '{wanted}' not found; using {theming.DEFAULT_THEME}")
+            wanted = theming.DEFAULT_THEME if theming.DEFAULT_THEME in self.available_themes else "textual-dark"
+        self.theme = wanted
+        self._theme_from_command_line = theme is not None
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(theming.VARIABLE_DEFAULTS)
+
+    @property
+    def model_status(self) -> str:
+        if self.model is None:
+            return self.model_notice or "no model: sentences only"
+        return f"{self.model.name} {self.model.version or ''}".strip()
+
+    def watch_theme(self, name: str) -> None:
+        # A theme picked in the command palette is remembered for this user.
+        if self.is_running and not getattr(self, "_theme_from_command_line", False):
+            settings.save_theme(name)
+        self._theme_from_command_line = False
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen) and screen.is_mounted:
+                screen.theme_changed()
+
+    def on_mount(self) -> None:
+        if self._user_keymap:
+            self.set_keymap(self._user_keymap)
+        self.push_screen(make_reader_screen(self.session.scheme)(self.session))
+        self.notify_all(self.notices)
+        if self.model_notice:
+            self.notify(self.model_notice, severity="warning", timeout=8, markup=False)
+        first = self.session.first_outcome
+        if first.message:
+            self.notify(first.message, severity="error" if first.error else "warning", timeout=10, markup=False)
+        self.set_interval(IDLE_FOLD_SECONDS / 2, self._fold_when_idle)
+        self.catch_hang_ups()
+
+    def get_system_commands(self, screen):
+        """The reader's commands in the palette, named as the help screen names them."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, ReaderScreen):
+            for command in keymap.READER_COMMANDS:
+                if "(" in command.action and not command.action.endswith("(1)"):
+                    continue  # moves by a step are for keys, not the palette
+                keys = " ".join(keymap.display(k) for k in command.keys)
+                yield SystemCommand(
+                    command.help.split(" (")[0], f"{keys}", partial(screen.run_action, command.action)
+                )
+            yield SystemCommand("Save now", "write the YAML file of this article", self._save_now)
+            yield SystemCommand(
+                "Order of n: reading / most uncertain first",
+                f"now: {self.session.order}; active learning takes the sentence the suggester is least sure of",
+                partial(screen.run_action, "toggle_order"),
+            )
+            if self.model is not None:
+                yield SystemCommand("Retrain the model", "tagline train on every annotation, in the background", self._retrain)
+
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
+    def _retrain(self) -> None:
+        from tagline.core import train
+
+        self.call_from_thread(self.notify, "training on the annotations so far…", timeout=3)
+        store = self.session.store
+        if store is not None:
+            store.fold()  # the model learns from the YAML files: make this article's current
+        try:
+            report = train.train(self.session.root, self.session.scheme)
+        except train.TrainError as error:
+            self.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        except Exception as error:  # a failed training leaves the old model: say why, go on
+            self.call_from_thread(self.notify, f"training failed: {' '.join(str(error).split())[:120]}", severity="error", markup=False)
+            return
+        self.call_from_thread(self._retrained, report.summary().splitlines()[0])
+
+    def _retrained(self, summary: str) -> None:
+        self.notify(f"retrained: {summary}", timeout=6, markup=False)
+        self._parse_finished_for = None
+        self._stream_entities(self.session.article)  # suggestions again, from rules + the new model
+
+    def _save_now(self) -> None:
+        store = self.session.store
+        if store is not None:
+            self._fold(store)
+            self.notify(f"written to {store.path}", timeout=3, markup=False)
+
+    def _settle_heap(self, collect: bool = False) -> None:
+        """Keep what an open article puts on the heap out of the garbage collector's scans, so the
+        collections between keys cost the same in a 5,000-sentence article as in a short one
+        (:mod:`tagline.app.heap`); ``collect``: another article may have been open before."""
+        heap.settle(collect=collect and self._heap_settled)
+        self._heap_settled = True
+
+    # -- the entity worker -----------------------------------------------------------------------
+    def article_opened(self) -> None:
+        self._settle_heap(collect=True)
+        self._find_duplicates(self.session.article)
+        if self.model is None:
+            return
+        if self.service is None:
+            scheme = self.session.scheme
+            self.service = nlp.EntityService(
+                self.model, suggest=True, trained=str(self.session.root), labels=scheme.names, exclusive=scheme.exclusive
+            )
+        self._stream_entities(self.session.article)
+
+    @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
+    def _stream_entities(self, article) -> None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        try:
+            from tagline.core import train
+
+            version = f"{train.trained_stamp(self.session.root) or 'rules'}:{','.join(self.session.scheme.names)}"
+            batches = nlp.stream_annotations(
+                article, self.model, self.service, self.cache, cancelled=lambda: worker.is_cancelled,
+                suggest=True, suggest_version=version,
+            )
+            for batch in batches:
+                if worker.is_cancelled:
+                    return
+                self.call_from_thread(self._entities_arrived, article.id, batch)
+            if not worker.is_cancelled:
+                self._parse_finished_for = article.id
+                self.call_from_thread(self._settle_heap)
+        except Exception as error:  # a dead child process, a broken model: say so, keep working
+            if not worker.is_cancelled:
+                self.call_from_thread(self.notify, f"entities unavailable: {' '.join(str(error).split())[:120]}", severity="warning", markup=False)
+
+    @work(thread=True, exclusive=True, group="duplicates", exit_on_error=False)
+    def _find_duplicates(self, article) -> None:
+        from tagline.core.duplicates import article_duplicates
+
+        texts = [article.text[s.start : s.end] for s in article.sentences]
+        found = {index: twin for index, (_, twin) in article_duplicates(article.id, texts).items()}
+        across = {
+            index: (other, twin)
+            for index, other, twin in self.cache.get_many([nlp.corpus_duplicates_key(article)], table="duplicates").get(
+                nlp.corpus_duplicates_key(article), []
+            )
+        }
+        if found or across:
+            self.call_from_thread(self._duplicates_found, article.id, found, across)
+
+    def _duplicates_found(self, article_id: str, found: dict[int, int], across: dict) -> None:
+        screen = self._reader()
+        if screen is not None and article_id == self.session.article.id:
+            screen.duplicates_found(found, across)
+
+    def _entities_arrived(self, article_id: str, batch: nlp.Batch) -> None:
+        screen = self._reader()
+        if screen is not None:
+            screen.entities_arrived(article_id, batch)
+
+    def _reader(self) -> ReaderScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                return screen
+        return None
+
+    # -- saving ------------------------------------------------------------------------------------
+    def touched(self) -> None:
+        self._last_action = time.monotonic()
+
+    def _fold_when_idle(self) -> None:
+        store = self.session.store
+        if store is None or time.monotonic() - self._last_action < IDLE_FOLD_SECONDS:
+            return
+        # Edits are folded when the annotator pauses; entities and suggestions only once the model
+        # has finished with the article, so a long parse does not rewrite the file batch by batch.
+        if store.dirty or (store.stale and self._parse_finished_for == store.article.id):
+            self._fold(store)
+
+    @work(thread=True, exclusive=True, group="fold", exit_on_error=False)
+    def _fold(self, store) -> None:
+        try:
+            store.fold()
+        except OSError as error:
+            self.call_from_thread(self.notify, f"could not write {store.path}: {error.strerror}", severity="error", markup=False)
+
+    def close(self) -> None:
+        """Fold what is open and stop the model process."""
+        try:
+            self.session.close()
+        finally:
+            if self.service is not None:
+                self.service.close()

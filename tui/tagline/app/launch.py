@@ -1,0 +1,65 @@
+"""From command-line options to a running app: load, resolve, report problems, run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tagline.core import articles as articles_mod
+from tagline.core import nlp
+from tagline.core.labels import LabelScheme
+from tagline.core.session import Session
+
+
+def _fail(message: str) -> int:
+    print(f"tagline: {message}", file=sys.stderr)
+    return 1
+
+
+def theme_folders() -> list[Path]:
+    from tagline.cli import bundled
+
+    import platformdirs
+
+    return [bundled("themes"), Path("themes"), Path(platformdirs.user_config_dir("tagline")) / "themes"]
+
+
+def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme) -> int:
+    found, problems = articles_mod.open_corpus(paths)
+    notices = [str(p) for p in problems]
+    if not found:
+        reason = notices[0] if notices else "no .txt, .md or .jsonl articles found"
+        return _fail(f"nothing to open: {reason}")
+    model_info = None
+    model_notice = ""
+    if model and model.lower() != "none":
+        try:
+            model_info = nlp.resolve_model(model)
+        except nlp.ModelError as error:
+            model_notice = str(error)
+    from tagline.app import heap
+
+    heap.after_imports()
+    try:
+        session = Session(found, annotations, annotator, scheme, model_info.as_dict() if model_info else nlp.NO_MODEL)
+    except ValueError as error:
+        return _fail(f"nothing to open: {error}")
+    from tagline.app import glyphs
+    from tagline.app.app import TaglineApp
+
+    glyphs.prepare_output()
+
+    app = TaglineApp(session, model_info, model_notice, notices, theme, theme_folders())
+    try:
+        app.run()
+    finally:
+        app.shutdown()
+    return app.return_code or 0
+
+
+def run_review(**options) -> int:
+    try:
+        from tagline.app.review import run
+    except ImportError:
+        return _fail("review is not available in this build")
+    return run(**options)

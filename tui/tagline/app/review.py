@@ -1,0 +1,404 @@
+"""``tagline review``: the reviewer's screen. Every key calls :class:`~tagline.core.review.ReviewSession`;
+this module only draws what the session holds.
+
+One sentence at a time: the sentence with its neighbours, one row per annotator (number, name, label
+badges that read without colour, flag and note), the decision (the reviewer's, another reviewer's,
+or the annotators' majority as a proposal), a status line, and the keys in the footer. Names, notes
+and texts come from files: they are drawn as :class:`~textual.content.Content`, never as markup.
+
+Keys (data in :data:`tagline.core.keymap.REVIEW_COMMANDS`; label keys come from the label scheme, and a
+scheme whose label keys clash with these is refused with a one-line reason):
+
+    ! @ # … (      take annotator 1, 2, 3 … 9's labels (shift+digit on US layouts; digits stay labels)
+    t then 1-9     the same on any keyboard layout
+    label keys     toggle a label on the decision shown (c/1 claim, q/2 quote, s/3 statistic)
+    space          accept the decision shown (yours, another reviewer's, or the majority) and move on
+    x              withdraw your decision
+    j k ↓ ↑        next / previous sentence under review; n: next without a decision; ] [ articles
+    u  ctrl+r      undo / redo, any number of steps, across articles
+    m              a note on the decision      ?  help      ctrl+q  quit (everything is on disk)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Group
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+from tagline.core import keymap
+from tagline.core.labels import LabelScheme
+from tagline.core.review import NothingToReview, ReviewSession, Row, Shown
+from tagline.core.sanitize import one_line
+from tagline.core.sanitize import sentence as sentence_text
+from tagline.core.session import Outcome
+from tagline.app import theming
+from tagline.app.durable import DurableApp
+from tagline.app.screens.help import grid, labels_table
+from tagline.app.screens.reader import label_bindings
+
+IDLE_FOLD_SECONDS = 2.0
+TAKE_GROUP = Binding.Group("take", compact=True)
+NAME_WIDTH = 12
+
+
+def key_clashes(scheme: LabelScheme) -> list[str]:
+    """Label keys of the scheme that a review command already uses, as one-line reasons."""
+    taken = keymap.review_keys()
+    by_character = {shown: name for name, shown in keymap.KEY_DISPLAY.items() if len(shown) == 1}
+    reasons = []
+    for label in scheme.labels:
+        for key in label.keys:
+            command = taken.get(keymap.key_name(key)) or taken.get(by_character.get(key, key))
+            if command is not None:
+                reasons.append(f"{scheme.source}: key '{key}' of label '{label.name}' is taken by the review command '{command.id}'; choose another")
+    return reasons
+
+
+def review_bindings(annotators: int) -> list[Binding]:
+    """Bindings from :data:`keymap.REVIEW_COMMANDS`; take keys only for the annotators there are."""
+    bindings = []
+    for command in keymap.REVIEW_COMMANDS:
+        take = command.id.startswith("take_") and command.id[5:].isdigit()
+        if take and int(command.id[5:]) > annotators:
+            continue
+        bindings.append(Binding(",".join(command.keys), command.action, command.description, show=command.show, id=command.id,
+                                key_display=keymap.display(command.keys[0]), group=TAKE_GROUP if take else None))
+    return bindings
+
+
+def badges(scheme: LabelScheme, labels, theme_variables: dict[str, str]) -> Content:
+    """One letter per label of the scheme, ``·`` where absent: readable without colour."""
+    parts: list = []
+    for label in scheme.labels:
+        if label.name in labels:
+            colour = theme_variables.get(label.colour, "")
+            parts.append((label.badge, f"bold {colour}".strip()))
+        else:
+            parts.append(("·", "dim"))
+        parts.append(" ")
+    return Content.assemble(*parts)
+
+
+def label_names(labels) -> str:
+    return ", ".join(labels) if labels else "none"
+
+
+class ReviewScreen(Screen):
+    """Subclassed per run with the scheme's label keys (see :func:`make_review_screen`)."""
+
+    BINDINGS = review_bindings(len(keymap.TAKE_KEYS))
+
+    def __init__(self, session: ReviewSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="review-where", markup=False)
+        with VerticalScroll(id="review-text"):
+            yield Static(id="review-before", markup=False, classes="context")
+            yield Static(id="review-sentence", markup=False)
+            yield Static(id="review-after", markup=False, classes="context")
+        yield Static(id="review-rows", markup=False)
+        yield Static(id="review-decision", markup=False)
+        yield Static(id="status", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.redraw()
+
+    # -- actions (each a thin call into the session) --------------------------------------------
+    def action_move(self, delta: int) -> None:
+        self.apply(self.session.move(delta))
+
+    def action_take(self, number: int) -> None:
+        self.apply(self.session.take(number))
+
+    def action_take_prompt(self) -> None:
+        def chosen(number: int | None) -> None:
+            if number is not None:
+                self.action_take(number)
+
+        self.app.push_screen(TakeScreen(self.session.annotators), chosen)
+
+    def action_toggle(self, label: str) -> None:
+        self.apply(self.session.toggle(label))
+
+    def action_accept(self) -> None:
+        self.apply(self.session.accept())
+
+    def action_withdraw(self) -> None:
+        self.apply(self.session.withdraw())
+
+    def action_undo(self) -> None:
+        self.apply(self.session.undo())
+
+    def action_redo(self) -> None:
+        self.apply(self.session.redo())
+
+    def action_next_open(self) -> None:
+        self.apply(self.session.next_open())
+
+    def action_article(self, delta: int) -> None:
+        self.apply(self.session.article_step(delta))
+
+    def action_note(self) -> None:
+        from tagline.app.screens.note import NoteScreen
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.apply(self.session.note(text))
+
+        self.app.push_screen(NoteScreen(self.session.shown().note), done)
+
+    def action_help(self) -> None:
+        self.app.push_screen(ReviewHelpScreen(self.session.scheme))
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def apply(self, outcome: Outcome) -> None:
+        self.app.touched()
+        self.redraw()
+        if outcome.message:
+            self.notify(outcome.message, severity="error" if outcome.error else "information", timeout=3, markup=False)
+
+    def redraw(self) -> None:
+        session = self.session
+        item = session.item
+        shown = session.shown()
+        variables = self.app.theme_variables
+        kind = "disagreement" if item.disagreement else "agreement" if len(item.given) >= 2 else "one annotator"
+        self.query_one("#review-where", Static).update(Content.assemble(
+            (one_line(item.article, 40), "bold"), f"  sentence {item.sentence + 1}  ", (kind, "italic"),
+        ))
+        before, after = session.context(-1), session.context(1)
+        self._show_context("#review-before", before)
+        self._show_context("#review-after", after)
+        self.query_one("#review-sentence", Static).update(self._sentence())
+        self.query_one("#review-text", VerticalScroll).scroll_to(y=0, animate=False, immediate=True)
+        self.query_one("#review-rows", Static).update(Content("\n").join(self._row(row, shown) for row in item.rows))
+        self.query_one("#review-decision", Static).update(self._decision(shown, variables))
+        self.update_status()
+
+    def _show_context(self, selector: str, text: str | None) -> None:
+        widget = self.query_one(selector, Static)
+        widget.display = text is not None
+        if text is not None:
+            widget.update(Content(one_line(text, 400)))
+
+    def _sentence(self) -> Content:
+        item = self.session.item
+        content = Content(sentence_text(item.text))
+        for entity in item.unit.entities:
+            content = content.stylize("underline", entity.start, entity.end)
+        return content
+
+    def _row(self, row: Row, shown: Shown) -> Content:
+        scheme = self.session.scheme
+        take = keymap.display(keymap.TAKE_KEYS[row.number - 1]) if row.number <= len(keymap.TAKE_KEYS) else " "
+        name = one_line(row.name, NAME_WIDTH)
+        parts: list = [(f"{row.number}", "bold"), (take, "dim"), " ", (name.ljust(NAME_WIDTH), "bold"), " "]
+        if row.done:
+            parts.append(badges(scheme, row.labels, self.app.theme_variables))
+            parts.append(("=" if tuple(row.labels) == tuple(shown.labels) else " ", "bold $success"))
+            parts.append(f" {label_names(row.labels)}")
+        else:
+            parts.append(("not done", "dim italic"))
+        if row.recorded:
+            parts.append(("  (as recorded)", "dim"))
+        if row.flag:
+            parts.append(("  ⚑ flagged", "bold $warning"))
+        if row.note:
+            parts.append(("  ✎ ", "bold $warning"))
+            parts.append(one_line(row.note, 120))
+        return Content.assemble(*parts)
+
+    def _decision(self, shown: Shown, variables: dict[str, str]) -> Content:
+        scheme = self.session.scheme
+        parts: list = [("decision ", "bold"), "    ", badges(scheme, shown.labels, variables), f"  {label_names(shown.labels)}  "]
+        if shown.source == "mine":
+            parts.append(("✓ yours", "bold $success"))
+        elif shown.source == "other":
+            parts.append(("✓ by ", "bold"))
+            parts.append((one_line(shown.decided_by, 24), "bold"))
+        else:
+            parts.append(("proposed: the majority; space accepts", "italic dim"))
+        lines = [Content.assemble(*parts)]
+        if shown.note:
+            lines.append(Content.assemble(("note ", "bold"), "        ", one_line(shown.note, 300)))
+        return Content("\n").join(lines)
+
+    def update_status(self) -> None:
+        session = self.session
+        progress = session.progress()
+        parts: list = [
+            ("review ", "dim"), (one_line(session.reviewer, 20), "bold"),
+            f"  {progress.position}/{progress.total}",
+            (f"  art {progress.article}/{progress.articles}", "dim"),
+            (f"  decided {progress.decided}/{progress.total}", "bold" if progress.decided == progress.total else ""),
+            (f"  {progress.disagreements_left} disagreement{'' if progress.disagreements_left == 1 else 's'} left",
+             "bold $warning" if progress.disagreements_left else "$success"),
+        ]
+        if session.read_only:
+            parts.append(("  read-only", "bold $error"))
+        else:
+            parts.append(("  saved", "$success"))
+        self.query_one("#status", Static).update(Content.assemble(*parts))
+
+
+def make_review_screen(scheme: LabelScheme, annotators: int) -> type[ReviewScreen]:
+    """A review screen class with the scheme's label keys and a take key per annotator."""
+    bindings = label_bindings(scheme) + review_bindings(annotators)
+    return type("ReviewScreen", (ReviewScreen,), {"BINDINGS": bindings}, inherit_bindings=False)
+
+
+class TakeScreen(ModalScreen[int | None]):
+    """``t`` then a digit: whose labels to take, on any keyboard layout."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, annotators: list[str]) -> None:
+        super().__init__()
+        self.annotators = annotators
+
+    def compose(self) -> ComposeResult:
+        names = [Content.assemble((f"{n}", "bold"), " ", one_line(name, 40)) for n, name in enumerate(self.annotators[:9], 1)]
+        with Vertical(id="take-box"):
+            yield Static(Content.assemble(("Take whose labels?", "bold"), ("  the number; esc cancels", "dim")), markup=False)
+            yield Static(Content("\n").join(names), id="take-names", markup=False)
+
+    def on_key(self, event) -> None:
+        if event.character and event.character.isdigit() and event.character != "0":
+            event.stop()
+            number = int(event.character)
+            self.dismiss(number if number <= len(self.annotators) else None)
+            if number > len(self.annotators):
+                self.app.notify(f"no annotator {number}", severity="error", timeout=3, markup=False)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def review_help(scheme: LabelScheme) -> Group:
+    """Labels with their keys and guidelines, then every review key (text is never markup)."""
+
+    labels = labels_table(scheme)
+    keys = grid()
+    takes = [c for c in keymap.REVIEW_COMMANDS if c.id.startswith("take_") and c.id[5:].isdigit()]
+    keys.add_row(Text(" ".join(keymap.display(c.keys[0]) for c in takes)), Text("Take annotator 1, 2, … 9's labels as the decision (shift+digit on US keyboards)"))
+    for command in (*keymap.REVIEW_COMMANDS, *keymap.APP_COMMANDS):
+        if command in takes:
+            continue
+        keys.add_row(Text(" ".join(keymap.display(k) for k in command.keys)), Text(command.help))
+    return Group(
+        Text("Labels (toggle on the decision)" + ("  (they exclude each other)" if scheme.exclusive else ""), style="bold underline"), labels, Text(""),
+        Text("Keys", style="bold underline"), keys, Text(""),
+        Text("Rows", style="bold underline"),
+        Text("number, take key, annotator, badges (letter: given, ·: not), = same as the decision, ⚑ flagged, ✎ note"),
+        Text(""),
+        Text("Decisions go to annotations/<reviewer>/<article>.yaml with who said what (docs/review.md); "
+             "each is on disk before the next key is read.  esc closes.", style="dim"),
+    )
+
+
+class ReviewHelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "close", "close")]
+
+    def __init__(self, scheme: LabelScheme) -> None:
+        super().__init__()
+        self.scheme = scheme
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(review_help(self.scheme), id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ReviewApp(DurableApp):
+    CSS_PATH = ["styles/app.tcss", "styles/review.tcss"]
+    TITLE = "tagline review"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, session: ReviewSession, notices: list[str] | None = None, theme: str | None = None,
+                 theme_folders: list[Path] | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.notices = list(notices or [])
+        self._last_action = time.monotonic()
+        themes, problems = theming.load_themes(theme_folders or [])
+        self.notices.extend(problems)
+        for found in themes:
+            self.register_theme(found)
+        wanted = theme or theming.DEFAULT_THEME
+        if wanted not in self.available_themes:
+            self.notices.append(f"theme '{wanted}' not found; using {theming.DEFAULT_THEME}")
+            wanted = theming.DEFAULT_THEME if theming.DEFAULT_THEME in self.available_themes else "textual-dark"
+        self.theme = wanted
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(theming.VARIABLE_DEFAULTS)
+
+    def on_mount(self) -> None:
+        self.push_screen(make_review_screen(self.session.scheme, len(self.session.annotators))(self.session))
+        self.notify_all(self.notices)
+        self.set_interval(IDLE_FOLD_SECONDS / 2, self._fold_when_idle)
+        self.catch_hang_ups()
+
+    def touched(self) -> None:
+        self._last_action = time.monotonic()
+
+    def _fold_when_idle(self) -> None:
+        if self.session.dirty and time.monotonic() - self._last_action >= IDLE_FOLD_SECONDS:
+            self._fold()
+
+    @work(thread=True, exclusive=True, group="fold", exit_on_error=False)
+    def _fold(self) -> None:
+        try:
+            self.session.fold()
+        except OSError as error:
+            self.call_from_thread(self.notify, f"could not write the review file: {error.strerror}", severity="error", markup=False)
+
+    def close(self) -> None:
+        """Fold the reviewer's decisions."""
+        self.session.close()
+
+
+def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelScheme) -> int:
+    """``tagline review``: 0 when done, 1 when something was left out or there is nothing to review."""
+    clashes = key_clashes(scheme)
+    if clashes:
+        print(f"tagline: {clashes[0]}", file=sys.stderr)
+        return 1
+    try:
+        session = ReviewSession(annotations, reviewer, scheme, annotators, filter, list(paths or []))
+    except NothingToReview as empty:
+        for problem in empty.problems:
+            print(f"tagline: {problem}", file=sys.stderr)
+        if empty.failed:
+            print(f"tagline: nothing to review: {empty}", file=sys.stderr)
+            return 1
+        print(f"Nothing to review: {empty}.")
+        return 1 if empty.problems else 0
+    problems = list(session.problems)
+    for problem in problems:
+        print(f"tagline: {problem}", file=sys.stderr)
+    from tagline.app.launch import theme_folders
+
+    app = ReviewApp(session, problems, theme, theme_folders())
+    try:
+        app.run()
+    finally:
+        app.shutdown()
+    for problem in problems:  # the screen covered them while it ran
+        print(f"tagline: {problem}", file=sys.stderr)
+    return (app.return_code or 0) or (1 if problems else 0)

@@ -1,0 +1,101 @@
+"""The article list: id, first line, sentence count, progress; type to filter, enter to open."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tagline.core.sanitize import one_line
+from tagline.core.session import Session
+
+
+#: Seconds of no typing before the list is filtered.
+FILTER_DELAY = 0.15
+
+
+class ArticleListScreen(Screen[int | None]):
+    BINDINGS = [
+        Binding("escape", "back", "back to reader", id="list-back"),
+        Binding("slash", "filter", "filter", id="list-filter"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self._filter_timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled(f"{len(self.session.articles)} articles  ·  annotator {self.session.annotator}", "bold"), id="list-title")
+        yield Input(placeholder="filter by id or text", id="list-filter-input")
+        yield OptionList(id="article-list")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.populate("")
+        option_list = self.query_one(OptionList)
+        option_list.highlighted = self._position_of(self.session.article_index)
+        option_list.focus()
+
+    def _position_of(self, index: int) -> int | None:
+        for position, option in enumerate(self.query_one(OptionList).options):
+            if option.id == str(index):
+                return position
+        return None
+
+    def populate(self, query: str) -> None:
+        needle = query.casefold()
+        options = []
+        for index, article in enumerate(self.session.articles):
+            if needle and needle not in article.id.casefold() and needle not in self.session.progress.first_line(article).casefold():
+                continue
+            options.append(Option(self._prompt(index, article), id=str(index)))
+        option_list = self.query_one(OptionList)
+        option_list.clear_options()
+        option_list.add_options(options)
+        if options:
+            option_list.highlighted = 0
+
+    def _prompt(self, index, article) -> Content:
+        if index == self.session.article_index and self.session.store is not None:
+            done = self.session.counts()[0]
+            total = self.session.total
+            progress = (done, total)
+        else:
+            progress = self.session.progress.get(article)
+        if article.id in self.session.unreadable:
+            mark, count = "✗", "unreadable"
+        elif progress is None:
+            mark, count = " ", "      —"
+        else:
+            done, total = progress
+            mark = "✓" if total and done >= total else ("◐" if done else " ")
+            count = f"{done:>4}/{total:<4}"
+        return Content.assemble(
+            (mark, "bold $success"), " ", (article.id[:28].ljust(28), "bold"), " ", (count, "dim"), "  ",
+            one_line(self.session.progress.first_line(article), 200),
+        )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # Filtering 10,000 articles on every letter would make typing wait: filter once typing pauses.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self.populate(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self.populate(event.value)
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id))
+
+    def action_filter(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

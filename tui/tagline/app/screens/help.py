@@ -1,0 +1,66 @@
+"""Every key, and the label guidelines, from the keymap and the label scheme."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tagline.core import keymap
+from tagline.core.labels import LabelScheme
+
+
+def grid() -> Table:
+    """Two columns: keys, then what they do."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, style="bold", min_width=10)
+    table.add_column(ratio=1)
+    return table
+
+
+def labels_table(scheme: LabelScheme) -> Table:
+    """Each label with its keys, its badge and its guideline (text from files is never markup)."""
+    labels = grid()
+    for label in scheme.labels:
+        title = Text.assemble((label.name, "bold"), f"  [{label.badge}]")
+        labels.add_row(Text(" ".join(label.keys)), Text.assemble(title, "\n", Text(label.guideline)) if label.guideline else title)
+    return labels
+
+
+def help_content(scheme: LabelScheme, keys_in_force: dict[str, str] | None = None) -> Group:
+    """Labels with their guidelines, then every key, as a two-column grid (text is never markup)."""
+    keys_in_force = keys_in_force or {}
+    labels = labels_table(scheme)
+    keys = grid()
+    for command in (*keymap.READER_COMMANDS, *keymap.APP_COMMANDS):
+        shown = keys_in_force.get(command.id) or " ".join(keymap.display(k) for k in command.keys)
+        keys.add_row(Text(shown), Text(command.help))
+    parts = [Text("Labels" + ("  (they exclude each other)" if scheme.exclusive else ""), style="bold underline"), labels, Text(""),
+             Text("Keys", style="bold underline"), keys, Text(""),
+             Text("Gutter", style="bold underline"),
+             Text("▌ cursor   ✓ done   · todo   C Q S labels (lowercase: suggested)   ⚑ flagged   ✎ note   ≡ duplicate"),
+             Text(""), Text("Every action is on disk before the next key is read.  esc closes.", style="dim")]
+    return Group(*parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "close", "close")]
+
+    def __init__(self, scheme: LabelScheme) -> None:
+        super().__init__()
+        self.scheme = scheme
+
+    def compose(self) -> ComposeResult:
+        keys = {}
+        for binding_id, key in getattr(self.app, "_keymap", {}).items():
+            keys[binding_id] = key
+        with VerticalScroll(id="help-box"):
+            yield Static(help_content(self.scheme, keys), id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

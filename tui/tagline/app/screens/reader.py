@@ -1,0 +1,322 @@
+"""The reader: one article's sentences, a legend, a status line, the keys in force."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from tagline.core import keymap
+from tagline.core.labels import LabelScheme
+from tagline.core.session import Outcome, Session
+from tagline.app.widgets.sentence_view import GROUP_NAMES, SentenceView
+
+
+# The reader's keys are priority bindings: the app runs them as it reads them, instead of passing
+# each key down to the focused view and back up through the screen first (a third of what a key
+# cost besides drawing). While the search field is open they stand aside (``check_action``).
+
+
+def reader_bindings(commands=keymap.READER_COMMANDS) -> list[Binding]:
+    return [
+        Binding(",".join(c.keys), c.action, c.description, show=c.show, id=c.id,
+                key_display=keymap.display(c.keys[0]), priority=True)
+        for c in commands
+    ]
+
+
+def label_bindings(scheme: LabelScheme) -> list[Binding]:
+    return [
+        Binding(",".join(keymap.key_name(k) for k in label.keys), f"toggle('{label.name}')", label.name, priority=True,
+                id=f"label-{label.name}", key_display=label.keys[0])
+        for label in scheme.labels
+    ]
+
+
+class ReaderScreen(Screen):
+    """Subclassed per run with the label scheme's bindings (see :func:`make_reader_screen`)."""
+
+    BINDINGS = reader_bindings()
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.last_query = ""
+
+    def compose(self) -> ComposeResult:
+        settings = getattr(self.app, "user_settings", None) or {}
+        # Kept at hand: every key updates them, and a query each time is a walk of the DOM.
+        self._view = SentenceView(self.session, cursor_style=str(settings.get("cursor", "gutter")), id="sentences")
+        # The hint, legend and status rows are drawn by the view, under the sentences.
+        self._hint, self._legend, self._status = (self._view.info[name] for name in ("hint", "legend", "status"))
+        yield self._view
+        yield Input(id="search", placeholder="search this article; enter: next match, esc: close")
+        yield Footer(compact=True, show_command_palette=False)
+        # The rows the first frame shows are filled before it is drawn; the view lays its text out
+        # at its first resize, also before. Filled in on_mount instead, the first screen took
+        # about 0.2 s longer on 5,000 sentences (frames drawn and drawn again meanwhile).
+        self.show_article()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the search field has the keys, they are text; escape (``articles``) closes it."""
+        if action != "articles" and isinstance(self.app.focused, Input):
+            return False
+        return True
+
+    @property
+    def view(self) -> SentenceView:
+        return self._view
+
+    def on_mount(self) -> None:
+        self.view.focus()
+        self.call_after_refresh(self.app.article_opened)  # workers after the article is on screen
+
+    # -- actions (each a thin call into the session) --------------------------------------------
+    def action_move(self, delta: int) -> None:
+        self.apply(self.session.move(delta))
+
+    def action_page(self, direction: int) -> None:
+        self.apply(self.session.move(direction * self.view.page_size()))
+
+    def action_edge(self, end: int) -> None:
+        self.apply(self.session.goto(self.session.total - 1 if end else 0))
+
+    def action_toggle(self, label: str) -> None:
+        self.apply(self.session.toggle(label))
+
+    def action_confirm(self) -> None:
+        self.apply(self.session.confirm())
+
+    def action_clear(self) -> None:
+        self.apply(self.session.clear())
+
+    def action_undo(self) -> None:
+        self.apply(self.session.undo())
+
+    def action_redo(self) -> None:
+        self.apply(self.session.redo())
+
+    def action_next_todo(self) -> None:
+        self.apply(self.session.next_todo())
+
+    def action_article(self, delta: int) -> None:
+        self.apply(self.session.article_step(delta))
+
+    def action_accept(self) -> None:
+        self.apply(self.session.accept())
+
+    def action_flag(self) -> None:
+        self.apply(self.session.flag())
+
+    def action_note(self) -> None:
+        from tagline.app.screens.note import NoteScreen
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.apply(self.session.note(text))
+
+        self.app.push_screen(NoteScreen(self.session.state(self.session.cursor).note), done)
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.display = True
+        search.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "search":
+            return
+        query = event.value or self.last_query
+        self.last_query = query
+        self.view.set_query(query)
+        event.input.display = False
+        self.view.focus()
+        self.apply(self.session.search(query))
+
+    def key_escape(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.display:
+            search.display = False
+            self.view.focus()
+
+    def action_toggle_entities(self) -> None:
+        on = self.view.toggle_entities()
+        self.update_legend()
+        self.notify("entity highlighting on" if on else "entity highlighting off", timeout=2)
+
+    def action_help(self) -> None:
+        from tagline.app.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.session.scheme))
+
+    def action_articles(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.display:
+            search.display = False
+            self.view.focus()
+            return
+        from tagline.app.screens.articles import ArticleListScreen
+
+        def chosen(index: int | None) -> None:
+            if index is not None and index != self.session.article_index:
+                self.apply(self.session.open_article(index))
+
+        self.app.push_screen(ArticleListScreen(self.session), chosen)
+
+    # -- results ---------------------------------------------------------------------------------
+    def apply(self, outcome: Outcome) -> None:
+        self.app.touched()
+        if outcome.article_changed:
+            self.article_opened()
+        else:
+            self.view.refresh_sentences(outcome.changed)
+            self.view.reveal_cursor()
+            self.update_status()
+            self.update_hint()
+        if outcome.message:
+            self.notify(outcome.message, severity="error" if outcome.error else "information", timeout=3, markup=False)
+
+    def article_opened(self) -> None:
+        self.show_article()
+        self.call_after_refresh(self.app.article_opened)  # workers after the article is on screen
+
+    def show_article(self) -> None:
+        self.view.reset()
+        self.parsed: set[int] = set()
+        if self.session.store is not None:
+            known = self.session.store.entities()
+            if known:
+                self.view.set_entities(known)
+        self.update_legend()
+        self.update_status()
+        self.update_hint()
+
+    def duplicates_found(self, found: dict[int, int], across: dict | None = None) -> None:
+        self.session.set_duplicates(found)
+        self.session.set_corpus_duplicates(across or {})
+        self.view.refresh_sentences(set(self.session.twin_groups) | set(self.session.corpus_duplicates))
+        self.update_hint()
+
+    def action_toggle_order(self) -> None:
+        self.apply(self.session.toggle_order())
+
+    def action_copy_to_twins(self) -> None:
+        self.apply(self.session.copy_to_twins())
+
+    def entities_arrived(self, article_id: str, batch) -> None:
+        """Entities and suggestions from the model process (see ``nlp.stream_annotations``)."""
+        if article_id != self.session.article.id or self.session.store is None:
+            return
+        store = self.session.store
+        for index, entities in batch.entities.items():
+            store.set_entities(index, entities)
+        for index, suggestion in batch.suggestions.items():
+            store.set_suggestion(index, suggestion)
+        self.session.suggestions.update(batch.suggestions)
+        self.view.set_entities(batch.entities)
+        if self.session.cursor in batch.suggestions:
+            self.update_hint()
+        before = len(self.parsed)
+        self.parsed.update(batch.entities)
+        if before < self.session.total:
+            self.update_legend()
+
+    def theme_changed(self) -> None:
+        self.view.restyle()
+        self.update_legend()
+        self.update_status()
+        self.update_hint()
+
+    def update_hint(self) -> None:
+        """What the annotator should know about the sentence under the cursor: its duplicates, and
+        the suggestion with its reasons."""
+        hint = self._hint
+        cursor = self.session.cursor
+        parts: list = []
+        twins = self.session.twins(cursor)
+        elsewhere = self.session.corpus_duplicates.get(cursor)
+        if elsewhere and not twins:
+            parts += [(f"{self.view.glyphs.duplicate} ", "bold $warning"),
+                      (f"repeats sentence {elsewhere[1] + 1} of {elsewhere[0]}", "bold"), ("  ", "")]
+        if twins:
+            first = self.session.duplicates.get(cursor)
+            if first is not None:
+                where = f"repeats sentence {first + 1}"
+            else:
+                where = ("also at sentence " if len(twins) == 1 else "also at sentences ") + ", ".join(str(t + 1) for t in twins[:4])
+            parts += [(f"{self.view.glyphs.duplicate} ", "bold $warning"), (where, "bold"), ("  d copies its labels to the others  ", "dim")]
+        suggestion = self.session.suggestions.get(cursor)
+        state = self.session.state(cursor)
+        if suggestion:
+            labels = suggestion.get("labels") or []
+            if not labels:
+                parts.append(("suggested: none apply", "dim"))
+            else:
+                parts.append(("suggested ", "dim"))
+                reasons = suggestion.get("reasons") or {}
+                for position, name in enumerate(labels):
+                    label = self.session.scheme.by_name.get(name)
+                    colour = self.app.theme_variables.get(label.colour, "") if label else ""
+                    parts.append(("+" if position else "", "dim"))
+                    parts.append((name, f"bold {colour}".strip()))
+                if tuple(labels) != state.labels:
+                    parts.append(("  a accepts", "dim"))
+                for name in labels:
+                    if reasons.get(name):
+                        parts.append((f"  · {reasons[name]}", "italic"))
+        hint.show(*parts)  # unchanged on most moves: then nothing is redrawn
+
+    def update_legend(self) -> None:
+        legend = self._legend
+        model = self.app.model_status
+        if not self.view.show_entities:
+            legend.show(("entities hidden", "dim"), "  ", ("e", "bold"), ("  show", "dim"))
+            return
+        if self.app.model is None:
+            legend.show((model, "dim"))
+            return
+        parts: list = [("entities ", "dim")]
+        for group, name in GROUP_NAMES.items():
+            colour = self.app.theme_variables.get(f"ent-{group}", "")
+            parts.append((name, f"underline {colour}".strip()))
+            parts.append(" ")
+        parsed = len(getattr(self, "parsed", ()))
+        if parsed < self.session.total:
+            parts.append((f" parsing {parsed}/{self.session.total}", "italic"))
+        else:
+            parts.append((f" {model}", "dim"))
+        legend.show(*parts)
+
+    def update_status(self) -> None:
+        session = self.session
+        done, per_label, flagged = session.counts()
+        total = session.total
+        article = session.article
+        parts: list = [
+            (f"{session.article_index + 1}/{len(session.articles)} ", "dim"),
+            (article.id[:28], "bold"),
+            f"  {session.cursor + 1}/{total}  ",
+            (f"{done}/{total} done", "bold" if done == total else ""),
+            "  ",
+        ]
+        for label in session.scheme.labels:
+            colour = self.app.theme_variables.get(label.colour, "")
+            parts.append((f"{label.badge}:{per_label.get(label.name, 0)} ", f"bold {colour}".strip()))
+        if flagged:
+            parts.append(f"{self.view.glyphs.flag}{flagged} ")
+        if session.order == "uncertain":
+            parts.append(("  n:uncertain", "italic"))
+        store = session.store
+        if store is not None and store.read_only:
+            parts.append(("  read-only", "bold $error"))
+        else:
+            parts.append(("  saved", "$success"))
+        self._status.show(*parts)
+
+
+def make_reader_screen(scheme: LabelScheme) -> type[ReaderScreen]:
+    """A reader screen class whose bindings include the scheme's label keys."""
+    # Label keys first, so the footer reads labels, then commands.
+    bindings = label_bindings(scheme) + reader_bindings()
+    return type("ReaderScreen", (ReaderScreen,), {"BINDINGS": bindings}, inherit_bindings=False)

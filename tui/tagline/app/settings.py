@@ -1,0 +1,84 @@
+"""The user's own settings: the theme they chose last, and keys they rebound.
+
+``<user config folder>/tagline/settings.yaml``::
+
+    theme: tagline-light
+    keymap:              # binding id -> keys (ids are in tui/tagline/core/keymap.py and label-<name>)
+      next_todo: "n,tab"
+      label-claim: "c,1"
+    cursor: gutter       # or "sentence": a background under the whole sentence (whole rows repainted)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+import yaml
+
+from tagline.core import annofile, keymap
+from tagline.core.labels import LabelScheme
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir("tagline"))
+
+
+def settings_path() -> Path:
+    return config_dir() / "settings.yaml"
+
+
+def load() -> tuple[dict, str | None]:
+    """(settings, a one-line problem or None). A broken file is reported, never overwritten."""
+    path = settings_path()
+    if not path.is_file():
+        return {}, None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        return {"_broken": True}, f"{path}: not read ({' '.join(str(error).split())[:100]})"
+    if not isinstance(data, dict):
+        return {"_broken": True}, f"{path}: not a mapping; ignored"
+    return data, None
+
+
+def save_theme(name: str) -> None:
+    data, problem = load()
+    if problem or data.get("theme") == name:
+        return
+    data["theme"] = name
+    try:
+        annofile.atomic_write(settings_path(), yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    except OSError:
+        pass
+
+
+def checked_keymap(raw: object, scheme: LabelScheme) -> tuple[dict[str, str], list[str]]:
+    """The user's keymap with every clash refused: a key may not serve two bindings."""
+    if not raw:
+        return {}, []
+    if not isinstance(raw, dict):
+        return {}, ["keymap: expected a mapping of binding id to keys"]
+    commands = {c.id: c for c in (*keymap.READER_COMMANDS, *keymap.APP_COMMANDS)}
+    labels = {f"label-{label.name}": label for label in scheme.labels}
+    owner: dict[str, str] = {}
+    for command in commands.values():
+        for key in command.keys:
+            owner[key] = command.id
+    for binding_id, label in labels.items():
+        for key in label.keys:
+            owner[keymap.key_name(key)] = binding_id
+    accepted: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, keys in raw.items():
+        binding_id = str(binding_id)
+        if binding_id not in commands and binding_id not in labels:
+            problems.append(f"keymap: no binding with id '{binding_id}'")
+            continue
+        names = [keymap.key_name(k.strip()) for k in str(keys).split(",") if k.strip()]
+        clash = next((k for k in names if owner.get(k) not in (None, binding_id) and owner[k] not in raw), None)
+        if clash:
+            problems.append(f"keymap: '{keymap.display(clash)}' for '{binding_id}' is taken by '{owner[clash]}'; refused")
+            continue
+        accepted[binding_id] = ",".join(names)
+    return accepted, problems

@@ -1,0 +1,225 @@
+"""The command line: ``tagline [open|review|export|agree|suggest|stats|prepare|import|train] …``.
+
+Parsing only; each command lives in :mod:`tagline.commands` (or the app, for those that open screens).
+Exit status: 0 success, 2 usage error, 1 any other failure, with a one-line reason on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+EXPORT_FORMATS = ("yaml", "jsonl", "prodigy", "doccano", "csv", "spacy", "brat")
+
+
+class Failure(Exception):
+    """A failure to report in one line with exit status 1."""
+
+
+def default_annotator() -> str:
+    name = os.environ.get("TAGLINE_ANNOTATOR")
+    if name:
+        return name
+    import getpass  # here: not needed when the name is given
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers): still a usable folder
+        return "anonymous"
+
+
+def bundled(folder: str) -> Path:
+    """A folder shipped with tagline (``seeds``, ``themes``): inside the installed package, read
+    through :mod:`importlib.resources`, else at the top of the source tree (an editable install)."""
+    from importlib.resources import files
+
+    packaged = Path(str(files("tagline") / "_bundled" / folder))
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / folder
+
+
+def default_paths() -> list[str]:
+    return ["seeds"] if Path("seeds").is_dir() else [str(bundled("seeds"))]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tagline", description="Read news text sentence by sentence and tag claims, quotes and statistics.")
+    from tagline import __version__
+
+    parser.add_argument("--version", action="version", version=f"tagline {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def annotations(p):
+        p.add_argument("--annotations", default="annotations", metavar="DIR", help="annotation folder (default: ./annotations)")
+
+    def annotators(p):
+        p.add_argument("--annotators", metavar="A,B", help="only these annotators (comma separated)")
+
+    p = commands.add_parser("open", help="annotate articles (the default command)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: ./seeds or the bundled samples)")
+    annotations(p)
+    p.add_argument("--annotator", default=None, help="your name (default: $TAGLINE_ANNOTATOR, then the login name)")
+    p.add_argument("--model", default="en_core_web_sm", help="spaCy pipeline for entities, or 'none'")
+    p.add_argument("--theme", default=None, help="theme name (see themes/)")
+    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+
+    p = commands.add_parser("review", help="adjudicate disagreements between annotators")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    annotations(p)
+    annotators(p)
+    p.add_argument("--reviewer", default=None, help="the reviewer's name (default: as --annotator)")
+    p.add_argument("--filter", default="disagreements", choices=("disagreements", "flagged", "notes", "all"), help="which sentences to step through")
+    p.add_argument("--labels", default=None, metavar="FILE")
+    p.add_argument("--theme", default=None)
+
+    p = commands.add_parser("export", help="export annotations for training")
+    p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    annotations(p)
+    annotators(p)
+    p.add_argument("--out", default=None, metavar="PATH", help="output file or folder (default: standard output where the format allows)")
+    p.add_argument("--split", type=float, default=None, metavar="DEV", help="fraction of articles for a dev set, e.g. 0.2")
+    p.add_argument("--seed", type=int, default=0, help="seed for --split")
+    p.add_argument("--keep-duplicates", action="store_true", help="keep sentences whose text repeats")
+    p.add_argument("--no-reviewed", action="store_true", help="ignore reviewers' decisions")
+    p.add_argument("--labels", default=None, metavar="FILE")
+
+    p = commands.add_parser("import", help="read Prodigy or doccano JSONL back into annotation files")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", required=True, choices=("prodigy", "doccano", "jsonl"))
+    annotations(p)
+    p.add_argument("--annotator", default=None)
+    p.add_argument("--labels", default=None, metavar="FILE")
+
+    p = commands.add_parser("agree", help="inter-annotator agreement")
+    annotations(p)
+    annotators(p)
+    p.add_argument("--format", default="table", choices=("table", "json"))
+    p.add_argument("--labels", default=None, metavar="FILE")
+
+    p = commands.add_parser("suggest", help="pre-annotate without the UI")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--model", default="en_core_web_sm")
+    p.add_argument("--format", default="table", choices=("table", "jsonl"))
+    p.add_argument("--labels", default=None, metavar="FILE")
+
+    p = commands.add_parser("stats", help="progress and label counts per annotator")
+    annotations(p)
+    p.add_argument("--labels", default=None, metavar="FILE")
+
+    p = commands.add_parser("serve", help="serve the reader to web browsers, one process per visitor")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: as for open)")
+    annotations(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--model", default="en_core_web_sm", help="spaCy pipeline for entities, or 'none'")
+    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+    p.add_argument("--theme", default=None, help="theme name (see themes/)")
+
+    p = commands.add_parser("train", help="train a sentence classifier on the annotations, for suggestions")
+    annotations(p)
+    annotators(p)
+    p.add_argument("--labels", default=None, metavar="FILE")
+    p.add_argument("--out", default=None, metavar="DIR", help="where to save the model (default: <annotations>/.model)")
+
+    p = commands.add_parser("prepare", help="parse and cache articles ahead of time")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--model", default="en_core_web_sm")
+    p.add_argument("--jobs", type=int, default=0, help="processes (default: all cores)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv or (argv[0] not in parser._subparsers._group_actions[0].choices and argv[0] not in ("-h", "--help", "--version")):  # type: ignore[union-attr]
+        argv = ["open", *argv]
+    args = parser.parse_args(argv)
+    try:
+        return int(_dispatch(args) or 0)
+    except Failure as failure:
+        from tagline.commands.output import say
+
+        say(failure)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _scheme(args):
+    from tagline.core.labels import LabelSchemeError, load_scheme
+
+    try:
+        return load_scheme(getattr(args, "labels", None))
+    except LabelSchemeError as error:
+        raise Failure(str(error)) from None
+
+
+def _annotators(args) -> list[str] | None:
+    raw = getattr(args, "annotators", None)
+    return [a.strip() for a in raw.split(",") if a.strip()] if raw else None
+
+
+def _dispatch(args) -> int:
+    command = args.command
+    if command == "open":
+        from tagline.app.launch import run_reader
+
+        return run_reader(
+            paths=args.paths or default_paths(),
+            annotations=args.annotations,
+            annotator=args.annotator or default_annotator(),
+            model=args.model,
+            theme=args.theme,
+            scheme=_scheme(args),
+        )
+    if command == "review":
+        from tagline.app.launch import run_review
+
+        return run_review(
+            paths=args.paths,
+            annotations=args.annotations,
+            annotators=_annotators(args),
+            reviewer=args.reviewer or default_annotator(),
+            filter=args.filter,
+            theme=args.theme,
+            scheme=_scheme(args),
+        )
+    if command == "export":
+        from tagline.commands import export
+
+        return export.run(args, _scheme(args), _annotators(args))
+    if command == "import":
+        from tagline.commands import import_
+
+        return import_.run(args, _scheme(args), args.annotator or default_annotator())
+    if command == "agree":
+        from tagline.commands import agree
+
+        return agree.run(args, _scheme(args), _annotators(args))
+    if command == "stats":
+        from tagline.commands import stats
+
+        return stats.run(args, _scheme(args))
+    if command == "suggest":
+        from tagline.commands import suggest
+
+        return suggest.run(args, _scheme(args))
+    if command == "serve":
+        from tagline.app import serve
+
+        args.paths = args.paths or default_paths()
+        return serve.run(args, _scheme(args))
+    if command == "train":
+        from tagline.commands import train
+
+        return train.run(args, _scheme(args), _annotators(args))
+    if command == "prepare":
+        from tagline.commands import prepare
+
+        return prepare.run(args)
+    raise Failure(f"unknown command {command}")

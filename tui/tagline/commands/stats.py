@@ -1,0 +1,37 @@
+"""``tagline stats``: reads the options, calls :mod:`tagline.core.stats`, prints."""
+
+from __future__ import annotations
+from tagline.core import gold
+from tagline.core.labels import LabelScheme
+from tagline.core.stats import AnnotatorStats, compute
+from tagline.commands.output import cell, say
+
+
+def render_table(found: dict[str, AnnotatorStats], scheme: LabelScheme):
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text("Annotation progress"), caption=Text("s/sentence: median gap between actions, breaks over 10 min left out"))
+    for heading in ("annotator", "articles", "done", "total", "done %", *scheme.names, "flagged", "decisions", "s/sentence"):
+        table.add_column(cell(heading), justify="left" if heading == "annotator" else "right")
+    for entry in found.values():
+        pace = entry.seconds_per_sentence
+        share = f"{100 * entry.done / entry.total:.0f}%" if entry.total else "n/a"
+        cells = [entry.name, entry.articles, entry.done, entry.total, share, *(entry.labels.get(n, 0) for n in scheme.names),
+                 entry.flagged, entry.decisions, "n/a" if pace is None else f"{pace:.1f}"]
+        table.add_row(*(cell(c) for c in cells))
+    return table
+
+
+def run(args, scheme: LabelScheme) -> int:
+    corpus = gold.load(args.annotations, scheme)
+    for problem in corpus.problems:
+        say(f"{problem}")
+    found = compute(corpus, scheme)
+    from rich.console import Console
+
+    if found:
+        Console(highlight=False).print(render_table(found, scheme))
+    else:
+        say(f"no annotation files under {args.annotations}")
+    return 1 if corpus.problems else 0

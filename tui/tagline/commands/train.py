@@ -1,0 +1,21 @@
+"""``tagline train``: reads the options, calls :mod:`tagline.core.train`, prints."""
+
+from __future__ import annotations
+from tagline.core.labels import LabelScheme
+from tagline.core.train import TrainError, train
+from tagline.commands.output import say
+
+
+def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
+    """``tagline train [--annotations DIR] [--annotators A,B] [--labels FILE] [--out DIR]``."""
+    try:
+        report = train(args.annotations, scheme, annotators, getattr(args, "out", None))
+    except TrainError as error:
+        for problem in error.problems:
+            say(f"{problem}")
+        say(f"{error}")
+        return 1
+    for problem in report.problems:
+        say(f"{problem}")
+    print(report.summary())
+    return 1 if report.problems else 0

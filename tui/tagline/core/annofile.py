@@ -1,0 +1,259 @@
+"""Reading and writing one annotation file: YAML in the contract's key order, written atomically.
+
+Reading is strict about safety (``safe_load`` only, no aliases) and tolerant about content (unknown
+keys are kept). A file that does not parse raises :class:`AnnotationFileError` with a one-line reason
+that names the line and column; callers never overwrite such a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from tagline.core import schema
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: New files get the permissions the user's umask gives (mkstemp alone would make them private).
+_NEW_FILE_MODE = 0o666 & ~_umask()
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class AnnotationFileError(ValueError):
+    def __init__(self, path: str | Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+class Flow(list):
+    """A list written in flow style: ``[claim, quote]``."""
+
+
+class FlowMap(dict):
+    """A mapping written in flow style: ``{start: 0, end: 8, label: GPE}``."""
+
+
+class _Dumper(_BaseDumper):
+    def ignore_aliases(self, data):  # never write anchors: every reader sees plain data
+        return True
+
+
+_Dumper.add_representer(Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+_Dumper.add_representer(FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
+
+
+def dumps(document: dict) -> str:
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 20, default_flow_style=False)
+
+
+def loads(text: str, path: str | Path = "<text>") -> dict:
+    """Parse annotation YAML; raise :class:`AnnotationFileError` with line and column on failure."""
+    if "*" in text:  # aliases could expand without bound on rewrite: refuse them
+        try:
+            for event in yaml.parse(text, Loader=_Loader):
+                if isinstance(event, yaml.AliasEvent):
+                    mark = getattr(event, "start_mark", None)
+                    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+                    raise AnnotationFileError(path, f"{where}YAML aliases are not allowed in annotation files")
+        except yaml.YAMLError:
+            pass  # reported with its position by the load below
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise AnnotationFileError(path, f"does not parse as YAML ({where}{problem})") from None
+    except RecursionError:  # the pure-Python loader (no libyaml) composes nested nodes recursively
+        raise AnnotationFileError(path, "does not parse as YAML (nested too deeply)") from None
+    if not isinstance(data, dict):
+        raise AnnotationFileError(path, "is not a YAML mapping")
+    problems = check(data)
+    if problems:
+        raise AnnotationFileError(path, problems[0])
+    return data
+
+
+def read(path: str | Path, keep_parsed: bool = False) -> dict:
+    """The document in ``path``. Parsing YAML is the slow part of opening a long article (0.8 s for
+    5,000 sentences with entities), so the parsed document is kept beside the file as JSON
+    (:func:`parsed_path`) and used only while the file's bytes hash to what it was made from: a file
+    changed by anyone else is parsed again. Only the file's owner writes that form (``write``, or
+    ``keep_parsed`` when the store opens its own file): reading other people's files writes
+    nothing."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise AnnotationFileError(path, f"cannot be read ({error.strerror or error})") from None
+    digest = _digest(raw)
+    known = _parsed(path, digest)
+    if known is not None:
+        return known
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise AnnotationFileError(path, f"is not UTF-8 (bad byte at {error.start})") from None
+    data = loads(text, path)
+    if keep_parsed:
+        _keep_parsed(path, digest, data)
+    return data
+
+
+def write(path: str | Path, document: dict) -> None:
+    """Write ``document`` to ``path`` atomically, and its parsed form beside it for the next read."""
+    text = dumps(document)
+    atomic_write(path, text)
+    _keep_parsed(Path(path), _digest(text.encode("utf-8")), document)
+
+
+def parsed_path(path: str | Path) -> Path:
+    """Where the parsed form of an annotation file is kept: ``.<name>.json`` beside it."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.json")
+
+
+def _digest(raw: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _parsed(path: Path, digest: str) -> dict | None:
+    try:
+        kept = json.loads(parsed_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or kept.get("yaml_sha256") != digest:
+        return None
+    data = kept.get("document")
+    if not isinstance(data, dict) or check(data):
+        return None
+    return data
+
+
+def _keep_parsed(path: Path, digest: str, document: dict) -> None:
+    """Best effort: a parsed form that cannot be written only means the next read parses YAML."""
+    try:
+        text = json.dumps({"yaml_sha256": digest, "document": document}, ensure_ascii=False)
+        atomic_write(parsed_path(path), text)
+    except (OSError, TypeError, ValueError):
+        pass
+
+
+#: Optional sentence keys whose type the reader relies on: a wrong one is reported, never guessed at
+#: (``flag: "no"`` must not become a flag).
+_SENTENCE_TYPES = (("flag", bool), ("note", str), ("entities", list))
+_KIND_NAMES = {"flag": "true or false", "note": "text", "entities": "a list"}
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # ``start: true`` is not an offset
+
+
+def check(data: dict) -> list[str]:
+    """The first problems that make ``data`` unusable as an annotation file (empty when fine)."""
+    problems: list[str] = []
+    version = data.get("schema")
+    if version is not None and version != schema.SCHEMA_VERSION:
+        problems.append(f"schema {version!r} is not {schema.SCHEMA_VERSION!r}")
+    for key in ("article", "model"):
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            problems.append(f"'{key}' is not a mapping")
+    orphans = data.get("orphans")
+    if orphans is not None and not (isinstance(orphans, list) and all(isinstance(o, dict) for o in orphans)):
+        problems.append("'orphans' is not a list of mappings")
+    if problems:
+        return problems
+    sentences = data.get("sentences", [])
+    if sentences is None:
+        sentences = []
+    if not isinstance(sentences, list):
+        return problems + ["'sentences' is not a list"]
+    for position, sentence in enumerate(sentences):
+        where = f"sentence {position}"
+        if not isinstance(sentence, dict):
+            problems.append(f"{where} is not a mapping")
+            break
+        start, end, text = sentence.get("start"), sentence.get("end"), sentence.get("text")
+        if not (_whole(start) and _whole(end) and 0 <= start <= end):
+            problems.append(f"{where}: 'start' and 'end' must be whole numbers with start <= end")
+            break
+        if not isinstance(text, str) or len(text) != end - start:
+            problems.append(f"{where}: 'text' does not span start..end")
+            break
+        if sentence.get("status", schema.TODO) not in schema.STATUSES:
+            problems.append(f"{where}: status {sentence.get('status')!r} is not one of {', '.join(schema.STATUSES)}")
+            break
+        labels = sentence.get("labels", [])
+        if labels is not None and (not isinstance(labels, list) or not all(isinstance(x, str) for x in labels)):
+            problems.append(f"{where}: 'labels' must be a list of names")
+            break
+        wrong = next((key for key, kind in _SENTENCE_TYPES if sentence.get(key) is not None and not isinstance(sentence[key], kind)), None)
+        if wrong:
+            problems.append(f"{where}: '{wrong}' must be {_KIND_NAMES[wrong]}")
+            break
+    return problems
+
+
+def atomic_write(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader, a crash or ``kill -9`` sees the old file or the
+    new one, never a mix: temporary file, fsync, rename, fsync of the folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except OSError:
+            mode = _NEW_FILE_MODE
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def iter_files(root: str | Path, annotators: list[str] | None = None):
+    """(annotator, path) for every annotation file under ``root``."""
+    root = Path(root)
+    if not root.is_dir():
+        return
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if annotators and folder.name not in annotators:
+            continue
+        for path in sorted(folder.glob(f"*{schema.ANNOTATION_SUFFIX}")):
+            if not path.name.startswith("."):
+                yield folder.name, path

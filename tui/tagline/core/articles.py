@@ -1,0 +1,247 @@
+"""Finding and reading articles: ``.txt`` and ``.md`` files, and ``.jsonl`` with one article a line.
+
+Reading never raises for a bad file: it yields a :class:`Problem` with a one-line reason instead, and
+the rest of the corpus still opens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from tagline.core import segment
+from tagline.core.sanitize import visible
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl",)
+SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
+MAX_BYTES = 64 * 1024 * 1024  # a file larger than this is refused, not loaded
+#: One article longer than this is refused: a news article is a few thousand sentences at most, and a
+#: 50 MB "article" takes seconds to split and would make an annotation file of hundreds of megabytes.
+MAX_ARTICLE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        # A file name may hold newlines or escape sequences: the message stays one harmless line.
+        return visible(f"{self.path}: {self.reason}")
+
+
+class ArticleUnreadable(ValueError):
+    """An article whose file cannot be used; the message is one line for the user."""
+
+
+class Article:
+    """One article: its id, its path as given, and its text, read from ``source`` on first use when
+    it was not given (so a corpus of thousands opens without reading every file)."""
+
+    def __init__(self, id: str, path: str, text: str | None = None, meta: dict | None = None,
+                 warning: str | None = None, source: Path | None = None):
+        self.id = id
+        self.path = path
+        self.meta = meta or {}
+        self.warning = warning
+        self.source = source
+        self._text = text
+        self._sha256: str | None = None
+        self._split: tuple | None = None
+        self._para_ranges: dict | None = None
+        if text is None and source is None:
+            raise ValueError("an article needs its text or a file to read it from")
+
+    def __repr__(self) -> str:
+        return f"Article({self.id!r}, {self.path!r})"
+
+    @property
+    def loaded(self) -> bool:
+        return self._text is not None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            assert self.source is not None
+            found, problems = read_file(self.source)
+            if not found:
+                raise ArticleUnreadable(str(problems[0]) if problems else f"{self.path}: unreadable")
+            self._text = found[0].text
+            self.warning = found[0].warning
+        return self._text
+
+    @property
+    def sha256(self) -> str:
+        if self._sha256 is None:
+            import hashlib  # here: an article without annotations opens without hashing
+
+            self._sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return self._sha256
+
+    def split(self) -> tuple[list[segment.Span], list[segment.Span], list[int]]:
+        """(paragraphs, sentences, paragraph index of each sentence), computed once."""
+        if self._split is None:
+            self._split = segment.split(self.text)
+        return self._split
+
+    def sentence_range(self, paragraph: int) -> range:
+        """The indices of the sentences in paragraph ``paragraph``."""
+        if self._para_ranges is None:
+            ranges: dict[int, list[int]] = {}
+            for i, p in enumerate(self.split()[2]):
+                ranges.setdefault(p, [i, i])[1] = i
+            self._para_ranges = {p: range(a, b + 1) for p, (a, b) in ranges.items()}
+        return self._para_ranges.get(paragraph, range(0))
+
+    @property
+    def sentences(self) -> list[segment.Span]:
+        return self.split()[1]
+
+    @property
+    def first_line(self) -> str:
+        for line in self.text.splitlines():
+            if line.strip():
+                return line.strip()
+        return ""
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working folder where it can be, as the contract asks."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+
+
+def find(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Article files under ``paths`` (files as given, folders walked in name order)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = []
+            for root, dirs, names in os.walk(path, onerror=lambda e: problems.append(Problem(str(e.filename), e.strerror or "unreadable"))):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(root) / n for n in names if not n.startswith(".") and n.lower().endswith(SUFFIXES))
+            files.extend(sorted(found))
+        elif path.is_file():
+            if path.suffix.lower() in SUFFIXES:
+                files.append(path)
+            else:
+                problems.append(Problem(str(path), f"not an article file (expected {', '.join(SUFFIXES)})"))
+        elif path.exists() or path.is_symlink():
+            problems.append(Problem(str(path), "not a regular file or folder (broken link or loop?)"))
+        else:
+            problems.append(Problem(str(path), "no such file or folder"))
+    return files, problems
+
+
+def decode(data: bytes, where: str) -> tuple[str | None, str | None]:
+    """(text, warning) or (None, reason) for bytes read from ``where``."""
+    if not data.strip():
+        return None, "empty"
+    if b"\x00" in data[:8192]:
+        return None, "binary, not text (has NUL bytes)"
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        text = data.decode("utf-8-sig", errors="replace")
+        return text, f"not valid UTF-8 (first bad byte at {error.start}); undecodable bytes shown as \ufffd"
+
+
+def read_file(path: Path) -> tuple[list[Article], list[Problem]]:
+    """The articles in one file."""
+    shown = display_path(path)
+    limit = MAX_BYTES if path.suffix.lower() in JSONL_SUFFIXES else MAX_ARTICLE_BYTES
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            return [], [Problem(shown, "not a regular file")]
+        if info.st_size > limit:
+            return [], [Problem(shown, f"too large ({_megabytes(info.st_size)}; the limit is {_megabytes(limit)})")]
+        data = path.read_bytes()
+    except OSError as error:
+        return [], [Problem(shown, f"cannot read ({error.strerror or error})")]
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        return _read_jsonl(path, shown, data)
+    text, note = decode(data, shown)
+    if text is None:
+        return [], [Problem(shown, note or "unreadable")]
+    if not text.strip():
+        return [], [Problem(shown, "empty")]
+    return [Article(path.stem, shown, text, warning=note)], ([Problem(shown, note)] if note else [])
+
+
+def _read_jsonl(path: Path, shown: str, data: bytes) -> tuple[list[Article], list[Problem]]:
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for number, raw in enumerate(data.splitlines(), 1):
+        if not raw.strip():
+            continue
+        where = f"{shown}:{number}"
+        try:
+            row = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            problems.append(Problem(where, f"not a JSON line ({str(error).splitlines()[0][:80]})"))
+            continue
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            problems.append(Problem(where, "a line needs an object with a 'text' string"))
+            continue
+        if not row["text"].strip():
+            problems.append(Problem(where, "empty text"))
+            continue
+        if len(row["text"]) > MAX_ARTICLE_BYTES:
+            problems.append(Problem(where, f"text too long ({len(row['text']):,} characters; the limit is {MAX_ARTICLE_BYTES:,})"))
+            continue
+        article_id = row.get("id")
+        article_id = str(article_id) if article_id not in (None, "") else f"{path.stem}-{number}"
+        if not _safe_id(article_id):
+            problems.append(Problem(where, f"id {article_id!r} cannot name a file"))
+            continue
+        meta = row.get("meta") if isinstance(row.get("meta"), dict) else {}
+        articles.append(Article(article_id, shown, row["text"], meta))
+    return articles, problems
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
+
+
+def _safe_id(article_id: str) -> bool:
+    return bool(article_id) and "/" not in article_id and "\\" not in article_id and article_id not in (".", "..") and "\x00" not in article_id and len(article_id) <= 200
+
+
+def load(paths: list[str | Path]) -> tuple[list[Article], list[Problem]]:
+    """Every article under ``paths``, read now; ids made unique where two files share a stem."""
+    return _collect(paths, lazy=False)
+
+
+def open_corpus(paths: list[str | Path]) -> tuple[list[Article], list[Problem]]:
+    """Like :func:`load`, but ``.txt`` and ``.md`` files are read only when an article is opened:
+    a folder of 10,000 articles is listed without reading them. ``.jsonl`` files are read at once
+    (their ids are inside)."""
+    return _collect(paths, lazy=True)
+
+
+def _collect(paths: list[str | Path], lazy: bool) -> tuple[list[Article], list[Problem]]:
+    files, problems = find(paths)
+    articles: list[Article] = []
+    seen: set[str] = set()
+    for path in files:
+        if lazy and path.suffix.lower() not in JSONL_SUFFIXES:
+            found = [Article(path.stem, display_path(path), source=path)]
+        else:
+            found, trouble = read_file(path)
+            problems.extend(trouble)
+        for article in found:
+            if article.id in seen:
+                problems.append(Problem(article.path, f"id '{article.id}' is taken by an earlier article; skipped"))
+                continue
+            seen.add(article.id)
+            articles.append(article)
+    return articles, problems

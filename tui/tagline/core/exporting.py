@@ -1,0 +1,274 @@
+"""``tagline export``: annotation files to training data (see ``docs/export.md``).
+
+Only ``done`` sentences become examples (``done`` with no labels is a real negative); a reviewer's
+decision replaces the annotators' labels on its sentence unless ``--no-reviewed``; a repeated text is
+kept once unless ``--keep-duplicates``. ``--split`` divides by article, and articles that share a
+sentence text always land on the same side.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import sys
+from pathlib import Path
+
+from tagline.core import annofile, gold
+from tagline.core.labels import LabelScheme
+
+STREAM_FORMATS = ("yaml", "jsonl", "prodigy", "doccano", "csv")
+SUFFIXES = {"yaml": ".yaml", "jsonl": ".jsonl", "prodigy": ".jsonl", "doccano": ".jsonl", "csv": ".csv", "spacy": ".spacy", "brat": ""}
+EXPORT_VERSION = "tagline.export/1"
+
+# Prodigy's hashing: the input hash covers the input keys, the task hash the input hash and the task
+# keys (Prodigy's INPUT_HASH_KEYS and TASK_HASH_KEYS); each is MurmurHash3 (32-bit, signed) of the
+# JSON of those keys, sorted.
+PRODIGY_INPUT_KEYS = ("text", "image", "html", "input")
+PRODIGY_TASK_KEYS = ("spans", "label", "options", "arcs")
+
+
+class ExportError(Exception):
+    """A usage problem with the options: reported in one line, exit status 2."""
+
+
+# -- rows ----------------------------------------------------------------------------------------
+def record(example: gold.Example) -> dict:
+    """Our own JSONL row: every field an example has."""
+    row = {
+        "text": example.text,
+        "labels": list(example.labels),
+        "entities": [{"start": e.start, "end": e.end, "label": e.label} for e in example.entities],
+        "article": example.article,
+        "index": example.index,
+        "start": example.start,
+        "end": example.end,
+        "status": "done",
+        "annotator": example.annotator,
+        "article_path": example.article_path,
+        "sha256": example.sha256,
+        "flag": example.flag,
+        "note": example.note,
+        "reviewed": example.reviewed,
+        "annotations": {name: list(labels) for name, labels in example.annotations.items()},
+    }
+    if example.review is not None:
+        row["review"] = example.review.as_data()
+    return row
+
+
+def _meta(example: gold.Example) -> dict:
+    meta = {"article": example.article, "index": example.index, "start": example.start, "end": example.end,
+            "annotator": example.annotator, "sha256": example.sha256}
+    if example.reviewed:
+        meta["reviewed"] = True
+    return meta
+
+
+def prodigy_hash(task: dict, keys: tuple[str, ...], prefix: int | None = None) -> int:
+    from murmurhash import hash as murmur
+
+    values = {key: task[key] for key in keys if key in task}
+    text = json.dumps(values, sort_keys=True)
+    return murmur((str(prefix) if prefix is not None else "") + text)
+
+
+def prodigy_row(example: gold.Example, scheme: LabelScheme) -> dict:
+    task = {
+        "text": example.text,
+        "options": [{"id": name, "text": name} for name in scheme.names],
+        "spans": [{"start": e.start, "end": e.end, "label": e.label} for e in example.entities],
+        "accept": list(example.labels),
+        "answer": "accept",
+        "meta": _meta(example),
+        "_view_id": "choice",
+    }
+    task["_input_hash"] = prodigy_hash(task, PRODIGY_INPUT_KEYS)
+    task["_task_hash"] = prodigy_hash(task, PRODIGY_TASK_KEYS, prefix=task["_input_hash"])
+    return task
+
+
+def doccano_row(example: gold.Example) -> dict:
+    return {"text": example.text, "label": list(example.labels), "meta": _meta(example)}
+
+
+def csv_columns(scheme: LabelScheme) -> tuple[list[str], dict[str, str]]:
+    fixed = ["text", "article", "index", "start", "end", "annotator", "reviewed"]
+    label_columns = {name: (name if name not in fixed else f"label:{name}") for name in scheme.names}
+    return fixed + list(label_columns.values()), label_columns
+
+
+# -- writers (text formats give a string; spacy and brat write to a path) ------------------------
+def _jsonl(rows) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def render(fmt: str, examples: list[gold.Example], scheme: LabelScheme) -> str:
+    if fmt == "jsonl":
+        return _jsonl(record(e) for e in examples)
+    if fmt == "prodigy":
+        return _jsonl(prodigy_row(e, scheme) for e in examples)
+    if fmt == "doccano":
+        return _jsonl(doccano_row(e) for e in examples)
+    if fmt == "csv":
+        columns, label_columns = csv_columns(scheme)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for e in examples:
+            row = {"text": e.text, "article": e.article, "index": e.index, "start": e.start, "end": e.end,
+                   "annotator": e.annotator, "reviewed": int(e.reviewed)}
+            row.update({column: int(name in e.labels) for name, column in label_columns.items()})
+            writer.writerow(row)
+        return buffer.getvalue()
+    if fmt == "yaml":
+        return annofile.dumps(merged_document(examples, scheme))
+    raise ValueError(fmt)
+
+
+def merged_document(examples: list[gold.Example], scheme: LabelScheme) -> dict:
+    """The ``yaml`` format: examples grouped by article, each sentence with every annotator's labels."""
+    articles: dict[str, dict] = {}
+    for e in examples:
+        article = articles.setdefault(e.article, {"id": e.article, "path": e.article_path, "sha256": e.sha256, "sentences": []})
+        sentence = {
+            "index": e.index, "start": e.start, "end": e.end, "text": e.text, "status": "done",
+            "labels": annofile.Flow(e.labels),
+            "entities": annofile.Flow(annofile.FlowMap(start=x.start, end=x.end, label=x.label) for x in e.entities),
+            "annotator": e.annotator,
+            "annotations": {name: annofile.Flow(labels) for name, labels in e.annotations.items()},
+        }
+        if e.flag:
+            sentence["flag"] = True
+        if e.note:
+            sentence["note"] = e.note
+        if e.review is not None:
+            sentence["review"] = e.review.as_data()
+        article["sentences"].append(sentence)
+    return {"format": EXPORT_VERSION, "labels": annofile.Flow(scheme.names), "articles": list(articles.values())}
+
+
+def write_spacy(examples: list[gold.Example], scheme: LabelScheme, path: Path) -> None:
+    import spacy
+    from spacy.tokens import DocBin
+    from spacy.util import filter_spans
+
+    nlp = spacy.blank("en")
+    docs = DocBin(store_user_data=True)
+    for e in examples:
+        doc = nlp.make_doc(e.text)
+        doc.cats = {name: float(name in e.labels) for name in scheme.names}
+        spans = [doc.char_span(x.start, x.end, label=x.label, alignment_mode="expand") for x in e.entities]
+        doc.ents = filter_spans([s for s in spans if s is not None])
+        doc.user_data["tagline"] = _meta(e)
+        docs.add(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    docs.to_disk(path)
+
+
+def _brat_fragments(text: str, offset: int) -> tuple[str, str]:
+    """brat offsets and text for a span; a span across a line break becomes discontinuous fragments."""
+    pieces, position = [], 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            start = offset + position + lead
+            pieces.append((start, start + len(stripped), stripped))
+        position += len(line) + 1
+    return ";".join(f"{a} {b}" for a, b, _ in pieces), " ".join(t for _, _, t in pieces)
+
+
+def write_brat(examples: list[gold.Example], corpus: gold.Corpus, scheme: LabelScheme, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    by_article: dict[str, list[gold.Example]] = {}
+    for e in examples:
+        by_article.setdefault(e.article, []).append(e)
+    units = corpus.by_article()
+    entity_types: set[str] = set()
+    for article, chosen in by_article.items():
+        text = gold.reconstruct_text([(u.start, u.end, u.text) for u in units.get(article, [])] + [(e.start, e.end, e.text) for e in chosen])
+        lines: list[str] = []
+        for e in chosen:
+            for label in e.labels:
+                where, shown = _brat_fragments(e.text, e.start)
+                if where:
+                    lines.append(f"T{len(lines) + 1}\t{label} {where}\t{shown}")
+            for x in e.entities:
+                where, shown = _brat_fragments(e.text[x.start : x.end], e.start + x.start)
+                if where:
+                    entity_types.add(x.label)
+                    lines.append(f"T{len(lines) + 1}\t{x.label} {where}\t{shown}")
+        annofile.atomic_write(folder / f"{article}.txt", text)
+        annofile.atomic_write(folder / f"{article}.ann", "".join(line + "\n" for line in lines))
+    conf = ["[entities]", *scheme.names, *sorted(entity_types - set(scheme.names)), "[relations]", "[events]", "[attributes]"]
+    annofile.atomic_write(folder / "annotation.conf", "\n".join(conf) + "\n")
+
+
+# -- the split -----------------------------------------------------------------------------------
+def split_by_article(examples: list[gold.Example], fraction: float, seed: int) -> tuple[list[gold.Example], list[gold.Example]]:
+    """(train, dev): about ``fraction`` of the articles in dev, chosen with ``seed``. Articles that
+    share a sentence text (after :func:`gold.normalise`) are one group and stay together."""
+    articles = sorted({e.article for e in examples})
+    parent = {a: a for a in articles}
+
+    def find(a: str) -> str:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    first_seen: dict[str, str] = {}
+    for e in examples:
+        key = gold.normalise(e.text)
+        other = first_seen.setdefault(key, e.article)
+        a, b = find(other), find(e.article)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = {}
+    for a in articles:
+        groups.setdefault(find(a), []).append(a)
+    order = sorted(groups)
+    random.Random(seed).shuffle(order)
+    target = round(fraction * len(articles))
+    if len(articles) >= 2:
+        target = min(max(target, 1), len(articles) - 1)
+    else:
+        target = 0
+    dev: set[str] = set()
+    for root in order:
+        if len(dev) + len(groups[root]) <= target:
+            dev.update(groups[root])
+    if not dev and target:
+        smallest = min(order, key=lambda r: len(groups[r]))  # first of the smallest, in shuffled order
+        if len(groups[smallest]) < len(articles):
+            dev.update(groups[smallest])
+    return [e for e in examples if e.article not in dev], [e for e in examples if e.article in dev]
+
+
+def destinations(fmt: str, out: str | None, split: bool) -> dict[str, Path | None]:
+    """Where each part goes: ``{"all": path-or-None}``, or ``{"train": …, "dev": …}`` with a split."""
+    suffix = SUFFIXES[fmt]
+    if not split:
+        if out is None and fmt not in STREAM_FORMATS:
+            raise ExportError(f"--format {fmt} writes files: give --out")
+        return {"all": Path(out) if out is not None else None}
+    if out is None:
+        raise ExportError("--split writes a train and a dev part: give --out (a folder, or a file name to derive both from)")
+    target = Path(out)
+    if fmt == "brat" or target.is_dir() or not target.suffix:
+        return {part: target / f"{part}{suffix}" for part in ("train", "dev")}
+    return {part: target.with_name(f"{target.stem}.{part}{target.suffix}") for part in ("train", "dev")}
+
+
+def write(fmt: str, examples: list[gold.Example], corpus: gold.Corpus, scheme: LabelScheme, path: Path | None) -> None:
+    if fmt == "spacy":
+        write_spacy(examples, scheme, path)  # type: ignore[arg-type]
+    elif fmt == "brat":
+        write_brat(examples, corpus, scheme, path)  # type: ignore[arg-type]
+    elif path is None:
+        sys.stdout.write(render(fmt, examples, scheme))
+        sys.stdout.flush()
+    else:
+        annofile.atomic_write(path, render(fmt, examples, scheme))

@@ -1,0 +1,244 @@
+"""``tagline import``: Prodigy, doccano or our own JSONL back into annotation files.
+
+Rows are grouped into articles by ``meta.article`` (``article`` in our JSONL) and placed by their
+offsets (``meta.start`` / ``meta.end``), so that what ``tagline export`` wrote comes back as it was.
+Rows without an article become one article per input file, named after it: their sentences in file
+order, the article text their texts joined by newlines (so offsets hold). Rows with an article but
+no offsets are placed the same way, in ``index`` order.
+
+Files go to ``<annotations>/<annotator>/<article>.yaml``: ``--annotator`` when given, else the
+row's ``meta.annotator``, else the default annotator. An existing file is updated sentence by
+sentence (same offsets and text), never replaced; an existing file that does not parse, or whose
+sentences conflict with the imported ones, is reported and left alone.
+
+A row that is not JSON, has no text, uses a label outside the scheme, or has offsets that do not
+match its text is reported (``FILE:LINE: reason``) and left out; the exit status is then 1. Prodigy
+rows answered ``reject`` or ``ignore`` are not annotations and are skipped quietly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tagline.core import annofile, gold, schema
+from tagline.core.labels import LabelScheme
+
+
+class RowError(ValueError):
+    pass
+
+
+@dataclass
+class Row:
+    where: str
+    text: str
+    labels: tuple[str, ...]
+    entities: list[dict]
+    article: str | None = None
+    index: int | None = None
+    start: int | None = None
+    end: int | None = None
+    annotator: str | None = None
+    sha256: str = ""
+    article_path: str = ""
+    status: str = schema.DONE
+    extra: dict = field(default_factory=dict)  # flag, note, review: optional sentence keys to keep
+
+
+def _int(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _labels(raw, scheme: LabelScheme) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        raise RowError("labels must be a list of names")
+    unknown = [x for x in raw if x not in scheme.by_name]
+    if unknown:
+        raise RowError(f"label '{unknown[0]}' is not in the label scheme ({', '.join(scheme.names)})")
+    return tuple(scheme.order(list(dict.fromkeys(raw))))
+
+
+def _entities(raw, text: str) -> list[dict]:
+    found = []
+    for item in raw or []:
+        if isinstance(item, dict):
+            start, end, label = item.get("start"), item.get("end"), item.get("label")
+        elif isinstance(item, list) and len(item) == 3:
+            start, end, label = item
+        else:
+            raise RowError("an entity must be {start, end, label} or [start, end, label]")
+        if not (_int(start) is not None and _int(end) is not None and 0 <= start < end <= len(text) and isinstance(label, str) and label):
+            raise RowError(f"entity {start}..{end} {label!r} is not inside the text")
+        found.append({"start": start, "end": end, "label": label})
+    return found
+
+
+def parse_row(data: dict, fmt: str, scheme: LabelScheme, where: str) -> Row | None:
+    """A row in ``fmt``; ``None`` for a row that is not an annotation (rejected or ignored)."""
+    text = data.get("text")
+    if not isinstance(text, str) or not text:
+        raise RowError("a row needs a non-empty 'text'")
+    if fmt == "jsonl":
+        meta = data
+        labels = _labels(data.get("labels"), scheme)
+        entities = _entities(data.get("entities"), text)
+    elif fmt == "prodigy":
+        if data.get("answer", "accept") != "accept":
+            return None
+        meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+        if "accept" in data:
+            labels = _labels(data.get("accept"), scheme)
+        elif isinstance(data.get("label"), str):
+            labels = _labels([data["label"]], scheme)
+        else:
+            labels = ()
+        entities = _entities(data.get("spans"), text)
+    elif fmt == "doccano":
+        meta = data.get("meta") if isinstance(data.get("meta"), dict) else data
+        raw = data.get("label", data.get("labels")) or []
+        if not isinstance(raw, list):
+            raise RowError("'label' must be a list")
+        labels = _labels([x for x in raw if isinstance(x, str)], scheme)
+        entities = _entities([x for x in raw if not isinstance(x, str)], text)
+    else:
+        raise ValueError(fmt)
+    article = meta.get("article")
+    article = str(article) if article not in (None, "") else None
+    if article is not None and not _safe_id(article):
+        raise RowError(f"article id {article!r} cannot name a file")
+    start, end = _int(meta.get("start")), _int(meta.get("end"))
+    if (start is None) != (end is None) or (start is not None and (start < 0 or end - start != len(text))):
+        raise RowError(f"offsets {meta.get('start')}..{meta.get('end')} do not span the text ({len(text)} characters)")
+    status = data.get("status", schema.DONE) if fmt == "jsonl" else schema.DONE
+    if status not in schema.STATUSES:
+        raise RowError(f"status {status!r} is not one of {', '.join(schema.STATUSES)}")
+    extra = {}
+    if fmt == "jsonl":
+        if data.get("flag"):
+            extra["flag"] = True
+        if data.get("note"):
+            extra["note"] = str(data["note"])
+        if isinstance(data.get("review"), dict):
+            extra["review"] = data["review"]
+    annotator = meta.get("annotator")
+    return Row(
+        where=where, text=text, labels=labels, entities=entities, article=article,
+        index=_int(meta.get("index")), start=start, end=end,
+        annotator=annotator if isinstance(annotator, str) and annotator.strip() else None,
+        sha256=str(meta.get("sha256") or ""), article_path=str(meta.get("article_path") or ""),
+        status=status, extra=extra,
+    )
+
+
+def _safe_id(article_id: str) -> bool:
+    return "/" not in article_id and "\\" not in article_id and article_id not in (".", "..") and "\x00" not in article_id and len(article_id) <= 200
+
+
+def read_rows(path: Path, fmt: str, scheme: LabelScheme, problems: list[gold.Problem]) -> list[Row]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(gold.Problem(str(path), f"cannot be read ({error.strerror or error})"))
+        return []
+    rows = []
+    for number, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            data = json.loads(line.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            problems.append(gold.Problem(where, f"not a JSON line ({str(error).splitlines()[0][:80]})"))
+            continue
+        if not isinstance(data, dict):
+            problems.append(gold.Problem(where, "not a JSON object"))
+            continue
+        try:
+            row = parse_row(data, fmt, scheme, where)
+        except RowError as error:
+            problems.append(gold.Problem(where, str(error)))
+            continue
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+def place(rows: list[Row]) -> list[Row]:
+    """Rows of one article with offsets: kept where every row has them, else laid out in order."""
+    if all(r.start is not None for r in rows):
+        return sorted(rows, key=lambda r: (r.start, r.end))
+    ordered = sorted(rows, key=lambda r: r.index if r.index is not None else 0) if all(r.index is not None for r in rows) else list(rows)
+    position = 0
+    for row in ordered:
+        row.start, row.end = position, position + len(row.text)
+        position = row.end + 1  # a newline between sentences
+    return ordered
+
+
+def sentence_record(index: int, row: Row) -> dict:
+    record = {
+        "index": index, "start": row.start, "end": row.end, "text": row.text, "status": row.status,
+        "labels": annofile.Flow(row.labels),
+        "entities": annofile.Flow(annofile.FlowMap(e) for e in row.entities),
+    }
+    for key in schema.OPTIONAL_SENTENCE_KEYS:
+        if key in row.extra:
+            record[key] = row.extra[key]
+    return record
+
+
+def build(existing: dict | None, article: str, annotator: str, rows: list[Row], scheme: LabelScheme, path: Path) -> dict:
+    """The annotation file for ``rows``, merged into ``existing``; ``RowError`` on a conflict."""
+    records: dict[tuple[int, int], dict] = {}
+    for record in (existing or {}).get("sentences") or []:
+        records[record["start"], record["end"]] = dict(record)
+    for row in rows:
+        key = (row.start, row.end)
+        old = records.get(key)
+        if old is not None and old.get("text") != row.text:
+            raise RowError(f"{row.where}: sentence at {row.start}..{row.end} has other text in {path}")
+        records[key] = {**(old or {}), **sentence_record(0, row)}
+    ordered = [records[k] for k in sorted(records)]
+    for record in ordered:  # the file's style: label lists and entities in flow style
+        record["labels"] = annofile.Flow(record.get("labels") or [])
+        record["entities"] = annofile.Flow(annofile.FlowMap(e) if isinstance(e, dict) else e for e in record.get("entities") or [])
+    previous_end = 0
+    for index, record in enumerate(ordered):
+        if record["start"] < previous_end:
+            raise RowError(f"sentence at {record['start']}..{record['end']} overlaps another in article '{article}'")
+        previous_end = record["end"]
+        record["index"] = index
+    if existing is not None:
+        document = dict(existing)
+        document["sentences"] = ordered
+        return document
+    sha = next((r.sha256 for r in rows if r.sha256), "")
+    if not sha:
+        text = gold.reconstruct_text([(r.start, r.end, r.text) for r in rows])
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return {
+        "schema": schema.SCHEMA_VERSION,
+        "article": {"id": article, "path": next((r.article_path for r in rows if r.article_path), ""), "sha256": sha},
+        "annotator": annotator,
+        "labels": annofile.Flow(scheme.names),
+        "model": annofile.FlowMap(name="none", version=None),
+        "sentences": ordered,
+    }
+
+
+def dedupe(rows: list[Row], problems: list[gold.Problem]) -> list[Row]:
+    """One row per offsets: a repeat with the same labels is dropped, a conflicting one reported."""
+    kept: dict[tuple, Row] = {}
+    for row in rows:
+        key = (row.start, row.end)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = row
+        elif (first.text, first.labels) != (row.text, row.labels):
+            problems.append(gold.Problem(row.where, f"another row ({first.where}) gives this sentence other labels; the first is kept"))
+    return list(kept.values())

@@ -1,0 +1,163 @@
+"""The label scheme: which labels exist, their keys, guidelines and colours. One owner of that fact.
+
+Loaded from ``--labels FILE`` or ``tagline.yaml`` in the working folder; the default is claim /
+quote / statistic, multi-label. A file looks like::
+
+    labels:
+      - name: claim
+        keys: [c, "1"]
+        colour: label-claim        # a theme variable
+        guideline: An assertion of fact that could be checked.
+    exclusive: false               # true: a sentence takes at most one label
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from tagline.core import keymap
+
+
+class LabelSchemeError(ValueError):
+    """A label scheme that cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    keys: tuple[str, ...]
+    guideline: str = ""
+    colour: str = ""
+
+    @property
+    def badge(self) -> str:
+        """The letter that stands for the label where colour is not available."""
+        return self.name[:1].upper()
+
+
+@dataclass(frozen=True)
+class LabelScheme:
+    labels: tuple[Label, ...]
+    exclusive: bool = False
+    source: str = "built-in"
+    by_name: dict[str, Label] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {label.name: label for label in self.labels})
+
+    @property
+    def names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+    def order(self, names) -> list[str]:
+        """``names`` in the scheme's order, unknown ones last in their own order."""
+        known = [n for n in self.names if n in names]
+        return known + [n for n in names if n not in self.by_name]
+
+    def toggle(self, current: list[str], name: str) -> list[str]:
+        """The labels after toggling ``name`` on a sentence that has ``current``."""
+        if name in current:
+            return [n for n in current if n != name]
+        if self.exclusive:
+            return [name]
+        return self.order([*current, name])
+
+    def key_for(self) -> dict[str, str]:
+        """Textual key name -> label name."""
+        return {keymap.key_name(k): label.name for label in self.labels for k in label.keys}
+
+
+DEFAULT_SCHEME = LabelScheme(
+    labels=(
+        Label(
+            "claim",
+            ("c", "1"),
+            "An assertion of fact that could be checked: accusations, denials, causal or comparative "
+            "statements, what someone did or provides. Not opinion, prediction or scene-setting.",
+            "label-claim",
+        ),
+        Label(
+            "quote",
+            ("q", "2"),
+            "Someone's words reported: direct speech in quotation marks (including a fragment that "
+            "ends a quote split over sentences) or indirect speech (said that, told, warned, "
+            "according to).",
+            "label-quote",
+        ),
+        Label(
+            "statistic",
+            ("s", "3"),
+            "A number that measures something: counts, percentages, money, quantities ('more than "
+            "700 attacks'). A date or a year alone is not a statistic.",
+            "label-statistic",
+        ),
+    ),
+    exclusive=False,
+)
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+
+
+def scheme_from_data(data: object, source: str) -> LabelScheme:
+    if not isinstance(data, dict) or not isinstance(data.get("labels"), list) or not data["labels"]:
+        raise LabelSchemeError(f"{source}: expected a mapping with a non-empty 'labels' list")
+    taken = keymap.command_keys()
+    labels: list[Label] = []
+    seen_keys: dict[str, str] = {}
+    for i, item in enumerate(data["labels"]):
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict):
+            raise LabelSchemeError(f"{source}: label {i + 1} must be a name or a mapping")
+        name = item.get("name")
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise LabelSchemeError(f"{source}: label {i + 1} needs a name of letters, digits, _ or -")
+        if any(label.name == name for label in labels):
+            raise LabelSchemeError(f"{source}: label '{name}' appears twice")
+        raw_keys = item.get("keys", [name[0].lower(), str(i + 1)])
+        if isinstance(raw_keys, (str, int)):
+            raw_keys = [raw_keys]
+        keys = tuple(str(k) for k in raw_keys)
+        for key in keys:
+            normal = keymap.key_name(key)
+            if normal in taken:
+                raise LabelSchemeError(
+                    f"{source}: key '{key}' of label '{name}' is taken by the command "
+                    f"'{taken[normal].id}'; choose another"
+                )
+            if normal in seen_keys:
+                raise LabelSchemeError(
+                    f"{source}: key '{key}' is given to both '{seen_keys[normal]}' and '{name}'"
+                )
+            seen_keys[normal] = name
+        guideline = item.get("guideline", "")
+        colour = item.get("colour", item.get("color", f"label-{name}"))
+        labels.append(Label(name, keys, str(guideline).strip(), str(colour)))
+    return LabelScheme(tuple(labels), bool(data.get("exclusive", False)), source)
+
+
+def load_scheme(path: str | Path | None = None, cwd: Path | None = None) -> LabelScheme:
+    """The scheme from ``path``, else ``tagline.yaml`` in ``cwd``, else the default."""
+    if path is None:
+        candidate = (cwd or Path.cwd()) / "tagline.yaml"
+        if not candidate.is_file():
+            return DEFAULT_SCHEME
+        path = candidate
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise LabelSchemeError(f"{path}: cannot read the label scheme ({error.strerror})") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise LabelSchemeError(f"{path}: not valid YAML ({_first_line(error)})") from None
+    if isinstance(data, dict) and "labels" not in data and "scheme" in data:
+        data = data["scheme"]
+    return scheme_from_data(data, str(path))
+
+
+def _first_line(error: Exception) -> str:
+    return " ".join(str(error).split())[:160]

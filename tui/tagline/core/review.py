@@ -1,0 +1,625 @@
+"""The review session: settle the sentences annotators disagree on, from the annotation files alone.
+
+``tagline review`` steps through sentences that several annotators labelled (by default the ones
+where their labels differ), shows what each of them gave, and records the reviewer's decision in the
+reviewer's own annotation file, ``<annotations>/<reviewer>/<article-id>.yaml``, in the ordinary
+format with the ``review`` mapping of ``docs/review.md``. No article file and no model is needed:
+each article is rebuilt from the sentences its annotation files list (:class:`RecordedArticle`).
+
+Saving is :class:`~tagline.core.store.ArticleStore`'s: every decision is a journal line, fsynced before
+the method returns, folded into the YAML atomically on quit, on leaving an article and in the
+background. :class:`ReviewStore` only writes each ``review`` mapping in its documented order (the plain
+store journals it with the decision). Nothing here imports Textual; the screen (:mod:`tagline.app.review`) is a
+thin layer over :class:`ReviewSession`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tagline.core import annofile, articles, gold, schema
+from tagline.core.articles import Article
+from tagline.core.labels import LabelScheme
+from tagline.core.segment import Span
+from tagline.core.session import Outcome
+from tagline.core.store import ArticleStore, SentenceState, now, safe_name
+
+FILTERS = ("disagreements", "flagged", "notes", "all")
+FILTER_NAMES = {
+    "disagreements": "disagreements",
+    "flagged": "flagged sentences",
+    "notes": "sentences with notes",
+    "all": "annotated sentences",
+}
+REVIEW = "review"  # the sentence key of a decision's provenance (docs/review.md)
+
+
+class NothingToReview(ValueError):
+    """No sentence matches; the message says why in one line. ``failed`` when that is a failure
+    (no annotations, too few annotators) rather than a corpus with nothing left to settle."""
+
+    def __init__(self, reason: str, failed: bool, problems: list[str]):
+        super().__init__(reason)
+        self.failed = failed
+        self.problems = problems
+
+
+# -- the article, as its annotation files know it ------------------------------------------------
+class RecordedArticle(Article):
+    """An article known only from its annotation files: its sentences are the ones the files list,
+    its text is rebuilt by placing them at their offsets (what lies between them is not in the files,
+    so it is blank), and its ``sha256`` is the one the files recorded for the real text."""
+
+    def __init__(self, id: str, path: str, sha256: str, sentences: list[tuple[int, int, str]]):
+        kept = without_overlaps(sentences)
+        super().__init__(id, path, gold.reconstruct_text(kept))
+        self._recorded_sha256 = sha256
+        spans = [Span(start, end) for start, end, _ in kept]
+        self._recorded_split = ([Span(0, len(self.text))], spans, [0] * len(spans))
+
+    @property
+    def sha256(self) -> str:
+        return self._recorded_sha256 or super().sha256
+
+    def split(self) -> tuple[list[Span], list[Span], list[int]]:
+        """One paragraph (the files do not say where paragraphs end); the sentences the files list."""
+        return self._recorded_split
+
+
+def without_overlaps(sentences: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Sentences in offset order, leaving out any that overlaps an earlier one (files written against
+    two versions of an article); the rule :func:`gold.reconstruct_text` places text by."""
+    kept: list[tuple[int, int, str]] = []
+    position = 0
+    for start, end, text in sorted(set(sentences)):
+        if start < position:
+            continue
+        kept.append((start, end, text))
+        position = end
+    return kept
+
+
+class ReviewStore(ArticleStore):
+    """The reviewer's file for one article: the plain store (which journals each decision's
+    ``review`` mapping with it), writing each mapping in the order of ``docs/review.md``."""
+
+    def document(self) -> dict:
+        """The file as the plain store writes it, with each ``review`` mapping in the order of
+        ``docs/review.md`` and its label lists in flow style, however it was read back."""
+        document = super().document()
+        for record in document["sentences"]:
+            review = record.get(REVIEW)
+            if isinstance(review, dict):
+                record[REVIEW] = _ordered_review(review)
+        return document
+
+
+# -- what the reviewer looks at -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Row:
+    """One annotator's judgement of the sentence under review."""
+
+    number: int  # 1-based, the annotator's place in the session: the key that takes their labels
+    name: str
+    labels: tuple[str, ...]
+    done: bool
+    flag: bool = False
+    note: str = ""
+    recorded: bool = False  # known only from the provenance of an earlier decision
+
+
+@dataclass
+class Item:
+    """A sentence to review: where it is, and what every annotator said about it (fixed at load)."""
+
+    article: str
+    sentence: int  # its index in the reviewer's file of that article
+    unit: gold.Unit
+    rows: list[Row]
+    other: gold.Sentence | None = None  # another reviewer's decision in force, if any
+
+    @property
+    def given(self) -> dict[str, tuple[str, ...]]:
+        return {row.name: row.labels for row in self.rows if row.done}
+
+    @property
+    def disagreement(self) -> bool:
+        return len(self.given) >= 2 and len(set(self.given.values())) > 1
+
+    @property
+    def text(self) -> str:
+        return self.unit.text
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The decision the screen shows for an item: the reviewer's own, another reviewer's, or the
+    majority of the annotators (a proposal that ``space`` accepts)."""
+
+    labels: tuple[str, ...]
+    source: str  # "mine" | "other" | "majority"
+    decided_by: str = ""
+    decided_at: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Progress:
+    position: int  # 1-based
+    total: int
+    decided: int  # items with a decision (the reviewer's or another's)
+    disagreements_left: int  # disagreements without a decision
+    article: int  # 1-based place of the current article among those with items
+    articles: int
+
+
+@dataclass
+class _Edit:
+    item: int
+    before: SentenceState
+    after: SentenceState
+
+
+@dataclass
+class ReviewArticle:
+    article: RecordedArticle
+    units: list[gold.Unit]  # by sentence index
+    files: list[Path] = field(default_factory=list)  # the annotators' files, for the model record
+
+
+class ReviewSession:
+    """Every action of the review screen, without a screen.
+
+    The items are fixed at load: the sentences the filter picks from the chosen annotators' files
+    (all of them with a ``done`` or flagged or noted judgement, unless ``annotators`` narrows it), in
+    article and offset order. For each, the decision shown is the reviewer's own, else another
+    reviewer's decision in force, else the labels most annotators gave (a proposal). Taking an
+    annotator's labels, toggling a label, accepting and writing a note all record the reviewer's
+    decision with its provenance; the cursor starts at the first item without a decision."""
+
+    def __init__(self, root: str | Path, reviewer: str, scheme: LabelScheme, annotators: list[str] | None = None,
+                 filter: str = "disagreements", paths: list[str] | None = None):
+        if filter not in FILTERS:
+            raise ValueError(f"unknown filter {filter!r} (one of {', '.join(FILTERS)})")
+        self.root = Path(root)
+        self.reviewer = reviewer
+        self.scheme = scheme
+        self.filter = filter
+        self.folder = self.root / safe_name(reviewer)
+        corpus = gold.load(self.root, scheme, annotators)
+        self.problems: list[str] = [str(p) for p in corpus.problems]
+        present = set(corpus.annotators)
+        if annotators:
+            for name in annotators:
+                if name not in present:
+                    self.problems.append(f"{self.root}: no annotations by '{name}'")
+            self.annotators = [name for name in annotators if name in present]
+        else:
+            self.annotators = corpus.annotators
+        wanted = self._wanted_articles(paths or [], corpus)
+        self.articles: dict[str, ReviewArticle] = {}
+        self._mine: dict[tuple[str, int], SentenceState] = {}
+        self.items: list[Item] = []
+        self._build(corpus, wanted)
+        self.recovered = self._recover_journals()
+        if not self.items:
+            reason, failed = self._why_empty(corpus)
+            raise NothingToReview(reason, failed, self.problems)
+        self.store: ReviewStore | None = None
+        self._closing: dict[str, threading.Thread] = {}
+        self._undo: list[_Edit] = []
+        self._redo: list[_Edit] = []
+        self._entities_written: set[str] = set()
+        self._open = {i for i, item in enumerate(self.items) if not self._settled(i)}
+        self._open_disagreements = sum(1 for i in self._open if self.items[i].disagreement)
+        self.cursor = min(self._open) if self._open else 0
+        self._order = list(dict.fromkeys(item.article for item in self.items))  # articles with items
+        self._place = {article_id: place for place, article_id in enumerate(self._order)}
+        self._first: dict[str, int] = {}  # article -> its first item
+        for position, item in enumerate(self.items):
+            self._first.setdefault(item.article, position)
+        self._notice = ""  # what the store said on opening an article, for the next outcome
+
+    # -- loading ---------------------------------------------------------------------------------
+    def _wanted_articles(self, paths: list[str], corpus: gold.Corpus) -> set[str] | None:
+        """The article ids PATH arguments name: article files or folders (their ids), or ids."""
+        if not paths:
+            return None
+        known = {unit.article for unit in corpus.units}
+        by_path: dict[str, set[str]] = {}
+        for loaded in corpus.files:
+            if loaded.article_path:
+                by_path.setdefault(_normal_path(loaded.article_path), set()).add(loaded.article_id)
+        wanted: set[str] = set()
+        for raw in paths:
+            ids: set[str] = set()
+            if Path(raw).exists():
+                found, trouble = articles.open_corpus([raw])
+                self.problems.extend(str(p) for p in trouble)
+                ids = {a.id for a in found} | by_path.get(_normal_path(raw), set())
+                for article in found:
+                    ids |= by_path.get(_normal_path(article.path), set())
+            else:
+                ids = {raw} | {Path(raw).stem} | by_path.get(_normal_path(raw), set())
+            matched = ids & known
+            if not matched:
+                self.problems.append(f"{raw}: no annotations of it under {self.root}")
+            wanted |= matched
+        return wanted
+
+    def _build(self, corpus: gold.Corpus, wanted: set[str] | None) -> None:
+        mine_by_key: dict[tuple, gold.Sentence] = {}
+        files_by_article: dict[str, list[gold.AnnotationFile]] = {}
+        for loaded in corpus.files:
+            files_by_article.setdefault(loaded.article_id, []).append(loaded)
+            if loaded.path.parent.name == self.folder.name:
+                for sentence in loaded.sentences:
+                    if sentence.is_decision and sentence.review.decided_by == self.reviewer:  # type: ignore[union-attr]
+                        mine_by_key[(loaded.article_id, sentence.start, sentence.end, sentence.text)] = sentence
+        for article_id, units in corpus.by_article().items():
+            if wanted is not None and article_id not in wanted:
+                continue
+            files = files_by_article.get(article_id, [])
+            others = [f for f in files if f.path.parent.name != self.folder.name] or files
+            sha256 = _most_common(f.sha256 for f in others)
+            path = _most_common(f.article_path for f in others)
+            article = RecordedArticle(article_id, path, sha256, [(u.start, u.end, u.text) for u in units])
+            placed = {(span.start, span.end) for span in article.sentences}
+            kept = [u for u in units if (u.start, u.end) in placed and article.text[u.start : u.end] == u.text]
+            self.articles[article_id] = ReviewArticle(article, kept, [f.path for f in others])
+            for index, unit in enumerate(kept):
+                mine = mine_by_key.get((article_id, unit.start, unit.end, unit.text))
+                if mine is not None:
+                    self._mine[(article_id, index)] = _state_of(mine)
+                rows = self._rows(unit, mine)
+                if not self._wanted(rows):
+                    continue
+                others_decisions = [d for d in unit.decisions if d.review.decided_by != self.reviewer]  # type: ignore[union-attr]
+                other = max(others_decisions, key=lambda s: (s.review.decided_at, s.review.decided_by)) if others_decisions else None  # type: ignore[union-attr]
+                self.items.append(Item(article_id, index, unit, rows, other))
+
+    def _rows(self, unit: gold.Unit, mine: gold.Sentence | None) -> list[Row]:
+        recorded = mine.review.annotators if mine is not None and mine.review is not None else {}
+        rows = []
+        for number, name in enumerate(self.annotators, 1):
+            sentence = unit.judgements.get(name)
+            if sentence is not None and (sentence.done or sentence.flag or sentence.note):
+                rows.append(Row(number, name, sentence.labels, sentence.done, sentence.flag, sentence.note))
+            elif name in recorded:  # the reviewer's own annotation, replaced by the decision
+                rows.append(Row(number, name, tuple(self.scheme.order(list(recorded[name]))), True, recorded=True))
+        return rows
+
+    def _wanted(self, rows: list[Row]) -> bool:
+        if self.filter == "disagreements":
+            given = [row.labels for row in rows if row.done]
+            return len(given) >= 2 and len(set(given)) > 1
+        if self.filter == "flagged":
+            return any(row.flag for row in rows)
+        if self.filter == "notes":
+            return any(row.note for row in rows)
+        return bool(rows)
+
+    def _recover_journals(self) -> int:
+        """Decisions still in a journal (the last session was killed before folding): fold them into
+        the YAML now, and read them, so the session resumes exactly where the reviewer was. Returns
+        how many articles had such a journal."""
+        recovered = 0
+        for article_id in self.articles:
+            journal = self.folder / f"{article_id}{schema.JOURNAL_SUFFIX}"
+            if not (journal.exists() or journal.with_name(journal.name + ".folding").exists()):
+                continue
+            store = self._new_store(article_id)
+            try:
+                self._take_states(article_id, store)
+                recovered += 1
+            finally:
+                store.close()
+            if store.read_only:
+                self.problems.append(f"{store.path}: {store.read_only}")
+        return recovered
+
+    def _why_empty(self, corpus: gold.Corpus) -> tuple[str, bool]:
+        where = str(self.root)
+        if not self.articles:
+            return f"no annotations under {where}" + (" for the articles given" if corpus.units else ""), True
+        if self.filter == "disagreements" and len(self.annotators) < 2:
+            found = ", ".join(self.annotators) or "nobody"
+            return f"disagreements need two annotators; under {where} only {found} marked sentences done", True
+        return f"no {FILTER_NAMES[self.filter]} among the annotations of {', '.join(self.annotators)} under {where}", False
+
+    # -- the reviewer's file ---------------------------------------------------------------------
+    def _new_store(self, article_id: str) -> ReviewStore:
+        entry = self.articles[article_id]
+        return ReviewStore(self.root, self.reviewer, entry.article, self.scheme, _model_of(entry.files))
+
+    def _take_states(self, article_id: str, store: ArticleStore) -> None:
+        for index in range(len(self.articles[article_id].units)):
+            self._remember(article_id, index, store.get(index))
+
+    def _remember(self, article_id: str, index: int, state: SentenceState) -> None:
+        if state.status == schema.DONE and isinstance(state.extra.get(REVIEW), dict):
+            self._mine[(article_id, index)] = state
+        else:
+            self._mine.pop((article_id, index), None)
+
+    def _store_for(self, article_id: str) -> ReviewStore:
+        if self.store is not None and self.store.article.id == article_id:
+            return self.store
+        self._close_store(wait=False)
+        thread = self._closing.pop(article_id, None)
+        if thread is not None:
+            thread.join()  # its lock is still held by a fold under way
+        self.store = self._new_store(article_id)
+        if self.store.read_only or self.store.notice:
+            self._notice = f"{self.store.path}: {self.store.read_only or self.store.notice}"
+        self._take_states(article_id, self.store)
+        if self.store.path.exists():
+            self._entities_written.add(article_id)
+        return self.store
+
+    def _close_store(self, wait: bool = True) -> None:
+        """Fold the open article and let it go; in the background unless ``wait``."""
+        if self.store is None:
+            return
+        store, self.store = self.store, None
+        if wait:
+            store.close()
+            return
+        thread = threading.Thread(target=store.close, name=f"close review {store.article.id}")
+        self._closing[store.article.id] = thread
+        thread.start()
+
+    def fold(self) -> bool:
+        """Write the open article's YAML if it changed (safe from a worker thread)."""
+        store = self.store
+        return bool(store is not None and store.dirty and store.fold())
+
+    @property
+    def dirty(self) -> bool:
+        return self.store is not None and self.store.dirty
+
+    @property
+    def read_only(self) -> str | None:
+        return self.store.read_only if self.store is not None else None
+
+    def close(self) -> None:
+        self._close_store()
+        for thread in list(self._closing.values()):
+            thread.join()
+        self._closing.clear()
+
+    # -- reading the state -----------------------------------------------------------------------
+    @property
+    def item(self) -> Item:
+        return self.items[self.cursor]
+
+    def mine(self, position: int | None = None) -> SentenceState | None:
+        """The reviewer's decision on an item, if any."""
+        item = self.items[self.cursor if position is None else position]
+        return self._mine.get((item.article, item.sentence))
+
+    def _settled(self, position: int) -> bool:
+        return self.mine(position) is not None or self.items[position].other is not None
+
+    def shown(self, position: int | None = None) -> Shown:
+        position = self.cursor if position is None else position
+        item = self.items[position]
+        mine = self.mine(position)
+        if mine is not None:
+            review = mine.extra.get(REVIEW) or {}
+            return Shown(mine.labels, "mine", self.reviewer, str(review.get("decided_at") or ""), str(review.get("note") or ""))
+        if item.other is not None:
+            review = item.other.review
+            return Shown(item.other.labels, "other", review.decided_by, review.decided_at, review.note)  # type: ignore[union-attr]
+        return Shown(self.majority(item), "majority")
+
+    def majority(self, item: Item) -> tuple[str, ...]:
+        """The labels more than half of the annotators who finished the sentence gave."""
+        given = list(item.given.values())
+        counts = Counter(label for labels in given for label in labels)
+        return tuple(self.scheme.order([label for label, n in counts.items() if 2 * n > len(given)]))
+
+    def context(self, delta: int) -> str | None:
+        """The text of the sentence ``delta`` places before or after the one under review."""
+        units = self.articles[self.item.article].units
+        index = self.item.sentence + delta
+        return units[index].text if 0 <= index < len(units) else None
+
+    def progress(self) -> Progress:
+        return Progress(
+            self.cursor + 1, len(self.items), len(self.items) - len(self._open), self._open_disagreements,
+            self._place[self.item.article] + 1, len(self._order),
+        )
+
+    # -- moving ----------------------------------------------------------------------------------
+    def move(self, delta: int) -> Outcome:
+        return self.goto(self.cursor + delta)
+
+    def goto(self, position: int) -> Outcome:
+        old = self.cursor
+        self.cursor = max(0, min(position, len(self.items) - 1))
+        return Outcome(changed=(old, self.cursor), article_changed=self.items[old].article != self.item.article)
+
+    def next_open(self) -> Outcome:
+        """The next item without a decision after the cursor, wrapping."""
+        if not self._open:
+            return Outcome(message="every sentence here has a decision")
+        later = [i for i in self._open if i > self.cursor]
+        return self.goto(min(later) if later else min(self._open))
+
+    def article_step(self, delta: int) -> Outcome:
+        target = self._place[self.item.article] + delta
+        if not 0 <= target < len(self._order):
+            return Outcome(message="no next article" if delta > 0 else "no previous article")
+        return self.goto(self._first[self._order[target]])
+
+    # -- deciding --------------------------------------------------------------------------------
+    def take(self, number: int) -> Outcome:
+        """Annotator ``number``'s labels (1-based, as the rows are numbered) as the decision."""
+        if not 1 <= number <= len(self.annotators):
+            return Outcome(message=f"no annotator {number} (there are {len(self.annotators)})", error=True)
+        name = self.annotators[number - 1]
+        row = next((row for row in self.item.rows if row.name == name), None)
+        if row is None or not row.done:
+            return Outcome(message=f"{name} did not finish this sentence", error=True)
+        outcome = self._decide(row.labels)
+        if not outcome.error:
+            outcome.message = _join(f"took {name}'s labels", outcome.message)
+        return outcome
+
+    def toggle(self, label: str) -> Outcome:
+        labels = self.scheme.toggle(list(self.shown().labels), label)
+        return self._decide(tuple(labels))
+
+    def accept(self) -> Outcome:
+        """Make the decision shown the reviewer's (unless it already is) and move on."""
+        if self.mine() is None:
+            outcome = self._decide(self.shown().labels)
+            if outcome.error:
+                return outcome
+        else:
+            outcome = Outcome(changed=(self.cursor,))
+        moved = self.move(1)
+        if moved.changed[0] == moved.changed[1]:
+            left = self._open_disagreements
+            moved.message = "last sentence" + (f"; {left} disagreement{'' if left == 1 else 's'} left (n: the next)" if left else "")
+        moved.changed = tuple(sorted({*outcome.changed, *moved.changed}))
+        return moved
+
+    def note(self, text: str) -> Outcome:
+        """The reviewer's note on the decision; an undecided sentence is decided with what is shown."""
+        return self._decide(self.shown().labels, note=text.strip())
+
+    def withdraw(self) -> Outcome:
+        before = self._state()
+        if self.mine() is None:
+            return Outcome(message="no decision of yours on this sentence")
+        extra = {k: v for k, v in before.extra.items() if k != REVIEW}
+        after = SentenceState(status=schema.TODO, updated=now(), extra=extra)
+        outcome = self._apply(self.cursor, after)
+        if not outcome.error:
+            outcome.message = _join("decision withdrawn", outcome.message)
+        return outcome
+
+    def _state(self) -> SentenceState:
+        item = self.item
+        return self._store_for(item.article).get(item.sentence)
+
+    def _decide(self, labels: tuple[str, ...], note: str | None = None) -> Outcome:
+        item = self.item
+        before = self._state()
+        previous = before.extra.get(REVIEW) if self.mine() is not None else None
+        previous = previous if isinstance(previous, dict) else {}
+        labels = tuple(self.scheme.order(list(labels)))
+        note = str(previous.get("note") or "") if note is None else note
+        if previous and tuple(before.labels) == labels and str(previous.get("note") or "") == note:
+            return Outcome(changed=(self.cursor,))
+        stamp = now()
+        review: dict = {"decided_by": self.reviewer, "decided_at": stamp,
+                        "annotators": {name: annofile.Flow(given) for name, given in item.given.items()}}
+        if note:
+            review["note"] = note
+        extra = {k: v for k, v in before.extra.items() if k != REVIEW}
+        extra[REVIEW] = review
+        after = SentenceState(status=schema.DONE, labels=labels, updated=stamp, extra=extra)
+        return self._apply(self.cursor, after)
+
+    def _apply(self, position: int, after: SentenceState, record: bool = True) -> Outcome:
+        item = self.items[position]
+        store = self._store_for(item.article)
+        if store.read_only:
+            self._notice = ""
+            return Outcome(message=f"{store.path}: {store.read_only}", error=True)
+        before = store.get(item.sentence)
+        if item.article not in self._entities_written:
+            for index, unit in enumerate(self.articles[item.article].units):
+                if unit.entities:
+                    store.set_entities(index, [(e.start, e.end, e.label) for e in unit.entities])
+            self._entities_written.add(item.article)
+        try:
+            store.set(item.sentence, after)
+        except OSError as error:
+            return Outcome(message=f"{store.journal_path}: cannot save ({error.strerror or error})", error=True)
+        was_settled = self._settled(position)
+        self._remember(item.article, item.sentence, store.get(item.sentence))
+        settled = self._settled(position)
+        if settled != was_settled:
+            (self._open.discard if settled else self._open.add)(position)
+            if item.disagreement:
+                self._open_disagreements += -1 if settled else 1
+        if record:
+            self._undo.append(_Edit(position, before, after))
+            self._redo.clear()
+        notice, self._notice = self._notice, ""
+        return Outcome(changed=(position,), message=notice)
+
+    def undo(self) -> Outcome:
+        return self._step_history(self._undo, self._redo, "before", "undone", "nothing to undo")
+
+    def redo(self) -> Outcome:
+        return self._step_history(self._redo, self._undo, "after", "redone", "nothing to redo")
+
+    def _step_history(self, source: list[_Edit], target: list[_Edit], side: str, done: str, empty: str) -> Outcome:
+        if not source:
+            return Outcome(message=empty)
+        edit = source.pop()
+        moved = self.goto(edit.item)
+        outcome = self._apply(edit.item, getattr(edit, side), record=False)
+        if outcome.error:
+            source.append(edit)
+            return outcome
+        target.append(edit)
+        return Outcome(changed=tuple(sorted({*moved.changed, *outcome.changed})), message=done,
+                       article_changed=moved.article_changed)
+
+
+def _state_of(sentence: gold.Sentence) -> SentenceState:
+    review = sentence.review.as_data() if sentence.review is not None else {}
+    return SentenceState(sentence.status, sentence.labels, sentence.flag, sentence.note, sentence.updated, {REVIEW: review})
+
+
+def _join(*messages: str) -> str:
+    return "; ".join(m for m in messages if m)
+
+
+def _ordered_review(review: dict) -> dict:
+    ordered: dict = {"decided_by": review.get("decided_by")}
+    if review.get("decided_at"):
+        ordered["decided_at"] = review["decided_at"]
+    given = review.get("annotators")
+    if isinstance(given, dict):
+        ordered["annotators"] = {name: annofile.Flow(labels) if isinstance(labels, list) else labels for name, labels in given.items()}
+    if review.get("note"):
+        ordered["note"] = review["note"]
+    ordered.update({k: v for k, v in review.items() if k not in ordered and k not in ("decided_at", "note")})
+    return ordered
+
+
+def _most_common(values) -> str:
+    counted = Counter(v for v in values if v)
+    return counted.most_common(1)[0][0] if counted else ""
+
+
+def _normal_path(path: str) -> str:
+    return Path(articles.display_path(Path(path))).as_posix()
+
+
+def _model_of(files: list[Path]) -> dict | None:
+    """The model the annotators' entities came from, read from the head of their first file."""
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                head = []
+                for line in handle:
+                    if line.startswith("sentences:"):
+                        break
+                    head.append(line)
+            model = annofile.loads("".join(head), path).get("model")
+        except (OSError, UnicodeDecodeError, annofile.AnnotationFileError):
+            continue
+        if isinstance(model, dict) and model.get("name"):
+            return dict(model)
+    return None

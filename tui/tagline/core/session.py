@@ -1,0 +1,409 @@
+"""The annotation session: the corpus, the cursor, every action the keys call, undo and redo.
+
+Everything the reader does happens here, so a test can do it without a screen. Each mutating action
+is durable (via :class:`~tagline.core.store.ArticleStore`) before the method returns, and costs the same
+on a 5,000-sentence article as on a 30-sentence one.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tagline.core import annofile, schema
+from tagline.core.articles import Article, ArticleUnreadable
+from tagline.core.labels import LabelScheme
+from tagline.core.store import ArticleStore, SentenceState, now, safe_name
+
+
+@dataclass
+class Edit:
+    index: int
+    before: SentenceState
+    after: SentenceState
+    group: int = 0  # edits made by one action share a group and are undone together
+
+
+@dataclass
+class History:
+    undo: list[Edit] = field(default_factory=list)
+    redo: list[Edit] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """What an action changed, for the view to redraw: sentence indices, a message, a new article."""
+
+    changed: tuple[int, ...] = ()
+    message: str = ""
+    article_changed: bool = False
+    error: bool = False
+
+
+class Session:
+    def __init__(self, articles: list[Article], root: str | Path, annotator: str, scheme: LabelScheme, model: dict | None = None):
+        if not articles:
+            raise ValueError("no articles to annotate")
+        self.articles = articles
+        self.root = Path(root)
+        self.annotator = annotator
+        self.scheme = scheme
+        self.model = model or {"name": "none", "version": None}
+        self.article_index = 0
+        self.cursor = 0
+        self.store: ArticleStore | None = None
+        self.suggestions: dict[int, dict] = {}  # sentence index -> {"labels": [...], "reason": str}
+        self._histories: dict[str, History] = {}
+        self._cursors: dict[str, int] = {}
+        self._closing: dict[str, threading.Thread] = {}
+        self.unreadable: dict[str, str] = {}  # article id -> why it cannot be opened
+        self.duplicates: dict[int, int] = {}
+        self.twin_groups: dict[int, list[int]] = {}
+        self.corpus_duplicates: dict[int, tuple[str, int]] = {}
+        self._group = 0
+        self.order = "reading"
+        self.progress = ProgressIndex(self.root / safe_name(annotator))
+        #: What opening the first article had to say (read-only, re-anchored, skipped files).
+        self.first_outcome = self.open_article(0)
+
+    # -- articles ----------------------------------------------------------------------------
+    @property
+    def article(self) -> Article:
+        return self.articles[self.article_index]
+
+    @property
+    def history(self) -> History:
+        return self._histories.setdefault(self.article.id, History())
+
+    def open_article(self, index: int, cursor: int | None = None) -> Outcome:
+        """Open article ``index`` (or, if it cannot be read, the next one that can)."""
+        index = max(0, min(index, len(self.articles) - 1))
+        if self.store is not None:
+            self._cursors[self.article.id] = self.cursor
+            self.close_store(wait=False)
+        skipped: list[str] = []
+        for attempt in range(len(self.articles)):
+            candidate = (index + attempt) % len(self.articles)
+            article = self.articles[candidate]
+            if article.id in self.unreadable:
+                continue
+            try:
+                article.sentences  # reads and splits a lazily listed article
+            except ArticleUnreadable as error:
+                self.unreadable[article.id] = str(error)
+                skipped.append(str(error))
+                continue
+            if not article.sentences:
+                self.unreadable[article.id] = f"{article.path}: no sentences"
+                skipped.append(self.unreadable[article.id])
+                continue
+            index = candidate
+            break
+        else:
+            raise ValueError(skipped[0] if skipped else "no readable articles")
+        self.article_index = index
+        self._wait_for_close(self.article.id)  # its lock is still held by a fold under way
+        self.store = ArticleStore(self.root, self.annotator, self.article, self.scheme, self.model)
+        self.suggestions = {}
+        self.duplicates, self.twin_groups, self.corpus_duplicates = {}, {}, {}
+        total = len(self.article.sentences)
+        if cursor is None:
+            cursor = self._cursors.get(self.article.id)
+        if cursor is None:
+            cursor = self._first_todo(0, total) or 0
+        self.cursor = max(0, min(cursor, total - 1))
+        notes = [*skipped, self.article.warning or "", self.store.read_only or self.store.notice or ""]
+        message = "; ".join(n for n in notes if n)
+        return Outcome(article_changed=True, message=message, error=bool(self.store.read_only or skipped))
+
+    def close_store(self, wait: bool = True) -> None:
+        """Fold the open article and let it go; in the background unless ``wait``, so moving to
+        another article never waits on writing a long one."""
+        if self.store is None:
+            return
+        store, self.store = self.store, None
+
+        def finish() -> None:
+            store.close()
+            if not store.read_only:
+                done, per_label, _ = store.counts()
+                self.progress.update(store.article, done, len(store.article.sentences), per_label)
+
+        if wait:
+            finish()
+            return
+        thread = threading.Thread(target=finish, name=f"close {store.article.id}")
+        self._closing[store.article.id] = thread
+        thread.start()
+
+    def _wait_for_close(self, article_id: str | None = None) -> None:
+        ids = [article_id] if article_id else list(self._closing)
+        for key in ids:
+            thread = self._closing.pop(key, None)
+            if thread is not None:
+                thread.join()
+
+    def close(self) -> None:
+        self.close_store()
+        self._wait_for_close()
+
+    def article_step(self, delta: int) -> Outcome:
+        target = self.article_index + delta
+        if not 0 <= target < len(self.articles):
+            return Outcome(message="no next article" if delta > 0 else "no previous article")
+        return self.open_article(target)
+
+    # -- sentences ---------------------------------------------------------------------------
+    @property
+    def total(self) -> int:
+        return len(self.article.sentences)
+
+    def text(self, index: int) -> str:
+        span = self.article.sentences[index]
+        return self.article.text[span.start : span.end]
+
+    def state(self, index: int) -> SentenceState:
+        assert self.store is not None
+        return self.store.get(index)
+
+    def move(self, delta: int) -> Outcome:
+        old = self.cursor
+        self.cursor = max(0, min(self.cursor + delta, self.total - 1))
+        return Outcome(changed=(old, self.cursor) if self.cursor != old else ())  # at an end: nothing to draw
+
+    def goto(self, index: int) -> Outcome:
+        return self.move(index - self.cursor)
+
+    ORDERS = ("reading", "uncertain")
+
+    def toggle_order(self) -> Outcome:
+        """``n`` in reading order, or the todo sentence the suggester is least sure of first."""
+        self.order = self.ORDERS[(self.ORDERS.index(self.order) + 1) % len(self.ORDERS)]
+        return Outcome(message=f"n takes the {'most uncertain todo sentence' if self.order == 'uncertain' else 'next todo sentence in reading order'}")
+
+    def next_todo(self) -> Outcome:
+        """The next todo sentence after the cursor, on into the following articles, wrapping; in the
+        "uncertain" order, the todo sentence of this article whose suggestion is least certain."""
+        if self.order == "uncertain":
+            from tagline.core.train import uncertainty
+
+            candidates = [
+                (uncertainty(s), -i) for i, s in self.suggestions.items()
+                if i != self.cursor and self.state(i).status == schema.TODO
+            ]
+            if candidates:
+                return self.goto(-max(candidates)[1])
+        for i in range(self.cursor + 1, self.total):
+            if self.state(i).status == schema.TODO:
+                return self.goto(i)
+        home, home_cursor = self.article_index, self.cursor
+        for offset in range(1, len(self.articles)):
+            target = (home + offset) % len(self.articles)
+            if self.progress.complete(self.articles[target]):
+                continue
+            outcome = self.open_article(target, cursor=0)
+            todo = self._first_todo(0, self.total)
+            if todo is not None:
+                self.cursor = todo
+                return outcome
+        changed = self.article_index != home
+        if changed:
+            self.open_article(home, cursor=home_cursor)
+        todo = self._first_todo(0, home_cursor + 1)
+        if todo is not None:
+            self.cursor = todo
+            return Outcome(article_changed=True)
+        return Outcome(message="every sentence is done", article_changed=changed)
+
+    def _first_todo(self, start: int, stop: int) -> int | None:
+        return next((i for i in range(start, stop) if self.state(i).status == schema.TODO), None)
+
+    # -- edits ---------------------------------------------------------------------------------
+    def _apply(self, index: int, after: SentenceState, record: bool = True, group: int = 0) -> Outcome:
+        assert self.store is not None
+        if self.store.read_only:
+            return Outcome(message=self.store.read_only, error=True)
+        before = self.store.get(index)
+        if after == before and after.extra == before.extra:
+            return Outcome(changed=(index,))
+        self.store.set(index, after)
+        if record:
+            self.history.undo.append(Edit(index, before, after, group))
+            self.history.redo.clear()
+        return Outcome(changed=(index,))
+
+    def _stamp(self, state: SentenceState, **changes) -> SentenceState:
+        return replace(state, updated=now(), **changes)
+
+    def toggle(self, label: str) -> Outcome:
+        state = self.state(self.cursor)
+        labels = tuple(self.scheme.toggle(list(state.labels), label))
+        return self._apply(self.cursor, self._stamp(state, labels=labels, status=schema.DONE))
+
+    def confirm(self) -> Outcome:
+        index = self.cursor
+        state = self.state(index)
+        outcome = self._apply(index, self._stamp(state, status=schema.DONE))
+        if outcome.error:
+            return outcome
+        moved = self.move(1)
+        return Outcome(changed=tuple(sorted({*outcome.changed, *moved.changed})))
+
+    def clear(self) -> Outcome:
+        state = self.state(self.cursor)
+        return self._apply(self.cursor, self._stamp(state, labels=(), status=schema.TODO))
+
+    def flag(self) -> Outcome:
+        state = self.state(self.cursor)
+        outcome = self._apply(self.cursor, self._stamp(state, flag=not state.flag))
+        if not outcome.error:
+            outcome.message = "flagged as uncertain" if not state.flag else "flag removed"
+        return outcome
+
+    def note(self, text: str) -> Outcome:
+        state = self.state(self.cursor)
+        return self._apply(self.cursor, self._stamp(state, note=text.strip()))
+
+    def accept(self) -> Outcome:
+        suggestion = self.suggestions.get(self.cursor) or self.state(self.cursor).extra.get("suggested")
+        labels = suggestion.get("labels") if isinstance(suggestion, dict) else None
+        if labels is None:
+            return Outcome(message="no suggestion for this sentence")
+        labels = tuple(self.scheme.order([x for x in labels if x in self.scheme.by_name]))
+        state = self.state(self.cursor)
+        return self._apply(self.cursor, self._stamp(state, labels=labels, status=schema.DONE))
+
+    def undo(self) -> Outcome:
+        return self._replay(self.history.undo, self.history.redo, "before", "undone", "nothing to undo")
+
+    def redo(self) -> Outcome:
+        return self._replay(self.history.redo, self.history.undo, "after", "redone", "nothing to redo")
+
+    def _replay(self, source: list[Edit], target: list[Edit], side: str, done: str, empty: str) -> Outcome:
+        """Undo (or redo) the last action: every edit of its group."""
+        if not source:
+            return Outcome(message=empty)
+        group = source[-1].group
+        edits = [source.pop()]
+        while group and source and source[-1].group == group:
+            edits.append(source.pop())
+        changed: set[int] = set()
+        for position, edit in enumerate(edits):
+            outcome = self._apply(edit.index, getattr(edit, side), record=False)
+            if outcome.error:
+                source.extend(reversed(edits[position:]))
+                return outcome
+            target.append(edit)
+            changed.add(edit.index)
+        moved = self.goto(edits[-1].index if side == "before" else edits[0].index)
+        return Outcome(changed=tuple(changed | set(moved.changed)), message=done)
+
+    # -- duplicates ------------------------------------------------------------------------------
+    def set_duplicates(self, duplicates: dict[int, int]) -> None:
+        """{sentence index: index of the earlier sentence it repeats} for the open article."""
+        self.duplicates = dict(duplicates)
+        self.twin_groups = {}
+        for dup, first in self.duplicates.items():
+            self.twin_groups.setdefault(first, [first]).append(dup)
+        for first, members in list(self.twin_groups.items()):
+            for member in members:
+                self.twin_groups[member] = members
+        if self.store is not None:
+            for dup, first in self.duplicates.items():
+                self.store.set_duplicate(dup, first)
+
+    def set_corpus_duplicates(self, twins: dict[int, tuple[str, int]]) -> None:
+        """{sentence index: (other article id, its index)}: this sentence repeats one of another
+        article (found by ``tagline prepare`` across the corpus)."""
+        self.corpus_duplicates = dict(twins)
+        if self.store is not None:
+            for index, (article_id, twin) in twins.items():
+                if index not in self.duplicates:
+                    self.store.set_duplicate(index, {"article": article_id, "index": twin})
+
+    def twins(self, index: int) -> list[int]:
+        """The other sentences with the same text as ``index`` (duplicates and the first one)."""
+        return [i for i in self.twin_groups.get(index, ()) if i != index]
+
+    def copy_to_twins(self) -> Outcome:
+        """Give every twin of the sentence under the cursor its status and labels, as one action."""
+        twins = self.twins(self.cursor)
+        if not twins:
+            return Outcome(message="this sentence has no duplicates")
+        source = self.state(self.cursor)
+        if source.status == schema.TODO and not source.labels:
+            return Outcome(message="nothing to copy yet: tag or confirm this sentence first")
+        self._group += 1
+        changed = []
+        for index in twins:
+            state = self.state(index)
+            outcome = self._apply(index, self._stamp(state, status=source.status, labels=source.labels), group=self._group)
+            if outcome.error:
+                return outcome
+            changed.append(index)
+        labels = "+".join(source.labels) or "done, no label,"
+        return Outcome(changed=tuple(changed), message=f"{labels} given to {len(changed)} duplicate{'s' if len(changed) > 1 else ''}")
+
+    def search(self, query: str, forward: bool = True) -> Outcome:
+        """Move to the next sentence (after the cursor, wrapping) whose text contains ``query``."""
+        needle = query.casefold()
+        if not needle:
+            return Outcome()
+        order = list(range(self.cursor + 1, self.total)) + list(range(0, self.cursor + 1))
+        if not forward:
+            order = list(reversed(range(0, self.cursor))) + list(reversed(range(self.cursor, self.total)))
+        for i in order:
+            if needle in self.text(i).casefold():
+                return self.goto(i)
+        return Outcome(message=f"not found: {query}")
+
+    def counts(self) -> tuple[int, dict[str, int], int]:
+        assert self.store is not None
+        return self.store.counts()
+
+
+class ProgressIndex:
+    """A small per-annotator index of progress (done / total per article), updated on every close,
+    so the article list never parses every YAML file. It is a cache: the YAML files are the truth."""
+
+    def __init__(self, folder: Path):
+        self._lock = threading.Lock()
+        self.path = folder / ".progress.json"
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self.entries: dict[str, dict] = data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def get(self, article: Article) -> tuple[int, int] | None:
+        """(done, total) as last saved; for an article not read yet, trusted without reading it."""
+        entry = self.entries.get(article.id)
+        if not isinstance(entry, dict):
+            return None
+        if article.loaded and entry.get("sha256") != article.sha256:
+            return None
+        return int(entry.get("done", 0)), int(entry.get("total", 0))
+
+    def first_line(self, article: Article) -> str:
+        if article.loaded:
+            return article.first_line
+        entry = self.entries.get(article.id)
+        return str(entry.get("first", "")) if isinstance(entry, dict) else ""
+
+    def complete(self, article: Article) -> bool:
+        known = self.get(article)
+        return known is not None and known[1] > 0 and known[0] >= known[1]
+
+    def update(self, article: Article, done: int, total: int, per_label: dict[str, int]) -> None:
+        # The sha256 lets a changed article invalidate its entry.
+        with self._lock:
+            self.entries[article.id] = {
+                "done": done, "total": total, "labels": per_label, "sha256": article.sha256,
+                "first": article.first_line[:160],
+            }
+            try:
+                annofile.atomic_write(self.path, json.dumps(self.entries, ensure_ascii=False, sort_keys=True))
+            except OSError:
+                pass

@@ -1,0 +1,622 @@
+"""The annotation store of one annotator on one article: durable on every action, cheap at any size.
+
+Each action appends the sentence's whole new state as one JSON line to a journal and fsyncs it, so the
+cost of a key does not grow with the article. The journal is folded into the YAML file (atomically)
+when the article is closed, on quit, and in the background while the annotator works. Folding rotates
+the journal first, so actions taken while the YAML is written are never lost:
+
+    <id>.journal          actions since the last fold began
+    <id>.journal.folding  actions being folded (deleted once the YAML is on disk)
+
+Loading replays the YAML, then ``.journal.folding``, then ``.journal``; replay is idempotent because
+every line holds a whole state. A lock file, held with ``flock`` while the article is open, keeps a
+second session read-only; the kernel drops it when the process dies, even by ``kill -9``.
+
+When the article changed since it was annotated, each record is re-anchored: same offsets and text,
+else the same text elsewhere (the nearest), else a close match of an edited sentence (rapidfuzz); a
+record that cannot be placed is kept under ``orphans``. The YAML as it was is copied to
+``<id>.yaml.bak-<sha8 of the old article>`` before the first rewrite, so re-anchoring never costs data.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import socket
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tagline.core import annofile, schema
+from tagline.core.articles import Article
+from tagline.core.labels import LabelScheme
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None
+
+_fdatasync = getattr(os, "fdatasync", os.fsync)
+
+#: An edited sentence is re-anchored to the closest sentence scoring at least this (rapidfuzz ratio,
+#: 0-100); below it, or for a sentence shorter than FUZZY_MIN_CHARS, the record is kept as an orphan:
+#: a wrong guess would silently move a label onto a sentence nobody tagged.
+FUZZY_MIN_SCORE = 85.0
+FUZZY_MIN_CHARS = 24
+
+
+@dataclass(frozen=True)
+class SentenceState:
+    status: str = schema.TODO
+    labels: tuple[str, ...] = ()
+    flag: bool = False
+    note: str = ""
+    updated: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)  # unknown keys, kept
+
+    @property
+    def is_blank(self) -> bool:
+        return self.status == schema.TODO and not self.labels and not self.flag and not self.note and not self.extra
+
+
+BLANK = SentenceState()
+
+
+def now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def safe_name(name: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "-_.@" else "_" for c in name).strip(".")
+    return cleaned or "anonymous"
+
+
+class ArticleStore:
+    """Annotation state for (annotator, article), keyed by sentence index."""
+
+    def __init__(self, root: str | Path, annotator: str, article: Article, scheme: LabelScheme, model: dict | None = None):
+        self.annotator = annotator
+        self.article = article
+        self.scheme = scheme
+        self.model = model or {"name": "none", "version": None}
+        folder = Path(root) / safe_name(annotator)
+        self.path = folder / f"{article.id}{schema.ANNOTATION_SUFFIX}"
+        self.journal_path = folder / f"{article.id}{schema.JOURNAL_SUFFIX}"
+        self.folding_path = folder / f"{article.id}{schema.JOURNAL_SUFFIX}.folding"
+        self.lock_path = folder / f".{article.id}.lock"
+        self.read_only: str | None = None  # why this article cannot be saved, if it cannot
+        self.notice: str | None = None  # something the annotator should know (re-anchored, …)
+        self.states: dict[int, SentenceState] = {}
+        self.orphans: list[dict] = []
+        self.extra_top: dict = {}
+        self._entities: dict[int, list] = {}
+        self._suggestions: dict[int, dict] = {}
+        self._duplicates: dict[int, int | dict] = {}
+        self._lock = threading.RLock()
+        self._journal = None
+        self._lock_handle = None
+        self._dirty = False
+        self._derived = False
+        self._fold_lock = threading.Lock()  # one fold at a time: an older document never lands last
+        self._backup_suffix: str | None = None  # set when the YAML must be copied before a rewrite
+        self._done = self._flagged = 0
+        self._label_counts: dict[str, int] = {}
+        self._sentences = article.sentences
+        self._load()
+
+    # -- reading -----------------------------------------------------------------------------
+    def _load(self) -> None:
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self.read_only = f"cannot create {folder} ({error.strerror})"
+            return
+        self._take_lock()
+        if self._lock_handle is not None:
+            self._remove_stale_temporaries()
+        data: dict = {}
+        if self.path.exists():
+            try:
+                data = annofile.read(self.path, keep_parsed=self._lock_handle is not None)  # ours, if locked
+            except annofile.AnnotationFileError as error:
+                self.read_only = f"{error}; it is left as it is and this article is read-only"
+                return
+        self.extra_top = {k: v for k, v in data.items() if k not in schema.FILE_KEYS and k != "orphans"}
+        recorded_sha = (data.get("article") or {}).get("sha256")
+        changed = recorded_sha is not None and recorded_sha != self.article.sha256  # no file: no hashing
+        anchors = _Anchors(self.article.text, self._sentences)
+        orphans: dict[int, dict] = {}  # position -> record, in the order they were found
+        for position, record in enumerate(o for o in data.get("orphans") or [] if isinstance(o, dict)):
+            orphans[-1 - position] = dict(record)
+        records = data.get("sentences") or []
+        # Records with annotations claim their sentences first; blank ones only bring entities back.
+        ordered = sorted(((r, _state_from_record(r)) for r in records), key=lambda pair: pair[1].is_blank)
+        anchors.settle((r.get("start"), r.get("end"), r.get("text")) for r, state in ordered if not state.is_blank)
+        for record, state in ordered:
+            key = (record.get("start"), record.get("end"), record.get("text"))
+            index = anchors.place(*key, fuzzy=not state.is_blank, claim=not state.is_blank)
+            if index is None:
+                if not state.is_blank:
+                    orphans[anchors.orphan(key)] = dict(record)
+                continue
+            if not state.is_blank:
+                self._put(index, state)
+            entities = record.get("entities")  # kept, so a run without the model loses none
+            if isinstance(entities, list) and entities and anchors.how(key) != "fuzzy":
+                length = self._sentences[index].end - self._sentences[index].start
+                self._entities[index] = [
+                    (e["start"], e["end"], e["label"]) for e in entities
+                    if isinstance(e, dict) and _whole(e.get("start")) and _whole(e.get("end"))
+                    and 0 <= e["start"] < e["end"] <= length and isinstance(e.get("label"), str)
+                ]
+        previous_model = data.get("model")
+        if self.model.get("name") == "none" and isinstance(previous_model, dict) and self._entities:
+            self.model = dict(previous_model)  # entities from that model are kept
+        self._replay(self._journal_entries(self.folding_path) + self._journal_entries(self.journal_path), anchors, orphans)
+        self.orphans = [record for record in orphans.values() if record is not None]
+        moved, fuzzy = anchors.counts()
+        lost = sum(1 for slot, record in orphans.items() if slot >= 0 and record is not None)
+        notes = []
+        if changed or moved or fuzzy or lost:
+            if changed:
+                notes.append("the article changed since it was annotated; annotations were re-anchored")
+            else:
+                notes.append("some annotations did not match the article at their offsets and were re-anchored")
+            if fuzzy:
+                notes.append(f"{fuzzy} to edited sentences")
+            if lost:
+                notes.append(f"{lost} kept as orphans")
+            self._dirty = True
+            if data:
+                self._backup_suffix = f".bak-{(recorded_sha or self.article.sha256)[:8]}"
+        unknown = sorted({name for s in self.states.values() for name in s.labels} - set(self.scheme.names))
+        if unknown:
+            notes.append(f"labels not in the scheme, kept as they are: {', '.join(unknown)}")
+        if notes:
+            self.notice = "; ".join(notes)
+        if self.read_only is None and (self.journal_path.exists() or self.folding_path.exists()):
+            self._dirty = True
+
+    def _remove_stale_temporaries(self) -> None:
+        """Temporary files of a write cut short by ``kill -9``: never the file itself, safe to drop
+        while this session holds the lock."""
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            try:
+                stale.unlink()
+            except OSError:
+                pass
+
+    @staticmethod
+    def _journal_entries(journal: Path) -> list[dict]:
+        try:
+            lines = journal.read_bytes().splitlines()
+        except OSError:
+            return []
+        entries = []
+        for raw in lines:
+            try:
+                entry = json.loads(raw)
+            except (ValueError, UnicodeDecodeError):
+                continue  # the action in flight when the process died
+            if isinstance(entry, dict):
+                entries.append(entry)
+        return entries
+
+    def _replay(self, entries: list[dict], anchors: _Anchors, orphans: dict[int, dict]) -> None:
+        anchors.settle((e.get("start"), e.get("end"), e.get("text")) for e in entries)
+        for entry in entries:
+            state = _state_from_record({k: v for k, v in entry.items() if k != "extra"})
+            journaled_extra = entry.get("extra")
+            if isinstance(journaled_extra, dict):
+                state = replace(state, extra=journaled_extra)  # the extra keys as of this action
+            key = (entry.get("start"), entry.get("end"), entry.get("text"))
+            index = anchors.place(*key, fuzzy=True, claim=True)
+            if index is None:
+                # A later state of a sentence the article no longer has: it stays an orphan, updated.
+                slot = anchors.orphan(key, create=not state.is_blank)
+                if slot is not None:
+                    orphans[slot] = None if state.is_blank else _orphan_record(orphans.get(slot), key, state)
+                continue
+            if not isinstance(journaled_extra, dict):  # a line from before extras were journaled
+                previous = self.states.get(index)
+                if previous is not None and previous.extra:
+                    state = replace(state, extra=previous.extra)
+            self._put(index, state)
+
+    def _take_lock(self) -> None:
+        if fcntl is None:
+            return
+        try:
+            handle = open(self.lock_path, "a+")
+        except OSError:
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another session"
+            handle.close()
+            self.read_only = f"open in another session ({holder}); read-only here"
+            return
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()}")
+        handle.flush()
+        self._lock_handle = handle
+
+    # -- state -------------------------------------------------------------------------------
+    def get(self, index: int) -> SentenceState:
+        return self.states.get(index, BLANK)
+
+    def _put(self, index: int, state: SentenceState) -> None:
+        previous = self.states.pop(index, None)
+        if previous is not None:
+            self._count(previous, -1)
+        if not state.is_blank:
+            self.states[index] = state
+            self._count(state, +1)
+
+    def _count(self, state: SentenceState, sign: int) -> None:
+        """Keep the counts the status line shows current, so no key has to recount the article."""
+        if state.status == schema.DONE:
+            self._done += sign
+        if state.flag:
+            self._flagged += sign
+        for name in state.labels:
+            self._label_counts[name] = self._label_counts.get(name, 0) + sign
+
+    def set(self, index: int, state: SentenceState) -> None:
+        """Record ``state`` for sentence ``index``, durably, before returning."""
+        if self.read_only:
+            raise PermissionError(self.read_only)
+        span = self._sentences[index]
+        with self._lock:
+            self._put(index, state)
+            entry = {
+                "start": span.start,
+                "end": span.end,
+                "text": self.article.text[span.start : span.end],
+                "status": state.status,
+                "labels": list(state.labels),
+                "flag": state.flag,
+                "note": state.note,
+                "updated": state.updated,
+                # Keys this store does not own (a review's provenance, …) travel with the state, so
+                # a replay restores them as of this action, removed ones included.
+                "extra": state.extra,
+            }
+            line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+            if self._journal is None:
+                self._journal = _open_journal(self.journal_path)
+            self._journal.write(line)
+            self._journal.flush()
+            _fdatasync(self._journal.fileno())
+            self._dirty = True
+
+    def set_entities(self, index: int, entities: list) -> None:
+        """Entities for sentence ``index`` (sentence offsets), written with the next fold."""
+        entities = [tuple(e) for e in entities]
+        with self._lock:
+            if self._entities.get(index, []) != entities:
+                self._entities[index] = entities
+                self._derived = True
+
+    def set_suggestion(self, index: int, suggestion: dict) -> None:
+        """The suggester's labels, scores and reasons for sentence ``index`` (saved as ``suggested``;
+        never an annotation until accepted or confirmed)."""
+        with self._lock:
+            if self._suggestions.get(index) != suggestion:
+                self._suggestions[index] = suggestion
+                self._derived = True
+
+    def set_duplicate(self, index: int, twin: int | dict) -> None:
+        """Sentence ``index`` repeats sentence ``twin`` of this article (an index), or of another
+        (``{article: id, index: n}``): saved as ``duplicate_of``."""
+        with self._lock:
+            if self._duplicates.get(index) != twin:
+                self._duplicates[index] = twin
+                self._derived = True
+
+    def entities(self) -> dict[int, list]:
+        """Entities known for this article so far: {sentence index: [(start, end, label)]}."""
+        with self._lock:
+            return dict(self._entities)
+
+    @property
+    def dirty(self) -> bool:
+        """Edits not yet in the YAML file (they are in the journal)."""
+        return self._dirty
+
+    @property
+    def stale(self) -> bool:
+        """Anything not yet in the YAML file: edits, or entities, suggestions and duplicate marks
+        (derived data: worth a rewrite once it is complete, on close, or with the next edit, never
+        one rewrite per batch)."""
+        return self._dirty or self._derived
+
+    def counts(self) -> tuple[int, dict[str, int], int]:
+        """(done, label -> count, flagged), kept current by every change: O(labels), not O(article)."""
+        per_label = {name: self._label_counts.get(name, 0) for name in self.scheme.names}
+        per_label.update({k: v for k, v in self._label_counts.items() if k not in per_label and v})
+        return self._done, per_label, self._flagged
+
+    # -- writing -----------------------------------------------------------------------------
+    def document(self) -> dict:
+        """The whole annotation file as data, in the contract's key order."""
+        text = self.article.text
+        sentences = []
+        with self._lock:
+            states = dict(self.states)
+            entities = dict(self._entities)
+            suggestions = dict(self._suggestions)
+            duplicates = dict(self._duplicates)
+        for index, span in enumerate(self._sentences):
+            state = states.get(index, BLANK)
+            record = {
+                "index": index,
+                "start": span.start,
+                "end": span.end,
+                "text": text[span.start : span.end],
+                "status": state.status,
+                "labels": annofile.Flow(state.labels),
+                "entities": annofile.Flow(annofile.FlowMap(start=s, end=e, label=label) for s, e, label in entities.get(index, ())),
+            }
+            record.update(_optional_fields(state))
+            suggestion = suggestions.get(index)
+            if suggestion is not None:
+                record["suggested"] = {
+                    "labels": annofile.Flow(suggestion.get("labels", [])),
+                    "scores": annofile.FlowMap(suggestion.get("scores", {})),
+                    "reasons": dict(suggestion.get("reasons", {})),
+                }
+            if index in duplicates:
+                record["duplicate_of"] = duplicates[index]
+            for key, value in state.extra.items():
+                record.setdefault(key, value)
+            sentences.append(record)
+        document = {
+            "schema": schema.SCHEMA_VERSION,
+            "article": {"id": self.article.id, "path": self.article.path, "sha256": self.article.sha256},
+            "annotator": self.annotator,
+            "labels": annofile.Flow(self.scheme.names),
+            "model": annofile.FlowMap(self.model),
+            "sentences": sentences,
+        }
+        document.update({k: v for k, v in self.extra_top.items() if k not in document})
+        if self.orphans:
+            document["orphans"] = self.orphans
+        return document
+
+    def fold(self, force: bool = False) -> bool:
+        """Write the YAML file and retire the journal. Safe to call from a worker thread.
+
+        A fold under way in another thread is waited for, even when nothing is left to fold: a
+        caller about to exit (quit, hang-up) must not leave that fold's YAML half written."""
+        if self.read_only:
+            return False
+        with self._fold_lock:
+            if not (self._dirty or self._derived or force):
+                return False
+            return self._fold()
+
+    def _fold(self) -> bool:
+        with self._lock:
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None
+            if self.journal_path.exists():
+                if self.folding_path.exists():
+                    # A fold that died: keep both histories in order inside .folding.
+                    with _open_journal(self.folding_path) as out:
+                        out.write(self.journal_path.read_bytes())
+                        out.flush()
+                        os.fsync(out.fileno())
+                    self.journal_path.unlink()
+                else:
+                    os.replace(self.journal_path, self.folding_path)
+            self._dirty = self._derived = False
+            document = self.document()
+        try:
+            if self._backup_suffix is not None:
+                self._keep_backup()
+            annofile.write(self.path, document)
+        except BaseException:
+            self._dirty = True
+            raise
+        try:
+            self.folding_path.unlink()
+        except FileNotFoundError:
+            pass
+        return True
+
+    def _keep_backup(self) -> None:
+        """Copy the YAML as it was before re-anchoring rewrites it (once; an existing copy stays)."""
+        backup = self.path.with_name(self.path.name + self._backup_suffix)
+        if self.path.exists() and not backup.exists():
+            annofile.atomic_write(backup, self.path.read_text(encoding="utf-8"))
+        self._backup_suffix = None
+
+    def close(self) -> None:
+        """Fold and let go of the lock."""
+        try:
+            self.fold()
+        finally:
+            with self._lock:
+                if self._journal is not None:
+                    self._journal.close()
+                    self._journal = None
+            if self._lock_handle is not None:
+                try:
+                    self._lock_handle.close()
+                finally:
+                    self._lock_handle = None
+
+
+#: The keys of a sentence record that its state reads; the others are kept as they are (``extra``).
+_STATE_KEYS = frozenset(schema.SENTENCE_KEYS) | {"flag", "note", "updated"}
+
+
+def _state_from_record(record: dict) -> SentenceState:
+    labels = record.get("labels") or []
+    status = record.get("status", schema.TODO)
+    return SentenceState(
+        status=status if status in schema.STATUSES else schema.TODO,
+        labels=tuple(str(x) for x in labels) if isinstance(labels, list) else (),
+        flag=bool(record.get("flag", False)),
+        note=str(record.get("note") or ""),
+        updated=str(record.get("updated") or ""),
+        extra={k: v for k, v in record.items() if k not in _STATE_KEYS},
+    )
+
+
+def _orphan_record(previous: dict | None, key: tuple, state: SentenceState) -> dict:
+    """An orphan as the YAML holds it, brought up to ``state``; keys it had beyond those are kept."""
+    record = {k: v for k, v in (previous or {}).items() if k not in ("flag", "note", "updated")}
+    record.update(start=key[0], end=key[1], text=key[2], status=state.status, labels=list(state.labels))
+    record.update(_optional_fields(state))
+    return record
+
+
+def _optional_fields(state: SentenceState) -> dict:
+    """The sentence keys written only when set, in the contract's order."""
+    fields: dict = {}
+    if state.flag:
+        fields["flag"] = True
+    if state.note:
+        fields["note"] = state.note
+    if state.updated:
+        fields["updated"] = state.updated
+    return fields
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _open_journal(path: Path):
+    """Open a journal for appending. A line torn by a crash is closed off first, so the next action
+    starts a line of its own instead of being glued to the broken one (and lost with it)."""
+    handle = open(path, "ab")
+    if handle.tell() > 0:
+        with open(path, "rb") as existing:
+            existing.seek(-1, os.SEEK_END)
+            if existing.read(1) != b"\n":
+                handle.write(b"\n")
+    return handle
+
+
+class _Anchors:
+    """Where records written against some version of the article belong in this version.
+
+    A record is found by (start, end, text): the same offsets with the same text; else the same text
+    at the nearest place not taken; else, when ``fuzzy``, the closest edited sentence not taken. The
+    answer for a key is remembered, so the journal's later states of a record follow the record.
+    """
+
+    def __init__(self, text: str, spans: list):
+        self._text = text
+        self._spans = spans
+        self._by_start = {span.start: i for i, span in enumerate(spans)}
+        self._by_text: dict[str, list[int]] | None = None
+        self._claimed: set[int] = set()
+        self._reserved: set[int] = set()  # named exactly by a record of the pass under way
+        self._known: dict[tuple, int | None] = {}
+        self._how: dict[tuple, str] = {}
+        self._orphan_slots: dict[tuple, int] = {}
+
+    def sentence(self, index: int) -> str:
+        span = self._spans[index]
+        return self._text[span.start : span.end]
+
+    def how(self, key: tuple) -> str | None:
+        return self._how.get(_hashable(key))
+
+    def counts(self) -> tuple[int, int]:
+        """(records moved to the same text elsewhere, records placed on an edited sentence)."""
+        hows = list(self._how.values())
+        return hows.count("moved"), hows.count("fuzzy")
+
+    def orphan(self, key: tuple, create: bool = True) -> int | None:
+        """The orphan slot of ``key``: one per record, however many journal lines it has."""
+        key = _hashable(key)
+        if key not in self._orphan_slots and not create:
+            return None
+        return self._orphan_slots.setdefault(key, len(self._orphan_slots))
+
+    def settle(self, keys) -> None:
+        """Place a batch of records best first, whatever order they come in: the sentences they name
+        exactly are theirs, then same texts are matched, and only then edited sentences, so a close
+        match never takes the place of a record that has its exact text elsewhere."""
+        keys = [(_hashable(key), key) for key in keys]  # (how it is remembered, as the record has it)
+        exact = {known: self._exact(*key) for known, key in keys if known not in self._known}
+        self._reserved = {i for i in exact.values() if i is not None}
+        for known, key in keys:  # the sentences they name exactly are theirs (found once, above)
+            index = exact.get(known)
+            if index is None:
+                self.place(*key, fuzzy=False, claim=True)
+            elif known not in self._known and known not in self._orphan_slots:
+                self._claimed.add(index)
+                self._known[known] = index
+                self._how[known] = "exact"
+        for known, key in keys:
+            if known not in self._known:  # then edited sentences, for what is left
+                self.place(*key, fuzzy=True, claim=True)
+
+    def place(self, start, end, text, *, fuzzy: bool, claim: bool) -> int | None:
+        key = _hashable((start, end, text))
+        if key in self._known:
+            return self._known[key]
+        if key in self._orphan_slots:
+            return None
+        index, how = self._exact(start, end, text), "exact"
+        if index is None and isinstance(text, str):
+            index, how = self._same_text(text, start), "moved"
+            if index is None and fuzzy:
+                index, how = self._closest(text, start), "fuzzy"
+        if index is None:
+            return None
+        if claim:
+            self._claimed.add(index)
+            self._known[key] = index
+            self._how[key] = how
+        return index
+
+    def _exact(self, start, end, text) -> int | None:
+        index = self._by_start.get(start) if _whole(start) else None
+        if index is None or self._spans[index].end != end:
+            return None
+        if text is not None and self.sentence(index) != text:
+            return None
+        return index
+
+    def _same_text(self, text: str, near) -> int | None:
+        if self._by_text is None:
+            self._by_text = {}
+            for i in range(len(self._spans)):
+                self._by_text.setdefault(self.sentence(i), []).append(i)
+        free = [i for i in self._by_text.get(text, ()) if i not in self._claimed and i not in self._reserved]
+        return min(free, key=lambda i: self._distance(i, near)) if free else None
+
+    def _closest(self, text: str, near) -> int | None:
+        if len(text.strip()) < FUZZY_MIN_CHARS:
+            return None
+        from rapidfuzz import fuzz, process  # here: only edited sentences need it, not the start-up
+
+        choices = {i: self.sentence(i) for i in range(len(self._spans)) if i not in self._claimed and i not in self._reserved}
+        found = process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=8)
+        if not found:
+            return None
+        best = max(score for _, score, _ in found)
+        return min((i for _, score, i in found if score == best), key=lambda i: self._distance(i, near))
+
+    def _distance(self, index: int, near) -> int:
+        return abs(self._spans[index].start - near) if _whole(near) else index
+
+
+def _hashable(key: tuple) -> tuple:
+    for v in key:
+        if not isinstance(v, (int, str, type(None))):
+            return tuple(v if isinstance(v, (int, str, type(None))) else repr(v) for v in key)
+    return key if type(key) is tuple else tuple(key)  # the usual case: as it is, no new tuple
