@@ -18,16 +18,37 @@ class Failure(Exception):
     """A failure to report in one line with exit status 1."""
 
 
+class Usage(Exception):
+    """A usage error to report in one line with exit status 2."""
+
+
+def checked_annotator(name: str, source: str, hint: str = "") -> str:
+    """``name`` when it can be an annotator's folder name as it is; else a :class:`Usage` error naming
+    where it came from (``--annotator``, ``$TAGLINE_ANNOTATOR``, …)."""
+    from tagline.core.store import annotator_problem
+
+    problem = annotator_problem(name)
+    if problem:
+        raise Usage(f"{source} {name!r}: {problem}{hint}")
+    return name
+
+
 def default_annotator() -> str:
     name = os.environ.get("TAGLINE_ANNOTATOR")
     if name:
-        return name
+        return checked_annotator(name, "$TAGLINE_ANNOTATOR")
     import getpass  # here: not needed when the name is given
 
     try:
-        return getpass.getuser()
+        login = getpass.getuser()
     except Exception:  # no login name (containers): still a usable folder
         return "anonymous"
+    return checked_annotator(login, "the login name", " (give one with --annotator NAME or $TAGLINE_ANNOTATOR)")
+
+
+def annotator_option(value: str | None, option: str = "--annotator") -> str:
+    """The annotator an option names (an empty one is refused, not replaced), else the default."""
+    return default_annotator() if value is None else checked_annotator(value, option)
 
 
 def bundled(folder: str) -> Path:
@@ -144,6 +165,11 @@ def main(argv: list[str] | None = None) -> int:
 
         say(failure)
         return 1
+    except Usage as usage:
+        from tagline.commands.output import say
+
+        say(usage)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -172,7 +198,7 @@ def _dispatch(args) -> int:
         return run_reader(
             paths=args.paths or default_paths(),
             annotations=args.annotations,
-            annotator=args.annotator or default_annotator(),
+            annotator=annotator_option(args.annotator),
             model=args.model,
             theme=args.theme,
             scheme=_scheme(args),
@@ -184,7 +210,7 @@ def _dispatch(args) -> int:
             paths=args.paths,
             annotations=args.annotations,
             annotators=_annotators(args),
-            reviewer=args.reviewer or default_annotator(),
+            reviewer=annotator_option(args.reviewer, "--reviewer"),
             filter=args.filter,
             theme=args.theme,
             scheme=_scheme(args),
@@ -196,7 +222,7 @@ def _dispatch(args) -> int:
     if command == "import":
         from tagline.commands import import_
 
-        return import_.run(args, _scheme(args), args.annotator or default_annotator())
+        return import_.run(args, _scheme(args), annotator_option(args.annotator))
     if command == "agree":
         from tagline.commands import agree
 

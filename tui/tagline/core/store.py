@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import socket
 import threading
 from dataclasses import dataclass, field, replace
@@ -65,6 +66,21 @@ BLANK = SentenceState()
 
 def now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+#: An annotator's name is the name of their folder: it must be one, as it is, on every system.
+MAX_ANNOTATOR = 64
+ANNOTATOR_RULE = f"letters, digits and . _ - only, not starting with . or -, at most {MAX_ANNOTATOR} characters"
+_ANNOTATOR = re.compile(rf"[A-Za-z0-9_][A-Za-z0-9._-]{{0,{MAX_ANNOTATOR - 1}}}")
+
+
+def annotator_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an annotator's name (and folder), or None when it can."""
+    if not name:
+        return f"an annotator name cannot be empty: use {ANNOTATOR_RULE}"
+    if _ANNOTATOR.fullmatch(name) is None:
+        return f"not a usable annotator name: use {ANNOTATOR_RULE}"
+    return None
 
 
 def safe_name(name: str) -> str:
