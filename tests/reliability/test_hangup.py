@@ -52,7 +52,7 @@ def test_signals_fold_everything_and_exit(term, workdir, how, figures):
         os.kill(pid, getattr(signal, how))
     wait_gone(pid)
     if how != "kill-session":
-        terminal.wait_for("TAGLINE-EXIT-0")
+        terminal.wait_for("TAGLINE-EXIT-143" if how == "SIGTERM" else "TAGLINE-EXIT-0")
     assert_folded(workdir)
     figures(f"hangup[{how}]", actions=4, actions_in_yaml=4)
 

@@ -1,7 +1,12 @@
 """What every tagline app shares: the journal is already on disk, so leaving is folding it.
 
-Quit (ctrl+q, ctrl+c), SIGHUP (the terminal or SSH link is gone), SIGTERM and any exit Textual takes
-on its own all end in :meth:`DurableApp.shutdown`, exactly once.
+Quit (ctrl+q, ctrl+c), SIGHUP (the terminal or SSH link is gone), SIGTERM, SIGINT and any exit
+Textual takes on its own all end in :meth:`DurableApp.shutdown`, exactly once.
+
+A signal that leaves the terminal there (SIGTERM, SIGINT) saves, then leaves as a quit does: the
+terminal is put back (main screen, mouse reporting off, cursor shown) and the exit status is 128 +
+the signal's number (143, 130), as a shell reports a program the signal ended. Only SIGHUP, whose
+terminal is gone, leaves at once without drawing on it.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import os
 import signal
 import threading
 import time
+
+from functools import partial
 
 from textual.app import App
 from textual.binding import Binding
@@ -75,11 +82,17 @@ class DurableApp(App):
             self.notify(f"and {len(notices) - 6} more problems", severity="warning", timeout=8, markup=False)
 
     def catch_hang_ups(self) -> None:
-        """SIGHUP and SIGTERM handled in the event loop, between keys, never in the middle of one."""
+        """SIGHUP, SIGTERM and SIGINT handled in the event loop, between keys, never in the middle
+        of one."""
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGHUP, signal.SIGTERM):
+        handlers = {
+            signal.SIGHUP: self._hang_up,
+            signal.SIGTERM: partial(self._stop, 128 + signal.SIGTERM),
+            signal.SIGINT: partial(self._stop, 128 + signal.SIGINT),
+        }
+        for sig, handler in handlers.items():
             try:
-                loop.add_signal_handler(sig, self._hang_up)
+                loop.add_signal_handler(sig, handler)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass
 
@@ -91,13 +104,22 @@ class DurableApp(App):
         self.close()
 
     def _hang_up(self) -> None:
-        # The terminal is gone, or we are asked to stop: everything is already in the journal; fold
-        # it into the YAML and leave without waiting on a dead terminal.
-        threading.Timer(3.0, lambda: os._exit(0)).start()
+        # The terminal is gone: everything is already in the journal; fold it into the YAML and
+        # leave without waiting on (or drawing on) a dead terminal.
+        _last_resort(3.0, 0)
         try:
             self.shutdown()
         finally:
             os._exit(0)
+
+    def _stop(self, status: int) -> None:
+        """Asked to stop (SIGTERM, SIGINT) with the terminal still there: fold, then leave as a quit
+        does, so that Textual puts the terminal back, and exit with ``status``."""
+        _last_resort(3.0, status)
+        try:
+            self.shutdown()
+        finally:
+            self.exit(return_code=status)
 
     async def action_quit(self) -> None:
         self.shutdown()
@@ -105,3 +127,11 @@ class DurableApp(App):
 
     def on_unmount(self) -> None:
         self.shutdown()
+
+
+def _last_resort(seconds: float, status: int) -> None:
+    """Leave with ``status`` after ``seconds`` whatever is still running (a daemon timer: it never
+    holds a process that leaves in time)."""
+    timer = threading.Timer(seconds, lambda: os._exit(status))
+    timer.daemon = True
+    timer.start()

@@ -1,0 +1,60 @@
+"""Every way out that leaves a terminal behind puts it back as it was.
+
+SIGTERM (``kill``), SIGINT (``kill -INT``), ctrl+c and ctrl+q: the annotations are saved, the pane is
+out of the alternate screen, mouse reporting is off, the cursor is shown, and the exit status is
+what a shell expects (128 + the signal's number for a signal, 0 for a quit). SIGHUP is left out: its
+terminal is gone (``test_hangup.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from processes import wait_gone
+
+pytestmark = pytest.mark.e2e
+
+ARTICLE = "000_88201f31feaf2608"
+FLAGS = ("alternate_on", "mouse_any_flag", "mouse_button_flag", "mouse_standard_flag", "mouse_all_flag", "mouse_sgr_flag", "cursor_flag")
+
+
+def state(terminal) -> dict[str, str]:
+    """The pane's modes as tmux holds them (what the program in it last asked for)."""
+    shown = terminal.tmux("display-message", "-p", "-t", terminal.name, " ".join(f"#{{{f}}}" for f in FLAGS)).stdout.split()
+    return dict(zip(FLAGS, shown))
+
+
+WAYS = {
+    "SIGTERM": (lambda terminal, pid: os.kill(pid, signal.SIGTERM), 143),
+    "SIGINT": (lambda terminal, pid: os.kill(pid, signal.SIGINT), 130),
+    "ctrl+c": (lambda terminal, pid: terminal.keys("C-c"), 0),
+    "ctrl+q": (lambda terminal, pid: terminal.keys("C-q"), 0),
+}
+
+
+@pytest.mark.parametrize("way", list(WAYS))
+def test_the_terminal_is_put_back_and_the_status_said(term, workdir, way, figures):
+    leave, status = WAYS[way]
+    terminal = term()
+    terminal.start("--model none")
+    terminal.wait_for("0/34 done")
+    terminal.keys("c")
+    terminal.wait_for("1/34 done")
+    during = state(terminal)
+    assert during["alternate_on"] == "1" and during["mouse_any_flag"] == "1", during  # the test means something
+    pid = terminal.app_pid()
+    leave(terminal, pid)
+    wait_gone(pid)
+    screen = terminal.wait_for("TAGLINE-EXIT-")
+    after = state(terminal)
+    assert f"TAGLINE-EXIT-{status}" in screen, screen
+    assert "Traceback" not in screen
+    assert after["alternate_on"] == "0", after
+    assert all(after[f] == "0" for f in FLAGS if f.startswith("mouse")), after
+    assert after["cursor_flag"] == "1", after
+    saved = (workdir / "annotations" / "tester" / f"{ARTICLE}.yaml").read_text(encoding="utf-8")
+    assert "labels:\n  - claim" in saved or "labels: [claim]" in saved, saved[:600]
+    figures(f"terminal_state[{way}]", exit_status=status, **after)
