@@ -17,8 +17,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from tagline.core import keymap
 
 
@@ -141,21 +139,25 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
 
 
 def load_scheme(path: str | Path | None = None, cwd: Path | None = None) -> LabelScheme:
-    """The scheme from ``path``, else ``tagline.yaml`` in ``cwd``, else the default."""
+    """The scheme from ``path``, else ``tagline.yaml`` in ``cwd``, else the default. A project file
+    with a ``team:`` section and no labels uses the default scheme."""
+    from tagline.core import project
+
     if path is None:
-        candidate = (cwd or Path.cwd()) / "tagline.yaml"
+        candidate = project.default_path(cwd)
         if not candidate.is_file():
             return DEFAULT_SCHEME
         path = candidate
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise LabelSchemeError(f"{path}: cannot read the label scheme ({error.strerror})") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise LabelSchemeError(f"{path}: not valid YAML ({_first_line(error)})") from None
+        data = project.read(path)
+    except project.ProjectFileError as error:
+        message = str(error).replace(": cannot read (", ": cannot read the label scheme (", 1)
+        raise LabelSchemeError(message) from None
     if isinstance(data, dict) and "labels" not in data and "scheme" in data:
         data = data["scheme"]
+    elif isinstance(data, dict) and "labels" not in data and "team" in data:
+        return DEFAULT_SCHEME
     return scheme_from_data(data, str(path))
 
 

@@ -7,7 +7,6 @@ on a 5,000-sentence article as on a 30-sentence one.
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from tagline.core import annofile, schema
 from tagline.core.articles import Article, ArticleUnreadable
 from tagline.core.labels import LabelScheme
+from tagline.core.progress import ProgressIndex
 from tagline.core.store import ArticleStore, SentenceState, now, safe_name
 
 
@@ -129,7 +129,7 @@ class Session:
             store.close()
             if not store.read_only:
                 done, per_label, _ = store.counts()
-                self.progress.update(store.article, done, len(store.article.sentences), per_label)
+                self.progress.update(store.article, done, len(store.article.sentences), per_label, store)
 
         if wait:
             finish()
@@ -362,48 +362,3 @@ class Session:
     def counts(self) -> tuple[int, dict[str, int], int]:
         assert self.store is not None
         return self.store.counts()
-
-
-class ProgressIndex:
-    """A small per-annotator index of progress (done / total per article), updated on every close,
-    so the article list never parses every YAML file. It is a cache: the YAML files are the truth."""
-
-    def __init__(self, folder: Path):
-        self._lock = threading.Lock()
-        self.path = folder / ".progress.json"
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            self.entries: dict[str, dict] = data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            self.entries = {}
-
-    def get(self, article: Article) -> tuple[int, int] | None:
-        """(done, total) as last saved; for an article not read yet, trusted without reading it."""
-        entry = self.entries.get(article.id)
-        if not isinstance(entry, dict):
-            return None
-        if article.loaded and entry.get("sha256") != article.sha256:
-            return None
-        return int(entry.get("done", 0)), int(entry.get("total", 0))
-
-    def first_line(self, article: Article) -> str:
-        if article.loaded:
-            return article.first_line
-        entry = self.entries.get(article.id)
-        return str(entry.get("first", "")) if isinstance(entry, dict) else ""
-
-    def complete(self, article: Article) -> bool:
-        known = self.get(article)
-        return known is not None and known[1] > 0 and known[0] >= known[1]
-
-    def update(self, article: Article, done: int, total: int, per_label: dict[str, int]) -> None:
-        # The sha256 lets a changed article invalidate its entry.
-        with self._lock:
-            self.entries[article.id] = {
-                "done": done, "total": total, "labels": per_label, "sha256": article.sha256,
-                "first": article.first_line[:160],
-            }
-            try:
-                annofile.atomic_write(self.path, json.dumps(self.entries, ensure_ascii=False, sort_keys=True))
-            except OSError:
-                pass

@@ -1,0 +1,209 @@
+"""The team section and its routing: properties (hypothesis) and a simulated team."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tagline.core import team as team_mod
+from tagline.core.articles import Article
+from tagline.core.labels import DEFAULT_SCHEME, load_scheme
+from tagline.core.session import Session
+from tagline.core.team import Plan, Progress, Team, TeamError, load_team, route
+
+NAMES = ["alice", "bob", "carol", "dan", "erin", "frank", "gina"]
+
+
+def ids(n: int) -> list[str]:
+    return [f"{i:03d}_article" for i in range(n)]
+
+
+# -- the section -------------------------------------------------------------------------------------
+def write(tmp_path, text: str):
+    path = tmp_path / "tagline.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_team_section_is_read_beside_the_labels(tmp_path):
+    write(tmp_path, "labels: [claim, quote]\nteam:\n  annotators: [alice, bob]\n  per_article: 1.5\n  reviewers: [dana]\n")
+    found = load_team(cwd=tmp_path)
+    assert found == Team(("alice", "bob"), 1.5, ("dana",), str(tmp_path / "tagline.yaml"))
+    assert load_scheme(cwd=tmp_path).names == ["claim", "quote"]
+
+
+def test_team_only_project_file_keeps_the_default_labels(tmp_path):
+    write(tmp_path, "team:\n  annotators: [alice]\n")
+    assert load_scheme(cwd=tmp_path) is DEFAULT_SCHEME
+    assert load_team(cwd=tmp_path).per_article == 1.0
+
+
+def test_no_team_section_means_no_team(tmp_path):
+    assert load_team(cwd=tmp_path) is None
+    write(tmp_path, "labels: [claim]\n")
+    assert load_team(cwd=tmp_path) is None
+
+
+@pytest.mark.parametrize("section, reason", [
+    ("team: [alice]", "must be a mapping"),
+    ("team: {annotators: []}", "at least one name"),
+    ("team: {annotators: alice}", "must be a list"),
+    ("team: {annotators: [alice, alice]}", "appears twice"),
+    ("team: {annotators: ['../x']}", "not a login name"),
+    ("team: {annotators: [a, b], per_article: 3}", "needs at least 3 annotators"),
+    ("team: {annotators: [a, b], per_article: 0.5}", "at least 1"),
+    ("team: {annotators: [a, b], per_article: two}", "must be a number"),
+    ("team: {annotators: [a, b], per_article: .nan}", "must be a number"),
+    ("team: {annotators: [a], overlap: 2}", "unknown key 'overlap'"),
+])
+def test_bad_sections_are_refused_in_one_line(tmp_path, section, reason):
+    write(tmp_path, section + "\n")
+    with pytest.raises(TeamError) as caught:
+        load_team(cwd=tmp_path)
+    message = str(caught.value)
+    assert reason in message and "\n" not in message and "tagline.yaml" in message
+
+
+# -- routing properties --------------------------------------------------------------------------------
+teams = st.builds(
+    lambda n, extra: Team(tuple(NAMES[:n]), min(float(n), 1 + extra)),
+    st.integers(1, 6),
+    st.sampled_from([0.0, 0.2, 0.5, 1.0, 1.3, 2.0]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(teams, st.integers(0, 120))
+def test_every_article_gets_its_number_of_distinct_annotators_and_loads_stay_within_one(team, n):
+    routing = route(team, ids(n))
+    assert set(routing) == set(ids(n))
+    for article_id, names in routing.items():
+        assert len(names) == len(set(names)) == team.wanted(article_id)
+        assert set(names) <= set(team.annotators)
+    loads = [sum(name in names for names in routing.values()) for name in team.annotators]
+    assert max(loads) - min(loads) <= 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(teams, st.integers(1, 80), st.randoms(use_true_random=False))
+def test_started_work_stays_where_it_is(team, n, rnd):
+    articles = ids(n)
+    started: dict[str, set[str]] = {}
+    for article_id in articles:
+        if rnd.random() < 0.4:
+            started[article_id] = set(rnd.sample(team.annotators, rnd.randint(1, team.wanted(article_id))))
+    routing = route(team, articles, started)
+    for article_id, names in routing.items():
+        assert started.get(article_id, set()) <= set(names)
+        assert len(names) == len(set(names)) == team.wanted(article_id)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(20, 150), st.sampled_from([1.0, 1.2, 2.0]))
+def test_routing_does_not_depend_on_the_order_of_names_or_articles(n, per_article):
+    team = Team(("alice", "bob", "carol", "dan"), per_article)
+    shuffled = Team(("dan", "bob", "alice", "carol"), per_article)
+    articles = ids(n)
+    assert route(team, articles) == route(shuffled, list(reversed(articles)))
+
+
+def test_fraction_gives_a_second_annotator_to_about_that_share_deterministically():
+    team = Team(tuple(NAMES[:3]), 1.2)
+    articles = ids(2000)
+    doubled = [a for a in articles if team.wanted(a) == 2]
+    assert 0.17 < len(doubled) / len(articles) < 0.23
+    assert doubled == [a for a in articles if Team(tuple(NAMES[:5]), 1.2).wanted(a) == 2]  # from the id alone
+
+
+def test_a_name_added_later_gets_the_unstarted_work_and_started_work_does_not_move():
+    before = Team(("alice", "bob", "carol", "dan"), 1.0)
+    articles = ids(100)
+    routing = route(before, articles)
+    order = sorted(articles)
+    started = {a: set(routing[a]) for a in order[:60]}
+    after = route(Team(("alice", "bob", "carol", "dan", "erin"), 1.0), articles, started)
+    assert all(after[a] == routing[a] for a in order[:60])
+    newcomer = sum("erin" in names for names in after.values())
+    assert newcomer >= 40 // 5  # at least an even share of the 40 unstarted articles
+    loads = [sum(name in names for names in after.values()) for name in ("alice", "bob", "carol", "dan", "erin")]
+    assert max(loads) - min(loads) <= 1 + 60 // 4
+
+
+# -- taking work from someone absent ---------------------------------------------------------------------
+@settings(max_examples=80, deadline=None)
+@given(teams, st.integers(1, 60), st.randoms(use_true_random=False))
+def test_takeable_articles_never_double_a_holder_or_exceed_what_is_asked(team, n, rnd):
+    articles = ids(n)
+    progress = Progress()
+    for article_id in articles:
+        if rnd.random() < 0.3:
+            for name in rnd.sample(team.annotators, rnd.randint(1, team.wanted(article_id))):
+                progress.mark(article_id, name, 1, 3)
+    plan = Plan(team, articles, progress)
+    for name in team.annotators:
+        for article_id in plan.takeable(name):
+            begun = progress.started.get(article_id, set())
+            assert name not in plan.routing[article_id] and name not in begun
+            assert len(begun | {name}) <= team.wanted(article_id)
+
+
+def simulate(team: Team, articles: list[str], present: list[str], seed: int = 0) -> Progress:
+    """Each present annotator in turn: start the next article (queue, else one to take), then on a
+    later turn finish it. Checks after every step that no article has more starters than it wants."""
+    rnd = random.Random(seed)
+    progress = Progress()
+    working: dict[str, str | None] = {name: None for name in present}
+    idle: set[str] = set()
+    for _ in range(int(20 * len(articles) * team.per_article) + 100):
+        name = rnd.choice(present)
+        current = working[name]
+        if current is not None:
+            progress.mark(current, name, 3, 3)
+            working[name] = None
+            continue
+        plan = Plan(team, articles, progress)
+        nxt = plan.next_for(name)
+        if nxt is None:
+            idle.add(name)
+            if idle == set(present) and all(w is None for w in working.values()):
+                break
+            continue
+        idle.discard(name)
+        progress.mark(nxt, name, 1, 3)
+        working[name] = nxt
+        assert len(progress.started[nxt]) <= team.wanted(nxt), nxt
+    return progress
+
+
+@pytest.mark.parametrize("per_article", [2, 1.2])
+def test_simulated_team_with_one_absent_still_finishes_everything(per_article):
+    team = Team(("alice", "bob", "carol", "dan", "erin"), per_article)
+    articles = ids(100)
+    routing = route(team, articles)
+    loads = [sum(name in names for names in routing.values()) for name in team.annotators]
+    assert max(loads) - min(loads) <= 1
+    assert sum(map(len, routing.values())) == sum(team.wanted(a) for a in articles)
+    present = ["bob", "carol", "dan", "erin"]  # alice never comes
+    progress = simulate(team, articles, present)
+    for article_id in articles:
+        finished = progress.finished.get(article_id, set())
+        assert len(finished) == team.wanted(article_id), article_id
+        assert "alice" not in finished
+        assert progress.started[article_id] == finished  # nothing left half done, nothing extra
+
+
+# -- the folders as they are on disk ----------------------------------------------------------------------
+def test_progress_is_read_from_the_folders_without_parsing_annotation_files(tmp_path):
+    articles = [Article(f"a{i}", f"a{i}.txt", "One. Two.") for i in range(3)]
+    s = Session(articles, tmp_path, "bob", DEFAULT_SCHEME)
+    s.confirm()
+    s.confirm()  # a0 finished
+    s.article_step(1)
+    s.confirm()  # a1 started
+    s.close()
+    progress = team_mod.read_progress(tmp_path, ["alice", "bob"])
+    assert progress.finished == {"a0": {"bob"}}
+    assert progress.started == {"a0": {"bob"}, "a1": {"bob"}}

@@ -1,0 +1,119 @@
+"""The progress index: one small JSON file per annotator folder (``.progress.json``) that says, per
+article, how far the annotator has got, so the article list, the team's routing and ``tagline
+status`` never parse every YAML file.
+
+It is a cache: the YAML files are the truth. An entry is written when an article is closed (after
+its YAML file is), and records the YAML file's modification time, so a reader can tell whether the
+entry still describes the file (:func:`entry_is_current`). Per article::
+
+    {"done": 12, "total": 30, "labels": {"claim": 4, …}, "sha256": "…", "first": "first line…",
+     "mtime_ns": 1764…, "marks": [null, "claim", "", "claim+quote", …], "times": [1764…, …]}
+
+``marks``: per sentence, ``null`` for todo, else its labels joined by ``+`` (``""``: done, none of
+them). ``times``: the ``updated`` stamps of the sentences, as seconds since the epoch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+from tagline.core import annofile, schema
+
+FILE_NAME = ".progress.json"
+
+
+def read_index(folder: str | Path) -> dict[str, dict]:
+    """The index of one annotator folder (empty when missing or unreadable)."""
+    try:
+        data = json.loads((Path(folder) / FILE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def entry_is_current(entry: object, yaml_mtime_ns: int | None) -> bool:
+    """Whether ``entry`` describes the YAML file whose modification time is ``yaml_mtime_ns``
+    (complete with marks and times, as written by this version)."""
+    return (
+        isinstance(entry, dict) and yaml_mtime_ns is not None and entry.get("mtime_ns") == yaml_mtime_ns
+        and isinstance(entry.get("marks"), list) and isinstance(entry.get("times"), list)
+    )
+
+
+class ProgressIndex:
+    """The progress index of one annotator folder, updated on every close."""
+
+    def __init__(self, folder: Path):
+        self._lock = threading.Lock()
+        self.path = folder / FILE_NAME
+        self.entries: dict[str, dict] = read_index(folder)
+
+    def get(self, article) -> tuple[int, int] | None:
+        """(done, total) as last saved; for an article not read yet, trusted without reading it."""
+        entry = self.entries.get(article.id)
+        if not isinstance(entry, dict):
+            return None
+        if article.loaded and entry.get("sha256") != article.sha256:
+            return None
+        return int(entry.get("done", 0)), int(entry.get("total", 0))
+
+    def first_line(self, article) -> str:
+        if article.loaded:
+            return article.first_line
+        entry = self.entries.get(article.id)
+        return str(entry.get("first", "")) if isinstance(entry, dict) else ""
+
+    def complete(self, article) -> bool:
+        known = self.get(article)
+        return known is not None and known[1] > 0 and known[0] >= known[1]
+
+    def update(self, article, done: int, total: int, per_label: dict[str, int], store=None) -> None:
+        """Record the article as just closed; ``store``: its :class:`ArticleStore`, whose states and
+        YAML file give the marks, the times and the file's modification time."""
+        # The sha256 lets a changed article invalidate its entry.
+        entry = {
+            "done": done, "total": total, "labels": per_label, "sha256": article.sha256,
+            "first": article.first_line[:160],
+        }
+        if store is not None:
+            entry.update(_details(store, total))
+        with self._lock:
+            self.entries[article.id] = entry
+            try:
+                annofile.atomic_write(self.path, json.dumps(self.entries, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+            except OSError:
+                pass
+
+
+def _details(store, total: int) -> dict:
+    marks: list = [None] * total
+    times: list = []
+    for index, state in list(store.states.items()):
+        if 0 <= index < total and state.status == schema.DONE:
+            marks[index] = "+".join(state.labels)
+        stamp = epoch(state.updated)
+        if stamp is not None:
+            times.append(stamp)
+    try:
+        mtime = os.stat(store.path).st_mtime_ns
+    except OSError:
+        return {}
+    return {"marks": marks, "times": sorted(times), "mtime_ns": mtime}
+
+
+def epoch(value: str) -> int | None:
+    """An ``updated`` stamp (ISO 8601) as whole seconds since the epoch, or None."""
+    if not value:
+        return None
+    import datetime as _dt
+
+    try:
+        moment = _dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_dt.timezone.utc)
+    return int(moment.timestamp())

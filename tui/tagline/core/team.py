@@ -1,0 +1,247 @@
+"""Who annotates which article: the ``team:`` section of ``tagline.yaml`` and the routing it implies.
+
+::
+
+    team:
+      annotators: [alice, bob, carol]
+      per_article: 1.2          # 1 annotator on every article, a second on 20% of them
+      reviewers: [dana]
+
+Routing is a pure function of the sorted article ids, the annotator list and which articles have been
+*started* (an annotation file with at least one ``done`` sentence): everyone computes the same answer
+without talking to anyone.
+
+* How many annotators an article wants: ``floor(per_article)``, plus one when the article's hash
+  (sha256 of its id, as a fraction of 2**64) falls below the fractional part.
+* Who: started articles keep the annotators who started them (as long as the article does not want
+  more than that); the other slots are filled in the order of the articles' hashes, each by the
+  least-loaded annotator not already on the article (ties by a hash of article and annotator, so the
+  order of names in the file does not matter). Loads stay within one article of each other, and a
+  name added later gets the next unstarted articles, while started work stays where it is.
+* Nothing stuck on someone absent: an annotator whose queue is finished *takes* an article routed to
+  someone who has not started it, never one they already hold a slot on. Once they start it, the
+  routing honours their start, so the article still has exactly its number of distinct annotators.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tagline.core import project
+
+#: An annotator's name as the team section may give it: a login name, as safe for a folder.
+_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
+
+
+class TeamError(ValueError):
+    """A ``team:`` section that cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Team:
+    annotators: tuple[str, ...]
+    per_article: float = 1.0
+    reviewers: tuple[str, ...] = ()
+    source: str = project.FILE_NAME
+
+    def wanted(self, article_id: str) -> int:
+        """How many distinct annotators ``article_id`` wants."""
+        base = math.floor(self.per_article)
+        extra = self.per_article - base
+        if extra > 1e-9 and unit_hash(article_id) < extra:
+            base += 1
+        return min(base, len(self.annotators))
+
+
+def team_from_data(data: object, source: str) -> Team:
+    if not isinstance(data, dict):
+        raise TeamError(f"{source}: team: must be a mapping with 'annotators' (and 'per_article', 'reviewers')")
+    unknown = sorted(set(map(str, data)) - {"annotators", "per_article", "reviewers"})
+    if unknown:
+        raise TeamError(f"{source}: team: unknown key '{unknown[0]}' (known: annotators, per_article, reviewers)")
+    annotators = _names(data.get("annotators"), "annotators", source)
+    if not annotators:
+        raise TeamError(f"{source}: team: 'annotators' must list at least one name")
+    raw = data.get("per_article", 1)
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
+        raise TeamError(f"{source}: team: per_article must be a number such as 2 or 1.2, not {str(raw)[:40]!r}")
+    if raw < 1:
+        raise TeamError(f"{source}: team: per_article must be at least 1, not {raw}")
+    if raw > len(annotators):
+        raise TeamError(f"{source}: team: per_article {raw} needs at least {math.ceil(raw)} annotators; {len(annotators)} listed")
+    reviewers = _names(data.get("reviewers", []), "reviewers", source)
+    return Team(tuple(annotators), float(raw), tuple(reviewers), source)
+
+
+def _names(raw: object, key: str, source: str) -> list[str]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise TeamError(f"{source}: team: '{key}' must be a list of names")
+    names: list[str] = []
+    for item in raw:
+        name = str(item) if isinstance(item, (str, int)) and not isinstance(item, bool) else None
+        if name is None or not _NAME.match(name):
+            shown = str(item)[:40]
+            raise TeamError(f"{source}: team: {key}: {shown!r} is not a login name (letters, digits, _ . @ -)")
+        if name in names:
+            raise TeamError(f"{source}: team: {key}: '{name}' appears twice")
+        names.append(name)
+    return names
+
+
+def load_team(path: str | Path | None = None, cwd: Path | None = None) -> Team | None:
+    """The team of ``path`` (default: ``tagline.yaml`` in ``cwd``), or None when there is no project
+    file or it has no ``team:`` section. :class:`TeamError` for a section that cannot be used."""
+    path = Path(path) if path is not None else project.default_path(cwd)
+    if not path.is_file():
+        return None
+    try:
+        data = project.read(path)
+    except project.ProjectFileError as error:
+        raise TeamError(str(error)) from None
+    if not isinstance(data, dict) or "team" not in data:
+        return None
+    return team_from_data(data["team"], str(path))
+
+
+# -- routing ---------------------------------------------------------------------------------------
+def _digest(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+
+
+def unit_hash(article_id: str) -> float:
+    """The article's place in [0, 1): deterministic, the same on every machine."""
+    return _digest(article_id) / 2**64
+
+
+def route(team: Team, article_ids, started: dict[str, set[str]] | None = None) -> dict[str, tuple[str, ...]]:
+    """article id -> its annotators (sorted), for every article of ``article_ids``.
+
+    ``started``: article id -> annotators who have started it; those of the team keep their slots
+    (all of them, even beyond what the article wants: work done is never taken away)."""
+    started = started or {}
+    members = set(team.annotators)
+    load = {name: 0 for name in team.annotators}
+    assigned: dict[str, list[str]] = {}
+    ids = sorted(set(article_ids), key=lambda a: (_digest(a), a))
+    for article_id in ids:
+        held = sorted(members & set(started.get(article_id, ())))
+        assigned[article_id] = held
+        for name in held:
+            load[name] += 1
+    for article_id in ids:
+        held = assigned[article_id]
+        need = team.wanted(article_id) - len(held)
+        if need <= 0:
+            continue
+        free = [name for name in team.annotators if name not in held]
+        free.sort(key=lambda name: (load[name], _digest(f"{article_id}\0{name}"), name))
+        for name in free[:need]:
+            held.append(name)
+            load[name] += 1
+        held.sort()
+    return {article_id: tuple(names) for article_id, names in assigned.items()}
+
+
+@dataclass
+class Progress:
+    """Who has started and who has finished which article, as the annotation folders say."""
+
+    started: dict[str, set[str]] = field(default_factory=dict)  # article id -> annotators
+    finished: dict[str, set[str]] = field(default_factory=dict)
+
+    def mark(self, article_id: str, annotator: str, done: int, total: int) -> None:
+        if done > 0:
+            self.started.setdefault(article_id, set()).add(annotator)
+            if total and done >= total:
+                self.finished.setdefault(article_id, set()).add(annotator)
+
+
+def read_progress(root: str | Path, annotators) -> Progress:
+    """Started and finished articles of ``annotators`` under the annotation folder ``root``, from
+    each folder's progress index (``.progress.json``); an article being annotated right now (its
+    journal has lines) counts as started. No annotation file is parsed."""
+    from tagline.core import schema
+    from tagline.core.store import safe_name
+    from tagline.core.progress import read_index
+
+    progress = Progress()
+    for name in annotators:
+        folder = Path(root) / safe_name(name)
+        for article_id, entry in read_index(folder).items():
+            if isinstance(entry, dict):
+                progress.mark(article_id, name, _int(entry.get("done")), _int(entry.get("total")))
+        try:
+            with os.scandir(folder) as found:
+                for item in found:
+                    if item.name.endswith(schema.JOURNAL_SUFFIX) and item.stat().st_size > 0:
+                        article_id = item.name[: -len(schema.JOURNAL_SUFFIX)]
+                        progress.started.setdefault(article_id, set()).add(name)
+        except OSError:
+            pass
+    return progress
+
+
+def _int(value) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+@dataclass
+class Plan:
+    """The routing of one corpus for one team at one moment, and what each annotator does next."""
+
+    team: Team
+    article_ids: list[str]  # in corpus order
+    progress: Progress
+    routing: dict[str, tuple[str, ...]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.routing = route(self.team, self.article_ids, self.progress.started)
+
+    @classmethod
+    def build(cls, team: Team, article_ids, root: str | Path) -> Plan:
+        return cls(team, list(article_ids), read_progress(root, team.annotators))
+
+    def assigned(self, annotator: str) -> list[str]:
+        """Every article routed to ``annotator``, in corpus order."""
+        return [a for a in self.article_ids if annotator in self.routing.get(a, ())]
+
+    def queue(self, annotator: str) -> list[str]:
+        """The articles routed to ``annotator`` they have not finished, in corpus order."""
+        return [a for a in self.assigned(annotator) if annotator not in self.progress.finished.get(a, ())]
+
+    def takeable(self, annotator: str) -> list[str]:
+        """Articles ``annotator`` may take once their queue is finished: routed to someone who has
+        not started it, and not already held by ``annotator``. Those of whoever has the most
+        unstarted work come first (then in hash order)."""
+        waiting: dict[str, list[str]] = {}
+        for article_id in self.article_ids:
+            holders = self.routing.get(article_id, ())
+            begun = self.progress.started.get(article_id, set())
+            if annotator in holders or annotator in begun:
+                continue
+            for holder in holders:
+                if holder not in begun:
+                    waiting.setdefault(holder, []).append(article_id)
+        order: list[str] = []
+        seen: set[str] = set()
+        for holder in sorted(waiting, key=lambda h: (-len(waiting[h]), h)):
+            for article_id in sorted(waiting[holder], key=lambda a: (_digest(a), a)):
+                if article_id not in seen:
+                    seen.add(article_id)
+                    order.append(article_id)
+        return order
+
+    def next_for(self, annotator: str) -> str | None:
+        """What ``annotator`` should open next: the first of their queue, else an article to take."""
+        queue = self.queue(annotator)
+        if queue:
+            return queue[0]
+        taken = self.takeable(annotator)
+        return taken[0] if taken else None
