@@ -293,3 +293,22 @@ def test_devset_f1_floors(devset_report, part):
 def test_devset_is_complete(devset_report):
     assert devset_report["sentences"]["held-out"] >= 200
     assert sum(devset_report["sentences"].values()) >= 300 + 34
+
+
+def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
+    """Cached suggestions are keyed by the rules' source: a change to any module (not only
+    ``__init__``) must change the key."""
+    import shutil
+
+    from tagline.core import suggest
+    from tagline.core.nlp import suggester_version
+
+    package = Path(suggest.__file__).parent
+    copy = tmp_path / "suggest"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert suggester_version(copy) == suggester_version()
+    seen = {suggester_version(copy)}
+    for module in sorted(copy.glob("*.py")):
+        module.write_text(module.read_text() + "\n# changed\n")
+        seen.add(suggester_version(copy))
+    assert len(seen) == 1 + len(list(copy.glob("*.py"))) >= 6

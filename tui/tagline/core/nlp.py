@@ -332,14 +332,19 @@ class Batch:
     suggestions: dict[int, dict]
 
 
-def suggester_version() -> str:
-    """Changes whenever the suggestion rules change, so cached suggestions never go stale."""
+def suggester_version(package: Path | None = None) -> str:
+    """Changes whenever the suggestion rules change, so cached suggestions never go stale: a hash of
+    every module and data file of the :mod:`tagline.core.suggest` package (or of ``package``)."""
     import hashlib
 
-    from tagline.core import suggest
+    if package is None:
+        from tagline.core import suggest
 
-    source = Path(suggest.__file__).read_bytes()
-    return hashlib.sha1(source).hexdigest()[:12]
+        package = Path(suggest.__file__).parent
+    digest = hashlib.sha1()
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json") and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 def _sentence_spans(article: Article, unit: Unit) -> list[list[int]]:

@@ -1,0 +1,35 @@
+"""What the rules found for a label, and the result dict a sentence gets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tagline.core.suggest.lexicon import LABELS, THRESHOLD
+
+
+# -- the result ----------------------------------------------------------------------------------
+@dataclass
+class Evidence:
+    """What the rules found for one label: the best score and the reason that gave it."""
+
+    score: float = 0.0
+    reason: str = ""
+
+    def offer(self, score: float, reason: str) -> None:
+        if score > self.score:
+            self.score, self.reason = score, reason
+
+
+def _clip(value: float) -> float:
+    return round(min(1.0, max(0.0, value)), 3)
+
+
+def make_result(evidence: dict[str, Evidence]) -> dict:
+    scores = {label: _clip(evidence[label].score) for label in LABELS}
+    labels = [label for label in LABELS if scores[label] >= THRESHOLD]
+    return {"labels": labels, "scores": scores, "reasons": {label: evidence[label].reason for label in labels}}
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,96 @@
+"""Word lists and patterns the rules read: verbs of speech and belief, speakers, numbers, opinion."""
+
+from __future__ import annotations
+
+import re
+
+LABELS = ("claim", "quote", "statistic")
+#: A label is suggested when its score reaches this.
+THRESHOLD = 0.5
+#: The pipeline components the rules read: tags and lemmas, the dependency parse and the entities.
+REQUIRED_PIPES = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "ner")
+
+# -- word lists ----------------------------------------------------------------------------------
+#: Verbs that report what someone said or wrote.
+SPEECH_VERBS = frozenset(
+    """say tell warn argue claim insist add note explain state announce report write emphasise
+    emphasize stress deny allege admit acknowledge reply respond complain declare concede exclaim
+    remark observe assert contend maintain testify tweet recall reiterate confirm reveal urge vow
+    promise threaten predict project estimate forecast suggest propose agree disclose caution
+    lament boast quip joke accuse describe call dub label brand term""".split()
+)
+#: Speech verbs that take their content as a that-clause only; with a bare object they describe an
+#: act (``announced an agreement``, ``described it as``) and count only next to quotation marks.
+NEEDS_CLAUSE = frozenset("announce confirm reveal propose suggest agree accuse describe call dub label brand term".split())
+#: Verbs of a closing attribution: ``…, Ray said.``, ``…, reported NDTV.``
+ATTRIBUTION_VERBS = frozenset(
+    """say tell add note write report explain argue insist warn claim emphasise emphasize stress
+    reply respond recall conclude continue exclaim declare tweet complain""".split()
+)
+#: Nouns for people and bodies that speak.
+SPEAKER_NOUNS = frozenset(
+    """government ministry minister official officials spokesman spokeswoman spokesperson police
+    president union company researcher researchers scientist scientists expert experts critic
+    critics campaigners department committee court agency authorities lawyer lawyers prosecutor
+    prosecutors analyst analysts leader leaders director chief secretary source sources
+    witness witnesses residents doctor doctors economist economists outlet outlets media newspaper
+    newspapers paper channel broadcaster network agency""".split()
+)
+#: Speech verbs whose subject may be a thing: ``it says``, ``the guidance states``.
+THING_MAY_SAY = frozenset("say write state read".split())
+#: Speech verbs that report a view with a plain object when a person says it: ``Valle notes the …``.
+VIEW_VERBS = frozenset("say tell note argue claim warn insist explain stress emphasise emphasize".split())
+#: Verbs that name a quoted phrase: ``called Britain ‘the seat of all evil’``.
+NAMING_VERBS = frozenset("call describe dub label brand term name declare title".split())
+#: Cognition verbs that report a stance when they have a subject and a clausal complement.
+COGNITION_VERBS = frozenset("believe think fear fret worry reckon doubt feel".split())
+FIRST_PERSON = frozenset("i we me us".split())
+
+NUMBER_WORDS = frozenset(
+    """two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+    seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
+    thousand million billion trillion""".split()
+)
+#: Words that count without being a number: ``a dozen``, ``half of``, ``hundreds of thousands``.
+COUNT_WORDS = frozenset("dozen dozens half third thirds quarter quarters hundreds thousands millions billions score scores".split())
+APPROXIMATORS = frozenset("more less fewer than nearly almost about around approximately roughly over under least most some up close".split())
+#: A number that names rather than measures: versions, codes, model names (BA.4.6, R346T, CoV-2).
+CODE = re.compile(r"[A-Za-z]\d|\d(?!(?:k|m|bn|s)\b)[A-Za-z]|^\d+(?:\.\d+){2,}$|^\d+\.\d+\.")
+_FRACTION = re.compile(r"\b(?:one|two|three|four|five|nine)[- ](?:half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?)\b", re.IGNORECASE)
+_NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|\d[\d,.]*)"
+#: Counting phrases the entity recogniser does not mark: fractions, ratios, multiples, amounts of
+#: money inside tables.
+NUMERIC_PHRASES = (
+    (_FRACTION, "fraction", 0.75),
+    (re.compile(rf"\b{_NUMBER_WORD}\s+(?:[\w’']+\s+){{0,2}}(?:in|out of)\s+(?:every\s+)?{_NUMBER_WORD}\b", re.IGNORECASE), "ratio", 0.8),
+    (re.compile(rf"\b{_NUMBER_WORD}\s+times\s+(?:more|less|fewer|as|what|the|higher|lower|larger|smaller|greater|that|its|their)\b", re.IGNORECASE), "multiple", 0.75),
+    (re.compile(r"[$£€¥]\s?\d"), "money", 0.85),
+)
+YEAR = re.compile(r"^(?:1[5-9]|20)\d\d(?:s)?$")
+
+#: Words of judgement, hedging and rhetoric: evidence of opinion rather than a checkable claim.
+OPINION = frozenset(
+    """clearly obviously surely perhaps probably presumably apparently arguably seemingly supposedly
+    seem appear fair unfair good bad great terrible excellent wonderful awful stupid nice
+    ridiculous shameful disgraceful fortunately unfortunately sadly hopefully frankly honestly
+    indeed course really truly vacuity nonsense propaganda outrageous""".split()
+)
+#: Verbs of doing that make checkable events: accusations, denials, conflict, money, law.
+EVENT_VERBS = frozenset(
+    """accuse deny reject condemn blame attack target kill launch strike ban block pass vote elect
+    win lose spend pay cost fund bribe arrest charge sue sign approve authorize authorise ratify
+    announce publish release conduct dispatch send deploy seize destroy burn found create cut raise
+    rise fall increase decrease reduce double triple grow drop decline provide supply sell buy
+    acquire own employ hire fire resign appoint sanction invade bomb shoot die injure""".split()
+)
+CAUSAL = frozenset("because cause caused causes causing due result resulted resulting lead led leads thanks driven exacerbate exacerbated".split())
+#: Where the claim score starts before evidence moves it.
+CLAIM_BASE = 0.45
+COMPARATIVE_TAGS = frozenset(("JJR", "RBR", "JJS", "RBS"))
+ACTOR_ENTS = frozenset(("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"))
+
+FINITE = frozenset(("VBD", "VBZ", "VBP", "MD"))
+#: Nouns after "according to" that are a measure or a plan, not a source.
+NOT_SOURCES = frozenset("status plan schedule need size age rank merit ability tradition custom season taste position type class".split())
+TIME_UNITS = frozenset("second minute hour day week month year decade century".split())
+TIME_ADJECTIVES = frozenset("past next last coming previous first recent early late few several same".split())

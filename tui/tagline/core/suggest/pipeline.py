@@ -1,0 +1,127 @@
+"""The suggester end to end: one paragraphs parse in, one result per sentence out; loading the model."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from typing import Iterable
+
+from tagline.core.suggest.claims import claim_evidence
+from tagline.core.suggest.evidence import Evidence, make_result
+from tagline.core.suggest.lexicon import LABELS, REQUIRED_PIPES
+from tagline.core.suggest.quotes import Region, quote_evidence, quote_regions
+from tagline.core.suggest.statistics import statistic_evidence
+
+
+# -- the rules -----------------------------------------------------------------------------------
+def suggest_doc(doc, spans: list[tuple[int, int]]) -> list[dict]:
+    """Suggestions for the sentences ``spans`` (character offsets into ``doc.text``) of one paragraph.
+
+    ``doc`` must come from a pipeline with :data:`REQUIRED_PIPES`. Returns one dict per span, in
+    order: ``{"labels": [...], "scores": {label: float}, "reasons": {label: str}}``.
+    """
+    text = doc.text  # built afresh on every access: read it once
+    regions = quote_regions(text)
+    # Each region is given to the sentences it touches, so the work stays linear in the paragraph.
+    starts = [start for start, _ in spans]
+    touching: list[list[Region]] = [[] for _ in spans]
+    previous_orphan_end = 0
+    for region in regions:
+        # A closing mark with no opening reaches back to the start of the paragraph, but never past
+        # an earlier such mark.
+        begin = previous_orphan_end if region.start < 0 else region.start
+        if region.start < 0 and region.end is not None:
+            previous_orphan_end = region.end
+        first = max(0, bisect.bisect_right(starts, begin) - 1)
+        last_char = len(text) if region.end is None else region.end
+        for k in range(first, len(spans)):
+            if spans[k][0] > last_char:
+                break
+            if spans[k][1] >= begin:
+                touching[k].append(region)
+    entities = list(doc.ents)
+    entity_starts = [e.start_char for e in entities]
+    results = []
+    for k, (start, end) in enumerate(spans):
+        sentence = doc.char_span(start, end, alignment_mode="expand")
+        tokens = [t for t in sentence if not t.is_space] if sentence is not None else []
+        evidence = {label: Evidence() for label in LABELS}
+        if tokens:
+            first = bisect.bisect_left(entity_starts, start)
+            ents = [e for e in entities[first : bisect.bisect_left(entity_starts, end)] if e.end_char <= end]
+            quote_evidence(text, tokens, start, end, touching[k], evidence["quote"])
+            statistic_evidence(tokens, ents, evidence["statistic"])
+            claim_evidence(tokens, ents, evidence, text[start:end])
+        results.append(make_result(evidence))
+    return results
+
+# -- restricting to a scheme ---------------------------------------------------------------------
+def for_scheme(suggestion: dict, names: Iterable[str]) -> dict:
+    """``suggestion`` over the labels ``names`` of a scheme: labels the rules do not know score 0 and
+    are never suggested; labels the scheme lacks are dropped."""
+    names = list(names)
+    scores = {name: suggestion["scores"].get(name, 0.0) for name in names}
+    labels = [name for name in names if name in suggestion["labels"]]
+    return {"labels": labels, "scores": scores, "reasons": {n: suggestion["reasons"][n] for n in labels}}
+
+
+# -- loading the pipeline ------------------------------------------------------------------------
+class SuggestError(RuntimeError):
+    """The suggester cannot run; the message is one line for the user."""
+
+
+@functools.lru_cache(maxsize=2)
+def load_pipeline(name: str):
+    """(nlp, ModelInfo) for the model ``name`` with the components the rules read."""
+    from tagline.core.nlp import ModelError, resolve_model
+
+    if name.strip().lower() == "none":
+        raise SuggestError("suggest needs a spaCy model with a parser and entities; '--model none' has neither")
+    try:
+        info = resolve_model(name)
+    except ModelError as error:
+        raise SuggestError(str(error).split(";")[0] + "; suggestions need it") from None
+    import spacy
+
+    try:
+        nlp = spacy.load(info.package)
+    except (OSError, ValueError, ImportError) as error:
+        raise SuggestError(f"cannot load spaCy model '{name}' ({_one_line(error)})") from None
+    missing = [pipe for pipe in ("parser", "ner") if pipe not in nlp.pipe_names]
+    if missing:
+        raise SuggestError(f"spaCy model '{name}' has no {' or '.join(missing)}; suggestions need both")
+    unused = [pipe for pipe in nlp.pipe_names if pipe not in REQUIRED_PIPES]
+    if unused:
+        nlp.select_pipes(disable=unused)
+    return nlp, info
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())[:160]
+
+
+def suggest_article(nlp, article) -> list[dict]:
+    """Suggestions for every sentence of ``article``, in order."""
+    return list(suggest_articles(nlp, [article]))[0]
+
+
+def suggest_articles(nlp, articles_: list, batch_size: int = 64) -> Iterable[list[dict]]:
+    """For each article, the suggestions for its sentences; paragraphs go through ``nlp.pipe``."""
+
+    def paragraphs():
+        for number, article in enumerate(articles_):
+            paras, sents, _owner = article.split()
+            for p, para in enumerate(paras):
+                yield article.text[para.start : para.end], (number, p)
+
+    pending = iter(nlp.pipe(paragraphs(), as_tuples=True, batch_size=batch_size))
+    for number, article in enumerate(articles_):
+        paras, sents, _owner = article.split()
+        results: list[dict] = []
+        for p, para in enumerate(paras):
+            doc, key = next(pending)
+            assert key == (number, p)
+            members = article.sentence_range(p)
+            spans = [(sents[i].start - para.start, sents[i].end - para.start) for i in members]
+            results.extend(suggest_doc(doc, spans))
+        yield results

@@ -1,0 +1,245 @@
+"""Quote evidence: quotation marks tracked across a paragraph, direct and indirect speech."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from tagline.core.suggest.evidence import Evidence, shorten
+from tagline.core.suggest.lexicon import (
+    ATTRIBUTION_VERBS,
+    COGNITION_VERBS,
+    FINITE,
+    FIRST_PERSON,
+    NAMING_VERBS,
+    NEEDS_CLAUSE,
+    NOT_SOURCES,
+    SPEAKER_NOUNS,
+    SPEECH_VERBS,
+    THING_MAY_SAY,
+    VIEW_VERBS,
+)
+
+
+# -- quotation marks -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Region:
+    """A quoted stretch of a paragraph; ``start`` / ``end`` are the positions of its marks.
+    ``start`` is -1 for a quotation closed here but opened before the paragraph (a fragment), and
+    ``end`` is None for one that is still open when the paragraph ends."""
+
+    start: int
+    end: int | None
+
+
+_OPENERS = "“„«"
+_CLOSERS = "”»"
+_BEFORE_OPEN = set(" \t\n([{—–-:;/")
+_AFTER_CLOSE = set(" \t\n.,;:!?)]}—–-…”’\"'")
+
+
+def quote_regions(text: str) -> list[Region]:
+    """Quoted regions of a paragraph: double marks (curly, straight, guillemets) and single ones
+    (‘ ’ and '), telling a closing single mark from an apostrophe by what is around it and by whether
+    a single quotation is open."""
+    regions: list[Region] = []
+    open_double: int | None = None
+    open_single: int | None = None
+    single_mark = "‘"
+    n = len(text)
+    for i, char in enumerate(text):
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < n else " "
+        if char in _OPENERS or (char == '"' and (before in _BEFORE_OPEN or before in "‘'") and not after.isspace() and open_double is None):
+            if open_double is not None:  # an unclosed quotation followed by a new one: the old one ends here
+                regions.append(Region(open_double, i))
+            open_double = i
+        elif char in _CLOSERS or char == '"':
+            regions.append(Region(-1 if open_double is None else open_double, i))
+            open_double = None
+        elif char == "‘" or (char == "'" and before in _BEFORE_OPEN | set(_OPENERS + '"') and after.isalpha()):
+            if after.isdigit():  # ‘90s
+                continue
+            if open_single is None:
+                open_single, single_mark = i, char
+        elif char in "’'":
+            closes = after in _AFTER_CLOSE or after.isspace()
+            matches = open_single is not None and (char == "'") == (single_mark == "'")
+            if matches and closes and not (before == "s" and _looks_possessive(text, open_single, i)):
+                regions.append(Region(open_single, i))
+                open_single = None
+            elif open_single is None and before in ".,!?…" and closes:
+                regions.append(Region(-1, i))  # closes a quotation opened before this paragraph
+    for start in (open_double, open_single):
+        if start is not None:
+            regions.append(Region(start, None))
+    return sorted(regions, key=lambda r: (r.start, r.end if r.end is not None else n))
+
+
+def _looks_possessive(text: str, opened: int, i: int) -> bool:
+    """``our members’ ability``: deep inside a quotation, a mark after an ``s`` and before a
+    lower-case word is an apostrophe; right after the opening (``‘shock jocks’ like``) it closes."""
+    rest = text[i + 1 : i + 3]
+    return len(rest) == 2 and rest[0] == " " and rest[1].islower() and len(text[opened:i].split()) > 3
+
+
+def quote_evidence(text: str, tokens, start: int, end: int, regions: list[Region], found: Evidence) -> None:
+    speech = _speech_verbs(tokens)
+    for region in regions:
+        r_end = len(text) if region.end is None else region.end
+        if r_end < start or region.start >= end:
+            continue
+        opens_here = region.start >= start
+        closes_here = region.end is not None and region.end < end
+        if opens_here and closes_here:
+            inner = text[region.start + 1 : region.end]
+            words = re.findall(r"[\w’']+", inner)
+            if not words:
+                continue
+            if _is_title(words):
+                found.offer(0.35, f"quoted title “{shorten(inner)}”")
+            elif len(words) >= 6 or _has_clause(tokens, region):
+                found.offer(0.95 if speech else 0.85, f"direct quotation “{shorten(inner)}”")
+            elif len(words) == 1 and words[0][:1].isupper():
+                found.offer(0.3, f"a quoted name “{shorten(inner)}”")
+            elif (verb := _naming_or_speech_verb(tokens, speech)) is not None:
+                found.offer(0.75, f"quoted words “{shorten(inner)}” with ‘{verb.text}’")
+            else:
+                found.offer(0.25, f"scare quotes “{shorten(inner)}”")
+        elif opens_here:
+            found.offer(0.9, "opens a quotation that goes on past the sentence")
+        elif closes_here:
+            found.offer(0.9, "ends a quotation begun before the sentence" + (f" (‘{speech[0].text}’)" if speech else ""))
+        else:
+            found.offer(0.8, "inside a quotation that spans sentences")
+    for verb, why in _indirect_speech(tokens):
+        found.offer(0.85, why)
+    tail = _tail_attribution(tokens)
+    if tail:
+        found.offer(0.85, f"attribution: …, {tail}")
+    for token in tokens:
+        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            source = next((c for c in token.children if c.lower_ == "to"), None)
+            obj = next((c for c in source.children if c.dep_ == "pobj"), None) if source is not None else None
+            who = " ".join(t.text for t in obj.subtree) if obj is not None else ""
+            if obj is not None and obj.lemma_.lower() in NOT_SOURCES:
+                continue  # "according to their status", "according to plan"
+            found.offer(0.85, f"attributed: according to {shorten(who, 30)}".rstrip())
+
+
+def _has_clause(tokens, region: Region) -> bool:
+    """Whether the quoted stretch holds a clause: a finite verb with its subject inside."""
+    end = region.end if region.end is not None else 1 << 30
+    inside = {t.i for t in tokens if region.start < t.idx < end}
+    return any(
+        t.dep_ in ("nsubj", "nsubjpass", "expl") and t.head.i in inside and t.head.tag_ in FINITE | {"VBN", "VBG"}
+        for t in tokens
+        if t.i in inside
+    ) or any(t.tag_ == "MD" and t.i in inside for t in tokens)
+
+
+def _is_title(words: list[str]) -> bool:
+    letters = [w for w in words if w[:1].isalpha()]
+    minor = {"a", "an", "the", "of", "for", "and", "or", "in", "on", "to", "at", "by", "with", "is"}
+    major = [w for w in letters if w.lower() not in minor]
+    return len(letters) >= 2 and bool(major) and all(w[:1].isupper() for w in major)
+
+
+def _speech_verbs(tokens) -> list:
+    return [t for t in tokens if t.pos_ == "VERB" and verb_lemma(t) in SPEECH_VERBS]
+
+
+def _naming_or_speech_verb(tokens, speech):
+    """A verb of the sentence that reports or names words: ``described it as ‘…’``."""
+    if speech:
+        return speech[0]
+    return next((t for t in tokens if t.pos_ == "VERB" and verb_lemma(t) in NAMING_VERBS), None)
+
+
+def verb_lemma(token) -> str:
+    lemma = token.lemma_.lower()
+    if lemma == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in token.children):
+        return "note"
+    return lemma
+
+
+def _subject(verb):
+    """The subject of ``verb``, or of the verb it hangs from (``replied saying that``)."""
+    for candidate in (verb, verb.head if verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") else None):
+        if candidate is None:
+            continue
+        for child in candidate.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+                return child
+    return None
+
+
+def _tail_attribution(tokens) -> str:
+    """``…, reported NDTV.`` / ``…, Ray said.``: a short tail after the last comma made of a speech
+    verb and its speaker, however the parser attached it."""
+    commas = [k for k, t in enumerate(tokens) if t.text == ","]
+    if not commas:
+        return ""
+    tail = [t for t in tokens[commas[-1] + 1 :] if not t.is_punct and t.text not in _OPENERS + _CLOSERS + "\"'’‘"]
+    if not 2 <= len(tail) <= 8:
+        return ""
+    verbs = [t for t in tail if t.pos_ == "VERB" and verb_lemma(t) in ATTRIBUTION_VERBS]
+    speakers = [t for t in tail if _is_speaker(t)]
+    if verbs and speakers and tail[0].pos_ != "SCONJ":
+        return " ".join(t.text for t in tail)
+    return ""
+
+
+def _is_speaker(token) -> bool:
+    """A person or an organisation, named or as a pronoun."""
+    return (
+        token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        or token.lower_ in ("he", "she", "they")
+        or token.pos_ == "PROPN"
+        or token.lemma_.lower() in SPEAKER_NOUNS
+    )
+
+
+def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
+    """(verb, reason) for each verb that reports speech or a stated belief."""
+    inside = {t.i for t in tokens}
+    for verb in tokens:
+        if verb.pos_ != "VERB":
+            continue
+        lemma = verb_lemma(verb)
+        speech = lemma in SPEECH_VERBS
+        if not speech and lemma not in COGNITION_VERBS:
+            continue
+        subject = _subject(verb)
+        if subject is None and verb.dep_ == "ROOT":  # "…, reported NDTV."
+            subject = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "PROPN" and c.i > verb.i and c.i == verb.i + 1), None)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if subject is None and not passive:
+            continue
+        if subject is not None and subject.lower_ in FIRST_PERSON:
+            continue  # the writer's own voice ("as we predicted", "I have written")
+        if subject is not None and subject.lower_ in ("it", "this", "that", "which") and lemma not in THING_MAY_SAY:
+            continue
+        if passive and subject is not None and subject.tag_ in ("WDT", "WP"):
+            continue  # "little that can be said to …"
+        if lemma in NEEDS_CLAUSE and (subject is None or not _is_speaker(subject)):
+            continue  # "a study confirmed that …" is not speech
+        clause = [c for c in verb.children if c.dep_ in ("ccomp",) or (c.dep_ == "xcomp" and passive)]
+        who = subject.text if subject is not None else "someone"
+        if clause and (speech or clause[0].i in inside):
+            kind = "reported speech" if speech else "reported belief"
+            yield verb, f"{kind}: {who} {verb.text} …"
+            continue
+        if not speech or lemma in NEEDS_CLAUSE:
+            continue
+        if verb.dep_ == "parataxis" or (verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)):
+            yield verb, f"attribution: {who} {verb.text}"
+        elif verb.dep_ == "ROOT" and any(c.dep_ in ("ccomp", "parataxis") for c in verb.children):
+            yield verb, f"attribution: {who} {verb.text}"
+        elif subject is not None and lemma == "say" and any(c.dep_ in ("dobj", "xcomp", "ccomp", "prep") for c in verb.children):
+            yield verb, f"reported speech: {who} {verb.text} …"
+        elif subject is not None and lemma in VIEW_VERBS and _is_speaker(subject) and any(c.dep_ == "dobj" for c in verb.children):
+            yield verb, f"reports a view: {who} {verb.text} …"
+        elif passive and any(c.dep_ == "xcomp" for c in verb.children):
+            yield verb, f"reported speech: {verb.text} to …"
