@@ -207,3 +207,43 @@ def test_progress_is_read_from_the_folders_without_parsing_annotation_files(tmp_
     progress = team_mod.read_progress(tmp_path, ["alice", "bob"])
     assert progress.finished == {"a0": {"bob"}}
     assert progress.started == {"a0": {"bob"}, "a1": {"bob"}}
+
+
+def test_n_and_next_article_follow_the_queue_then_take_what_nobody_started(tmp_path):
+    from tagline.app.launch import team_order
+
+    team = Team(("alice", "bob"), 1.0)
+    articles = [Article(f"a{i}", f"a{i}.txt", "One. Two.") for i in range(6)]
+    routing = route(team, [a.id for a in articles])
+    mine = [a.id for a in articles if routing[a.id] == ("alice",)]
+    theirs = [a.id for a in articles if routing[a.id] == ("bob",)]
+    assert len(mine) == len(theirs) == 3
+    ordered, queue, notice = team_order(articles, team, tmp_path, "alice")
+    assert [a.id for a in ordered[:3]] == mine and notice == "your queue: 3 articles"  # the list: yours first
+    s = Session(ordered, tmp_path, "alice", DEFAULT_SCHEME, queue=queue)
+    assert s.article.id == mine[0]
+    s.article_step(1)
+    assert s.article.id == mine[1]
+    s.article_step(-1)
+    for expected in mine:  # n: every todo sentence of the queue, in order
+        assert s.article.id == expected
+        s.confirm()
+        s.confirm()
+        s.next_todo()
+    # The queue is done: n takes one of bob's articles (bob has started none), never a finished one.
+    assert s.article.id in theirs
+    taken = s.article.id
+    s.confirm()
+    s.close()
+    plan = Plan.build(team, [a.id for a in articles], tmp_path)
+    assert plan.routing[taken] == ("alice",)  # started by alice: the slot is hers now
+    assert taken not in plan.queue("bob")
+
+
+def test_without_a_team_the_order_is_the_corpus_order(tmp_path):
+    from tagline.app.launch import team_order
+
+    articles = [Article(f"a{i}", f"a{i}.txt", "One. Two.") for i in range(3)]
+    assert team_order(articles, None, tmp_path, "alice") == (articles, None, "")
+    ordered, queue, notice = team_order(articles, Team(("bob",)), tmp_path, "alice")
+    assert ordered == articles and queue is None and "not among the annotators" in notice

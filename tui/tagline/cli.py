@@ -185,6 +185,16 @@ def _scheme(args):
         raise Failure(str(error)) from None
 
 
+def _team():
+    """The ``team:`` section of ./tagline.yaml, or None."""
+    from tagline.core.team import TeamError, load_team
+
+    try:
+        return load_team()
+    except TeamError as error:
+        raise Failure(str(error)) from None
+
+
 def _annotators(args) -> list[str] | None:
     raw = getattr(args, "annotators", None)
     return [a.strip() for a in raw.split(",") if a.strip()] if raw else None

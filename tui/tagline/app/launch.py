@@ -24,12 +24,15 @@ def theme_folders() -> list[Path]:
     return [bundled("themes"), Path("themes"), Path(platformdirs.user_config_dir("tagline")) / "themes"]
 
 
-def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme) -> int:
+def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme, team=None) -> int:
     found, problems = articles_mod.open_corpus(paths)
     notices = [str(p) for p in problems]
     if not found:
         reason = notices[0] if notices else "no .txt, .md or .jsonl articles found"
         return _fail(f"nothing to open: {reason}")
+    found, queue, notice = team_order(found, team, annotations, annotator)
+    if notice:
+        notices.append(notice)
     model_info = None
     model_notice = ""
     if model and model.lower() != "none":
@@ -41,7 +44,7 @@ def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme)
 
     heap.after_imports()
     try:
-        session = Session(found, annotations, annotator, scheme, model_info.as_dict() if model_info else nlp.NO_MODEL)
+        session = Session(found, annotations, annotator, scheme, model_info.as_dict() if model_info else nlp.NO_MODEL, queue=queue)
     except ValueError as error:
         return _fail(f"nothing to open: {error}")
     from tagline.app import glyphs
@@ -55,6 +58,23 @@ def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme)
     finally:
         app.shutdown()
     return app.return_code or 0
+
+
+def team_order(found, team, annotations, annotator):
+    """(articles in the order the annotator sees them, their queue or None, a notice): with a team,
+    the annotator's queue first, then their finished articles, then the rest."""
+    if team is None:
+        return found, None, ""
+    if annotator not in team.annotators:
+        return found, None, f"{annotator} is not among the annotators of {team.source}; every article is listed"
+    from tagline.core.team import Queue
+
+    queue = Queue(team, annotations, annotator, [a.id for a in found])
+    order = queue.order()
+    by_id = {a.id: a for a in found}
+    mine = len(queue.plan().queue(annotator))
+    notice = f"your queue: {mine} article{'s' if mine != 1 else ''}" if mine else "your queue is done; taking an article nobody has started"
+    return [by_id[i] for i in order], queue, notice
 
 
 def run_review(**options) -> int:

@@ -10,12 +10,16 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tagline.core import annofile, schema
 from tagline.core.articles import Article, ArticleUnreadable
 from tagline.core.labels import LabelScheme
 from tagline.core.progress import ProgressIndex
 from tagline.core.store import ArticleStore, SentenceState, now, safe_name
+
+if TYPE_CHECKING:
+    from tagline.core.team import Queue
 
 
 @dataclass
@@ -43,7 +47,8 @@ class Outcome:
 
 
 class Session:
-    def __init__(self, articles: list[Article], root: str | Path, annotator: str, scheme: LabelScheme, model: dict | None = None):
+    def __init__(self, articles: list[Article], root: str | Path, annotator: str, scheme: LabelScheme, model: dict | None = None,
+                 queue: Queue | None = None):
         if not articles:
             raise ValueError("no articles to annotate")
         self.articles = articles
@@ -65,6 +70,9 @@ class Session:
         self._group = 0
         self.order = "reading"
         self.progress = ProgressIndex(self.root / safe_name(annotator))
+        #: The annotator's queue when the project has a team: ``n`` and ``]`` follow it.
+        self.queue = queue
+        self._by_id = {article.id: i for i, article in enumerate(articles)}
         #: What opening the first article had to say (read-only, re-anchored, skipped files).
         self.first_outcome = self.open_article(0)
 
@@ -150,6 +158,11 @@ class Session:
         self._wait_for_close()
 
     def article_step(self, delta: int) -> Outcome:
+        if self.queue is not None and delta > 0:
+            for article_id in self.queue.following(self.article.id):
+                if article_id in self._by_id and article_id not in self.unreadable:
+                    return self.open_article(self._by_id[article_id])
+            return Outcome(message="your queue is done and nothing is left to take")
         target = self.article_index + delta
         if not 0 <= target < len(self.articles):
             return Outcome(message="no next article" if delta > 0 else "no previous article")
@@ -199,8 +212,11 @@ class Session:
             if self.state(i).status == schema.TODO:
                 return self.goto(i)
         home, home_cursor = self.article_index, self.cursor
-        for offset in range(1, len(self.articles)):
-            target = (home + offset) % len(self.articles)
+        if self.queue is not None:
+            targets = [self._by_id[a] for a in self.queue.following(self.article.id) if a in self._by_id]
+        else:
+            targets = [(home + offset) % len(self.articles) for offset in range(1, len(self.articles))]
+        for target in targets:
             if self.progress.complete(self.articles[target]):
                 continue
             outcome = self.open_article(target, cursor=0)

@@ -13,11 +13,11 @@ without talking to anyone.
 
 * How many annotators an article wants: ``floor(per_article)``, plus one when the article's hash
   (sha256 of its id, as a fraction of 2**64) falls below the fractional part.
-* Who: started articles keep the annotators who started them (as long as the article does not want
-  more than that); the other slots are filled in the order of the articles' hashes, each by the
-  least-loaded annotator not already on the article (ties by a hash of article and annotator, so the
-  order of names in the file does not matter). Loads stay within one article of each other, and a
-  name added later gets the next unstarted articles, while started work stays where it is.
+* Who: in the order of the articles' hashes, an article keeps the annotators who started it, and
+  its other slots go to the least-loaded annotators not already on it (ties by a hash of article and
+  annotator, so the order of names in the file does not matter). Loads stay within one article of
+  each other; starting what was routed to you changes nobody's queue; a name added later gets a
+  share of the unstarted articles, while started work stays where it is.
 * Nothing stuck on someone absent: an annotator whose queue is finished *takes* an article routed to
   someone who has not started it, never one they already hold a slot on. Once they start it, the
   routing honours their start, so the article still has exactly its number of distinct annotators.
@@ -129,23 +129,19 @@ def route(team: Team, article_ids, started: dict[str, set[str]] | None = None) -
     members = set(team.annotators)
     load = {name: 0 for name in team.annotators}
     assigned: dict[str, list[str]] = {}
-    ids = sorted(set(article_ids), key=lambda a: (_digest(a), a))
-    for article_id in ids:
+    # One pass in hash order, a started article taking its starters where it stands: when people
+    # start what was routed to them, the routing is exactly what it was before, so starting work
+    # never reshuffles anyone's queue.
+    for article_id in sorted(set(article_ids), key=lambda a: (_digest(a), a)):
         held = sorted(members & set(started.get(article_id, ())))
-        assigned[article_id] = held
+        need = team.wanted(article_id) - len(held)
+        if need > 0:
+            free = [name for name in team.annotators if name not in held]
+            free.sort(key=lambda name: (load[name], _digest(f"{article_id}\0{name}"), name))
+            held.extend(free[:need])
         for name in held:
             load[name] += 1
-    for article_id in ids:
-        held = assigned[article_id]
-        need = team.wanted(article_id) - len(held)
-        if need <= 0:
-            continue
-        free = [name for name in team.annotators if name not in held]
-        free.sort(key=lambda name: (load[name], _digest(f"{article_id}\0{name}"), name))
-        for name in free[:need]:
-            held.append(name)
-            load[name] += 1
-        held.sort()
+        assigned[article_id] = sorted(held)
     return {article_id: tuple(names) for article_id, names in assigned.items()}
 
 
@@ -245,3 +241,38 @@ class Plan:
             return queue[0]
         taken = self.takeable(annotator)
         return taken[0] if taken else None
+
+
+class Queue:
+    """One annotator's queue over a corpus, recomputed from the folders whenever it is asked (the
+    others' progress moves while this session is open)."""
+
+    def __init__(self, team: Team, root: str | Path, annotator: str, article_ids):
+        self.team = team
+        self.root = Path(root)
+        self.annotator = annotator
+        self.article_ids = list(article_ids)
+
+    def plan(self) -> Plan:
+        return Plan.build(self.team, self.article_ids, self.root)
+
+    def order(self) -> list[str]:
+        """The corpus for this annotator: their unfinished queue (or, when it is finished, the next
+        article to take), then their finished articles, then everyone else's, each in corpus order."""
+        plan = self.plan()
+        queue = plan.queue(self.annotator) or [a for a in [plan.next_for(self.annotator)] if a]
+        mine = set(queue)
+        finished = [a for a in plan.assigned(self.annotator) if a not in mine]
+        mine.update(finished)
+        return queue + finished + [a for a in self.article_ids if a not in mine]
+
+    def following(self, current: str | None) -> list[str]:
+        """Where ``n`` and ``]`` go from ``current``: the rest of the queue after it, then the queue
+        before it, then the articles this annotator may take (never ``current`` itself)."""
+        plan = self.plan()
+        queue = [a for a in plan.queue(self.annotator) if a != current]
+        places = {a: i for i, a in enumerate(self.article_ids)}
+        if current in places:
+            later = [a for a in queue if places[a] > places[current]]
+            queue = later + [a for a in queue if places[a] <= places[current]]
+        return queue + [a for a in plan.takeable(self.annotator) if a != current]
