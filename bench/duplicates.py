@@ -82,7 +82,7 @@ def measure(n_articles: int, per_article: int, pool: list[str], seed: int) -> di
     for source in origin:
         repeats += source in seen
         seen.add(source)
-    wrong = sum(1 for dup, twin in found.items() if origin[position[dup]] != origin[position[twin]])
+    wrong = sum(1 for dup, original in found.items() if origin[position[dup]] != origin[position[original]])
     return {"articles": n_articles, "sentences": len(texts), "seconds": seconds, "found": len(found), "repeats": repeats, "wrong": wrong}
 
 

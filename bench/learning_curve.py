@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from eval_suggest import ANNOTATOR, DEVSET, load_devset, part_of  # noqa: E402
 
-from tagline.core import gold, train  # noqa: E402
+from tagline.core import corpus, train  # noqa: E402
 from tagline.core.labels import DEFAULT_SCHEME  # noqa: E402
 from tagline.core.suggest import LABELS, load_pipeline, suggest_articles  # noqa: E402
 
@@ -50,12 +50,12 @@ def rule_suggestions() -> tuple[list, dict]:
     return sentences, rules
 
 
-def training_pool() -> list[gold.Example]:
+def training_pool() -> list[corpus.Example]:
     """The tuning part as ``tagline train`` reads it: done sentences, each text once."""
-    corpus = gold.load(DEVSET / "annotations", DEFAULT_SCHEME, [ANNOTATOR])
-    if corpus.problems:
-        raise SystemExit(f"devset: {corpus.problems[0]}")
-    return [e for e in gold.examples(corpus) if part_of(e.article) == "tuning"]
+    merged = corpus.load(DEVSET / "annotations", DEFAULT_SCHEME, [ANNOTATOR])
+    if merged.problems:
+        raise SystemExit(f"devset: {merged.problems[0]}")
+    return [e for e in corpus.examples(merged) if part_of(e.article) == "tuning"]
 
 
 # -- ways of combining, compared by --choose -----------------------------------------------------
@@ -78,7 +78,7 @@ def f1_table(gold_sets: list[frozenset[str]], predicted: list[frozenset[str]]) -
     return {label: train.prf(gold_sets, predicted, label)[2] for label in LABELS}
 
 
-def choose(rules: dict, pool: list[gold.Example]) -> None:
+def choose(rules: dict, pool: list[corpus.Example]) -> None:
     articles = sorted({e.article for e in pool})
     model_scores: dict[tuple[str, int], dict[str, float]] = {}
     for left_out in articles:
@@ -102,7 +102,7 @@ def choose(rules: dict, pool: list[gold.Example]) -> None:
 
 
 # -- the learning curve --------------------------------------------------------------------------
-def curve(sentences: list, rules: dict, pool: list[gold.Example], repeats: int) -> list[tuple[int, str, dict[str, float]]]:
+def curve(sentences: list, rules: dict, pool: list[corpus.Example], repeats: int) -> list[tuple[int, str, dict[str, float]]]:
     held_out = [s for s in sentences if part_of(s.article) == "held-out"]
     truth = [s.gold for s in held_out]
     texts = [s.text for s in held_out]
@@ -124,14 +124,14 @@ def curve(sentences: list, rules: dict, pool: list[gold.Example], repeats: int) 
     return rows
 
 
-def active(sentences: list, rules: dict, pool: list[gold.Example], repeats: int, step: int = 25, until: int = 200) -> list[tuple[int, str, dict[str, float]]]:
+def active(sentences: list, rules: dict, pool: list[corpus.Example], repeats: int, step: int = 25, until: int = 200) -> list[tuple[int, str, dict[str, float]]]:
     held_out = [s for s in sentences if part_of(s.article) == "held-out"]
     truth = [s.gold for s in held_out]
     texts = [s.text for s in held_out]
     held_rules = [rules[(s.article, s.index)] for s in held_out]
     results: dict[tuple[int, str], list[dict[str, float]]] = {}
 
-    def score(labelled: list[gold.Example], seed: int):
+    def score(labelled: list[corpus.Example], seed: int):
         nlp = train.fit([e.text for e in labelled], [e.labels for e in labelled], list(LABELS), seed=seed)
         combined = [train.combine(r, m, LABELS) for r, m in zip(held_rules, train.predict(nlp, texts))]
         return nlp, f1_table(truth, [frozenset(c["labels"]) for c in combined])

@@ -119,14 +119,14 @@ async def test_command_palette_runs_reader_commands(make_app):
         assert app.session.state(0).flag
 
 
-async def test_duplicates_are_marked_and_d_tags_the_twins_as_one_action(make_app):
+async def test_duplicates_are_marked_and_d_tags_the_duplicates_as_one_action(make_app):
     app = make_app()  # the sample repeats sentences 0-4 later in the article
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(100):
-            if app.session.twin_groups:
+            if app.session.duplicate_groups:
                 break
             await pilot.pause(0.05)
-        assert app.session.twins(0) == [10]
+        assert app.session.duplicates_of(0) == [10]
         await pilot.press("c", "d")
         assert app.session.state(10).labels == ("claim",)
         await pilot.press("u")

@@ -6,12 +6,12 @@ import pytest
 import yaml
 
 from tagline.app.launch import theme_folders
-from tagline.app.review import IDLE_FOLD_SECONDS, ReviewApp, ReviewHelpScreen, TakeScreen, key_clashes, run
+from tagline.app.screens.review import IDLE_FOLD_SECONDS, ReviewApp, ReviewHelpScreen, TakeScreen, key_clashes, run
 from tagline.app.screens.note import NoteScreen
 from tagline.cli import main
 from tagline.core.articles import Article
 from tagline.core.labels import DEFAULT_SCHEME, scheme_from_data
-from tagline.core.review import ReviewSession
+from tagline.core.adjudication import ReviewSession
 from tagline.core.store import ArticleStore, SentenceState
 
 SENTENCES = [

@@ -33,3 +33,8 @@ def test_clashes_are_refused():
     assert keys == {"undo": "z"}
     assert any("'c' for 'next_todo' is taken by 'label-claim'" in p for p in problems)
     assert any("no binding with id 'nope'" in p for p in problems)
+
+
+def test_a_keymap_written_for_the_old_twins_id_still_rebinds_the_duplicates_command():
+    keys, problems = settings.checked_keymap({"twins": "D"}, DEFAULT_SCHEME)
+    assert (keys, problems) == ({"duplicates": "D"}, [])

@@ -25,9 +25,9 @@ def test_the_sample_articles_repeats_are_found_and_nothing_else(sample_path):
     # The body repeats the sentences of the top: 0, 1, 2, 3 word for word, and 4 is the end of a
     # quotation that the body gives whole (sentence 33 is its second half, after 32).
     expected = {10: 0, 15: 1, 19: 2, 30: 3, 33: 4}
-    assert found == {(SAMPLE_ID, dup): (SAMPLE_ID, twin) for dup, twin in expected.items()}
-    for dup, twin in expected.items():
-        assert normalise(sentences[dup]) == normalise(sentences[twin])
+    assert found == {(SAMPLE_ID, dup): (SAMPLE_ID, original) for dup, original in expected.items()}
+    for dup, original in expected.items():
+        assert normalise(sentences[dup]) == normalise(sentences[original])
 
 
 def test_a_fragment_inside_a_longer_sentence(sample_path):
@@ -103,8 +103,8 @@ def test_mapping_is_consistent_with_first_occurrence(choices, seed):
     first: dict[str, tuple] = {}
     for article_id, index, text in texts:
         first.setdefault(normalise(text), (article_id, index))
-    for dup, twin in found.items():
-        assert order[twin] < order[dup]
-        assert twin not in found  # a twin is always a first occurrence
+    for dup, original in found.items():
+        assert order[original] < order[dup]
+        assert original not in found  # an original is always a first occurrence
     # Exactly the repeats are duplicates, each pointing at the first copy.
     assert found == {(a, i): first[normalise(t)] for a, i, t in texts if first[normalise(t)] != (a, i)}

@@ -7,17 +7,17 @@ import json
 import pytest
 
 from tagline import cli
-from tagline.core import gold
+from tagline.core import corpus
 from tagline.core.labels import DEFAULT_SCHEME
 from tagline.core.store import ArticleStore
 
 
 def done_sentences(root) -> dict:
     """(annotator, article, start, end) -> (text, status, labels, entities), done sentences only."""
-    corpus = gold.load(root, DEFAULT_SCHEME)
-    assert corpus.problems == []
+    merged = corpus.load(root, DEFAULT_SCHEME)
+    assert merged.problems == []
     found = {}
-    for loaded in corpus.files:
+    for loaded in merged.files:
         for s in loaded.sentences:
             if s.done:
                 found[loaded.annotator, loaded.article_id, s.start, s.end] = (s.text, s.status, s.labels, s.entities)
@@ -50,7 +50,7 @@ def test_export_then_import_gives_the_same_annotations(tmp_path, capsys, sample_
     # the file keeps the article's hash, so the reader opens it against the article as it is
     data = json.loads(exported.read_text().splitlines()[0])
     article_sha = (data.get("meta") or data)["sha256"]
-    assert gold.load(back, DEFAULT_SCHEME).files[0].sha256 == article_sha
+    assert corpus.load(back, DEFAULT_SCHEME).files[0].sha256 == article_sha
 
 
 def test_imported_file_opens_in_the_reader(tmp_path, capsys, sample_annotations, sample_article):
@@ -75,24 +75,24 @@ def test_rows_without_meta_become_one_article(tmp_path, capsys):
     source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     root = tmp_path / "ann"
     assert cli.main(["import", str(source), "--format", "prodigy", "--annotations", str(root), "--annotator", "eve"]) == 0
-    corpus = gold.load(root, DEFAULT_SCHEME)
-    assert corpus.problems == []
-    [loaded] = corpus.files
+    merged = corpus.load(root, DEFAULT_SCHEME)
+    assert merged.problems == []
+    [loaded] = merged.files
     assert (loaded.annotator, loaded.article_id) == ("eve", "batch")
     text = "First sentence here.\nSecond one.\nThird, with a label."
     assert [(s.start, s.end, s.text, s.labels) for s in loaded.sentences] == [
         (0, 20, "First sentence here.", ("claim",)), (21, 32, "Second one.", ()), (33, 53, "Third, with a label.", ("quote",))]
     assert all(text[s.start:s.end] == s.text for s in loaded.sentences)
-    assert loaded.sentences[1].entities == (gold.Entity(0, 6, "ORDINAL"),)
+    assert loaded.sentences[1].entities == (corpus.Entity(0, 6, "ORDINAL"),)
 
 
 def test_doccano_rows_without_meta(tmp_path, capsys):
     source = tmp_path / "doc.jsonl"
     source.write_text(json.dumps({"text": "Oil fell 3%.", "label": ["statistic", [9, 11, "PERCENT"]]}) + "\n", encoding="utf-8")
     assert cli.main(["import", str(source), "--format", "doccano", "--annotations", str(tmp_path / "a"), "--annotator", "x"]) == 0
-    [loaded] = gold.load(tmp_path / "a", DEFAULT_SCHEME).files
+    [loaded] = corpus.load(tmp_path / "a", DEFAULT_SCHEME).files
     assert loaded.sentences[0].labels == ("statistic",)
-    assert loaded.sentences[0].entities == (gold.Entity(9, 11, "PERCENT"),)
+    assert loaded.sentences[0].entities == (corpus.Entity(9, 11, "PERCENT"),)
 
 
 def test_bad_rows_are_reported_and_the_rest_imported(tmp_path, capsys):
@@ -113,7 +113,7 @@ def test_bad_rows_are_reported_and_the_rest_imported(tmp_path, capsys):
     assert f"{source}:4: offsets 30..31 do not span the text" in err
     for number, reason in ((2, "not a JSON line"), (3, "label 'opinion' is not in the label scheme"), (5, "a row needs a non-empty 'text'")):
         assert f"{source}:{number}: {reason}" in err
-    [loaded] = gold.load(root, DEFAULT_SCHEME).files
+    [loaded] = corpus.load(root, DEFAULT_SCHEME).files
     assert [(s.start, s.text, s.labels) for s in loaded.sentences] == [(0, "Good row.", ("claim",)), (40, "Also good.", ())]
 
 

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from tagline.core import agreement, annofile, gold
+from tagline.core import agreement, annofile, corpus
 from tagline.core.labels import DEFAULT_SCHEME, scheme_from_data
-from tagline.core.review import NothingToReview, RecordedArticle, ReviewSession
+from tagline.core.adjudication import NothingToReview, RecordedArticle, ReviewSession
 from tagline.core.store import ArticleStore
 
 SENTENCES = [
@@ -302,7 +302,7 @@ def test_reviewer_who_annotated_keeps_their_row_from_the_provenance(team):
 
 
 def test_recorded_article_keeps_offsets_and_the_annotators_sha(team):
-    loaded = gold.parse_file(team.root / "alice" / "news1.yaml", "alice", DEFAULT_SCHEME)
+    loaded = corpus.parse_file(team.root / "alice" / "news1.yaml", "alice", DEFAULT_SCHEME)
     article = RecordedArticle("news1", "articles/news1.txt", loaded.sha256, [(x.start, x.end, x.text) for x in loaded.sentences])
     assert article.sha256 == loaded.sha256
     assert [article.text[sp.start : sp.end] for sp in article.sentences] == SENTENCES
@@ -313,21 +313,21 @@ def test_recorded_article_keeps_offsets_and_the_annotators_sha(team):
 
 # -- what the rest of tagline makes of it -------------------------------------------------------
 def test_export_prefers_the_decision_and_agreement_ignores_it(team):
-    before = agreement.compute(gold.load(team.root, DEFAULT_SCHEME), DEFAULT_SCHEME)
+    before = agreement.compute(corpus.load(team.root, DEFAULT_SCHEME), DEFAULT_SCHEME)
     s = session(team)
     s.toggle("quote")  # majority (statistic) + quote: a label neither annotator gave
     s.close()
-    corpus = gold.load(team.root, DEFAULT_SCHEME)
-    assert corpus.problems == []
-    examples = [e for e in gold.examples(corpus) if e.article == "news1" and e.index == 0]
+    merged = corpus.load(team.root, DEFAULT_SCHEME)
+    assert merged.problems == []
+    examples = [e for e in corpus.examples(merged) if e.article == "news1" and e.index == 0]
     assert len(examples) == 1
     decided = examples[0]
     assert decided.reviewed and decided.annotator == "carol" and decided.labels == ("quote", "statistic")
     assert decided.review.annotators == {"alice": ("statistic",), "bob": ("claim", "statistic")}
     assert decided.annotations == {"alice": ("statistic",), "bob": ("claim", "statistic")}
-    unreviewed = [e for e in gold.examples(corpus, reviewed=False, keep_duplicates=True) if e.article == "news1" and e.index == 0]
+    unreviewed = [e for e in corpus.examples(merged, reviewed=False, keep_duplicates=True) if e.article == "news1" and e.index == 0]
     assert {e.annotator for e in unreviewed} == {"alice", "bob"}
-    assert agreement.compute(corpus, DEFAULT_SCHEME) == before
+    assert agreement.compute(merged, DEFAULT_SCHEME) == before
 
 
 def test_fold_writes_the_yaml_while_the_session_goes_on(team):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tagline import cli
-from tagline.core import gold, stats
+from tagline.core import corpus, stats
 from tagline.core.labels import DEFAULT_SCHEME
 
 
@@ -16,7 +16,7 @@ def test_counts_and_seconds_per_sentence(annotations):
                       flags=(2, 6), updated={**times, 6: "2026-11-20T09:20:40Z"})
     review = {"decided_by": "carol", "annotators": {"alice": ["claim"]}}
     annotations.write("carol", article, {0: ["quote"]}, reviews={0: review})
-    found = stats.compute(gold.load(annotations.root, DEFAULT_SCHEME), DEFAULT_SCHEME)
+    found = stats.compute(corpus.load(annotations.root, DEFAULT_SCHEME), DEFAULT_SCHEME)
     alice = found["alice"]
     assert alice.as_data() == {"articles": 1, "done": 6, "total": 8, "labels": {"claim": 3, "quote": 1, "statistic": 1},
                                "flagged": 2, "decisions": 0, "seconds_per_sentence": 20.0}

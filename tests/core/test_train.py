@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tagline import cli
-from tagline.core import gold, train
+from tagline.core import corpus, train
 from tagline.core.labels import DEFAULT_SCHEME, scheme_from_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,9 +36,9 @@ def copy_devset(root: Path, articles=TRAINING_ARTICLES, annotator: str = "devset
     return root
 
 
-def devset_examples(articles) -> list[gold.Example]:
-    corpus = gold.load(DEVSET.parent, DEFAULT_SCHEME)
-    return [e for e in gold.examples(corpus) if e.article in articles]
+def devset_examples(articles) -> list[corpus.Example]:
+    merged = corpus.load(DEVSET.parent, DEFAULT_SCHEME)
+    return [e for e in corpus.examples(merged) if e.article in articles]
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_train_saves_a_model_with_its_meta(trained_root):
     assert meta["evaluation"] is None
     assert "held-out figures need" in output
     # the model folder is not mistaken for an annotator's folder
-    assert gold.load(root, DEFAULT_SCHEME).problems == []
+    assert corpus.load(root, DEFAULT_SCHEME).problems == []
     assert {p.name for p in root.iterdir()} == {".model", "devset"}
     # shared like the annotation files: the umask decides, not the temporary folder's privacy
     assert (root / ".model").stat().st_mode & 0o777 == 0o777 & ~current_umask()

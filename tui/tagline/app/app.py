@@ -191,10 +191,10 @@ class TaglineApp(DurableApp):
         from tagline.core.duplicates import article_duplicates
 
         texts = [article.text[s.start : s.end] for s in article.sentences]
-        found = {index: twin for index, (_, twin) in article_duplicates(article.id, texts).items()}
+        found = {index: original for index, (_, original) in article_duplicates(article.id, texts).items()}
         across = {
-            index: (other, twin)
-            for index, other, twin in self.cache.get_many([nlp.corpus_duplicates_key(article)], table="duplicates").get(
+            index: (other, original)
+            for index, other, original in self.cache.get_many([nlp.corpus_duplicates_key(article)], table="duplicates").get(
                 nlp.corpus_duplicates_key(article), []
             )
         }

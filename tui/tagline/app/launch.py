@@ -79,7 +79,7 @@ def team_order(found, team, annotations, annotator):
 
 def run_review(**options) -> int:
     try:
-        from tagline.app.review import run
+        from tagline.app.screens.review import run
     except ImportError:
         return _fail("review is not available in this build")
     return run(**options)

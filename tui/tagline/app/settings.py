@@ -53,6 +53,10 @@ def save_theme(name: str) -> None:
         pass
 
 
+#: Binding ids renamed since a release, old -> new: a keymap written for the old id still works.
+RENAMED_BINDINGS = {"twins": "duplicates"}
+
+
 def checked_keymap(raw: object, scheme: LabelScheme) -> tuple[dict[str, str], list[str]]:
     """The user's keymap with every clash refused: a key may not serve two bindings."""
     if not raw:
@@ -71,7 +75,7 @@ def checked_keymap(raw: object, scheme: LabelScheme) -> tuple[dict[str, str], li
     accepted: dict[str, str] = {}
     problems: list[str] = []
     for binding_id, keys in raw.items():
-        binding_id = str(binding_id)
+        binding_id = RENAMED_BINDINGS.get(str(binding_id), str(binding_id))
         if binding_id not in commands and binding_id not in labels:
             problems.append(f"keymap: no binding with id '{binding_id}'")
             continue

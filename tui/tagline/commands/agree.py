@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from itertools import combinations
-from tagline.core import gold
+from tagline.core import corpus
 from tagline.core.labels import LabelScheme
 from tagline.core.agreement import compute
 from tagline.commands.output import cell, say
@@ -37,16 +37,16 @@ def render_table(report: dict):
 
 
 def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
-    corpus = gold.load(args.annotations, scheme, annotators)
-    problems = list(corpus.problems)
-    present = set(corpus.annotators)
+    merged = corpus.load(args.annotations, scheme, annotators)
+    problems = list(merged.problems)
+    present = set(merged.annotators)
     for name in annotators or []:
         if name not in present:
-            problems.append(gold.Problem(str(args.annotations), f"no annotations by '{name}'"))
+            problems.append(corpus.Problem(str(args.annotations), f"no annotations by '{name}'"))
     for problem in problems:
         say(f"{problem}")
     selected = [name for name in annotators if name in present] if annotators else None
-    report = compute(corpus, scheme, selected)
+    report = compute(merged, scheme, selected)
     if getattr(args, "format", "table") == "json":
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:

@@ -1,7 +1,7 @@
 """``tagline export``: reads the options, calls :mod:`tagline.core.exporting`, prints."""
 
 from __future__ import annotations
-from tagline.core import gold
+from tagline.core import corpus
 from tagline.core.labels import LabelScheme
 from tagline.core.exporting import ExportError, destinations, split_by_article, write
 from tagline.commands.output import say
@@ -17,13 +17,13 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
     except ExportError as error:
         say(f"{error}")
         return 2
-    corpus = gold.load(args.annotations, scheme, annotators)
-    problems = list(corpus.problems)
-    present = {f.annotator for f in corpus.files} | {f.path.parent.name for f in corpus.files}
-    problems += [gold.Problem(str(args.annotations), f"no annotations by '{name}'") for name in annotators or [] if name not in present]
+    merged = corpus.load(args.annotations, scheme, annotators)
+    problems = list(merged.problems)
+    present = {f.annotator for f in merged.files} | {f.path.parent.name for f in merged.files}
+    problems += [corpus.Problem(str(args.annotations), f"no annotations by '{name}'") for name in annotators or [] if name not in present]
     for problem in problems:
         say(f"{problem}")
-    chosen = gold.examples(corpus, reviewed=not getattr(args, "no_reviewed", False), keep_duplicates=getattr(args, "keep_duplicates", False))
+    chosen = corpus.examples(merged, reviewed=not getattr(args, "no_reviewed", False), keep_duplicates=getattr(args, "keep_duplicates", False))
     if split is not None:
         train, dev = split_by_article(chosen, split, getattr(args, "seed", 0))
         parts = {"train": train, "dev": dev}
@@ -33,7 +33,7 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
     for part, examples in parts.items():
         path = targets[part]
         try:
-            write(fmt, examples, corpus, scheme, path)
+            write(fmt, examples, merged, scheme, path)
         except OSError as error:
             say(f"{path}: cannot write ({error.strerror or error})")
             return 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 from pathlib import Path
-from tagline.core import annofile, gold, schema
+from tagline.core import annofile, corpus, schema
 from tagline.core.labels import LabelScheme
 from tagline.core.store import safe_name
 from tagline.core.importing import Row, RowError, dedupe, build, place, read_rows
@@ -12,7 +12,7 @@ from tagline.commands.output import say
 def run(args, scheme: LabelScheme, annotator: str) -> int:
     source = Path(args.file)
     root = Path(args.annotations)
-    problems: list[gold.Problem] = []
+    problems: list[corpus.Problem] = []
     rows = read_rows(source, args.format, scheme, problems)
     explicit = getattr(args, "annotator", None)
     groups: dict[tuple[str, str], list[Row]] = {}
@@ -28,17 +28,17 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
             try:
                 existing = annofile.read(path)
             except annofile.AnnotationFileError as error:
-                problems.append(gold.Problem(error.path, f"{error.reason}; not updated"))
+                problems.append(corpus.Problem(error.path, f"{error.reason}; not updated"))
                 continue
         try:
             document = build(existing, article, who, placed, scheme, path)
         except RowError as error:
-            problems.append(gold.Problem(str(source), f"{error}; article '{article}' not imported"))
+            problems.append(corpus.Problem(str(source), f"{error}; article '{article}' not imported"))
             continue
         try:
             annofile.atomic_write(path, annofile.dumps(document))
         except OSError as error:
-            problems.append(gold.Problem(str(path), f"cannot be written ({error.strerror or error})"))
+            problems.append(corpus.Problem(str(path), f"cannot be written ({error.strerror or error})"))
             continue
         written += 1
         sentences += len(placed)

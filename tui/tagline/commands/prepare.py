@@ -45,9 +45,9 @@ def run(args) -> int:
     if missing:
         say(f"{missing} paragraphs could not be written to the parse cache in {cache.folder}")
         failed = True
-    twins = corpus_duplicates(found, cache)
+    repeated = corpus_duplicates(found, cache)
     summary = Summary(plan.articles, written, plan.skipped, time.perf_counter() - started)
     print(summary.line())
-    if twins:
-        print(f"{twins} sentences repeat a sentence of another article (marked when those articles open)")
+    if repeated:
+        print(f"{repeated} sentences repeat a sentence of another article (marked when those articles open)")
     return 1 if failed else 0

@@ -1,7 +1,7 @@
 """``tagline stats``: reads the options, calls :mod:`tagline.core.stats`, prints."""
 
 from __future__ import annotations
-from tagline.core import gold
+from tagline.core import corpus
 from tagline.core.labels import LabelScheme
 from tagline.core.stats import AnnotatorStats, compute
 from tagline.commands.output import cell, say
@@ -24,14 +24,14 @@ def render_table(found: dict[str, AnnotatorStats], scheme: LabelScheme):
 
 
 def run(args, scheme: LabelScheme) -> int:
-    corpus = gold.load(args.annotations, scheme)
-    for problem in corpus.problems:
+    merged = corpus.load(args.annotations, scheme)
+    for problem in merged.problems:
         say(f"{problem}")
-    found = compute(corpus, scheme)
+    found = compute(merged, scheme)
     from rich.console import Console
 
     if found:
         Console(highlight=False).print(render_table(found, scheme))
     else:
         say(f"no annotation files under {args.annotations}")
-    return 1 if corpus.problems else 0
+    return 1 if merged.problems else 0

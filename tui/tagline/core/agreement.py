@@ -24,7 +24,7 @@ from fractions import Fraction
 from itertools import combinations
 from typing import Hashable, Sequence
 
-from tagline.core import gold
+from tagline.core import corpus
 from tagline.core.labels import LabelScheme
 
 LABEL_SET = "label set"
@@ -109,10 +109,10 @@ def krippendorff_alpha(units: Sequence[Sequence[Hashable]]) -> float | None:
 
 
 # -- the report ----------------------------------------------------------------------------------
-def compute(corpus: gold.Corpus, scheme: LabelScheme, annotators: list[str] | None = None) -> dict:
+def compute(merged: corpus.Corpus, scheme: LabelScheme, annotators: list[str] | None = None) -> dict:
     """Every figure, as data (the JSON output)."""
-    names = sorted(annotators) if annotators else corpus.annotators
-    done_sets = [{name: labels for name, labels in unit.done.items() if name in names} for unit in corpus.units]
+    names = sorted(annotators) if annotators else merged.annotators
+    done_sets = [{name: labels for name, labels in unit.done.items() if name in names} for unit in merged.units]
     everyone = [d for d in done_sets if len(d) == len(names)] if names else []
     measures = [(label, lambda labels, label=label: int(label in labels)) for label in scheme.names]
     measures.append((LABEL_SET, lambda labels: tuple(sorted(labels))))

@@ -63,9 +63,9 @@ def _numbers(text: str) -> tuple[str, ...]:
 
 
 def find_duplicates(texts: list[tuple[str, int, str]]) -> dict[Key, Key]:
-    """{(article id, sentence index) of a duplicate: (article id, sentence index) of its twin}.
+    """{(article id, sentence index) of a duplicate: (article id, sentence index) of its original}.
 
-    ``texts`` are ``(article_id, index, text)`` in reading order; the twin is always an earlier
+    ``texts`` are ``(article_id, index, text)`` in reading order; the original is always an earlier
     sentence (the first occurrence), never itself a duplicate.
     """
     duplicates: dict[Key, Key] = {}
@@ -76,9 +76,9 @@ def find_duplicates(texts: list[tuple[str, int, str]]) -> dict[Key, Key]:
         norm = normalise(text)
         if not norm:
             continue
-        twin = first_by_norm.get(norm)
-        if twin is not None:
-            duplicates[key] = twin
+        original = first_by_norm.get(norm)
+        if original is not None:
+            duplicates[key] = original
         else:
             first_by_norm[norm] = key
             distinct.append((key, norm))
@@ -99,7 +99,7 @@ def _near_duplicates(distinct: list[tuple[Key, str]]) -> dict[Key, Key]:
             match = _best_match(norm, candidates, distinct) if candidates else None
             if match is not None:
                 found[key] = distinct[match][0]
-                continue  # a duplicate is never a twin: the first occurrence is
+                continue  # a duplicate is never an original: the first occurrence is
         for word in words:
             if frequency[word] > 1:  # a word no other sentence has can never block a pair
                 postings.setdefault(word, []).append(position)
@@ -151,6 +151,6 @@ def _figures_contained(a: str, b: str) -> bool:
 
 
 def article_duplicates(article_id: str, sentences: list[str]) -> dict[int, Key]:
-    """Duplicates inside one article: {sentence index: (article id, index of its twin)}."""
+    """Duplicates inside one article: {sentence index: (article id, index of its original)}."""
     found = find_duplicates([(article_id, i, text) for i, text in enumerate(sentences)])
-    return {index: twin for (_, index), twin in found.items()}
+    return {index: original for (_, index), original in found.items()}

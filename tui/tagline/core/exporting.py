@@ -15,7 +15,7 @@ import random
 import sys
 from pathlib import Path
 
-from tagline.core import annofile, gold
+from tagline.core import annofile, corpus
 from tagline.core.labels import LabelScheme
 
 STREAM_FORMATS = ("yaml", "jsonl", "prodigy", "doccano", "csv")
@@ -34,7 +34,7 @@ class ExportError(Exception):
 
 
 # -- rows ----------------------------------------------------------------------------------------
-def record(example: gold.Example) -> dict:
+def record(example: corpus.Example) -> dict:
     """Our own JSONL row: every field an example has."""
     row = {
         "text": example.text,
@@ -58,7 +58,7 @@ def record(example: gold.Example) -> dict:
     return row
 
 
-def _meta(example: gold.Example) -> dict:
+def _meta(example: corpus.Example) -> dict:
     meta = {"article": example.article, "index": example.index, "start": example.start, "end": example.end,
             "annotator": example.annotator, "sha256": example.sha256}
     if example.reviewed:
@@ -74,7 +74,7 @@ def prodigy_hash(task: dict, keys: tuple[str, ...], prefix: int | None = None) -
     return murmur((str(prefix) if prefix is not None else "") + text)
 
 
-def prodigy_row(example: gold.Example, scheme: LabelScheme) -> dict:
+def prodigy_row(example: corpus.Example, scheme: LabelScheme) -> dict:
     task = {
         "text": example.text,
         "options": [{"id": name, "text": name} for name in scheme.names],
@@ -89,7 +89,7 @@ def prodigy_row(example: gold.Example, scheme: LabelScheme) -> dict:
     return task
 
 
-def doccano_row(example: gold.Example) -> dict:
+def doccano_row(example: corpus.Example) -> dict:
     return {"text": example.text, "label": list(example.labels), "meta": _meta(example)}
 
 
@@ -104,7 +104,7 @@ def _jsonl(rows) -> str:
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
-def render(fmt: str, examples: list[gold.Example], scheme: LabelScheme) -> str:
+def render(fmt: str, examples: list[corpus.Example], scheme: LabelScheme) -> str:
     if fmt == "jsonl":
         return _jsonl(record(e) for e in examples)
     if fmt == "prodigy":
@@ -127,7 +127,7 @@ def render(fmt: str, examples: list[gold.Example], scheme: LabelScheme) -> str:
     raise ValueError(fmt)
 
 
-def merged_document(examples: list[gold.Example], scheme: LabelScheme) -> dict:
+def merged_document(examples: list[corpus.Example], scheme: LabelScheme) -> dict:
     """The ``yaml`` format: examples grouped by article, each sentence with every annotator's labels."""
     articles: dict[str, dict] = {}
     for e in examples:
@@ -149,7 +149,7 @@ def merged_document(examples: list[gold.Example], scheme: LabelScheme) -> dict:
     return {"format": EXPORT_VERSION, "labels": annofile.Flow(scheme.names), "articles": list(articles.values())}
 
 
-def write_spacy(examples: list[gold.Example], scheme: LabelScheme, path: Path) -> None:
+def write_spacy(examples: list[corpus.Example], scheme: LabelScheme, path: Path) -> None:
     import spacy
     from spacy.tokens import DocBin
     from spacy.util import filter_spans
@@ -180,15 +180,15 @@ def _brat_fragments(text: str, offset: int) -> tuple[str, str]:
     return ";".join(f"{a} {b}" for a, b, _ in pieces), " ".join(t for _, _, t in pieces)
 
 
-def write_brat(examples: list[gold.Example], corpus: gold.Corpus, scheme: LabelScheme, folder: Path) -> None:
+def write_brat(examples: list[corpus.Example], merged: corpus.Corpus, scheme: LabelScheme, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    by_article: dict[str, list[gold.Example]] = {}
+    by_article: dict[str, list[corpus.Example]] = {}
     for e in examples:
         by_article.setdefault(e.article, []).append(e)
-    units = corpus.by_article()
+    units = merged.by_article()
     entity_types: set[str] = set()
     for article, chosen in by_article.items():
-        text = gold.reconstruct_text([(u.start, u.end, u.text) for u in units.get(article, [])] + [(e.start, e.end, e.text) for e in chosen])
+        text = corpus.reconstruct_text([(u.start, u.end, u.text) for u in units.get(article, [])] + [(e.start, e.end, e.text) for e in chosen])
         lines: list[str] = []
         for e in chosen:
             for label in e.labels:
@@ -207,9 +207,9 @@ def write_brat(examples: list[gold.Example], corpus: gold.Corpus, scheme: LabelS
 
 
 # -- the split -----------------------------------------------------------------------------------
-def split_by_article(examples: list[gold.Example], fraction: float, seed: int) -> tuple[list[gold.Example], list[gold.Example]]:
+def split_by_article(examples: list[corpus.Example], fraction: float, seed: int) -> tuple[list[corpus.Example], list[corpus.Example]]:
     """(train, dev): about ``fraction`` of the articles in dev, chosen with ``seed``. Articles that
-    share a sentence text (after :func:`gold.normalise`) are one group and stay together."""
+    share a sentence text (after :func:`corpus.normalise`) are one group and stay together."""
     articles = sorted({e.article for e in examples})
     parent = {a: a for a in articles}
 
@@ -221,7 +221,7 @@ def split_by_article(examples: list[gold.Example], fraction: float, seed: int) -
 
     first_seen: dict[str, str] = {}
     for e in examples:
-        key = gold.normalise(e.text)
+        key = corpus.normalise(e.text)
         other = first_seen.setdefault(key, e.article)
         a, b = find(other), find(e.article)
         if a != b:
@@ -262,11 +262,11 @@ def destinations(fmt: str, out: str | None, split: bool) -> dict[str, Path | Non
     return {part: target.with_name(f"{target.stem}.{part}{target.suffix}") for part in ("train", "dev")}
 
 
-def write(fmt: str, examples: list[gold.Example], corpus: gold.Corpus, scheme: LabelScheme, path: Path | None) -> None:
+def write(fmt: str, examples: list[corpus.Example], merged: corpus.Corpus, scheme: LabelScheme, path: Path | None) -> None:
     if fmt == "spacy":
         write_spacy(examples, scheme, path)  # type: ignore[arg-type]
     elif fmt == "brat":
-        write_brat(examples, corpus, scheme, path)  # type: ignore[arg-type]
+        write_brat(examples, merged, scheme, path)  # type: ignore[arg-type]
     elif path is None:
         sys.stdout.write(render(fmt, examples, scheme))
         sys.stdout.flush()

@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tagline.core import annofile, gold, schema
+from tagline.core import annofile, corpus, schema
 from tagline.core.labels import LabelScheme
 
 
@@ -139,11 +139,11 @@ def _safe_id(article_id: str) -> bool:
     return "/" not in article_id and "\\" not in article_id and article_id not in (".", "..") and "\x00" not in article_id and len(article_id) <= 200
 
 
-def read_rows(path: Path, fmt: str, scheme: LabelScheme, problems: list[gold.Problem]) -> list[Row]:
+def read_rows(path: Path, fmt: str, scheme: LabelScheme, problems: list[corpus.Problem]) -> list[Row]:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        problems.append(gold.Problem(str(path), f"cannot be read ({error.strerror or error})"))
+        problems.append(corpus.Problem(str(path), f"cannot be read ({error.strerror or error})"))
         return []
     rows = []
     for number, line in enumerate(raw.splitlines(), 1):
@@ -153,15 +153,15 @@ def read_rows(path: Path, fmt: str, scheme: LabelScheme, problems: list[gold.Pro
         try:
             data = json.loads(line.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            problems.append(gold.Problem(where, f"not a JSON line ({str(error).splitlines()[0][:80]})"))
+            problems.append(corpus.Problem(where, f"not a JSON line ({str(error).splitlines()[0][:80]})"))
             continue
         if not isinstance(data, dict):
-            problems.append(gold.Problem(where, "not a JSON object"))
+            problems.append(corpus.Problem(where, "not a JSON object"))
             continue
         try:
             row = parse_row(data, fmt, scheme, where)
         except RowError as error:
-            problems.append(gold.Problem(where, str(error)))
+            problems.append(corpus.Problem(where, str(error)))
             continue
         if row is not None:
             rows.append(row)
@@ -219,7 +219,7 @@ def build(existing: dict | None, article: str, annotator: str, rows: list[Row], 
         return document
     sha = next((r.sha256 for r in rows if r.sha256), "")
     if not sha:
-        text = gold.reconstruct_text([(r.start, r.end, r.text) for r in rows])
+        text = corpus.reconstruct_text([(r.start, r.end, r.text) for r in rows])
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return {
         "schema": schema.SCHEMA_VERSION,
@@ -231,7 +231,7 @@ def build(existing: dict | None, article: str, annotator: str, rows: list[Row], 
     }
 
 
-def dedupe(rows: list[Row], problems: list[gold.Problem]) -> list[Row]:
+def dedupe(rows: list[Row], problems: list[corpus.Problem]) -> list[Row]:
     """One row per offsets: a repeat with the same labels is dropped, a conflicting one reported."""
     kept: dict[tuple, Row] = {}
     for row in rows:
@@ -240,5 +240,5 @@ def dedupe(rows: list[Row], problems: list[gold.Problem]) -> list[Row]:
         if first is None:
             kept[key] = row
         elif (first.text, first.labels) != (row.text, row.labels):
-            problems.append(gold.Problem(row.where, f"another row ({first.where}) gives this sentence other labels; the first is kept"))
+            problems.append(corpus.Problem(row.where, f"another row ({first.where}) gives this sentence other labels; the first is kept"))
     return list(kept.values())

@@ -267,7 +267,7 @@ class ParseCache:
 
 
 def corpus_duplicates_key(article: Article) -> str:
-    """Where ``tagline prepare`` leaves an article's twins in other articles of its corpus."""
+    """Where ``tagline prepare`` leaves an article's duplicates in other articles of its corpus."""
     return f"{article.id}\0{article.sha256}"
 
 

@@ -67,9 +67,9 @@ def corpus_duplicates(found: list[articles_mod.Article], cache: nlp.ParseCache) 
 
     texts = [(a.id, i, a.text[s.start : s.end]) for a in found for i, s in enumerate(a.sentences)]
     across: dict[str, list] = {}
-    for (article_id, index), (twin_article, twin_index) in find_duplicates(texts).items():
-        if twin_article != article_id:
-            across.setdefault(article_id, []).append([index, twin_article, twin_index])
+    for (article_id, index), (first_article, first_index) in find_duplicates(texts).items():
+        if first_article != article_id:
+            across.setdefault(article_id, []).append([index, first_article, first_index])
     by_id = {a.id: a for a in found}
     cache.put_many({nlp.corpus_duplicates_key(by_id[k]): v for k, v in across.items()}, table="duplicates")
     return sum(len(v) for v in across.values())

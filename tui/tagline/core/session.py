@@ -65,7 +65,7 @@ class Session:
         self._closing: dict[str, threading.Thread] = {}
         self.unreadable: dict[str, str] = {}  # article id -> why it cannot be opened
         self.duplicates: dict[int, int] = {}
-        self.twin_groups: dict[int, list[int]] = {}
+        self.duplicate_groups: dict[int, list[int]] = {}
         self.corpus_duplicates: dict[int, tuple[str, int]] = {}
         self._group = 0
         self.order = "reading"
@@ -115,7 +115,7 @@ class Session:
         self._wait_for_close(self.article.id)  # its lock is still held by a fold under way
         self.store = ArticleStore(self.root, self.annotator, self.article, self.scheme, self.model)
         self.suggestions = {}
-        self.duplicates, self.twin_groups, self.corpus_duplicates = {}, {}, {}
+        self.duplicates, self.duplicate_groups, self.corpus_duplicates = {}, {}, {}
         total = len(self.article.sentences)
         if cursor is None:
             cursor = self._cursors.get(self.article.id)
@@ -320,40 +320,40 @@ class Session:
     def set_duplicates(self, duplicates: dict[int, int]) -> None:
         """{sentence index: index of the earlier sentence it repeats} for the open article."""
         self.duplicates = dict(duplicates)
-        self.twin_groups = {}
+        self.duplicate_groups = {}
         for dup, first in self.duplicates.items():
-            self.twin_groups.setdefault(first, [first]).append(dup)
-        for first, members in list(self.twin_groups.items()):
+            self.duplicate_groups.setdefault(first, [first]).append(dup)
+        for first, members in list(self.duplicate_groups.items()):
             for member in members:
-                self.twin_groups[member] = members
+                self.duplicate_groups[member] = members
         if self.store is not None:
             for dup, first in self.duplicates.items():
                 self.store.set_duplicate(dup, first)
 
-    def set_corpus_duplicates(self, twins: dict[int, tuple[str, int]]) -> None:
+    def set_corpus_duplicates(self, across: dict[int, tuple[str, int]]) -> None:
         """{sentence index: (other article id, its index)}: this sentence repeats one of another
         article (found by ``tagline prepare`` across the corpus)."""
-        self.corpus_duplicates = dict(twins)
+        self.corpus_duplicates = dict(across)
         if self.store is not None:
-            for index, (article_id, twin) in twins.items():
+            for index, (article_id, original) in across.items():
                 if index not in self.duplicates:
-                    self.store.set_duplicate(index, {"article": article_id, "index": twin})
+                    self.store.set_duplicate(index, {"article": article_id, "index": original})
 
-    def twins(self, index: int) -> list[int]:
+    def duplicates_of(self, index: int) -> list[int]:
         """The other sentences with the same text as ``index`` (duplicates and the first one)."""
-        return [i for i in self.twin_groups.get(index, ()) if i != index]
+        return [i for i in self.duplicate_groups.get(index, ()) if i != index]
 
-    def copy_to_twins(self) -> Outcome:
-        """Give every twin of the sentence under the cursor its status and labels, as one action."""
-        twins = self.twins(self.cursor)
-        if not twins:
+    def copy_to_duplicates(self) -> Outcome:
+        """Give every duplicate of the sentence under the cursor its status and labels, as one action."""
+        others = self.duplicates_of(self.cursor)
+        if not others:
             return Outcome(message="this sentence has no duplicates")
         source = self.state(self.cursor)
         if source.status == schema.TODO and not source.labels:
             return Outcome(message="nothing to copy yet: tag or confirm this sentence first")
         self._group += 1
         changed = []
-        for index in twins:
+        for index in others:
             state = self.state(index)
             outcome = self._apply(index, self._stamp(state, status=source.status, labels=source.labels), group=self._group)
             if outcome.error:

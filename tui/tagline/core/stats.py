@@ -14,7 +14,7 @@ import datetime as _dt
 import statistics
 from dataclasses import dataclass, field
 
-from tagline.core import gold
+from tagline.core import corpus
 from tagline.core.labels import LabelScheme
 
 SESSION_BREAK = 600  # seconds: a longer gap between two actions ends a session
@@ -55,9 +55,9 @@ def parse_time(value: str) -> _dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=_dt.timezone.utc)
 
 
-def compute(corpus: gold.Corpus, scheme: LabelScheme) -> dict[str, AnnotatorStats]:
+def compute(merged: corpus.Corpus, scheme: LabelScheme) -> dict[str, AnnotatorStats]:
     found: dict[str, AnnotatorStats] = {}
-    for loaded in corpus.files:
+    for loaded in merged.files:
         entry = found.setdefault(loaded.annotator, AnnotatorStats(loaded.annotator, labels={n: 0 for n in scheme.names}))
         entry.articles += 1
         for sentence in loaded.sentences:

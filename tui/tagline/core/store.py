@@ -327,12 +327,12 @@ class ArticleStore:
                 self._suggestions[index] = suggestion
                 self._derived = True
 
-    def set_duplicate(self, index: int, twin: int | dict) -> None:
-        """Sentence ``index`` repeats sentence ``twin`` of this article (an index), or of another
+    def set_duplicate(self, index: int, original: int | dict) -> None:
+        """Sentence ``index`` repeats sentence ``original`` of this article (an index), or of another
         (``{article: id, index: n}``): saved as ``duplicate_of``."""
         with self._lock:
-            if self._duplicates.get(index) != twin:
-                self._duplicates[index] = twin
+            if self._duplicates.get(index) != original:
+                self._duplicates[index] = original
                 self._derived = True
 
     def entities(self) -> dict[int, list]:

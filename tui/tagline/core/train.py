@@ -3,7 +3,7 @@
 ``tagline train [--annotations DIR] [--annotators A,B] [--labels FILE] [--out DIR]`` trains spaCy's
 ``textcat_multilabel`` (a bag-of-words ``spacy.TextCatBOW.v3``, on the CPU, in seconds for a few
 hundred sentences) on the ``done`` sentences of the annotation files, with reviewers' decisions in
-place of the annotators' labels and each repeated text kept once (:func:`tagline.core.gold.examples`).
+place of the annotators' labels and each repeated text kept once (:func:`tagline.core.corpus.examples`).
 The pipeline goes to ``<annotations>/.model/`` unless ``--out`` names another folder. It is written
 to a temporary folder beside it first, then renamed into place, so a failed or interrupted training
 leaves the previous model as it was (see :func:`save`). The pipeline's ``meta.json`` records, under
@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from tagline.core import annofile, gold
+from tagline.core import annofile, corpus
 from tagline.core.labels import LabelScheme
 
 #: The model's folder inside an annotations folder (a dot folder: never read as an annotator's).
@@ -174,7 +174,7 @@ class Report:
     positives: dict[str, int]
     trained_at: str
     evaluation: dict | None = None  # {"articles", "sentences", "scores": {label: [p, r, f, n]}}
-    problems: list[gold.Problem] = field(default_factory=list)
+    problems: list[corpus.Problem] = field(default_factory=list)
 
     def summary(self) -> str:
         counts = ", ".join(f"{name} {self.positives[name]}" for name in self.labels)
@@ -191,7 +191,7 @@ class Report:
         return "\n".join(lines)
 
 
-def held_out_evaluation(examples: list[gold.Example], labels: list[str], seed: int = SEED) -> dict | None:
+def held_out_evaluation(examples: list[corpus.Example], labels: list[str], seed: int = SEED) -> dict | None:
     """Per-label figures of a model trained on four fifths of the articles and scored on the rest,
     or None when the held-out fifth would be too small to say anything."""
     from tagline.core.exporting import split_by_article
@@ -214,11 +214,11 @@ def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | 
     root = Path(annotations)
     if not root.is_dir():
         raise TrainError(f"{root}: no such annotations folder")
-    corpus = gold.load(root, scheme, annotators)
-    problems = list(corpus.problems)
-    present = {f.annotator for f in corpus.files} | {f.path.parent.name for f in corpus.files}
-    problems += [gold.Problem(str(root), f"no annotations by '{name}'") for name in annotators or [] if name not in present]
-    examples = gold.examples(corpus, reviewed=True, keep_duplicates=False)
+    merged = corpus.load(root, scheme, annotators)
+    problems = list(merged.problems)
+    present = {f.annotator for f in merged.files} | {f.path.parent.name for f in merged.files}
+    problems += [corpus.Problem(str(root), f"no annotations by '{name}'") for name in annotators or [] if name not in present]
+    examples = corpus.examples(merged, reviewed=True, keep_duplicates=False)
     if not examples:
         who = f" by {', '.join(annotators)}" if annotators else ""
         raise TrainError(f"{root}: no done sentences{who} to train on", problems)

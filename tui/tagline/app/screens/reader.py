@@ -195,14 +195,14 @@ class ReaderScreen(Screen):
     def duplicates_found(self, found: dict[int, int], across: dict | None = None) -> None:
         self.session.set_duplicates(found)
         self.session.set_corpus_duplicates(across or {})
-        self.view.refresh_sentences(set(self.session.twin_groups) | set(self.session.corpus_duplicates))
+        self.view.refresh_sentences(set(self.session.duplicate_groups) | set(self.session.corpus_duplicates))
         self.update_hint()
 
     def action_toggle_order(self) -> None:
         self.apply(self.session.toggle_order())
 
-    def action_copy_to_twins(self) -> None:
-        self.apply(self.session.copy_to_twins())
+    def action_copy_to_duplicates(self) -> None:
+        self.apply(self.session.copy_to_duplicates())
 
     def entities_arrived(self, article_id: str, batch) -> None:
         """Entities and suggestions from the model process (see ``nlp.stream_annotations``)."""
@@ -234,17 +234,17 @@ class ReaderScreen(Screen):
         hint = self._hint
         cursor = self.session.cursor
         parts: list = []
-        twins = self.session.twins(cursor)
+        others = self.session.duplicates_of(cursor)
         elsewhere = self.session.corpus_duplicates.get(cursor)
-        if elsewhere and not twins:
+        if elsewhere and not others:
             parts += [(f"{self.view.glyphs.duplicate} ", "bold $warning"),
                       (f"repeats sentence {elsewhere[1] + 1} of {elsewhere[0]}", "bold"), ("  ", "")]
-        if twins:
+        if others:
             first = self.session.duplicates.get(cursor)
             if first is not None:
                 where = f"repeats sentence {first + 1}"
             else:
-                where = ("also at sentence " if len(twins) == 1 else "also at sentences ") + ", ".join(str(t + 1) for t in twins[:4])
+                where = ("also at sentence " if len(others) == 1 else "also at sentences ") + ", ".join(str(t + 1) for t in others[:4])
             parts += [(f"{self.view.glyphs.duplicate} ", "bold $warning"), (where, "bold"), ("  d copies its labels to the others  ", "dim")]
         suggestion = self.session.suggestions.get(cursor)
         state = self.session.state(cursor)

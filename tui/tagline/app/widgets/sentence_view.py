@@ -438,7 +438,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
                 segments.append(Segment(label.badge.lower(), base + styles["suggested"] + styles["labels"][label.name]))
             else:
                 segments.append(Segment(g.off, base + styles["off"]))
-        mark = g.flag if state.flag else (g.note if state.note else (g.duplicate if i in self.session.twin_groups or i in self.session.corpus_duplicates else " "))
+        mark = g.flag if state.flag else (g.note if state.note else (g.duplicate if i in self.session.duplicate_groups or i in self.session.corpus_duplicates else " "))
         segments.append(Segment(mark, base + styles["flag"]))
         segments.append(Segment("  ", base))
         return segments

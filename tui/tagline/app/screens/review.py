@@ -1,4 +1,4 @@
-"""``tagline review``: the reviewer's screen. Every key calls :class:`~tagline.core.review.ReviewSession`;
+"""``tagline review``: the reviewer's screen. Every key calls :class:`~tagline.core.adjudication.ReviewSession`;
 this module only draws what the session holds.
 
 One sentence at a time: the sentence with its neighbours, one row per annotator (number, name, label
@@ -37,7 +37,7 @@ from textual.widgets import Footer, Static
 
 from tagline.core import keymap
 from tagline.core.labels import LabelScheme
-from tagline.core.review import NothingToReview, ReviewSession, Row, Shown
+from tagline.core.adjudication import NothingToReview, ReviewSession, Row, Shown
 from tagline.core.sanitize import one_line
 from tagline.core.sanitize import sentence as sentence_text
 from tagline.core.session import Outcome
@@ -325,7 +325,7 @@ class ReviewHelpScreen(ModalScreen[None]):
 
 
 class ReviewApp(DurableApp):
-    CSS_PATH = ["styles/app.tcss", "styles/review.tcss"]
+    CSS_PATH = ["../styles/app.tcss", "../styles/review.tcss"]
     TITLE = "tagline review"
     ENABLE_COMMAND_PALETTE = True
 

@@ -9,7 +9,7 @@ each article is rebuilt from the sentences its annotation files list (:class:`Re
 Saving is :class:`~tagline.core.store.ArticleStore`'s: every decision is a journal line, fsynced before
 the method returns, folded into the YAML atomically on quit, on leaving an article and in the
 background. :class:`ReviewStore` only writes each ``review`` mapping in its documented order (the plain
-store journals it with the decision). Nothing here imports Textual; the screen (:mod:`tagline.app.review`) is a
+store journals it with the decision). Nothing here imports Textual; the screen (:mod:`tagline.app.screens.review`) is a
 thin layer over :class:`ReviewSession`.
 """
 
@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tagline.core import annofile, articles, gold, schema
+from tagline.core import annofile, articles, corpus, schema
 from tagline.core.articles import Article
 from tagline.core.labels import LabelScheme
 from tagline.core.segment import Span
@@ -55,7 +55,7 @@ class RecordedArticle(Article):
 
     def __init__(self, id: str, path: str, sha256: str, sentences: list[tuple[int, int, str]]):
         kept = without_overlaps(sentences)
-        super().__init__(id, path, gold.reconstruct_text(kept))
+        super().__init__(id, path, corpus.reconstruct_text(kept))
         self._recorded_sha256 = sha256
         spans = [Span(start, end) for start, end, _ in kept]
         self._recorded_split = ([Span(0, len(self.text))], spans, [0] * len(spans))
@@ -71,7 +71,7 @@ class RecordedArticle(Article):
 
 def without_overlaps(sentences: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Sentences in offset order, leaving out any that overlaps an earlier one (files written against
-    two versions of an article); the rule :func:`gold.reconstruct_text` places text by."""
+    two versions of an article); the rule :func:`corpus.reconstruct_text` places text by."""
     kept: list[tuple[int, int, str]] = []
     position = 0
     for start, end, text in sorted(set(sentences)):
@@ -117,9 +117,9 @@ class Item:
 
     article: str
     sentence: int  # its index in the reviewer's file of that article
-    unit: gold.Unit
+    unit: corpus.Unit
     rows: list[Row]
-    other: gold.Sentence | None = None  # another reviewer's decision in force, if any
+    other: corpus.Sentence | None = None  # another reviewer's decision in force, if any
 
     @property
     def given(self) -> dict[str, tuple[str, ...]]:
@@ -166,7 +166,7 @@ class _Edit:
 @dataclass
 class ReviewArticle:
     article: RecordedArticle
-    units: list[gold.Unit]  # by sentence index
+    units: list[corpus.Unit]  # by sentence index
     files: list[Path] = field(default_factory=list)  # the annotators' files, for the model record
 
 
@@ -189,24 +189,24 @@ class ReviewSession:
         self.scheme = scheme
         self.filter = filter
         self.folder = self.root / safe_name(reviewer)
-        corpus = gold.load(self.root, scheme, annotators)
-        self.problems: list[str] = [str(p) for p in corpus.problems]
-        present = set(corpus.annotators)
+        merged = corpus.load(self.root, scheme, annotators)
+        self.problems: list[str] = [str(p) for p in merged.problems]
+        present = set(merged.annotators)
         if annotators:
             for name in annotators:
                 if name not in present:
                     self.problems.append(f"{self.root}: no annotations by '{name}'")
             self.annotators = [name for name in annotators if name in present]
         else:
-            self.annotators = corpus.annotators
-        wanted = self._wanted_articles(paths or [], corpus)
+            self.annotators = merged.annotators
+        wanted = self._wanted_articles(paths or [], merged)
         self.articles: dict[str, ReviewArticle] = {}
         self._mine: dict[tuple[str, int], SentenceState] = {}
         self.items: list[Item] = []
-        self._build(corpus, wanted)
+        self._build(merged, wanted)
         self.recovered = self._recover_journals()
         if not self.items:
-            reason, failed = self._why_empty(corpus)
+            reason, failed = self._why_empty(merged)
             raise NothingToReview(reason, failed, self.problems)
         self.store: ReviewStore | None = None
         self._closing: dict[str, threading.Thread] = {}
@@ -224,13 +224,13 @@ class ReviewSession:
         self._notice = ""  # what the store said on opening an article, for the next outcome
 
     # -- loading ---------------------------------------------------------------------------------
-    def _wanted_articles(self, paths: list[str], corpus: gold.Corpus) -> set[str] | None:
+    def _wanted_articles(self, paths: list[str], merged: corpus.Corpus) -> set[str] | None:
         """The article ids PATH arguments name: article files or folders (their ids), or ids."""
         if not paths:
             return None
-        known = {unit.article for unit in corpus.units}
+        known = {unit.article for unit in merged.units}
         by_path: dict[str, set[str]] = {}
-        for loaded in corpus.files:
+        for loaded in merged.files:
             if loaded.article_path:
                 by_path.setdefault(_normal_path(loaded.article_path), set()).add(loaded.article_id)
         wanted: set[str] = set()
@@ -250,16 +250,16 @@ class ReviewSession:
             wanted |= matched
         return wanted
 
-    def _build(self, corpus: gold.Corpus, wanted: set[str] | None) -> None:
-        mine_by_key: dict[tuple, gold.Sentence] = {}
-        files_by_article: dict[str, list[gold.AnnotationFile]] = {}
-        for loaded in corpus.files:
+    def _build(self, merged: corpus.Corpus, wanted: set[str] | None) -> None:
+        mine_by_key: dict[tuple, corpus.Sentence] = {}
+        files_by_article: dict[str, list[corpus.AnnotationFile]] = {}
+        for loaded in merged.files:
             files_by_article.setdefault(loaded.article_id, []).append(loaded)
             if loaded.path.parent.name == self.folder.name:
                 for sentence in loaded.sentences:
                     if sentence.is_decision and sentence.review.decided_by == self.reviewer:  # type: ignore[union-attr]
                         mine_by_key[(loaded.article_id, sentence.start, sentence.end, sentence.text)] = sentence
-        for article_id, units in corpus.by_article().items():
+        for article_id, units in merged.by_article().items():
             if wanted is not None and article_id not in wanted:
                 continue
             files = files_by_article.get(article_id, [])
@@ -281,7 +281,7 @@ class ReviewSession:
                 other = max(others_decisions, key=lambda s: (s.review.decided_at, s.review.decided_by)) if others_decisions else None  # type: ignore[union-attr]
                 self.items.append(Item(article_id, index, unit, rows, other))
 
-    def _rows(self, unit: gold.Unit, mine: gold.Sentence | None) -> list[Row]:
+    def _rows(self, unit: corpus.Unit, mine: corpus.Sentence | None) -> list[Row]:
         recorded = mine.review.annotators if mine is not None and mine.review is not None else {}
         rows = []
         for number, name in enumerate(self.annotators, 1):
@@ -321,10 +321,10 @@ class ReviewSession:
                 self.problems.append(f"{store.path}: {store.read_only}")
         return recovered
 
-    def _why_empty(self, corpus: gold.Corpus) -> tuple[str, bool]:
+    def _why_empty(self, merged: corpus.Corpus) -> tuple[str, bool]:
         where = str(self.root)
         if not self.articles:
-            return f"no annotations under {where}" + (" for the articles given" if corpus.units else ""), True
+            return f"no annotations under {where}" + (" for the articles given" if merged.units else ""), True
         if self.filter == "disagreements" and len(self.annotators) < 2:
             found = ", ".join(self.annotators) or "nobody"
             return f"disagreements need two annotators; under {where} only {found} marked sentences done", True
@@ -576,7 +576,7 @@ class ReviewSession:
                        article_changed=moved.article_changed)
 
 
-def _state_of(sentence: gold.Sentence) -> SentenceState:
+def _state_of(sentence: corpus.Sentence) -> SentenceState:
     review = sentence.review.as_data() if sentence.review is not None else {}
     return SentenceState(sentence.status, sentence.labels, sentence.flag, sentence.note, sentence.updated, {REVIEW: review})
 
