@@ -264,13 +264,53 @@ def test_custom_scheme_labels_get_no_suggestions(tmp_path, capsys):
 
 
 # -- the development set -------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def devset_report():
+def eval_module():
+    if "eval_suggest" in sys.modules:
+        return sys.modules["eval_suggest"]
     spec = importlib.util.spec_from_file_location("eval_suggest", ROOT / "bench" / "eval_suggest.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
     spec.loader.exec_module(module)
-    return module.evaluate()
+    return module
+
+
+@pytest.fixture(scope="module")
+def devset_report():
+    return eval_module().evaluate()
+
+
+def test_split_is_fixed_by_article_id():
+    """The held-out part is decided by the id alone (devset/README.md): the articles read while
+    tuning never move to it, the NewsSD test rows never leave it, new ones go by their hash."""
+    part_of = eval_module().part_of
+    assert part_of("newssd-test-3") == "held-out"
+    assert part_of("000_88201f31feaf2608") == part_of("newssd-val-1") == part_of("newssd-train-6") == "tuning"
+    assert [part_of(f"newssd-train-{k}") for k in range(7, 16)] == [
+        "tuning", "tuning", "held-out", "held-out", "tuning", "held-out", "held-out", "held-out", "tuning"
+    ]
+
+
+def test_bootstrap_intervals_hold_scikit_learns_figure():
+    """Point figures are scikit-learn's; the article bootstrap brackets them, and an article with
+    all its sentences right or wrong moves the interval as a unit."""
+    from sklearn.metrics import f1_score
+
+    module = eval_module()
+    sentences = []
+    for a in range(12):
+        for i in range(20):
+            gold = frozenset({"quote"}) if (a * 7 + i) % 3 == 0 else frozenset()
+            wrong = (a % 4 == 0 and i % 2 == 0) or (i == 5)
+            got = frozenset({"quote"}) - gold if wrong else gold
+            if wrong and not gold:
+                got = frozenset({"quote"})
+            sentences.append(module.Sentence(f"a{a}", i, "x", gold, {"rules": got}))
+    p, r, f, n = module.prf(sentences, "rules", "quote")
+    assert f == pytest.approx(f1_score([("quote" in s.gold) for s in sentences], [("quote" in s.predicted["rules"]) for s in sentences]))
+    ci = module.bootstrap(sentences, "rules", "quote", resamples=500)
+    for measure, value in (("precision", p), ("recall", r), ("f1", f)):
+        low, high = ci[measure]
+        assert low <= value <= high and high - low > 0.01
 
 
 # Floors a little under the measured figures (docs/suggestions.md): the rules and the model are
