@@ -12,9 +12,9 @@ Loading replays the YAML, then ``.journal.folding``, then ``.journal``; replay i
 every line holds a whole state. A lock file, held with ``flock`` while the article is open, keeps a
 second session read-only; the kernel drops it when the process dies, even by ``kill -9``.
 
-When the article changed since it was annotated, each record is re-anchored: same offsets and text,
-else the same text elsewhere (the nearest), else a close match of an edited sentence (rapidfuzz); a
-record that cannot be placed is kept under ``orphans``. The YAML as it was is copied to
+When the article changed since it was annotated, each record is re-anchored
+(:mod:`tagline.core.anchoring`); a record that cannot be placed is kept under ``orphans``. The YAML
+as it was is copied to
 ``<id>.yaml.bak-<sha8 of the old article>`` before the first rewrite, so re-anchoring never costs data.
 """
 
@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tagline.core import annofile, schema
+from tagline.core.anchoring import Anchors, whole as _whole
 from tagline.core.articles import Article
 from tagline.core.labels import LabelScheme
 
@@ -39,12 +40,6 @@ except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None
 
 _fdatasync = getattr(os, "fdatasync", os.fsync)
-
-#: An edited sentence is re-anchored to the closest sentence scoring at least this (rapidfuzz ratio,
-#: 0-100); below it, or for a sentence shorter than FUZZY_MIN_CHARS, the record is kept as an orphan:
-#: a wrong guess would silently move a label onto a sentence nobody tagged.
-FUZZY_MIN_SCORE = 85.0
-FUZZY_MIN_CHARS = 24
 
 
 @dataclass(frozen=True)
@@ -142,14 +137,14 @@ class ArticleStore:
         self.extra_top = {k: v for k, v in data.items() if k not in schema.FILE_KEYS and k != "orphans"}
         recorded_sha = (data.get("article") or {}).get("sha256")
         changed = recorded_sha is not None and recorded_sha != self.article.sha256  # no file: no hashing
-        anchors = _Anchors(self.article.text, self._sentences)
+        anchors = Anchors(self.article.text, self._sentences)
         orphans: dict[int, dict] = {}  # position -> record, in the order they were found
         for position, record in enumerate(o for o in data.get("orphans") or [] if isinstance(o, dict)):
             orphans[-1 - position] = dict(record)
         records = data.get("sentences") or []
         # Records with annotations claim their sentences first; blank ones only bring entities back.
         ordered = sorted(((r, _state_from_record(r)) for r in records), key=lambda pair: pair[1].is_blank)
-        anchors.settle((r.get("start"), r.get("end"), r.get("text")) for r, state in ordered if not state.is_blank)
+        anchors.place_batch((r.get("start"), r.get("end"), r.get("text")) for r, state in ordered if not state.is_blank)
         for record, state in ordered:
             key = (record.get("start"), record.get("end"), record.get("text"))
             index = anchors.place(*key, fuzzy=not state.is_blank, claim=not state.is_blank)
@@ -220,8 +215,8 @@ class ArticleStore:
                 entries.append(entry)
         return entries
 
-    def _replay(self, entries: list[dict], anchors: _Anchors, orphans: dict[int, dict]) -> None:
-        anchors.settle((e.get("start"), e.get("end"), e.get("text")) for e in entries)
+    def _replay(self, entries: list[dict], anchors: Anchors, orphans: dict[int, dict]) -> None:
+        anchors.place_batch((e.get("start"), e.get("end"), e.get("text")) for e in entries)
         for entry in entries:
             state = _state_from_record({k: v for k, v in entry.items() if k != "extra"})
             journaled_extra = entry.get("extra")
@@ -507,10 +502,6 @@ def _optional_fields(state: SentenceState) -> dict:
     return fields
 
 
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _open_journal(path: Path):
     """Open a journal for appending. A line torn by a crash is closed off first, so the next action
     starts a line of its own instead of being glued to the broken one (and lost with it)."""
@@ -521,118 +512,3 @@ def _open_journal(path: Path):
             if existing.read(1) != b"\n":
                 handle.write(b"\n")
     return handle
-
-
-class _Anchors:
-    """Where records written against some version of the article belong in this version.
-
-    A record is found by (start, end, text): the same offsets with the same text; else the same text
-    at the nearest place not taken; else, when ``fuzzy``, the closest edited sentence not taken. The
-    answer for a key is remembered, so the journal's later states of a record follow the record.
-    """
-
-    def __init__(self, text: str, spans: list):
-        self._text = text
-        self._spans = spans
-        self._by_start = {span.start: i for i, span in enumerate(spans)}
-        self._by_text: dict[str, list[int]] | None = None
-        self._claimed: set[int] = set()
-        self._reserved: set[int] = set()  # named exactly by a record of the pass under way
-        self._known: dict[tuple, int | None] = {}
-        self._how: dict[tuple, str] = {}
-        self._orphan_slots: dict[tuple, int] = {}
-
-    def sentence(self, index: int) -> str:
-        span = self._spans[index]
-        return self._text[span.start : span.end]
-
-    def how(self, key: tuple) -> str | None:
-        return self._how.get(_hashable(key))
-
-    def counts(self) -> tuple[int, int]:
-        """(records moved to the same text elsewhere, records placed on an edited sentence)."""
-        hows = list(self._how.values())
-        return hows.count("moved"), hows.count("fuzzy")
-
-    def orphan(self, key: tuple, create: bool = True) -> int | None:
-        """The orphan slot of ``key``: one per record, however many journal lines it has."""
-        key = _hashable(key)
-        if key not in self._orphan_slots and not create:
-            return None
-        return self._orphan_slots.setdefault(key, len(self._orphan_slots))
-
-    def settle(self, keys) -> None:
-        """Place a batch of records best first, whatever order they come in: the sentences they name
-        exactly are theirs, then same texts are matched, and only then edited sentences, so a close
-        match never takes the place of a record that has its exact text elsewhere."""
-        keys = [(_hashable(key), key) for key in keys]  # (how it is remembered, as the record has it)
-        exact = {known: self._exact(*key) for known, key in keys if known not in self._known}
-        self._reserved = {i for i in exact.values() if i is not None}
-        for known, key in keys:  # the sentences they name exactly are theirs (found once, above)
-            index = exact.get(known)
-            if index is None:
-                self.place(*key, fuzzy=False, claim=True)
-            elif known not in self._known and known not in self._orphan_slots:
-                self._claimed.add(index)
-                self._known[known] = index
-                self._how[known] = "exact"
-        for known, key in keys:
-            if known not in self._known:  # then edited sentences, for what is left
-                self.place(*key, fuzzy=True, claim=True)
-
-    def place(self, start, end, text, *, fuzzy: bool, claim: bool) -> int | None:
-        key = _hashable((start, end, text))
-        if key in self._known:
-            return self._known[key]
-        if key in self._orphan_slots:
-            return None
-        index, how = self._exact(start, end, text), "exact"
-        if index is None and isinstance(text, str):
-            index, how = self._same_text(text, start), "moved"
-            if index is None and fuzzy:
-                index, how = self._closest(text, start), "fuzzy"
-        if index is None:
-            return None
-        if claim:
-            self._claimed.add(index)
-            self._known[key] = index
-            self._how[key] = how
-        return index
-
-    def _exact(self, start, end, text) -> int | None:
-        index = self._by_start.get(start) if _whole(start) else None
-        if index is None or self._spans[index].end != end:
-            return None
-        if text is not None and self.sentence(index) != text:
-            return None
-        return index
-
-    def _same_text(self, text: str, near) -> int | None:
-        if self._by_text is None:
-            self._by_text = {}
-            for i in range(len(self._spans)):
-                self._by_text.setdefault(self.sentence(i), []).append(i)
-        free = [i for i in self._by_text.get(text, ()) if i not in self._claimed and i not in self._reserved]
-        return min(free, key=lambda i: self._distance(i, near)) if free else None
-
-    def _closest(self, text: str, near) -> int | None:
-        if len(text.strip()) < FUZZY_MIN_CHARS:
-            return None
-        from rapidfuzz import fuzz, process  # here: only edited sentences need it, not the start-up
-
-        choices = {i: self.sentence(i) for i in range(len(self._spans)) if i not in self._claimed and i not in self._reserved}
-        found = process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=8)
-        if not found:
-            return None
-        best = max(score for _, score, _ in found)
-        return min((i for _, score, i in found if score == best), key=lambda i: self._distance(i, near))
-
-    def _distance(self, index: int, near) -> int:
-        return abs(self._spans[index].start - near) if _whole(near) else index
-
-
-def _hashable(key: tuple) -> tuple:
-    for v in key:
-        if not isinstance(v, (int, str, type(None))):
-            return tuple(v if isinstance(v, (int, str, type(None))) else repr(v) for v in key)
-    return key if type(key) is tuple else tuple(key)  # the usual case: as it is, no new tuple
