@@ -13,6 +13,7 @@ from tagline.core import keymap, nlp
 from tagline.core.session import Session
 from tagline.app import heap, settings, theming
 from tagline.app.durable import DurableApp
+from tagline.app.messages import DuplicatesFound, EntitiesArrived
 from tagline.app.screens.reader import ReaderScreen, make_reader_screen
 
 IDLE_FOLD_SECONDS = 2.0
@@ -42,6 +43,7 @@ class TaglineApp(DurableApp):
         self.service: nlp.EntityService | None = None
         self._last_action = time.monotonic()
         self._parse_finished_for: str | None = None
+        self._reader: ReaderScreen | None = None  # the screen the entity workers post their messages to
         themes, problems = theming.load_themes(theme_folders or [])
         self.notices.extend(problems)
         for t in themes:
@@ -76,9 +78,6 @@ class TaglineApp(DurableApp):
         if self.is_running and not getattr(self, "_theme_from_command_line", False):
             settings.save_theme(name)
         self._theme_from_command_line = False
-        for screen in self.screen_stack:
-            if isinstance(screen, ReaderScreen) and screen.is_mounted:
-                screen.theme_changed()
 
     def on_mount(self) -> None:
         if self._user_keymap:
@@ -134,7 +133,8 @@ class TaglineApp(DurableApp):
     def _retrained(self, summary: str) -> None:
         self.notify(f"retrained: {summary}", timeout=6, markup=False)
         self._parse_finished_for = None
-        self._stream_entities(self.session.article)  # suggestions again, from rules + the new model
+        if self._reader is not None:
+            self._stream_entities(self._reader, self.session.article)  # suggestions again, rules + new model
 
     def _save_now(self) -> None:
         store = self.session.store
@@ -150,9 +150,12 @@ class TaglineApp(DurableApp):
         self._heap_settled = True
 
     # -- the entity worker -----------------------------------------------------------------------
-    def article_opened(self) -> None:
+    def article_opened(self, reader: ReaderScreen) -> None:
+        """``reader`` shows a newly opened article: find its duplicates and entities, and tell
+        ``reader`` with messages (:mod:`tagline.app.messages`) as they are known."""
+        self._reader = reader  # who the workers answer
         self._settle_heap(collect=True)
-        self._find_duplicates(self.session.article)
+        self._find_duplicates(reader, self.session.article)
         if self.model is None:
             return
         if self.service is None:
@@ -160,10 +163,10 @@ class TaglineApp(DurableApp):
             self.service = nlp.EntityService(
                 self.model, suggest=True, trained=str(self.session.root), labels=scheme.names, exclusive=scheme.exclusive
             )
-        self._stream_entities(self.session.article)
+        self._stream_entities(reader, self.session.article)
 
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
-    def _stream_entities(self, article) -> None:
+    def _stream_entities(self, reader: ReaderScreen, article) -> None:
         from textual.worker import get_current_worker
 
         worker = get_current_worker()
@@ -178,7 +181,7 @@ class TaglineApp(DurableApp):
             for batch in batches:
                 if worker.is_cancelled:
                     return
-                self.call_from_thread(self._entities_arrived, article.id, batch)
+                reader.post_message(EntitiesArrived(article.id, batch))
             if not worker.is_cancelled:
                 self._parse_finished_for = article.id
                 self.call_from_thread(self._settle_heap)
@@ -187,7 +190,7 @@ class TaglineApp(DurableApp):
                 self.call_from_thread(self.notify, f"entities unavailable: {' '.join(str(error).split())[:120]}", severity="warning", markup=False)
 
     @work(thread=True, exclusive=True, group="duplicates", exit_on_error=False)
-    def _find_duplicates(self, article) -> None:
+    def _find_duplicates(self, reader: ReaderScreen, article) -> None:
         from tagline.core.duplicates import article_duplicates
 
         texts = [article.text[s.start : s.end] for s in article.sentences]
@@ -199,23 +202,7 @@ class TaglineApp(DurableApp):
             )
         }
         if found or across:
-            self.call_from_thread(self._duplicates_found, article.id, found, across)
-
-    def _duplicates_found(self, article_id: str, found: dict[int, int], across: dict) -> None:
-        screen = self._reader()
-        if screen is not None and article_id == self.session.article.id:
-            screen.duplicates_found(found, across)
-
-    def _entities_arrived(self, article_id: str, batch: nlp.Batch) -> None:
-        screen = self._reader()
-        if screen is not None:
-            screen.entities_arrived(article_id, batch)
-
-    def _reader(self) -> ReaderScreen | None:
-        for screen in self.screen_stack:
-            if isinstance(screen, ReaderScreen):
-                return screen
-        return None
+            reader.post_message(DuplicatesFound(article.id, found, across))
 
     # -- saving ------------------------------------------------------------------------------------
     def touched(self) -> None:

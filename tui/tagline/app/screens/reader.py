@@ -10,6 +10,7 @@ from textual.widgets import Footer, Input
 from tagline.core import keymap
 from tagline.core.labels import LabelScheme
 from tagline.core.session import Outcome, Session
+from tagline.app.messages import DuplicatesFound, EntitiesArrived
 from tagline.app.widgets.sentence_view import GROUP_NAMES, SentenceView
 
 
@@ -70,7 +71,8 @@ class ReaderScreen(Screen):
 
     def on_mount(self) -> None:
         self.view.focus()
-        self.call_after_refresh(self.app.article_opened)  # workers after the article is on screen
+        self.watch(self.app, "theme", self.theme_changed, init=False)
+        self.call_after_refresh(self.app.article_opened, self)  # workers after the article is on screen
 
     # -- actions (each a thin call into the session) --------------------------------------------
     def action_move(self, delta: int) -> None:
@@ -179,7 +181,7 @@ class ReaderScreen(Screen):
 
     def article_opened(self) -> None:
         self.show_article()
-        self.call_after_refresh(self.app.article_opened)  # workers after the article is on screen
+        self.call_after_refresh(self.app.article_opened, self)  # workers after the article is on screen
 
     def show_article(self) -> None:
         self.view.reset()
@@ -192,9 +194,11 @@ class ReaderScreen(Screen):
         self.update_status()
         self.update_hint()
 
-    def duplicates_found(self, found: dict[int, int], across: dict | None = None) -> None:
-        self.session.set_duplicates(found)
-        self.session.set_corpus_duplicates(across or {})
+    def on_duplicates_found(self, message: DuplicatesFound) -> None:
+        if message.article_id != self.session.article.id:
+            return
+        self.session.set_duplicates(message.found)
+        self.session.set_corpus_duplicates(message.across or {})
         self.view.refresh_sentences(set(self.session.duplicate_groups) | set(self.session.corpus_duplicates))
         self.update_hint()
 
@@ -204,9 +208,10 @@ class ReaderScreen(Screen):
     def action_copy_to_duplicates(self) -> None:
         self.apply(self.session.copy_to_duplicates())
 
-    def entities_arrived(self, article_id: str, batch) -> None:
+    def on_entities_arrived(self, message: EntitiesArrived) -> None:
         """Entities and suggestions from the model process (see ``nlp.stream_annotations``)."""
-        if article_id != self.session.article.id or self.session.store is None:
+        batch = message.batch
+        if message.article_id != self.session.article.id or self.session.store is None:
             return
         store = self.session.store
         for index, entities in batch.entities.items():
@@ -222,7 +227,7 @@ class ReaderScreen(Screen):
         if before < self.session.total:
             self.update_legend()
 
-    def theme_changed(self) -> None:
+    def theme_changed(self, _name: str | None = None) -> None:
         self.view.restyle()
         self.update_legend()
         self.update_status()
