@@ -1,4 +1,10 @@
-"""A note on the current sentence."""
+"""A note on the current sentence.
+
+The note is a :class:`TextArea`, so a pasted note keeps every line (Textual's ``Input`` keeps only
+the first one of a paste, without a word). Typed enter still saves: a line break gets into a note by
+pasting it. Quitting (ctrl+q, ctrl+c) from the dialog quits as it does everywhere, keeping the note
+as typed so far.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Label, TextArea
+
+from tagline.core import keymap
+
+#: Keys that quit from the dialog as they do from every other screen.
+INTERRUPT_KEYS = ("ctrl+c",)
 
 
-class NoteInput(Input):
-    """The note's input. Textual hands keys to the focused widget before it has handled the ones
+def quit_keys(app) -> set[str]:
+    """The keys that quit this app: the quit command's (as a user keymap may have rebound them)
+    and ctrl+c."""
+    command = next(c for c in keymap.APP_COMMANDS if c.id == "quit")
+    rebound = getattr(app, "_keymap", {}).get(command.id)
+    keys = [k.strip() for k in rebound.split(",")] if rebound else list(command.keys)
+    return {*keys, *INTERRUPT_KEYS}
+
+
+class NoteInput(TextArea):
+    """The note's text. Textual hands keys to the focused widget before it has handled the ones
     before them, so keys typed right after enter are already queued here: once the note is
     submitted, they are kept for the reader instead of being typed into a closing dialog."""
 
@@ -23,10 +43,15 @@ class NoteInput(Input):
                 event.prevent_default()
                 screen.keep(event)
                 return
-            if event.key == "enter":  # close now, not when Submitted comes round after later keys
+            if event.key == "enter":  # close now, not after later keys
                 event.stop()
                 event.prevent_default()
-                screen.submit(self.value)
+                screen.submit(self.text)
+                return
+            if event.key in quit_keys(self.app):  # before the text area's own ctrl+c (copy)
+                event.stop()
+                event.prevent_default()
+                screen.quit(self.text)
                 return
         await super()._on_key(event)
 
@@ -43,11 +68,25 @@ class NoteScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box"):
-            yield Label(f"{self.title_text} (enter saves, esc cancels, empty removes)", markup=False)
-            yield NoteInput(self.note, id="note-input")
+            yield Label(
+                f"{self.title_text} (enter saves, esc cancels, empty removes; a pasted note keeps its lines)",
+                markup=False,
+            )
+            area = NoteInput(self.note, id="note-input", soft_wrap=True, show_line_numbers=False, compact=True)
+            area.cursor_location = area.document.end
+            yield area
 
     def submit(self, value: str) -> None:
         self._close(value)
+
+    def quit(self, value: str) -> None:
+        """Quit the app from the dialog: the note typed so far is kept (as enter would keep it),
+        except that quitting never removes a note."""
+        if self._dismissing:
+            return
+        keep = value if value.strip() and value.strip() != self.note.strip() else None
+        self._close(keep)
+        self.app.call_later(self.app.action_quit)
 
     def action_cancel(self) -> None:
         self._close(None)
