@@ -316,7 +316,7 @@ def test_bootstrap_intervals_hold_scikit_learns_figure():
 # Floors a little under the measured figures (docs/suggestions.md): the rules and the model are
 # deterministic, so a drop below them is a regression, not noise.
 FLOORS = {
-    "tuning": {"quote": 0.90, "statistic": 0.88, "claim": 0.74},
+    "tuning": {"quote": 0.90, "statistic": 0.88, "claim": 0.72},
     "held-out": {"quote": 0.85, "statistic": 0.93, "claim": 0.60},
 }
 
