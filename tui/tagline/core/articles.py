@@ -60,6 +60,13 @@ class Article:
         return f"Article({self.id!r}, {self.path!r})"
 
     @property
+    def warning_line(self) -> str:
+        """The warning about this article's file (undecodable bytes), naming the file, on one
+        visible line; empty when there is none. Read the text first: a lazy article learns of it
+        then."""
+        return str(Problem(self.path, self.warning)) if self.warning else ""
+
+    @property
     def loaded(self) -> bool:
         return self._text is not None
 

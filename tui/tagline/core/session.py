@@ -122,7 +122,9 @@ class Session:
         if cursor is None:
             cursor = self._first_todo(0, total) or 0
         self.cursor = max(0, min(cursor, total - 1))
-        notes = [*skipped, self.article.warning or "", self.store.read_only or self.store.notice or ""]
+        # The article's own warning (undecodable bytes) is not a passing message: the reader shows
+        # it, naming the file, for as long as the article is on screen (``article.warning_line``).
+        notes = [*skipped, self.store.read_only or self.store.notice or ""]
         message = "; ".join(n for n in notes if n)
         return Outcome(article_changed=True, message=message, error=bool(self.store.read_only or skipped))
 

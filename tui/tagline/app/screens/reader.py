@@ -275,13 +275,18 @@ class ReaderScreen(Screen):
     def update_legend(self) -> None:
         legend = self._legend
         model = self.app.model_status
+        # A warning about this article's file (undecodable bytes) stays in view, naming the file,
+        # while the article is on screen, and goes with it.
+        warning = self.session.article.warning_line
+        mark = "!" if self.view.glyphs.ascii else "\u26a0"
+        first: list = [(f"{mark} {warning}", "bold $warning"), "  "] if warning else []
         if not self.view.show_entities:
-            legend.show(("entities hidden", "dim"), "  ", ("e", "bold"), ("  show", "dim"))
+            legend.show(*first, ("entities hidden", "dim"), "  ", ("e", "bold"), ("  show", "dim"))
             return
         if self.app.model is None:
-            legend.show((model, "dim"))
+            legend.show(*first, (model, "dim"))
             return
-        parts: list = [("entities ", "dim")]
+        parts: list = [*first, ("entities ", "dim")]
         for group, name in GROUP_NAMES.items():
             colour = self.app.theme_variables.get(f"ent-{group}", "")
             parts.append((name, f"underline {colour}".strip()))
