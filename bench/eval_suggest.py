@@ -66,7 +66,7 @@ def load_devset(devset: Path = DEVSET) -> tuple[list, list[Sentence]]:
     by_id = {a.id: a for a in found}
     sentences: list[Sentence] = []
     used = []
-    for annotator, path in annofile.iter_files(devset / "annotations", [ANNOTATOR]):
+    for _annotator, path in annofile.iter_files(devset / "annotations", [ANNOTATOR]):
         data = annofile.read(path)
         article = by_id.get(data["article"]["id"])
         if article is None or article.sha256 != data["article"]["sha256"]:
@@ -194,7 +194,7 @@ def markdown_table(report: dict) -> str:
         for method, per_label in report["scores"][part].items():
             for label, (p, r, f, n) in per_label.items():
                 ci = report["intervals"][part][method][label]
-                cell = lambda v, m: f"{v:.2f} [{ci[m][0]:.2f}, {ci[m][1]:.2f}]"  # noqa: E731
+                cell = lambda v, m, ci=ci: f"{v:.2f} [{ci[m][0]:.2f}, {ci[m][1]:.2f}]"  # noqa: E731
                 where = f"{part} ({report['articles'][part]} articles, {report['sentences'][part]} sentences)"
                 lines.append(f"| {where} | {method} | {label} | {cell(p, 'precision')} | {cell(r, 'recall')} | {cell(f, 'f1')} | {n} |")
     return "\n".join(lines)

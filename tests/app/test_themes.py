@@ -99,7 +99,7 @@ def test_theme_file_is_complete_and_legible(path: Path):
     assert contrast(data["foreground"], data["background"]) >= 7.0  # body text: WCAG AAA
     assert contrast(data["foreground"], variables["cursor-background"]) >= 7.0  # the sentence under the cursor
     labels = [variables[label.colour] for label in DEFAULT_SCHEME.labels]
-    assert len(set(c.lower() for c in labels)) == len(labels), "two labels share a colour"
+    assert len({c.lower() for c in labels}) == len(labels), "two labels share a colour"
     # Label badges sit on the text, the cursor row and the status line: 3:1 at least (WCAG, non-text).
     for colour in labels:
         for ground in (data["background"], variables["cursor-background"], data["panel"]):

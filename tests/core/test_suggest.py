@@ -65,7 +65,7 @@ def test_result_shape(nlp):
     for result in results:
         assert set(result["scores"]) == set(LABELS)
         assert all(0.0 <= s <= 1.0 for s in result["scores"].values())
-        assert result["labels"] == [l for l in LABELS if result["scores"][l] >= THRESHOLD]
+        assert result["labels"] == [name for name in LABELS if result["scores"][name] >= THRESHOLD]
         assert set(result["reasons"]) == set(result["labels"])
         assert all(isinstance(r, str) and r for r in result["reasons"].values())
     assert results[1]["labels"] == []
@@ -247,7 +247,7 @@ def test_bad_paths_are_reported_and_the_rest_suggested(tmp_path, capsys):
     code = main(["suggest", str(good), str(empty), str(tmp_path / "missing.txt"), "--format", "jsonl"])
     captured = capsys.readouterr()
     assert code == 1
-    assert [json.loads(l)["article"] for l in captured.out.splitlines()] == ["good"]
+    assert [json.loads(line)["article"] for line in captured.out.splitlines()] == ["good"]
     errors = captured.err.strip().splitlines()
     assert len(errors) == 2 and any("empty.txt" in e for e in errors) and any("missing.txt" in e for e in errors)
 
@@ -258,7 +258,7 @@ def test_custom_scheme_labels_get_no_suggestions(tmp_path, capsys):
     article = tmp_path / "a.txt"
     article.write_text("The minister said that 40 people died.\n", encoding="utf-8")
     assert main(["suggest", str(article), "--format", "jsonl", "--labels", str(scheme)]) == 0
-    [row] = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+    [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert row["labels"] == ["quote"]
     assert row["scores"]["opinion"] == 0.0 and set(row["scores"]) == {"quote", "opinion"}
 

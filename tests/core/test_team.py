@@ -155,7 +155,7 @@ def simulate(team: Team, articles: list[str], present: list[str], seed: int = 0)
     later turn finish it. Checks after every step that no article has more starters than it wants."""
     rnd = random.Random(seed)
     progress = Progress()
-    working: dict[str, str | None] = {name: None for name in present}
+    working: dict[str, str | None] = dict.fromkeys(present)
     idle: set[str] = set()
     for _ in range(int(20 * len(articles) * team.per_article) + 100):
         name = rnd.choice(present)

@@ -148,10 +148,10 @@ def test_no_annotation_is_dropped_when_the_article_changes(case):
         crash(store) if crash_before_fold else store.close()  # re-anchored from the journal or the YAML
 
         store = ArticleStore(root, "alice", new, DEFAULT_SCHEME)
-        placed = {i: s for i, s in store.states.items()}
+        placed = dict(store.states.items())
         assert len(placed) + len(store.orphans) == len(annotated)  # each placed once, or kept
         old_texts = [lines[i] for i in annotated]
-        for index, state in placed.items():
+        for state in placed.values():
             assert comparable(state) in {comparable(s) for s in annotated.values()}
         for orphan in store.orphans:
             assert orphan["text"] in old_texts

@@ -83,7 +83,7 @@ class VisitorService(AppService):
                 pass
             try:
                 await asyncio.wait_for(process.wait(), HANG_UP_SECONDS)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 log.error("pid %s did not leave %s s after the hang-up; killed", process.pid, HANG_UP_SECONDS)
                 process.kill()
                 await process.wait()

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from fractions import Fraction
 from itertools import combinations
-from typing import Hashable, Sequence
+from collections.abc import Hashable, Sequence
 
 from tagline.core import corpus
 from tagline.core.labels import LabelScheme

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -39,7 +39,7 @@ BLOCK_WORDS = 4
 #: At most this many earlier sentences are scored per query (the most recent in each block).
 MAX_CANDIDATES = 400
 
-_QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"} | {c: "-" for c in "‐‑‒–—―−"})
+_QUOTES = str.maketrans(dict.fromkeys("‘’‚‛′`´", "'") | dict.fromkeys("“”„‟″«»", '"') | dict.fromkeys("‐‑‒–—―−", "-"))
 _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -128,10 +128,10 @@ def _best_match(norm: str, candidates: list[int], distinct: list[tuple[Key, str]
     choices = [distinct[c][1] for c in candidates]
     numbers = _numbers(norm)
     hits: set[int] = set()
-    for choice, score, at in process.extract(norm, choices, scorer=fuzz.ratio, score_cutoff=NEAR_EQUAL, limit=None):
+    for _choice, _score, at in process.extract(norm, choices, scorer=fuzz.ratio, score_cutoff=NEAR_EQUAL, limit=None):
         hits.add(at)
     if len(norm) >= MIN_FRAGMENT_CHARS and len(norm.split()) >= MIN_FRAGMENT_WORDS:
-        for choice, score, at in process.extract(norm, choices, scorer=fuzz.partial_ratio, score_cutoff=CONTAINED, limit=None):
+        for choice, _score, at in process.extract(norm, choices, scorer=fuzz.partial_ratio, score_cutoff=CONTAINED, limit=None):
             shorter = min(len(choice), len(norm))
             if shorter >= MIN_FRAGMENT_CHARS and min(len(choice.split()), len(norm.split())) >= MIN_FRAGMENT_WORDS:
                 hits.add(at)

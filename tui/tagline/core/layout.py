@@ -29,7 +29,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
 #: copy adds to it, Latin-1 and Latin Extended-A (not the soft hyphen) and the dashes, quotes and
 #: ellipsis of General Punctuation. Space of any kind counts by its length in :func:`_wrap_cells` too.
 _ONE_CELL_RANGES = ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x17F), (0x2010, 0x2027))
-_ONE_CELL = re.compile("[\\s%s]*" % "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _ONE_CELL_RANGES))
+_ONE_CELL = re.compile("[\\s{}]*".format("".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _ONE_CELL_RANGES)))
 _LINES: dict[int, re.Pattern[str]] = {}
 
 
@@ -38,7 +38,7 @@ def _line_pattern(width: int) -> re.Pattern[str]:
     then that word's trailing space."""
     pattern = _LINES.get(width)
     if pattern is None:
-        pattern = _LINES[width] = re.compile(r"(?s).{0,%d}\S(?=\s|\Z)\s*" % (width - 1))
+        pattern = _LINES[width] = re.compile(rf"(?s).{{0,{width - 1}}}\S(?=\s|\Z)\s*")
     return pattern
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tagline.core import annofile, schema
+from tagline.core import schema
 from tagline.core.articles import Article, ArticleUnreadable
 from tagline.core.labels import LabelScheme
 from tagline.core.progress import ProgressIndex
@@ -98,7 +98,7 @@ class Session:
             if article.id in self.unreadable:
                 continue
             try:
-                article.sentences  # reads and splits a lazily listed article
+                article.sentences  # noqa: B018 - reads and splits a lazily listed article
             except ArticleUnreadable as error:
                 self.unreadable[article.id] = str(error)
                 skipped.append(str(error))
@@ -325,7 +325,7 @@ class Session:
         self.duplicate_groups = {}
         for dup, first in self.duplicates.items():
             self.duplicate_groups.setdefault(first, [first]).append(dup)
-        for first, members in list(self.duplicate_groups.items()):
+        for members in list(self.duplicate_groups.values()):
             for member in members:
                 self.duplicate_groups[member] = members
         if self.store is not None:
@@ -369,9 +369,9 @@ class Session:
         needle = query.casefold()
         if not needle:
             return Outcome()
-        order = list(range(self.cursor + 1, self.total)) + list(range(0, self.cursor + 1))
+        order = list(range(self.cursor + 1, self.total)) + list(range(self.cursor + 1))
         if not forward:
-            order = list(reversed(range(0, self.cursor))) + list(reversed(range(self.cursor, self.total)))
+            order = list(reversed(range(self.cursor))) + list(reversed(range(self.cursor, self.total)))
         for i in order:
             if needle in self.text(i).casefold():
                 return self.goto(i)

@@ -52,13 +52,13 @@ def parse_time(value: str) -> _dt.datetime | None:
         moment = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=_dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=_dt.UTC)
 
 
 def compute(merged: corpus.Corpus, scheme: LabelScheme) -> dict[str, AnnotatorStats]:
     found: dict[str, AnnotatorStats] = {}
     for loaded in merged.files:
-        entry = found.setdefault(loaded.annotator, AnnotatorStats(loaded.annotator, labels={n: 0 for n in scheme.names}))
+        entry = found.setdefault(loaded.annotator, AnnotatorStats(loaded.annotator, labels=dict.fromkeys(scheme.names, 0)))
         entry.articles += 1
         for sentence in loaded.sentences:
             moment = parse_time(sentence.updated)

@@ -60,7 +60,7 @@ BLANK = SentenceState()
 
 
 def now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 #: An annotator's name is the name of their folder: it must be one, as it is, on every system.

@@ -127,7 +127,7 @@ def route(team: Team, article_ids, started: dict[str, set[str]] | None = None) -
     (all of them, even beyond what the article wants: work done is never taken away)."""
     started = started or {}
     members = set(team.annotators)
-    load = {name: 0 for name in team.annotators}
+    load = dict.fromkeys(team.annotators, 0)
     assigned: dict[str, list[str]] = {}
     # One pass in hash order, a started article taking its starters where it stands: when people
     # start what was routed to them, the routing is exactly what it was before, so starting work

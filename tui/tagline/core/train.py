@@ -51,7 +51,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from tagline.core import annofile, corpus
 from tagline.core.labels import LabelScheme
@@ -229,7 +229,7 @@ def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | 
     evaluation = held_out_evaluation(examples, labels)
     nlp = fit([e.text for e in examples], [e.labels for e in examples], labels)
     # to the microsecond: two trainings in the same second still tell apart
-    trained_at = _dt.datetime.now(_dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    trained_at = _dt.datetime.now(_dt.UTC).isoformat().replace("+00:00", "Z")
     positives = {name: sum(1 for e in examples if name in e.labels) for name in labels}
     articles = len({e.article for e in examples})
     nlp.meta["name"] = "tagline_sentences"

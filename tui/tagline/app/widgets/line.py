@@ -11,7 +11,7 @@ refreshed cost about 0.2 ms of a key's time to the screen, in Textual's messages
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle

@@ -54,7 +54,7 @@ class ParseCache:
     def key(model: ModelInfo, text: str) -> str:
         import hashlib  # here: needed only with a model, or after the first frame
 
-        return hashlib.sha1(f"{model.key}\0{text}".encode("utf-8")).hexdigest()
+        return hashlib.sha1(f"{model.key}\0{text}".encode()).hexdigest()
 
     TABLES = ("entities", "suggestions", "duplicates")
 

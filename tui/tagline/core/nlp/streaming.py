@@ -7,7 +7,7 @@ from __future__ import annotations
 import concurrent.futures
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from tagline.core.articles import Article
 from tagline.core.nlp.cache import ParseCache

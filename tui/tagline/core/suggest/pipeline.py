@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from typing import Iterable
+from collections.abc import Iterable
 
 from tagline.core.suggest.claims import claim_evidence
 from tagline.core.suggest.evidence import Evidence, make_result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 from tagline.core.suggest.evidence import Evidence, shorten
 from tagline.core.suggest.lexicon import (
@@ -113,7 +113,7 @@ def quote_evidence(text: str, tokens, start: int, end: int, regions: list[Region
             found.offer(0.9, "ends a quotation begun before the sentence" + (f" (‘{speech[0].text}’)" if speech else ""))
         else:
             found.offer(0.8, "inside a quotation that spans sentences")
-    for verb, why in _indirect_speech(tokens):
+    for _verb, why in _indirect_speech(tokens):
         found.offer(0.85, why)
     tail = _tail_attribution(tokens)
     if tail:
