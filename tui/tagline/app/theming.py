@@ -62,9 +62,14 @@ def load_themes(folders: list[Path]) -> tuple[list[Theme], list[str]]:
     themes: dict[str, Theme] = {}
     problems: list[str] = []
     for folder in folders:
-        if not folder.is_dir():
+        try:
+            if not folder.is_dir():
+                continue
+            found = sorted(folder.glob("*.yaml"))
+        except OSError as error:  # a theme folder this user may not read: say so, start anyway
+            problems.append(f"themes in {folder}: cannot read ({error.strerror})")
             continue
-        for path in sorted(folder.glob("*.yaml")):
+        for path in found:
             try:
                 theme = theme_from_file(path)
             except (OSError, ValueError, yaml.YAMLError) as error:

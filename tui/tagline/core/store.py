@@ -83,6 +83,45 @@ def safe_name(name: str) -> str:
     return cleaned or "anonymous"
 
 
+def _user_name(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def not_yours(folder: Path, annotator: str) -> str | None:
+    """Why this process must not write into the annotator folder ``folder``, or None.
+
+    On a shared server the annotator is the login name, and plain permissions keep one user out of
+    another's folder. A group-shared annotations folder (``chmod g+ws``, umask 002) lets every member
+    write everywhere, so tagline refuses by itself: it writes only into a folder its user owns, and in
+    a group-writable annotations folder it creates a folder only for its own login name."""
+    if not hasattr(os, "geteuid"):
+        return None
+    me = os.geteuid()
+    try:
+        info = folder.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        return f"cannot read {folder} ({error.strerror}); read-only here"
+    if info is not None:
+        if info.st_uid != me:
+            return f"{folder} belongs to {_user_name(info.st_uid)}, not to you ({_user_name(me)}); read-only here"
+        return None
+    try:
+        shared = folder.parent.stat().st_mode & 0o020
+    except OSError:
+        return None  # the parent is missing too: creating it says why, if it cannot be
+    login = _user_name(me)
+    if shared and annotator != login and safe_name(annotator) != safe_name(login):
+        return f"{folder.parent} is shared by a group: annotate as your login name ({login}), not {annotator}; read-only here"
+    return None
+
+
 class ArticleStore:
     """Annotation state for (annotator, article), keyed by sentence index."""
 
@@ -119,10 +158,14 @@ class ArticleStore:
     # -- reading -----------------------------------------------------------------------------
     def _load(self) -> None:
         folder = self.path.parent
+        refused = not_yours(folder, self.annotator)
+        if refused:
+            self.read_only = refused
+            return
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            self.read_only = f"cannot create {folder} ({error.strerror})"
+            self.read_only = f"cannot create {folder} ({error.strerror}); read-only here"
             return
         self._take_lock()
         if self._lock_handle is not None:
