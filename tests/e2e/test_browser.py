@@ -2,7 +2,12 @@
 
 Debian's ``chromium`` (``.ci/run`` installs it) is driven with the ``playwright`` package and
 ``executable_path``; no browser is downloaded. Every request the page makes is checked to go to the
-server under test: the page needs nothing from anywhere else.
+server under test: the page needs nothing from anywhere else. Visitors log in with the links
+``tagline serve --add-annotator NAME`` prints; requests a browser would not let a page forge (another
+Origin, another Host, a Bearer header) are sent with aiohttp's client.
+
+The server is started with the installed ``tagline`` script, not ``python -m tagline``: the
+working folder is then not on the module path of the server either, which the decoy test needs.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import json
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -67,21 +73,46 @@ def gone(pid: int) -> bool:
         return True
 
 
+def tagline_argv() -> list[str]:
+    script = Path(sys.executable).parent / "tagline"
+    return [str(script)] if script.exists() else [sys.executable, "-I", "-m", "tagline"]
+
+
+def add_annotator(workdir: Path, port: int, name: str) -> str:
+    """``tagline serve --add-annotator NAME``: the login link it prints."""
+    result = subprocess.run(
+        [*tagline_argv(), "serve", "--add-annotator", name, "--port", str(port), "--annotations", "annotations"],
+        cwd=workdir, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("\n") == 1 and "shown this once" in result.stderr
+    link = result.stdout.strip()
+    assert link.startswith(f"http://127.0.0.1:{port}/?token="), link
+    return link
+
+
 class Served:
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, annotators=("alice", "bob"), options=()):
         self.workdir = workdir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.annotations = workdir / "annotations"
+        self.links = {name: add_annotator(workdir, self.port, name) for name in annotators}
         self.log = workdir / "serve.log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tagline", "serve", "--port", str(self.port), "--model", "none", "--annotations", str(self.annotations)],
+            [*tagline_argv(), "serve", "--port", str(self.port), "--model", "none", "--annotations", str(self.annotations), *options],
             cwd=workdir, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
         )
-        wait_until(self.listening, f"tagline serve on port {self.port}\n{self.log.read_text(errors='replace')}")
+        wait_until(self.listening, f"tagline serve on port {self.port}\n{self.log_text()}")
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def token(self, name: str) -> str:
+        return self.links[name].split("?token=", 1)[1]
 
     def listening(self) -> bool:
-        assert self.process.poll() is None, f"tagline serve exited:\n{self.log.read_text(errors='replace')}"
+        assert self.process.poll() is None, f"tagline serve exited:\n{self.log_text()}"
         with socket.socket() as s:
             return s.connect_ex(("127.0.0.1", self.port)) == 0
 
@@ -92,6 +123,9 @@ class Served:
             if "--annotator" in argv:
                 found[argv[argv.index("--annotator") + 1]] = pid
         return found
+
+    def annotator_folders(self) -> list[str]:
+        return sorted(p.name for p in self.annotations.iterdir() if p.is_dir()) if self.annotations.exists() else []
 
     def file(self, annotator: str, suffix: str = ".yaml") -> Path:
         return self.annotations / annotator / f"{ARTICLE}{suffix}"
@@ -119,21 +153,19 @@ def served(workdir):
 
 @pytest.fixture
 def browser():
+    """Headless Chromium; each page gets a context (cookie jar) of its own, as two people would."""
     if not CHROMIUM.exists():
         pytest.fail("chromium is needed for the browser test (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="tagline-chromium-") as profile, sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS,
-            viewport={"width": 1000, "height": 640},
-        )
-        yield context
-        context.close()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
 
 
 def open_page(browser, served: Served, foreign: list[str]):
-    page = browser.new_page()
+    page = browser.new_context(viewport={"width": 1000, "height": 640}).new_page()
 
     def only_the_server(route):
         if route.request.url.startswith(served.url + "/") or route.request.url.startswith(f"ws://127.0.0.1:{served.port}/"):
@@ -146,12 +178,10 @@ def open_page(browser, served: Served, foreign: list[str]):
     return page
 
 
-def start_as(page, served: Served, name: str) -> None:
-    """The name page, then the terminal: typed as a visitor would."""
-    page.goto(served.url + "/")
-    page.locator("#annotator").type(name)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"**/?annotator={name}")
+def start_as(page, served: Served, name: str, link: str | None = None) -> None:
+    """The login link, then the terminal, as a visitor who was sent the link would."""
+    page.goto(link or served.links[name])
+    page.wait_for_url(served.url + "/")  # the token has left the address bar for a cookie
     page.wait_for_selector("body.-first-byte", state="attached", timeout=30_000)  # the app has drawn
     wait_until(lambda: served.opened(name), f"{name}'s session opened the article")
     # Keys go to xterm.js's hidden textarea, as when the visitor clicks into the terminal (a click
@@ -197,21 +227,6 @@ def test_two_visitors_tag_in_the_page_and_closing_the_tab_folds(served, browser)
     assert foreign == [], f"the page asked for something besides the server: {foreign}"
 
 
-@pytest.mark.parametrize("name", ["../etc", "a b", "-rf", "x" * 65, "<b>"])
-def test_a_name_that_is_not_a_folder_name_is_refused(served, name):
-    from urllib.parse import quote
-
-    with pytest.raises(urllib.error.HTTPError) as page:
-        urllib.request.urlopen(f"{served.url}/?annotator={quote(name)}", timeout=10)
-    assert page.value.code == 400
-    body = page.value.read().decode()
-    assert "letters, digits" in body and "<b>" not in body  # said why; what was typed is escaped
-    with pytest.raises(urllib.error.HTTPError) as socket_page:
-        urllib.request.urlopen(f"{served.url}/ws/{quote(name, safe='')}", timeout=10)
-    assert socket_page.value.code == 400
-    assert served.visitors() == {}
-
-
 def test_serve_refuses_a_corpus_with_nothing_to_open(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "tagline", "serve", str(tmp_path / "missing"), "--port", str(free_port())],
@@ -246,3 +261,189 @@ def test_the_web_drivers_quit_folds_the_journal(workdir):
     packet(b"M", json.dumps({"type": "quit"}).encode())
     assert process.wait(timeout=20) == 0
     assert yaml.safe_load(yaml_path.read_text(encoding="utf-8"))["sentences"][0]["labels"] == ["claim"]
+
+
+# -- who may come in -------------------------------------------------------------------------------
+
+
+def no_visitor_started(served: Served) -> None:
+    assert served.visitors() == {}, "a tagline process was started"
+    assert children(served.process.pid) == {}, "the server started a process"
+    assert served.annotator_folders() == [], "something was saved"
+
+
+def test_no_token_or_a_wrong_one_starts_no_process(served, browser):
+    foreign: list[str] = []
+    page = open_page(browser, served, foreign)
+    response = page.goto(served.url + "/")
+    assert response.status == 401 and page.locator("#token").count() == 1  # the login page
+    response = page.goto(served.url + "/?token=not-the-token")
+    assert response.status == 401 and "not valid" in page.content()
+    page.locator("#token").fill(served.token("alice")[:-1])  # one character short
+    with page.expect_navigation() as navigation:
+        page.keyboard.press("Enter")
+    assert navigation.value.status == 401 and "not valid" in page.content()
+    # The page's own script opens the websocket (what the terminal page would do): refused.
+    closed = page.evaluate(
+        """url => new Promise(done => { const ws = new WebSocket(url); ws.onopen = () => done("open");
+                                        ws.onclose = () => done("closed"); })""",
+        f"ws://127.0.0.1:{served.port}/ws",
+    )
+    assert closed == "closed"
+    no_visitor_started(served)
+    assert served.log_text().count("wrong token") == 2, served.log_text()
+    assert foreign == []
+
+
+def test_the_right_token_annotates_as_its_annotator_only(served, browser):
+    foreign: list[str] = []
+    page = open_page(browser, served, foreign)
+    # A name typed into the address changes nothing: the token says who this is.
+    start_as(page, served, "alice", served.links["alice"] + "&annotator=bob")
+    assert "token" not in page.url
+    [cookie] = page.context.cookies()
+    assert cookie["name"] == f"tagline-{served.port}" and cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    keys(page, "c")
+    wait_until(lambda: served.journal_lines("alice") == 1, "alice's action in her journal")
+    assert served.visitors().keys() == {"alice"}
+    assert served.annotator_folders() == ["alice"]
+    page.reload()  # the cookie alone logs her in again
+    page.wait_for_selector("body.-first-byte", state="attached", timeout=30_000)
+    assert "token" not in page.url
+    served.stop()
+    assert yaml.safe_load(served.file("alice").read_text(encoding="utf-8"))["annotator"] == "alice"
+    assert served.annotator_folders() == ["alice"]
+    assert foreign == []
+
+
+def test_a_decoy_module_in_the_working_folder_never_runs(workdir, browser):
+    """Each visitor's process is ``python -I -m tagline``: a tagline.py (or tui.py) in the folder the
+    server runs in is not imported in its place."""
+    marker = workdir / "DECOY-RAN"
+    for decoy in ("tagline.py", "tui.py"):
+        (workdir / decoy).write_text(f"open({str(marker)!r}, 'a').write({decoy!r})\nraise SystemExit(0)\n")
+    served = Served(workdir, annotators=("alice",))
+    try:
+        page = open_page(browser, served, [])
+        start_as(page, served, "alice")
+        keys(page, "c")
+        wait_until(lambda: served.journal_lines("alice") == 1, "alice's action in her journal")
+    finally:
+        served.stop()
+    assert not marker.exists(), f"a decoy ran: {marker.read_text()}"
+    assert yaml.safe_load(served.file("alice").read_text(encoding="utf-8"))["sentences"][0]["labels"] == ["claim"]
+
+
+async def _status(served: Served, path: str = "/", headers=None, websocket: bool = False) -> int:
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        if websocket:
+            try:
+                async with session.ws_connect(served.url + path, headers=headers or {}) as ws:
+                    await ws.close()
+                    return 101
+            except aiohttp.WSServerHandshakeError as error:
+                return error.status
+        async with session.get(served.url + path, headers=headers or {}, allow_redirects=False) as response:
+            return response.status
+
+
+async def test_another_origin_or_host_is_refused_even_with_the_right_token(served):
+    bearer = {"Authorization": f"Bearer {served.token('alice')}"}
+    evil = {"Origin": "http://evil.example"}
+    assert await _status(served, "/ws", {**bearer, **evil}, websocket=True) == 403
+    assert await _status(served, "/", {**bearer, **evil}) == 403
+    assert await _status(served, "/", {**bearer, "Origin": "null"}) == 403
+    assert await _status(served, "/", {**bearer, "Origin": f"http://127.0.0.1:{served.port + 1}"}) == 403
+    # DNS rebinding: evil.example resolved to this machine; the Host header still names it.
+    assert await _status(served, "/", {**bearer, "Host": f"evil.example:{served.port}"}) == 403
+    assert await _status(served, "/ws", {**bearer, "Host": f"evil.example:{served.port}"}, websocket=True) == 403
+    no_visitor_started(served)
+    assert "Origin 'http://evil.example' is not this server's" in served.log_text()
+    # The same request from the server's own page is let in.
+    assert await _status(served, "/", {**bearer, "Origin": served.url}) == 200
+    assert await _status(served, "/", {**bearer, "Host": f"localhost:{served.port}"}) == 200
+
+
+async def test_a_bearer_token_opens_the_socket_as_its_annotator(served):
+    import asyncio
+
+    import aiohttp
+
+    assert await _status(served, "/ws", {"Authorization": "Bearer wrong"}, websocket=True) == 401
+    headers = {"Authorization": f"Bearer {served.token('bob')}", "Origin": served.url}
+    async with aiohttp.ClientSession() as session, session.ws_connect(served.url + "/ws", headers=headers) as ws:
+        for _ in range(400):
+            if served.visitors():
+                break
+            await asyncio.sleep(0.05)
+        assert served.visitors().keys() == {"bob"}
+        await ws.close()
+
+
+async def test_the_login_cookie_is_httponly_samesite_strict_and_the_link_redirects(served):
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        async with session.get(served.links["alice"], allow_redirects=False) as response:
+            assert response.status == 303 and response.headers["Location"] == "/"
+            [cookie] = response.headers.getall("Set-Cookie")
+    attributes = [part.strip().lower() for part in cookie.split(";")]
+    assert attributes[0] == f"tagline-{served.port}={served.token('alice')}".lower()
+    assert {"httponly", "samesite=strict", "path=/"} <= set(attributes)
+
+
+async def test_wrong_tokens_are_answered_later_each_time_and_logged(served):
+    for _ in range(3):
+        assert await _status(served, "/?token=guess") == 401
+    assert await _status(served, "/", {"Authorization": f"Bearer {served.token('alice')}"}) == 200  # forgiven
+    assert await _status(served, "/%1B%5D0;pwned%07?token=guess") == 401  # the path is logged, made safe
+    lines = [line for line in served.log_text().splitlines() if "wrong token" in line]
+    counts = [line.split("failure ", 1)[1].split(" ", 1)[0] for line in lines]
+    delays = [line.rsplit("after ", 1)[1] for line in lines]
+    assert counts == ["1", "2", "3", "1"]
+    assert delays == ["0.25 s)", "0.50 s)", "1.00 s)", "0.25 s)"]
+    assert "\x1b" not in served.log_text() and "\x07" not in served.log_text()
+
+
+async def test_an_annotator_added_while_serving_can_log_in(served):
+    link = add_annotator(served.workdir, served.port, "carol")
+    assert await _status(served, "/", {"Authorization": f"Bearer {link.split('?token=')[1]}"}) == 200
+    assert await _status(served, "/", {"Authorization": f"Bearer {served.token('alice')}"}) == 200
+    add_annotator(served.workdir, served.port, "alice")  # a new link: the old one stops working
+    assert await _status(served, "/", {"Authorization": f"Bearer {served.token('alice')}"}) == 401
+
+
+def test_the_token_file_is_private_and_holds_hashes_only(workdir):
+    port = free_port()
+    link = add_annotator(workdir, port, "alice")
+    path = workdir / "annotations" / ".serve-tokens.yaml"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert link.split("?token=")[1] not in path.read_text()
+    path.chmod(0o640)  # readable by the group: not trusted, the server does not start
+    result = subprocess.run([*tagline_argv(), "serve", "--port", str(port), "--model", "none"], cwd=workdir, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "chmod 600" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["../evil", "", "-rf", "a b"])
+def test_add_annotator_refuses_a_name_that_is_not_a_folder_name(workdir, name):
+    result = subprocess.run([*tagline_argv(), "serve", f"--add-annotator={name}"], cwd=workdir, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "--add-annotator" in result.stderr and "letters, digits" in result.stderr
+    assert not (workdir / "annotations").exists()
+
+
+def test_no_auth_is_refused_unless_on_loopback(workdir):
+    result = subprocess.run([*tagline_argv(), "serve", "--no-auth", "--host", "0.0.0.0", "--port", str(free_port())], cwd=workdir, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "--no-auth" in result.stderr
+
+
+async def test_no_auth_on_loopback_serves_you_but_still_refuses_other_origins(workdir):
+    served = Served(workdir, annotators=(), options=("--no-auth",))
+    try:
+        assert await _status(served, "/") == 200
+        assert await _status(served, "/ws", {"Origin": "http://evil.example"}, websocket=True) == 403
+        no_visitor_started(served)
+    finally:
+        served.stop()

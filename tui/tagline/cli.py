@@ -138,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="en_core_web_sm", help="spaCy pipeline for entities, or 'none'")
     p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
     p.add_argument("--theme", default=None, help="theme name (see themes/)")
+    p.add_argument("--add-annotator", default=None, metavar="NAME", help="give NAME a login link (printed once) and exit")
+    p.add_argument("--url", default=None, metavar="URL", help="the address browsers use, if not http://HOST:PORT (a proxy, a DNS name)")
+    p.add_argument("--no-auth", action="store_true", help="no login; everyone is you (only with a loopback --host)")
 
     p = commands.add_parser("train", help="train a sentence classifier on the annotations, for suggestions")
     annotations(p)

@@ -1,14 +1,23 @@
-"""``tagline serve``: the reader in a web browser, through textual-serve.
+"""``tagline serve``: the reader in a web browser, through textual-serve, for annotators who log in.
 
 Each visitor gets a process of their own: textual-serve starts one per websocket, and here that
 process is ``tagline open`` with the server's paths and options and the visitor's name as
 ``--annotator``, so every visitor writes to ``annotations/<name>/`` exactly as an SSH user would.
 
-The name is asked on a small HTML page before the terminal starts, not inside the app: the session
-(its folder, its lock, its journal) is opened for one annotator before the first screen is drawn, so
-the name has to be known when the process starts. It travels in the websocket's path
-(``/ws/<name>``), is checked against the same rule as a folder name (``tagline.core.store.safe_name``)
-on both pages, and reaches the process as one argument, never through a shell unquoted.
+Who the visitor is comes from their credential, never from what they type: ``tagline serve
+--add-annotator NAME`` gives NAME a secret token (its hash is kept in ``<annotations>/.serve-tokens.yaml``,
+see :mod:`tagline.core.tokens`) and prints a login link holding it. One aiohttp middleware checks every
+request, the websocket's too, before anything else runs:
+
+1. its ``Host``, and its ``Origin`` when it has one, must be this server's own address: a page on
+   another site (or a DNS name rebound to this machine) cannot talk to it;
+2. it must carry a token (``?token=`` once, then a cookie that is HttpOnly, SameSite=Strict, Path=/;
+   or ``Authorization: Bearer``) whose hash matches one in the file (constant-time comparisons);
+3. a wrong token is answered late, later for each failure from the same address (bounded), and
+   logged on one line.
+
+Only then is a page served or a process started, under the token's name. ``--no-auth`` (loopback
+only) serves the user running the server instead.
 
 The pages are served from here, not from textual-serve's template, so a browser loads nothing but
 this server's files (no web fonts from elsewhere).
@@ -18,11 +27,15 @@ from __future__ import annotations
 
 import asyncio
 import html
+import ipaddress
 import logging
 import shlex
 import signal
+import socket
 import sys
-from urllib.parse import quote
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from asyncio.subprocess import Process
 
@@ -30,19 +43,64 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from tagline.core.store import safe_name
+from tagline.commands.output import safe
+from tagline.core import tokens as tokens_mod
 
 log = logging.getLogger("tagline.serve")
 
-NAME_RULE = "letters, digits and - _ . @ (at most 64)"
-MAX_NAME = 64
 #: tagline leaves at most 3 s after a hang-up (tui/tagline/app/app.py); past this it is killed.
 HANG_UP_SECONDS = 10.0
+#: A wrong token is answered after BASE * 2**(n-1) seconds for the n-th failure in a row from one
+#: address, at most CAP; the count is forgotten after FORGET seconds without a failure, or on success.
+SLOW_BASE, SLOW_CAP, SLOW_FORGET = 0.25, 8.0, 900.0
+#: Addresses remembered at most (the oldest are forgotten first): memory stays bounded under a flood.
+SLOW_ADDRESSES = 4096
+WILDCARDS = ("", "0.0.0.0", "::")
 
 
-def valid_annotator(name: str) -> bool:
-    """A name that is its own annotation folder name, so two visitors never share one by accident."""
-    return 0 < len(name) <= MAX_NAME and safe_name(name) == name and not name.startswith("-")
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _bracket(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def own_hosts(host: str, port: int, url: str | None = None) -> frozenset[str]:
+    """Every ``Host`` (and ``Origin`` host) under which browsers reach this server: the address it
+    listens on with its port; on loopback the loopback names too; on every address (``0.0.0.0``) the
+    machine's names and the addresses they resolve to; and the host of ``--url``."""
+    names = {host}
+    if host in WILDCARDS or is_loopback(host):
+        names |= {"localhost", "127.0.0.1", "::1"}
+    if host in WILDCARDS:
+        names |= {socket.gethostname(), socket.getfqdn()}
+        try:
+            names |= {str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None)}
+        except OSError:
+            pass
+    hosts = set()
+    for name in names - {""}:
+        hosts.add(f"{_bracket(name)}:{port}".lower())
+        if port in (80, 443):
+            hosts.add(_bracket(name).lower())
+    if url:
+        hosts.add(urlsplit(url).netloc.lower())
+    return frozenset(hosts)
+
+
+def base_url(host: str, port: int, url: str | None = None) -> str:
+    """Where the login links point: ``--url`` when given, else the address served."""
+    if url:
+        return url.rstrip("/")
+    if host in WILDCARDS:
+        host = socket.getfqdn() or socket.gethostname()
+    return f"http://{_bracket(host)}:{port}"
 
 
 def open_arguments(args) -> list[str]:
@@ -95,12 +153,118 @@ class VisitorService(AppService):
         return await super().send_meta(data)
 
 
-class TaglineServer(Server):
-    """textual-serve's server with a name page first and one ``tagline open`` per visitor."""
+class Guard:
+    """Who may talk to the server, checked on every request (an aiohttp middleware)."""
 
-    def __init__(self, open_args: list[str], host: str = "127.0.0.1", port: int = 8000) -> None:
-        super().__init__(command="tagline open", host=host, port=port, title="tagline")
+    def __init__(self, hosts: frozenset[str], token_path: Path | None, open_to: str | None = None, cookie: str = "tagline") -> None:
+        self.hosts = hosts
+        self.token_path = token_path  # None: --no-auth, every visitor is ``open_to``
+        self.open_to = open_to
+        self.cookie = cookie
+        self.failures: dict[str, tuple[int, float]] = {}  # address -> (failures in a row, when the last)
+        self._tokens = tokens_mod.Tokens({})
+        self._seen: tuple | None = None
+
+    def tokens(self) -> tokens_mod.Tokens:
+        """The token file as it is now: an annotator added (or a token replaced) while the server
+        runs counts at once. Read again only when the file changed (one ``stat`` per request)."""
+        try:
+            info = self.token_path.stat()
+            seen = (info.st_ino, info.st_mtime_ns, info.st_size)
+        except FileNotFoundError:
+            seen = None
+        if seen != self._seen:
+            try:
+                self._tokens = tokens_mod.load(self.token_path)
+            except tokens_mod.TokenFileError as error:
+                log.error("%s; nobody can log in until it is mended", safe(error))
+                self._tokens = tokens_mod.Tokens({})
+            self._seen = seen
+        return self._tokens
+
+    def foreign(self, request: web.Request) -> str | None:
+        """Why the request does not come to this server from one of its own pages, or None."""
+        host = request.headers.get("Host", "").lower()
+        if host not in self.hosts:
+            return f"Host {host!r} is not this server's (give the address browsers use with --url)"
+        origin = request.headers.get("Origin")
+        if origin is not None:
+            parts = urlsplit(origin.lower())
+            if parts.scheme not in ("http", "https") or parts.netloc not in self.hosts:
+                return f"Origin {origin!r} is not this server's"
+        return None
+
+    @staticmethod
+    def credential(request: web.Request, cookie: str) -> tuple[str | None, str]:
+        authorization = request.headers.get("Authorization", "")
+        if authorization[:7].lower() == "bearer ":
+            return authorization[7:].strip(), "header"
+        if "token" in request.query:
+            return request.query["token"], "query"
+        if cookie in request.cookies:
+            return request.cookies[cookie], "cookie"
+        return None, ""
+
+    def failed(self, address: str) -> tuple[int, float]:
+        """Count one more failure from ``address``: (failures in a row, seconds to wait before answering)."""
+        clock = time.monotonic()
+        count, last = self.failures.pop(address, (0, clock))
+        count = 1 if clock - last > SLOW_FORGET else count + 1
+        self.failures[address] = (count, clock)
+        while len(self.failures) > SLOW_ADDRESSES:
+            self.failures.pop(next(iter(self.failures)))
+        return count, min(SLOW_BASE * 2 ** (count - 1), SLOW_CAP)
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler):
+        address = request.remote or "?"
+        refusal = self.foreign(request)
+        if refusal:
+            log.warning("refused %s %s: %s", safe(address), safe(request.path), safe(refusal))
+            return web.Response(status=403, text="tagline: this server only answers its own pages\n")
+        if self.token_path is None:
+            request["annotator"] = self.open_to
+            return await handler(request)
+        token, source = self.credential(request, self.cookie)
+        if not token:
+            return self.login(request)
+        name = self.tokens().who(token)
+        if name is None:
+            count, delay = self.failed(address)
+            log.warning(
+                "refused %s %s: wrong token (failure %d in a row from this address; answered after %.2f s)",
+                safe(address), safe(request.path), count, delay,
+            )
+            await asyncio.sleep(delay)
+            response = self.login(request, "That login link is not valid (or no longer): ask for a new one.")
+            if source == "cookie":
+                response.del_cookie(self.cookie, path="/")
+            return response
+        self.failures.pop(address, None)
+        request["annotator"] = name
+        if source == "query" and request.path == "/":
+            # The token goes into the cookie and out of the address bar (and the browser's history).
+            response = web.Response(status=303, headers={"Location": "/", "Cache-Control": "no-store"})
+            response.set_cookie(self.cookie, token, path="/", httponly=True, samesite="Strict", secure=request.secure)
+            log.info("%s logged in from %s", safe(name), safe(address))
+            return response
+        return await handler(request)
+
+    def login(self, request: web.Request, error: str = "") -> web.Response:
+        if request.path != "/":
+            return web.Response(status=401, text="tagline: log in first\n", headers={"WWW-Authenticate": "Bearer"})
+        return web.Response(status=401, text=login_page(error), content_type="text/html", headers={"Cache-Control": "no-store"})
+
+
+class TaglineServer(Server):
+    """textual-serve's server with a login first and one ``tagline open`` per visitor, as the
+    annotator their token names."""
+
+    def __init__(self, open_args: list[str], guard: Guard, host: str = "127.0.0.1", port: int = 8000, url: str | None = None) -> None:
+        super().__init__(command="tagline open", host=host, port=port, title="tagline", public_url=base_url(host, port, url))
         self.open_args = open_args
+        self.guard = guard
+        self.secure_url = bool(url and url.lower().startswith("https:"))
         self.sockets: set[web.WebSocketResponse] = set()
 
     @staticmethod
@@ -110,12 +274,20 @@ class TaglineServer(Server):
         is not put on the module path, so a ``tagline.py`` there cannot run in tagline's place."""
         return "exec " + shlex.join([sys.executable, "-I", "-m", "tagline", "open", *open_args, "--annotator", annotator])
 
+    def initialize_logging(self) -> None:
+        """One plain line per event on stderr (not Rich's wrapped columns), every message made safe;
+        aiohttp's access log (raw request lines) is left out: the guard logs what matters."""
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_SafeFormatter("%(asctime)s tagline serve: %(message)s", "%Y-%m-%d %H:%M:%S"))
+        logging.basicConfig(level="DEBUG" if self.debug else "INFO", handlers=[handler], force=True)
+        logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
     async def _make_app(self) -> web.Application:
-        app = web.Application()
+        app = web.Application(middlewares=[self.guard.middleware])
         app.add_routes(
             [
                 web.get("/", self.handle_index),
-                web.get("/ws/{annotator}", self.handle_websocket),
+                web.get("/ws", self.handle_websocket),
                 web.static("/static", self.statics_path),
             ]
         )
@@ -132,23 +304,17 @@ class TaglineServer(Server):
         print(f"tagline: serving on {self.public_url} (one process per visitor; ctrl+c stops)", flush=True)
 
     async def handle_index(self, request: web.Request) -> web.Response:
-        name = request.query.get("annotator")
-        if name is None:
-            return web.Response(text=name_page(), content_type="text/html")
-        name = name.strip()
-        if not valid_annotator(name):
-            return web.Response(text=name_page(name, f"Use {NAME_RULE}."), content_type="text/html", status=400)
-        scheme = "wss" if request.secure else "ws"
+        name = request["annotator"]
+        scheme = "wss" if request.secure or self.secure_url else "ws"
         font_size = request.query.get("fontsize", "16")
         return web.Response(
-            text=terminal_page(name, f"{scheme}://{request.host}/ws/{quote(name, safe='')}", font_size if font_size.isdigit() else "16"),
+            text=terminal_page(name, f"{scheme}://{request.host}/ws", font_size if font_size.isdigit() else "16"),
             content_type="text/html",
+            headers={"Cache-Control": "no-store"},
         )
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        name = request.match_info["annotator"]
-        if not valid_annotator(name):
-            raise web.HTTPBadRequest(text=f"annotator: use {NAME_RULE}")
+        name = request["annotator"]
         websocket = web.WebSocketResponse(heartbeat=15)
         width = _int(request.query.get("width"), 80)
         height = _int(request.query.get("height"), 24)
@@ -164,18 +330,18 @@ class TaglineServer(Server):
                 download_manager=self.download_manager,
                 debug=self.debug,
             )
-            log.info("%s: session started", name)
+            log.info("%s: session started", safe(name))
             await service.start(width, height)
             await self._process_messages(websocket, service)
         except asyncio.CancelledError:
             await websocket.close()
         except Exception as error:  # one visitor's failure is logged; the others go on
-            log.error("%s: %s", name, error)
+            log.error("%s: %s", safe(name), safe(error))
         finally:
             self.sockets.discard(websocket)
             if service is not None:
                 await service.hang_up()
-                log.info("%s: session ended", name)
+                log.info("%s: session ended", safe(name))
         return websocket
 
     async def _process_messages(self, websocket: web.WebSocketResponse, service: VisitorService) -> None:
@@ -197,6 +363,12 @@ class TaglineServer(Server):
                 await service.blur()
             elif kind == "focus":
                 await service.focus()
+
+
+class _SafeFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        record.msg, record.args = safe(record.getMessage()), None
+        return super().format(record)
 
 
 def _int(value: object, default: int) -> int:
@@ -225,20 +397,19 @@ a { color: #87d7ff; }
 """
 
 
-def name_page(value: str = "", error: str = "") -> str:
+def login_page(error: str = "") -> str:
     problem = f'<p class="error">{html.escape(error)}</p>' if error else ""
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>tagline</title><style>{_STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>tagline: log in</title><style>{_STYLE}</style></head>
 <body><main>
 <h1>tagline</h1>
-<form method="get" action="/">
-<p><label for="annotator">Your name, as an annotator</label></p>
-<p><input id="annotator" name="annotator" value="{html.escape(value, quote=True)}" maxlength="{MAX_NAME}"
-   pattern="[A-Za-z0-9@_.][A-Za-z0-9@_.\\-]*" autocomplete="username" autofocus required>
-<button type="submit">Start</button></p>
 {problem}
-<p>Your annotations are saved under your name, one file per article. Use {html.escape(NAME_RULE)}.</p>
+<p>Open the login link you were given, or paste its token here.</p>
+<form method="get" action="/">
+<p><input id="token" name="token" type="password" autocomplete="current-password" autofocus required
+   aria-label="token"> <button type="submit">Log in</button></p>
 </form>
+<p>No link? Whoever runs this server makes one with <code>tagline serve --add-annotator NAME</code>.</p>
 </main></body></html>
 """
 
@@ -251,27 +422,69 @@ def terminal_page(name: str, websocket_url: str, font_size: str) -> str:
 <style>{_STYLE}</style></head>
 <body class="terminal">
 <div class="ended"><main><p>Session ended: everything you did is saved.</p>
-<p><a href="/?annotator={html.escape(quote(name, safe=''), quote=True)}">Start again</a> · <a href="/">another name</a></p></main></div>
+<p><a href="/">Start again</a></p></main></div>
 <div id="terminal" class="textual-terminal" data-session-websocket-url="{html.escape(websocket_url, quote=True)}"
      data-font-size="{html.escape(font_size, quote=True)}"></div>
 </body></html>
 """
 
 
+def add_annotator(args) -> int:
+    """``tagline serve --add-annotator NAME``: a new token for NAME, its login link printed once."""
+    from tagline.cli import checked_annotator
+    from tagline.commands.output import say
+
+    name = checked_annotator(args.add_annotator, "--add-annotator")
+    path = tokens_mod.token_file(args.annotations)
+    try:
+        token, replaced = tokens_mod.add(path, name)
+    except (tokens_mod.TokenFileError, OSError) as error:
+        say(error)
+        return 1
+    again = f"; {name}'s earlier link no longer works" if replaced else ""
+    say(f"{name}'s login link, shown this once (whoever holds it annotates as {name}: send it privately){again}:")
+    print(f"{base_url(args.host, args.port, args.url)}/?token={token}", flush=True)
+    return 0
+
+
 def run(args, scheme) -> int:
     """``tagline serve``: check what every visitor would open, then serve until ctrl+c."""
+    from tagline.cli import Usage, default_annotator
+    from tagline.commands.output import say
     from tagline.core import articles as articles_mod
+
+    if args.url is not None:
+        parts = urlsplit(args.url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+            raise Usage(f"--url {args.url!r}: give the address browsers use, such as https://tagline.example.org")
+    if args.add_annotator is not None:
+        return add_annotator(args)
+    path = tokens_mod.token_file(args.annotations)
+    hosts = own_hosts(args.host, args.port, args.url)
+    if args.no_auth:
+        if not is_loopback(args.host):
+            raise Usage("--no-auth lets in whoever reaches the port: only with --host 127.0.0.1, ::1 or localhost")
+        guard = Guard(hosts, None, open_to=default_annotator())
+    else:
+        try:
+            known = tokens_mod.load(path)
+        except tokens_mod.TokenFileError as error:
+            say(error)
+            return 1
+        if not known.hashes:
+            say("nobody can log in yet: add an annotator with `tagline serve --add-annotator NAME` (works while serving too)")
+        guard = Guard(hosts, path, cookie=f"tagline-{args.port}")
 
     found, problems = articles_mod.open_corpus(args.paths)
     for problem in problems:
-        print(f"tagline: {problem}", file=sys.stderr)
+        say(problem)
     if not found:
-        print("tagline: nothing to serve: no .txt, .md or .jsonl articles found", file=sys.stderr)
+        say("nothing to serve: no .txt, .md or .jsonl articles found")
         return 1
-    server = TaglineServer(open_arguments(args), host=args.host, port=args.port)
+    server = TaglineServer(open_arguments(args), guard, host=args.host, port=args.port, url=args.url)
     try:
         server.serve()
     except OSError as error:
-        print(f"tagline: cannot serve on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        say(f"cannot serve on {args.host}:{args.port}: {error.strerror or error}")
         return 1
     return 1 if problems else 0

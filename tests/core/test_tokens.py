@@ -1,0 +1,83 @@
+"""The token file of ``tagline serve``: private, hashes only, trusted only when it is the server user's own."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from tagline.core import tokens
+
+
+def test_a_token_names_its_annotator_and_only_its_hash_is_kept(tmp_path):
+    path = tokens.token_file(tmp_path / "annotations")
+    alice, replaced = tokens.add(path, "alice")
+    bob, _ = tokens.add(path, "bob")
+    assert not replaced and len(alice) >= 43  # 32 random bytes, URL-safe
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = path.read_text()
+    assert alice not in text and bob not in text and tokens.digest(alice) in text
+    known = tokens.load(path)
+    assert known.who(alice) == "alice" and known.who(bob) == "bob"
+    assert known.who(alice[:-1]) is None and known.who("") is None
+    assert [p.name for p in path.parent.iterdir()] == [path.name], "no temporary or lock file left"
+
+
+def test_a_new_token_replaces_the_old_one(tmp_path):
+    path = tokens.token_file(tmp_path)
+    old, _ = tokens.add(path, "alice")
+    new, replaced = tokens.add(path, "alice")
+    assert replaced and tokens.load(path).who(old) is None and tokens.load(path).who(new) == "alice"
+
+
+def test_the_file_is_private_even_under_a_lax_umask(tmp_path):
+    previous = os.umask(0)
+    try:
+        path = tokens.token_file(tmp_path)
+        tokens.add(path, "alice")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_file_others_can_read_is_not_trusted(tmp_path):
+    path = tokens.token_file(tmp_path)
+    tokens.add(path, "alice")
+    path.chmod(0o644)
+    with pytest.raises(tokens.TokenFileError, match="chmod 600"):
+        tokens.load(path)
+    with pytest.raises(tokens.TokenFileError):
+        tokens.add(path, "bob")  # nor written to
+
+
+def test_a_symlink_is_not_followed(tmp_path):
+    real = tokens.token_file(tmp_path / "elsewhere")
+    tokens.add(real, "alice")
+    link = tokens.token_file(tmp_path)
+    link.symlink_to(real)
+    with pytest.raises(tokens.TokenFileError):
+        tokens.load(link)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
+def test_a_file_owned_by_someone_else_is_not_trusted(tmp_path):
+    path = tokens.token_file(tmp_path)
+    tokens.add(path, "alice")
+    os.chown(path, 65534, 65534)  # nobody
+    with pytest.raises(tokens.TokenFileError, match="belongs to user id 65534"):
+        tokens.load(path)
+
+
+@pytest.mark.parametrize("entry", ["'../evil': {sha256: " + "a" * 64 + "}", "alice: {sha256: short}", "alice: 3"])
+def test_an_entry_that_is_not_a_name_and_a_hash_is_refused(tmp_path, entry):
+    path = tokens.token_file(tmp_path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.write(fd, f"annotators:\n  {entry}\n".encode())
+    os.close(fd)
+    with pytest.raises(tokens.TokenFileError):
+        tokens.load(path)
+
+
+def test_no_file_means_nobody(tmp_path):
+    assert tokens.load(tokens.token_file(tmp_path)).hashes == {}
