@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from tagline.app.launch import theme_folders
-from tagline.app.screens.review import IDLE_FOLD_SECONDS, ReviewApp, ReviewHelpScreen, TakeScreen, key_clashes, run
+from tagline.app.screens.review import IDLE_FOLD_SECONDS, ReviewApp, ReviewHelpScreen, TakeScreen, run
 from tagline.app.screens.note import NoteScreen
 from tagline.cli import main
 from tagline.core.articles import Article
@@ -186,11 +186,10 @@ async def test_idle_fold_writes_the_file_while_the_screen_is_open(make_review, r
         assert app.is_running
 
 
-def test_label_keys_that_clash_with_review_keys_are_refused(root, capsys):
-    scheme = scheme_from_data({"labels": [{"name": "topic", "keys": ["t"]}, {"name": "aside", "keys": ["!"]}]}, "tagline.yaml")
-    assert len(key_clashes(scheme)) == 2 and key_clashes(DEFAULT_SCHEME) == []
-    code = run(paths=[], annotations=root, annotators=None, reviewer="carol", filter="disagreements", theme=None, scheme=scheme)
-    assert code == 1
+def test_label_keys_that_clash_with_review_keys_are_refused(root, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tagline.yaml").write_text("labels: [{name: topic, keys: [t]}, {name: aside, keys: ['!']}]\n")
+    assert main(["review", "--annotations", str(root)]) == 1
     assert "tagline.yaml: key 't' of label 'topic' is taken by the review command 'take_prompt'" in capsys.readouterr().err
 
 

@@ -18,7 +18,7 @@ def test_toggle_keeps_scheme_order_and_exclusive_replaces():
 
 def test_tagline_yaml_in_working_folder(tmp_path):
     (tmp_path / "tagline.yaml").write_text(
-        "labels:\n  - {name: opinion, keys: [o, '1'], guideline: A view.}\n  - {name: fact, keys: [t]}\nexclusive: true\n"
+        "labels:\n  - {name: opinion, keys: [o, '1'], guideline: A view.}\n  - {name: fact, keys: [h]}\nexclusive: true\n"
     )
     scheme = load_scheme(None, cwd=tmp_path)
     assert scheme.names == ["opinion", "fact"]
@@ -34,6 +34,13 @@ def test_tagline_yaml_in_working_folder(tmp_path):
         ("labels: []", "non-empty 'labels'"),
         ("labels: [{name: '1bad'}]", "needs a name"),
         ("labels: [oops", "not valid YAML"),
+        # one check for every screen: `tagline open` accepted these and `tagline review` refused them
+        ("labels: [{name: topic, keys: [t]}]", "key 't' of label 'topic' is taken by the review command 'take_prompt'"),
+        ("labels: [{name: aside, keys: ['@']}]", "key '@' of label 'aside' is taken by the review command 'take_2'"),
+        # only YAML booleans: "no" in quotes was taken as true
+        ("labels: [claim]\nexclusive: 'no'", "'exclusive' must be true or false, not 'no'"),
+        ("labels: [claim]\nexclusive: maybe", "'exclusive' must be true or false, not 'maybe'"),
+        ("labels: [claim]\nexclusive: 1", "'exclusive' must be true or false, not 1"),
     ],
 )
 def test_bad_schemes_are_one_line_errors(tmp_path, body, message):
@@ -43,3 +50,17 @@ def test_bad_schemes_are_one_line_errors(tmp_path, body, message):
         load_scheme(path)
     assert message in str(error.value)
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("written, exclusive", [("true", True), ("false", False), ("yes", True), ("no", False)])
+def test_exclusive_takes_yaml_booleans(tmp_path, written, exclusive):
+    path = tmp_path / "scheme.yaml"
+    path.write_text(f"labels: [claim, quote]\nexclusive: {written}\n")
+    assert load_scheme(path).exclusive is exclusive
+
+
+def test_keys_not_written_are_chosen_free_of_every_command(tmp_path):
+    path = tmp_path / "scheme.yaml"
+    path.write_text("labels: [threat, nuance, quote]\n")  # t is the review's take, n the reader's next todo
+    scheme = load_scheme(path)
+    assert [label.keys for label in scheme.labels] == [("h", "1"), ("c", "2"), ("q", "3")]

@@ -123,3 +123,26 @@ KEY_DISPLAY.update({
 def review_keys() -> dict[str, Command]:
     """Every key taken by a review or app command, mapped to its command."""
     return {key: command for command in (*REVIEW_COMMANDS, *APP_COMMANDS) for key in command.keys}
+
+
+# Characters as people write them for the review's keys ("!" is Textual's "exclamation_mark").
+_KEY_NAMES.update({shown: name for name, shown in KEY_DISPLAY.items() if len(shown) == 1 and len(name) > 1 and name not in ("down", "up")})
+
+#: The screens a label scheme's keys are used on, each with the commands already holding keys there:
+#: a scheme is checked once against all of them, so ``tagline open`` and ``tagline review`` accept
+#: and refuse the same schemes.
+SCREENS: tuple[tuple[str, tuple[Command, ...]], ...] = (
+    ("", (*READER_COMMANDS, *APP_COMMANDS)),  # the reader: "the command 'next'"
+    ("review ", (*REVIEW_COMMANDS, *APP_COMMANDS)),  # tagline review: "the review command 't'"
+)
+
+
+def taken_keys() -> dict[str, tuple[str, Command]]:
+    """Every key a command holds on any screen a label scheme is used on, mapped to (the screen's
+    word for messages, the command); the reader's commands first."""
+    taken: dict[str, tuple[str, Command]] = {}
+    for screen, commands in SCREENS:
+        for command in commands:
+            for key in command.keys:
+                taken.setdefault(key, (screen, command))
+    return taken

@@ -103,7 +103,7 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 def scheme_from_data(data: object, source: str) -> LabelScheme:
     if not isinstance(data, dict) or not isinstance(data.get("labels"), list) or not data["labels"]:
         raise LabelSchemeError(f"{source}: expected a mapping with a non-empty 'labels' list")
-    taken = keymap.command_keys()
+    taken = keymap.taken_keys()  # on every screen the scheme will be used on, checked once here
     labels: list[Label] = []
     seen_keys: dict[str, str] = {}
     for i, item in enumerate(data["labels"]):
@@ -116,16 +116,19 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
             raise LabelSchemeError(f"{source}: label {i + 1} needs a name of letters, digits, _ or -")
         if any(label.name == name for label in labels):
             raise LabelSchemeError(f"{source}: label '{name}' appears twice")
-        raw_keys = item.get("keys", [name[0].lower(), str(i + 1)])
+        raw_keys = item.get("keys")
+        if raw_keys is None:  # not written: keys no command and no earlier label holds
+            raw_keys = _default_keys(name, i, taken, seen_keys)
         if isinstance(raw_keys, (str, int)):
             raw_keys = [raw_keys]
         keys = tuple(str(k) for k in raw_keys)
         for key in keys:
             normal = keymap.key_name(key)
             if normal in taken:
+                screen, command = taken[normal]
                 raise LabelSchemeError(
-                    f"{source}: key '{key}' of label '{name}' is taken by the command "
-                    f"'{taken[normal].id}'; choose another"
+                    f"{source}: key '{key}' of label '{name}' is taken by the {screen}command "
+                    f"'{command.id}'; choose another"
                 )
             if normal in seen_keys:
                 raise LabelSchemeError(
@@ -135,7 +138,26 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
         guideline = item.get("guideline", "")
         colour = item.get("colour", item.get("color", f"label-{name}"))
         labels.append(Label(name, keys, str(guideline).strip(), str(colour)))
-    return LabelScheme(tuple(labels), bool(data.get("exclusive", False)), source)
+    exclusive = data.get("exclusive", False)
+    if not isinstance(exclusive, bool):  # "no" in quotes is a string, and a true one
+        raise LabelSchemeError(f"{source}: 'exclusive' must be true or false, not {_shown(exclusive)}")
+    return LabelScheme(tuple(labels), exclusive, source)
+
+
+def _default_keys(name: str, index: int, taken, seen: dict[str, str]) -> list[str]:
+    """The first letter of ``name`` that is free (then any free letter of it), and the label's
+    number while it is one digit."""
+    free = [c for c in dict.fromkeys(name.lower()) if c.isalpha() and c not in taken and c not in seen]
+    keys = free[:1]
+    if index < 9 and str(index + 1) not in taken and str(index + 1) not in seen:
+        keys.append(str(index + 1))
+    return keys
+
+
+def _shown(value: object) -> str:
+    from tagline.core.sanitize import one_line
+
+    return one_line(repr(value), 40)
 
 
 def load_scheme(path: str | Path | None = None, cwd: Path | None = None) -> LabelScheme:

@@ -51,19 +51,6 @@ TAKE_GROUP = Binding.Group("take", compact=True)
 NAME_WIDTH = 12
 
 
-def key_clashes(scheme: LabelScheme) -> list[str]:
-    """Label keys of the scheme that a review command already uses, as one-line reasons."""
-    taken = keymap.review_keys()
-    by_character = {shown: name for name, shown in keymap.KEY_DISPLAY.items() if len(shown) == 1}
-    reasons = []
-    for label in scheme.labels:
-        for key in label.keys:
-            command = taken.get(keymap.key_name(key)) or taken.get(by_character.get(key, key))
-            if command is not None:
-                reasons.append(f"{scheme.source}: key '{key}' of label '{label.name}' is taken by the review command '{command.id}'; choose another")
-    return reasons
-
-
 def review_bindings(annotators: int) -> list[Binding]:
     """Bindings from :data:`keymap.REVIEW_COMMANDS`; take keys only for the annotators there are."""
     bindings = []
@@ -375,10 +362,6 @@ class ReviewApp(DurableApp):
 
 def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelScheme) -> int:
     """``tagline review``: 0 when done, 1 when something was left out or there is nothing to review."""
-    clashes = key_clashes(scheme)
-    if clashes:
-        print(f"tagline: {clashes[0]}", file=sys.stderr)
-        return 1
     try:
         session = ReviewSession(annotations, reviewer, scheme, annotators, filter, list(paths or []))
     except NothingToReview as empty:
