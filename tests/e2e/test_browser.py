@@ -391,6 +391,21 @@ async def test_the_login_cookie_is_httponly_samesite_strict_and_the_link_redirec
     assert {"httponly", "samesite=strict", "path=/"} <= set(attributes)
 
 
+async def test_behind_a_tls_proxy_the_url_is_the_servers_own_and_the_cookie_secure(workdir):
+    import aiohttp
+
+    served = Served(workdir, annotators=("alice",), options=("--url", "https://tagline.example.org"))
+    try:
+        proxied = {"Host": "tagline.example.org", "Origin": "https://tagline.example.org"}
+        async with aiohttp.ClientSession() as session:
+            async with session.get(served.links["alice"], headers=proxied, allow_redirects=False) as response:
+                assert response.status == 303
+                assert "secure" in [part.strip().lower() for part in response.headers["Set-Cookie"].split(";")]
+        assert await _status(served, "/", {"Host": "tagline.example.org", "Origin": "https://evil.example"}) == 403
+    finally:
+        served.stop()
+
+
 async def test_wrong_tokens_are_answered_later_each_time_and_logged(served):
     for _ in range(3):
         assert await _status(served, "/?token=guess") == 401

@@ -156,8 +156,11 @@ class VisitorService(AppService):
 class Guard:
     """Who may talk to the server, checked on every request (an aiohttp middleware)."""
 
-    def __init__(self, hosts: frozenset[str], token_path: Path | None, open_to: str | None = None, cookie: str = "tagline") -> None:
+    def __init__(
+        self, hosts: frozenset[str], token_path: Path | None, open_to: str | None = None, cookie: str = "tagline", secure: bool = False
+    ) -> None:
         self.hosts = hosts
+        self.secure = secure  # served over TLS by a proxy (--url https://…): the cookie is Secure
         self.token_path = token_path  # None: --no-auth, every visitor is ``open_to``
         self.open_to = open_to
         self.cookie = cookie
@@ -245,7 +248,7 @@ class Guard:
         if source == "query" and request.path == "/":
             # The token goes into the cookie and out of the address bar (and the browser's history).
             response = web.Response(status=303, headers={"Location": "/", "Cache-Control": "no-store"})
-            response.set_cookie(self.cookie, token, path="/", httponly=True, samesite="Strict", secure=request.secure)
+            response.set_cookie(self.cookie, token, path="/", httponly=True, samesite="Strict", secure=request.secure or self.secure)
             log.info("%s logged in from %s", safe(name), safe(address))
             return response
         return await handler(request)
@@ -473,7 +476,7 @@ def run(args, scheme) -> int:
             return 1
         if not known.hashes:
             say("nobody can log in yet: add an annotator with `tagline serve --add-annotator NAME` (works while serving too)")
-        guard = Guard(hosts, path, cookie=f"tagline-{args.port}")
+        guard = Guard(hosts, path, cookie=f"tagline-{args.port}", secure=(args.url or "").lower().startswith("https:"))
 
     found, problems = articles_mod.open_corpus(args.paths)
     for problem in problems:
