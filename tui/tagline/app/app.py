@@ -44,6 +44,9 @@ class TaglineApp(DurableApp):
         self._last_action = time.monotonic()
         self._parse_finished_for: str | None = None
         self._reader: ReaderScreen | None = None  # the screen the entity workers post their messages to
+        from tagline.core.duplicates_worker import DuplicateScan
+
+        self._duplicate_scan = DuplicateScan()
         themes, problems = theming.load_themes(theme_folders or [])
         self.notices.extend(problems)
         for t in themes:
@@ -189,18 +192,21 @@ class TaglineApp(DurableApp):
             if not worker.is_cancelled:
                 self.call_from_thread(self.notify, f"entities unavailable: {' '.join(str(error).split())[:120]}", severity="warning", markup=False)
 
-    @work(thread=True, exclusive=True, group="duplicates", exit_on_error=False)
-    def _find_duplicates(self, reader: ReaderScreen, article) -> None:
-        from tagline.core.duplicates import article_duplicates
+    @work(exclusive=True, group="duplicates", exit_on_error=False)
+    async def _find_duplicates(self, reader: ReaderScreen, article) -> None:
+        """The article's near-duplicates, scanned in a process of its own (CPU-bound: seconds on a
+        long templated article) while this loop goes on handling keys; a new article or quitting
+        cancels this task, which kills the process."""
+        import asyncio
 
-        texts = [article.text[s.start : s.end] for s in article.sentences]
-        found = {index: original for index, (_, original) in article_duplicates(article.id, texts).items()}
-        across = {
-            index: (other, original)
-            for index, other, original in self.cache.get_many([nlp.corpus_duplicates_key(article)], table="duplicates").get(
-                nlp.corpus_duplicates_key(article), []
-            )
-        }
+        from tagline.core.duplicates_worker import DuplicateScan
+
+        self._duplicate_scan.kill()
+        scan = self._duplicate_scan = DuplicateScan()
+        found = await scan.run(article.text, [(s.start, s.end) for s in article.sentences])
+        key = nlp.corpus_duplicates_key(article)
+        rows = await asyncio.to_thread(lambda: self.cache.get_many([key], table="duplicates").get(key, []))
+        across = {index: (other, original) for index, other, original in rows}
         if found or across:
             reader.post_message(DuplicatesFound(article.id, found, across))
 
@@ -225,7 +231,8 @@ class TaglineApp(DurableApp):
             self.call_from_thread(self.notify, f"could not write {store.path}: {error.strerror}", severity="error", markup=False)
 
     def close(self) -> None:
-        """Fold what is open and stop the model process."""
+        """Stop the background processes (nothing waits for them), fold what is open."""
+        self._duplicate_scan.kill()
         try:
             self.session.close()
         finally:

@@ -6,11 +6,13 @@ sentence to its first occurrence so that annotators can skip it and exports can 
 
 1. Every sentence is normalised (Unicode compatibility form, casefold, quotes and dashes unified,
    punctuation stripped, whitespace collapsed) and hashed: equal keys are exact duplicates.
-2. Each remaining sentence is compared with the distinct sentences seen before it that share one of
-   its rarest words (blocking: no all-pairs comparison), with rapidfuzz's C batch scorer
-   ``process.extractOne`` and a score cutoff: nearly equal (``fuzz.ratio``) or one contained in the
-   other (``fuzz.partial_ratio``, for fragments). Sentences whose figures differ are never merged:
-   "rose 5%" and "rose 6%" are different facts.
+2. Each remaining sentence is compared with at most :data:`MAX_CANDIDATES` distinct sentences seen
+   before it that share its rarest words (blocking: no all-pairs comparison). Cheap checks come
+   first (the same figures, lengths that can match, enough shared words); only the candidates that
+   pass are scored with rapidfuzz's C batch scorer and a score cutoff: nearly equal (``fuzz.ratio``)
+   or one contained in the other (``fuzz.partial_ratio``, for fragments). Sentences whose figures
+   differ are never merged: "rose 5%" and "rose 6%" are different facts. The cost per sentence is
+   bounded whatever the text (a templated feed whose sentences all share their words included).
 """
 
 from __future__ import annotations
@@ -36,8 +38,22 @@ MIN_FRAGMENT_WORDS = 6
 MIN_FUZZY_CHARS = 20
 #: The rarest words of a sentence used to find its candidates.
 BLOCK_WORDS = 4
-#: At most this many earlier sentences are scored per query (the most recent in each block).
-MAX_CANDIDATES = 400
+#: At most this many earlier sentences are looked at per sentence (those sharing the most block
+#: words, then the most recent), and at most this many postings read per block word.
+MAX_CANDIDATES = 32
+POSTINGS_READ = 64
+#: Longer normalised sentences are matched exactly only (a 20,000-character paragraph with no full
+#: stop is not scored against others character by character).
+MAX_FUZZY_CHARS = 2_000
+#: Cheap checks before any scoring: lengths of near-equal sentences within this ratio; at least
+#: this share of the longer's words shared by near-equal sentences, of the shorter's (less two) by
+#: a fragment.
+NEAR_LENGTH = 0.84
+NEAR_SHARED = 0.65
+FRAGMENT_SHARED = 0.75
+#: At most this many candidates per sentence are scored as fragments (``partial_ratio`` costs
+#: several times ``ratio``): those sharing the most words.
+MAX_FRAGMENT_SCORES = 8
 
 _QUOTES = str.maketrans(dict.fromkeys("‘’‚‛′`´", "'") | dict.fromkeys("“”„‟″«»", '"') | dict.fromkeys("‐‑‒–—―−", "-"))
 _NON_WORD = re.compile(r"[^\w\s]+")
@@ -87,19 +103,28 @@ def find_duplicates(texts: list[tuple[str, int, str]]) -> dict[Key, Key]:
 
 
 def _near_duplicates(distinct: list[tuple[Key, str]]) -> dict[Key, Key]:
-    """Near-equal sentences and fragments among distinct normalised sentences."""
+    """Near-equal sentences and fragments among distinct normalised sentences.
+
+    The work per sentence is bounded, whatever the text: at most :data:`POSTINGS_READ` postings read
+    per block word, at most :data:`MAX_CANDIDATES` candidates kept (those sharing the most block
+    words, then the most recent), and only those that pass the cheap checks (figures, length, shared
+    words) are scored by rapidfuzz. On a templated feed, where every sentence shares its rare words
+    with hundreds of others, the cost stays that of a few candidates per sentence.
+    """
     words_of = [set(norm.split()) for _, norm in distinct]
+    numbers_of = [_numbers(norm) for _, norm in distinct]
     frequency = Counter(w for words in words_of for w in words)
     postings: dict[str, list[int]] = {}  # word -> positions (in ``distinct``) of earlier originals
     found: dict[Key, Key] = {}
     for position, ((key, norm), words) in enumerate(zip(distinct, words_of)):
-        if len(norm) >= MIN_FUZZY_CHARS:
+        if MIN_FUZZY_CHARS <= len(norm) <= MAX_FUZZY_CHARS:
             blocks = _rarest(words, frequency)
             candidates = _candidates(blocks, postings)
-            match = _best_match(norm, candidates, distinct) if candidates else None
-            if match is not None:
-                found[key] = distinct[match][0]
-                continue  # a duplicate is never an original: the first occurrence is
+            if candidates:
+                match = _best_match(position, candidates, distinct, words_of, numbers_of)
+                if match is not None:
+                    found[key] = distinct[match][0]
+                    continue  # a duplicate is never an original: the first occurrence is
         for word in words:
             if frequency[word] > 1:  # a word no other sentence has can never block a pair
                 postings.setdefault(word, []).append(position)
@@ -116,38 +141,68 @@ def _rarest(words: Iterable[str], frequency: Counter) -> list[str]:
 
 
 def _candidates(blocks: list[str], postings: dict[str, list[int]]) -> list[int]:
-    seen: set[int] = set()
+    """At most :data:`MAX_CANDIDATES` earlier sentences: those sharing the most block words, then
+    the most recent; in reading order."""
+    shared: Counter = Counter()
     for word in blocks:
-        for position in reversed(postings.get(word, ())[-MAX_CANDIDATES:]):
-            seen.add(position)
-    return sorted(seen)[-MAX_CANDIDATES:]
+        shared.update(reversed(postings.get(word, ())[-POSTINGS_READ:]))  # most recent first
+    if len(shared) > MAX_CANDIDATES:  # most_common keeps first-seen order among equal counts
+        return sorted(position for position, _ in shared.most_common(MAX_CANDIDATES))
+    return sorted(shared)
 
 
-def _best_match(norm: str, candidates: list[int], distinct: list[tuple[Key, str]]) -> int | None:
-    """The earliest candidate that ``norm`` nearly equals, contains or is contained in."""
-    choices = [distinct[c][1] for c in candidates]
-    numbers = _numbers(norm)
+def _figures_fit(a: tuple[str, ...], b: tuple[str, ...], len_a: int, len_b: int) -> bool:
+    """The figures of two texts allow them to be one sentence: the same, in the same order; or (a
+    fragment) every figure of the shorter in the longer, the shorter well under the longer's
+    length. "rose 5%" and "rose 6%" are different facts."""
+    if a == b:
+        return True
+    if min(len_a, len_b) >= max(len_a, len_b) * 0.9:
+        return False
+    short, long = (a, b) if len_a <= len_b else (b, a)
+    if not short:
+        return True
+    if not long or not set(short) <= set(long):
+        return False
+    have = Counter(long)
+    return all(have[n] >= k for n, k in Counter(short).items())
+
+
+def _best_match(position: int, candidates: list[int], distinct, words_of, numbers_of) -> int | None:
+    """The earliest candidate that the sentence at ``position`` nearly equals, contains or is
+    contained in. Cheap checks first; rapidfuzz scores only what passes them."""
+    norm = distinct[position][1]
+    words, numbers = words_of[position], numbers_of[position]
+    length, n_words = len(norm), len(words)
+    fragment_sized = length >= MIN_FRAGMENT_CHARS and len(norm.split()) >= MIN_FRAGMENT_WORDS
+    near: list[int] = []
+    contained: list[tuple[int, int]] = []  # (shared words, candidate)
+    for c in candidates:
+        other = distinct[c][1]
+        other_length = len(other)
+        if not _figures_fit(numbers, numbers_of[c], length, other_length):
+            continue
+        other_words = words_of[c]
+        shared = len(words & other_words)
+        shorter, longer = min(length, other_length), max(length, other_length)
+        # Nearly equal (ratio >= 92): lengths within 16%, and at most a few words differ.
+        if shorter >= longer * NEAR_LENGTH and shared >= NEAR_SHARED * max(n_words, len(other_words)):
+            near.append(c)
+        # One inside the other (partial_ratio >= 97): the shorter's words, but for the two it was
+        # cut through, are in the longer.
+        if fragment_sized and shorter >= MIN_FRAGMENT_CHARS and shared >= FRAGMENT_SHARED * (min(n_words, len(other_words)) - 2):
+            contained.append((shared, c))
     hits: set[int] = set()
-    for _choice, _score, at in process.extract(norm, choices, scorer=fuzz.ratio, score_cutoff=NEAR_EQUAL, limit=None):
-        hits.add(at)
-    if len(norm) >= MIN_FRAGMENT_CHARS and len(norm.split()) >= MIN_FRAGMENT_WORDS:
-        for choice, _score, at in process.extract(norm, choices, scorer=fuzz.partial_ratio, score_cutoff=CONTAINED, limit=None):
-            shorter = min(len(choice), len(norm))
-            if shorter >= MIN_FRAGMENT_CHARS and min(len(choice.split()), len(norm.split())) >= MIN_FRAGMENT_WORDS:
-                hits.add(at)
-    for at in sorted(hits, key=lambda a: candidates[a]):
-        other = choices[at]
-        if _numbers(other) == numbers or _figures_contained(norm, other):
-            return candidates[at]
-    return None
-
-
-def _figures_contained(a: str, b: str) -> bool:
-    """For a fragment: every figure of the shorter text appears in the longer."""
-    short, long = (a, b) if len(a) <= len(b) else (b, a)
-    have = Counter(_numbers(long))
-    need = Counter(_numbers(short))
-    return len(short) < len(long) * 0.9 and all(have[n] >= k for n, k in need.items())
+    if near:
+        choices = [distinct[c][1] for c in near]
+        hits.update(near[at] for _, _, at in process.extract(norm, choices, scorer=fuzz.ratio, score_cutoff=NEAR_EQUAL, limit=None))
+    fragments = [c for _, c in sorted(contained, reverse=True)[:MAX_FRAGMENT_SCORES] if c not in hits]
+    if fragments:
+        choices = [distinct[c][1] for c in fragments]
+        for choice, _, at in process.extract(norm, choices, scorer=fuzz.partial_ratio, score_cutoff=CONTAINED, limit=None):
+            if min(len(choice.split()), n_words) >= MIN_FRAGMENT_WORDS:
+                hits.add(fragments[at])
+    return min(hits) if hits else None
 
 
 def article_duplicates(article_id: str, sentences: list[str]) -> dict[int, Key]:

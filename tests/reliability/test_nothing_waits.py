@@ -1,0 +1,76 @@
+"""Quitting never waits for background work, and no CPU-bound work runs in the app's own process.
+
+A templated feed of 5,000 sentences whose sentences look alike ("Item one seven says that the
+council approved …") is the worst case of the near-duplicate scan. The scan runs in a process of its
+own (``tagline.core.duplicates_worker``), and ctrl+q typed while it runs ends the app at once: the
+scan is killed, not joined. Before, the scan ran in a thread of the app and ctrl+q waited for it
+(17 s on an idle machine, with the screen blank).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from processes import wait_gone
+
+pytestmark = pytest.mark.e2e
+
+ONES = "zero one two three four five six seven eight nine".split()
+
+
+def templated_feed(n: int = 5_000, seed: int = 17) -> str:
+    rng = random.Random(seed)
+    subjects = ["the council", "the ministry", "the mayor", "the agency", "the company", "the court"]
+    verbs = ["approved", "rejected", "delayed", "announced", "reviewed", "questioned"]
+    objects = ["the budget", "the new plan", "the contract", "the merger", "the report", "the appeal"]
+    places = ["for the northern district", "in the capital", "for the region", "at the port", "in the south"]
+    times = ["on Monday", "on Tuesday", "late on Friday", "this week", "after a long debate"]
+    lines = []
+    for i in range(n):
+        item = " ".join(ONES[int(d)] for d in str(i))
+        parts = [rng.choice(options) for options in (subjects, verbs, objects, places, times)]
+        lines.append(f"Item {item} says that {' '.join(parts)}.")
+    return "\n".join(lines) + "\n"
+
+
+def scans(pid: int) -> list[int]:
+    """Children of ``pid`` running the duplicate scan."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            try:
+                if b"duplicates_worker" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.append(int(child))
+            except OSError:
+                continue
+    return found
+
+
+def test_ctrl_q_during_the_duplicate_scan_of_a_templated_feed_leaves_at_once(term, workdir, figures):
+    (workdir / "feed.txt").write_text(templated_feed(), encoding="utf-8")
+    terminal = term()
+    terminal.start("open feed.txt --model none")
+    pid = terminal.app_pid()
+    seen: set[int] = set()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # the scan starts once the article is open
+        seen.update(scans(pid))
+        if seen and "/5000 done" in terminal.screen():
+            break
+        time.sleep(0.02)
+    assert seen, f"no duplicate scan process was started:\n{terminal.screen()}"
+    assert any(Path(f"/proc/{child}").exists() for child in seen), "the scan ended before the test could quit during it"
+    terminal.keys("j", "j", "c", "C-q")
+    wait_gone(pid, timeout=5.0)  # generous: it used to take 17 s and more
+    terminal.wait_for("TAGLINE-EXIT-0")
+    for child in seen:
+        wait_gone(child, timeout=5.0)  # killed with the app, not left running
+    figures("nothing_waits[templated feed]", sentences=5_000, scan_processes=len(seen))

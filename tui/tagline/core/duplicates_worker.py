@@ -1,0 +1,82 @@
+"""The near-duplicate scan in a process of its own: ``python -m tagline.core.duplicates_worker``.
+
+Reads one JSON document on stdin (``{"text": "...", "spans": [[start, end], ...]}``), writes one
+JSON line on stdout (``{"duplicates": [[index, twin index], ...]}``) and leaves. The scan is
+CPU-bound (seconds on a long templated article), so the app never runs it in its own process: a key
+typed meanwhile is not slowed by it, and quitting kills it instead of waiting for it
+(:class:`DuplicateScan`). Niced, and it dies with its parent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+
+
+def _die_with_parent() -> None:
+    try:  # Linux: the kernel kills us when the app goes, however it goes
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except Exception:  # elsewhere: stdout's broken pipe ends us once the scan is done
+        pass
+
+
+def main() -> int:
+    _die_with_parent()
+    try:
+        os.nice(10)  # the annotator's keys come first
+    except OSError:
+        pass
+    from tagline.core.duplicates import article_duplicates
+
+    request = json.load(sys.stdin)
+    text = request["text"]
+    sentences = [text[start:end] for start, end in request["spans"]]
+    found = article_duplicates("", sentences)
+    sys.stdout.write(json.dumps({"duplicates": sorted((index, twin) for index, (_, twin) in found.items())}) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+class DuplicateScan:
+    """One article's scan, run by the event loop of the caller: :meth:`run` awaits the child
+    process, :meth:`kill` ends it at once (also when the awaiting task is cancelled)."""
+
+    def __init__(self) -> None:
+        self._process: asyncio.subprocess.Process | None = None
+
+    async def run(self, text: str, spans: list[tuple[int, int]]) -> dict[int, int]:
+        """{sentence index: index of its first occurrence}; {} if the scan could not run."""
+        request = json.dumps({"text": text, "spans": spans}).encode("utf-8")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tagline.core.duplicates_worker",
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        )
+        self._process = process
+        try:
+            out, _ = await process.communicate(request)
+        finally:
+            self.kill()
+        if process.returncode != 0:
+            return {}
+        try:
+            return {int(index): int(twin) for index, twin in json.loads(out)["duplicates"]}
+        except (ValueError, KeyError, TypeError):
+            return {}
+
+    def kill(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.returncode is None:
+            try:
+                process.kill()
+            except ProcessLookupError:
+                pass
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
