@@ -64,3 +64,29 @@ def test_keys_not_written_are_chosen_free_of_every_command(tmp_path):
     path.write_text("labels: [threat, nuance, quote]\n")  # t is the review's take, n the reader's next todo
     scheme = load_scheme(path)
     assert [label.keys for label in scheme.labels] == [("h", "1"), ("c", "2"), ("q", "3")]
+
+
+def test_badges_are_unique_chosen_or_written():
+    from tagline.core.labels import scheme_from_data
+
+    scheme = scheme_from_data({"labels": ["claim", "quote", "statistic", "question", "quip", "comment"]}, "x")
+    assert [label.badge for label in scheme.labels] == ["C", "Q", "S", "U", "I", "O"]
+    written = scheme_from_data({"labels": [{"name": "quote", "badge": "u"}, "question"]}, "x")
+    assert [label.badge for label in written.labels] == ["U", "Q"]  # a written badge is kept, the default steps aside
+
+
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        ([{"name": "quote", "badge": "Q"}, {"name": "question", "badge": "q"}], "badge 'Q' is given to both 'quote' and 'question'"),
+        ([{"name": "quote", "badge": "QT"}], "badge 'QT' of label 'quote' must be one letter or digit"),
+        ([{"name": "quote", "badge": "\u5f15"}], "must be one letter or digit"),  # two cells wide
+        ([{"name": "quote", "badge": "*"}], "must be one letter or digit"),
+    ],
+)
+def test_bad_badges_are_refused(labels, message):
+    from tagline.core.labels import scheme_from_data
+
+    with pytest.raises(LabelSchemeError) as error:
+        scheme_from_data({"labels": labels}, "x")
+    assert message in str(error.value)

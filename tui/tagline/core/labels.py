@@ -8,13 +8,16 @@ quote / statistic, multi-label. A file looks like::
         keys: [c, "1"]
         colour: label-claim        # a theme variable
         guideline: An assertion of fact that could be checked.
+        badge: C                   # optional: the letter shown where colour is not; unique
     exclusive: false               # true: a sentence takes at most one label
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import string
+import unicodedata
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tagline.core import keymap
@@ -30,11 +33,13 @@ class Label:
     keys: tuple[str, ...]
     guideline: str = ""
     colour: str = ""
+    #: The letter that stands for the label where colour is not available (gutter, status row,
+    #: review); lowercase for a suggestion. Unique in a scheme (see :func:`scheme_from_data`).
+    badge: str = ""
 
-    @property
-    def badge(self) -> str:
-        """The letter that stands for the label where colour is not available."""
-        return self.name[:1].upper()
+    def __post_init__(self) -> None:
+        if not self.badge:
+            object.__setattr__(self, "badge", self.name[:1].upper())
 
 
 @dataclass(frozen=True)
@@ -137,11 +142,46 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
             seen_keys[normal] = name
         guideline = item.get("guideline", "")
         colour = item.get("colour", item.get("color", f"label-{name}"))
-        labels.append(Label(name, keys, str(guideline).strip(), str(colour)))
+        labels.append(Label(name, keys, str(guideline).strip(), str(colour), _badge(item.get("badge"), name, source)))
+    labels = _unique_badges(labels, data["labels"], source)
     exclusive = data.get("exclusive", False)
     if not isinstance(exclusive, bool):  # "no" in quotes is a string, and a true one
         raise LabelSchemeError(f"{source}: 'exclusive' must be true or false, not {_shown(exclusive)}")
     return LabelScheme(tuple(labels), exclusive, source)
+
+
+def _badge(raw: object, name: str, source: str) -> str:
+    """A badge as written in the scheme ("" when none is): one letter or digit, one cell wide."""
+    if raw is None:
+        return ""
+    text = str(raw)
+    if len(text) != 1 or not text.isalnum() or unicodedata.east_asian_width(text) in ("W", "F"):
+        raise LabelSchemeError(f"{source}: badge {_shown(raw)} of label '{name}' must be one letter or digit")
+    return text.upper()
+
+
+def _unique_badges(labels: list[Label], items: list, source: str) -> list[Label]:
+    """Badges written in the scheme as they are (two alike refused); the others chosen so that no
+    two labels share one: the first letter of the name that is free, then any free letter of it,
+    then A to Z, then 1 to 9. Compared ignoring case: a suggestion shows the badge in lowercase."""
+    written = {label.name for label, item in zip(labels, items) if isinstance(item, dict) and item.get("badge") is not None}
+    used: dict[str, str] = {}
+    for label in labels:
+        if label.name in written:
+            if label.badge in used:
+                raise LabelSchemeError(
+                    f"{source}: badge '{label.badge}' is given to both '{used[label.badge]}' and '{label.name}'"
+                )
+            used[label.badge] = label.name
+    chosen = []
+    for label in labels:
+        if label.name not in written:
+            candidates = [*label.name.upper(), *string.ascii_uppercase, *"123456789"]
+            badge = next((c for c in candidates if c.isalnum() and c not in used), label.badge)
+            used[badge] = label.name
+            label = replace(label, badge=badge)
+        chosen.append(label)
+    return chosen
 
 
 def _default_keys(name: str, index: int, taken, seen: dict[str, str]) -> list[str]:

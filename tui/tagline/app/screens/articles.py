@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tagline.core.sanitize import one_line
 from tagline.core.session import Session
+from tagline.app.widgets.footer import FittedFooter
 
 
 #: Seconds of no typing before the list is filtered.
@@ -32,7 +33,7 @@ class ArticleListScreen(Screen[int | None]):
         yield Static(Content.styled(f"{len(self.session.articles)} articles  ·  annotator {self.session.annotator}", "bold"), id="list-title")
         yield Input(placeholder="filter by id or text", id="list-filter-input")
         yield OptionList(id="article-list")
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittedFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.populate("")

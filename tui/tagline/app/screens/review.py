@@ -33,7 +33,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tagline.core import keymap
 from tagline.core.labels import LabelScheme
@@ -45,6 +45,7 @@ from tagline.app import theming
 from tagline.app.durable import DurableApp
 from tagline.app.screens.help import grid, labels_table
 from tagline.app.screens.reader import label_bindings
+from tagline.app.widgets.footer import FittedFooter
 
 IDLE_FOLD_SECONDS = 2.0
 TAKE_GROUP = Binding.Group("take", compact=True)
@@ -98,7 +99,7 @@ class ReviewScreen(Screen):
         yield Static(id="review-rows", markup=False)
         yield Static(id="review-decision", markup=False)
         yield Static(id="status", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittedFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.redraw()
