@@ -210,6 +210,7 @@ def goals_table(report: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", choices=LABELS, help="list the tuning part's errors for this label")
+    parser.add_argument("--tuning-only", action="store_true", help="print the tuning part only (while tuning)")
     args = parser.parse_args(argv)
     began = time.perf_counter()
     report = evaluate()
@@ -225,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"model {report['model']}; {sum(report['sentences'].values())} sentences in {elapsed:.1f} s (model load included)")
     print(f"95 % intervals: {RESAMPLES} bootstrap resamples of whole articles")
+    if args.tuning_only:
+        print("\n".join(line for line in markdown_table(report).splitlines() if "held-out" not in line))
+        return 0
     print(markdown_table(report))
     print()
     print(goals_table(report))

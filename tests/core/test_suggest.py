@@ -352,3 +352,47 @@ def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
         module.write_text(module.read_text() + "\n# changed\n")
         seen.add(suggester_version(copy))
     assert len(seen) == 1 + len(list(copy.glob("*.py"))) >= 6
+
+
+# -- reported speech in the forms news uses (issue 16); sentences written for the test ------------
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The report found that wages fell by 3% last year.",
+        "A 2019 study found that most tenants paid more.",
+        "He was quoted as saying the plan had failed.",
+        "Citing security concerns, the authorities cancelled the march.",
+        "The company, citing weak demand, cut 200 jobs.",
+        "The trend is expected to reverse next month.",
+        "The minister is believed to have resigned.",
+        "It insisted that the tests would help meet demand.",
+        "The forecaster Ann Lee predicted a rise in reported cases.",
+        "These campaigners usually start by stating that the next town has a pool.",
+        "Groups of men marched through the capital, chanting “burn it all”.",
+        "The court made a decision, finding that immigration status may not be used.",
+        "He supposed this weakness was from having lived so long under a crown.",
+        "A senator shouted that he would steal a hog.",
+        "One of the main concerns of the Committee was that the Bill is vague.",
+        "And he cites, for example, one state where the income tax has just been doubled.",
+    ],
+)
+def test_reported_speech_forms_are_quotes(nlp, sentence):
+    [result] = suggest(nlp, sentence)
+    assert "quote" in result["labels"], result
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "She found the keys under the sofa.",
+        "I asked the press officer to explain the remarks.",
+        "The plan is expected.",
+        "Suppose they did work, and that we should be able to recover.",
+        "Anyone claiming they know where prices will be next year is guessing.",
+        "If anyone supposes that cutting costs will shrink government, it is wrong.",
+        "We found that the figures did not add up.",
+    ],
+)
+def test_look_alikes_of_reported_speech_are_not_quotes(nlp, sentence):
+    [result] = suggest(nlp, sentence)
+    assert "quote" not in result["labels"], result

@@ -17,7 +17,8 @@ SPEECH_VERBS = frozenset(
     emphasize stress deny allege admit acknowledge reply respond complain declare concede exclaim
     remark observe assert contend maintain testify tweet recall reiterate confirm reveal urge vow
     promise threaten predict project estimate forecast suggest propose agree disclose caution
-    lament boast quip joke accuse describe call dub label brand term""".split()
+    lament boast quip joke accuse describe call dub label brand term chant shout yell scream cite
+    quote""".split()
 )
 #: Speech verbs that take their content as a that-clause only; with a bare object they describe an
 #: act (``announced an agreement``, ``described it as``) and count only next to quotation marks.
@@ -34,16 +35,40 @@ SPEAKER_NOUNS = frozenset(
     critics campaigners department committee court agency authorities lawyer lawyers prosecutor
     prosecutors analyst analysts leader leaders director chief secretary source sources
     witness witnesses residents doctor doctors economist economists outlet outlets media newspaper
-    newspapers paper channel broadcaster network agency""".split()
+    newspapers paper channel broadcaster network agency authority critic campaigner resident
+    organiser organizer activist observer commentator regulator lawmaker legislator senator governor
+    mayor administration party group association organisation organization firm bank""".split()
 )
 #: Speech verbs whose subject may be a thing: ``it says``, ``the guidance states``.
 THING_MAY_SAY = frozenset("say write state read".split())
+#: Speech verbs only people and bodies do: ``it insisted that …`` is an organisation speaking.
+PEOPLE_ONLY_SPEECH = frozenset(
+    "insist warn argue claim deny admit acknowledge complain contend maintain urge vow promise threaten concede reiterate".split()
+)
+#: Verbs that report what an inquiry established, with a clause: ``the report found that …``.
+FINDING_VERBS = frozenset("find conclude determine establish show".split())
+#: Subjects that report findings: ``a 2018 study found that``, ``the court found that``.
+FINDING_SOURCES = frozenset(
+    """report study survey poll research review inquiry investigation audit court committee panel
+    judge jury researchers scientists authors investigators inspectors regulator watchdog
+    commission tribunal""".split()
+)
+#: Verbs that report a forecast or belief in the passive with an infinitive: ``is expected to``.
+PASSIVE_REPORTING = frozenset(
+    "expect believe think forecast predict estimate project understand rumour rumor reckon know consider".split()
+)
+#: Nouns that carry reported content in a that-clause when someone owns them: ``the Committee's
+#: concern was that …``, ``his claim that …``.
+REPORT_NOUNS = frozenset(
+    """claim concern argument view warning finding conclusion message point position belief fear
+    allegation assertion complaint insistence contention suggestion promise statement verdict""".split()
+)
 #: Speech verbs that report a view with a plain object when a person says it: ``Valle notes the …``.
-VIEW_VERBS = frozenset("say tell note argue claim warn insist explain stress emphasise emphasize".split())
+VIEW_VERBS = frozenset("say tell note argue claim warn insist explain stress emphasise emphasize predict forecast cite".split())
 #: Verbs that name a quoted phrase: ``called Britain ‘the seat of all evil’``.
 NAMING_VERBS = frozenset("call describe dub label brand term name declare title".split())
 #: Cognition verbs that report a stance when they have a subject and a clausal complement.
-COGNITION_VERBS = frozenset("believe think fear fret worry reckon doubt feel".split())
+COGNITION_VERBS = frozenset("believe think fear fret worry reckon doubt feel suppose suspect assume".split())
 FIRST_PERSON = frozenset("i we me us".split())
 
 NUMBER_WORDS = frozenset(

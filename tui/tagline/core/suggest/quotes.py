@@ -10,11 +10,16 @@ from tagline.core.suggest.evidence import Evidence, shorten
 from tagline.core.suggest.lexicon import (
     ATTRIBUTION_VERBS,
     COGNITION_VERBS,
+    FINDING_SOURCES,
+    FINDING_VERBS,
     FINITE,
     FIRST_PERSON,
     NAMING_VERBS,
     NEEDS_CLAUSE,
     NOT_SOURCES,
+    PASSIVE_REPORTING,
+    PEOPLE_ONLY_SPEECH,
+    REPORT_NOUNS,
     SPEAKER_NOUNS,
     SPEECH_VERBS,
     THING_MAY_SAY,
@@ -115,6 +120,9 @@ def quote_evidence(text: str, tokens, start: int, end: int, regions: list[Region
             found.offer(0.8, "inside a quotation that spans sentences")
     for _verb, why in _indirect_speech(tokens):
         found.offer(0.85, why)
+    reported = _report_noun(tokens)
+    if reported:
+        found.offer(0.8, reported)
     tail = _tail_attribution(tokens)
     if tail:
         found.offer(0.85, f"attribution: …, {tail}")
@@ -165,13 +173,20 @@ def verb_lemma(token) -> str:
 
 
 def _subject(verb):
-    """The subject of ``verb``, or of the verb it hangs from (``replied saying that``)."""
-    for candidate in (verb, verb.head if verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") else None):
-        if candidate is None:
-            continue
+    """The subject of ``verb``, or of the verb it hangs from (``replied saying that``, ``was quoted
+    as saying``, ``start by stating that``), or the noun a participle describes (``organisers,
+    saying …``)."""
+    candidate = verb
+    for _ in range(4):
         for child in candidate.children:
             if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
                 return child
+        if candidate.dep_ == "acl" and candidate.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return candidate.head
+        if candidate.dep_ in ("xcomp", "advcl", "conj", "pcomp", "prep") and candidate.head is not candidate:
+            candidate = candidate.head
+            continue
+        return None
     return None
 
 
@@ -186,7 +201,7 @@ def _tail_attribution(tokens) -> str:
         return ""
     verbs = [t for t in tail if t.pos_ == "VERB" and verb_lemma(t) in ATTRIBUTION_VERBS]
     speakers = [t for t in tail if _is_speaker(t)]
-    if verbs and speakers and tail[0].pos_ != "SCONJ":
+    if verbs and speakers and tail[0].pos_ not in ("SCONJ", "PART"):
         return " ".join(t.text for t in tail)
     return ""
 
@@ -201,6 +216,63 @@ def _is_speaker(token) -> bool:
     )
 
 
+#: Subjects that are nobody in particular: what they "claim" is a hypothesis, not a report.
+_NOBODY_IN_PARTICULAR = frozenset("anyone anybody someone somebody everyone everybody nobody whoever one".split())
+
+
+def _finding(verb, lemma: str) -> str:
+    """``the report found that …``, ``a 2018 study found that …``, ``the court made a decision,
+    finding that …``: what an inquiry established, in a clause."""
+    if lemma not in FINDING_VERBS or not any(c.dep_ == "ccomp" for c in verb.children):
+        return ""
+    subject = _subject(verb)
+    if subject is None:
+        return ""
+    noun = subject.lemma_.lower()
+    if noun in FINDING_SOURCES or (subject.ent_type_ in ("PERSON", "ORG") and lemma == "find"):
+        return f"reported finding: {subject.text} {verb.text} …"
+    return ""
+
+
+def _passive_with_infinitive(verb) -> bool:
+    """``is expected to reverse``, ``was believed to have``: a passive verb of belief or forecast
+    with an infinitive, but not ``as expected`` or ``the expected rise``."""
+    return any(c.dep_ == "auxpass" for c in verb.children) and any(
+        c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in verb.children
+    )
+
+
+def _report_noun(tokens) -> str:
+    """``one of the main concerns of the Committee was that …``, ``his claim that …``: a noun of
+    saying or believing owned by someone, with its content in a that-clause."""
+    for noun in tokens:
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in REPORT_NOUNS:
+            continue
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if owner is None:
+            of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            pobj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+            owner = pobj if pobj is not None and _is_speaker(pobj) else None
+        if owner is None and noun.head.lower_ == "of" and noun.head.head.dep_ in ("nsubj", "nsubjpass"):
+            continue
+        if owner is None or owner.lower_ in ("my", "our", "your", "its"):
+            continue
+        # the content: a that-clause on the noun, or "X's concern was that …"
+        holders = [noun] + ([noun.head] if noun.dep_ in ("nsubj", "attr") else [])
+        if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.dep_ in ("nsubj",):
+            holders.append(noun.head.head.head)  # "one of the concerns of X was that …"
+        for holder in holders:
+            if any(c.dep_ in ("ccomp", "acl") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children) for c in holder.children):
+                return f"reported {noun.text}: {owner.text} …"
+    return ""
+
+
+def _speaks(verb, subject) -> bool:
+    """Whether the subject of ``verb`` is a speaker; the parser sometimes splits ``The forecaster
+    Ann Lee`` into two subjects, so any subject of the verb will do."""
+    return _is_speaker(subject) or any(c.dep_ == "nsubj" and _is_speaker(c) for c in verb.children)
+
+
 def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
     """(verb, reason) for each verb that reports speech or a stated belief."""
     inside = {t.i for t in tokens}
@@ -208,6 +280,13 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         if verb.pos_ != "VERB":
             continue
         lemma = verb_lemma(verb)
+        finding = _finding(verb, lemma)
+        if finding:
+            yield verb, finding
+            continue
+        if lemma in PASSIVE_REPORTING and _passive_with_infinitive(verb):
+            yield verb, f"reported: {verb.text} to …"
+            continue
         speech = lemma in SPEECH_VERBS
         if not speech and lemma not in COGNITION_VERBS:
             continue
@@ -219,7 +298,11 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             continue
         if subject is not None and subject.lower_ in FIRST_PERSON:
             continue  # the writer's own voice ("as we predicted", "I have written")
-        if subject is not None and subject.lower_ in ("it", "this", "that", "which") and lemma not in THING_MAY_SAY:
+        if subject is not None and subject.lower_ in _NOBODY_IN_PARTICULAR:
+            continue  # "anyone claiming they know …": a hypothetical speaker
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children) or (verb.tag_ == "VB" and (verb.dep_ == "ROOT" or verb.i == tokens[0].i) and not any(c.dep_ in ("nsubj", "aux") for c in verb.children)):
+            continue  # "if anyone supposes that …", "Suppose they did": hypotheses, not reports
+        if subject is not None and subject.lower_ in ("it", "this", "that", "which") and lemma not in THING_MAY_SAY | PEOPLE_ONLY_SPEECH:
             continue
         if passive and subject is not None and subject.tag_ in ("WDT", "WP"):
             continue  # "little that can be said to …"
@@ -239,7 +322,7 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             yield verb, f"attribution: {who} {verb.text}"
         elif subject is not None and lemma == "say" and any(c.dep_ in ("dobj", "xcomp", "ccomp", "prep") for c in verb.children):
             yield verb, f"reported speech: {who} {verb.text} …"
-        elif subject is not None and lemma in VIEW_VERBS and _is_speaker(subject) and any(c.dep_ == "dobj" for c in verb.children):
+        elif subject is not None and lemma in VIEW_VERBS and _speaks(verb, subject) and any(c.dep_ == "dobj" for c in verb.children):
             yield verb, f"reports a view: {who} {verb.text} …"
         elif passive and any(c.dep_ == "xcomp" for c in verb.children):
             yield verb, f"reported speech: {verb.text} to …"
