@@ -151,7 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("prepare", help="parse and cache articles ahead of time")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--model", default="en_core_web_sm")
-    p.add_argument("--jobs", type=int, default=0, help="processes (default: all cores)")
+    p.add_argument("--jobs", type=int, default=0, help="processes (default: all cores; not with --scheduler)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="parse on the Dask cluster of this scheduler (pip install 'tagline[dask]')")
     return parser
 
 

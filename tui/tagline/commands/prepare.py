@@ -30,8 +30,21 @@ def run(args) -> int:
     if cache.error:
         say(f"{cache.error.split(';')[0]}; nothing prepared")
         return 1
+    report = None
     try:
-        written = parse(plan, model, cache, jobs)
+        if getattr(args, "scheduler", None):
+            from tagline.core import cluster  # only here: without --scheduler, no Dask at all
+
+            try:
+                report = cluster.parse(plan, model, cache, args.scheduler)
+            except cluster.ClusterError as error:
+                done = len(cache.get_many(list(plan.todo)))
+                after = f"; {done} of {len(plan.todo)} paragraphs cached" if error.status != 2 else ""
+                say(f"{error}{after}", prefix="tagline prepare")
+                return error.status
+            written = report.written
+        else:
+            written = parse(plan, model, cache, jobs)
     except KeyboardInterrupt:
         done = len(cache.get_many(list(plan.todo)))
         say(f"interrupted; {done} of {len(plan.todo)} paragraphs cached, run again to go on")
@@ -48,6 +61,8 @@ def run(args) -> int:
     repeated = corpus_duplicates(found, cache)
     summary = Summary(plan.articles, written, plan.skipped, time.perf_counter() - started)
     print(summary.line())
+    if report is not None:
+        print(report.line())
     if repeated:
         print(f"{repeated} sentences repeat a sentence of another article (marked when those articles open)")
     return 1 if failed else 0

@@ -1,0 +1,230 @@
+"""``tagline prepare --scheduler``: a real ``dask scheduler`` and two real ``dask worker`` processes on
+127.0.0.1, and ``tagline prepare`` as its own process, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tagline.core import nlp, segment
+
+pytestmark = [pytest.mark.e2e, pytest.mark.model]
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "seeds" / "000_88201f31feaf2608.txt"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def dask(*args: str, log: Path) -> subprocess.Popen:
+    # Its own session, so the finalizer can end the nanny and the worker it started, and only them.
+    with log.open("wb") as out:
+        return subprocess.Popen([sys.executable, "-m", "dask", *args], stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+
+
+class Cluster:
+    def __init__(self, folder: Path):
+        self.address = f"tcp://127.0.0.1:{free_port()}"
+        self.folder = folder
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self, workers: int = 2) -> None:
+        port = self.address.rsplit(":", 1)[1]
+        self.processes.append(dask("scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard",
+                                   log=self.folder / "scheduler.log"))
+        for i in range(workers):
+            self.processes.append(dask("worker", self.address, "--host", "127.0.0.1", "--nthreads", "1",
+                                       "--nworkers", "1", "--no-dashboard", log=self.folder / f"worker-{i}.log"))
+        with self.client() as client:
+            client.wait_for_workers(workers, timeout=120)
+
+    def client(self):
+        from distributed import Client
+
+        return Client(self.address, timeout=30, set_as_default=False)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    pytest.importorskip("distributed", reason="the dask extra: pip install -e '.[test,dask]'")
+    found = Cluster(tmp_path_factory.mktemp("cluster"))
+    try:
+        found.start()
+        yield found
+    finally:
+        found.stop()
+
+
+def tagline(*args: str, cache: Path, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tagline", *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "TAGLINE_CACHE": str(cache), **(env or {})}, stdin=subprocess.DEVNULL)
+
+
+def entities(cache: Path, table: str = "entities") -> dict[str, str]:
+    path = cache / "entities-v1.sqlite3"
+    if not path.exists():
+        return {}
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    try:
+        return dict(db.execute(f"SELECT key, value FROM {table}"))
+    except sqlite3.OperationalError:  # the tables are not made yet
+        return {}
+    finally:
+        db.close()
+
+
+def pairs_article(folder: Path, name: str, count: int, offset: int = 0) -> list[str]:
+    """An article of ``count`` distinct paragraphs, each two sentences of the sample article (real
+    news, real entities); the paragraph texts."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    sentences = list(dict.fromkeys(" ".join(text[s.start : s.end].split()) for s in segment.split(text)[1]))
+    n = len(sentences)
+    paragraphs = []
+    for k in range(offset, offset + count):
+        i, j = divmod(k, n - 1)
+        j += j >= i
+        paragraphs.append(f"{sentences[i % n]} {sentences[j]}")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return paragraphs
+
+
+def tasks_run(cluster: Cluster) -> int:
+    with cluster.client() as client:
+        counts = client.run(lambda: __import__("tagline.core.cluster", fromlist=["tasks_run"]).tasks_run)
+    return sum(counts.values())
+
+
+def test_a_cluster_caches_what_a_local_run_caches_and_a_second_run_sends_nothing(cluster, tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    rows = [{"id": "wire-1", "text": "Apple said on Monday it would buy a London start-up for $50 million."}]
+    (folder / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    pairs_article(folder, "pairs", 20)
+    # Small tasks, so that both workers have some.
+    small = {"TAGLINE_DASK_TASK_CHARS": "3000"}
+
+    local = tagline("prepare", str(folder), "--jobs", "1", cache=tmp_path / "local")
+    assert local.returncode == 0, local.stderr
+    before = tasks_run(cluster)
+    remote = tagline("prepare", str(folder), "--scheduler", cluster.address, cache=tmp_path / "remote", env=small)
+    assert remote.returncode == 0, remote.stderr
+    assert "on 2 workers" in remote.stdout, remote.stdout
+    sent = tasks_run(cluster) - before
+    assert sent >= 2, "both workers had tasks"
+    assert f"{sent} tasks on 2 workers" in remote.stdout
+
+    # Every paragraph, the same entities, and the same corpus duplicates.
+    want = entities(tmp_path / "local")
+    assert len(want) > 40 and any(json.loads(v) for v in want.values())
+    assert entities(tmp_path / "remote") == want
+    assert entities(tmp_path / "remote", "duplicates") == entities(tmp_path / "local", "duplicates")
+
+    # A second run: everything is cached, no task reaches a worker.
+    again = tagline("prepare", str(folder), "--scheduler", cluster.address, cache=tmp_path / "remote", env=small)
+    assert again.returncode == 0, again.stderr
+    assert " 0 paragraphs parsed" in again.stdout and "0 tasks on 2 workers" in again.stdout, again.stdout
+    assert tasks_run(cluster) - before == sent
+    assert entities(tmp_path / "remote") == want
+
+
+def test_an_unreachable_scheduler_is_one_line_and_status_2(tmp_path):
+    pytest.importorskip("distributed", reason="the dask extra: pip install -e '.[test,dask]'")
+    pairs_article(tmp_path / "articles", "pairs", 3)
+    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+    run = tagline("prepare", str(tmp_path / "articles"), "--scheduler", address, cache=tmp_path / "cache")
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert run.stderr.startswith(f"tagline prepare: cannot reach the Dask scheduler at {address}")
+    assert run.stdout == "" and not entities(tmp_path / "cache")
+
+
+def test_a_worker_with_another_spacy_is_one_line_and_status_2(cluster, tmp_path):
+    # This client sees another spaCy installed (its distribution's metadata first on the path), as a
+    # machine with an older environment would: the cache keys would not mean the same entities.
+    fake = tmp_path / "site" / "spacy-3.7.0.dist-info"
+    fake.mkdir(parents=True)
+    (fake / "METADATA").write_text("Metadata-Version: 2.1\nName: spacy\nVersion: 3.7.0\n", encoding="utf-8")
+    pairs_article(tmp_path / "articles", "pairs", 3)
+    before = tasks_run(cluster)
+    run = tagline("prepare", str(tmp_path / "articles"), "--scheduler", cluster.address, cache=tmp_path / "cache",
+                  env={"PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path / "site"), os.environ.get("PYTHONPATH")]))})
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "has spaCy 3.8" in run.stderr and "this machine 3.7.0" in run.stderr, run.stderr
+    assert run.stderr.endswith("; nothing sent\n")
+    assert tasks_run(cluster) == before and not entities(tmp_path / "cache")
+
+
+def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(cluster, tmp_path):
+    folder = tmp_path / "articles"
+    texts = pairs_article(folder, "first", 50) + pairs_article(folder, "second", 50, offset=50)
+    model = nlp.resolve_model(nlp.DEFAULT_MODEL)
+    keys = {nlp.ParseCache.key(model, t) for t in texts}
+    assert len(keys) == 100
+    with cluster.client() as client:
+        pids = client.run(os.getpid)
+    victim = sorted(pids.values())[0]
+    cache = tmp_path / "cache"
+    # About one paragraph per task: many tasks, so the run is still going when a worker dies.
+    run = subprocess.Popen([sys.executable, "-m", "tagline", "prepare", str(folder), "--scheduler", cluster.address],
+                           env={**os.environ, "TAGLINE_CACHE": str(cache), "TAGLINE_DASK_TASK_CHARS": "200"},
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 180
+        while not entities(cache) and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert run.poll() is None, f"the run ended before a worker could be killed: {run.communicate()}"
+        landed = len(entities(cache))
+        os.kill(victim, signal.SIGKILL)
+        assert 0 < landed < len(keys)
+        out, err = run.communicate(timeout=240)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 0, err
+    cached = entities(cache)
+    assert set(cached) == keys, f"{len(keys - set(cached))} paragraphs missing"
+    # The same entities a local model gives (each row once: the key is the table's primary key).
+    expected = nlp.entities_in_process(model.package, texts)
+    assert {nlp.ParseCache.key(model, t): [list(e) for e in ents] for t, ents in zip(texts, expected)} == \
+        {k: json.loads(v) for k, v in cached.items()}
+    with pytest.raises(ProcessLookupError):
+        os.kill(victim, 0)
+
+
+def test_without_scheduler_nothing_of_dask_is_imported(tmp_path):
+    pairs_article(tmp_path / "articles", "pairs", 3)
+    script = (
+        "import sys; from tagline import cli; status = cli.main(['prepare', sys.argv[1], '--jobs', '1']); "
+        "print(status, sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
+    )
+    run = subprocess.run([sys.executable, "-c", script, str(tmp_path / "articles")], capture_output=True, text=True,
+                         timeout=300, env={**os.environ, "TAGLINE_CACHE": str(tmp_path / "cache")})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[-1] == "0 []"
+    assert len(entities(tmp_path / "cache")) == 3
