@@ -1,4 +1,5 @@
-"""``tagline export``: every format, reviewed labels, duplicates, the split and bad input."""
+"""``tagline export``: every merge policy and format, repeated text, the split and bad input. Expected
+rows are worked out by hand from the fixtures, never with the exporter's own functions."""
 
 from __future__ import annotations
 
@@ -44,47 +45,92 @@ def team(annotations):
     return annotations.root
 
 
-def test_jsonl_prefers_reviewed_labels_and_keeps_only_done(capsys, team):
+def test_default_merge_takes_decisions_and_agreement_and_counts_what_is_in_dispute(capsys, team):
     status, out, err = export(capsys, team, "--format", "jsonl", "--keep-duplicates")
     assert status == 0, err
     rows = jsonl(out)
-    got = [(r["article"], r["index"], r["annotator"], r["labels"]) for r in rows]
+    got = [(r["article"], r["index"], r["annotator"], r["labels"], r["decided"], r["annotators"]) for r in rows]
+    # by hand: first#0 alice [claim, quote] vs bob [quote], undecided: in dispute, left out;
+    # first#1 carol's decision; first#2 and #3 one annotator finished each (the other has it todo)
     assert got == [
-        ("first", 0, "alice", ["claim", "quote"]),
-        ("first", 0, "bob", ["quote"]),
-        ("first", 1, "carol", ["statistic"]),  # the decision stands in for alice's and bob's
-        ("first", 2, "alice", []),  # done with no labels: a real negative
-        ("first", 3, "bob", ["quote"]),
-        ("second", 0, "bob", ["claim"]),
-        ("second", 1, "bob", ["claim"]),
+        ("first", 1, "carol", ["statistic"], "reviewed", ["alice", "bob"]),
+        ("first", 2, "alice", [], "single", ["alice"]),  # done with no labels: a real negative
+        ("first", 3, "bob", ["quote"], "single", ["bob"]),
+        ("second", 0, "bob", ["claim"], "single", ["bob"]),
+        ("second", 1, "bob", ["claim"], "single", ["bob"]),
     ]
-    decided = rows[2]
+    decided = rows[0]
     assert decided["reviewed"] is True and decided["review"]["decided_by"] == "carol"
     assert decided["annotations"] == {"alice": ["statistic"], "bob": ["claim", "statistic"]}
     assert decided["entities"] == [{"start": 15, "end": 25, "label": "PERCENT"}, {"start": 29, "end": 34, "label": "DATE"}]
     assert decided["text"][15:25] == "12 percent"
-    assert rows[3]["flag"] is True and rows[3]["note"] == "scene-setting?"
+    assert rows[1]["flag"] is True and rows[1]["note"] == "scene-setting?"
     for row in rows:
         assert row["status"] == "done" and row["end"] - row["start"] == len(row["text"])
+    assert "--merge reviewed: 6 sentences in; 5 rows out (reviewed 1, single 4); left out: 1 in dispute (settle them with tagline review)" in err
 
 
-def test_no_reviewed_and_duplicates(capsys, team):
-    _, out, _ = export(capsys, team, "--format", "jsonl", "--no-reviewed")
+def test_each_gives_one_row_per_annotator_per_sentence(capsys, team):
+    status, out, err = export(capsys, team, "--format", "jsonl", "--merge", "each")
+    assert status == 0, err
+    got = [(r["article"], r["index"], r["annotator"], r["labels"], r["decided"], r["annotators"]) for r in jsonl(out)]
+    assert got == [
+        ("first", 0, "alice", ["claim", "quote"], "single", ["alice"]),
+        ("first", 0, "bob", ["quote"], "single", ["bob"]),
+        ("first", 1, "alice", ["statistic"], "single", ["alice"]),
+        ("first", 1, "bob", ["claim", "statistic"], "single", ["bob"]),
+        ("first", 2, "alice", [], "single", ["alice"]),
+        ("first", 3, "bob", ["quote"], "single", ["bob"]),
+        ("second", 0, "bob", ["claim"], "single", ["bob"]),
+        ("second", 1, "bob", ["claim"], "single", ["bob"]),  # same text as first#2, another answer: kept
+    ]
+    assert "--merge each: 8 answers in (on 6 sentences); 8 rows out (single 8); nothing left out; 1 reviewer's decision not used" in err
+
+
+def test_unanimous_and_majority_ignore_decisions_and_count_what_they_leave_out(capsys, team):
+    _, out, err = export(capsys, team, "--format", "jsonl", "--merge", "unanimous")
+    assert [(r["article"], r["index"]) for r in jsonl(out)] == [("first", 2), ("first", 3), ("second", 0), ("second", 1)]
+    assert "6 sentences in; 4 rows out (single 4); left out: 2 in dispute" in err
+    # the older flag is the same policy
+    _, again, err_again = export(capsys, team, "--format", "jsonl", "--no-reviewed")
+    assert again == out and "--merge unanimous" in err_again
+    assert export(capsys, team, "--format", "jsonl", "--no-reviewed", "--merge", "each")[0] == 2
+    # majority, by hand: first#0 claim 1 of 2 (a tie), first#1 claim 1 of 2 (a tie): both left out
+    _, out, err = export(capsys, team, "--format", "jsonl", "--merge", "majority")
+    assert [(r["article"], r["index"]) for r in jsonl(out)] == [("first", 2), ("first", 3), ("second", 0), ("second", 1)]
+    assert "left out: 2 tied" in err
+
+
+def test_majority_takes_each_label_more_than_half_gave(capsys, annotations):
+    article = ("m", annotations.lines(["One.", "Two.", "Three."]))
+    annotations.write("ann1", article, {0: ["claim", "quote"], 1: ["claim"], 2: ["quote"]})
+    annotations.write("ann2", article, {0: ["claim"], 1: ["claim"], 2: ["statistic"]})
+    annotations.write("ann3", article, {0: ["claim", "statistic"], 1: ["claim"], 2: []})
+    _, out, err = export(capsys, annotations.root, "--format", "csv", "--merge", "majority")
+    table = list(csv.DictReader(io.StringIO(out)))
+    # by hand: #0 claim 3/3, quote 1/3, statistic 1/3 -> claim; #1 all agree; #2 no label over half -> none
+    got = [(r["index"], r["claim"], r["quote"], r["statistic"], r["decided"], r["annotators"], r["annotator"]) for r in table]
+    assert got == [("0", "1", "0", "0", "majority", "ann1;ann2;ann3", ""), ("1", "1", "0", "0", "unanimous", "ann1;ann2;ann3", ""),
+                   ("2", "0", "0", "0", "majority", "ann1;ann2;ann3", "")]
+    assert "3 sentences in; 3 rows out (unanimous 1, majority 2); nothing left out" in err
+
+
+def test_repeated_text_is_dropped_only_among_identical_answers(capsys, annotations):
+    same = "The same words, twice."
+    annotations.write("alice", ("a", annotations.lines([same, "Other."])), {0: ["claim"], 1: []})
+    annotations.write("alice", ("b", annotations.lines(["Another.", "the same  WORDS, twice."])), {0: [], 1: ["claim"]})
+    annotations.write("bob", ("c", annotations.lines([same])), {0: ["quote"]})
+    _, out, err = export(capsys, annotations.root, "--format", "jsonl")
     rows = jsonl(out)
-    by_key = {(r["article"], r["index"]): (r["annotator"], r["labels"]) for r in rows}
-    # without the decision, the first annotator's labels are kept for sentence 1
-    assert by_key[("first", 1)] == ("alice", ["statistic"])
-    assert all(not r["reviewed"] for r in rows)
-    # identical text is exported once: "It was a cold morning" appears in both articles
-    texts = [r["text"] for r in rows]
-    assert len(texts) == len(set(texts)) and ("second", 1) not in by_key
-    _, out, _ = export(capsys, team, "--format", "jsonl")
-    assert [(r["article"], r["index"], r["annotator"]) for r in jsonl(out)] == [
-        ("first", 0, "alice"), ("first", 1, "carol"), ("first", 2, "alice"), ("first", 3, "bob"), ("second", 0, "bob")]
+    # a#0 and b#1 are one text with one answer: kept once; c#0 is that text with another answer: kept
+    assert [(r["article"], r["index"], r["labels"]) for r in rows] == [("a", 0, ["claim"]), ("a", 1, []), ("b", 0, []), ("c", 0, ["quote"])]
+    assert "5 sentences in; 4 rows out (single 4); left out: 1 repeated text" in err
+    _, out, err = export(capsys, annotations.root, "--format", "jsonl", "--merge", "each")
+    assert len(jsonl(out)) == 4 and "left out: 1 repeated text" in err
 
 
 def test_reviewed_duplicate_wins(capsys, annotations):
-    annotations.write("alice", ("a", annotations.lines(["Same words here.", "Other words."])), {0: ["claim"], 1: []})
+    annotations.write("alice", ("a", annotations.lines(["Same words here.", "Other words."])), {0: [], 1: []})
     annotations.write("alice", ("b", annotations.lines(["Another one.", "same  WORDS here."])), {0: [], 1: ["quote"]})
     review = {"decided_by": "carol", "annotators": {"alice": ["quote"]}}
     annotations.write("carol", ("b", annotations.lines(["Another one.", "same  WORDS here."])), {1: []}, reviews={1: review})
@@ -95,12 +141,13 @@ def test_reviewed_duplicate_wins(capsys, annotations):
 
 
 def test_prodigy_rows(capsys, team):
-    _, out, _ = export(capsys, team, "--format", "prodigy", "--keep-duplicates")
+    _, out, _ = export(capsys, team, "--format", "prodigy", "--keep-duplicates", "--merge", "each")
     rows = jsonl(out)
     first = rows[0]
     assert first["options"] == [{"id": n, "text": n} for n in ("claim", "quote", "statistic")]
     assert first["accept"] == ["claim", "quote"] and first["answer"] == "accept"
-    assert first["meta"] == {"article": "first", "index": 0, "start": 0, "end": len(SENTENCES[0]), "annotator": "alice", "sha256": first["meta"]["sha256"]}
+    assert first["meta"] == {"article": "first", "index": 0, "start": 0, "end": len(SENTENCES[0]), "annotator": "alice",
+                             "sha256": first["meta"]["sha256"], "annotators": ["alice"], "decided": "single"}
     assert len(first["meta"]["sha256"]) == 64
     assert rows[2]["spans"] == [{"start": 15, "end": 25, "label": "PERCENT"}, {"start": 29, "end": 34, "label": "DATE"}]
     # same text, same input hash; the task hash covers options and spans, not the answer
@@ -109,21 +156,26 @@ def test_prodigy_rows(capsys, team):
     assert rows[2]["_task_hash"] != exporting.prodigy_hash({**rows[2], "spans": []}, exporting.PRODIGY_TASK_KEYS, rows[2]["_input_hash"])
     for row in rows:
         assert isinstance(row["_input_hash"], int) and -(2**31) <= row["_input_hash"] < 2**31
-    _, again, _ = export(capsys, team, "--format", "prodigy", "--keep-duplicates")
+    _, again, _ = export(capsys, team, "--format", "prodigy", "--keep-duplicates", "--merge", "each")
     assert again == out
+    _, out, _ = export(capsys, team, "--format", "prodigy")
+    decided = jsonl(out)[0]["meta"]
+    assert decided["reviewed"] is True and decided["decided"] == "reviewed" and decided["annotators"] == ["alice", "bob"]
 
 
 def test_doccano_and_csv(capsys, team):
-    _, out, _ = export(capsys, team, "--format", "doccano")
+    _, out, _ = export(capsys, team, "--format", "doccano", "--merge", "each")
     rows = jsonl(out)
     assert rows[0]["text"] == SENTENCES[0] and rows[0]["label"] == ["claim", "quote"]
+    assert rows[0]["meta"]["annotators"] == ["alice"] and rows[0]["meta"]["decided"] == "single"
     _, out, _ = export(capsys, team, "--format", "csv")
     table = list(csv.DictReader(io.StringIO(out)))
-    assert list(table[0]) == ["text", "article", "index", "start", "end", "annotator", "reviewed", "claim", "quote", "statistic"]
-    assert table[0]["text"] == SENTENCES[0]
-    assert (table[0]["claim"], table[0]["quote"], table[0]["statistic"]) == ("1", "1", "0")
-    assert table[1]["annotator"] == "carol" and table[1]["reviewed"] == "1" and table[1]["statistic"] == "1"
-    assert table[3]["text"].startswith('"We will not hesitate,"')
+    assert list(table[0]) == ["text", "article", "index", "start", "end", "annotator", "reviewed", "annotators", "decided", "claim", "quote", "statistic"]
+    assert table[0]["text"] == SENTENCES[1]
+    assert (table[0]["claim"], table[0]["quote"], table[0]["statistic"]) == ("0", "0", "1")
+    assert table[0]["annotator"] == "carol" and table[0]["reviewed"] == "1" and table[0]["annotators"] == "alice;bob"
+    assert table[0]["decided"] == "reviewed"
+    assert table[2]["text"].startswith('"We will not hesitate,"')
 
 
 def test_yaml_is_merged_by_article(capsys, team):
@@ -131,9 +183,10 @@ def test_yaml_is_merged_by_article(capsys, team):
     data = yaml.safe_load(out)
     assert data["labels"] == ["claim", "quote", "statistic"]
     assert [a["id"] for a in data["articles"]] == ["first", "second"]
-    sentence = data["articles"][0]["sentences"][1]
-    assert sentence["labels"] == ["statistic"] and sentence["annotations"]["bob"] == ["claim", "statistic"]
+    sentence = data["articles"][0]["sentences"][0]
+    assert sentence["index"] == 1 and sentence["labels"] == ["statistic"] and sentence["annotations"]["bob"] == ["claim", "statistic"]
     assert sentence["review"]["decided_by"] == "carol"
+    assert sentence["decided"] == "reviewed" and sentence["annotators"] == ["alice", "bob"]
 
 
 def test_spacy_docbin(tmp_path, capsys, team):
@@ -144,11 +197,13 @@ def test_spacy_docbin(tmp_path, capsys, team):
     status, _, err = export(capsys, team, "--format", "spacy", "--out", str(out))
     assert status == 0 and "exported 5 sentences" in err
     docs = list(DocBin().from_disk(out).get_docs(spacy.blank("en").vocab))
-    assert [d.text for d in docs] == [SENTENCES[0], SENTENCES[1], SENTENCES[2], SENTENCES[3], "A new sentence about trade."]
-    assert docs[0].cats == {"claim": 1.0, "quote": 1.0, "statistic": 0.0}
-    assert docs[2].cats == {"claim": 0.0, "quote": 0.0, "statistic": 0.0}
-    assert [(e.text, e.label_) for e in docs[1].ents] == [("12 percent", "PERCENT"), ("March", "DATE")]
-    assert docs[1].user_data["tagline"]["annotator"] == "carol"
+    assert [d.text for d in docs] == [SENTENCES[1], SENTENCES[2], SENTENCES[3], "A new sentence about trade.", SENTENCES[2]]
+    assert docs[0].cats == {"claim": 0.0, "quote": 0.0, "statistic": 1.0}
+    assert docs[1].cats == {"claim": 0.0, "quote": 0.0, "statistic": 0.0}
+    assert [(e.text, e.label_) for e in docs[0].ents] == [("12 percent", "PERCENT"), ("March", "DATE")]
+    assert docs[0].user_data["tagline"]["annotator"] == "carol"
+    assert docs[0].user_data["tagline"]["decided"] == "reviewed" and list(docs[0].user_data["tagline"]["annotators"]) == ["alice", "bob"]
+    assert docs[1].user_data["tagline"]["decided"] == "single" and list(docs[1].user_data["tagline"]["annotators"]) == ["alice"]
     status, _, err = export(capsys, team, "--format", "spacy")
     assert status == 2 and "--out" in err
 
@@ -160,7 +215,12 @@ def test_brat_offsets_hold(tmp_path, capsys, annotations):
     status, _, _ = export(capsys, annotations.root, "--format", "brat", "--out", str(out))
     assert status == 0
     text = (out / "wrapped.txt").read_text(encoding="utf-8")
-    lines = (out / "wrapped.ann").read_text(encoding="utf-8").splitlines()
+    every = (out / "wrapped.ann").read_text(encoding="utf-8").splitlines()
+    notes = [line for line in every if line.startswith("#")]
+    lines = [line for line in every if line.startswith("T")]
+    assert notes == ["#1\tAnnotatorNotes T1\tdecided: single; annotators: alice; annotator: alice",
+                     "#2\tAnnotatorNotes T2\tdecided: single; annotators: alice; annotator: alice",
+                     "#3\tAnnotatorNotes T3\tdecided: single; annotators: alice; annotator: alice"]
     kinds = []
     for line in lines:
         tag, middle, shown = line.split("\t")
@@ -220,7 +280,7 @@ def test_bad_files_are_reported_and_the_rest_exported(capsys, annotations):
     assert status == 1
     assert [r["article"] for r in jsonl(out)] == ["good", "good"]
     messages = err.strip().splitlines()
-    assert len(messages) == 4
+    assert len(messages) == 5 and messages[-1].startswith("tagline: --merge reviewed: 2 sentences in; 2 rows out")
     for name, reason in (("unknown-label", "label 'opinion' is not in the label scheme"), ("offsets", "does not span"),
                          ("overlap", "overlap"), ("broken", "does not parse")):
         line = next(m for m in messages if f"{name}.yaml" in m)

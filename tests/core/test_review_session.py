@@ -325,7 +325,7 @@ def test_export_prefers_the_decision_and_agreement_ignores_it(team):
     assert decided.reviewed and decided.annotator == "carol" and decided.labels == ("quote", "statistic")
     assert decided.review.annotators == {"alice": ("statistic",), "bob": ("claim", "statistic")}
     assert decided.annotations == {"alice": ("statistic",), "bob": ("claim", "statistic")}
-    unreviewed = [e for e in corpus.examples(merged, reviewed=False, keep_duplicates=True) if e.article == "news1" and e.index == 0]
+    unreviewed = [e for e in corpus.examples(merged, "each", keep_duplicates=True) if e.article == "news1" and e.index == 0]
     assert {e.annotator for e in unreviewed} == {"alice", "bob"}
     assert agreement.compute(merged, DEFAULT_SCHEME) == before
 

@@ -1,16 +1,55 @@
-"""``tagline export``: reads the options, calls :mod:`tagline.core.exporting`, prints."""
+"""``tagline export``: reads the options, merges with :func:`tagline.core.corpus.merge`, writes with
+:mod:`tagline.core.exporting`, and says on stderr what was left out and why."""
 
 from __future__ import annotations
+
 from tagline.core import corpus
 from tagline.core.labels import LabelScheme
 from tagline.core.exporting import ExportError, destinations, split_by_article, write
 from tagline.commands.output import say
+
+#: What to do about each reason a row is left out, when there is something to do.
+REMEDIES = {corpus.DISPUTED: "settle them with tagline review", corpus.TIE: "settle them with tagline review"}
+
+
+def policy_of(args) -> str:
+    """``--merge``, with the older ``--no-reviewed`` as ``--merge unanimous``; ExportError on a clash."""
+    policy = getattr(args, "merge", None)
+    if getattr(args, "no_reviewed", False):
+        if policy not in (None, "unanimous"):
+            raise ExportError(f"--no-reviewed is --merge unanimous; it cannot go with --merge {policy}")
+        return "unanimous"
+    return policy or "reviewed"
+
+
+def summary(result: corpus.Merge) -> str:
+    """One line: what went in, what came out and how it was decided, what was left out and why.
+    Rows out always equal rows in minus the counts after "left out"."""
+    unit = "answers" if result.policy == "each" else "sentences"
+    line = f"--merge {result.policy}: {result.rows_in} {unit} in"
+    if result.policy == "each":
+        line += f" (on {result.sentences_in} sentences)"
+    outcomes = ", ".join(f"{kind} {n}" for kind, n in result.outcomes.items())
+    line += f"; {len(result.examples)} rows out" + (f" ({outcomes})" if outcomes else "")
+    if result.left_out:
+        parts = []
+        for reason, n in result.left_out.items():
+            remedy = REMEDIES.get(reason)
+            parts.append(f"{n} {reason}" + (f" ({remedy})" if remedy else ""))
+        line += "; left out: " + ", ".join(parts)
+    else:
+        line += "; nothing left out"
+    if result.decisions_unused:
+        n = result.decisions_unused
+        line += f"; {n} reviewer's decision{'' if n == 1 else 's'} not used by this policy"
+    return line
 
 
 def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
     fmt = args.format
     split = getattr(args, "split", None)
     try:
+        policy = policy_of(args)
         if split is not None and not 0 < split < 1:
             raise ExportError(f"--split {split}: give the dev fraction, between 0 and 1 (e.g. 0.2)")
         targets = destinations(fmt, getattr(args, "out", None), split is not None)
@@ -23,13 +62,14 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
     problems += [corpus.Problem(str(args.annotations), f"no annotations by '{name}'") for name in annotators or [] if name not in present]
     for problem in problems:
         say(f"{problem}")
-    chosen = corpus.examples(merged, reviewed=not getattr(args, "no_reviewed", False), keep_duplicates=getattr(args, "keep_duplicates", False))
+    result = corpus.merge(merged, policy, keep_duplicates=getattr(args, "keep_duplicates", False), scheme=scheme)
+    chosen = result.examples
     if split is not None:
         train, dev = split_by_article(chosen, split, getattr(args, "seed", 0))
         parts = {"train": train, "dev": dev}
     else:
         parts = {"all": chosen}
-    summary = []
+    written = []
     for part, examples in parts.items():
         path = targets[part]
         try:
@@ -40,7 +80,8 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
         articles = len({e.article for e in examples})
         where = f" to {path}" if path is not None else ""
         label = "" if part == "all" else f"{part}: "
-        summary.append(f"{label}{len(examples)} sentences from {articles} articles{where}")
+        written.append(f"{label}{len(examples)} sentences from {articles} articles{where}")
+    say(summary(result))
     if any(path is not None for path in targets.values()):
-        say("exported " + "; ".join(summary))
+        say("exported " + "; ".join(written))
     return 1 if problems else 0

@@ -7,8 +7,14 @@ A file is left out, with its path and a one-line reason, when it does not parse,
 ``text`` does not span its offsets, when its sentences are unsorted or overlap, when an entity falls
 outside its sentence, or when it uses a label that is not in the label scheme. The rest is still used.
 
-A sentence that carries a ``review`` mapping (see ``docs/review.md``) is a reviewer's decision, not
-an annotation: it never counts towards agreement, and export prefers it over the annotators' labels.
+A reviewer's decisions are kept apart from every annotator's own answer, in
+``<annotations>/<reviewer>/decisions/<article-id>.yaml`` (see ``docs/review.md``): they never count
+towards agreement, and export prefers them over the annotators' labels. A sentence of an ordinary
+annotation file that carries a ``review`` mapping (how decisions were kept before) is read as a
+decision too.
+
+:func:`merge` turns the annotations into training rows under one of :data:`POLICIES`, and counts
+every sentence it leaves out.
 """
 
 from __future__ import annotations
@@ -87,6 +93,7 @@ class AnnotationFile:
     article_path: str
     sha256: str
     sentences: list[Sentence]
+    decisions: bool = False  # a reviewer's decisions file, not an annotation
 
 
 @dataclass
@@ -126,9 +133,10 @@ class Unit:
 
 @dataclass
 class Corpus:
-    files: list[AnnotationFile]
+    files: list[AnnotationFile]  # the annotators' own files
     units: list[Unit]  # in article id order, then by offset
     problems: list[Problem]
+    decision_files: list[AnnotationFile] = field(default_factory=list)  # reviewers' decisions files
 
     @property
     def annotators(self) -> list[str]:
@@ -163,26 +171,54 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
     except OSError as error:
         problems.append(Problem(str(error.filename or root), f"cannot be listed ({error.strerror or error})"))
         found = []
-    for folder, path in found:
+    decided: list[AnnotationFile] = []
+    decided_seen: dict[tuple[str, str], Path] = {}
+    for folder, path in [*found, *_decision_paths(root, problems)]:
+        is_decisions = path.parent.name == schema.DECISIONS_FOLDER and path.parent.parent.parent == root
         try:
             loaded = parse_file(path, folder, scheme)
         except annofile.AnnotationFileError as error:
             problems.append(Problem(error.path, error.reason))
             continue
         key = (loaded.annotator, loaded.article_id)
-        if key in seen:
-            problems.append(Problem(str(path), f"article '{loaded.article_id}' of '{loaded.annotator}' is already in {seen[key]}; left out"))
+        known = decided_seen if is_decisions else seen
+        if key in known:
+            problems.append(Problem(str(path), f"article '{loaded.article_id}' of '{loaded.annotator}' is already in {known[key]}; left out"))
             continue
-        seen[key] = path
-        files.append(loaded)
-    units = _merge(files, wanted)
-    return Corpus(files, units, problems)
+        known[key] = path
+        if is_decisions:
+            loaded.decisions = True
+            decided.append(loaded)
+        else:
+            files.append(loaded)
+    units = _merge(files + decided, wanted)
+    return Corpus(files, units, problems, decided)
+
+
+def _decision_paths(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
+    """(reviewer folder, path) of every decisions file: ``<root>/<reviewer>/decisions/*.yaml``."""
+    found = []
+    try:
+        folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        return []
+    for folder in folders:
+        decisions = folder / schema.DECISIONS_FOLDER
+        try:
+            if not decisions.is_dir():
+                continue
+            paths = sorted(decisions.glob(f"*{schema.ANNOTATION_SUFFIX}"))
+        except OSError as error:
+            problems.append(Problem(str(decisions), f"cannot be listed ({error.strerror or error})"))
+            continue
+        found += [(folder.name, path) for path in paths if not path.name.startswith(".")]
+    return found
 
 
 def _merge(files: list[AnnotationFile], wanted: set[str] | None) -> list[Unit]:
     units: dict[tuple[str, int, int, str], Unit] = {}
     for loaded in files:
-        chosen = wanted is None or loaded.annotator in wanted or loaded.path.parent.name in wanted
+        chosen = not loaded.decisions and (wanted is None or loaded.annotator in wanted or loaded.path.parent.name in wanted)
         for sentence in loaded.sentences:
             key = (loaded.article_id, sentence.start, sentence.end, sentence.text)
             if sentence.is_decision:
@@ -292,10 +328,19 @@ def reconstruct_text(spans: list[tuple[int, int, str]]) -> str:
     return "".join(pieces)
 
 
+#: How ``tagline export --merge`` turns several annotators' answers into rows (docs/export.md).
+POLICIES = ("reviewed", "unanimous", "majority", "each")
+#: How a row was decided, as every export format records it.
+REVIEWED, UNANIMOUS, MAJORITY, SINGLE = "reviewed", "unanimous", "majority", "single"
+#: Why a sentence (or, under ``each``, an answer) was left out, in the order the summary gives them.
+DISPUTED, TIE, DECISION_ONLY, REPEATED = "in dispute", "tied", "decided by a reviewer only", "repeated text"
+
+
 @dataclass(frozen=True)
 class Example:
-    """One training example: a ``done`` sentence with the labels of one annotator, or a reviewer's
-    decision, which stands in for every annotator's labels on that sentence."""
+    """One training row: a ``done`` sentence with the labels a merge policy gave it, the annotators
+    those labels rest on and how they were decided (:data:`REVIEWED`, :data:`UNANIMOUS`,
+    :data:`MAJORITY` or :data:`SINGLE`)."""
 
     article: str
     index: int
@@ -304,45 +349,137 @@ class Example:
     text: str
     labels: tuple[str, ...]
     entities: tuple[Entity, ...]
-    annotator: str  # who gave these labels: an annotator, or the reviewer for a decision
+    annotator: str  # the one name behind the row: the annotator, or the reviewer; "" when several agree
     sha256: str = ""
     article_path: str = ""
     flag: bool = False
     note: str = ""
     review: Review | None = None
     annotations: dict = field(default_factory=dict, compare=False, hash=False)  # annotator -> labels (done only)
+    annotators: tuple[str, ...] = ()  # the annotators whose answers the row rests on
+    decided: str = SINGLE
 
     @property
     def reviewed(self) -> bool:
         return self.review is not None
 
 
-def examples(corpus: Corpus, reviewed: bool = True, keep_duplicates: bool = False) -> list[Example]:
-    """Training examples from ``corpus``: ``done`` sentences only (``done`` with no labels is a real
-    negative). With ``reviewed``, a sentence with a reviewer's decision gives that one example in place
-    of the annotators'. Unless ``keep_duplicates``, a text that repeats (after :func:`normalise`) is
-    kept once: the reviewed example when there is one, else the first in article, offset and
-    annotator order."""
+@dataclass
+class Merge:
+    """What :func:`merge` made: the rows, and every count the summary gives. Rows in are sentences
+    (answers under ``each``); ``len(examples) == rows_in - sum(left_out.values())`` always holds."""
+
+    policy: str
+    examples: list[Example]
+    rows_in: int = 0
+    sentences_in: int = 0
+    left_out: dict[str, int] = field(default_factory=dict)  # reason -> how many
+    decisions_unused: int = 0  # sentences with a reviewer's decision this policy does not use
+
+    @property
+    def outcomes(self) -> dict[str, int]:
+        """How the rows out were decided: outcome -> rows."""
+        counted: dict[str, int] = {}
+        for example in self.examples:
+            counted[example.decided] = counted.get(example.decided, 0) + 1
+        return {k: counted[k] for k in (REVIEWED, UNANIMOUS, MAJORITY, SINGLE) if k in counted}
+
+    def drop(self, reason: str, count: int = 1) -> None:
+        self.left_out[reason] = self.left_out.get(reason, 0) + count
+
+
+def merge(corpus: Corpus, policy: str = "reviewed", keep_duplicates: bool = False, scheme: LabelScheme | None = None) -> Merge:
+    """Training rows from ``corpus`` under ``policy`` (one of :data:`POLICIES`); ``done`` sentences
+    only (``done`` with no labels is a real negative). ``scheme`` orders a majority's labels.
+
+    - ``reviewed``: a reviewer's decision where there is one, else the labels when every annotator
+      who finished the sentence gave the same ones; the rest are left out as in dispute.
+    - ``unanimous``: the same without decisions.
+    - ``majority``: each label that more than half of the annotators who finished the sentence gave;
+      a label given by exactly half is a tie, and the sentence is left out.
+    - ``each``: one row per annotator per sentence (reviewers' decisions are not answers).
+
+    Unless ``keep_duplicates``, a row whose text repeats (after :func:`normalise`) an earlier row with
+    the same labels (under ``each``: the same annotator and labels) is left out: a repeat never hides
+    a different answer. A reviewed row is preferred over an equal one that is not."""
+    if policy not in POLICIES:
+        raise ValueError(f"unknown merge policy {policy!r} (one of {', '.join(POLICIES)})")
+    result = Merge(policy, [])
     found: list[Example] = []
     for unit in corpus.units:
         done = unit.done
-        decision = unit.decision if reviewed else None
+        decision = unit.decision
+        if not done and decision is None:
+            continue
+        result.sentences_in += 1
         common = dict(
             article=unit.article, index=unit.index, start=unit.start, end=unit.end, text=unit.text,
             entities=unit.entities, sha256=unit.sha256, article_path=unit.article_path, annotations=done,
         )
-        if decision is not None:
-            found.append(Example(labels=decision.labels, annotator=decision.review.decided_by, flag=decision.flag, note=decision.note, review=decision.review, **common))  # type: ignore[union-attr]
+        if policy == "each":
+            result.rows_in += len(done)
+            result.decisions_unused += decision is not None
+            for name in sorted(done):
+                sentence = unit.judgements[name]
+                found.append(Example(labels=sentence.labels, annotator=name, flag=sentence.flag, note=sentence.note,
+                                     annotators=(name,), decided=SINGLE, **common))
             continue
-        for name in sorted(done):
-            sentence = unit.judgements[name]
-            found.append(Example(labels=sentence.labels, annotator=name, flag=sentence.flag, note=sentence.note, **common))
+        result.rows_in += 1
+        if decision is not None and policy == "reviewed":
+            review = decision.review
+            rests_on = tuple(sorted(done)) or tuple(sorted(review.annotators))  # type: ignore[union-attr]
+            found.append(Example(labels=decision.labels, annotator=review.decided_by, flag=decision.flag, note=decision.note,  # type: ignore[union-attr]
+                                 review=review, annotators=rests_on, decided=REVIEWED, **common))
+            continue
+        result.decisions_unused += decision is not None
+        if not done:
+            result.drop(DECISION_ONLY)
+            continue
+        names = tuple(sorted(done))
+        flag = any(unit.judgements[name].flag for name in names)
+        note = _notes(unit, names)
+        if len(names) == 1:
+            [name] = names
+            found.append(Example(labels=done[name], annotator=name, flag=flag, note=note, annotators=names, decided=SINGLE, **common))
+            continue
+        if len(set(done.values())) == 1:
+            found.append(Example(labels=done[names[0]], annotator="", flag=flag, note=note, annotators=names, decided=UNANIMOUS, **common))
+            continue
+        if policy != "majority":
+            result.drop(DISPUTED)
+            continue
+        counts: dict[str, int] = {}
+        for labels in done.values():
+            for label in labels:
+                counts[label] = counts.get(label, 0) + 1
+        if any(2 * n == len(names) for n in counts.values()):
+            result.drop(TIE)
+            continue
+        labels = [label for label, n in counts.items() if 2 * n > len(names)]
+        labels = scheme.order(labels) if scheme is not None else sorted(labels)
+        found.append(Example(labels=tuple(labels), annotator="", flag=flag, note=note, annotators=names, decided=MAJORITY, **common))
     if keep_duplicates:
-        return found
-    chosen: dict[str, int] = {}
+        result.examples = found
+        return result
+    chosen: dict[tuple, int] = {}
     for position, example in enumerate(found):
-        key = normalise(example.text)
+        key = (normalise(example.text), example.labels, example.annotator if policy == "each" else "")
         if key not in chosen or (example.reviewed and not found[chosen[key]].reviewed):
             chosen[key] = position
     keep = set(chosen.values())
-    return [example for position, example in enumerate(found) if position in keep]
+    result.examples = [example for position, example in enumerate(found) if position in keep]
+    if len(found) > len(keep):
+        result.drop(REPEATED, len(found) - len(keep))
+    return result
+
+
+def _notes(unit: Unit, names: tuple[str, ...]) -> str:
+    notes = [(name, unit.judgements[name].note) for name in names if unit.judgements[name].note]
+    if len(names) == 1:
+        return notes[0][1] if notes else ""
+    return "; ".join(f"{name}: {note}" for name, note in notes)
+
+
+def examples(corpus: Corpus, policy: str = "reviewed", keep_duplicates: bool = False, scheme: LabelScheme | None = None) -> list[Example]:
+    """The rows of :func:`merge`, without the counts."""
+    return merge(corpus, policy, keep_duplicates, scheme).examples

@@ -29,6 +29,10 @@ PRODIGY_INPUT_KEYS = ("text", "image", "html", "input")
 PRODIGY_TASK_KEYS = ("spans", "label", "options", "arcs")
 
 
+#: Between the names of the ``annotators`` CSV column (annotator names are folder names: no ``;``).
+ANNOTATOR_SEPARATOR = ";"
+
+
 class ExportError(Exception):
     """A usage problem with the options: reported in one line, exit status 2."""
 
@@ -51,6 +55,8 @@ def record(example: corpus.Example) -> dict:
         "flag": example.flag,
         "note": example.note,
         "reviewed": example.reviewed,
+        "annotators": list(example.annotators),
+        "decided": example.decided,
         "annotations": {name: list(labels) for name, labels in example.annotations.items()},
     }
     if example.review is not None:
@@ -60,7 +66,8 @@ def record(example: corpus.Example) -> dict:
 
 def _meta(example: corpus.Example) -> dict:
     meta = {"article": example.article, "index": example.index, "start": example.start, "end": example.end,
-            "annotator": example.annotator, "sha256": example.sha256}
+            "annotator": example.annotator, "sha256": example.sha256,
+            "annotators": list(example.annotators), "decided": example.decided}
     if example.reviewed:
         meta["reviewed"] = True
     return meta
@@ -94,7 +101,7 @@ def doccano_row(example: corpus.Example) -> dict:
 
 
 def csv_columns(scheme: LabelScheme) -> tuple[list[str], dict[str, str]]:
-    fixed = ["text", "article", "index", "start", "end", "annotator", "reviewed"]
+    fixed = ["text", "article", "index", "start", "end", "annotator", "reviewed", "annotators", "decided"]
     label_columns = {name: (name if name not in fixed else f"label:{name}") for name in scheme.names}
     return fixed + list(label_columns.values()), label_columns
 
@@ -118,7 +125,8 @@ def render(fmt: str, examples: list[corpus.Example], scheme: LabelScheme) -> str
         writer.writeheader()
         for e in examples:
             row = {"text": e.text, "article": e.article, "index": e.index, "start": e.start, "end": e.end,
-                   "annotator": e.annotator, "reviewed": int(e.reviewed)}
+                   "annotator": e.annotator, "reviewed": int(e.reviewed), "annotators": ANNOTATOR_SEPARATOR.join(e.annotators),
+                   "decided": e.decided}
             row.update({column: int(name in e.labels) for name, column in label_columns.items()})
             writer.writerow(row)
         return buffer.getvalue()
@@ -137,6 +145,8 @@ def merged_document(examples: list[corpus.Example], scheme: LabelScheme) -> dict
             "labels": annofile.Flow(e.labels),
             "entities": annofile.Flow(annofile.FlowMap(start=x.start, end=x.end, label=x.label) for x in e.entities),
             "annotator": e.annotator,
+            "annotators": annofile.Flow(e.annotators),
+            "decided": e.decided,
             "annotations": {name: annofile.Flow(labels) for name, labels in e.annotations.items()},
         }
         if e.flag:
@@ -180,6 +190,16 @@ def _brat_fragments(text: str, offset: int) -> tuple[str, str]:
     return ";".join(f"{a} {b}" for a, b, _ in pieces), " ".join(t for _, _, t in pieces)
 
 
+def brat_note(example: corpus.Example) -> str:
+    """The note on a brat label span: how it was decided and on whose answers (one line)."""
+    note = f"decided: {example.decided}; annotators: {', '.join(example.annotators)}"
+    if example.reviewed:
+        note += f"; reviewer: {example.annotator}"
+    elif example.annotator:
+        note += f"; annotator: {example.annotator}"
+    return note
+
+
 def write_brat(examples: list[corpus.Example], merged: corpus.Corpus, scheme: LabelScheme, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     by_article: dict[str, list[corpus.Example]] = {}
@@ -190,16 +210,21 @@ def write_brat(examples: list[corpus.Example], merged: corpus.Corpus, scheme: La
     for article, chosen in by_article.items():
         text = corpus.reconstruct_text([(u.start, u.end, u.text) for u in units.get(article, [])] + [(e.start, e.end, e.text) for e in chosen])
         lines: list[str] = []
+        spans = notes = 0
         for e in chosen:
             for label in e.labels:
                 where, shown = _brat_fragments(e.text, e.start)
                 if where:
-                    lines.append(f"T{len(lines) + 1}\t{label} {where}\t{shown}")
+                    spans += 1
+                    lines.append(f"T{spans}\t{label} {where}\t{shown}")
+                    notes += 1
+                    lines.append(f"#{notes}\tAnnotatorNotes T{spans}\t{brat_note(e)}")
             for x in e.entities:
                 where, shown = _brat_fragments(e.text[x.start : x.end], e.start + x.start)
                 if where:
                     entity_types.add(x.label)
-                    lines.append(f"T{len(lines) + 1}\t{x.label} {where}\t{shown}")
+                    spans += 1
+                    lines.append(f"T{spans}\t{x.label} {where}\t{shown}")
         annofile.atomic_write(folder / f"{article}.txt", text)
         annofile.atomic_write(folder / f"{article}.ann", "".join(line + "\n" for line in lines))
     conf = ["[entities]", *scheme.names, *sorted(entity_types - set(scheme.names)), "[relations]", "[events]", "[attributes]"]

@@ -15,3 +15,5 @@ OPTIONAL_SENTENCE_KEYS = ("flag", "note", "suggested", "duplicate_of", "updated"
 
 ANNOTATION_SUFFIX = ".yaml"
 JOURNAL_SUFFIX = ".journal"
+#: A reviewer's decisions live apart from their own annotations: ``<annotations>/<reviewer>/decisions/``.
+DECISIONS_FOLDER = "decisions"

@@ -2,8 +2,10 @@
 
 ``tagline train [--annotations DIR] [--annotators A,B] [--labels FILE] [--out DIR]`` trains spaCy's
 ``textcat_multilabel`` (a bag-of-words ``spacy.TextCatBOW.v3``, on the CPU, in seconds for a few
-hundred sentences) on the ``done`` sentences of the annotation files, with reviewers' decisions in
-place of the annotators' labels and each repeated text kept once (:func:`tagline.core.corpus.examples`).
+hundred sentences) on the ``done`` sentences of the annotation files, merged as ``tagline export``
+merges them by default (``--merge reviewed``: a reviewer's decision, else the labels every annotator
+who finished the sentence agrees on; sentences in dispute are left out), each repeated text with the
+same labels kept once (:func:`tagline.core.corpus.merge`).
 The pipeline goes to ``<annotations>/.model/`` unless ``--out`` names another folder. It is written
 to a temporary folder beside it first, then renamed into place, so a failed or interrupted training
 leaves the previous model as it was (see :func:`save`). The pipeline's ``meta.json`` records, under
@@ -218,7 +220,7 @@ def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | 
     problems = list(merged.problems)
     present = {f.annotator for f in merged.files} | {f.path.parent.name for f in merged.files}
     problems += [corpus.Problem(str(root), f"no annotations by '{name}'") for name in annotators or [] if name not in present]
-    examples = corpus.examples(merged, reviewed=True, keep_duplicates=False)
+    examples = corpus.examples(merged, "reviewed", keep_duplicates=False, scheme=scheme)
     if not examples:
         who = f" by {', '.join(annotators)}" if annotators else ""
         raise TrainError(f"{root}: no done sentences{who} to train on", problems)
