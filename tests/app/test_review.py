@@ -6,11 +6,11 @@ import pytest
 import yaml
 
 from tagline.app.launch import theme_folders
-from tagline.app.screens.review import IDLE_FOLD_SECONDS, ReviewApp, ReviewHelpScreen, TakeScreen, run
+from tagline.app.screens.review import IDLE_FOLD_SECONDS, ReviewApp, ReviewHelpScreen, TakeScreen
 from tagline.app.screens.note import NoteScreen
 from tagline.cli import main
 from tagline.core.articles import Article
-from tagline.core.labels import DEFAULT_SCHEME, scheme_from_data
+from tagline.core.labels import DEFAULT_SCHEME
 from tagline.core.adjudication import ReviewSession
 from tagline.core.store import ArticleStore, SentenceState
 
@@ -135,7 +135,7 @@ async def test_note_help_and_quit_leave_the_decision_on_disk(make_review, root):
         await pilot.press("escape")
         assert not isinstance(app.screen, ReviewHelpScreen)
         await pilot.press("ctrl+q")
-    data = yaml.safe_load((root / "carol" / "talks.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((root / "carol" / "decisions" / "talks.yaml").read_text(encoding="utf-8"))
     first = data["sentences"][0]
     assert first["labels"] == ["claim", "quote", "statistic"]
     assert first["review"]["note"] == "TTP's [b]own[/b] count"
@@ -145,7 +145,7 @@ async def test_note_help_and_quit_leave_the_decision_on_disk(make_review, root):
 
 async def test_names_notes_and_text_are_drawn_literally(root):
     write(root, "[b]eve[/b]", {0: ["statistic"], 1: ["quote"]}, notes={0: "[@click=app.quit]x[/]"})
-    session = ReviewSession(root, "carol", DEFAULT_SCHEME, filter="all")
+    session = ReviewSession(root, "carol", DEFAULT_SCHEME, filter="all", unfinished=True)  # eve has not done 2
     app = ReviewApp(session, theme_folders=theme_folders())
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -177,11 +177,11 @@ async def test_idle_fold_writes_the_file_while_the_screen_is_open(make_review, r
     app = make_review()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("exclamation_mark")
-        assert not (root / "carol" / "talks.yaml").exists()
+        assert not (root / "carol" / "decisions" / "talks.yaml").exists()
         app._last_action -= 2 * IDLE_FOLD_SECONDS  # as if the reviewer had paused
         app._fold_when_idle()
         await app.workers.wait_for_complete()
-        data = yaml.safe_load((root / "carol" / "talks.yaml").read_text(encoding="utf-8"))
+        data = yaml.safe_load((root / "carol" / "decisions" / "talks.yaml").read_text(encoding="utf-8"))
         assert data["sentences"][0]["review"]["decided_by"] == "carol"
         assert app.is_running
 

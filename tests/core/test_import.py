@@ -37,7 +37,7 @@ def sample_annotations(annotations, sample_article):
 @pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano"])
 def test_export_then_import_gives_the_same_annotations(tmp_path, capsys, sample_annotations, fmt):
     exported = tmp_path / f"out.{fmt}.jsonl"
-    assert cli.main(["export", "--format", fmt, "--annotations", str(sample_annotations), "--keep-duplicates", "--out", str(exported)]) == 0
+    assert cli.main(["export", "--format", fmt, "--annotations", str(sample_annotations), "--keep-duplicates", "--merge", "each", "--out", str(exported)]) == 0
     back = tmp_path / "back"
     status = cli.main(["import", str(exported), "--format", fmt, "--annotations", str(back)])
     err = capsys.readouterr().err

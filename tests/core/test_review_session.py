@@ -127,7 +127,7 @@ def test_take_each_annotator_and_toggle(team):
 
 def test_take_refuses_an_annotator_who_did_not_finish(team):
     team.write("bob", ARTICLE, {0: ["claim"]}, flags=(2,))  # bob's sentence 2: flagged, todo
-    s = session(team, filter="flagged")
+    s = session(team, filter="flagged", unfinished=True)
     assert [r.done for r in s.item.rows] == [True, False]
     outcome = s.take(2)
     assert outcome.error and "bob" in outcome.message and s.mine() is None
@@ -141,18 +141,21 @@ def test_exclusive_scheme_toggle_replaces(team):
     assert s.mine().labels == ("claim",)
 
 
-def test_progress_counts_disagreements_left(team):
+def test_progress_counts_disagreements_left_and_agreement_as_settled(team):
     s = session(team, filter="all")
-    assert s.progress().disagreements_left == 3 and s.progress().decided == 0
+    # news1#1 (quote, quote), news1#3 (none, none), news2#0 (claim, claim): settled by agreement
+    assert s.progress().disagreements_left == 3 and s.progress().decided == 3
+    assert s.cursor == 0 and s.shown(1).source == "unanimous" and s.shown(1).labels == ("quote",)
     s.goto(0)
     s.take(1)
-    assert s.progress().disagreements_left == 2 and s.progress().decided == 1
+    assert s.progress().disagreements_left == 2 and s.progress().decided == 4
     s.goto(1)
-    s.accept()  # an agreement: decided, but it was never a disagreement
-    assert s.progress().disagreements_left == 2 and s.progress().decided == 2
+    s.accept()  # an agreement needs no decision: space moves on and writes nothing
+    assert s.cursor == 2 and s.mine(1) is None
+    assert s.progress().disagreements_left == 2 and s.progress().decided == 4
     s.goto(0)
     s.withdraw()
-    assert s.progress().disagreements_left == 3 and s.progress().decided == 1 and s.mine() is None
+    assert s.progress().disagreements_left == 3 and s.progress().decided == 3 and s.mine() is None
 
 
 def test_undo_redo_any_number_of_steps_across_articles(team):
@@ -194,7 +197,7 @@ def test_decision_file_has_every_sentence_and_the_provenance(team):
     s.take(2)
     s.note("the 5% is a [b]statistic[/b]")
     s.close()
-    data = team.read("carol", "news1")
+    data = team.read("carol/decisions", "news1")
     alice = team.read("alice", "news1")
     assert data["annotator"] == "carol"
     assert data["article"] == alice["article"]  # the annotators' sha256 and path, not the rebuilt text's
@@ -209,7 +212,7 @@ def test_decision_file_has_every_sentence_and_the_provenance(team):
     assert review["annotators"] == {"alice": ["statistic"], "bob": ["claim", "statistic"]}
     assert review["note"] == "the 5% is a [b]statistic[/b]"
     assert all(x["status"] == "todo" and "review" not in x for x in data["sentences"][1:])
-    text = (team.root / "carol" / "news1.yaml").read_text(encoding="utf-8")
+    text = (team.root / "carol" / "decisions" / "news1.yaml").read_text(encoding="utf-8")
     assert "alice: [statistic]" in text  # label lists in flow style, like the rest of the file
 
 
@@ -230,8 +233,8 @@ def test_every_decision_is_on_disk_before_the_next_action(team, tmp_path):
     s.note("first")
     crashed = tmp_path / "crashed"
     shutil.copytree(team.root, crashed)  # what a kill -9 now would leave: a journal, no fold
-    assert not (crashed / "carol" / "news1.yaml").exists()
-    assert (crashed / "carol" / "news1.journal").exists()
+    assert not (crashed / "carol" / "decisions" / "news1.yaml").exists()
+    assert (crashed / "carol" / "decisions" / "news1.journal").exists()
     recovered = ReviewSession(crashed, "carol", DEFAULT_SCHEME)
     assert recovered.recovered == 1
     assert recovered.shown(0).labels == ("claim", "statistic") and recovered.shown(0).note == "first"
@@ -253,9 +256,9 @@ def test_a_changed_decision_replays_with_its_own_provenance(team, tmp_path):
     recovered = ReviewSession(crashed, "carol", DEFAULT_SCHEME)
     recovered.close()
     s.close()
-    review = annofile.read(crashed / "carol" / "news1.yaml")["sentences"][0]["review"]
+    review = annofile.read(crashed / "carol" / "decisions" / "news1.yaml")["sentences"][0]["review"]
     assert review["note"] == "second"
-    data = annofile.read(crashed / "carol" / "news1.yaml")["sentences"][0]
+    data = annofile.read(crashed / "carol" / "decisions" / "news1.yaml")["sentences"][0]
     assert data["labels"] == ["statistic"]
 
 
@@ -265,7 +268,7 @@ def test_withdrawn_decision_leaves_no_review(team):
     s.withdraw()
     assert s.withdraw().message.startswith("no decision")
     s.close()
-    first = team.read("carol", "news1")["sentences"][0]
+    first = team.read("carol/decisions", "news1")["sentences"][0]
     assert first["status"] == "todo" and "review" not in first
 
 
@@ -277,7 +280,7 @@ def test_a_second_session_is_read_only(team):
     assert outcome.error and "read-only" in outcome.message
     other.close()
     s.close()
-    assert team.read("carol", "news1")["sentences"][0]["labels"] == ["statistic"]
+    assert team.read("carol/decisions", "news1")["sentences"][0]["labels"] == ["statistic"]
 
 
 def test_another_reviewers_decision_is_shown_and_settles(team, annotations):
@@ -291,14 +294,47 @@ def test_another_reviewers_decision_is_shown_and_settles(team, annotations):
     assert "dave" not in s.annotators
 
 
-def test_reviewer_who_annotated_keeps_their_row_from_the_provenance(team):
+def test_a_reviewer_who_annotated_keeps_their_own_answer(team, capsys):
+    """Issue 14 item 5: alice reviews, takes bob's labels; her own answer and agreement stay as they were."""
+    from tagline import cli
+
+    own = (team.root / "alice" / "news1.yaml").read_bytes()
+    assert cli.main(["agree", "--annotations", str(team.root), "--format", "json"]) == 0
+    before = capsys.readouterr().out
     s = session(team, reviewer="alice")
+    assert [(r.name, r.labels) for r in s.item.rows] == [("alice", ("statistic",)), ("bob", ("claim", "statistic"))]
     s.take(2)
     s.close()
+    assert (team.root / "alice" / "news1.yaml").read_bytes() == own
+    decided = team.read("alice/decisions", "news1")["sentences"][0]
+    assert decided["labels"] == ["claim", "statistic"] and decided["review"]["decided_by"] == "alice"
+    assert cli.main(["agree", "--annotations", str(team.root), "--format", "json"]) == 0
+    assert capsys.readouterr().out == before
     again = session(team, reviewer="alice")
-    rows = again.items[0].rows
-    assert [(r.name, r.labels, r.recorded) for r in rows] == [("alice", ("statistic",), True), ("bob", ("claim", "statistic"), False)]
-    assert again.shown(0).source == "mine"
+    assert [(r.name, r.labels, r.recorded) for r in again.items[0].rows] == [("alice", ("statistic",), False), ("bob", ("claim", "statistic"), False)]
+    assert again.shown(0).source == "mine" and again.shown(0).labels == ("claim", "statistic")
+    again.close()
+    [row] = [e for e in corpus.examples(corpus.load(team.root, DEFAULT_SCHEME)) if (e.article, e.index) == ("news1", 0)]
+    assert (row.labels, row.decided, row.annotator, row.annotators) == (("claim", "statistic"), "reviewed", "alice", ("alice", "bob"))
+
+
+def test_review_waits_for_every_annotator_who_started_the_article(team, annotations):
+    annotations.write("dave", ARTICLE, {1: ["quote"]})  # dave started news1 but has not reached 0, 2, 3
+    assert places(session(team)) == [("news2", 1)]
+    assert places(session(team, unfinished=True)) == [("news1", 0), ("news1", 2), ("news2", 1)]
+    assert places(session(team, filter="unanimous")) == [("news1", 1), ("news2", 0)]  # settled, listed on request
+    annotations.write("dave", ARTICLE, {0: ["statistic"], 1: ["quote"], 2: ["claim"], 3: []})
+    assert places(session(team)) == [("news1", 0), ("news1", 2), ("news2", 1)]
+
+
+def test_review_waits_for_as_many_annotators_as_the_team_wants(team):
+    from tagline.core.team import Team
+
+    three = Team(("alice", "bob", "dave"), per_article=3)
+    with pytest.raises(NothingToReview) as waiting:
+        session(team, team=three)
+    assert "3 more wait" in str(waiting.value) and "--unfinished" in str(waiting.value)
+    assert places(session(team, team=Team(("alice", "bob", "dave"), per_article=2))) == [("news1", 0), ("news1", 2), ("news2", 1)]
 
 
 def test_recorded_article_keeps_offsets_and_the_annotators_sha(team):
@@ -334,10 +370,21 @@ def test_fold_writes_the_yaml_while_the_session_goes_on(team):
     s = session(team)
     s.take(1)
     assert s.dirty and s.fold()
-    journal = team.root / "carol" / "news1.journal"
+    journal = team.root / "carol" / "decisions" / "news1.journal"
     assert not journal.exists() and not s.dirty
-    assert team.read("carol", "news1")["sentences"][0]["labels"] == ["statistic"]
+    assert team.read("carol/decisions", "news1")["sentences"][0]["labels"] == ["statistic"]
     s.take(2)
     assert journal.exists() and s.dirty
     s.close()
-    assert team.read("carol", "news1")["sentences"][0]["labels"] == ["claim", "statistic"]
+    assert team.read("carol/decisions", "news1")["sentences"][0]["labels"] == ["claim", "statistic"]
+
+
+def test_stats_count_decisions_apart_from_annotations(team):
+    from tagline.core import stats
+
+    s = session(team)
+    s.take(1)
+    s.close()
+    found = stats.compute(corpus.load(team.root, DEFAULT_SCHEME), DEFAULT_SCHEME)
+    assert (found["carol"].decisions, found["carol"].articles, found["carol"].total) == (1, 0, 0)
+    assert found["alice"].decisions == 0 and found["alice"].done == 6

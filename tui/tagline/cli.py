@@ -92,7 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     annotations(p)
     annotators(p)
     p.add_argument("--reviewer", default=None, help="the reviewer's name (default: as --annotator)")
-    p.add_argument("--filter", default="disagreements", choices=("disagreements", "flagged", "notes", "all"), help="which sentences to step through")
+    p.add_argument("--filter", default="disagreements", choices=("disagreements", "unanimous", "flagged", "notes", "all"),
+                   help="which sentences to step through (unanimous: those settled by agreement)")
+    p.add_argument("--unfinished", action="store_true",
+                   help="also sentences some annotator of the article has not finished (by default they wait)")
     p.add_argument("--labels", default=None, metavar="FILE")
     p.add_argument("--theme", default=None)
 
@@ -231,6 +234,8 @@ def _dispatch(args) -> int:
             filter=args.filter,
             theme=args.theme,
             scheme=_scheme(args),
+            team=_team(),
+            unfinished=args.unfinished,
         )
     if command == "export":
         from tagline.commands import export

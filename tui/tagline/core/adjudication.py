@@ -1,10 +1,13 @@
 """The review session: settle the sentences annotators disagree on, from the annotation files alone.
 
 ``tagline review`` steps through sentences that several annotators labelled (by default the ones
-where their labels differ), shows what each of them gave, and records the reviewer's decision in the
-reviewer's own annotation file, ``<annotations>/<reviewer>/<article-id>.yaml``, in the ordinary
-format with the ``review`` mapping of ``docs/review.md``. No article file and no model is needed:
-each article is rebuilt from the sentences its annotation files list (:class:`RecordedArticle`).
+every annotator of the article has finished and where their labels differ), shows what each of them
+gave, and records the reviewer's decision apart from every annotator's own answer, in
+``<annotations>/<reviewer>/decisions/<article-id>.yaml``: the ordinary format, each decided sentence
+with the ``review`` mapping of ``docs/review.md``. A reviewer who is also an annotator keeps their own
+answer untouched in ``<annotations>/<reviewer>/<article-id>.yaml``. No article file and no model is
+needed: each article is rebuilt from the sentences its annotation files list
+(:class:`RecordedArticle`).
 
 Saving is :class:`~tagline.core.store.ArticleStore`'s: every decision is a journal line, fsynced before
 the method returns, folded into the YAML atomically on quit, on leaving an article and in the
@@ -27,9 +30,10 @@ from tagline.core.segment import Span
 from tagline.core.session import Outcome
 from tagline.core.store import ArticleStore, SentenceState, now, safe_name
 
-FILTERS = ("disagreements", "flagged", "notes", "all")
+FILTERS = ("disagreements", "unanimous", "flagged", "notes", "all")
 FILTER_NAMES = {
     "disagreements": "disagreements",
+    "unanimous": "sentences every annotator agrees on",
     "flagged": "flagged sentences",
     "notes": "sentences with notes",
     "all": "annotated sentences",
@@ -83,8 +87,13 @@ def without_overlaps(sentences: list[tuple[int, int, str]]) -> list[tuple[int, i
 
 
 class ReviewStore(ArticleStore):
-    """The reviewer's file for one article: the plain store (which journals each decision's
-    ``review`` mapping with it), writing each mapping in the order of ``docs/review.md``."""
+    """The reviewer's decisions file for one article, ``<root>/<reviewer>/decisions/<id>.yaml``: the
+    plain store (which journals each decision's ``review`` mapping with it), writing each mapping in
+    the order of ``docs/review.md``. Its journal and lock sit beside it, in the decisions folder."""
+
+    def __init__(self, root: str | Path, reviewer: str, article: Article, scheme: LabelScheme, model: dict | None = None):
+        super().__init__(Path(root) / safe_name(reviewer), schema.DECISIONS_FOLDER, article, scheme, model)
+        self.annotator = reviewer  # the file names the reviewer, not its folder
 
     def document(self) -> dict:
         """The file as the plain store writes it, with each ``review`` mapping in the order of
@@ -120,6 +129,7 @@ class Item:
     unit: corpus.Unit
     rows: list[Row]
     other: corpus.Sentence | None = None  # another reviewer's decision in force, if any
+    ready: bool = True  # every annotator of the sentence has finished it
 
     @property
     def given(self) -> dict[str, tuple[str, ...]]:
@@ -130,17 +140,23 @@ class Item:
         return len(self.given) >= 2 and len(set(self.given.values())) > 1
 
     @property
+    def unanimous(self) -> bool:
+        """Settled without a reviewer: two or more annotators, all finished, all gave the same labels."""
+        return self.ready and len(self.given) >= 2 and len(set(self.given.values())) == 1
+
+    @property
     def text(self) -> str:
         return self.unit.text
 
 
 @dataclass(frozen=True)
 class Shown:
-    """The decision the screen shows for an item: the reviewer's own, another reviewer's, or the
-    majority of the annotators (a proposal that ``space`` accepts)."""
+    """The decision the screen shows for an item: the reviewer's own, another reviewer's, the labels
+    every annotator gave (settled without a decision), or the majority of the annotators (a proposal
+    that ``space`` accepts)."""
 
     labels: tuple[str, ...]
-    source: str  # "mine" | "other" | "majority"
+    source: str  # "mine" | "other" | "unanimous" | "majority"
     decided_by: str = ""
     decided_at: str = ""
     note: str = ""
@@ -175,20 +191,28 @@ class ReviewSession:
 
     The items are fixed at load: the sentences the filter picks from the chosen annotators' files
     (all of them with a ``done`` or flagged or noted judgement, unless ``annotators`` narrows it), in
-    article and offset order. For each, the decision shown is the reviewer's own, else another
-    reviewer's decision in force, else the labels most annotators gave (a proposal). Taking an
+    article and offset order. The review follows the team: a sentence is listed only once every
+    annotator who started its article (finished any sentence of it) has finished it, and (with a
+    ``team``) once the article has as many such annotators as the team wants for it; ``unfinished`` lists the others too. A sentence every
+    annotator agrees on is settled without a decision (the ``unanimous`` filter lists them). For each
+    item, the decision shown is the reviewer's own, else another reviewer's decision in force, else
+    the annotators' common labels, else the labels most annotators gave (a proposal). Taking an
     annotator's labels, toggling a label, accepting and writing a note all record the reviewer's
-    decision with its provenance; the cursor starts at the first item without a decision."""
+    decision with its provenance, in the reviewer's decisions file; no annotator's file is touched.
+    The cursor starts at the first item not settled."""
 
     def __init__(self, root: str | Path, reviewer: str, scheme: LabelScheme, annotators: list[str] | None = None,
-                 filter: str = "disagreements", paths: list[str] | None = None):
+                 filter: str = "disagreements", paths: list[str] | None = None, team=None, unfinished: bool = False):
         if filter not in FILTERS:
             raise ValueError(f"unknown filter {filter!r} (one of {', '.join(FILTERS)})")
         self.root = Path(root)
         self.reviewer = reviewer
         self.scheme = scheme
         self.filter = filter
-        self.folder = self.root / safe_name(reviewer)
+        self.team = team if not annotators else None  # how many annotators each article wants
+        self.unfinished = unfinished
+        self.waiting = 0  # sentences the filter would pick that wait for an annotator to finish
+        self.folder = self.root / safe_name(reviewer) / schema.DECISIONS_FOLDER  # where decisions go
         merged = corpus.load(self.root, scheme, annotators)
         self.problems: list[str] = [str(p) for p in merged.problems]
         present = set(merged.annotators)
@@ -255,21 +279,24 @@ class ReviewSession:
         files_by_article: dict[str, list[corpus.AnnotationFile]] = {}
         for loaded in merged.files:
             files_by_article.setdefault(loaded.article_id, []).append(loaded)
-            if loaded.path.parent.name == self.folder.name:
+        for loaded in merged.decision_files:
+            if loaded.path.parent == self.folder:
                 for sentence in loaded.sentences:
-                    if sentence.is_decision and sentence.review.decided_by == self.reviewer:  # type: ignore[union-attr]
+                    if sentence.is_decision:
                         mine_by_key[(loaded.article_id, sentence.start, sentence.end, sentence.text)] = sentence
+        mine_ids = {id(sentence) for sentence in mine_by_key.values()}
         for article_id, units in merged.by_article().items():
             if wanted is not None and article_id not in wanted:
                 continue
             files = files_by_article.get(article_id, [])
-            others = [f for f in files if f.path.parent.name != self.folder.name] or files
+            others = files or [f for f in merged.decision_files if f.article_id == article_id]
             sha256 = _most_common(f.sha256 for f in others)
             path = _most_common(f.article_path for f in others)
             article = RecordedArticle(article_id, path, sha256, [(u.start, u.end, u.text) for u in units])
             placed = {(span.start, span.end) for span in article.sentences}
             kept = [u for u in units if (u.start, u.end) in placed and article.text[u.start : u.end] == u.text]
             self.articles[article_id] = ReviewArticle(article, kept, [f.path for f in others])
+            started = {name for unit in units for name, sentence in unit.judgements.items() if sentence.done}
             for index, unit in enumerate(kept):
                 mine = mine_by_key.get((article_id, unit.start, unit.end, unit.text))
                 if mine is not None:
@@ -277,9 +304,20 @@ class ReviewSession:
                 rows = self._rows(unit, mine)
                 if not self._wanted(rows):
                     continue
-                others_decisions = [d for d in unit.decisions if d.review.decided_by != self.reviewer]  # type: ignore[union-attr]
+                ready = self._ready(article_id, unit, started)
+                if not ready and not self.unfinished:
+                    self.waiting += 1
+                    continue
+                others_decisions = [d for d in unit.decisions if id(d) not in mine_ids]
                 other = max(others_decisions, key=lambda s: (s.review.decided_at, s.review.decided_by)) if others_decisions else None  # type: ignore[union-attr]
-                self.items.append(Item(article_id, index, unit, rows, other))
+                self.items.append(Item(article_id, index, unit, rows, other, ready))
+
+    def _ready(self, article_id: str, unit: corpus.Unit, started: set[str]) -> bool:
+        """Every annotator who started the article (finished a sentence of it) has finished this
+        sentence, and the article has as many annotators as the team wants for it."""
+        if not all(unit.judgements[name].done for name in started if name in unit.judgements):
+            return False
+        return self.team is None or len(started) >= self.team.wanted(article_id)
 
     def _rows(self, unit: corpus.Unit, mine: corpus.Sentence | None) -> list[Row]:
         recorded = mine.review.annotators if mine is not None and mine.review is not None else {}
@@ -293,9 +331,9 @@ class ReviewSession:
         return rows
 
     def _wanted(self, rows: list[Row]) -> bool:
-        if self.filter == "disagreements":
+        if self.filter in ("disagreements", "unanimous"):
             given = [row.labels for row in rows if row.done]
-            return len(given) >= 2 and len(set(given)) > 1
+            return len(given) >= 2 and (len(set(given)) > 1) == (self.filter == "disagreements")
         if self.filter == "flagged":
             return any(row.flag for row in rows)
         if self.filter == "notes":
@@ -325,10 +363,14 @@ class ReviewSession:
         where = str(self.root)
         if not self.articles:
             return f"no annotations under {where}" + (" for the articles given" if merged.units else ""), True
-        if self.filter == "disagreements" and len(self.annotators) < 2:
+        if self.filter in ("disagreements", "unanimous") and len(self.annotators) < 2:
             found = ", ".join(self.annotators) or "nobody"
-            return f"disagreements need two annotators; under {where} only {found} marked sentences done", True
-        return f"no {FILTER_NAMES[self.filter]} among the annotations of {', '.join(self.annotators)} under {where}", False
+            return f"{FILTER_NAMES[self.filter]} need two annotators; under {where} only {found} marked sentences done", True
+        reason = f"no {FILTER_NAMES[self.filter]} among the annotations of {', '.join(self.annotators)} under {where}"
+        if self.waiting:
+            n = self.waiting
+            reason += f" yet: {n} more wait{'s' if n == 1 else ''} for an annotator to finish (--unfinished lists them)"
+        return reason, False
 
     # -- the reviewer's file ---------------------------------------------------------------------
     def _new_store(self, article_id: str) -> ReviewStore:
@@ -402,7 +444,8 @@ class ReviewSession:
         return self._mine.get((item.article, item.sentence))
 
     def _settled(self, position: int) -> bool:
-        return self.mine(position) is not None or self.items[position].other is not None
+        item = self.items[position]
+        return self.mine(position) is not None or item.other is not None or item.unanimous
 
     def shown(self, position: int | None = None) -> Shown:
         position = self.cursor if position is None else position
@@ -414,6 +457,8 @@ class ReviewSession:
         if item.other is not None:
             review = item.other.review
             return Shown(item.other.labels, "other", review.decided_by, review.decided_at, review.note)  # type: ignore[union-attr]
+        if item.unanimous:
+            return Shown(next(iter(item.given.values())), "unanimous")
         return Shown(self.majority(item), "majority")
 
     def majority(self, item: Item) -> tuple[str, ...]:
@@ -475,8 +520,9 @@ class ReviewSession:
         return self._decide(tuple(labels))
 
     def accept(self) -> Outcome:
-        """Make the decision shown the reviewer's (unless it already is) and move on."""
-        if self.mine() is None:
+        """Make the decision shown the reviewer's (unless it already is, or every annotator agrees)
+        and move on."""
+        if self.mine() is None and self.shown().source != "unanimous":  # agreement needs no decision
             outcome = self._decide(self.shown().labels)
             if outcome.error:
                 return outcome

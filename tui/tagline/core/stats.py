@@ -5,7 +5,8 @@ Seconds per sentence is the median gap between consecutive ``updated`` timestamp
 left out. A file keeps the last change of each sentence only, so this is the pace of the last pass
 over each sentence; it is empty (n/a) with fewer than two timestamps.
 
-Sentences that carry a reviewer's decision are counted as ``decisions``, not as annotations.
+A reviewer's decisions (their decisions files, and sentences of older files that carry a ``review``
+mapping) are counted as ``decisions``, not as annotations.
 """
 
 from __future__ import annotations
@@ -73,4 +74,7 @@ def compute(merged: corpus.Corpus, scheme: LabelScheme) -> dict[str, AnnotatorSt
                 entry.done += 1
                 for name in sentence.labels:
                     entry.labels[name] = entry.labels.get(name, 0) + 1
+    for loaded in merged.decision_files:  # a reviewer's decisions: counted, never as annotations
+        entry = found.setdefault(loaded.annotator, AnnotatorStats(loaded.annotator, labels=dict.fromkeys(scheme.names, 0)))
+        entry.decisions += sum(1 for sentence in loaded.sentences if sentence.is_decision)
     return dict(sorted(found.items()))

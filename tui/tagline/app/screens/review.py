@@ -3,7 +3,7 @@ this module only draws what the session holds.
 
 One sentence at a time: the sentence with its neighbours, one row per annotator (number, name, label
 badges that read without colour, flag and note), the decision (the reviewer's, another reviewer's,
-or the annotators' majority as a proposal), a status line, and the keys in the footer. Names, notes
+the annotators' common labels, or their majority as a proposal), a status line, and the keys in the footer. Names, notes
 and texts come from files: they are drawn as :class:`~textual.content.Content`, never as markup.
 
 Keys (data in :data:`tagline.core.keymap.REVIEW_COMMANDS`; label keys come from the label scheme, and a
@@ -217,6 +217,8 @@ class ReviewScreen(Screen):
         elif shown.source == "other":
             parts.append(("✓ by ", "bold"))
             parts.append((one_line(shown.decided_by, 24), "bold"))
+        elif shown.source == "unanimous":
+            parts.append(("✓ settled: every annotator agrees", "bold $success"))
         else:
             parts.append(("proposed: the majority; space accepts", "italic dim"))
         lines = [Content.assemble(*parts)]
@@ -361,10 +363,10 @@ class ReviewApp(DurableApp):
         self.session.close()
 
 
-def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelScheme) -> int:
+def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelScheme, team=None, unfinished: bool = False) -> int:
     """``tagline review``: 0 when done, 1 when something was left out or there is nothing to review."""
     try:
-        session = ReviewSession(annotations, reviewer, scheme, annotators, filter, list(paths or []))
+        session = ReviewSession(annotations, reviewer, scheme, annotators, filter, list(paths or []), team=team, unfinished=unfinished)
     except NothingToReview as empty:
         for problem in empty.problems:
             print(f"tagline: {problem}", file=sys.stderr)
