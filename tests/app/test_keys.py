@@ -151,3 +151,19 @@ async def test_article_list_filters_as_you_type(make_app):
         assert options.option_count == 1
         await pilot.press("enter", "enter")
         assert app.session.article.id == "art1"
+
+
+async def test_typing_in_the_article_list_filters_it_without_slash(make_app):
+    app = make_app("Alpha story here.", "Beta story there.", "Gamma tale.")
+    async with app.run_test(size=(80, 24)) as pilot:
+        from textual.widgets import Input, OptionList
+
+        await pilot.press("escape", *"art1")  # the ids are art0, art1, art2
+        await pilot.pause(0.4)
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == 1
+        await pilot.press("enter", "enter")
+        assert app.session.article.id == "art1"
+        await pilot.press("escape")
+        placeholder = str(app.screen.query_one(Input).placeholder)
+        assert "filter by id" in placeholder and "first line" in placeholder  # says what it searches

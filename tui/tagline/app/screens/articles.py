@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -31,9 +32,28 @@ class ArticleListScreen(Screen[int | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled(f"{len(self.session.articles)} articles  ·  annotator {self.session.annotator}", "bold"), id="list-title")
-        yield Input(placeholder="filter by id or text", id="list-filter-input")
+        yield Input(placeholder=self._what_the_filter_searches(), id="list-filter-input")
         yield OptionList(id="article-list")
         yield FittedFooter(compact=True, show_command_palette=False)
+
+    def _what_the_filter_searches(self) -> str:
+        """The filter's placeholder says what it searches: the ids, and the first lines it knows
+        (articles read this session, listed in a .jsonl file, or opened in an earlier one)."""
+        articles = self.session.articles
+        known = sum(1 for article in articles if self.session.progress.first_line(article))
+        if known == len(articles):
+            return "filter by id or first line: type (enter: to the list)"
+        return f"filter by id, or by first line for the {known} of {len(articles)} articles opened before: type"
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing in the list filters it: a printable key goes to the filter field."""
+        field = self.query_one(Input)
+        if self.focused is field or not event.is_printable or not event.character:
+            return
+        event.stop()
+        event.prevent_default()
+        field.focus()
+        field.insert_text_at_cursor(event.character)
 
     def on_mount(self) -> None:
         self.populate("")
