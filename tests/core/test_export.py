@@ -84,7 +84,7 @@ def test_each_gives_one_row_per_annotator_per_sentence(capsys, team):
         ("second", 0, "bob", ["claim"], "single", ["bob"]),
         ("second", 1, "bob", ["claim"], "single", ["bob"]),  # same text as first#2, another answer: kept
     ]
-    assert "--merge each: 8 answers in (on 6 sentences); 8 rows out (single 8); nothing left out; 1 reviewer's decision not used" in err
+    assert "--merge each: 8 answers in (on 6 sentences); 8 rows out (single 8); nothing left out; 1 reviewer decision not used by --merge each" in err
 
 
 def test_unanimous_and_majority_ignore_decisions_and_count_what_they_leave_out(capsys, team):

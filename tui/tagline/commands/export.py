@@ -41,7 +41,7 @@ def summary(result: corpus.Merge) -> str:
         line += "; nothing left out"
     if result.decisions_unused:
         n = result.decisions_unused
-        line += f"; {n} reviewer's decision{'' if n == 1 else 's'} not used by this policy"
+        line += f"; {n} reviewer decision{'' if n == 1 else 's'} not used by --merge {result.policy}"
     return line
 
 
