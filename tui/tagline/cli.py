@@ -135,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
     annotations(p)
     p.add_argument("--labels", default=None, metavar="FILE")
 
+    p = commands.add_parser("status", help="who has done what, per annotator and article; writes nothing")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="the corpus the team is routed over (default: as for open)")
+    annotations(p)
+    p.add_argument("--format", default="table", choices=("table", "json"))
+    p.add_argument("--labels", default=None, metavar="FILE")
+
     p = commands.add_parser("serve", help="serve the reader to web browsers, one process per visitor")
     p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: as for open)")
     annotations(p)
@@ -205,6 +211,14 @@ def _team():
         raise Failure(str(error)) from None
 
 
+def _corpus_ids(paths) -> list[str]:
+    """The ids of the articles under ``paths``, listed without reading them."""
+    from tagline.core.articles import open_corpus
+
+    found, _ = open_corpus(paths)
+    return [a.id for a in found]
+
+
 def _annotators(args) -> list[str] | None:
     raw = getattr(args, "annotators", None)
     return [a.strip() for a in raw.split(",") if a.strip()] if raw else None
@@ -253,6 +267,10 @@ def _dispatch(args) -> int:
         from tagline.commands import stats
 
         return stats.run(args, _scheme(args))
+    if command == "status":
+        from tagline.commands import status
+
+        return status.run(args, _scheme(args), _team(), _corpus_ids(args.paths or default_paths()))
     if command == "suggest":
         from tagline.commands import suggest
 

@@ -55,12 +55,14 @@ def _unit_pair_agreement(values: Sequence[Hashable]) -> Fraction:
     return Fraction(sum(c * (c - 1) for c in Counter(values).values()), m * (m - 1))
 
 
-def mean_pair_agreement(units: Sequence[Sequence[Hashable]]) -> float | None:
-    """Across raters: the mean over items of the share of rater pairs that agree (Fleiss' P-bar)."""
-    rated = [u for u in units if len(u) >= 2]
+def mean_pair_agreement(units: Sequence[Sequence[Hashable]], weights: Sequence[int] | None = None) -> float | None:
+    """Across raters: the mean over items of the share of rater pairs that agree (Fleiss' P-bar).
+    ``weights``: how many items each unit stands for (identical items counted once, weighted)."""
+    weights = weights or [1] * len(units)
+    rated = [(u, w) for u, w in zip(units, weights, strict=True) if len(u) >= 2]
     if not rated:
         return None
-    return float(sum(_unit_pair_agreement(u) for u in rated) / len(rated))
+    return float(sum(_unit_pair_agreement(u) * w for u, w in rated) / sum(w for _, w in rated))
 
 
 def fleiss_kappa(units: Sequence[Sequence[Hashable]]) -> float | None:
@@ -81,11 +83,12 @@ def fleiss_kappa(units: Sequence[Sequence[Hashable]]) -> float | None:
     return float((observed - expected) / (1 - expected))
 
 
-def krippendorff_alpha(units: Sequence[Sequence[Hashable]]) -> float | None:
+def krippendorff_alpha(units: Sequence[Sequence[Hashable]], weights: Sequence[int] | None = None) -> float | None:
     """Krippendorff's alpha, nominal metric; an item's ratings are the values given (missing ones
-    left out), items with fewer than two ratings are not pairable and do not count."""
+    left out), items with fewer than two ratings are not pairable and do not count. ``weights``: how
+    many items each unit stands for."""
     coincidences: Counter = Counter()
-    for unit in units:
+    for unit, weight in zip(units, weights or [1] * len(units), strict=True):
         m = len(unit)
         if m < 2:
             continue
@@ -94,7 +97,7 @@ def krippendorff_alpha(units: Sequence[Sequence[Hashable]]) -> float | None:
             for k, nk in counts.items():
                 pairs = nc * (nc - 1) if c == k else nc * nk
                 if pairs:
-                    coincidences[c, k] += Fraction(pairs, m - 1)
+                    coincidences[c, k] += Fraction(pairs * weight, m - 1)
     marginals: Counter = Counter()
     for (c, _k), value in coincidences.items():
         marginals[c] += value

@@ -7,10 +7,13 @@ its YAML file is), and records the YAML file's modification time, so a reader ca
 entry still describes the file (:func:`entry_is_current`). Per article::
 
     {"done": 12, "total": 30, "labels": {"claim": 4, …}, "sha256": "…", "first": "first line…",
-     "mtime_ns": 1764…, "marks": [null, "claim", "", "claim+quote", …], "times": [1764…, …]}
+     "mtime_ns": 1764…, "names": ["claim", "quote", "statistic"], "marks": ".0153..", "times": "1764… 9 12 …"}
 
-``marks``: per sentence, ``null`` for todo, else its labels joined by ``+`` (``""``: done, none of
-them). ``times``: the ``updated`` stamps of the sentences, as seconds since the epoch.
+``marks``: one character per sentence, ``.`` for todo, else ``chr(48 + mask)`` where bit *i* of
+``mask`` stands for ``names[i]`` (``0``: done, none of them); with more than six labels in use, a
+list of strings instead (``null`` or the labels joined by ``+``). ``times``: the ``updated`` stamps of
+the sentences in time order, as seconds since the epoch: the first, then the gaps. Compact, because
+``tagline status`` reads the indexes of every annotator at once (10,000 articles: a few megabytes).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def entry_is_current(entry: object, yaml_mtime_ns: int | None) -> bool:
     (complete with marks and times, as written by this version)."""
     return (
         isinstance(entry, dict) and yaml_mtime_ns is not None and entry.get("mtime_ns") == yaml_mtime_ns
-        and isinstance(entry.get("marks"), list) and isinstance(entry.get("times"), list)
+        and isinstance(entry.get("marks"), (str, list)) and isinstance(entry.get("times"), str)
     )
 
 
@@ -89,19 +92,57 @@ class ProgressIndex:
 
 
 def _details(store, total: int) -> dict:
-    marks: list = [None] * total
-    times: list = []
+    names = list(store.scheme.names)
+    masks: list[int | None] = [None] * total
+    stamps: list[int] = []
     for index, state in list(store.states.items()):
         if 0 <= index < total and state.status == schema.DONE:
-            marks[index] = "+".join(state.labels)
+            mask = 0
+            for label in state.labels:
+                if label not in names:
+                    names.append(label)
+                mask |= 1 << names.index(label)
+            masks[index] = mask
         stamp = epoch(state.updated)
         if stamp is not None:
-            times.append(stamp)
+            stamps.append(stamp)
     try:
         mtime = os.stat(store.path).st_mtime_ns
     except OSError:
         return {}
-    return {"marks": marks, "times": sorted(times), "mtime_ns": mtime}
+    if all(m is None or m < 64 for m in masks):
+        marks: str | list = "".join("." if m is None else chr(48 + m) for m in masks)
+    else:
+        marks = [None if m is None else "+".join(n for i, n in enumerate(names) if m >> i & 1) for m in masks]
+    return {"names": names, "marks": marks, "times": encode_times(stamps), "mtime_ns": mtime}
+
+
+def encode_times(stamps: list[int]) -> str:
+    stamps = sorted(stamps)
+    return " ".join(str(t) for t in stamps[:1] + [b - a for a, b in zip(stamps, stamps[1:])])
+
+
+def decode_times(text: object) -> list[int]:
+    """[first stamp, gap, gap, …] as :func:`encode_times` wrote them; [] for anything else."""
+    if not isinstance(text, str):
+        return []
+    try:
+        return list(map(int, text.split()))
+    except ValueError:
+        return []
+
+
+def decode_marks(entry: dict) -> list[str | None]:
+    """Per sentence: None for todo, else its labels joined by ``+`` (in the scheme's order)."""
+    marks = entry.get("marks")
+    if isinstance(marks, list):
+        return [m if isinstance(m, str) else None for m in marks]
+    names = entry.get("names") if isinstance(entry.get("names"), list) else []
+    return [None if c == "." else mask_labels(ord(c) - 48, names) for c in str(marks or "")]
+
+
+def mask_labels(mask: int, names: list) -> str:
+    return "+".join(str(n) for i, n in enumerate(names) if mask >> i & 1)
 
 
 def epoch(value: str) -> int | None:

@@ -29,6 +29,7 @@ import hashlib
 import math
 import os
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,7 +138,8 @@ def route(team: Team, article_ids, started: dict[str, set[str]] | None = None) -
         need = team.wanted(article_id) - len(held)
         if need > 0:
             free = [name for name in team.annotators if name not in held]
-            free.sort(key=lambda name: (load[name], _digest(f"{article_id}\0{name}"), name))
+            if need < len(free):
+                free.sort(key=lambda name: (load[name], zlib.crc32(f"{article_id}\0{name}".encode("utf-8")), name))
             held.extend(free[:need])
         for name in held:
             load[name] += 1

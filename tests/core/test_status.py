@@ -1,0 +1,104 @@
+"""``tagline status``: what it reports, from the index or the files, and that it writes nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tagline.core import status as status_mod
+from tagline.core.articles import Article
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.session import Session
+from tagline.core.store import SentenceState
+from tagline.core.team import Team
+
+TEXT = "One here. Two there. Three more."
+
+
+def annotate(root: Path, who: str, article_id: str, labels: list[tuple[str, ...] | None]) -> None:
+    """``labels``: per sentence, None to leave it todo, else the labels it is done with."""
+    session = Session([Article(article_id, f"{article_id}.txt", TEXT)], root, who, DEFAULT_SCHEME)
+    for index, wanted in enumerate(labels):
+        if wanted is not None:
+            session.store.set(index, SentenceState("done", tuple(wanted), updated=f"2026-11-20T09:00:{10 * index:02d}Z"))
+    session.close()
+
+
+def project(root: Path) -> Team:
+    team = Team(("alice", "bob", "carol"), 2.0, ("lead",))
+    annotate(root, "alice", "a1", [("claim",), (), ("quote",)])
+    annotate(root, "bob", "a1", [("claim",), ("claim",), ("quote",)])  # disagrees on sentence 1
+    annotate(root, "alice", "a2", [("claim",), None, None])  # started
+    annotate(root, "carol", "a3", [(), (), ()])
+    return team
+
+
+def test_status_per_annotator_article_review_and_agreement(tmp_path):
+    team = project(tmp_path)
+    found = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3", "a4"])
+    assert found.parsed_files == 0  # everything came from the progress index
+    alice = found.annotators["alice"]
+    assert (alice.started, alice.done, alice.sentences_done, alice.sentences_total) == (2, 1, 4, 6)
+    assert alice.seconds_per_sentence == 10.0 and alice.last_active == "2026-11-20T09:00:20Z"
+    assert alice.sentences_per_hour == 540.0  # gaps 0, 10, 10 s: a2's first action shares a1's second
+    assert sum(p.assigned for p in found.annotators.values()) == 4 * 2
+    assert found.articles["a1"] == {"wanted": 2, "annotators": ["alice", "bob"], "done": 2, "started": 2}
+    assert found.articles["a4"]["started"] == 0
+    assert (found.waiting_for_review, found.articles_waiting) == (1, 1)
+    assert found.agreement["sentences"] == 3 and abs(found.agreement["observed"] - 2 / 3) < 1e-3
+    assert found.summary() == {"complete": 1, "in progress": 2, "not started": 1}
+
+
+def test_a_file_the_index_does_not_describe_is_parsed(tmp_path):
+    team = project(tmp_path)
+    path = tmp_path / "bob" / "a1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("labels: [claim]\n", "labels: [quote]\n", 1), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    found = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3"])
+    assert found.parsed_files == 1
+    assert found.waiting_for_review == 2  # sentence 0 now disagrees too
+
+
+def test_a_reviewers_decision_settles_a_disputed_sentence(tmp_path):
+    team = project(tmp_path)
+    session = Session([Article("a1", "a1.txt", TEXT)], tmp_path, "lead", DEFAULT_SCHEME)
+    session.store.set(1, SentenceState("done", ("claim",), updated="2026-11-20T10:00:00Z",
+                                       extra={"review": {"decided_by": "lead", "annotators": {"alice": [], "bob": ["claim"]}}}))
+    session.close()
+    found = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3"])
+    assert found.waiting_for_review == 0 and "lead" not in found.annotators
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int, bytes]]:
+    return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.stat().st_size, p.read_bytes() if p.is_file() else b"")
+            for p in sorted(root.rglob("*"))}
+
+
+def test_status_command_writes_nothing(tmp_path):
+    project(tmp_path / "annotations")
+    (tmp_path / "seeds").mkdir()
+    for name in ("a1", "a2", "a3", "a4"):
+        (tmp_path / "seeds" / f"{name}.txt").write_text(TEXT + "\n", encoding="utf-8")
+    (tmp_path / "tagline.yaml").write_text("team:\n  annotators: [alice, bob, carol]\n  per_article: 2\n  reviewers: [lead]\n")
+    # A file the index does not describe (as one being annotated right now): parsed, still not written.
+    (tmp_path / "annotations" / "carol" / "a3.journal").write_text("")
+    before = snapshot(tmp_path)
+    env = {**os.environ, "TAGLINE_CACHE": str(tmp_path / "cache"), "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    for form in ("table", "json"):
+        done = subprocess.run([sys.executable, "-m", "tagline", "status", "--format", form], cwd=tmp_path,
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+    assert snapshot(tmp_path) == before
+    report = json.loads(done.stdout)
+    assert report["annotators"]["alice"]["done"] == 1 and report["summary"]["not started"] == 1
+    assert report["review"] == {"sentences": 1, "articles": 1}
+
+
+def test_status_quotes_names_from_files_as_visible_characters(tmp_path):
+    annotate(tmp_path / "annotations", "eve\x1b]0;owned\x07", "a1", [("claim",), None, None])
+    done = subprocess.run([sys.executable, "-m", "tagline", "status", "--annotations", str(tmp_path / "annotations"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "\x1b" not in done.stdout and "\x07" not in done.stdout

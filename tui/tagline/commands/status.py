@@ -1,0 +1,54 @@
+"""``tagline status``: reads the options, calls :mod:`tagline.core.status`, prints. Writes nothing."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from tagline.commands.output import cell, say
+from tagline.core.labels import LabelScheme
+from tagline.core.status import Status, compute
+
+
+def _figure(value, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def render(status: Status):
+    """The annotators' table, then a few lines about articles, review and agreement (rich renderables)."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text("Team status"), caption=Text("pace: gaps between actions, breaks over 10 min left out"))
+    for heading in ("annotator", "assigned", "started", "done", "sentences", "per hour", "s/sentence", "last active"):
+        table.add_column(cell(heading), justify="left" if heading in ("annotator", "last active") else "right")
+    for person in status.annotators.values():
+        table.add_row(*(cell(c) for c in (
+            person.name, person.assigned if status.team else "n/a", person.started, person.done,
+            f"{person.sentences_done}/{person.sentences_total}", _figure(person.sentences_per_hour),
+            _figure(person.seconds_per_sentence), person.last_active or "never",
+        )))
+    counts = status.summary()
+    agree = status.agreement
+    lines = [
+        cell(f"articles: {len(status.articles)}; " + ", ".join(f"{n} {what}" for what, n in counts.items())),
+        cell(f"waiting for review: {status.waiting_for_review} sentences in {status.articles_waiting} articles"
+             + (" (tagline review)" if status.waiting_for_review else "")),
+        cell(f"agreement so far: {agree['sentences']} sentences done by two or more; observed "
+             f"{_figure(agree['observed'], 3)}, Krippendorff's alpha {_figure(agree['krippendorff_alpha'], 3)} (label set)"),
+    ]
+    return Group(table, *lines)
+
+
+def run(args, scheme: LabelScheme, team, article_ids: list[str] | None) -> int:
+    status = compute(args.annotations, scheme, team, article_ids)
+    for problem in status.problems:
+        say(problem)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(status.as_data(), ensure_ascii=True, indent=2, sort_keys=False) + "\n")
+    else:
+        from rich.console import Console
+
+        Console(highlight=False).print(render(status))
+    return 1 if status.problems else 0

@@ -1,0 +1,348 @@
+"""``tagline status``: who has done what, read from the folders without writing anything.
+
+Per annotator: articles assigned (by the team's routing; without a team, the articles they have a
+file for), started and done, sentences done, pace and when they were last active. Per article: how
+many of its annotators are done. What waits for review: sentences every finished annotator of an
+article has done, on which they disagree and no reviewer has decided. Agreement so far: over the
+sentences two or more annotators have done (:mod:`tagline.core.agreement`, on the label set).
+
+Fast on a large project: each annotator folder is listed once and its progress index
+(:mod:`tagline.core.progress`) read once; an annotation file is parsed only when the index does not
+describe it as it is on disk (written by an older tagline, changed by hand, or open right now).
+"""
+
+from __future__ import annotations
+
+import heapq
+import operator
+import os
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tagline.core import agreement, annofile, corpus, schema
+from tagline.core.labels import LabelScheme
+from tagline.core.progress import decode_marks, decode_times, entry_is_current, epoch, mask_labels, read_index
+from tagline.core.stats import SESSION_BREAK
+from tagline.core.store import safe_name
+from tagline.core.team import Team, route
+
+#: Pace (sentences per hour, seconds per sentence) is measured over this many of an annotator's
+#: articles, those saved last: the pace now, and a cost that does not grow with the project.
+RECENT = 300
+
+
+@dataclass
+class Work:
+    """One annotator's file for one article, as far as status needs it."""
+
+    done: int
+    total: int
+    marks: str | list  # the index's form (with ``names``), or per sentence None / labels joined by "+"
+    times: str | list[int]  # [first stamp, gap, gap, …] in time order, or the index's string of them
+    open_now: bool = False
+    names: tuple | None = None  # the label names the bits of ``marks`` stand for, when it is a string
+    mtime: int = 0
+
+
+@dataclass
+class AnnotatorStatus:
+    name: str
+    assigned: int = 0
+    started: int = 0
+    done: int = 0  # articles
+    sentences_done: int = 0
+    sentences_total: int = 0  # of the articles they have a file for
+    within: list[int] = field(default_factory=list, repr=False)  # gaps between actions in one article
+    spans: list[tuple[int, int]] = field(default_factory=list, repr=False)  # (first, last) per article
+
+    def add_times(self, times: str | list[int]) -> None:
+        if isinstance(times, str):
+            times = decode_times(times)
+        if times:
+            self.within.extend(times[1:])
+            self.spans.append((times[0], times[0] + sum(times[1:])))
+
+    def _gaps(self) -> list[int]:
+        gaps = [g for g in self.within if g <= SESSION_BREAK]
+        spans = sorted(self.spans)
+        gaps += [b[0] - a[1] for a, b in zip(spans, spans[1:]) if 0 <= b[0] - a[1] <= SESSION_BREAK]
+        return gaps
+
+    @property
+    def seconds_per_sentence(self) -> float | None:
+        """The median gap between consecutive actions (in the :data:`RECENT` articles last saved),
+        breaks over ten minutes left out."""
+        gaps = self._gaps()
+        return float(statistics.median(gaps)) if gaps else None
+
+    @property
+    def sentences_per_hour(self) -> float | None:
+        """Actions per hour of time spent annotating (the gaps between actions, breaks left out)."""
+        gaps = self._gaps()
+        spent = sum(gaps)
+        return 3600.0 * len(gaps) / spent if spent else None
+
+    @property
+    def last_active(self) -> str | None:
+        if not self.spans:
+            return None
+        import datetime as _dt
+
+        moment = _dt.datetime.fromtimestamp(max(last for _, last in self.spans), _dt.timezone.utc)
+        return moment.isoformat().replace("+00:00", "Z")
+
+    def as_data(self) -> dict:
+        pace = self.seconds_per_sentence
+        rate = self.sentences_per_hour
+        return {
+            "assigned": self.assigned, "started": self.started, "done": self.done,
+            "sentences_done": self.sentences_done, "sentences_total": self.sentences_total,
+            "sentences_per_hour": None if rate is None else round(rate, 1),
+            "seconds_per_sentence": None if pace is None else round(pace, 1),
+            "last_active": self.last_active,
+        }
+
+
+@dataclass
+class Status:
+    annotators: dict[str, AnnotatorStatus]
+    articles: dict[str, dict]  # id -> {"wanted", "annotators", "done"}
+    waiting_for_review: int  # sentences
+    articles_waiting: int
+    agreement: dict
+    problems: list[str]
+    team: bool
+    parsed_files: int = 0  # annotation files that had to be parsed (the index did not cover them)
+
+    def summary(self) -> dict[str, int]:
+        counts = {"complete": 0, "in progress": 0, "not started": 0}
+        for entry in self.articles.values():
+            if entry["wanted"] and entry["done"] >= entry["wanted"]:
+                counts["complete"] += 1
+            elif entry["started"]:
+                counts["in progress"] += 1
+            else:
+                counts["not started"] += 1
+        return counts
+
+    def as_data(self) -> dict:
+        return {
+            "annotators": {name: a.as_data() for name, a in self.annotators.items()},
+            "articles": self.articles,
+            "summary": self.summary(),
+            "review": {"sentences": self.waiting_for_review, "articles": self.articles_waiting},
+            "agreement": self.agreement,
+            "problems": self.problems,
+        }
+
+
+def _folders(root: Path) -> list[str]:
+    try:
+        with os.scandir(root) as found:
+            return sorted(e.name for e in found if not e.name.startswith(".") and e.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
+
+
+def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decisions: bool = False) -> tuple[dict[str, Work], dict[str, set[int]], int]:
+    """(article id -> work, article id -> sentence indices a reviewer decided, files parsed).
+    ``decisions``: a reviewer's folder, whose files are all read for the decisions they hold."""
+    index = read_index(folder)
+    yaml_files: dict[str, int] = {}
+    journals: set[str] = set()
+    try:
+        with os.scandir(folder) as found:
+            for item in found:
+                name = item.name
+                if name.startswith("."):
+                    continue
+                if name.endswith(schema.ANNOTATION_SUFFIX):
+                    try:
+                        yaml_files[name[: -len(schema.ANNOTATION_SUFFIX)]] = item.stat().st_mtime_ns
+                    except OSError:
+                        continue
+                elif name.endswith(schema.JOURNAL_SUFFIX) or name.endswith(schema.JOURNAL_SUFFIX + ".folding"):
+                    journals.add(name.split(schema.JOURNAL_SUFFIX)[0])
+    except FileNotFoundError:  # a listed annotator who has not begun
+        return {}, {}, 0
+    except OSError as error:
+        problems.append(f"{folder}: cannot list ({error.strerror})")
+        return {}, {}, 0
+    work: dict[str, Work] = {}
+    decided: dict[str, set[int]] = {}
+    parsed = 0
+    index_get = index.get
+    for article_id, mtime in yaml_files.items():
+        entry = index_get(article_id)
+        # The entry describes the file as it is (entry_is_current, inlined: 30,000 of these).
+        if (not decisions and type(entry) is dict and entry.get("mtime_ns") == mtime and article_id not in journals
+                and type(entry.get("times")) is str):
+            marks = entry.get("marks")
+            names = entry.get("names")
+            done, total = entry.get("done"), entry.get("total")
+            if type(marks) is str and type(names) is list and type(done) is int and type(total) is int:
+                work[article_id] = Work(done, total, marks, entry["times"], names=tuple(names), mtime=mtime)
+                continue
+            if entry_is_current(entry, mtime):
+                marks = decode_marks(entry) if isinstance(marks, str) else marks
+                work[article_id] = Work(_int(done), _int(total), marks, entry["times"], mtime=mtime)
+                continue
+        parsed += 1
+        try:
+            loaded = corpus.parse_file(folder / f"{article_id}{schema.ANNOTATION_SUFFIX}", folder.name, scheme)
+        except annofile.AnnotationFileError as error:
+            problems.append(str(error))
+            continue
+        marks = [("+".join(s.labels) if s.done else None) for s in loaded.sentences]
+        stamps = sorted(t for t in (epoch(s.updated) for s in loaded.sentences) if t is not None)
+        times = stamps[:1] + [b - a for a, b in zip(stamps, stamps[1:])]
+        work[article_id] = Work(sum(m is not None for m in marks), len(marks), marks, times, article_id in journals, mtime=mtime)
+        chosen = {s.index for s in loaded.sentences if s.is_decision}
+        if chosen:
+            decided[article_id] = chosen
+    for article_id in journals - set(work):  # opened, no file yet: started if anything is done
+        work[article_id] = Work(0, 0, [], [], open_now=True)
+    return work, decided, parsed
+
+
+def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, article_ids: list[str] | None = None) -> Status:
+    """The status of the annotation folder ``root``; ``article_ids``: the corpus the team is routed
+    over (needed for 'assigned' and for articles nobody has touched)."""
+    root = Path(root)
+    problems: list[str] = []
+    reviewers = set(team.reviewers) if team else set()
+    names = list(team.annotators) if team else [n for n in _folders(root) if n not in reviewers]
+    works: dict[str, dict[str, Work]] = {}
+    decided: dict[str, set[int]] = {}
+    parsed = 0
+    for name in names:
+        works[name], _, count = read_folder(root / safe_name(name), scheme, problems)
+        parsed += count
+    for name in sorted(reviewers | ({n for n in _folders(root)} - set(names) if team else set())):
+        if name in works:
+            continue
+        _, found, count = read_folder(root / safe_name(name), scheme, problems, decisions=True)
+        parsed += count
+        for article_id, indices in found.items():
+            decided.setdefault(article_id, set()).update(indices)
+
+    started: dict[str, set[str]] = {}
+    for name, per_article in works.items():
+        for article_id, w in per_article.items():
+            if w.done > 0 or w.open_now:
+                started.setdefault(article_id, set()).add(name)
+    ids = list(article_ids) if article_ids is not None else sorted({a for per in works.values() for a in per})
+    known_ids = set(ids) | {a for per in works.values() for a in per}
+    routing = route(team, ids, started) if team else {a: tuple(sorted(n for n in names if a in works[n])) for a in known_ids}
+
+    people = {name: AnnotatorStatus(name) for name in names}
+    for article_id, holders in routing.items():
+        for name in holders:
+            if name in people:
+                people[name].assigned += 1
+    for name, per_article in works.items():
+        person = people[name]
+        for w in per_article.values():
+            if w.done > 0 or w.open_now:
+                person.started += 1
+            if w.total and w.done >= w.total:
+                person.done += 1
+            person.sentences_done += w.done
+            person.sentences_total += w.total
+        for w in heapq.nlargest(RECENT, per_article.values(), key=lambda w: w.mtime):
+            person.add_times(w.times)
+
+    articles: dict[str, dict] = {}
+    waiting = waiting_articles = 0
+    columns: dict[tuple | None, Counter] = {}  # how sentences were marked, counted per pattern
+    empty: dict = {}
+    by_name = [(n, works.get(n, empty)) for n in names]
+    for article_id in sorted(known_ids):
+        holders = routing.get(article_id, ())
+        begun = started.get(article_id)
+        if begun and not begun.issubset(holders):
+            holders = tuple(sorted(set(holders) | begun))
+        rows: list[Work] = []
+        finished: list[Work] = []
+        for name, per in by_name:
+            if name in holders:
+                w = per.get(article_id)
+                if w is not None:
+                    rows.append(w)
+                    if w.total and w.done >= w.total:
+                        finished.append(w)
+        wanted = team.wanted(article_id) if team else len(holders)
+        articles[article_id] = {"wanted": wanted, "annotators": list(holders), "done": len(finished), "started": len(begun or ())}
+        if len(rows) >= 2:
+            key, marks = _comparable(rows)
+            columns.setdefault(key, Counter()).update(zip(*marks))
+        if len(finished) >= 2 and len(finished) >= wanted:
+            _, marks = _comparable(finished) if len(finished) < len(rows) else (key, marks)
+            first = marks[0]
+            if any(m != first for m in marks[1:]):
+                chosen = decided.get(article_id)
+                if chosen:
+                    count = len({i for i, col in enumerate(zip(*marks)) if col.count(col[0]) != len(col)} - chosen)
+                else:  # how many positions differ from the first row in any row: in C, not per sentence
+                    count = sum(map(any, zip(*[map(operator.ne, first, m) for m in marks[1:]])))
+                if count:
+                    waiting += count
+                    waiting_articles += 1
+    label_sets: Counter = Counter()  # the ratings of a sentence, sorted -> how many sentences had them
+    for key, counted in columns.items():
+        for column, count in counted.items():
+            given = sorted(_labels(value, key) for value in column if value not in (".", None))
+            if len(given) >= 2:
+                label_sets[tuple(given)] += count
+    return Status(
+        people, articles, waiting, waiting_articles,
+        _agreement(label_sets),
+        problems, team is not None, parsed,
+    )
+
+
+def _comparable(rows: list[Work]) -> tuple[tuple | None, list]:
+    """(key, marks) where marks compare sentence by sentence: the index's strings as they are when
+    every row has them with the same label names (the key), else decoded label strings (key None)."""
+    names = rows[0].names
+    if names is not None:
+        for r in rows:
+            if r.names != names:
+                break
+        else:  # a row with names has its marks as a string
+            return names, [r.marks for r in rows]
+    return None, [_decoded(r) for r in rows]
+
+
+def _decoded(row: Work) -> list:
+    if isinstance(row.marks, str):
+        return decode_marks({"marks": row.marks, "names": list(row.names or ())})
+    return row.marks
+
+
+def _labels(value: str, names: tuple | None) -> str:
+    return mask_labels(ord(value) - 48, list(names)) if names is not None else value
+
+
+def _int(value) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _agreement(label_sets: Counter) -> dict:
+    # Identical rating patterns are counted once, weighted: a few dozen patterns, not 300,000 units.
+    units, weights = list(label_sets), list(label_sets.values())
+    return {
+        "sentences": sum(weights),
+        "observed": _round(agreement.mean_pair_agreement(units, weights)),
+        "krippendorff_alpha": _round(agreement.krippendorff_alpha(units, weights)),
+    }
+
+
+def _finished(w: Work | None) -> bool:
+    return w is not None and w.total > 0 and w.done >= w.total
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
