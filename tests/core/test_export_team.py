@@ -58,7 +58,7 @@ def simulate(root: Path, seed: int = 13):
                                 "labels": labels, "entities": []})
             write(root / name / f"{article}.yaml", article, sha, name, records)
         decisions = {}
-        for j, (t, (start, end)) in enumerate(zip(texts, offsets)):
+        for j in range(len(texts)):
             given = {n: answers[n][j] for n in people if answers[n][j] is not None}
             if len(given) == 2 and len(set(given.values())) == 2 and rng.random() < 0.4:
                 decisions[j] = tuple(label for label in LABELS if rng.random() < 0.5)
