@@ -107,6 +107,7 @@ class TaglineApp(DurableApp):
                     command.help.split(" (")[0], f"{keys}", partial(screen.run_action, command.action)
                 )
             yield SystemCommand("Save now", "write the YAML file of this article", self._save_now)
+            yield SystemCommand("Team status", "who has done what: tagline status, for this annotation folder", self._team_status)
             yield SystemCommand(
                 "Order of n: reading / most uncertain first",
                 f"now: {self.session.order}; active learning takes the sentence the suggester is least sure of",
@@ -138,6 +139,11 @@ class TaglineApp(DurableApp):
         self._parse_finished_for = None
         if self._reader is not None:
             self._stream_entities(self._reader, self.session.article)  # suggestions again, rules + new model
+
+    def _team_status(self) -> None:
+        from tagline.app.screens.status import StatusScreen, status_command
+
+        self.push_screen(StatusScreen(status_command(self.session, self.session.scheme.source)))
 
     def _save_now(self) -> None:
         store = self.session.store

@@ -47,6 +47,7 @@ def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme,
         session = Session(found, annotations, annotator, scheme, model_info.as_dict() if model_info else nlp.NO_MODEL, queue=queue)
     except ValueError as error:
         return _fail(f"nothing to open: {error}")
+    session.paths = [str(p) for p in paths]  # the corpus, for the team status screen
     from tagline.app import glyphs
     from tagline.app.app import TaglineApp
 

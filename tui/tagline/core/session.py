@@ -72,6 +72,8 @@ class Session:
         self.progress = ProgressIndex(self.root / safe_name(annotator))
         #: The annotator's queue when the project has a team: ``n`` and ``]`` follow it.
         self.queue = queue
+        #: The paths the corpus was opened from (for ``tagline status`` from the app).
+        self.paths: list[str] = []
         self._by_id = {article.id: i for i, article in enumerate(articles)}
         #: What opening the first article had to say (read-only, re-anchored, skipped files).
         self.first_outcome = self.open_article(0)
