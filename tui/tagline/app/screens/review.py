@@ -12,7 +12,8 @@ scheme whose label keys clash with these is refused with a one-line reason):
     ! @ # … (      take annotator 1, 2, 3 … 9's labels (shift+digit on US layouts; digits stay labels)
     t then 1-9     the same on any keyboard layout
     label keys     toggle a label on the decision shown (c/1 claim, q/2 quote, s/3 statistic)
-    space          accept the decision shown (yours, another reviewer's, or the majority) and move on
+    space          accept the decision shown (yours, another reviewer's, or the majority) and move on;
+                   on a sentence every annotator agrees on, just move on
     x              withdraw your decision
     j k ↓ ↑        next / previous sentence under review; n: next without a decision; ] [ articles
     u  ctrl+r      undo / redo, any number of steps, across articles
@@ -164,6 +165,8 @@ class ReviewScreen(Screen):
         shown = session.shown()
         variables = self.app.theme_variables
         kind = "disagreement" if item.disagreement else "agreement" if len(item.given) >= 2 else "one annotator"
+        if not item.ready:
+            kind += ", not finished by everyone yet"
         self.query_one("#review-where", Static).update(Content.assemble(
             (one_line(item.article, 40), "bold"), f"  sentence {item.sentence + 1}  ", (kind, "italic"),
         ))
