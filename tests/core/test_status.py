@@ -72,6 +72,18 @@ def test_a_reviewers_decision_settles_a_disputed_sentence(tmp_path):
     assert found.waiting_for_review == 0 and "lead" not in found.annotators
 
 
+def test_a_decision_in_a_decisions_folder_settles_it_even_when_the_reviewer_annotates(tmp_path):
+    from tagline.core.adjudication import ReviewStore
+
+    team = project(tmp_path)
+    store = ReviewStore(tmp_path, "alice", Article("a1", "a1.txt", TEXT), DEFAULT_SCHEME)  # alice/decisions/a1.yaml
+    store.set(1, SentenceState("done", ("claim",), updated="2026-11-20T10:00:00Z",
+                               extra={"review": {"decided_by": "alice", "annotators": {"alice": [], "bob": ["claim"]}}}))
+    store.close()
+    found = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3"])
+    assert found.waiting_for_review == 0 and found.annotators["alice"].sentences_done == 4
+
+
 def snapshot(root: Path) -> dict[str, tuple[int, int, bytes]]:
     return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.stat().st_size, p.read_bytes() if p.is_file() else b"")
             for p in sorted(root.rglob("*"))}
