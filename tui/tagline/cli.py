@@ -213,10 +213,9 @@ def _team():
 
 def _corpus_ids(paths) -> list[str]:
     """The ids of the articles under ``paths``, listed without reading them."""
-    from tagline.core.articles import open_corpus
+    from tagline.core.articles import list_ids
 
-    found, _ = open_corpus(paths)
-    return [a.id for a in found]
+    return list_ids(paths)
 
 
 def _annotators(args) -> list[str] | None:

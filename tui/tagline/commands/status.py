@@ -46,7 +46,7 @@ def run(args, scheme: LabelScheme, team, article_ids: list[str] | None) -> int:
     for problem in status.problems:
         say(problem)
     if args.format == "json":
-        sys.stdout.write(json.dumps(status.as_data(), ensure_ascii=True, indent=2, sort_keys=False) + "\n")
+        sys.stdout.write(json.dumps(status.as_data(), ensure_ascii=True) + "\n")
     else:
         from rich.console import Console
 

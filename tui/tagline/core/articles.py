@@ -252,3 +252,33 @@ def _collect(paths: list[str | Path], lazy: bool) -> tuple[list[Article], list[P
             seen.add(article.id)
             articles.append(article)
     return articles, problems
+
+
+def list_ids(paths: list[str | Path]) -> list[str]:
+    """The ids of the articles under ``paths`` as :func:`open_corpus` would give them (the first of
+    two with one id), cheaply: text files are not read nor turned into articles, only ``.jsonl``
+    files are read (their ids are inside). For routing and status over a corpus of 10,000 files."""
+    ids: list[str] = []
+    seen: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found: list[tuple[str, str]] = []
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend((os.path.join(root, n), n) for n in names if not n.startswith(".") and n.lower().endswith(SUFFIXES))
+            found.sort()
+        elif path.is_file() and path.suffix.lower() in SUFFIXES:
+            found = [(str(path), path.name)]
+        else:
+            continue
+        for full, name in found:
+            if name.lower().endswith(JSONL_SUFFIXES):
+                stems = [a.id for a in read_file(Path(full))[0]]
+            else:
+                stems = [name.rsplit(".", 1)[0]]
+            for stem in stems:
+                if stem not in seen:
+                    seen.add(stem)
+                    ids.append(stem)
+    return ids
