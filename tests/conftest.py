@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing.process
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,32 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TAGLINE_CACHE", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("TAGLINE_ANNOTATOR", "tester")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+@pytest.fixture(autouse=True)
+def _processes_are_e2e(request, monkeypatch):
+    """A test that starts a process (a terminal, the program, the model's worker, a pool) must be
+    marked ``e2e``, so that ``pytest -m "not e2e"`` stays a fast loop: one that is not fails here."""
+    if request.node.get_closest_marker("e2e") is not None:
+        yield
+        return
+    started: list[str] = []
+    popen_init = subprocess.Popen.__init__
+    process_start = multiprocessing.process.BaseProcess.start
+
+    def recording_popen(self, args, *rest, **options):
+        started.append(repr(args)[:120])
+        return popen_init(self, args, *rest, **options)
+
+    def recording_start(self):
+        started.append(f"multiprocessing {self.name}")
+        return process_start(self)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", recording_popen)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", recording_start)
+    yield
+    if started:
+        pytest.fail(f"this test started a process ({started[0]}): mark it @pytest.mark.e2e", pytrace=False)
 
 
 @pytest.fixture

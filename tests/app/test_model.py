@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tagline.app.widgets.sentence_view import SentenceView
 from tagline.core import nlp
+
+pytestmark = pytest.mark.e2e  # starts the model's child process (tagline.core.nlp_worker)
 
 
 async def wait_until(pilot, condition, seconds=60.0):

@@ -6,8 +6,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tagline.core import nlp, train
 from tagline.core.labels import DEFAULT_SCHEME
+
+pytestmark = pytest.mark.e2e  # starts the model's child process (tagline.core.nlp_worker)
 
 DEVSET = Path(__file__).resolve().parents[2] / "devset" / "annotations"
 

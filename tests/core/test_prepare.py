@@ -55,6 +55,7 @@ def paragraphs(articles) -> list[str]:
     return [a.text[p.start : p.end] for a in articles for p in a.split()[0]]
 
 
+@pytest.mark.e2e  # --jobs 2: a pool of worker processes
 def test_the_reader_finds_every_paragraph_cached(corpus, model, small_batches, capsys):
     assert cli.main(["prepare", str(corpus), "--jobs", "2"]) == 0
     articles, problems = load([corpus])
@@ -77,6 +78,7 @@ def test_the_reader_finds_every_paragraph_cached(corpus, model, small_batches, c
     assert any(stored.values()), "the sample article has entities"
 
 
+@pytest.mark.e2e  # --jobs 2: a pool of worker processes
 def test_one_job_caches_the_same_as_a_pool(corpus, model, small_batches, tmp_path, monkeypatch, capsys):
     assert cli.main(["prepare", str(corpus), "--jobs", "2"]) == 0
     articles, _ = load([corpus])
@@ -100,6 +102,7 @@ def test_resume_skips_what_is_cached(corpus, sample_path, capsys):
     assert summary(capsys.readouterr().out)["parsed"] == 0
 
 
+@pytest.mark.e2e  # --jobs 2: a pool of worker processes
 def test_bad_files_are_reported_and_the_rest_prepared(corpus, model, small_batches, capsys):
     (corpus / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
     (corpus / "empty.md").write_text("   \n", encoding="utf-8")
@@ -162,6 +165,7 @@ def test_batches_keep_reading_order_and_bound_their_size():
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.e2e  # --jobs 2: a pool of worker processes
 def test_a_model_that_does_not_load_is_one_line(corpus, tmp_path, jobs, small_batches, capsys):
     broken = tmp_path / "broken_pipeline"
     broken.mkdir()

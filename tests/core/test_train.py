@@ -53,6 +53,7 @@ def trained_root(tmp_path_factory):
 
 
 # -- training and loading ------------------------------------------------------------------------
+@pytest.mark.e2e  # runs tagline in a child process
 def test_train_saves_a_model_with_its_meta(trained_root):
     root, output = trained_root
     examples = devset_examples(TRAINING_ARTICLES)
@@ -73,6 +74,7 @@ def test_train_saves_a_model_with_its_meta(trained_root):
     assert (root / ".model").stat().st_mode & 0o777 == 0o777 & ~current_umask()
 
 
+@pytest.mark.e2e  # runs tagline in a child process
 def test_loaded_model_scores_every_label_and_has_learned(trained_root):
     root, _ = trained_root
     trained = train.load_trained(root)
@@ -178,6 +180,7 @@ def test_a_failed_training_leaves_the_old_model(tmp_path, annotations, monkeypat
     assert train.load_trained(annotations.root).trained_at == first.trained_at
 
 
+@pytest.mark.e2e  # runs tagline in a child process
 def test_retraining_replaces_the_model_and_clears_leftovers(annotations):
     article = ("a1", annotations.lines(["The minister said taxes rose.", "Prices fell 5% last year."]))
     annotations.write("alice", article, {0: ["quote"]})

@@ -12,6 +12,8 @@ from tagline import cli
 from tagline.core.labels import DEFAULT_SCHEME
 from tagline.core.session import Session
 
+pytestmark = pytest.mark.e2e  # starts spaCy's command line in a child process
+
 BASE_CONFIG = """
 [paths]
 train = null

@@ -13,6 +13,8 @@ from tagline.core import annofile
 
 from processes import wait_gone
 
+pytestmark = pytest.mark.e2e  # starts the installed program in tmux, signals
+
 ARTICLE = "000_88201f31feaf2608"
 
 

@@ -130,6 +130,7 @@ def tagline(cwd: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("name", ["binary.txt", "empty.txt", "huge.txt", "loop-a.txt", "pipe.txt"])
+@pytest.mark.e2e  # runs the installed program
 def test_tagline_open_on_a_hostile_file_alone_fails_in_one_line(tmp_path, name):
     make_hostile(tmp_path / "corpus")
     done = tagline(tmp_path, "open", f"corpus/{name}", "--model", "none")
@@ -139,6 +140,7 @@ def test_tagline_open_on_a_hostile_file_alone_fails_in_one_line(tmp_path, name):
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.e2e  # runs the installed program
 def test_tagline_open_on_a_hostile_folder_opens_the_good_article(term, workdir):
     make_hostile(workdir / "corpus")
     (workdir / "corpus" / "good.txt").write_text(GOOD, encoding="utf-8")

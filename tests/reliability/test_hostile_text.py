@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tagline.core import annofile
+
+pytestmark = pytest.mark.e2e  # starts the installed program in tmux
 
 ESC, BEL = "\x1b", "\x07"
 NAME = "[bold]evil[@click=app.quit]x"  # an article file name that is also markup

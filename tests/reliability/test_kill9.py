@@ -23,12 +23,16 @@ import re
 import signal
 import time
 
+import pytest
+
 from tagline.core.articles import Article
 from tagline.core.labels import DEFAULT_SCHEME
 from tagline.core.store import ArticleStore
 
 from processes import wait_gone
 from ondisk import labelled, read_state
+
+pytestmark = pytest.mark.e2e  # starts tmux and child processes killed with SIGKILL
 
 ROUNDS = int(os.environ.get("TAGLINE_SOAK_ROUNDS", "30"))
 SENTENCES = max(600, 20 * ROUNDS)  # a burst is 1 to 30 actions: room for every round
