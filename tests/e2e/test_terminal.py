@@ -5,7 +5,10 @@ from __future__ import annotations
 import shlex
 import time
 
+import pytest
 import yaml
+
+pytestmark = pytest.mark.e2e  # starts the installed program in tmux
 
 ARTICLE = "000_88201f31feaf2608"
 
@@ -34,6 +37,16 @@ def test_first_run_tags_and_quits_with_the_yaml_on_disk(terminal, workdir):
     text = (workdir / "seeds" / f"{ARTICLE}.txt").read_text(encoding="utf-8")
     assert all(text[s["start"] : s["end"]] == s["text"] for s in sentences)
 
+
+def test_stock_textual_switch_opens_and_tags_in_a_real_terminal(terminal, workdir):
+    """TAGLINE_STOCK_TEXTUAL=1: Textual's own driver and row pass (tagline.app.internals)."""
+    terminal.start("--model none", env={"TAGLINE_STOCK_TEXTUAL": "1"})
+    terminal.wait_for("0/34 done")
+    terminal.keys("c", "j", "q", "C-q")
+    terminal.wait_for("TAGLINE-EXIT-0")
+    sentences = read(workdir)["sentences"]
+    assert sentences[0]["labels"] == ["claim"]
+    assert sentences[1]["labels"] == ["quote"]
 
 def test_entities_from_the_real_model_and_state_on_reopen(terminal, workdir):
     terminal.start("--annotator alice")

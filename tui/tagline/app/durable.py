@@ -22,6 +22,7 @@ from functools import partial
 from textual.app import App
 from textual.binding import Binding
 
+from tagline.app import internals
 from tagline.core import keymap
 
 
@@ -37,6 +38,7 @@ class DurableApp(App):
     def __init__(self) -> None:
         super().__init__()
         self._session_closed = False  # not Textual's own _closed
+        self.rebound: dict[str, str] = {}  # binding id -> keys, as given to set_keymap
         self._toasts_until: dict[tuple[str, str, str], float] = {}  # what notify shows, until when
 
     def get_driver_class(self):
@@ -44,11 +46,19 @@ class DurableApp(App):
         loop (:mod:`tagline.app.driver`). A driver named in ``TEXTUAL_DRIVER`` (``tagline serve``) is
         kept."""
         driver = super().get_driver_class()
+        if internals.stock():
+            return driver
         if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
             from tagline.app.driver import TerminalDriver
 
             return TerminalDriver
         return driver
+
+    def set_keymap(self, keymap) -> None:
+        """Textual's ``set_keymap``, remembering the keys it was given (:attr:`rebound`), so the
+        help and note screens can name them without reading Textual's private ``_keymap``."""
+        self.rebound = dict(keymap)
+        super().set_keymap(keymap)
 
     def close(self) -> None:  # pragma: no cover - every subclass has one
         raise NotImplementedError

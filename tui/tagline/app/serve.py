@@ -43,6 +43,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
+from tagline.app import internals
 from tagline.commands.output import safe
 from tagline.core import tokens as tokens_mod
 
@@ -118,6 +119,8 @@ class VisitorService(AppService):
     not reach it; the server hangs up on it instead (see :meth:`hang_up`)."""
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
+        if internals.stock():
+            return await super()._open_app_process(width, height)
         self._process = process = await asyncio.create_subprocess_shell(
             self.command,
             stdin=asyncio.subprocess.PIPE,

@@ -57,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         keys = {}
-        for binding_id, key in getattr(self.app, "_keymap", {}).items():
+        for binding_id, key in getattr(self.app, "rebound", {}).items():
             keys[binding_id] = key
         with VerticalScroll(id="help-box"):
             yield Static(help_content(self.scheme, keys), id="help-text")

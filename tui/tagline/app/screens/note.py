@@ -25,7 +25,7 @@ def quit_keys(app) -> set[str]:
     """The keys that quit this app: the quit command's (as a user keymap may have rebound them)
     and ctrl+c."""
     command = next(c for c in keymap.APP_COMMANDS if c.id == "quit")
-    rebound = getattr(app, "_keymap", {}).get(command.id)
+    rebound = getattr(app, "rebound", {}).get(command.id)
     keys = [k.strip() for k in rebound.split(",")] if rebound else list(command.keys)
     return {*keys, *INTERRUPT_KEYS}
 
@@ -35,7 +35,9 @@ class NoteInput(TextArea):
     before them, so keys typed right after enter are already queued here: once the note is
     submitted, they are kept for the reader instead of being typed into a closing dialog."""
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        # Handled before the text area's own key handler (Textual calls a class's handlers before
+        # its bases'); prevent_default() keeps the text area from seeing the key at all.
         screen = self.screen
         if isinstance(screen, NoteScreen):
             if screen.closing:
@@ -53,7 +55,6 @@ class NoteInput(TextArea):
                 event.prevent_default()
                 screen.quit(self.text)
                 return
-        await super()._on_key(event)
 
 
 class NoteScreen(ModalScreen[str | None]):

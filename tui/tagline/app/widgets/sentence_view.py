@@ -31,7 +31,7 @@ from textual.strip import Strip
 from tagline.core import sanitize, schema
 from tagline.core.layout import wrap
 from tagline.core.session import Session
-from tagline.app import glyphs
+from tagline.app import glyphs, internals
 from tagline.app.widgets.line import InfoLine, PartStyles
 
 #: Entity types grouped into colour groups (theme variables ent-<group>).
@@ -325,7 +325,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             rows = self._cache[i] = {}
         strip = rows.get((k, cursor, thumb))
         if strip is None or strip.cell_length != width:
-            strip = rows[(k, cursor, thumb)] = self._render(i, k, cursor, thumb, width)
+            strip = rows[(k, cursor, thumb)] = self._draw_row(i, k, cursor, thumb, width)
         return strip
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -335,7 +335,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         repainted (about 0.2 ms; ``docs/performance.md`` §8). Textual's row cache for the widget
         is kept (``refresh`` marks its rows dirty); a view given a border or the like in a
         stylesheet gets Textual's pass."""
-        if not self._plain_box():
+        if internals.stock() or not self._plain_box():
             return super().render_lines(crop)
         cache = self._styles_cache
         width = self.size.width
@@ -401,7 +401,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             self._width_value = self.scrollable_content_region.width
         return self._width_value
 
-    def _render(self, i: int, k: int, cursor: bool, thumb: bool, width: int) -> Strip:
+    def _draw_row(self, i: int, k: int, cursor: bool, thumb: bool, width: int) -> Strip:
         """Row ``k`` of sentence ``i``, ``width`` cells: its gutter, built again, its text, kept from
         last time (a move or a tag changes only the gutter), and the thumb's cell."""
         styles = self._style_table()
