@@ -24,7 +24,7 @@ EXPORT_VERSION = "tagline.export/1"
 
 # Prodigy's hashing: the input hash covers the input keys, the task hash the input hash and the task
 # keys (Prodigy's INPUT_HASH_KEYS and TASK_HASH_KEYS); each is MurmurHash3 (32-bit, signed) of the
-# JSON of those keys, sorted.
+# compact JSON of those keys, sorted.
 PRODIGY_INPUT_KEYS = ("text", "image", "html", "input")
 PRODIGY_TASK_KEYS = ("spans", "label", "options", "arcs")
 
@@ -77,7 +77,9 @@ def prodigy_hash(task: dict, keys: tuple[str, ...], prefix: int | None = None) -
     from murmurhash import hash as murmur
 
     values = {key: task[key] for key in keys if key in task}
-    text = json.dumps(values, sort_keys=True)
+    # As Prodigy writes it (srsly.json_dumps with sort_keys: compact separators); with json's default
+    # ", " and ": " every hash differed from Prodigy's own, so its dedupe saw our rows as new.
+    text = json.dumps(values, sort_keys=True, separators=(",", ":"))
     return murmur((str(prefix) if prefix is not None else "") + text)
 
 
