@@ -109,6 +109,11 @@ def test_majority_is_proposed_and_space_accepts_it(team):
     assert s.cursor == 1
     s.goto(0)
     assert s.shown().source == "mine" and s.shown().labels == ("statistic",)
+    assert s.mine().labels == ("statistic",)  # the decision itself, not only what is shown
+    s.close()
+    [decisions] = (team.root / "carol" / "decisions").glob("news1*.yaml")
+    recorded = annofile.read(decisions)["sentences"][0]
+    assert recorded["labels"] == ["statistic"] and recorded["status"] == "done"  # and it is on disk
 
 
 def test_take_each_annotator_and_toggle(team):

@@ -27,3 +27,28 @@ def test_printable_text_needs_nothing_replaced():
 @given(st.text(st.one_of(st.characters(), st.sampled_from([chr(code) for code in _TABLE]))))
 def test_same_as_translating_everything(text):
     assert visible(text) == text.translate(_TABLE)
+
+
+#: Written out here, not taken from the sanitiser's table: every Unicode character that reorders
+#: text (bidi embeddings and overrides U+202A-202E, isolates U+2066-2069, the marks LRM, RLM, ALM).
+BIDI_CONTROLS = [
+    0x202A, 0x202B, 0x202C, 0x202D, 0x202E,  # LRE RLE PDF LRO RLO
+    0x2066, 0x2067, 0x2068, 0x2069,  # LRI RLI FSI PDI
+    0x200E, 0x200F, 0x061C,  # LRM RLM ALM
+]
+
+
+def test_every_bidi_control_is_shown_not_obeyed():
+    import unicodedata
+
+    reordering = {"LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"}
+    for code in BIDI_CONTROLS:
+        text = f"abc{chr(code)}def"
+        shown = visible(text)
+        assert len(shown) == len(text)
+        assert chr(code) not in shown, hex(code)
+        assert not any(unicodedata.bidirectional(c) in reordering for c in shown), hex(code)
+        assert shown[3].isprintable(), hex(code)  # a visible mark in its place
+    # and Unicode agrees these are the reordering characters: none left out of the list above
+    every = [c for c in range(0x110000) if unicodedata.bidirectional(chr(c)) in reordering]
+    assert set(every) <= set(BIDI_CONTROLS)
