@@ -243,7 +243,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     routing = route(team, ids, started) if team else {a: tuple(sorted(n for n in names if a in works[n])) for a in known_ids}
 
     people = {name: AnnotatorStatus(name) for name in names}
-    for article_id, holders in routing.items():
+    for holders in routing.values():
         for name in holders:
             if name in people:
                 people[name].assigned += 1
