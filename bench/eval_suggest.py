@@ -56,6 +56,7 @@ class Sentence:
     text: str
     gold: frozenset[str]
     predicted: dict[str, frozenset[str]] = field(default_factory=dict)  # method -> labels
+    scores: dict[str, float] = field(default_factory=dict)  # the rules' score of each label
 
 
 def load_devset(devset: Path = DEVSET) -> tuple[list, list[Sentence]]:
@@ -109,6 +110,7 @@ def predict(nlp, used, sentences: list[Sentence]) -> None:
         for index, result in enumerate(results):
             sentence = where[(article.id, index)]
             sentence.predicted["rules"] = frozenset(result["labels"])
+            sentence.scores = dict(result["scores"])
             sentence.predicted["regex baseline"] = baseline(sentence.text)
 
 
@@ -167,6 +169,10 @@ def evaluate(devset: Path = DEVSET, resamples: int = RESAMPLES) -> dict:
         report["sentences"][part] = len(members)
         report["articles"][part] = len({s.article for s in members})
         report["scores"][part] = {method: {label: prf(members, method, label) for label in LABELS} for method in METHODS}
+        report.setdefault("ranking", {})[part] = {
+            "claim": ranking(members, "claim", resamples),
+            "distinct": len({round(s.scores.get("claim", 0.0), 3) for s in members}),
+        }
         report["intervals"][part] = {
             method: {label: bootstrap(members, method, label, resamples) for label in LABELS} for method in METHODS
         }
@@ -175,6 +181,25 @@ def evaluate(devset: Path = DEVSET, resamples: int = RESAMPLES) -> dict:
 
 
 METHODS = ("rules", "regex baseline")
+
+
+def ranking(sentences: list[Sentence], label: str = "claim", resamples: int = RESAMPLES, seed: int = SEED) -> tuple[float, float, float]:
+    """Average precision of the rules' ``label`` score (scikit-learn) and its 95 % interval over
+    resamples of whole articles: how well the score ranks, whatever the threshold."""
+    import numpy as np
+    from sklearn.metrics import average_precision_score
+
+    y = np.array([label in s.gold for s in sentences])
+    score = np.array([s.scores.get(label, 0.0) for s in sentences])
+    articles_ = sorted({s.article for s in sentences})
+    rows = {a: np.flatnonzero([s.article == a for s in sentences]) for a in articles_}
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(resamples):
+        pick = np.concatenate([rows[articles_[k]] for k in rng.integers(0, len(articles_), len(articles_))])
+        if y[pick].any():
+            values.append(average_precision_score(y[pick], score[pick]))
+    return float(average_precision_score(y, score)), float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))
 _MEASURES = ("precision", "recall", "f1")
 
 
@@ -197,6 +222,14 @@ def markdown_table(report: dict) -> str:
                 cell = lambda v, m, ci=ci: f"{v:.2f} [{ci[m][0]:.2f}, {ci[m][1]:.2f}]"  # noqa: E731
                 where = f"{part} ({report['articles'][part]} articles, {report['sentences'][part]} sentences)"
                 lines.append(f"| {where} | {method} | {label} | {cell(p, 'precision')} | {cell(r, 'recall')} | {cell(f, 'f1')} | {n} |")
+    return "\n".join(lines)
+
+
+def ranking_table(report: dict, parts=PARTS) -> str:
+    lines = ["| part | claim score: average precision | 95 % interval | distinct scores |", "|---|---:|---|---:|"]
+    for part in parts:
+        ap, low, high = report["ranking"][part]["claim"]
+        lines.append(f"| {part} | {ap:.3f} | [{low:.3f}, {high:.3f}] | {report['ranking'][part]['distinct']} |")
     return "\n".join(lines)
 
 
@@ -228,8 +261,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"95 % intervals: {RESAMPLES} bootstrap resamples of whole articles")
     if args.tuning_only:
         print("\n".join(line for line in markdown_table(report).splitlines() if "held-out" not in line))
+        print()
+        print(ranking_table(report, ("tuning",)))
         return 0
     print(markdown_table(report))
+    print()
+    print(ranking_table(report))
     print()
     print(goals_table(report))
     return 0

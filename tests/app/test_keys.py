@@ -167,3 +167,25 @@ async def test_typing_in_the_article_list_filters_it_without_slash(make_app):
         await pilot.press("escape")
         placeholder = str(app.screen.query_one(Input).placeholder)
         assert "filter by id" in placeholder and "first line" in placeholder  # says what it searches
+
+
+async def test_palette_sets_the_checkworthy_order_for_n(make_app):
+    """The command palette offers "most check-worthy first" beside "most uncertain"; choosing it
+    makes n take the todo sentence with the highest claim score, and the status line says so."""
+    app = make_app("One is here. Two is here. Three is here. Four is here.")
+    async with app.run_test(size=(100, 24)) as pilot:
+        s = app.session
+        s.suggestions = {
+            1: {"labels": [], "scores": {"claim": 0.3, "quote": 0.0, "statistic": 0.0}},
+            3: {"labels": ["claim"], "scores": {"claim": 0.9, "quote": 0.0, "statistic": 0.0}},
+        }
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Order of n: reading / most uncertain first" in commands
+        result = commands["Order of n: most check-worthy first"].callback()
+        if result is not None:
+            await result  # the screen's run_action is a coroutine
+        await pilot.pause()
+        assert s.order == "checkworthy"
+        assert "n:check-worthy" in app.screen._status.render().plain
+        await pilot.press("n")
+        assert s.cursor == 3

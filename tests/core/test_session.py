@@ -107,6 +107,29 @@ def test_uncertain_order_takes_the_least_certain_todo_sentence(tmp_path):
     assert s.order == "reading"
 
 
+def test_checkworthy_order_takes_the_highest_claim_score_first(tmp_path):
+    s = make(tmp_path, "One. Two. Three. Four. Five.")
+    s.suggestions = {
+        1: {"labels": [], "scores": {"claim": 0.41, "quote": 0.0, "statistic": 0.0}},
+        2: {"labels": ["claim"], "scores": {"claim": 0.93, "quote": 0.0, "statistic": 0.0}},
+        3: {"labels": ["claim"], "scores": {"claim": 0.77, "quote": 0.9, "statistic": 0.0}},
+        4: {"labels": ["claim"], "scores": {"claim": 0.93, "quote": 0.0, "statistic": 0.0}},
+    }
+    assert "check-worthy" in s.set_order("checkworthy").message and s.order == "checkworthy"
+    s.next_todo()
+    assert s.cursor == 2  # 0.93, the first of two equals in reading order
+    s.confirm()
+    s.next_todo()
+    assert s.cursor == 4
+    s.confirm()
+    s.next_todo()
+    assert s.cursor == 3  # then 0.77, then 0.41
+    s.toggle_order()
+    assert s.order == "reading"  # the toggle goes back to reading order
+    bad = s.set_order("alphabetical")
+    assert bad.error and s.order == "reading"
+
+
 def test_a_move_past_either_end_changes_nothing_to_draw(tmp_path):
     s = make(tmp_path, "One. Two. Three.")
     assert s.move(-1).changed == () and s.cursor == 0

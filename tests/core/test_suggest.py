@@ -400,3 +400,47 @@ def test_reported_speech_forms_are_quotes(nlp, sentence):
 def test_look_alikes_of_reported_speech_are_not_quotes(nlp, sentence):
     [result] = suggest(nlp, sentence)
     assert "quote" not in result["labels"], result
+
+
+# -- the claim score (a logistic model over the rules' evidence) ---------------------------------
+CLAIM_SENTENCES = [
+    "The ministry said 40 people died in the floods on Monday.",
+    "Prices rose 8.3 percent last year, the fastest rise since 1981.",
+    "The senator denied taking the money.",
+    "Police arrested three men in Leeds.",
+    "The company has cut 200 jobs since March.",
+    "It may rain tomorrow.",
+    "What a wonderful day it was!",
+    "Why are teachers unhappy?",
+    "I think this is a terrible idea.",
+    "We should all be grateful.",
+    "The bridge was built in 1932 and carries 40,000 cars a day.",
+    "Critics argued that the law would hurt renters.",
+]
+
+
+def test_claim_scores_take_many_values_and_rank_checkable_sentences_first(nlp):
+    scores = [suggest(nlp, s)[0]["scores"]["claim"] for s in CLAIM_SENTENCES]
+    assert len(set(scores)) >= 11  # the hand-set sum gave a handful of values
+    checkable = scores[:5] + [scores[10]]
+    opinion = scores[5:10]
+    assert min(checkable) > max(opinion)
+
+
+def test_claim_probability_orders_as_the_score_and_the_model_falls_back(nlp, tmp_path, monkeypatch):
+    from tagline.core.suggest import claims
+
+    model = claims.claim_model()
+    assert model is not None and len(model["features"]) == len(model["coef"]) >= 10
+    features = [{"past": 1.0, "actor": 1.0, "length": 2.0}, {"modal": 1.0, "length": 1.5}, {"question_or_fragment": 1.0}]
+    scores = [claims.claim_score(f) for f in features]
+    probabilities = [claims.claim_probability(f) for f in features]
+    assert sorted(range(3), key=scores.__getitem__) == sorted(range(3), key=probabilities.__getitem__)
+    monkeypatch.setattr(claims, "MODEL_FILE", tmp_path / "missing.json")
+    claims.claim_model.cache_clear()
+    try:
+        assert claims.claim_model() is None
+        assert claims.claim_score(features[0]) == claims.hand_score(features[0])
+    finally:
+        monkeypatch.undo()
+        claims.claim_model.cache_clear()

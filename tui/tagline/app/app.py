@@ -113,6 +113,11 @@ class TaglineApp(DurableApp):
                 f"now: {self.session.order}; active learning takes the sentence the suggester is least sure of",
                 partial(screen.run_action, "toggle_order"),
             )
+            yield SystemCommand(
+                "Order of n: most check-worthy first",
+                f"now: {self.session.order}; n takes the todo sentence with the highest claim score",
+                partial(screen.run_action, "set_order('checkworthy')"),
+            )
             if self.model is not None:
                 yield SystemCommand("Retrain the model", "tagline train on every annotation, in the background", self._retrain)
 

@@ -193,21 +193,38 @@ class Session:
     def goto(self, index: int) -> Outcome:
         return self.move(index - self.cursor)
 
-    ORDERS = ("reading", "uncertain")
+    ORDERS = ("reading", "uncertain", "checkworthy")
+    ORDER_NAMES = {
+        "reading": "next todo sentence in reading order",
+        "uncertain": "most uncertain todo sentence",
+        "checkworthy": "most check-worthy todo sentence (highest claim score)",
+    }
 
     def toggle_order(self) -> Outcome:
         """``n`` in reading order, or the todo sentence the suggester is least sure of first."""
-        self.order = self.ORDERS[(self.ORDERS.index(self.order) + 1) % len(self.ORDERS)]
-        return Outcome(message=f"n takes the {'most uncertain todo sentence' if self.order == 'uncertain' else 'next todo sentence in reading order'}")
+        return self.set_order("uncertain" if self.order == "reading" else "reading")
+
+    def set_order(self, order: str) -> Outcome:
+        """Which todo sentence ``n`` takes: ``reading``, ``uncertain`` or ``checkworthy``."""
+        if order not in self.ORDERS:
+            return Outcome(message=f"no order called {order!r}", error=True)
+        self.order = order
+        return Outcome(message=f"n takes the {self.ORDER_NAMES[order]}")
 
     def next_todo(self) -> Outcome:
         """The next todo sentence after the cursor, on into the following articles, wrapping; in the
-        "uncertain" order, the todo sentence of this article whose suggestion is least certain."""
-        if self.order == "uncertain":
+        "uncertain" order, the todo sentence of this article whose suggestion is least certain; in
+        the "checkworthy" order, the one whose claim score is highest (ties in reading order)."""
+        if self.order in ("uncertain", "checkworthy"):
             from tagline.core.train import uncertainty
 
+            def key(suggestion: dict) -> float:
+                if self.order == "uncertain":
+                    return uncertainty(suggestion)
+                return float(((suggestion or {}).get("scores") or {}).get("claim", 0.0))
+
             candidates = [
-                (uncertainty(s), -i) for i, s in self.suggestions.items()
+                (key(s), -i) for i, s in self.suggestions.items()
                 if i != self.cursor and self.state(i).status == schema.TODO
             ]
             if candidates:

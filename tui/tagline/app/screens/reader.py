@@ -206,6 +206,9 @@ class ReaderScreen(Screen):
     def action_toggle_order(self) -> None:
         self.apply(self.session.toggle_order())
 
+    def action_set_order(self, order: str) -> None:
+        self.apply(self.session.set_order(order))
+
     def action_copy_to_duplicates(self) -> None:
         self.apply(self.session.copy_to_duplicates())
 
@@ -316,8 +319,8 @@ class ReaderScreen(Screen):
             parts.append((f"{label.badge}:{per_label.get(label.name, 0)} ", f"bold {colour}".strip()))
         if flagged:
             parts.append(f"{self.view.glyphs.flag}{flagged} ")
-        if session.order == "uncertain":
-            parts.append(("  n:uncertain", "italic"))
+        if session.order != "reading":
+            parts.append((f"  n:{'uncertain' if session.order == 'uncertain' else 'check-worthy'}", "italic"))
         store = session.store
         if store is not None and store.read_only:
             parts.append(("  read-only", "bold $error"))

@@ -14,11 +14,12 @@ from tagline.core.suggest.statistics import statistic_evidence
 
 
 # -- the rules -----------------------------------------------------------------------------------
-def suggest_doc(doc, spans: list[tuple[int, int]]) -> list[dict]:
+def suggest_doc(doc, spans: list[tuple[int, int]], features_out: list | None = None) -> list[dict]:
     """Suggestions for the sentences ``spans`` (character offsets into ``doc.text``) of one paragraph.
 
     ``doc`` must come from a pipeline with :data:`REQUIRED_PIPES`. Returns one dict per span, in
-    order: ``{"labels": [...], "scores": {label: float}, "reasons": {label: str}}``.
+    order: ``{"labels": [...], "scores": {label: float}, "reasons": {label: str}}``. With
+    ``features_out``, the claim features of each sentence are appended to it (for fitting).
     """
     text = doc.text  # built afresh on every access: read it once
     regions = quote_regions(text)
@@ -51,7 +52,9 @@ def suggest_doc(doc, spans: list[tuple[int, int]]) -> list[dict]:
             ents = [e for e in entities[first : bisect.bisect_left(entity_starts, end)] if e.end_char <= end]
             quote_evidence(text, tokens, start, end, touching[k], evidence["quote"])
             statistic_evidence(tokens, ents, evidence["statistic"])
-            claim_evidence(tokens, ents, evidence, text[start:end])
+            claim_evidence(tokens, ents, evidence, text[start:end], features_out)
+        elif features_out is not None:
+            features_out.append({})
         results.append(make_result(evidence))
     return results
 
