@@ -130,3 +130,50 @@ def test_import_updates_an_existing_file(tmp_path, capsys, annotations):
     source.write_text(json.dumps({"text": "Zwei", "labels": [], "article": "art", "start": 5, "end": 9}) + "\n", encoding="utf-8")
     assert cli.main(["import", str(source), "--format", "jsonl", "--annotations", str(annotations.root), "--annotator", "gil"]) == 1
     assert "other text" in capsys.readouterr().err and path.read_bytes() == before
+
+
+#: What Prodigy's choice recipe saves and doccano exports, written by hand (not by our exporter):
+#: the sample article's sentences 0 and 2, placed by offsets into the article.
+SAMPLE_ID = "000_88201f31feaf2608"
+SAMPLE_SHA = "0ff11f5ba5989916399736e78890ec02843b1b1b1f7e44717ee15897a4656070"
+SENTENCE_0 = ("In the interview on Thursday, he also rejected the prospects of any dialogue with the Tehreek-e-Taliban "
+              "Pakistan (TTP), also known as the Pakistan Taliban, an armed group accused by Pakistan of launching "
+              "attacks from across the border.")
+SENTENCE_2 = ("The Afghan interim government claimed that Pakistan targeted ordinary Afghan homes and condemned what it "
+              "termed as its neighbour\u2019s reckless actions.")
+HAND_WRITTEN = {
+    "prodigy": [
+        {"text": SENTENCE_0, "options": [{"id": "claim", "text": "claim"}, {"id": "quote", "text": "quote"}],
+         "accept": ["claim"], "answer": "accept", "_view_id": "choice", "_input_hash": 1, "_task_hash": 2,
+         "spans": [{"start": 20, "end": 28, "label": "DATE"}],
+         "meta": {"article": SAMPLE_ID, "start": 0, "end": 235, "sha256": SAMPLE_SHA}},
+        {"text": SENTENCE_2, "accept": ["claim", "quote"], "answer": "accept",
+         "meta": {"article": SAMPLE_ID, "start": 422, "end": 570, "sha256": SAMPLE_SHA}},
+    ],
+    "doccano": [
+        {"text": SENTENCE_0, "label": ["claim", [20, 28, "DATE"]],
+         "meta": {"article": SAMPLE_ID, "start": 0, "end": 235, "sha256": SAMPLE_SHA}},
+        {"text": SENTENCE_2, "label": ["claim", "quote"],
+         "meta": {"article": SAMPLE_ID, "start": 422, "end": 570, "sha256": SAMPLE_SHA}},
+    ],
+}
+
+
+@pytest.mark.parametrize("fmt", ["prodigy", "doccano"])
+def test_a_hand_written_file_opens_against_the_article(tmp_path, capsys, sample_article, fmt):
+    """The round trip through a file our exporter did not write: each row lands on its sentence of
+    the real article, with its labels and entities, and the reader opens it without re-anchoring."""
+    source = tmp_path / f"{fmt}.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in HAND_WRITTEN[fmt]), encoding="utf-8")
+    assert cli.main(["import", str(source), "--format", fmt, "--annotations", str(tmp_path / "ann"), "--annotator", "dora"]) == 0
+    assert sample_article.id == SAMPLE_ID and sample_article.sha256 == SAMPLE_SHA
+    store = ArticleStore(tmp_path / "ann", "dora", sample_article, DEFAULT_SCHEME)
+    try:
+        assert store.notice is None and store.read_only is None
+        assert store.get(0).labels == ("claim",) and store.get(0).status == "done"
+        assert store.get(2).labels == ("claim", "quote") and store.get(2).status == "done"
+        assert store.get(1).status == "todo"
+        assert store.entities()[0] == [(20, 28, "DATE")]
+        assert SENTENCE_0[20:28] == "Thursday"
+    finally:
+        store.close()
