@@ -55,3 +55,54 @@ def test_article_sentence_range():
     article = Article("a", "a.txt", "One. Two.\nThree.")
     assert list(article.sentence_range(0)) == [0, 1]
     assert list(article.sentence_range(1)) == [2]
+
+
+# -- issue 16: sentences right first ----------------------------------------------------------------
+def test_abbreviated_month_before_a_day_does_not_split():
+    assert texts("He left at 5 p.m. on Jan. 3. Then he came back.") == ["He left at 5 p.m. on Jan. 3.", "Then he came back."]
+    assert texts("It opened in Sept. 2021 and closed.") == ["It opened in Sept. 2021 and closed."]
+
+
+MARKDOWN = """# A heading
+
+1. Numbered one.
+2. Numbered two.
+
+- Apples are red
+- Pears are green
+
+## Sub heading
+
+Some text here. More text.
+
+```
+x = 1. Not prose.
+```
+After the code.
+"""
+
+
+def test_markdown_structure_lists_headings_and_fences():
+    got = texts(MARKDOWN)
+    assert got == [
+        "Numbered one.",
+        "Numbered two.",
+        "Apples are red",
+        "Pears are green",
+        "Some text here.",
+        "More text.",
+        "After the code.",
+    ]
+    paras, sents, _ = segment.split(MARKDOWN)
+    for span in paras + sents:  # offsets stay exact
+        assert MARKDOWN[span.start : span.end] == MARKDOWN[span.start : span.end].strip()
+
+
+def test_plain_prose_is_not_read_as_markdown_code_or_html():
+    text = "Prose line one.\n    Indented prose, still prose.\n\n<p>Text in a tag.</p>"
+    assert texts(text) == ["Prose line one.", "Indented prose, still prose.", "<p>Text in a tag.</p>"]
+
+
+def test_japanese_full_stop_is_a_boundary():
+    assert texts("東京は晴れです。明日は雨でしょう。") == ["東京は晴れです。", "明日は雨でしょう。"]
+    assert texts("「行きます」と彼は言った。 それから帰った。") == ["「行きます」と彼は言った。", "それから帰った。"]
