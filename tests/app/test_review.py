@@ -215,3 +215,19 @@ def test_review_80x24(snap_compare, make_review):
         app.clear_notifications()  # the toast is transient; the snapshot is of the screen under it
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=decide)
+
+
+def test_the_command_line_says_what_waits_for_an_annotator(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    root = tmp_path / "annotations"
+    write(root, "alice", {0: ["claim"], 1: ["quote"]})
+    write(root, "bob", {0: ["quote"], 1: ["claim"]})
+    write(root, "dave", {2: []})  # dave started the article and has not reached 0 or 1: they wait
+    write(root, "alice", {0: ["claim"]}, article_id="other")
+    write(root, "bob", {0: ["claim"]}, article_id="other")
+    assert main(["review"]) == 0
+    assert "2 more wait for an annotator to finish (--unfinished lists them)" in capsys.readouterr().out
+    (tmp_path / "tagline.yaml").write_text("team:\n  annotators: [alice, bob, dave]\n  per_article: 3\n")
+    assert main(["review", "--filter", "unanimous"]) == 0  # other#0 agrees, but the team wants 3 on it
+    out = capsys.readouterr().out
+    assert "no sentences every annotator agrees on" in out and "1 more waits" in out
