@@ -75,3 +75,44 @@ def test_any_ascii_text(text, width):
 @given(texts(alphabet="ab’漢\u200b\x01\u00ad", spaces=(" ", "  ", "\u00a0", "\u3000")), widths)
 def test_wider_and_narrower_characters_take_the_general_path(text, width):
     assert wrap(text, width) == _wrap_cells(text, width)
+
+
+THUMBS = "\U0001F44D\U0001F3FD"  # 👍🏽: a hand and a skin tone, one grapheme cluster
+FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467"  # 👨‍👩‍👧, joined by ZWJ
+FLAG = "\U0001F1EB\U0001F1F7"  # 🇫🇷, two regional indicators
+
+
+def test_a_cluster_is_measured_as_the_widest_terminal_draws_it():
+    # At 80 columns the reader's text is 71 cells wide: measured as 2 cells, 👍🏽 ended the line and a
+    # terminal drawing the hand and the skin tone apart (tmux 3.3) lost the skin tone past the edge.
+    assert lines_of("x" * 69 + THUMBS, 71) == ["x" * 69, THUMBS]
+    assert lines_of("x" * 67 + THUMBS, 71) == ["x" * 67 + THUMBS]
+
+
+def test_long_words_are_cut_between_grapheme_clusters():
+    assert lines_of(FLAG * 5, 3) == [FLAG] * 5  # never 🇫 | 🇷
+    assert lines_of(FAMILY * 3, 7) == [FAMILY] * 3
+    assert lines_of("ab" + THUMBS + "cd", 3) == ["ab", THUMBS, "cd"]
+    assert lines_of("Wow " + "y" * 30 + THUMBS + " ok.", 31) == ["Wow ", "y" * 30, THUMBS + " ok."]
+    assert lines_of("cafe\u0301s" * 3, 4) == ["cafe\u0301", "scaf", "e\u0301sca", "fe\u0301s"]
+
+
+CLUSTERS = ["a", "b", "é", "e\u0301", "漢", THUMBS, FAMILY, FLAG, "\u2764\ufe0f", "\U0001F44B\U0001F3FF"]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from([*CLUSTERS, " ", "  ", "\n"]), max_size=80), widths)
+def test_offsets_stay_exact_and_no_cluster_is_split(parts, width):
+    import regex
+
+    from tagline.core.layout import cells
+
+    text = "".join(parts)
+    lines = wrap(text, width)
+    assert lines[0][0] == 0 and lines[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(lines, lines[1:]))  # contiguous: offsets cut the exact text
+    boundaries = {m.start() for m in regex.finditer(r"\X", text)} | {len(text)}
+    assert all(start in boundaries for start, _ in lines)
+    for start, end in lines:
+        shown = text[start:end].rstrip()
+        assert cells(shown) <= width or len(regex.findall(r"\X", shown)) == 1

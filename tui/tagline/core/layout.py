@@ -1,12 +1,37 @@
-"""Word wrapping by terminal cells, on plain text: the reader's layout, without a screen."""
+"""Word wrapping by terminal cells, on plain text: the reader's layout, without a screen.
+
+A line never ends inside a grapheme cluster (an emoji with its skin tone, a family joined by ZWJ, a
+flag, a letter and its accents): words too long for a line are cut between clusters (``regex``'s
+``\\X``, Unicode's rules). A cluster is measured by the cells the widest kind of terminal gives it:
+terminals that know emoji sequences draw 👍🏽 in 2 cells, others (tmux 3.3, xterm) draw the hand and
+the skin tone apart, in 4. Measured as 2, a sentence whose line ended in 👍🏽 lost the skin tone past
+the right edge; measured as 4, the line ends 2 cells early on a terminal that draws it in 2.
+"""
 
 from __future__ import annotations
 
 import re
 
+import regex
 from rich.cells import cell_len
 
 _WORD = re.compile(r"\S+\s*|\s+")
+_CLUSTER = regex.compile(r"\X")
+#: What makes a cluster's width depend on the terminal: a zero width joiner, a skin-tone modifier.
+_SEQUENCE = re.compile("[\u200d\U0001F3FB-\U0001F3FF]")
+_MODIFIERS = frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))
+
+
+def cells(text: str) -> int:
+    """Terminal cells ``text`` may take: :func:`rich.cells.cell_len`, or more where a terminal
+    could draw the parts of an emoji sequence one by one (each skin tone 2 cells)."""
+    if text.isascii():
+        return len(text)
+    size = cell_len(text)
+    if _SEQUENCE.search(text) is None:
+        return size
+    apart = sum(2 if c in _MODIFIERS else cell_len(c) for c in text)
+    return max(size, apart)
 
 
 def wrap(text: str, width: int) -> list[tuple[int, int]]:
@@ -69,25 +94,18 @@ def _wrap_cells(text: str, width: int) -> list[tuple[int, int]]:
         word_start, word_end = match.span()
         word = match.group(0)
         stripped = word.rstrip()
-        size = len(stripped) if stripped.isascii() else cell_len(stripped)
+        size = cells(stripped)
         if used and used + size > width:
             lines.append((start, word_start))
             start, used = word_start, 0
-        if size > width:  # a word longer than a line: cut it
-            pos = word_start
-            while True:
-                cut, cells = pos, 0
-                while cut < word_start + len(stripped):
-                    w = cell_len(text[cut])
-                    if cells + w > width - used and cut > pos:
-                        break
-                    cells += w
-                    cut += 1
-                if cut >= word_start + len(stripped):
-                    used += cells
-                    break
-                lines.append((start, cut))
-                start, pos, used = cut, cut, 0
+        if size > width:  # a word longer than a line: cut it between grapheme clusters
+            word_end = word_start + len(stripped)
+            for cluster in _CLUSTER.finditer(text, word_start, word_end):
+                w = cells(cluster.group())
+                if used and used + w > width:
+                    lines.append((start, cluster.start()))
+                    start, used = cluster.start(), 0
+                used += w
             used += len(word) - len(stripped)
             continue
         used += size + (len(word) - len(stripped))
