@@ -24,6 +24,7 @@ from textual.binding import Binding
 
 from tagline.app import internals
 from tagline.core import keymap
+from tagline.core.sanitize import visible
 
 
 class DurableApp(App):
@@ -63,10 +64,16 @@ class DurableApp(App):
     def close(self) -> None:  # pragma: no cover - every subclass has one
         raise NotImplementedError
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False) -> None:
         """Textual's toast, unless the same words are on screen already: a refused key pressed
         again (a read-only session) does not stack copies of its reason over the status row; and
-        the screen drawn again when it is gone."""
+        the screen drawn again when it is gone.
+
+        Toasts quote files (paths, labels, YAML errors, notes): the text is never markup unless a
+        caller asks for it, and every control, bidi and zero-width character in it is shown as a
+        visible one (:func:`tagline.core.sanitize.visible`, line by line)."""
+        message = "\n".join(visible(line) for line in str(message).split("\n"))
+        title = visible(str(title))
         now = time.monotonic()
         shown = self._toasts_until
         for key in [k for k, until in shown.items() if until <= now]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from tagline.core import articles as articles_mod
@@ -12,7 +11,9 @@ from tagline.core.session import Session
 
 
 def _fail(message: str) -> int:
-    print(f"tagline: {message}", file=sys.stderr)
+    from tagline.commands.output import say
+
+    say(message)
     return 1
 
 

@@ -1,13 +1,12 @@
 """``tagline agree``: reads the options, calls :mod:`tagline.core.agreement`, prints."""
 
 from __future__ import annotations
-import json
 import sys
 from itertools import combinations
 from tagline.core import corpus
 from tagline.core.labels import LabelScheme
 from tagline.core.agreement import compute
-from tagline.commands.output import cell, say
+from tagline.commands.output import cell, json_text, say
 
 
 def _figure(value: float | None) -> str:
@@ -48,7 +47,7 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
     selected = [name for name in annotators if name in present] if annotators else None
     report = compute(merged, scheme, selected)
     if getattr(args, "format", "table") == "json":
-        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(report, indent=2) + "\n")
     else:
         from rich.console import Console
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import sys
 
-from tagline.core.sanitize import visible
+from tagline.core.sanitize import json_text, visible
+
+__all__ = ["cell", "json_text", "safe", "say", "lines"]
 
 
 def safe(text: object) -> str:
@@ -29,3 +31,8 @@ def cell(value: object):
     from rich.text import Text
 
     return Text(safe(value))
+
+
+def lines(text: object) -> str:
+    """A report of several lines (a summary that names labels or paths): each line :func:`safe`."""
+    return "\n".join(safe(line) for line in str(text).split("\n"))

@@ -5,7 +5,7 @@ import time
 from concurrent.futures.process import BrokenProcessPool
 from tagline.core import nlp
 from tagline.core.prepare import Summary, UsageError, options, corpus_duplicates, load, make_plan, parse
-from tagline.commands.output import say
+from tagline.commands.output import safe, say
 
 
 def run(args) -> int:
@@ -60,9 +60,9 @@ def run(args) -> int:
         failed = True
     repeated = corpus_duplicates(found, cache)
     summary = Summary(plan.articles, written, plan.skipped, time.perf_counter() - started)
-    print(summary.line())
+    print(safe(summary.line()))
     if report is not None:
-        print(report.line())
+        print(safe(report.line()))
     if repeated:
         print(f"{repeated} sentences repeat a sentence of another article (marked when those articles open)")
     return 1 if failed else 0

@@ -1,10 +1,9 @@
 """``tagline suggest``: reads the options, calls :mod:`tagline.core.suggest`, prints."""
 
 from __future__ import annotations
-import json
 import sys
 from tagline.core.suggest import SuggestError, for_scheme, load_pipeline, suggest_articles
-from tagline.commands.output import cell, say
+from tagline.commands.output import cell, json_text, say
 
 
 def run(args, scheme) -> int:
@@ -47,7 +46,7 @@ def run(args, scheme) -> int:
                     "scores": result["scores"],
                     "reasons": result["reasons"],
                 }
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                out.write(json_text(row) + "\n")
             else:
                 table.add_row(*_table_row(article.id, index, text, result))
     if table is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 from tagline.core.labels import LabelScheme
 from tagline.core.train import TrainError, train
-from tagline.commands.output import say
+from tagline.commands.output import lines, say
 
 
 def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
@@ -17,5 +17,5 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
         return 1
     for problem in report.problems:
         say(f"{problem}")
-    print(report.summary())
+    print(lines(report.summary()))
     return 1 if report.problems else 0

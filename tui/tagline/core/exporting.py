@@ -15,7 +15,7 @@ import random
 import sys
 from pathlib import Path
 
-from tagline.core import annofile, corpus
+from tagline.core import annofile, corpus, sanitize
 from tagline.core.labels import LabelScheme
 
 STREAM_FORMATS = ("yaml", "jsonl", "prodigy", "doccano", "csv")
@@ -110,7 +110,7 @@ def csv_columns(scheme: LabelScheme) -> tuple[list[str], dict[str, str]]:
 
 # -- writers (text formats give a string; spacy and brat write to a path) ------------------------
 def _jsonl(rows) -> str:
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    return "".join(sanitize.json_text(row) + "\n" for row in rows)
 
 
 def render(fmt: str, examples: list[corpus.Example], scheme: LabelScheme) -> str:
@@ -295,7 +295,8 @@ def write(fmt: str, examples: list[corpus.Example], merged: corpus.Corpus, schem
     elif fmt == "brat":
         write_brat(examples, merged, scheme, path)  # type: ignore[arg-type]
     elif path is None:
-        sys.stdout.write(render(fmt, examples, scheme))
+        text = render(fmt, examples, scheme)
+        sys.stdout.write(sanitize.terminal_data(text) if sys.stdout.isatty() else text)
         sys.stdout.flush()
     else:
         annofile.atomic_write(path, render(fmt, examples, scheme))

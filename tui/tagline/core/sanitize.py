@@ -47,3 +47,27 @@ def one_line(text: str, limit: int = 200) -> str:
     if len(flat) > limit:
         flat = flat[: limit - 1] + "…"
     return visible(flat)
+
+
+# Characters JSON (RFC 8259) leaves as they are but a terminal could act on or be reordered by:
+# DEL, C1 controls, bidi controls, zero-width characters, line and paragraph separators.
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0))}
+_JSON_ESCAPES.update({code: f"\\u{code:04x}" for code in _TABLE if code >= 0x200})
+
+
+def json_text(value: object, **options) -> str:
+    """``json.dumps(value, ensure_ascii=False, **options)`` with every character that could act on a
+    terminal written as a ``\\uXXXX`` escape: the same data for any JSON reader, and nothing a
+    terminal showing it would obey (JSON already escapes C0 controls; this adds DEL, C1, bidi and
+    zero-width characters). Such characters only occur inside strings, where the escape is valid."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, **options)
+    return text if text.isprintable() else text.translate(_JSON_ESCAPES)
+
+
+def terminal_data(text: str) -> str:
+    """Data written to standard output when that is a terminal: each line :func:`visible`, so a CSV
+    or YAML export read on screen cannot act on it. Written to a file or a pipe, data is left as it
+    is."""
+    return "\n".join(visible(line) for line in text.split("\n"))

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from tagline.core import keymap
 from tagline.core.labels import LabelScheme
+from tagline.core.sanitize import visible
 
 
 def grid() -> Table:
@@ -28,7 +29,8 @@ def labels_table(scheme: LabelScheme) -> Table:
     labels = grid()
     for label in scheme.labels:
         title = Text.assemble((label.name, "bold"), f"  [{label.badge}]")
-        labels.add_row(Text(" ".join(label.keys)), Text.assemble(title, "\n", Text(label.guideline)) if label.guideline else title)
+        guideline = Text("\n".join(visible(line) for line in label.guideline.split("\n")))
+        labels.add_row(Text(visible(" ".join(label.keys))), Text.assemble(title, "\n", guideline) if label.guideline else title)
     return labels
 
 
@@ -39,7 +41,7 @@ def help_content(scheme: LabelScheme, keys_in_force: dict[str, str] | None = Non
     keys = grid()
     for command in (*keymap.READER_COMMANDS, *keymap.APP_COMMANDS):
         shown = keys_in_force.get(command.id) or " ".join(keymap.display(k) for k in command.keys)
-        keys.add_row(Text(shown), Text(command.help))
+        keys.add_row(Text(visible(shown)), Text(command.help))
     parts = [Text("Labels" + ("  (they exclude each other)" if scheme.exclusive else ""), style="bold underline"), labels, Text(""),
              Text("Keys", style="bold underline"), keys, Text(""),
              Text("Gutter", style="bold underline"),

@@ -22,7 +22,6 @@ scheme whose label keys clash with these is refused with a one-line reason):
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -368,19 +367,21 @@ class ReviewApp(DurableApp):
 
 def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelScheme, team=None, unfinished: bool = False) -> int:
     """``tagline review``: 0 when done, 1 when something was left out or there is nothing to review."""
+    from tagline.commands.output import safe, say
+
     try:
         session = ReviewSession(annotations, reviewer, scheme, annotators, filter, list(paths or []), team=team, unfinished=unfinished)
     except NothingToReview as empty:
         for problem in empty.problems:
-            print(f"tagline: {problem}", file=sys.stderr)
+            say(problem)
         if empty.failed:
-            print(f"tagline: nothing to review: {empty}", file=sys.stderr)
+            say(f"nothing to review: {empty}")
             return 1
-        print(f"Nothing to review: {empty}.")
+        print(f"Nothing to review: {safe(empty)}.")
         return 1 if empty.problems else 0
     problems = list(session.problems)
     for problem in problems:
-        print(f"tagline: {problem}", file=sys.stderr)
+        say(problem)
     from tagline.app.launch import theme_folders
 
     app = ReviewApp(session, problems, theme, theme_folders())
@@ -389,5 +390,5 @@ def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelSc
     finally:
         app.shutdown()
     for problem in problems:  # the screen covered them while it ran
-        print(f"tagline: {problem}", file=sys.stderr)
+        say(problem)
     return (app.return_code or 0) or (1 if problems else 0)
