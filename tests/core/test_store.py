@@ -123,6 +123,68 @@ def test_torn_last_journal_line_is_the_action_in_flight(tmp_path, sample_path):
     reopened.close()
 
 
+def test_an_action_after_a_torn_line_is_not_lost_with_it(tmp_path, sample_path):
+    """The journal a crash left with a torn last line is appended to by the next session: its first
+    action must start a line of its own, or a second crash loses it glued to the broken one."""
+    from tagline.core.store import SentenceState
+
+    article = sample(sample_path)
+    journal = tmp_path / "alice" / f"{article.id}{schema.JOURNAL_SUFFIX}"
+    journal.parent.mkdir(parents=True)
+    journal.write_bytes(b'{"start": 0, "end": 5, "text": "torn li')  # kill -9 mid-line, nothing else
+    store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    store.set(3, SentenceState(status="done", labels=("statistic",)))
+    store._journal.close()  # a second kill -9: no fold
+    store._journal = None
+    store._lock_handle.close()
+    store._lock_handle = None
+    reopened = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    assert reopened.get(3).labels == ("statistic",)
+    reopened.close()
+
+
+def test_a_record_follows_its_text_not_offsets_that_now_hold_other_text(tmp_path):
+    """A record names its sentence by offsets and text: when the sentence at those offsets is now
+    another one (same length), the record goes where its text is, not to the offsets."""
+    original = Article("b", "b.txt", "Alpha beta gamma.\nDelta epsilon zeta.")
+    session = Session([original], tmp_path, "alice", DEFAULT_SCHEME)
+    session.toggle("claim")  # "Alpha beta gamma." at 0..17
+    session.close()
+    edited = Article("b", "b.txt", "Omega sigma kapp.\nAlpha beta gamma.")  # other text at 0..17
+    assert edited.text[0:17] != "Alpha beta gamma." and len("Omega sigma kapp.") == 17
+    store = ArticleStore(tmp_path, "alice", edited, DEFAULT_SCHEME)
+    assert store.get(1).labels == ("claim",)
+    assert store.get(0).labels == ()
+    store.close()
+
+
+def test_a_sentence_that_only_resembles_the_annotated_one_does_not_take_its_labels(tmp_path):
+    """Re-anchoring to an edited sentence needs a close match (FUZZY_MIN_SCORE, 85 of 100): a sentence
+    that shares the shape but not the content (rapidfuzz ratio 66) leaves the record an orphan."""
+    said = "The minister said the budget would rise by ten percent next year."
+    original = Article("c", "c.txt", f"{said}\nAnother sentence stays here.")
+    session = Session([original], tmp_path, "alice", DEFAULT_SCHEME)
+    session.toggle("claim")
+    session.close()
+    other = "The mayor said the bridge would close for ten days next month."  # ratio 66 against it
+    edited = Article("c", "c.txt", f"{other}\nAnother sentence stays here.")
+    store = ArticleStore(tmp_path, "alice", edited, DEFAULT_SCHEME)
+    assert store.get(0).labels == ()
+    assert [o["text"] for o in store.orphans] == [said]
+    store.close()
+
+
+def test_an_edited_sentence_keeps_its_labels(tmp_path):
+    said = "The minister said the budget would rise by ten percent next year."
+    session = Session([Article("c", "c.txt", f"{said}\nAnother sentence stays here.")], tmp_path, "alice", DEFAULT_SCHEME)
+    session.toggle("claim")
+    session.close()
+    edit = "The minister said the budget could rise by ten percent next year."  # ratio 98
+    store = ArticleStore(tmp_path, "alice", Article("c", "c.txt", f"{edit}\nAnother sentence stays here."), DEFAULT_SCHEME)
+    assert store.get(0).labels == ("claim",) and store.orphans == []
+    store.close()
+
+
 def test_unknown_keys_survive_a_rewrite(tmp_path, sample_path):
     article = sample(sample_path)
     session = Session([article], tmp_path, "alice", DEFAULT_SCHEME)
