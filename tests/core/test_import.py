@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tagline import cli
-from tagline.core import corpus
+from tagline.core import annofile, corpus
 from tagline.core.labels import DEFAULT_SCHEME
 from tagline.core.store import ArticleStore
 
@@ -177,3 +177,99 @@ def test_a_hand_written_file_opens_against_the_article(tmp_path, capsys, sample_
         assert SENTENCE_0[20:28] == "Thursday"
     finally:
         store.close()
+
+
+SEVEN = ["The river rose overnight.", "Residents were told to leave.", "\"We are ready,\" the mayor said.",
+         "About 300 homes are at risk.", "Schools will stay closed.", "The army sent two boats.", "Rain is due again on Friday."]
+
+
+def seven_sentence_article(folder):
+    """An article of seven sentences, one a line, and a Prodigy export of four of them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = "\n".join(SEVEN) + "\n"
+    (folder / "flood.txt").write_text(text, encoding="utf-8")
+    rows = []
+    for index in (0, 2, 3, 6):
+        start = text.index(SEVEN[index])
+        rows.append({"text": SEVEN[index], "accept": ["claim"] if index != 2 else ["quote"], "answer": "accept",
+                     "meta": {"article": "flood", "start": start, "end": start + len(SEVEN[index])}})
+    return text, rows
+
+
+def test_an_import_of_part_of_an_article_lists_every_sentence(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text, rows = seven_sentence_article(tmp_path / "news")
+    rows[1]["meta"].pop("start"), rows[1]["meta"].pop("end")  # a row placed by its text alone
+    source = tmp_path / "prodigy.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    root = tmp_path / "annotations"
+    assert cli.main(["import", str(source), "--format", "prodigy", "--annotations", str(root), "--annotator", "dora",
+                     "--articles", "news"]) == 0
+    capsys.readouterr()
+    [loaded] = corpus.load(root, DEFAULT_SCHEME).files
+    assert loaded.article_path == "news/flood.txt"
+    assert [(s.text, s.status) for s in loaded.sentences] == [
+        (SEVEN[i], "done" if i in (0, 2, 3, 6) else "todo") for i in range(7)]
+    assert all(text[s.start:s.end] == s.text for s in loaded.sentences)
+    assert loaded.sentences[2].labels == ("quote",)
+    assert cli.main(["stats", "--annotations", str(root)]) == 0
+    shown = capsys.readouterr().out
+    assert "57%" in shown and "100%" not in shown, shown  # 4 of 7 done, not 4 of 4
+
+
+def test_the_article_is_found_through_the_path_an_export_wrote(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _, rows = seven_sentence_article(tmp_path / "news")
+    for row in rows:
+        row["meta"]["article_path"] = "news/flood.txt"
+    source = tmp_path / "prodigy.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert cli.main(["import", str(source), "--format", "prodigy", "--annotations", "annotations", "--annotator", "dora"]) == 0
+    assert "not found" not in capsys.readouterr().err
+    [loaded] = corpus.load(tmp_path / "annotations", DEFAULT_SCHEME).files
+    assert len(loaded.sentences) == 7 and sum(s.done for s in loaded.sentences) == 4
+
+
+def test_an_article_that_cannot_be_found_is_said_once(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _, rows = seven_sentence_article(tmp_path / "elsewhere")
+    source = tmp_path / "prodigy.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert cli.main(["import", str(source), "--format", "prodigy", "--annotations", "annotations", "--annotator", "dora"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("not found") == 1
+    assert "1 article not found ('flood'): their files list only the imported sentences" in err
+    [loaded] = corpus.load(tmp_path / "annotations", DEFAULT_SCHEME).files
+    assert len(loaded.sentences) == 4
+
+
+def test_a_row_that_is_no_sentence_of_the_article_is_reported(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _, rows = seven_sentence_article(tmp_path / "news")
+    rows.append({"text": "A sentence from another article.", "accept": [], "answer": "accept", "meta": {"article": "flood"}})
+    source = tmp_path / "prodigy.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert cli.main(["import", str(source), "--format", "prodigy", "--annotations", "annotations", "--annotator", "dora",
+                     "--articles", "news"]) == 1
+    assert f"{source}:5: no sentence of article 'flood' (news/flood.txt) has this text; left out" in capsys.readouterr().err
+
+
+def test_an_import_under_another_name_carries_no_reviewer_decisions(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text, _ = seven_sentence_article(tmp_path / "news")
+    review = {"decided_by": "carol", "decided_at": "2026-11-21T10:02:11Z", "annotators": {"alice": ["claim"], "bob": []}}
+    own = {"decided_by": "dora", "decided_at": "2026-11-21T10:03:00Z", "annotators": {"alice": ["quote"]}}
+    rows = []
+    for index, decision in ((0, review), (1, own)):
+        start = text.index(SEVEN[index])
+        rows.append({"text": SEVEN[index], "labels": ["claim"], "article": "flood", "start": start,
+                     "end": start + len(SEVEN[index]), "status": "done", "review": decision})
+    source = tmp_path / "ours.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert cli.main(["import", str(source), "--format", "jsonl", "--annotations", "annotations", "--annotator", "dora",
+                     "--articles", "news"]) == 0
+    assert "1 reviewer decision not imported" in capsys.readouterr().err
+    data = annofile.read(tmp_path / "annotations" / "dora" / "flood.yaml")
+    assert "review" not in data["sentences"][0]  # carol's decision is not dora's
+    assert data["sentences"][0]["labels"] == ["claim"]
+    assert data["sentences"][1]["review"]["decided_by"] == "dora"

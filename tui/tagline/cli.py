@@ -117,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=("prodigy", "doccano", "jsonl"))
     annotations(p)
     p.add_argument("--annotator", default=None)
+    p.add_argument("--articles", nargs="+", action="extend", default=[], metavar="PATH",
+                   help="the articles the rows come from (files or folders), so each file lists every sentence")
     p.add_argument("--labels", default=None, metavar="FILE")
 
     p = commands.add_parser("agree", help="inter-annotator agreement")

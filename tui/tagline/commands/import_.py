@@ -5,7 +5,7 @@ from pathlib import Path
 from tagline.core import annofile, corpus, schema
 from tagline.core.labels import LabelScheme
 from tagline.core.store import safe_name
-from tagline.core.importing import Row, RowError, dedupe, build, place, read_rows
+from tagline.core.importing import ArticleFinder, Row, RowError, align, build, dedupe, foreign_decisions, place, read_rows
 from tagline.commands.output import say
 
 
@@ -19,9 +19,20 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
     for row in rows:
         who = explicit or row.annotator or annotator
         groups.setdefault((who, row.article or source.stem), []).append(row)
+    finder = ArticleFinder(getattr(args, "articles", None) or [])
+    problems.extend(corpus.Problem(p.path, p.reason) for p in finder.problems)
     written = sentences = 0
+    unfound: list[str] = []
+    decisions_left = 0
     for (who, article), members in groups.items():
-        placed = dedupe(place(members), problems)
+        decisions_left += foreign_decisions(members, who)
+        text = finder.find(article, members)
+        if text is not None:
+            placed = dedupe(sorted(align(members, text, problems), key=lambda r: (r.start, r.end)), problems)
+        else:
+            placed = dedupe(place(members), problems)
+            if article not in unfound:
+                unfound.append(article)
         path = root / safe_name(who) / f"{article}{schema.ANNOTATION_SUFFIX}"
         existing = None
         if path.exists():
@@ -31,7 +42,7 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
                 problems.append(corpus.Problem(error.path, f"{error.reason}; not updated"))
                 continue
         try:
-            document = build(existing, article, who, placed, scheme, path)
+            document = build(existing, article, who, placed, scheme, path, text)
         except RowError as error:
             problems.append(corpus.Problem(str(source), f"{error}; article '{article}' not imported"))
             continue
@@ -44,5 +55,12 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
         sentences += len(placed)
     for problem in problems:
         say(f"{problem}")
+    if unfound:
+        shown = ", ".join(f"'{a}'" for a in unfound[:3]) + (f" and {len(unfound) - 3} more" if len(unfound) > 3 else "")
+        say(f"{len(unfound)} article{'s' if len(unfound) != 1 else ''} not found ({shown}): their files list only "
+            "the imported sentences, so progress counts no others; give the articles with --articles PATH")
+    if decisions_left:
+        say(f"{decisions_left} reviewer decision{'s' if decisions_left != 1 else ''} not imported: a decision goes only "
+            "into its reviewer's own folder (import under the reviewer's name to keep it)")
     say(f"imported {sentences} sentences into {written} annotation files under {root}")
     return 1 if problems else 0

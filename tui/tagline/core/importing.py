@@ -6,6 +6,16 @@ Rows without an article become one article per input file, named after it: their
 order, the article text their texts joined by newlines (so offsets hold). Rows with an article but
 no offsets are placed the same way, in ``index`` order.
 
+When the article itself can be found (``--articles PATH``, or the ``article_path`` the rows carry,
+as ``tagline export`` writes it), the file lists every sentence of the article as tagline splits it:
+each row lands on its sentence (by offsets where they cut the row's text, else by the text, the
+nearest to where the row says it was), and the sentences no row gave stay ``todo``, so progress
+and stats count the whole article. A row that matches no sentence is reported and left out. When
+the article cannot be found, the file lists only the imported sentences, and the command says so.
+
+A reviewer's decision (``review``, in our own JSONL) is imported only into the reviewer's own
+folder: imported under another name, it would become that annotator's decision.
+
 Files go to ``<annotations>/<annotator>/<article>.yaml``: ``--annotator`` when given, else the
 row's ``meta.annotator``, else the default annotator. An existing file is updated sentence by
 sentence (same offsets and text), never replaced; an existing file that does not parse, or whose
@@ -24,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tagline.core import annofile, corpus, schema
+from tagline.core import articles as articles_mod
 from tagline.core.labels import LabelScheme
 
 
@@ -180,6 +191,80 @@ def place(rows: list[Row]) -> list[Row]:
     return ordered
 
 
+class ArticleFinder:
+    """Articles by id, for placing imported rows: those under ``--articles`` paths (listed without
+    reading them), else the file a row names in ``article_path``."""
+
+    def __init__(self, paths: list[str] | None = None):
+        self.problems: list[articles_mod.Problem] = []
+        self._by_id: dict[str, articles_mod.Article] = {}
+        if paths:
+            found, self.problems = articles_mod.open_corpus(paths)
+            for article in found:
+                self._by_id.setdefault(article.id, article)
+
+    def find(self, article_id: str, rows: list[Row]) -> articles_mod.Article | None:
+        candidates = []
+        if article_id in self._by_id:
+            candidates.append(self._by_id[article_id])
+        for named in dict.fromkeys(r.article_path for r in rows if r.article_path):
+            path = Path(named)
+            if path.is_file():
+                found, _ = articles_mod.read_file(path)
+                candidates += [a for a in found if a.id == article_id or (len(found) == 1 and path.suffix.lower() != ".jsonl")]
+        for article in candidates:
+            try:
+                if article.sentences:
+                    return article
+            except articles_mod.ArticleUnreadable:
+                continue
+        return None
+
+
+def align(rows: list[Row], article: articles_mod.Article, problems: list[corpus.Problem]) -> list[Row]:
+    """Each row on its sentence of ``article`` as tagline splits it: by its offsets where they cut
+    its text, else by its text (stripped), the nearest to where the row says it was. The row takes
+    the sentence's offsets and text. A row that matches no sentence is reported and left out."""
+    text = article.text
+    spans = article.sentences
+    at = {(span.start, span.end): i for i, span in enumerate(spans)}
+    by_text: dict[str, list[int]] = {}
+    for i, span in enumerate(spans):
+        by_text.setdefault(text[span.start : span.end].strip(), []).append(i)
+    taken: set[int] = set()
+    kept = []
+    for row in rows:
+        index = at.get((row.start, row.end)) if row.start is not None and text[row.start : row.end] == row.text else None
+        if index is None:
+            same = by_text.get(row.text.strip(), [])
+            free = [i for i in same if i not in taken] or same
+            if free:
+                if row.start is not None:
+                    near = row.start
+                elif row.index is not None and 0 <= row.index < len(spans):
+                    near = spans[row.index].start
+                else:
+                    near = 0
+                index = min(free, key=lambda i: abs(spans[i].start - near))
+        if index is None:
+            problems.append(corpus.Problem(row.where, f"no sentence of article '{article.id}' ({article.path}) has this text; left out"))
+            continue
+        taken.add(index)
+        span = spans[index]
+        if row.entities and text[span.start : span.end] != row.text:  # entities are offsets into the row's text
+            shift = text[span.start : span.end].find(row.text.strip()) - row.text.find(row.text.strip())
+            row.entities = [{**e, "start": e["start"] + shift, "end": e["end"] + shift} for e in row.entities]
+        row.start, row.end, row.text = span.start, span.end, text[span.start : span.end]
+        kept.append(row)
+    return kept
+
+
+def todo_record(article: articles_mod.Article, index: int) -> dict:
+    span = article.sentences[index]
+    return {"index": index, "start": span.start, "end": span.end, "text": article.text[span.start : span.end],
+            "status": schema.TODO, "labels": [], "entities": []}
+
+
 def sentence_record(index: int, row: Row) -> dict:
     record = {
         "index": index, "start": row.start, "end": row.end, "text": row.text, "status": row.status,
@@ -192,9 +277,16 @@ def sentence_record(index: int, row: Row) -> dict:
     return record
 
 
-def build(existing: dict | None, article: str, annotator: str, rows: list[Row], scheme: LabelScheme, path: Path) -> dict:
-    """The annotation file for ``rows``, merged into ``existing``; ``RowError`` on a conflict."""
+def build(existing: dict | None, article: str, annotator: str, rows: list[Row], scheme: LabelScheme, path: Path,
+          text: articles_mod.Article | None = None) -> dict:
+    """The annotation file for ``rows``, merged into ``existing``; ``RowError`` on a conflict.
+    ``text``: the article, when it was found: then every one of its sentences is listed, those no
+    row gave as ``todo``."""
     records: dict[tuple[int, int], dict] = {}
+    if text is not None:
+        for index in range(len(text.sentences)):
+            record = todo_record(text, index)
+            records[record["start"], record["end"]] = record
     for record in (existing or {}).get("sentences") or []:
         records[record["start"], record["end"]] = dict(record)
     for row in rows:
@@ -217,6 +309,15 @@ def build(existing: dict | None, article: str, annotator: str, rows: list[Row], 
         document = dict(existing)
         document["sentences"] = ordered
         return document
+    if text is not None:
+        return {
+            "schema": schema.SCHEMA_VERSION,
+            "article": {"id": article, "path": text.path, "sha256": text.sha256},
+            "annotator": annotator,
+            "labels": annofile.Flow(scheme.names),
+            "model": annofile.FlowMap(name="none", version=None),
+            "sentences": ordered,
+        }
     sha = next((r.sha256 for r in rows if r.sha256), "")
     if not sha:
         text = corpus.reconstruct_text([(r.start, r.end, r.text) for r in rows])
@@ -242,3 +343,14 @@ def dedupe(rows: list[Row], problems: list[corpus.Problem]) -> list[Row]:
         elif (first.text, first.labels) != (row.text, row.labels):
             problems.append(corpus.Problem(row.where, f"another row ({first.where}) gives this sentence other labels; the first is kept"))
     return list(kept.values())
+
+
+def foreign_decisions(rows: list[Row], annotator: str) -> int:
+    """Take out of ``rows`` the reviewers' decisions that are not ``annotator``'s; how many."""
+    dropped = 0
+    for row in rows:
+        review = row.extra.get("review")
+        if review is not None and (not isinstance(review, dict) or review.get("decided_by") != annotator):
+            del row.extra["review"]
+            dropped += 1
+    return dropped
