@@ -320,8 +320,8 @@ def test_bootstrap_intervals_hold_scikit_learns_figure():
 # Floors a little under the measured figures (docs/suggestions.md): the rules and the model are
 # deterministic, so a drop below them is a regression, not noise.
 FLOORS = {
-    "tuning": {"quote": 0.90, "statistic": 0.88, "claim": 0.72},
-    "held-out": {"quote": 0.85, "statistic": 0.93, "claim": 0.60},
+    "tuning": {"quote": 0.92, "statistic": 0.88, "claim": 0.73},
+    "held-out": {"quote": 0.86, "statistic": 0.92, "claim": 0.73},
 }
 
 
@@ -343,8 +343,16 @@ def test_devset_f1_floors(devset_report, part):
 
 
 def test_devset_is_complete(devset_report):
-    assert devset_report["sentences"]["held-out"] >= 200
-    assert sum(devset_report["sentences"].values()) >= 300 + 34
+    assert devset_report["sentences"]["held-out"] >= 480 and devset_report["articles"]["held-out"] == 10
+    assert sum(devset_report["sentences"].values()) >= 1100
+
+
+def test_claim_score_ranks_on_held_out_news(devset_report):
+    """Average precision of the claim score (scikit-learn) on the held-out part, a little under the
+    measured 0.83, and many distinct values (the hand-set sum had 46)."""
+    ap, _low, _high = devset_report["ranking"]["held-out"]["claim"]
+    assert ap >= 0.81
+    assert devset_report["ranking"]["held-out"]["distinct"] >= 200
 
 
 def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
