@@ -167,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=0, help="processes (default: all cores; not with --scheduler)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="parse on the Dask cluster of this scheduler (pip install 'tagline[dask]')")
+    p.add_argument("--annotations", default=None, metavar="DIR",
+                   help="fill the team's project cache in DIR/.cache with entities and suggestions "
+                        "(default when tagline.yaml has a team: ./annotations)")
+    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme the suggestions are for")
     return parser
 
 

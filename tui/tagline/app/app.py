@@ -39,7 +39,7 @@ class TaglineApp(DurableApp):
         self._heap_settled = False
         self.model_notice = model_notice
         self.notices = notices or []
-        self.cache = nlp.ParseCache()
+        self.cache = nlp.ParseCache(shared=nlp.project_cache_dir(session.root))  # the team's, then the user's
         self.service: nlp.EntityService | None = None
         self._last_action = time.monotonic()
         self._parse_finished_for: str | None = None

@@ -25,12 +25,15 @@ def run(args) -> int:
     if not found and not problems:
         say("nothing to prepare: no .txt, .md or .jsonl articles found")
         return 1
-    cache = nlp.ParseCache()
+    project = project_folder(args)
+    cache = nlp.ParseCache(nlp.project_cache_dir(project), publishing=True) if project else nlp.ParseCache()
     plan = make_plan(found, model, cache)
     if cache.error:
         say(f"{cache.error.split(';')[0]}; nothing prepared")
         return 1
     report = None
+    if project is not None and not getattr(args, "scheduler", None):
+        return _prepare_project(args, found, model, cache, jobs, project, plan, started, failed)
     try:
         if getattr(args, "scheduler", None):
             from tagline.core import cluster  # only here: without --scheduler, no Dask at all
@@ -63,6 +66,53 @@ def run(args) -> int:
     print(safe(summary.line()))
     if report is not None:
         print(safe(report.line()))
+    if repeated:
+        print(f"{repeated} sentences repeat a sentence of another article (marked when those articles open)")
+    if project is not None:
+        cache.publish()
+    return 1 if failed else 0
+
+
+def project_folder(args):
+    """The annotation folder whose project cache ``prepare`` fills: ``--annotations DIR``, or
+    ``./annotations`` when ``tagline.yaml`` has a team; else None (the user's own cache)."""
+    from pathlib import Path
+
+    if getattr(args, "annotations", None):
+        return Path(args.annotations)
+    from tagline.core.team import TeamError, load_team
+
+    try:
+        return Path("annotations") if load_team() is not None else None
+    except TeamError:
+        return None
+
+
+def _prepare_project(args, found, model, cache, jobs, project, plan, started, failed) -> int:
+    """Entities and suggestions, as the reader asks for them, into the project cache."""
+    from tagline.core.labels import LabelSchemeError, load_scheme
+    from tagline.core.prepare import prepare_for_reader
+
+    try:
+        scheme = load_scheme(getattr(args, "labels", None))
+    except LabelSchemeError as error:
+        say(f"{error}")
+        return 1
+    try:
+        parsed, missing = prepare_for_reader(found, model, cache, jobs, project, scheme)
+    except KeyboardInterrupt:
+        say("interrupted; what is cached stays cached, run again to go on")
+        return 130
+    except nlp.ModelError as error:
+        say(f"{error}")
+        return 1
+    if missing:
+        say(f"{missing} paragraphs could not be written to the project cache in {cache.folder}")
+        failed = True
+    repeated = corpus_duplicates(found, cache)
+    cache.publish()
+    print(Summary(plan.articles, parsed, plan.paragraphs - parsed, time.perf_counter() - started).line()
+          + f"; entities and suggestions for the team in {cache.folder}")
     if repeated:
         print(f"{repeated} sentences repeat a sentence of another article (marked when those articles open)")
     return 1 if failed else 0

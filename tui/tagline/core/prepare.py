@@ -245,3 +245,68 @@ def _worker_parse(texts: list[str]) -> list[list[list]]:
     if _nlp is None:
         raise nlp.ModelError(_load_error or "the model is not loaded")
     return [[[e.start_char, e.end_char, e.label_] for e in doc.ents] for doc in _nlp.pipe(texts)]
+
+
+# -- for a team: everything the reader asks the model for, in the project cache ---------------------
+def reader_version(annotations, scheme) -> str:
+    """The suggestion version the reader asks the cache for (see the app's entity worker): the
+    trained model's time stamp (or ``rules``) and the label set."""
+    from tagline.core import train
+
+    return f"{train.trained_stamp(annotations) or 'rules'}:{','.join(scheme.names)}"
+
+
+def prepare_for_reader(found: list[articles_mod.Article], model: nlp.ModelInfo, cache: nlp.ParseCache, jobs: int,
+                       annotations, scheme) -> tuple[int, int]:
+    """Fill ``cache`` with the entities *and* suggestions of every chunk of every article, asked
+    exactly as the reader asks (:func:`tagline.core.nlp.stream_annotations` through the model
+    process), so a session on these articles finds everything and starts no model. ``jobs`` model
+    processes, one article at a time each. Returns (chunks parsed, chunks still missing)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    version = reader_version(annotations, scheme)
+    local = threading.local()
+    services: list[nlp.EntityService] = []
+    lock = threading.Lock()
+    parsed = [0]
+
+    def one(article) -> None:
+        missing = _missing(article, model, cache, version)
+        if not missing:
+            return
+        service = getattr(local, "service", None)
+        if service is None:
+            service = nlp.EntityService(model, suggest=True, trained=str(annotations), labels=scheme.names,
+                                        exclusive=scheme.exclusive)
+            local.service = service
+            with lock:
+                services.append(service)
+        for _ in nlp.stream_annotations(article, model, service, cache, suggest=True, suggest_version=version):
+            pass
+        with lock:
+            parsed[0] += missing
+
+    readable = [a for a in found if a.sentences]
+    with _progress(len(readable)) as advance:
+        try:
+            with ThreadPoolExecutor(max(1, min(jobs, len(readable)))) as pool:
+                for _ in pool.map(one, readable):
+                    advance(1)
+        finally:
+            for service in services:
+                service.close()
+    left = sum(_missing(a, model, cache, version) for a in readable)
+    return parsed[0] - left, left
+
+
+def _missing(article, model: nlp.ModelInfo, cache: nlp.ParseCache, version: str) -> int:
+    """Chunks of ``article`` whose entities or suggestions the reader would not find in ``cache``."""
+    from tagline.core.nlp.streaming import suggester_version
+
+    texts = [article.text[c.start : c.end] for c in nlp.chunks(article)]
+    keys = [nlp.ParseCache.key(model, t) for t in texts]
+    skeys = [f"{k}:{suggester_version()}:{version}" for k in keys]
+    found = cache.get_many(keys)
+    found_s = cache.get_many(skeys, table="suggestions")
+    return sum(1 for k, s in zip(keys, skeys) if k not in found or s not in found_s)

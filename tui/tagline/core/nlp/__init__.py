@@ -10,7 +10,7 @@
 The names below are the package's public face: ``from tagline.core import nlp`` then ``nlp.X``.
 """
 
-from tagline.core.nlp.cache import ParseCache, cache_dir, corpus_duplicates_key
+from tagline.core.nlp.cache import ParseCache, cache_dir, corpus_duplicates_key, project_cache_dir
 from tagline.core.nlp.model import (
     ALIASES,
     DEFAULT_MODEL,
@@ -36,7 +36,7 @@ from tagline.core.nlp.streaming import (
 
 __all__ = [
     "ALIASES", "BATCH_CHARS", "DEFAULT_MODEL", "EXCLUDE", "MAX_CHUNK_CHARS", "MAX_SENTENCE_CHARS",
-    "NO_MODEL", "Batch", "Chunk", "EntityService", "ModelError", "ModelInfo", "ParseCache", "cache_dir",
+    "NO_MODEL", "Batch", "Chunk", "EntityService", "ModelError", "ModelInfo", "ParseCache", "cache_dir", "project_cache_dir",
     "chunks", "corpus_duplicates_key", "entities_in_process", "resolve_model", "sentence_entities",
     "stream", "stream_annotations", "suggester_version",
 ]

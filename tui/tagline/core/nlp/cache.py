@@ -1,5 +1,9 @@
 """Entities (and suggestions, and corpus twins) per paragraph on disk, keyed by the text and the
-model's name and version, in ``$TAGLINE_CACHE`` or the user cache folder."""
+model's name and version, in ``$TAGLINE_CACHE`` or the user cache folder.
+
+A team shares one more: the *project cache*, ``<annotations>/.cache/``, filled once by ``tagline
+prepare`` and read by everyone (read-only, first), so on a shared server nobody parses an article a
+colleague's ``prepare`` already parsed, and a session whose articles are all there starts no model."""
 
 from __future__ import annotations
 
@@ -25,13 +29,73 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("tagline"))
 
 
-class ParseCache:
-    """Entities per paragraph on disk (SQLite), shared by every session and ``tagline prepare``."""
+FILE_NAME = "entities-v1.sqlite3"
+PROJECT_FOLDER = ".cache"
 
-    def __init__(self, folder: Path | None = None):
+
+def project_cache_dir(annotations: str | Path) -> Path:
+    """The team's cache, beside the annotations."""
+    return Path(annotations) / PROJECT_FOLDER
+
+
+class ParseCache:
+    """Entities per paragraph on disk (SQLite), shared by every session and ``tagline prepare``.
+
+    ``shared``: a project cache read before this one, never written (absent or unreadable: unused).
+    ``publishing``: this is a project cache being filled, to be :meth:`publish`-ed at the end."""
+
+    def __init__(self, folder: Path | None = None, shared: Path | None = None, publishing: bool = False):
         self.folder = folder or cache_dir()
+        self.shared = shared if shared is not None and Path(shared).resolve() != Path(self.folder).resolve() else None
         self._local = threading.local()
+        self._publishing = publishing
+        self._connections: list = []  # with ``publishing``: every thread's, so publish() can close them
         self.error: str | None = None
+
+    def _shared_db(self) -> sqlite3.Connection | None:
+        import sqlite3
+
+        if self.shared is None:
+            return None
+        db = getattr(self._local, "shared", None)
+        if db is None:
+            path = Path(self.shared) / FILE_NAME
+            if not path.is_file():
+                return None
+            try:
+                from urllib.parse import quote
+
+                db = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=2)
+                db.execute("SELECT 1 FROM entities LIMIT 1")
+            except sqlite3.Error:
+                return None  # being written (WAL) or not ours to read: the user's cache still works
+            self._local.shared = db
+        return db
+
+    def publish(self) -> None:
+        """Make this cache readable by the team: no write-ahead log (a reader without write access
+        cannot open one) and read permission for the group and others on the folder and the file."""
+        import sqlite3
+
+        # Leaving WAL needs the only connection: close every thread's (their work is done).
+        for db in self._connections:
+            try:
+                db.close()
+            except sqlite3.Error:
+                pass
+        self._connections.clear()
+        self._local = threading.local()
+        try:
+            with sqlite3.connect(Path(self.folder) / FILE_NAME, timeout=10) as db:
+                db.execute("PRAGMA journal_mode=DELETE")
+            db.close()
+        except sqlite3.Error:
+            pass
+        for path, bits in ((Path(self.folder), 0o055), (Path(self.folder) / FILE_NAME, 0o044)):
+            try:
+                path.chmod(path.stat().st_mode | bits)
+            except OSError:
+                pass
 
     def _db(self) -> sqlite3.Connection | None:
         import sqlite3  # here, and in the methods below: the cache is first used after the first frame
@@ -40,7 +104,9 @@ class ParseCache:
         if db is None and self.error is None:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.folder / "entities-v1.sqlite3", timeout=10)
+                db = sqlite3.connect(self.folder / FILE_NAME, timeout=10, check_same_thread=not self._publishing)
+                if self._publishing:
+                    self._connections.append(db)
                 db.execute("PRAGMA journal_mode=WAL")
                 for table in self.TABLES:
                     db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -62,10 +128,25 @@ class ParseCache:
         import sqlite3
 
         assert table in self.TABLES
-        db = self._db()
-        if db is None or not keys:
+        if not keys:
             return {}
         found: dict[str, list] = {}
+        shared = self._shared_db()
+        if shared is not None:
+            self._select(shared, table, keys, found)
+            keys = [k for k in keys if k not in found]
+            if not keys:
+                return found
+        db = self._db()
+        if db is None:
+            return found
+        self._select(db, table, keys, found)
+        return found
+
+    @staticmethod
+    def _select(db, table: str, keys: list[str], found: dict[str, list]) -> None:
+        import sqlite3
+
         try:
             for i in range(0, len(keys), 500):
                 chunk = keys[i : i + 500]
@@ -73,8 +154,7 @@ class ParseCache:
                 for key, value in db.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk):
                     found[key] = json.loads(value)
         except (sqlite3.Error, ValueError):
-            return found
-        return found
+            pass
 
     def put_many(self, items: dict[str, list], table: str = "entities") -> None:
         import sqlite3
