@@ -231,3 +231,13 @@ def test_the_command_line_says_what_waits_for_an_annotator(tmp_path, capsys, mon
     assert main(["review", "--filter", "unanimous"]) == 0  # other#0 agrees, but the team wants 3 on it
     out = capsys.readouterr().out
     assert "no sentences every annotator agrees on" in out and "1 more waits" in out
+
+
+async def test_a_sentence_everyone_agrees_on_is_shown_settled_and_space_writes_nothing(make_review, root):
+    app = make_review(filter="all")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("j", "j")  # sentence 3: alice and bob both finished it with no label
+        assert "settled: every annotator agrees" in str(app.screen.query_one("#review-decision").render())
+        await pilot.press("space")
+        assert app.session.mine(2) is None
+    assert not (root / "carol" / "decisions" / "talks.yaml").exists()
