@@ -224,3 +224,16 @@ def test_alpha_with_missing_ratings_matches_reference(rows):
         assert ours is None and (theirs is None or math.isnan(theirs))
     else:
         assert ours == pytest.approx(theirs, abs=1e-9)
+
+
+def test_agree_headings_stay_whole_at_80_columns(capsys, annotations, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    article = ("a", annotations.lines(["A claim.", "A quote.", "A figure."]))
+    for name in ("alice", "bob", "carol"):
+        annotations.write(name, article, {0: ["claim"], 1: ["quote"], 2: []})
+    assert cli.main(["agree", "--annotations", str(annotations.root)]) == 0
+    out = capsys.readouterr().out
+    assert "…" not in out, out
+    for heading in ("sentences", "observed", "Fleiss κ", "Krippendorff α", "κ alice–bob", "κ alice–carol", "κ bob–carol", "statistic"):
+        assert heading in out
+    assert max(len(line) for line in out.splitlines()) <= 80

@@ -39,3 +39,18 @@ def test_bad_file_is_reported(capsys, annotations, monkeypatch):
     assert cli.main(["stats", "--annotations", str(annotations.root)]) == 1
     captured = capsys.readouterr()
     assert "b.yaml: 'sentences' is not a list" in captured.err and "alice" in captured.out
+
+
+def test_headings_stay_whole_at_80_columns(capsys, annotations, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    article = ("a", annotations.lines(["One claim.", "Two quotes.", "Three figures."]))
+    annotations.write("annotator_one", article, {0: ["claim"], 1: ["quote"]})
+    annotations.write("annotator_two", article, {0: ["claim"], 2: ["statistic"]})
+    assert cli.main(["stats", "--annotations", str(annotations.root)]) == 0
+    out = capsys.readouterr().out
+    assert "…" not in out, out  # rich cut them to "ann…" and "statis…"
+    for heading in ("annotator", "articles", "done %", "claim", "quote", "statistic", "flagged", "decisions", "s/sentence",
+                    "annotator_one", "annotator_two"):
+        assert heading in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "67%" in out

@@ -13,26 +13,21 @@ def _figure(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
-def render_table(report: dict):
-    from rich.table import Table
+def render_table(report: dict, width: int = 80):
     from rich.text import Text
+
+    from tagline.commands.tables import fitted
 
     names = report["annotators"]
     title = cell(f"Agreement of {', '.join(names) or 'nobody'}: {report['sentences']} sentences done by all")
-    table = Table(title=title, caption=Text("n/a: undefined (no sentences, one annotator, or chance agreement of 1)"))
-    table.add_column(Text("label"))
-    table.add_column(Text("sentences"), justify="right")
-    table.add_column(Text("observed"), justify="right")
-    table.add_column(Text("Fleiss κ"), justify="right")
-    table.add_column(Text("Krippendorff α"), justify="right")
-    for a, b in combinations(names, 2):
-        table.add_column(cell(f"κ {a}–{b}"), justify="right")
+    headings = ["label", "sentences", "observed", "Fleiss κ", "Krippendorff α", *(f"κ {a}–{b}" for a, b in combinations(names, 2))]
+    rows = []
     for label, entry in report["labels"].items():
-        cells = [cell(label), Text(str(entry["sentences"])), Text(_figure(entry["observed"])),
-                 Text(_figure(entry["fleiss_kappa"])), Text(_figure(entry["krippendorff_alpha"]))]
-        cells += [Text(f"{_figure(p['cohen_kappa'])} ({p['sentences']})") for p in entry["pairs"]]
-        table.add_row(*cells)
-    return table
+        row = [label, entry["sentences"], _figure(entry["observed"]), _figure(entry["fleiss_kappa"]), _figure(entry["krippendorff_alpha"])]
+        row += [f"{_figure(p['cohen_kappa'])} ({p['sentences']})" for p in entry["pairs"]]
+        rows.append(row)
+    return fitted(headings, rows, width, title=title,
+                  caption=Text("n/a: undefined (no sentences, one annotator, or chance agreement of 1)"))
 
 
 def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
@@ -51,5 +46,6 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
     else:
         from rich.console import Console
 
-        Console(highlight=False).print(render_table(report))
+        console = Console(highlight=False)
+        console.print(render_table(report, console.width))
     return 1 if problems else 0

@@ -7,20 +7,20 @@ from tagline.core.stats import AnnotatorStats, compute
 from tagline.commands.output import cell, say
 
 
-def render_table(found: dict[str, AnnotatorStats], scheme: LabelScheme):
-    from rich.table import Table
+def render_table(found: dict[str, AnnotatorStats], scheme: LabelScheme, width: int = 80):
     from rich.text import Text
 
-    table = Table(title=Text("Annotation progress"), caption=Text("s/sentence: median gap between actions, breaks over 10 min left out"))
-    for heading in ("annotator", "articles", "done", "total", "done %", *scheme.names, "flagged", "decisions", "s/sentence"):
-        table.add_column(cell(heading), justify="left" if heading == "annotator" else "right")
+    from tagline.commands.tables import fitted
+
+    headings = ["annotator", "articles", "done", "total", "done %", *scheme.names, "flagged", "decisions", "s/sentence"]
+    rows = []
     for entry in found.values():
         pace = entry.seconds_per_sentence
         share = f"{100 * entry.done / entry.total:.0f}%" if entry.total else "n/a"
-        cells = [entry.name, entry.articles, entry.done, entry.total, share, *(entry.labels.get(n, 0) for n in scheme.names),
-                 entry.flagged, entry.decisions, "n/a" if pace is None else f"{pace:.1f}"]
-        table.add_row(*(cell(c) for c in cells))
-    return table
+        rows.append([entry.name, entry.articles, entry.done, entry.total, share, *(entry.labels.get(n, 0) for n in scheme.names),
+                     entry.flagged, entry.decisions, "n/a" if pace is None else f"{pace:.1f}"])
+    return fitted(headings, rows, width, title=Text("Annotation progress"),
+                  caption=Text("s/sentence: median gap between actions, breaks over 10 min left out"))
 
 
 def run(args, scheme: LabelScheme) -> int:
@@ -31,7 +31,8 @@ def run(args, scheme: LabelScheme) -> int:
     from rich.console import Console
 
     if found:
-        Console(highlight=False).print(render_table(found, scheme))
+        console = Console(highlight=False)
+        console.print(render_table(found, scheme, console.width))
     else:
         say(f"no annotation files under {args.annotations}")
     return 1 if merged.problems else 0
