@@ -74,3 +74,35 @@ def test_ctrl_q_during_the_duplicate_scan_of_a_templated_feed_leaves_at_once(ter
     for child in seen:
         wait_gone(child, timeout=5.0)  # killed with the app, not left running
     figures("nothing_waits[templated feed]", sentences=5_000, scan_processes=len(seen))
+
+
+def test_quitting_right_after_a_tag_leaves_at_once_and_the_tag_is_written(term, workdir, figures):
+    """ctrl+q right after a tag on 5,000 sentences: the last fold (the whole YAML rewritten) is
+    done by a process of its own; the app is gone at once, the file gets the tag, and a session
+    opened meanwhile waits for that fold instead of opening read-only."""
+    from tagline.core import annofile
+
+    (workdir / "feed.txt").write_text(templated_feed(), encoding="utf-8")
+    terminal = term()
+    terminal.start("open feed.txt --model none")
+    terminal.wait_for("0/5000 done")
+    pid = terminal.app_pid()
+    terminal.keys("c", "j", "q")
+    terminal.wait_for("2/5000 done")
+    terminal.keys("C-q")
+    wait_gone(pid, timeout=5.0)
+    terminal.wait_for("TAGLINE-EXIT-0")
+    again = term()
+    again.start("open feed.txt --model none")
+    screen = again.wait_for("2/5000 done", timeout=60)
+    assert "read-only" not in screen
+    again.keys("C-q")
+    again.wait_for("TAGLINE-EXIT-0", timeout=60)
+    path = workdir / "annotations" / "tester" / "feed.yaml"
+    deadline = time.monotonic() + 60
+    while not path.exists() or (workdir / "annotations" / "tester" / "feed.journal").exists():
+        assert time.monotonic() < deadline, "the fold after quit did not happen"
+        time.sleep(0.1)
+    sentences = annofile.read(path)["sentences"]
+    assert [s["labels"] for s in sentences[:2]] == [["claim"], ["quote"]]
+    figures("nothing_waits[quit after a tag]", sentences=5_000, actions=2, actions_in_yaml=2)

@@ -34,6 +34,27 @@ from tagline.core.anchoring import Anchors, whole as _whole
 from tagline.core.articles import Article
 from tagline.core.labels import LabelScheme
 
+#: What the lock file says while a session that has quit is still writing its last fold
+#: (:meth:`ArticleStore.fold_after_exit`); a new session waits up to :data:`AFTER_EXIT_WAIT` s.
+AFTER_EXIT = "(writing after quit)"
+AFTER_EXIT_WAIT = 20.0
+
+
+def _wait_for_lock(handle, seconds: float) -> bool:
+    """Take the lock of ``handle`` within ``seconds`` (a session that has quit finishing its fold)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError:
+            continue
+    return False
+
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX
@@ -291,9 +312,10 @@ class ArticleStore:
         except OSError:
             handle.seek(0)
             holder = handle.read().strip() or "another session"
-            handle.close()
-            self.read_only = f"open in another session ({holder}); read-only here"
-            return
+            if not (holder.endswith(AFTER_EXIT) and _wait_for_lock(handle, AFTER_EXIT_WAIT)):
+                handle.close()
+                self.read_only = f"open in another session ({holder}); read-only here"
+                return
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()} on {socket.gethostname()}")
@@ -491,6 +513,48 @@ class ArticleStore:
         if self.path.exists() and not backup.exists():
             annofile.atomic_write(backup, self.path.read_text(encoding="utf-8"))
         self._backup_suffix = None
+
+    def fold_after_exit(self) -> bool:
+        """Fold in a process of its own, forked from this one, so that this one can leave at once.
+
+        The child holds the lock until the file is written (the lock file says so: a session
+        opened meanwhile waits for it, :data:`AFTER_EXIT`), then exits; it is in a session of its
+        own (``setsid``), so closing the terminal does not stop it, and every action is already in
+        the journal if anything does. This process lets go of the store without folding. Returns
+        False, having done nothing, when there is nothing to fold or no ``fork``: then
+        :meth:`close` folds here."""
+        if self.read_only or not hasattr(os, "fork"):
+            return False
+        with self._fold_lock, self._lock:  # no fold under way, no change in flight
+            if not (self._dirty or self._derived):
+                return False
+            try:
+                pid = os.fork()
+            except OSError:
+                return False
+            if pid == 0:  # the child: only this thread exists here
+                try:
+                    os.setsid()
+                    quiet = os.open(os.devnull, os.O_RDWR)
+                    for fd in (0, 1, 2):
+                        os.dup2(quiet, fd)
+                    if self._lock_handle is not None:
+                        self._lock_handle.seek(0)
+                        self._lock_handle.truncate()
+                        self._lock_handle.write(f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
+                        self._lock_handle.flush()
+                    self._fold()
+                finally:
+                    os._exit(0)
+            # This process: the child folds and holds the lock (the same open file); let go of ours.
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None
+            self._dirty = self._derived = False
+        if self._lock_handle is not None:
+            self._lock_handle.close()
+            self._lock_handle = None
+        return True
 
     def close(self) -> None:
         """Fold and let go of the lock."""
