@@ -103,7 +103,7 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
         for n, key in enumerate(TAKE_KEYS, 1)
     ),
     Command("take_prompt", ("t",), "take_prompt", "take…", "Take an annotator's labels: t then the annotator's number (any keyboard layout)", show=False),
-    Command("review_accept", ("space",), "accept", "accept", "Accept the decision shown (yours, or else the majority) and move on"),
+    Command("review_accept", ("space",), "accept", "accept", "Accept the decision shown (yours, or else the majority) and move on; where all agree, just move on"),
     Command("withdraw", ("x",), "withdraw", "withdraw", "Withdraw your decision on the sentence", show=False),
     Command("review_undo", ("u",), "undo", "undo", "Undo (any number of steps)"),
     Command("review_redo", ("ctrl+r",), "redo", "redo", "Redo", show=False),
