@@ -18,7 +18,7 @@ from tagline.core.articles import load
 from tagline.core.labels import DEFAULT_SCHEME
 from tagline.core.session import Session
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.e2e]  # starts model processes
 
 
 def model_processes() -> list[int]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from tagline.app.screens.status import StatusScreen
+
+pytestmark = pytest.mark.e2e  # the screen runs tagline status as a child process
 
 
 async def test_team_status_from_the_palette_shows_each_annotator(make_app, tmp_path):
