@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import pytest
+
 from tagline.core import status as status_mod
 from tagline.core.articles import Article
 from tagline.core.labels import DEFAULT_SCHEME
@@ -92,6 +94,7 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, bytes]]:
 
 
 @pytest.mark.e2e  # runs tagline status in a child process
+@pytest.mark.e2e  # runs the command as a process
 def test_status_command_writes_nothing(tmp_path):
     project(tmp_path / "annotations")
     (tmp_path / "seeds").mkdir()
@@ -113,6 +116,7 @@ def test_status_command_writes_nothing(tmp_path):
 
 
 @pytest.mark.e2e  # runs tagline status in a child process
+@pytest.mark.e2e
 def test_status_quotes_names_from_files_as_visible_characters(tmp_path):
     annotate(tmp_path / "annotations", "eve\x1b]0;owned\x07", "a1", [("claim",), None, None])
     done = subprocess.run([sys.executable, "-m", "tagline", "status", "--annotations", str(tmp_path / "annotations"), str(tmp_path)],
