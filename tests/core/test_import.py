@@ -272,4 +272,32 @@ def test_an_import_under_another_name_carries_no_reviewer_decisions(tmp_path, ca
     data = annofile.read(tmp_path / "annotations" / "dora" / "flood.yaml")
     assert "review" not in data["sentences"][0]  # carol's decision is not dora's
     assert data["sentences"][0]["labels"] == ["claim"]
-    assert data["sentences"][1]["review"]["decided_by"] == "dora"
+    assert data["sentences"][1]["status"] == "todo"  # dora's decision is not her answer:
+    decisions = annofile.read(tmp_path / "annotations" / "dora" / "decisions" / "flood.yaml")
+    assert decisions["sentences"][1]["review"]["decided_by"] == "dora"  # it goes to her decisions file
+    assert "review" not in decisions["sentences"][0] and decisions["sentences"][0]["status"] == "todo"
+
+
+def test_an_export_imported_back_keeps_decisions_apart_from_answers(tmp_path, capsys, annotations):
+    from tagline.core.adjudication import ReviewSession
+
+    article = ("talk", annotations.lines(["One claim here.", "A quote there.", "Three more."]))
+    annotations.write("alice", article, {0: ["claim"], 1: ["quote"], 2: []})
+    annotations.write("bob", article, {0: ["quote"], 1: ["quote"], 2: []})
+    session = ReviewSession(annotations.root, "alice", DEFAULT_SCHEME)  # alice reviews her own article
+    session.take(2)
+    session.close()
+    exported = tmp_path / "out.jsonl"
+    assert cli.main(["export", "--format", "jsonl", "--annotations", str(annotations.root), "--merge", "each", "--out", str(exported)]) == 0
+    assert cli.main(["export", "--format", "jsonl", "--annotations", str(annotations.root), "--out", str(tmp_path / "r.jsonl")]) == 0
+    back = tmp_path / "back"
+    for name in ("out.jsonl", "r.jsonl"):
+        cli.main(["import", str(tmp_path / name), "--format", "jsonl", "--annotations", str(back)])
+    capsys.readouterr()
+    merged = corpus.load(back, DEFAULT_SCHEME)
+    assert merged.problems == []
+    own = {(f.annotator, s.index): s.labels for f in merged.files for s in f.sentences if s.done}
+    assert own[("alice", 0)] == ("claim",) and own[("bob", 0)] == ("quote",)  # alice's answer survives her decision
+    [decision] = [s for f in merged.decision_files for s in f.sentences if s.is_decision]
+    assert (decision.index, decision.labels, decision.review.decided_by) == (0, ("quote",), "alice")
+    assert [(f.annotator, f.path.parent.name) for f in merged.decision_files] == [("alice", "decisions")]

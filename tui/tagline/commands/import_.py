@@ -24,8 +24,12 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
     written = sentences = 0
     unfound: list[str] = []
     decisions_left = 0
+    parts: dict[tuple[str, str, bool], list[Row]] = {}
     for (who, article), members in groups.items():
         decisions_left += foreign_decisions(members, who)
+        for row in members:  # a decision goes to the reviewer's decisions file, apart from their answers
+            parts.setdefault((who, article, isinstance(row.extra.get("review"), dict)), []).append(row)
+    for (who, article, decided), members in parts.items():
         text = finder.find(article, members)
         if text is not None:
             placed = dedupe(sorted(align(members, text, problems), key=lambda r: (r.start, r.end)), problems)
@@ -33,7 +37,8 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
             placed = dedupe(place(members), problems)
             if article not in unfound:
                 unfound.append(article)
-        path = root / safe_name(who) / f"{article}{schema.ANNOTATION_SUFFIX}"
+        folder = root / safe_name(who) / (schema.DECISIONS_FOLDER if decided else "")
+        path = folder / f"{article}{schema.ANNOTATION_SUFFIX}"
         existing = None
         if path.exists():
             try:

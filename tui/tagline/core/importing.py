@@ -14,7 +14,8 @@ and stats count the whole article. A row that matches no sentence is reported an
 the article cannot be found, the file lists only the imported sentences, and the command says so.
 
 A reviewer's decision (``review``, in our own JSONL) is imported only into the reviewer's own
-folder: imported under another name, it would become that annotator's decision.
+folder, in their decisions file (``<annotator>/decisions/<article>.yaml``, apart from their answers):
+imported under another name, it would become that annotator's decision.
 
 Files go to ``<annotations>/<annotator>/<article>.yaml``: ``--annotator`` when given, else the
 row's ``meta.annotator``, else the default annotator. An existing file is updated sentence by
