@@ -47,3 +47,15 @@ def test_every_entity_of_every_sentence_names_its_text(sample_path, spacy_pipeli
                 not_at_sentence_start += span.start != chunk.start
     assert checked >= 30
     assert not_at_sentence_start >= 5  # where sentence and chunk offsets differ
+
+
+def test_an_entity_across_a_sentence_end_is_cut_there():
+    """The model can return an entity that runs over a sentence boundary inside a paragraph; the
+    sentence it starts in gets it up to its own end, never past it (the sample has no such entity)."""
+    from tagline.core.articles import Article
+
+    article = Article("x", "x.txt", "We met Alpha Beta. Gamma Corp said no.")
+    [chunk] = nlp.chunks(article)
+    assert [article.text[s.start : s.end] for s in article.sentences] == ["We met Alpha Beta.", "Gamma Corp said no."]
+    found = nlp.sentence_entities(article, chunk, [(7, 29, "ORG"), (19, 29, "ORG")])
+    assert found == {0: [(7, 18, "ORG")], 1: [(0, 10, "ORG")]}
