@@ -4,7 +4,7 @@ from __future__ import annotations
 from tagline.core import corpus
 from tagline.core.labels import LabelScheme
 from tagline.core.stats import AnnotatorStats, compute
-from tagline.commands.output import cell, say
+from tagline.commands.output import say
 
 
 def render_table(found: dict[str, AnnotatorStats], scheme: LabelScheme, width: int = 80):

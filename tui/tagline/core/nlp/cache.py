@@ -125,7 +125,6 @@ class ParseCache:
     TABLES = ("entities", "suggestions", "duplicates")
 
     def get_many(self, keys: list[str], table: str = "entities") -> dict[str, list]:
-        import sqlite3
 
         assert table in self.TABLES
         if not keys:
