@@ -5,6 +5,7 @@ in reading order."""
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable, Iterator
@@ -82,13 +83,19 @@ def suggester_version(package: Path | None = None) -> str:
     import hashlib
 
     if package is None:
-        from tagline.core import suggest
-
-        package = Path(suggest.__file__).parent
+        return _installed_suggester_version()
     digest = hashlib.sha1()
     for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json") and "__pycache__" not in p.parts):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_suggester_version() -> str:
+    """The installed package's version, read once per process: callers ask per paragraph."""
+    from tagline.core import suggest
+
+    return suggester_version(Path(suggest.__file__).parent)
 
 
 def _sentence_spans(article: Article, chunk: Chunk) -> list[list[int]]:
