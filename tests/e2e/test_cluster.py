@@ -180,6 +180,50 @@ def test_a_worker_with_another_spacy_is_one_line_and_status_2(cluster, tmp_path)
     assert tasks_run(cluster) == before and not entities(tmp_path / "cache")
 
 
+def first_result(run: subprocess.Popen, cache: Path) -> int:
+    """Wait until the run has cached something; how many paragraphs."""
+    deadline = time.monotonic() + 180
+    while not entities(cache) and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert run.poll() is None, f"the run ended too soon: {run.communicate()}"
+    return len(entities(cache))
+
+
+def test_ctrl_c_cancels_the_tasks_and_leaves_the_cache_consistent(cluster, tmp_path):
+    folder = tmp_path / "articles"
+    texts = pairs_article(folder, "interrupted", 60, offset=200)
+    model = nlp.resolve_model(nlp.DEFAULT_MODEL)
+    cache = tmp_path / "cache"
+    small = {"TAGLINE_CACHE": str(cache), "TAGLINE_DASK_TASK_CHARS": "200"}
+    before = tasks_run(cluster)
+    run = subprocess.Popen([sys.executable, "-m", "tagline", "prepare", str(folder), "--scheduler", cluster.address],
+                           env={**os.environ, **small}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           stdin=subprocess.DEVNULL)
+    try:
+        first_result(run, cache)
+        run.send_signal(signal.SIGINT)
+        out, err = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 130, err
+    assert "Traceback" not in err and err.count("\n") == 1, err
+    assert err.startswith("tagline: interrupted; ") and err.endswith(" paragraphs cached, run again to go on\n"), err
+    done = len(entities(cache))
+    assert f"; {done} of 60 paragraphs cached" in err
+    assert 0 < done < 60
+    # The tasks are cancelled: only those already running or finishing (a few) run after ctrl+c.
+    time.sleep(3)
+    assert tasks_run(cluster) - before <= done + 4 < 60
+    # What is cached is right, and a second run does only the rest.
+    expected = dict(zip((nlp.ParseCache.key(model, t) for t in texts), nlp.entities_in_process(model.package, texts)))
+    assert all(json.loads(value) == [list(e) for e in expected[key]] for key, value in entities(cache).items())
+    again = tagline("prepare", str(folder), "--scheduler", cluster.address, cache=cache, env=small)
+    assert again.returncode == 0, again.stderr
+    assert f" {60 - done} paragraphs parsed" in again.stdout, again.stdout
+    assert set(entities(cache)) == set(expected)
+
+
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(cluster, tmp_path):
     folder = tmp_path / "articles"
     texts = pairs_article(folder, "first", 50) + pairs_article(folder, "second", 50, offset=50)
@@ -195,11 +239,7 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(cluster, tmp_path)
                            env={**os.environ, "TAGLINE_CACHE": str(cache), "TAGLINE_DASK_TASK_CHARS": "200"},
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 180
-        while not entities(cache) and run.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert run.poll() is None, f"the run ended before a worker could be killed: {run.communicate()}"
-        landed = len(entities(cache))
+        landed = first_result(run, cache)
         os.kill(victim, signal.SIGKILL)
         assert 0 < landed < len(keys)
         out, err = run.communicate(timeout=240)
