@@ -30,11 +30,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def dask(*args: str, log: Path) -> subprocess.Popen:
+def dask(*args: str, log: Path, env: dict | None = None) -> subprocess.Popen:
     # Its own session, so the finalizer can end the nanny and the worker it started, and only them.
     with log.open("wb") as out:
         return subprocess.Popen([sys.executable, "-m", "dask", *args], stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+                                stdin=subprocess.DEVNULL, start_new_session=True, env={**os.environ, **(env or {})})
 
 
 class Cluster:
@@ -43,13 +43,15 @@ class Cluster:
         self.folder = folder
         self.processes: list[subprocess.Popen] = []
 
-    def start(self, workers: int = 2) -> None:
+    def start(self, workers: int = 2, env: list[dict] | None = None) -> None:
+        """``workers`` single-threaded workers; ``env``: extra environment for each of them."""
         port = self.address.rsplit(":", 1)[1]
         self.processes.append(dask("scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard",
                                    log=self.folder / "scheduler.log"))
         for i in range(workers):
             self.processes.append(dask("worker", self.address, "--host", "127.0.0.1", "--nthreads", "1",
-                                       "--nworkers", "1", "--no-dashboard", log=self.folder / f"worker-{i}.log"))
+                                       "--nworkers", "1", "--no-dashboard", log=self.folder / f"worker-{i}.log",
+                                       env=(env or [{}] * workers)[i]))
         with self.client() as client:
             client.wait_for_workers(workers, timeout=120)
 
@@ -163,16 +165,41 @@ def test_an_unreachable_scheduler_is_one_line_and_status_2(tmp_path):
     assert run.stdout == "" and not entities(tmp_path / "cache")
 
 
-def test_a_worker_with_another_spacy_is_one_line_and_status_2(cluster, tmp_path):
-    # This client sees another spaCy installed (its distribution's metadata first on the path), as a
-    # machine with an older environment would: the cache keys would not mean the same entities.
-    fake = tmp_path / "site" / "spacy-3.7.0.dist-info"
+def older_spacy(folder: Path) -> dict:
+    """The environment of a machine where another spaCy is installed: its distribution's metadata
+    first on the path, as an older environment would have it."""
+    fake = folder / "site" / "spacy-3.7.0.dist-info"
     fake.mkdir(parents=True)
     (fake / "METADATA").write_text("Metadata-Version: 2.1\nName: spacy\nVersion: 3.7.0\n", encoding="utf-8")
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(folder / "site"), os.environ.get("PYTHONPATH")]))}
+
+
+def test_a_worker_with_another_spacy_is_one_line_and_status_2(tmp_path):
+    pytest.importorskip("distributed", reason="the dask extra: pip install -e '.[test,dask]'")
+    # One worker as this machine, one with another spaCy: the cache keys would not mean the same
+    # entities, so nothing is sent to either.
+    mixed = Cluster(tmp_path)
+    try:
+        mixed.start(2, env=[{}, older_spacy(tmp_path)])
+        with mixed.client() as client:
+            pids = client.run(lambda: (os.getpid(), os.environ.get("PYTHONPATH", "")))
+        odd = next(worker for worker, (_, path) in pids.items() if "site" in path)
+        pairs_article(tmp_path / "articles", "pairs", 3)
+        run = tagline("prepare", str(tmp_path / "articles"), "--scheduler", mixed.address, cache=tmp_path / "cache")
+        assert run.returncode == 2
+        assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+        assert run.stderr.startswith(f"tagline prepare: worker {odd} has spaCy 3.7.0, this machine 3.8."), run.stderr
+        assert run.stderr.endswith("; nothing sent\n") and "more" not in run.stderr
+        assert tasks_run(mixed) == 0 and not entities(tmp_path / "cache")
+    finally:
+        mixed.stop()
+
+
+def test_a_client_with_another_spacy_is_one_line_and_status_2(cluster, tmp_path):
     pairs_article(tmp_path / "articles", "pairs", 3)
     before = tasks_run(cluster)
     run = tagline("prepare", str(tmp_path / "articles"), "--scheduler", cluster.address, cache=tmp_path / "cache",
-                  env={"PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path / "site"), os.environ.get("PYTHONPATH")]))})
+                  env=older_spacy(tmp_path))
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
     assert "has spaCy 3.8" in run.stderr and "this machine 3.7.0" in run.stderr, run.stderr

@@ -75,7 +75,8 @@ class Report:
     def line(self) -> str:
         return (
             f"on the Dask cluster at {self.address}: {self.tasks} task{'s' if self.tasks != 1 else ''} "
-            f"on {self.workers} worker{'s' if self.workers != 1 else ''} ({self.threads} threads)"
+            f"on {self.workers} worker{'s' if self.workers != 1 else ''} "
+            f"({self.threads} thread{'s' if self.threads != 1 else ''})"
         )
 
 
