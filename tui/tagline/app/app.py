@@ -17,7 +17,8 @@ from tagline.app.messages import DuplicatesFound, EntitiesArrived
 from tagline.app.screens.reader import ReaderScreen, make_reader_screen
 
 IDLE_FOLD_SECONDS = 2.0
-#: On quit, an article with at least this many sentences is folded by a process of its own.
+#: An article with at least this many sentences is folded by a process forked for it: in the
+#: background (the idle fold) and on quit.
 FOLD_AFTER_EXIT_SENTENCES = 1_000
 
 
@@ -241,8 +242,13 @@ class TaglineApp(DurableApp):
 
     @work(thread=True, exclusive=True, group="fold", exit_on_error=False)
     def _fold(self, store) -> None:
+        """Fold in the background: a long article in a child process forked for it (this thread
+        only waits), so the rewrite never holds the app's interpreter while keys come in."""
         try:
-            store.fold()
+            if len(store.article.sentences) >= FOLD_AFTER_EXIT_SENTENCES:
+                store.fold_forked()
+            else:
+                store.fold()
         except OSError as error:
             self.call_from_thread(self.notify, f"could not write {store.path}: {error.strerror}", severity="error", markup=False)
 

@@ -40,6 +40,20 @@ AFTER_EXIT = "(writing after quit)"
 AFTER_EXIT_WAIT = 20.0
 
 
+def _wait_gone(pid: int) -> None:
+    """Until process ``pid`` has exited (gone, or a zombie); -1: nothing to wait for."""
+    import time
+
+    while pid > 0:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return
+        if "State:\tZ" in status:
+            return
+        time.sleep(0.02)
+
+
 def _wait_for_lock(handle, seconds: float) -> bool:
     """Take the lock of ``handle`` within ``seconds`` (a session that has quit finishing its fold)."""
     import time
@@ -170,6 +184,8 @@ class ArticleStore:
         self._dirty = False
         self._derived = False
         self._fold_lock = threading.Lock()  # one fold at a time: an older document never lands last
+        self._writer: int | None = None  # the child writing a fold (fold_forked), while it runs
+        self._leaving = False  # set on quit: stop waiting for that child
         self._backup_suffix: str | None = None  # set when the YAML must be copied before a rewrite
         self._done = self._flagged = 0
         self._label_counts: dict[str, int] = {}
@@ -477,21 +493,106 @@ class ArticleStore:
                 return False
             return self._fold()
 
+    def _rotate_journal(self) -> None:
+        """The journal becomes ``.journal.folding`` (the next action starts a new journal); under
+        ``self._lock``."""
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        if self.journal_path.exists():
+            if self.folding_path.exists():
+                # A fold that died: keep both histories in order inside .folding.
+                with _open_journal(self.folding_path) as out:
+                    out.write(self.journal_path.read_bytes())
+                    out.flush()
+                    os.fsync(out.fileno())
+                self.journal_path.unlink()
+            else:
+                os.replace(self.journal_path, self.folding_path)
+
+    def fold_forked(self) -> bool:
+        """:meth:`fold`, with the document built and the YAML written by a child process forked for
+        it: a long article's fold (a second or more of CPU for 5,000 sentences) never holds this
+        process's interpreter. The journal is rotated here, before the fork, so the actions taken
+        meanwhile go to a new journal; this thread then waits for the child without holding the
+        interpreter (:meth:`fold_after_exit` can stop that wait). A child that fails leaves
+        ``.journal.folding``, which the next fold merges, so nothing is lost."""
+        if self.read_only or not hasattr(os, "fork"):
+            return self.fold()
+        with self._fold_lock:
+            with self._lock:
+                if not (self._dirty or self._derived):
+                    return False
+                self._rotate_journal()
+                self._dirty = self._derived = False
+                try:
+                    pid = os.fork()
+                except OSError:
+                    pid = -1
+                if pid == 0:
+                    self._write_in_child(previous=None)
+                if pid < 0:
+                    self._dirty = True
+            if pid < 0:
+                return self._fold()
+            self._writer = pid
+            written = self._wait_for_writer(pid)
+            if not written:
+                self._dirty = True
+            return written
+
+    def _wait_for_writer(self, pid: int) -> bool:
+        import time
+
+        while True:
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                return True
+            if done:
+                self._writer = None
+                return os.waitstatus_to_exitcode(status) == 0
+            if self._leaving:  # the app is quitting: the child finishes on its own
+                return True
+            time.sleep(0.02)
+
+    def _write_in_child(self, previous: int | None) -> None:
+        """In a forked child (only this thread exists), then exit; never returns. ``previous`` None:
+        write the document of a fold whose journal the parent rotated (:meth:`fold_forked`); else
+        wait for ``previous`` (such a child, or -1) to finish, then fold everything (after quit)."""
+        status = 1
+        try:
+            os.setsid()
+            quiet = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(quiet, fd)
+            if previous is not None:
+                _wait_gone(previous)
+            if self._lock_handle is not None and previous is not None:
+                self._lock_handle.seek(0)
+                self._lock_handle.truncate()
+                self._lock_handle.write(f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
+                self._lock_handle.flush()
+            if previous is None:
+                # fold_forked: the journal was rotated before the fork, and this process's parent
+                # may already be writing a new one: only the document and .folding are ours.
+                document = self.document()
+                if self._backup_suffix is not None:
+                    self._keep_backup()
+                annofile.write(self.path, document)
+                try:
+                    self.folding_path.unlink()
+                except FileNotFoundError:
+                    pass
+            else:
+                self._fold()  # after quit: no other writer is left
+            status = 0
+        finally:
+            os._exit(status)
+
     def _fold(self) -> bool:
         with self._lock:
-            if self._journal is not None:
-                self._journal.close()
-                self._journal = None
-            if self.journal_path.exists():
-                if self.folding_path.exists():
-                    # A fold that died: keep both histories in order inside .folding.
-                    with _open_journal(self.folding_path) as out:
-                        out.write(self.journal_path.read_bytes())
-                        out.flush()
-                        os.fsync(out.fileno())
-                    self.journal_path.unlink()
-                else:
-                    os.replace(self.journal_path, self.folding_path)
+            self._rotate_journal()
             self._dirty = self._derived = False
             document = self.document()
         try:
@@ -525,27 +626,26 @@ class ArticleStore:
         :meth:`close` folds here."""
         if self.read_only or not hasattr(os, "fork"):
             return False
-        with self._fold_lock, self._lock:  # no fold under way, no change in flight
-            if not (self._dirty or self._derived):
+        self._leaving = True  # a forked fold under way is not waited for
+        with self._fold_lock, self._lock:  # no change in flight
+            previous = self._writer  # a forked fold still writing: it holds the lock too
+            stale = self._dirty or self._derived
+            if not stale and previous is None:
+                self._leaving = False
                 return False
-            try:
-                pid = os.fork()
-            except OSError:
-                return False
-            if pid == 0:  # the child: only this thread exists here
+            if self._lock_handle is not None:
+                self._lock_handle.seek(0)
+                self._lock_handle.truncate()
+                self._lock_handle.write(f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
+                self._lock_handle.flush()
+            if stale:
                 try:
-                    os.setsid()
-                    quiet = os.open(os.devnull, os.O_RDWR)
-                    for fd in (0, 1, 2):
-                        os.dup2(quiet, fd)
-                    if self._lock_handle is not None:
-                        self._lock_handle.seek(0)
-                        self._lock_handle.truncate()
-                        self._lock_handle.write(f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
-                        self._lock_handle.flush()
-                    self._fold()
-                finally:
-                    os._exit(0)
+                    pid = os.fork()
+                except OSError:
+                    self._leaving = False
+                    return False
+                if pid == 0:  # the child: waits for the fold under way, then folds the rest
+                    self._write_in_child(previous=previous if previous is not None else -1)
             # This process: the child folds and holds the lock (the same open file); let go of ours.
             if self._journal is not None:
                 self._journal.close()

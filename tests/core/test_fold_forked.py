@@ -1,0 +1,84 @@
+"""A long article's fold written by a forked child: the actions taken meanwhile go to a new journal,
+and a quit that lands during that fold leaves the rest to one more child, in order."""
+
+from __future__ import annotations
+
+import time
+
+from tagline.core import annofile
+from tagline.core.articles import Article
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.store import ArticleStore, SentenceState
+
+TEXT = "".join(f"Line {i}: the council said the river rose by {i} centimetres overnight.\n" for i in range(2_000))
+
+
+def wait_for_file(path, predicate, seconds: float = 60.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists():
+            try:
+                data = annofile.read(path)
+            except annofile.AnnotationFileError:  # not there yet
+                data = None
+            if data is not None and predicate(data):
+                return data
+        time.sleep(0.05)
+    raise AssertionError(f"{path} never got what was expected")
+
+
+def test_a_forked_fold_writes_the_file_and_keeps_what_came_after(tmp_path):
+    article = Article("river", "river.txt", TEXT)
+    store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    store.set(0, SentenceState(status="done", labels=("claim",)))
+    assert store.fold_forked()
+    assert not store.journal_path.exists() and not store.folding_path.exists()
+    assert annofile.read(store.path)["sentences"][0]["labels"] == ["claim"]
+    store.set(1, SentenceState(status="done", labels=("quote",)))  # a new journal
+    assert store.journal_path.exists()
+    store.close()
+    data = annofile.read(store.path)
+    assert [s["labels"] for s in data["sentences"][:2]] == [["claim"], ["quote"]]
+
+
+def test_quitting_during_a_forked_fold_folds_the_rest_after_it(tmp_path):
+    import threading
+
+    article = Article("river", "river.txt", TEXT)
+    store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    store.set(0, SentenceState(status="done", labels=("claim",)))
+    folding = threading.Thread(target=store.fold_forked)
+    folding.start()
+    deadline = time.monotonic() + 30
+    while store._writer is None and folding.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    store.set(1, SentenceState(status="done", labels=("quote",)))  # taken while the child writes
+    assert store.fold_after_exit()
+    folding.join(5)
+    assert not folding.is_alive()  # the quit did not wait for the child
+    data = wait_for_file(store.path, lambda d: d["sentences"][1]["labels"] == ["quote"])
+    assert data["sentences"][0]["labels"] == ["claim"]
+    reopened = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)  # waits for the lock
+    assert reopened.read_only is None
+    assert reopened.get(0).labels == ("claim",) and reopened.get(1).labels == ("quote",)
+    reopened.close()
+
+
+def test_actions_taken_while_the_child_writes_stay_in_the_new_journal(tmp_path):
+    import threading
+
+    article = Article("river", "river.txt", TEXT)
+    store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    store.set(0, SentenceState(status="done", labels=("claim",)))
+    folding = threading.Thread(target=store.fold_forked)
+    folding.start()
+    deadline = time.monotonic() + 30
+    while store._writer is None and folding.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    for i in range(1, 20):  # while the child writes
+        store.set(i, SentenceState(status="done", labels=("quote",)))
+    folding.join(60)
+    assert store.journal_path.exists() and store.journal_path.read_bytes().count(b"\n") == 19
+    store.close()
+    data = annofile.read(store.path)
+    assert [s["labels"] for s in data["sentences"][:20]] == [["claim"]] + [["quote"]] * 19
