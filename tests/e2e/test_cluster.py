@@ -295,3 +295,30 @@ def test_without_scheduler_nothing_of_dask_is_imported(tmp_path):
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[-1] == "0 []"
     assert len(entities(tmp_path / "cache")) == 3
+
+
+def test_a_scheduler_lost_mid_run_is_one_line_and_keeps_what_is_cached(tmp_path):
+    pytest.importorskip("distributed", reason="the dask extra: pip install -e '.[test,dask]'")
+    lost = Cluster(tmp_path)
+    try:
+        lost.start(1)
+        folder = tmp_path / "articles"
+        pairs_article(folder, "pairs", 40, offset=300)
+        cache = tmp_path / "cache"
+        run = subprocess.Popen([sys.executable, "-m", "tagline", "prepare", str(folder), "--scheduler", lost.address],
+                               env={**os.environ, "TAGLINE_CACHE": str(cache), "TAGLINE_DASK_TASK_CHARS": "200"},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+        try:
+            first_result(run, cache)
+            os.killpg(lost.processes[0].pid, signal.SIGKILL)  # the scheduler
+            out, err = run.communicate(timeout=120)
+        finally:
+            if run.poll() is None:
+                run.kill()
+    finally:
+        lost.stop()
+    assert run.returncode == 1, err
+    assert "Traceback" not in err and err.count("\n") == 1, err
+    done = len(entities(cache))
+    assert err == f"tagline prepare: lost the Dask scheduler at {lost.address}; {done} of 40 paragraphs cached\n"
+    assert 0 < done < 40

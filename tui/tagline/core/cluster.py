@@ -211,7 +211,10 @@ def _run(client, plan: prepare_mod.Plan, model: nlp.ModelInfo, cache: nlp.ParseC
                     raise
                 except (OSError, CommClosedError) as error:
                     raise ClusterError(f"lost the Dask scheduler ({_one_line(error)})", status=1) from None
-                except Exception as error:  # KilledWorker: the task killed allowed-failures workers
+                except Exception as error:
+                    if future.cancelled():  # the scheduler went away: every task is cancelled
+                        raise ClusterError(f"lost the Dask scheduler at {report.address}", status=1) from None
+                    # KilledWorker: the task's workers died allowed-failures times
                     raise ClusterError(f"a task failed on the cluster: {_one_line(error)}", status=1) from None
                 prepare_mod._store(cache, batch, results)
                 advance(len(batch))
