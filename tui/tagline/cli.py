@@ -241,6 +241,7 @@ def _dispatch(args) -> int:
             model=args.model,
             theme=args.theme,
             scheme=_scheme(args),
+            team=None if args.paths else _team(),  # no PATH and a team: the annotator's queue
         )
     if command == "review":
         from tagline.app.launch import run_review

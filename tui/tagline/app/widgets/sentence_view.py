@@ -131,6 +131,9 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self._wraps, self._tops = [], [0]
         self._drop_rows()
         self._layout()
+        # Every row is new, even when the article has as many rows as the last one (then neither the
+        # size nor the scroll changes, and Textual would show its cached rows of the old article).
+        self.refresh()
         if self.size.height:  # else not sized yet: the first resize lays it out and reveals the cursor
             self.scroll_to(y=0, animate=False, immediate=True)
             self.reveal_cursor()
