@@ -22,7 +22,6 @@ import argparse
 import os
 import shlex
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,7 +49,7 @@ def tree(pid: int) -> list[int]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                parent = int(next(l for l in (entry / "status").read_text().splitlines() if l.startswith("PPid:")).split()[1])
+                parent = int(next(row for row in (entry / "status").read_text().splitlines() if row.startswith("PPid:")).split()[1])
             except (OSError, StopIteration, ValueError):
                 continue
             children.setdefault(parent, []).append(int(entry.name))
