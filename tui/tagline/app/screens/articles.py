@@ -31,7 +31,8 @@ class ArticleListScreen(Screen[int | None]):
         self._filter_timer = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.styled(f"{len(self.session.articles)} articles  ·  annotator {self.session.annotator}", "bold"), id="list-title")
+        mine = "  ·  your queue first" if self.session.queue is not None else ""
+        yield Static(Content.styled(f"{len(self.session.articles)} articles  ·  annotator {self.session.annotator}{mine}", "bold"), id="list-title")
         yield Input(placeholder=self._what_the_filter_searches(), id="list-filter-input")
         yield OptionList(id="article-list")
         yield FittedFooter(compact=True, show_command_palette=False)

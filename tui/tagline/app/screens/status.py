@@ -54,7 +54,7 @@ def summary(report: dict) -> Text:
         f"Krippendorff's alpha {figure(agree.get('krippendorff_alpha'))}",
         *(f"problem: {p}" for p in report.get("problems", [])[:5]),
     ]
-    return Text(visible("\n".join(lines)).replace("␊", "\n"))
+    return Text("\n".join(visible(line) for line in lines))  # a line break inside a line stays visible
 
 
 class StatusScreen(ModalScreen[None]):
