@@ -101,6 +101,15 @@ def test_started_work_stays_where_it_is(team, n, rnd):
         assert len(names) == len(set(names)) == team.wanted(article_id)
 
 
+@settings(max_examples=100, deadline=None)
+@given(teams, st.integers(1, 80), st.randoms(use_true_random=False))
+def test_starting_what_was_routed_to_you_changes_nobodys_routing(team, n, rnd):
+    articles = ids(n)
+    routing = route(team, articles)
+    started = {a: set(rnd.sample(routing[a], rnd.randint(1, len(routing[a])))) for a in articles if rnd.random() < 0.5}
+    assert route(team, articles, started) == routing
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.integers(20, 150), st.sampled_from([1.0, 1.2, 2.0]))
 def test_routing_does_not_depend_on_the_order_of_names_or_articles(n, per_article):
@@ -247,3 +256,23 @@ def test_without_a_team_the_order_is_the_corpus_order(tmp_path):
     assert team_order(articles, None, tmp_path, "alice") == (articles, None, "")
     ordered, queue, notice = team_order(articles, Team(("bob",)), tmp_path, "alice")
     assert ordered == articles and queue is None and "not among the annotators" in notice
+
+
+def test_the_queue_knows_this_sessions_work_at_once_and_reads_the_folders_in_the_background(tmp_path, monkeypatch):
+    team = Team(("alice", "bob"), 1.0)
+    articles = ids(10)
+    queue = team_mod.Queue(team, tmp_path, "alice", articles)
+    mine = queue.plan().queue("alice")
+    queue.note(mine[0], 3, 3)  # finished here: gone from the queue without reading any folder
+    reads = []
+    monkeypatch.setattr(team_mod.Plan, "build", classmethod(lambda cls, *a: reads.append(a) or cls(team, articles, Progress())))
+    assert mine[0] not in queue.following(None) and reads == []
+    queue._when -= queue.REFRESH + 1  # old: the next call answers from it and refreshes in a thread
+    assert mine[0] not in queue.following(None)
+    for _ in range(100):
+        if reads and not queue._refreshing:
+            break
+        import time
+
+        time.sleep(0.01)
+    assert len(reads) == 1 and mine[0] not in queue.following(None)  # the note survives the refresh

@@ -74,7 +74,7 @@ def team_order(found, team, annotations, annotator):
     queue = Queue(team, annotations, annotator, [a.id for a in found])
     order = queue.order()
     by_id = {a.id: a for a in found}
-    mine = len(queue.plan().queue(annotator))
+    mine = len(queue.latest().queue(annotator))
     notice = f"your queue: {mine} article{'s' if mine != 1 else ''}" if mine else "your queue is done; taking an article nobody has started"
     return [by_id[i] for i in order], queue, notice
 

@@ -136,6 +136,8 @@ class Session:
         if self.store is None:
             return
         store, self.store = self.store, None
+        if self.queue is not None and not store.read_only:
+            self.queue.note(store.article.id, store.counts()[0], len(store.article.sentences))
 
         def finish() -> None:
             store.close()

@@ -29,6 +29,8 @@ import hashlib
 import math
 import os
 import re
+import threading
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,17 +248,58 @@ class Plan:
 
 
 class Queue:
-    """One annotator's queue over a corpus, recomputed from the folders whenever it is asked (the
-    others' progress moves while this session is open)."""
+    """One annotator's queue over a corpus. The others' progress moves while a session is open, so
+    the plan is read from the folders again, in a background thread, when it is older than
+    :data:`REFRESH` seconds: a key never waits on reading 20 progress indexes of 10,000 articles.
+    What this session itself did is known at once (:meth:`note`), whatever the age of the plan."""
+
+    REFRESH = 5.0
 
     def __init__(self, team: Team, root: str | Path, annotator: str, article_ids):
         self.team = team
         self.root = Path(root)
         self.annotator = annotator
         self.article_ids = list(article_ids)
+        self._places = {a: i for i, a in enumerate(self.article_ids)}
+        self._plan: Plan | None = None
+        self._when = 0.0
+        self._refreshing = False
+        self._lock = threading.Lock()
+        self._noted: dict[str, tuple[int, int]] = {}
 
     def plan(self) -> Plan:
-        return Plan.build(self.team, self.article_ids, self.root)
+        """The plan read from the folders now (and kept as the latest)."""
+        plan = Plan.build(self.team, self.article_ids, self.root)
+        with self._lock:
+            for article_id, (done, total) in self._noted.items():
+                plan.progress.mark(article_id, self.annotator, done, total)
+            self._plan, self._when = plan, time.monotonic()
+        return plan
+
+    def latest(self) -> Plan:
+        """The latest plan, refreshed in the background when it is old."""
+        if self._plan is None:
+            return self.plan()
+        if time.monotonic() - self._when > self.REFRESH and not self._refreshing:
+            self._refreshing = True
+
+            def refresh() -> None:
+                try:
+                    self.plan()
+                except OSError:
+                    pass
+                finally:
+                    self._refreshing = False
+
+            threading.Thread(target=refresh, name="team plan", daemon=True).start()
+        return self._plan
+
+    def note(self, article_id: str, done: int, total: int) -> None:
+        """This session closed ``article_id`` with ``done`` of ``total`` sentences done."""
+        with self._lock:
+            self._noted[article_id] = (done, total)
+            if self._plan is not None:
+                self._plan.progress.mark(article_id, self.annotator, done, total)
 
     def order(self) -> list[str]:
         """The corpus for this annotator: their unfinished queue (or, when it is finished, the next
@@ -271,9 +314,9 @@ class Queue:
     def following(self, current: str | None) -> list[str]:
         """Where ``n`` and ``]`` go from ``current``: the rest of the queue after it, then the queue
         before it, then the articles this annotator may take (never ``current`` itself)."""
-        plan = self.plan()
+        plan = self.latest()
         queue = [a for a in plan.queue(self.annotator) if a != current]
-        places = {a: i for i, a in enumerate(self.article_ids)}
+        places = self._places
         if current in places:
             later = [a for a in queue if places[a] > places[current]]
             queue = later + [a for a in queue if places[a] <= places[current]]
