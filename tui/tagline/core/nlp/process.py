@@ -42,6 +42,7 @@ class EntityService:
         self._lock = threading.Lock()
         self._pending: dict[int, concurrent.futures.Future] = {}
         self._next_id = 0
+        self._closed = False
 
     def _start(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
@@ -89,6 +90,9 @@ class EntityService:
         with ``suggest``, one ``{"entities": …, "suggestions": …}`` per text instead."""
         future: concurrent.futures.Future = concurrent.futures.Future()
         with self._lock:
+            if self._closed:  # a stream still running after quit must not start the model again
+                future.set_exception(ModelError("the model process was closed"))
+                return future
             process = self._start()
             self._next_id += 1
             self._pending[self._next_id] = future
@@ -103,8 +107,17 @@ class EntityService:
         return future
 
     def close(self) -> None:
-        process = self._process
-        self._process = None
+        """Stop the model process for good: what is pending fails at once, and a later
+        :meth:`submit` fails instead of starting a new process (a thread streaming an article when
+        the app quits would otherwise load the model again, and the process wait for it)."""
+        with self._lock:
+            self._closed = True
+            process = self._process
+            self._process = None
+            pending, self._pending = self._pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(ModelError("the model process was closed"))
         if process is not None:
             try:
                 if process.stdin:
