@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from settling import settled
+
 from textual.widgets._footer import FooterKey
 
 from tagline.app.app import TaglineApp
@@ -55,9 +57,5 @@ async def test_help_and_quit_stay_at_40_columns(tmp_path):
 
 
 def test_nine_labels_80x24_snapshot(snap_compare, tmp_path):
-    async def settled(pilot):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
     app = nine_label_app(tmp_path)
     assert snap_compare(app, terminal_size=(80, 24), run_before=settled, press=["c", "i", "o", "j", "q"])

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
+from settling import settled
+
 import pytest
 
 
-async def settled(pilot) -> None:
-    """Background work (duplicates; entities with a model) done, so the picture is the same every run.
-    The workers start once the reader has drawn the article (``app.article_opened``, after a
-    refresh): waiting for workers before that waited for none, and the duplicate scan (a child
-    process) sometimes had not reported yet."""
-    app = pilot.app
-    for _ in range(500):
-        if getattr(app, "_reader", None) is not None:
-            break
-        await pilot.pause(0.01)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()  # the workers' messages, handled
 
 
 def test_reader_80x24(snap_compare, make_app):

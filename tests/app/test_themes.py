@@ -3,6 +3,8 @@ file loads and reads well; the ANSI themes Textual ships can be chosen with ``--
 
 from __future__ import annotations
 
+from settling import settled
+
 from pathlib import Path
 
 import pytest
@@ -19,10 +21,6 @@ ANSI_THEMES = ("ansi-dark", "ansi-light")
 KEYS = ["c", "j", "q", "s", "j", "space", "f"]
 
 
-async def settled(pilot) -> None:
-    """Background work done, so the picture is the same every run (as in test_snapshots.py)."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def tagged(pilot) -> None:

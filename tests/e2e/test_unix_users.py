@@ -92,6 +92,9 @@ def python_for(user: str) -> tuple[str, dict[str, str]]:
         if not candidates:
             pytest.skip(f"{ours} is not executable by other users and no system {version} exists")
     paths = [str(Path(tagline.__file__).resolve().parents[1]), *site.getsitepackages()]
+    for path in paths:  # a checkout or venv under a private home (/root is 0700) is out of reach
+        if subprocess.run(["runuser", "-u", user, "--", "test", "-r", path, "-a", "-x", path]).returncode != 0:
+            pytest.skip(f"{path} cannot be read by other users: put the checkout and its venv where they can")
     return candidates[0], {"PYTHONPATH": os.pathsep.join(paths)}
 
 

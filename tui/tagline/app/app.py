@@ -26,6 +26,8 @@ class TaglineApp(DurableApp):
     CSS_PATH = ["styles/app.tcss"]
     TITLE = "tagline"
     ENABLE_COMMAND_PALETTE = True
+    #: The id of the article whose duplicate scan has answered (None before the first).
+    duplicates_scanned: str | None = None
 
     def __init__(
         self,
@@ -226,6 +228,7 @@ class TaglineApp(DurableApp):
         across = {index: (other, original) for index, other, original in rows}
         if found or across:
             reader.post_message(DuplicatesFound(article.id, found, across))
+        self.duplicates_scanned = article.id  # what the scan has answered for (tests wait on it)
 
     # -- saving ------------------------------------------------------------------------------------
     def touched(self) -> None:
