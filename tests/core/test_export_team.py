@@ -4,7 +4,7 @@ disputed ones and a sentence repeated across articles.
 
 The files are written here as plain YAML in the contract's format (not through tagline's store), and
 the expected rows of every policy are worked out from the generated answers with the rules of
-docs/export.md, never with the exporter's own functions. For every policy and every format: rows out
+docs/guide/export.md, never with the exporter's own functions. For every policy and every format: rows out
 = rows in - the counts on stderr, and nothing is dropped that is not counted.
 """
 

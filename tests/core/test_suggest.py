@@ -317,7 +317,7 @@ def test_bootstrap_intervals_hold_scikit_learns_figure():
         assert low <= value <= high and high - low > 0.01
 
 
-# Floors a little under the measured figures (docs/suggestions.md): the rules and the model are
+# Floors a little under the measured figures (docs/design/suggestions.md): the rules and the model are
 # deterministic, so a drop below them is a regression, not noise.
 FLOORS = {
     "tuning": {"quote": 0.92, "statistic": 0.88, "claim": 0.73},

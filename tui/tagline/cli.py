@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", type=float, default=None, metavar="DEV", help="fraction of articles for a dev set, e.g. 0.2")
     p.add_argument("--seed", type=int, default=0, help="seed for --split")
     p.add_argument("--merge", default=None, choices=("reviewed", "unanimous", "majority", "each"),
-                   help="how several annotators' answers become rows (default: reviewed; see docs/export.md)")
+                   help="how several annotators' answers become rows (default: reviewed; see docs/guide/export.md)")
     p.add_argument("--keep-duplicates", action="store_true", help="keep rows whose text and labels repeat")
     p.add_argument("--no-reviewed", action="store_true", help="ignore reviewers' decisions: the same as --merge unanimous")
     p.add_argument("--labels", default=None, metavar="FILE")

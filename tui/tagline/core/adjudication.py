@@ -4,7 +4,7 @@
 every annotator of the article has finished and where their labels differ), shows what each of them
 gave, and records the reviewer's decision apart from every annotator's own answer, in
 ``<annotations>/<reviewer>/decisions/<article-id>.yaml``: the ordinary format, each decided sentence
-with the ``review`` mapping of ``docs/review.md``. A reviewer who is also an annotator keeps their own
+with the ``review`` mapping of ``docs/guide/review.md``. A reviewer who is also an annotator keeps their own
 answer untouched in ``<annotations>/<reviewer>/<article-id>.yaml``. No article file and no model is
 needed: each article is rebuilt from the sentences its annotation files list
 (:class:`RecordedArticle`).
@@ -38,7 +38,7 @@ FILTER_NAMES = {
     "notes": "sentences with notes",
     "all": "annotated sentences",
 }
-REVIEW = "review"  # the sentence key of a decision's provenance (docs/review.md)
+REVIEW = "review"  # the sentence key of a decision's provenance (docs/guide/review.md)
 
 
 class NothingToReview(ValueError):
@@ -89,7 +89,7 @@ def without_overlaps(sentences: list[tuple[int, int, str]]) -> list[tuple[int, i
 class ReviewStore(ArticleStore):
     """The reviewer's decisions file for one article, ``<root>/<reviewer>/decisions/<id>.yaml``: the
     plain store (which journals each decision's ``review`` mapping with it), writing each mapping in
-    the order of ``docs/review.md``. Its journal and lock sit beside it, in the decisions folder."""
+    the order of ``docs/guide/review.md``. Its journal and lock sit beside it, in the decisions folder."""
 
     def __init__(self, root: str | Path, reviewer: str, article: Article, scheme: LabelScheme, model: dict | None = None):
         super().__init__(Path(root) / safe_name(reviewer), schema.DECISIONS_FOLDER, article, scheme, model)
@@ -97,7 +97,7 @@ class ReviewStore(ArticleStore):
 
     def document(self) -> dict:
         """The file as the plain store writes it, with each ``review`` mapping in the order of
-        ``docs/review.md`` and its label lists in flow style, however it was read back."""
+        ``docs/guide/review.md`` and its label lists in flow style, however it was read back."""
         document = super().document()
         for record in document["sentences"]:
             review = record.get(REVIEW)

@@ -8,7 +8,7 @@ A file is left out, with its path and a one-line reason, when it does not parse,
 outside its sentence, or when it uses a label that is not in the label scheme. The rest is still used.
 
 A reviewer's decisions are kept apart from every annotator's own answer, in
-``<annotations>/<reviewer>/decisions/<article-id>.yaml`` (see ``docs/review.md``): they never count
+``<annotations>/<reviewer>/decisions/<article-id>.yaml`` (see ``docs/guide/review.md``): they never count
 towards agreement, and export prefers them over the annotators' labels. A sentence of an ordinary
 annotation file that carries a ``review`` mapping (how decisions were kept before) is read as a
 decision too.
@@ -328,7 +328,7 @@ def reconstruct_text(spans: list[tuple[int, int, str]]) -> str:
     return "".join(pieces)
 
 
-#: How ``tagline export --merge`` turns several annotators' answers into rows (docs/export.md).
+#: How ``tagline export --merge`` turns several annotators' answers into rows (docs/guide/export.md).
 POLICIES = ("reviewed", "unanimous", "majority", "each")
 #: How a row was decided, as every export format records it.
 REVIEWED, UNANIMOUS, MAJORITY, SINGLE = "reviewed", "unanimous", "majority", "single"

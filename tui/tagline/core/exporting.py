@@ -1,4 +1,4 @@
-"""``tagline export``: annotation files to training data (see ``docs/export.md``).
+"""``tagline export``: annotation files to training data (see ``docs/guide/export.md``).
 
 Only ``done`` sentences become examples (``done`` with no labels is a real negative); a reviewer's
 decision replaces the annotators' labels on its sentence unless ``--no-reviewed``; a repeated text is

@@ -227,7 +227,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
         parsed += count
         for article_id, indices in found.items():
             decided.setdefault(article_id, set()).update(indices)
-    for name in _folders(root):  # decisions kept apart from answers: <reviewer>/decisions/ (docs/review.md)
+    for name in _folders(root):  # decisions kept apart from answers: <reviewer>/decisions/ (docs/guide/review.md)
         _, found, count = read_folder(root / name / schema.DECISIONS_FOLDER, scheme, problems, decisions=True)
         parsed += count
         for article_id, indices in found.items():

@@ -37,7 +37,7 @@ a missing or broken model):
     A label is suggested at :data:`THRESHOLD` and its reason says where it came from: the rule's
     reason with ``; model 0.91`` after it, or ``model 0.91`` alone. With ``exclusive`` (the
     scheme's labels exclude each other) only the best-scoring label is suggested. Why this
-    weighting is in ``docs/model-in-the-loop.md`` (``bench/learning_curve.py``).
+    weighting is in ``docs/design/model-in-the-loop.md`` (``bench/learning_curve.py``).
 ``uncertainty(suggestion) -> float``
     In [0, 1]: ``1 - 2 * |score - 0.5|`` for the label whose score is nearest the threshold, so the
     app can offer the sentence the suggester is least sure about (active learning).

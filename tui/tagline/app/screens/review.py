@@ -296,7 +296,7 @@ def review_help(scheme: LabelScheme) -> Group:
         Text("Rows", style="bold underline"),
         Text("number, take key, annotator, badges (letter: given, ·: not), = same as the decision, ⚑ flagged, ✎ note"),
         Text(""),
-        Text("Decisions go to annotations/<reviewer>/<article>.yaml with who said what (docs/review.md); "
+        Text("Decisions go to annotations/<reviewer>/<article>.yaml with who said what (docs/guide/review.md); "
              "each is on disk before the next key is read.  esc closes.", style="dim"),
     )
 

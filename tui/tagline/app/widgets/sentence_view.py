@@ -335,7 +335,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         """The rows as the view drew them. Textual's own pass copies every repainted row into a new
         strip to add borders, padding, tint and opacity, which this view has none of, so neither
         the row nor its filtered and rendered forms were reused: a move paid for it on each row it
-        repainted (about 0.2 ms; ``docs/performance.md`` §8). Textual's row cache for the widget
+        repainted (about 0.2 ms; ``docs/design/performance-log.md`` §8). Textual's row cache for the widget
         is kept (``refresh`` marks its rows dirty); a view given a border or the like in a
         stylesheet gets Textual's pass."""
         if internals.stock() or not self._plain_box():

@@ -19,7 +19,7 @@ every label and, for the labels suggested (score >= :data:`THRESHOLD`), a short 
 The package is split by concern: :mod:`.lexicon` (word lists), :mod:`.quotes`, :mod:`.statistics`,
 :mod:`.claims` (the evidence for each label), :mod:`.evidence` (the result of a sentence) and
 :mod:`.pipeline` (a paragraph in, one result per sentence out; loading the model). The public names
-are importable from here. The measured precision and recall are in ``docs/suggestions.md``
+are importable from here. The measured precision and recall are in ``docs/design/suggestions.md``
 (``bench/eval_suggest.py``).
 """
 
