@@ -54,7 +54,7 @@ class DuplicateScan:
         """{sentence index: index of its first occurrence}; {} if the scan could not run."""
         request = json.dumps({"text": text, "spans": spans}).encode("utf-8")
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tagline.core.duplicates_worker",
+            sys.executable, "-P", "-m", "tagline.core.duplicates_worker",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
         )
         self._process = process

@@ -103,7 +103,7 @@ class StatusScreen(ModalScreen[None]):
 
 def status_command(session, scheme_source: str) -> list[str]:
     """``tagline status --format json`` for the session's annotation folder and corpus."""
-    command = [sys.executable, "-m", "tagline", "status", "--format", "json", "--annotations", str(session.root)]
+    command = [sys.executable, "-P", "-m", "tagline", "status", "--format", "json", "--annotations", str(session.root)]
     if scheme_source and scheme_source != "built-in":
         command += ["--labels", scheme_source]
     return command + [str(p) for p in getattr(session, "paths", [])]

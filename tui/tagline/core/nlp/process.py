@@ -47,7 +47,7 @@ class EntityService:
     def _start(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "tagline.core.nlp_worker", self.model.package, *self.options],
+                [sys.executable, "-P", "-m", "tagline.core.nlp_worker", self.model.package, *self.options],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
