@@ -10,7 +10,6 @@ dies.
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 
@@ -74,10 +73,6 @@ class _TrainedModel:
 
 def main(argv: list[str]) -> int:
     _leave_with_parent()
-    try:
-        os.nice(5)  # the annotator's keys come first: the app's process gets a core before this one
-    except OSError:
-        pass
     package = argv[0]
     suggest = "--suggest" in argv[1:]
     labels = (_option(argv, "--labels") or "claim,quote,statistic").split(",")
