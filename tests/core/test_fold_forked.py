@@ -82,3 +82,18 @@ def test_actions_taken_while_the_child_writes_stay_in_the_new_journal(tmp_path):
     store.close()
     data = annofile.read(store.path)
     assert [s["labels"] for s in data["sentences"][:20]] == [["claim"]] + [["quote"]] * 19
+
+
+def test_a_reader_right_after_quit_finds_what_the_forked_fold_writes(tmp_path):
+    """ctrl+q on a long article leaves its fold to a child process; `tagline export` (or agree,
+    stats, review) run the moment the app is gone reads the file as the annotator left it."""
+    from tagline.core import corpus
+
+    article = Article("river", "river.txt", TEXT * 3)  # 6,000 sentences: the child takes a while
+    store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    store.set(5_999, SentenceState(status="done", labels=("statistic",)))
+    assert store.fold_after_exit()  # the app's process would leave here
+    merged = corpus.load(tmp_path, DEFAULT_SCHEME)
+    assert not merged.problems
+    [loaded] = merged.files
+    assert loaded.sentences[5_999].labels == ("statistic",)

@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tagline.core import annofile, schema
+from tagline.core import annofile, schema, store
 from tagline.core.labels import LabelScheme
 
 
@@ -166,6 +166,7 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
         return Corpus([], [], problems)
     wanted = set(annotators) if annotators else None
     seen: dict[tuple[str, str], Path] = {}
+    store.wait_for_folds_after_quit(root)
     try:
         found = list(annofile.iter_files(root))
     except OSError as error:

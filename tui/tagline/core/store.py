@@ -74,6 +74,45 @@ try:
 except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None
 
+
+def wait_for_folds_after_quit(root: str | Path, seconds: float = AFTER_EXIT_WAIT) -> None:
+    """Wait (at most ``seconds`` in all) until every fold a quit session left to its child process
+    (:meth:`ArticleStore.fold_after_exit`) under ``root`` is written, so a reader run right after
+    ctrl+q reads the article's file as the annotator left it. A lock file is looked into only when
+    it was written within ``seconds`` and says :data:`AFTER_EXIT`; an open session is not waited for."""
+    import time
+
+    if fcntl is None:
+        return
+    deadline = time.monotonic() + seconds
+    recent = time.time() - seconds
+    try:
+        folders = [entry.path for entry in os.scandir(root) if entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return
+    for folder in folders:
+        try:
+            entries = [e for e in os.scandir(folder) if e.name.startswith(".") and e.name.endswith(".lock")]
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat().st_mtime < recent:
+                    continue
+                with open(entry.path) as handle:
+                    if not handle.read().strip().endswith(AFTER_EXIT):
+                        continue
+                    while True:
+                        try:
+                            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                            break  # written (closing the handle lets go)
+                        except OSError:
+                            if time.monotonic() >= deadline:
+                                return
+                            time.sleep(0.05)
+            except OSError:
+                continue
+
 _fdatasync = getattr(os, "fdatasync", os.fsync)
 
 
