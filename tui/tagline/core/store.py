@@ -54,19 +54,21 @@ def _wait_gone(pid: int) -> None:
         time.sleep(0.02)
 
 
-def _wait_for_lock(handle, seconds: float) -> bool:
-    """Take the lock of ``handle`` within ``seconds`` (a session that has quit finishing its fold)."""
+def _wait_for_lock(handle, seconds: float, shared: bool = False) -> bool:
+    """Take the lock of ``handle`` within ``seconds`` (a session that has quit finishing its fold);
+    ``shared``: as a reader, beside other readers."""
     import time
 
+    mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        time.sleep(0.05)
+    while True:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, mode)
             return True
         except OSError:
-            continue
-    return False
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
 
 
 try:
@@ -99,17 +101,11 @@ def wait_for_folds_after_quit(root: str | Path, seconds: float = AFTER_EXIT_WAIT
             try:
                 if entry.stat().st_mtime < recent:
                     continue
-                with open(entry.path) as handle:
+                with open(entry.path) as handle:  # closing it lets go of the lock
                     if not handle.read().strip().endswith(AFTER_EXIT):
                         continue
-                    while True:
-                        try:
-                            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                            break  # written (closing the handle lets go)
-                        except OSError:
-                            if time.monotonic() >= deadline:
-                                return
-                            time.sleep(0.05)
+                    if not _wait_for_lock(handle, max(0.0, deadline - time.monotonic()), shared=True):
+                        return
             except OSError:
                 continue
 
