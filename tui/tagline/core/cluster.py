@@ -209,8 +209,8 @@ def _run(client, plan: prepare_mod.Plan, model: nlp.ModelInfo, cache: nlp.ParseC
                     results = future.result()
                 except (nlp.ModelError, ClusterError):
                     raise
-                except (OSError, CommClosedError) as error:
-                    raise ClusterError(f"lost the Dask scheduler ({_one_line(error)})", status=1) from None
+                except (OSError, CommClosedError):
+                    raise ClusterError(f"lost the Dask scheduler at {report.address}", status=1) from None
                 except Exception as error:
                     if future.cancelled():  # the scheduler went away: every task is cancelled
                         raise ClusterError(f"lost the Dask scheduler at {report.address}", status=1) from None
