@@ -294,6 +294,17 @@ def test_split_is_fixed_by_article_id():
     ]
 
 
+def test_the_second_source_is_held_out_whole():
+    """Every Wikinews article is held out (a source nobody tuned on) and reported apart from the
+    NewsSD-ENG held-out part, and pooled with it."""
+    module = eval_module()
+    assert module.part_of("wikinews-crane") == "held-out"
+    assert module.source_of("wikinews-crane") == "Wikinews" and module.source_of("newssd-test-1") == "NewsSD-ENG"
+    assert module.in_group("wikinews-crane", "wikinews") and module.in_group("wikinews-crane", "pooled")
+    assert not module.in_group("wikinews-crane", "held-out") and not module.in_group("newssd-test-1", "wikinews")
+    assert module.in_group("newssd-test-1", "pooled") and not module.in_group("newssd-train-7", "pooled")
+
+
 def test_bootstrap_intervals_hold_scikit_learns_figure():
     """Point figures are scikit-learn's; the article bootstrap brackets them, and an article with
     all its sentences right or wrong moves the interval as a unit."""
@@ -322,16 +333,18 @@ def test_bootstrap_intervals_hold_scikit_learns_figure():
 FLOORS = {
     "tuning": {"quote": 0.92, "statistic": 0.88, "claim": 0.73},
     "held-out": {"quote": 0.86, "statistic": 0.92, "claim": 0.73},
+    "wikinews": {"quote": 0.90, "statistic": 0.69, "claim": 0.79},
+    "pooled": {"quote": 0.89, "statistic": 0.78, "claim": 0.77},
 }
 
 
-@pytest.mark.parametrize("part", ["tuning", "held-out"])
+@pytest.mark.parametrize("part", list(FLOORS))
 def test_devset_f1_floors(devset_report, part):
     """Floors on F1 as scikit-learn computes it from the sentences' gold and predicted labels, here,
     not as the evaluation script reports it (which must agree)."""
     from sklearn.metrics import f1_score
 
-    members = [s for s in devset_report["_sentences"] if eval_module().part_of(s.article) == part]
+    members = [s for s in devset_report["_sentences"] if eval_module().in_group(s.article, part)]
     scores = devset_report["scores"][part]
     for label, floor in FLOORS[part].items():
         gold = [label in s.gold for s in members]
@@ -344,15 +357,17 @@ def test_devset_f1_floors(devset_report, part):
 
 def test_devset_is_complete(devset_report):
     assert devset_report["sentences"]["held-out"] >= 480 and devset_report["articles"]["held-out"] == 10
-    assert sum(devset_report["sentences"].values()) >= 1100
+    assert devset_report["sentences"]["wikinews"] >= 600 and devset_report["articles"]["wikinews"] == 23
+    assert devset_report["sentences"]["tuning"] + devset_report["sentences"]["pooled"] >= 1700
 
 
 def test_claim_score_ranks_on_held_out_news(devset_report):
     """Average precision of the claim score (scikit-learn) on the held-out part, a little under the
-    measured 0.83, and many distinct values (the hand-set sum had 46)."""
+    measured 0.83 (0.87 on the Wikinews articles), and many distinct values (the hand-set sum had 46)."""
     ap, _low, _high = devset_report["ranking"]["held-out"]["claim"]
     assert ap >= 0.81
     assert devset_report["ranking"]["held-out"]["distinct"] >= 200
+    assert devset_report["ranking"]["wikinews"]["claim"][0] >= 0.85
 
 
 def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
