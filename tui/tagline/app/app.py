@@ -223,8 +223,11 @@ class TaglineApp(DurableApp):
         self._duplicate_scan.kill()
         scan = self._duplicate_scan = DuplicateScan()
         found = await scan.run(article.text, [(s.start, s.end) for s in article.sentences])
-        key = nlp.corpus_duplicates_key(article)
-        rows = await asyncio.to_thread(lambda: self.cache.get_many([key], table="duplicates").get(key, []))
+        def across_corpus() -> list:
+            key = nlp.corpus_duplicates_key(article)  # a hash of the whole text: not on this loop
+            return self.cache.get_many([key], table="duplicates").get(key, [])
+
+        rows = await asyncio.to_thread(across_corpus)
         across = {index: (other, original) for index, other, original in rows}
         if found or across:
             reader.post_message(DuplicatesFound(article.id, found, across))
