@@ -3,6 +3,11 @@
 With nine labels at 80 columns the footer's keys ran past the edge and `? help` and `^q quit`, the
 two a lost user needs, were the ones cut. Here the keys that do not fit are hidden from the right,
 help and quit last of all: every key is still in the help screen (``?``).
+
+Textual's footer is built again (every key a widget, mounted and styled) each time the screen says
+its bindings may have changed: three times in the reader's first half second (the screen pushed,
+the view focused, the keymap set), about 100 ms of CPU that a key typed then waited for. Here it is
+built again only when what it shows changed.
 """
 
 from __future__ import annotations
@@ -15,6 +20,21 @@ KEPT_ACTIONS = frozenset({"help", "quit", "app.quit"})
 
 
 class FittedFooter(Footer):
+    #: What the footer's keys were last built from (:meth:`shows`).
+    _shown: tuple | None = None
+
+    def shows(self) -> tuple:
+        """Everything of the screen's bindings that the footer's keys are built from."""
+        app = self.app
+        return (
+            self.compact, self.show_command_palette, self.combine_groups,
+            tuple(
+                (binding.key, app.get_key_display(binding), binding.description, binding.action, binding.show,
+                 binding.group, enabled, tooltip)
+                for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+            ),
+        )
+
     def on_resize(self) -> None:
         self.call_after_refresh(self.fit)
 
@@ -22,6 +42,10 @@ class FittedFooter(Footer):
         self.call_after_refresh(self.fit)
 
     async def recompose(self) -> None:
+        shown = self.shows()
+        if shown == self._shown and self.children:
+            return  # the same keys: nothing to build again
+        self._shown = shown
         await super().recompose()
         self.fit()
 
