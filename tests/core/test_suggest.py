@@ -409,6 +409,10 @@ def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
         "A senator shouted that he would steal a hog.",
         "One of the main concerns of the Committee was that the Bill is vague.",
         "And he cites, for example, one state where the income tax has just been doubled.",
+        # found among the tuning part's misses after the Wikinews articles were added
+        "The court made a policy decision, finding that going forward a lack of U.S. citizenship or immigration status may not be used to deny a law license.",
+        "The officials made clear that the talks would go on.",
+        "It is a planning bill in disguise, something the Committee made clear at the very beginning of their sessions.",
     ],
 )
 def test_reported_speech_forms_are_quotes(nlp, sentence):
@@ -426,6 +430,8 @@ def test_reported_speech_forms_are_quotes(nlp, sentence):
         "Anyone claiming they know where prices will be next year is guessing.",
         "If anyone supposes that cutting costs will shrink government, it is wrong.",
         "We found that the figures did not add up.",
+        "Officials have touted their efforts to get the drug through this so-called “compassionate use” channel.",
+        "I made it clear that we would not stop.",
     ],
 )
 def test_look_alikes_of_reported_speech_are_not_quotes(nlp, sentence):

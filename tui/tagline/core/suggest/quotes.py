@@ -154,15 +154,21 @@ def _is_title(words: list[str]) -> bool:
     return len(letters) >= 2 and bool(major) and all(w[:1].isupper() for w in major)
 
 
+def _so_called(token) -> bool:
+    """``so-called``: the writer keeping a phrase at a distance, not anyone naming it."""
+    doc = token.doc
+    return token.lower_ == "called" and token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "so"
+
+
 def _speech_verbs(tokens) -> list:
-    return [t for t in tokens if t.pos_ == "VERB" and verb_lemma(t) in SPEECH_VERBS]
+    return [t for t in tokens if t.pos_ == "VERB" and verb_lemma(t) in SPEECH_VERBS and not _so_called(t)]
 
 
 def _naming_or_speech_verb(tokens, speech):
     """A verb of the sentence that reports or names words: ``described it as ‘…’``."""
     if speech:
         return speech[0]
-    return next((t for t in tokens if t.pos_ == "VERB" and verb_lemma(t) in NAMING_VERBS), None)
+    return next((t for t in tokens if t.pos_ == "VERB" and verb_lemma(t) in NAMING_VERBS and not _so_called(t)), None)
 
 
 def verb_lemma(token) -> str:
@@ -234,6 +240,33 @@ def _finding(verb, lemma: str) -> str:
     return ""
 
 
+def _participle_finding(verb, lemma: str) -> str:
+    """``The court made a policy decision, finding that …``: a participle of finding after a comma,
+    with its clause, whatever the parser made of it, in a sentence whose subject reports findings."""
+    doc = verb.doc
+    if lemma not in FINDING_VERBS or verb.tag_ != "VBG" or verb.i < 1 or verb.i + 1 >= len(doc):
+        return ""
+    if doc[verb.i - 1].text != "," or doc[verb.i + 1].lower_ != "that":
+        return ""
+    root = verb.sent.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None and subject.lemma_.lower() in FINDING_SOURCES:
+        return f"reported finding: {subject.text} … {verb.text} that …"
+    return ""
+
+
+def _made_clear(verb) -> str:
+    """``officials made clear that …``, ``something the Committee made clear``: saying, by a speaker."""
+    if verb.lemma_.lower() != "make" or not any(c.dep_ in ("oprd", "acomp", "ccomp") and c.lower_ in ("clear", "plain") for c in verb.children):
+        return ""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or not _is_speaker(subject) or subject.lower_ in FIRST_PERSON:
+        return ""
+    if any(c.dep_ == "ccomp" for c in verb.children) or verb.dep_ == "relcl" or any(c.lower_ == "clear" and any(g.dep_ == "ccomp" for g in c.children) for c in verb.children):
+        return f"reported speech: {subject.text} {verb.text} clear …"
+    return ""
+
+
 def _passive_with_infinitive(verb) -> bool:
     """``is expected to reverse``, ``was believed to have``: a passive verb of belief or forecast
     with an infinitive, but not ``as expected`` or ``the expected rise``."""
@@ -280,7 +313,7 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         if verb.pos_ != "VERB":
             continue
         lemma = verb_lemma(verb)
-        finding = _finding(verb, lemma)
+        finding = _finding(verb, lemma) or _participle_finding(verb, lemma) or _made_clear(verb)
         if finding:
             yield verb, finding
             continue
