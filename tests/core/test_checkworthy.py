@@ -1,0 +1,78 @@
+"""bench/checkworthy.py: the lab's average precision, the interval over debates, and a run on small
+debates written for the test in the lab's annotated form (the lab's data stays outside the
+repository)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def checkworthy():
+    if "checkworthy" in sys.modules:
+        return sys.modules["checkworthy"]
+    spec = importlib.util.spec_from_file_location("checkworthy", ROOT / "bench" / "checkworthy.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_average_precision_is_the_labs():
+    """Precision at each relevant line over the number of relevant lines; ties keep file order."""
+    ap = checkworthy().average_precision
+    assert ap([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1]) == pytest.approx((1 / 1 + 2 / 3) / 2)
+    assert ap([0, 1], [0.5, 0.5]) == pytest.approx(1 / 2)  # a tie: the earlier line ranks first
+    assert ap([0, 0], [0.2, 0.1]) == 0.0
+    assert ap([0, 0, 1], [0.3, 0.2, 0.1]) == pytest.approx(1 / 3)
+
+
+def test_interval_over_debates_brackets_the_mean():
+    mean, low, high = checkworthy().mean_with_interval([0.1, 0.2, 0.05, 0.3, 0.15])
+    assert mean == pytest.approx(0.16)
+    assert low <= mean <= high and high - low > 0.02
+    assert checkworthy().mean_with_interval([0.2, 0.2, 0.2])[1:] == pytest.approx((0.2, 0.2))
+
+
+def write_debate(path: Path, lines: list[tuple[str, str, int]]) -> None:
+    path.write_text("".join(f"{n}\t{who}\t{text}\t{label}\n" for n, (who, text, label) in enumerate(lines, 1)), encoding="utf-8")
+
+
+def test_a_run_ranks_checkable_lines_first(tmp_path, capsys):
+    folder = tmp_path / "debates"
+    folder.mkdir()
+    write_debate(
+        folder / "one.tsv",
+        [
+            ("MODERATOR", "Good evening and welcome.", 0),
+            ("A", "Thank you very much.", 0),
+            ("A", "Unemployment fell to 3.5 percent last year, the lowest rate since 1969.", 1),
+            ("B", "What a wonderful crowd!", 0),
+        ],
+    )
+    write_debate(
+        folder / "two.tsv",
+        [
+            ("B", "I love this country.", 0),
+            ("B", "The government spent $4 billion on the wall and arrested 300 people.", 1),
+            ("A", "Is that right?", 0),
+        ],
+    )
+    assert checkworthy().main([str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "| one | 4 | 1 | 1.0000 |" in out and "| two | 3 | 1 | 1.0000 |" in out
+    assert "MAP of the claim score: 1.0000 [1.0000, 1.0000]" in out
+
+
+def test_a_file_not_in_the_labs_form_is_one_line(tmp_path, capsys):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("1\tA\tUnlabelled line\n", encoding="utf-8")
+    assert checkworthy().main([str(bad)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["checkworthy: bad.tsv:1: expected line_number, speaker, text and a 0/1 label, tab-separated"]
+    assert checkworthy().main([str(tmp_path / "missing")]) == 1
