@@ -9,12 +9,17 @@ parse cache of its own (``$TAGLINE_CACHE``), model load included:
 
 * ``local``: ``tagline prepare ARTICLES --jobs 2`` (two worker processes of a process pool);
 * ``cluster``: ``tagline prepare ARTICLES --scheduler ADDRESS`` against a ``dask scheduler`` and two
-  ``dask worker --nthreads 1 --nworkers 1`` processes on 127.0.0.1, started afresh for each run and
-  ready (not timed) before the run starts; the workers load the model inside the timed run, as the
-  pool's processes do.
+  ``dask worker --nthreads 1 --nworkers 1`` processes on 127.0.0.1 with Dask's default settings,
+  started afresh for each run and ready (not timed) before the run starts; the workers load the
+  model inside the timed run, as the pool's processes do;
+* ``parse-node``: the same, with the settings docs/design/scale.md gives for parsing nodes
+  (:data:`PARSE_NODE`: no statistical profiler sampling the parsing thread every 10 ms, event-loop
+  and memory checks once a second instead of 50 and 10 times): on this machine the scheduler,
+  nannies and client share the two cores with the workers, and Dask's defaults cost them about a
+  sixth of a core even when idle.
 
 The two alternate in order, repeat after repeat; the ratio is local seconds / cluster seconds for
-each pair (goal >= 0.9), with a 95% t-interval over the pairs. Then, in this process: the pipeline
+each pair, for each cluster side (goal >= 0.9), with a 95% t-interval over the pairs. Then, in this process: the pipeline
 tagline runs (en_core_web_sm without parser, tagger, lemmatizer: tok2vec + ner) over the same
 paragraphs on one core, model loaded beforehand, in words (whitespace-separated) per second, and the
 parse cache's size per article. The articles are news-like (``bench/corpus.py``): 10 to 40
@@ -60,18 +65,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: Settings for parsing nodes (docs/design/scale.md), as the environment of the scheduler and workers.
+PARSE_NODE = {
+    "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False",
+    "DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL": "1s",
+    "DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__INTERVAL": "2s",
+    "DASK_DISTRIBUTED__WORKER__MEMORY__MONITOR_INTERVAL": "1s",
+}
+SIDES = {"local": "tagline prepare --jobs 2", "cluster": "--scheduler, Dask defaults",
+         "parse-node": "--scheduler, parse-node settings"}
+
+
 class Cluster:
     """A scheduler and two single-threaded workers, each in its own session (stopped by group)."""
 
-    def __init__(self, logs: Path):
+    def __init__(self, logs: Path, env: dict[str, str] | None = None):
         self.address = f"tcp://127.0.0.1:{free_port()}"
         self.logs = logs
+        self.env = {**os.environ, **(env or {})}
         self.processes: list[subprocess.Popen] = []
 
     def _dask(self, name: str, *args: str) -> None:
         with (self.logs / f"{name}.log").open("ab") as out:
             self.processes.append(subprocess.Popen([sys.executable, "-m", "dask", *args], stdout=out,
-                                                   stderr=subprocess.STDOUT, start_new_session=True))
+                                                   stderr=subprocess.STDOUT, start_new_session=True, env=self.env))
 
     def __enter__(self) -> Cluster:
         from distributed import Client
@@ -151,36 +168,38 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.articles} articles, {n} distinct paragraphs, {words:,} words, {chars:,} characters",
               file=sys.stderr)
 
-        seconds: dict[str, list[float]] = {"local": [], "cluster": []}
+        seconds: dict[str, list[float]] = {side: [] for side in SIDES}
         sizes: list[int] = []
         for r in range(args.repeats):
-            for side in (["local", "cluster"] if r % 2 == 0 else ["cluster", "local"]):
+            order = list(SIDES)
+            for side in order[r % 3:] + order[: r % 3]:
                 cache = Path(tempfile.mkdtemp(prefix=f"cache-{side}-", dir=work))
                 command = [sys.executable, "-m", "tagline", "prepare", str(folder)]
                 if side == "local":
                     took = timed([*command, "--jobs", "2"], cache)
                 else:
                     logs = Path(tempfile.mkdtemp(prefix="logs-", dir=work))
-                    with Cluster(logs) as cluster:
+                    with Cluster(logs, PARSE_NODE if side == "parse-node" else None) as cluster:
                         took = timed([*command, "--scheduler", cluster.address], cache)
                 cached = nlp.ParseCache(cache).get_many([nlp.ParseCache.key(model, t) for t in paragraphs])
                 assert len(cached) == n, f"{side} cached {len(cached)} of {n} paragraphs"
                 sizes.append(cache_bytes(cache))
                 seconds[side].append(took)
                 print(f"  {side:<8} {took:6.1f} s  {words / took:8.0f} words/s", file=sys.stderr)
-        ratios = [a / b for a, b in zip(seconds["local"], seconds["cluster"], strict=True)]
         sample = paragraphs[:: max(1, n // 600)]  # about 600 paragraphs: some 30,000 words a pass
         rates = words_per_second(model.package, sample, 3)
         sample_words = sum(len(t.split()) for t in sample)
 
     print(f"{'side':<34} {'seconds':>8} {'words/s':>9} {'paragraphs/s':>13}")
     print("-" * 67)
-    for side, label in (("local", "tagline prepare --jobs 2"), ("cluster", "--scheduler, 2 workers x 1 thread")):
+    for side, label in SIDES.items():
         median = statistics.median(seconds[side])
         print(f"{label:<34} {median:>8.1f} {words / median:>9.0f} {n / median:>13.1f}")
-    mean, low, high = interval(ratios)
-    print(f"throughput ratio cluster / local: {mean:.2f} (95% CI {low:.2f} to {high:.2f}; "
-          f"pairs: {', '.join(f'{r:.2f}' for r in ratios)}); goal >= 0.9")
+    for side in ("cluster", "parse-node"):
+        ratios = [a / b for a, b in zip(seconds["local"], seconds[side], strict=True)]
+        mean, low, high = interval(ratios)
+        print(f"throughput ratio {side} / local: {mean:.2f} (95% CI {low:.2f} to {high:.2f}; "
+              f"pairs: {', '.join(f'{r:.2f}' for r in ratios)}); goal >= 0.9")
     mean, low, high = interval(rates)
     print(f"en_core_web_sm (tok2vec + ner), one core, model loaded: {mean:,.0f} words/s of CPU "
           f"(95% CI {low:,.0f} to {high:,.0f}; {len(rates)} passes over {sample_words:,} words)")

@@ -1,6 +1,8 @@
 """``tagline prepare``: reads the options, calls :mod:`tagline.core.prepare`, prints."""
 
 from __future__ import annotations
+
+import contextlib
 import time
 from concurrent.futures.process import BrokenProcessPool
 from tagline.core import nlp
@@ -18,6 +20,21 @@ def run(args) -> int:
     except nlp.ModelError as error:
         say(f"{str(error).split(';')[0]}; nothing prepared")
         return 1
+    with contextlib.ExitStack() as stack:
+        session = None
+        if getattr(args, "scheduler", None):
+            from tagline.core import cluster  # only here: without --scheduler, no Dask at all
+
+            try:
+                # Connected first, so the workers load the model while the articles are read.
+                session = stack.enter_context(cluster.Session(args.scheduler, model))
+            except cluster.ClusterError as error:
+                say(f"{error}", prefix="tagline prepare")
+                return error.status
+        return _run(args, model, jobs, session, started)
+
+
+def _run(args, model, jobs, session, started) -> int:
     found, problems, notes = load(args.paths)
     failed = bool(problems)
     for message in problems + notes:
@@ -32,14 +49,14 @@ def run(args) -> int:
         say(f"{cache.error.split(';')[0]}; nothing prepared")
         return 1
     report = None
-    if project is not None and not getattr(args, "scheduler", None):
+    if project is not None and session is None:
         return _prepare_project(args, found, model, cache, jobs, project, plan, started, failed)
     try:
-        if getattr(args, "scheduler", None):
-            from tagline.core import cluster  # only here: without --scheduler, no Dask at all
+        if session is not None:
+            from tagline.core import cluster
 
             try:
-                report = cluster.parse(plan, model, cache, args.scheduler)
+                report = session.parse(plan, cache)
             except cluster.ClusterError as error:
                 done = len(cache.get_many(list(plan.todo)))
                 after = f"; {done} of {len(plan.todo)} paragraphs cached" if error.status != 2 else ""

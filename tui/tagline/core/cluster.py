@@ -36,10 +36,9 @@ from tagline.core import prepare as prepare_mod
 #: idempotent jobs. 16 MB of news is about 2.7 million words: a few minutes on one core.
 MAX_TASK_CHARS = 16_000_000
 #: The smallest task (unless the corpus is smaller): below this the per-task cost shows.
-MIN_TASK_CHARS = 20_000
-#: Tasks per worker thread for a corpus smaller than that many large tasks, so that the last tasks
-#: are short and no worker waits long for the others at the end.
-TASKS_PER_THREAD = 16
+MIN_TASK_CHARS = 10_000
+#: Each task takes 1 / (threads * GUIDED) of the text still to send (guided self-scheduling).
+GUIDED = 4
 #: Tasks sent ahead per worker thread: one running, one waiting, so no worker waits on the client;
 #: no more, so that the scheduler never holds much of the corpus.
 AHEAD_PER_THREAD = 2
@@ -98,16 +97,33 @@ def versions(model_name: str) -> dict[str, str | None]:
     return {"tagline": __version__, "spaCy": spacy_version, "model": model}
 
 
-def task_chars(total: int, threads: int) -> int:
-    """Characters per task for ``total`` characters of text on ``threads`` worker threads."""
+def tasks(todo: dict[str, str], threads: int) -> list[list[tuple[str, str]]]:
+    """``todo`` cut into tasks for ``threads`` worker threads, in the order they are sent.
+
+    Guided self-scheduling: each task takes a share of what is left (``1 / (threads * GUIDED)``,
+    between :data:`MIN_TASK_CHARS` and :data:`MAX_TASK_CHARS`), so the first tasks are large (few
+    round trips) and the last ones small (no worker waits long for another at the end).
+    ``$TAGLINE_DASK_TASK_CHARS`` fixes the size instead.
+    """
     explicit = os.environ.get(TASK_CHARS_ENV)
+    fixed = None
     if explicit:
         try:
-            return max(1, int(explicit))
+            fixed = max(1, int(explicit))
         except ValueError:
             raise ClusterError(f"{TASK_CHARS_ENV} must be a number of characters, not {explicit!r}") from None
-    share = math.ceil(total / max(1, threads * TASKS_PER_THREAD))
-    return max(MIN_TASK_CHARS, min(MAX_TASK_CHARS, share))
+    left = sum(map(len, todo.values()))
+    result: list[list[tuple[str, str]]] = []
+    size = chars = 0
+    for key, text in todo.items():
+        if not result or chars >= size:
+            size = fixed or max(MIN_TASK_CHARS, min(MAX_TASK_CHARS, math.ceil(left / (max(1, threads) * GUIDED))))
+            result.append([])
+            chars = 0
+        result[-1].append((key, text))
+        chars += len(text)
+        left -= len(text)
+    return result
 
 
 # -- the client side -------------------------------------------------------------------------------
@@ -123,7 +139,9 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT):
     for name in ("distributed", "distributed.client", "distributed.comm", "distributed.core"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     # A task carries its paragraphs (no shared file system): tens of MB, by design.
-    dask.config.set({"distributed.admin.large-graph-warning-threshold": "2GB"})
+    # The client's event loop needs no health check 50 times a second (the default tick): on a
+    # machine that also runs workers, every wake-up is taken from the parsing.
+    dask.config.set({"distributed.admin.large-graph-warning-threshold": "2GB", "distributed.admin.tick.interval": "1s"})
     try:
         client = distributed.Client(address, timeout=timeout, set_as_default=False)
     except Exception as error:  # OSError, TimeoutError, ValueError (a malformed address), …
@@ -158,32 +176,69 @@ def check_workers(client, model: nlp.ModelInfo) -> dict[str, int]:
     return {worker: nthreads.get(worker, 1) for worker in theirs}
 
 
-def parse(plan: prepare_mod.Plan, model: nlp.ModelInfo, cache: nlp.ParseCache, address: str) -> Report:
-    """Parse every paragraph of ``plan`` on the cluster at ``address`` and write it to ``cache``.
+class Session:
+    """One run's connection to the cluster at ``address``: opened before the articles are read, so
+    that the workers load the model while this machine reads the articles and works out what is
+    left to parse (the two overlap instead of following each other).
 
-    Raises :class:`ClusterError` (nothing sent, or the cluster failed), :class:`nlp.ModelError`
-    (the model does not load on a worker) or ``KeyboardInterrupt`` (the tasks are cancelled first);
-    whatever was written before stays written.
+    ``with Session(address, model) as session: ... session.parse(plan, cache)``. Entering connects
+    and checks every worker's versions (:class:`ClusterError` / :class:`WorkerMismatch`, nothing
+    sent), then asks each worker to load the model: no paragraph is sent before :meth:`parse`.
     """
-    report = Report(address)
-    client = connect(address)
-    try:
-        threads = check_workers(client, model)
-        report.workers, report.threads = len(threads), sum(threads.values())
+
+    def __init__(self, address: str, model: nlp.ModelInfo):
+        self.address = address
+        self.model = model
+        self.report = Report(address)
+        self.client = None
+        self._warming: list = []
+
+    def __enter__(self) -> Session:
+        self.client = connect(self.address)
+        try:
+            threads = check_workers(self.client, self.model)
+            self.report.workers, self.report.threads = len(threads), sum(threads.values())
+            self._warming = [
+                self.client.submit(warm, self.model.name, self.model.key, workers=[worker],
+                                   allow_other_workers=False, pure=False, key=f"tagline-load-{uuid.uuid4().hex[:12]}")
+                for worker in threads
+            ]
+        except BaseException:
+            _close(self.client)
+            raise
+        return self
+
+    def parse(self, plan: prepare_mod.Plan, cache: nlp.ParseCache) -> Report:
+        """Parse every paragraph of ``plan`` on the cluster and write it to ``cache``.
+
+        Raises :class:`ClusterError` (the cluster failed), :class:`nlp.ModelError` (the model does
+        not load on a worker) or ``KeyboardInterrupt`` (the tasks are cancelled first); whatever was
+        written before stays written.
+        """
         if plan.todo:
-            _run(client, plan, model, cache, report)
-        report.written = len(cache.get_many(list(plan.todo)))
-        return report
-    finally:
-        _close(client)
+            _run(self.client, plan, self.model, cache, self.report)
+        self.report.written = len(cache.get_many(list(plan.todo)))
+        return self.report
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.client.cancel(self._warming, force=True)
+        except Exception:
+            pass
+        _close(self.client)
+
+
+def parse(plan: prepare_mod.Plan, model: nlp.ModelInfo, cache: nlp.ParseCache, address: str) -> Report:
+    """:meth:`Session.parse` in a session of its own."""
+    with Session(address, model) as session:
+        return session.parse(plan, cache)
 
 
 def _run(client, plan: prepare_mod.Plan, model: nlp.ModelInfo, cache: nlp.ParseCache, report: Report) -> None:
     from distributed import as_completed
     from distributed.comm import CommClosedError
 
-    size = task_chars(sum(map(len, plan.todo.values())), report.threads)
-    queue = list(reversed(prepare_mod.batches(plan.todo, size)))
+    queue = list(reversed(tasks(plan.todo, report.threads)))
     report.tasks = len(queue)
     run_id = uuid.uuid4().hex[:12]
     pending: dict = {}
@@ -248,12 +303,9 @@ tasks_run = 0
 _count_lock = threading.Lock()
 
 
-def parse_batch(model_name: str, model_key: str, texts: list[str]) -> list[list[list]]:
-    """On a worker: the entities of ``texts``, as :func:`tagline.core.prepare._worker_parse` gives
-    them. The pipeline is loaded by the first task of each worker thread and kept."""
-    global tasks_run
-    with _count_lock:
-        tasks_run += 1
+def load_model(model_name: str, model_key: str):
+    """On a worker: the pipeline for ``model_name``, loaded by the first call in each worker thread
+    and kept (a session asks each worker for it as soon as it connects)."""
     loaded = getattr(_local, "models", None)
     if loaded is None:
         loaded = _local.models = {}
@@ -267,5 +319,19 @@ def parse_batch(model_name: str, model_key: str, texts: list[str]) -> list[list[
             loaded[model_name] = spacy.load(info.package, exclude=list(nlp.EXCLUDE))
         except Exception as error:
             raise nlp.ModelError(f"cannot load {info.package} on a worker: {_one_line(error)}") from None
-    pipeline = loaded[model_name]
+    return loaded[model_name]
+
+
+def warm(model_name: str, model_key: str) -> None:
+    """On a worker: load the pipeline now, before the first task needs it."""
+    load_model(model_name, model_key)
+
+
+def parse_batch(model_name: str, model_key: str, texts: list[str]) -> list[list[list]]:
+    """On a worker: the entities of ``texts``, as :func:`tagline.core.prepare._worker_parse` gives
+    them."""
+    global tasks_run
+    with _count_lock:
+        tasks_run += 1
+    pipeline = load_model(model_name, model_key)
     return [[[e.start_char, e.end_char, e.label_] for e in doc.ents] for doc in pipeline.pipe(texts)]
