@@ -3,13 +3,18 @@
     python bench/background.py [--rounds 4] [--keys 40] [--pause 0.06] [--no-model]
 
 Real terminals (tmux panes, ``bench/term.py``); every byte the app writes is stamped as it arrives
-(``bench/stamps.py``). A key's latency is the time from just before ``tmux send-keys`` to the last
-byte the app wrote for it (keys are sent ``--pause`` s apart, ``j`` and ``k`` in turn). The tmux
-client's own start-up is inside that figure; its median is printed as "send-keys" so it can be taken
-off by eye.
+(``bench/stamps.py``). A key's latency is the time from just before ``tmux send-keys`` to the
+arrival of the frame that answers it: the one with the key's effect in it (the cursor's sentence
+number in tagline's status row; the key's count in the baseline's line). Keys are sent ``--pause`` s
+apart, ``j`` and ``k`` in turn, from the first frame on. The tmux client's own start-up is inside
+that figure; its median is printed as "send-keys". The way this bench measured before (to the last
+byte written before the next key is sent, which counts a frame drawn for the model's progress just
+after a key's own as part of the key) is printed too, for comparison.
 
 Scenarios, each in a fresh pane and annotation folder, every round:
 
+* ``baseline``: ``bench/trivial_app.py``, a Textual app that only redraws one line per key: what
+  tmux, the terminal and Textual cost, measured in the same run as the rest;
 * ``idle``: news, 5,000 sentences, ``--model none``, once the duplicate scan is over;
 * ``scan``: a templated feed, 5,000 sentences whose figures are spelt out ("Item one seven says that
   the council approved …"; the near-duplicate scan's worst case), ``--model none``, keys sent while the
@@ -26,6 +31,8 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
+import shlex
 import statistics
 import sys
 import tempfile
@@ -66,6 +73,15 @@ def scan_alive(pid: int) -> bool:
     return False
 
 
+def open_baseline(work: Path) -> tuple[term.Pane, int]:
+    pane = term.Pane(100, 30)
+    script = Path(__file__).resolve().parent / "trivial_app.py"
+    pane.start(f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}", work, {"XDG_CONFIG_HOME": str(work / "config")})
+    pane.wait_for("ready: 0", timeout=60)
+    pane.settle(0.5)
+    return pane, pane.pid()
+
+
 def open_pane(work: Path, article: str, model: str) -> tuple[term.Pane, int]:
     pane = term.Pane(100, 30)
     env = {"TAGLINE_ANNOTATOR": "bench", "TAGLINE_CACHE": str(work / "cache"), "XDG_CONFIG_HOME": str(work / "config")}
@@ -74,8 +90,28 @@ def open_pane(work: Path, article: str, model: str) -> tuple[term.Pane, int]:
     return pane, pane.pid()
 
 
-def type_keys(pane: term.Pane, pid: int, count: int, pause: float, log: Path, only_while_scanning: bool):
-    """(latencies in ms, send-keys round trips in ms) of ``count`` keys sent ``pause`` s apart."""
+#: The reader's status row: the cursor's sentence number, then how many are done.
+STATUS = re.compile(rb"  (\d+)/5000  \d+/5000 done")
+
+
+def answered(data: bytes, i: int, baseline: bool) -> bool:
+    """Whether ``data`` holds the answer to key ``i`` (``j`` and ``k`` in turn from the start): the
+    trivial app's line ``j: 1``, ``k: 2``, ...; tagline's status row with the cursor at sentence 2
+    after a ``j``, 1 after a ``k``."""
+    if baseline:
+        return f"{'j' if i % 2 == 0 else 'k'}: {i + 1}".encode() in data
+    return any(int(n) == (2 if i % 2 == 0 else 1) for n in STATUS.findall(data))
+
+
+def type_keys(pane: term.Pane, pid: int, count: int, pause: float, log: Path, only_while_scanning: bool,
+              baseline: bool = False):
+    """Latencies in ms of ``count`` keys sent ``pause`` s apart, found two ways: to the frame that
+    answers the key (its text on the screen: :func:`answered`), and, as this bench measured before,
+    to the last byte written before the next key (which counts a frame drawn for background work
+    after the key's own, such as the model's progress, as the key's); and the send-keys round trips.
+
+    A key whose answer is not found before the key after next is sent counts as that long (a
+    lower bound), and is counted in ``late``."""
     stamps = log.with_suffix(".stamps")
     log.write_bytes(b"")
     stamps.write_text("")
@@ -92,17 +128,33 @@ def type_keys(pane: term.Pane, pid: int, count: int, pause: float, log: Path, on
         trips.append((time.monotonic() - began) * 1000)
         sent.append((began, busy))
         time.sleep(pause)
-    time.sleep(0.5)
+    time.sleep(1.0)
     term.tmux("pipe-pane", "-t", pane.name)
     time.sleep(0.1)
-    chunks = [float(line.split()[0]) for line in stamps.read_text().splitlines() if line.strip()]
-    latencies = []
+    data = log.read_bytes()
+    chunks: list[tuple[float, bytes]] = []
+    at = 0
+    for line in stamps.read_text().splitlines():
+        if line.strip():
+            when, size = line.split()
+            chunks.append((float(when), data[at : at + int(size)]))
+            at += int(size)
+    answers, last_bytes, late = [], [], 0
     for i, (start, busy) in enumerate(sent):
+        if not busy:
+            continue
+        after_next = sent[i + 2][0] if i + 2 < len(sent) else start + 1.0
+        found = [t for t, chunk in chunks if start <= t < after_next and answered(chunk, i, baseline)]
+        if found:
+            answers.append((found[0] - start) * 1000)
+        else:
+            answers.append((after_next - start) * 1000)
+            late += 1
         end = sent[i + 1][0] if i + 1 < len(sent) else start + pause + 0.5
-        answer = [t for t in chunks if start <= t < end]
-        if answer and busy:
-            latencies.append((answer[-1] - start) * 1000)
-    return latencies, trips
+        window = [t for t, _ in chunks if start <= t < end]
+        if window:
+            last_bytes.append((window[-1] - start) * 1000)
+    return answers, last_bytes, late, trips
 
 
 def gone(pid: int) -> bool:
@@ -133,6 +185,13 @@ def interval(values: list[float], q: float, rng: random.Random, draws: int = 100
     return estimates[int(0.025 * draws)], estimates[int(0.975 * draws) - 1]
 
 
+def difference_interval(values: list[float], base: list[float], q: float, rng: random.Random,
+                        draws: int = 1000) -> tuple[float, float]:
+    estimates = sorted(percentile(rng.choices(values, k=len(values)), q) - percentile(rng.choices(base, k=len(base)), q)
+                       for _ in range(draws))
+    return estimates[int(0.025 * draws)], estimates[int(0.975 * draws) - 1]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=4)
@@ -141,8 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-model", action="store_true", help="leave out the scenario with the spaCy model")
     args = parser.parse_args(argv)
     term.require_tmux()
-    scenarios = ["idle", "scan"] + ([] if args.no_model else ["model"])
+    scenarios = ["baseline", "idle", "scan"] + ([] if args.no_model else ["model"])
     keys: dict[str, list[float]] = {s: [] for s in scenarios}
+    old_way: dict[str, list[float]] = {s: [] for s in scenarios}
+    lates: dict[str, int] = {s: 0 for s in scenarios}
     quits: dict[str, list[float]] = {s: [] for s in scenarios}
     trips: list[float] = []
     scratch = Path(tempfile.mkdtemp(prefix="tagline-bench-background-"))
@@ -157,19 +218,25 @@ def main(argv: list[str] | None = None) -> int:
                 article = "feed.txt" if scenario == "scan" else "news.txt"
                 model = "en_core_web_sm" if scenario == "model" else "none"
                 # Keys.
-                pane, pid = open_pane(work, article, model)
+                pane, pid = open_baseline(work) if scenario == "baseline" else open_pane(work, article, model)
                 if scenario == "idle":
                     while scan_alive(pid):
                         time.sleep(0.05)
                     pane.settle(1.0)
-                found, sent = type_keys(pane, pid, args.keys, args.pause, work / "bytes.log", scenario == "scan")
+                found, last, late, sent = type_keys(pane, pid, args.keys, args.pause, work / "bytes.log",
+                                                    scenario == "scan", baseline=scenario == "baseline")
                 keys[scenario] += found
+                old_way[scenario] += last
+                lates[scenario] += late
+                slowest = sorted(range(len(found)), key=lambda k: -found[k])[:3]
+                print(f"  round {round_ + 1} {scenario}: slowest keys (ms, at key n): "
+                      + ", ".join(f"{found[k]:.0f} at {k}" for k in slowest), file=sys.stderr)
                 trips += sent
                 pane.keys("C-q")
                 pane.wait_exit(30)
                 pane.close()
                 # Quit, in a fresh pane: during the scan or parse, or once idle.
-                pane, pid = open_pane(work, article, model)
+                pane, pid = open_baseline(work) if scenario == "baseline" else open_pane(work, article, model)
                 if scenario == "idle":
                     while scan_alive(pid):
                         time.sleep(0.05)
@@ -185,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(7)
     print(f"{'scenario':<8} {'keys':>5} {'p50 ms':>18} {'p99 ms':>20} {'p99/idle':>8} {'quit ms: median [max]':>22}")
     base = percentile(keys["idle"], 0.99) if keys["idle"] else float("nan")
+    over = f"{'scenario':<8} {'p50 - baseline p50, ms':>24} {'p99 - baseline p99, ms':>24}"
     for scenario in scenarios:
         values = keys[scenario]
         if not values:
@@ -195,6 +263,26 @@ def main(argv: list[str] | None = None) -> int:
         quit_ms = quits[scenario]
         print(f"{scenario:<8} {len(values):>5} {p50:>6.1f} [{a50:.1f}, {b50:.1f}] {p99:>7.1f} [{a99:.1f}, {b99:.1f}] "
               f"{p99 / base:>8.2f} {statistics.median(quit_ms):>12.0f} [{max(quit_ms):.0f}]")
+    # What tagline adds to the baseline: the difference of the percentiles, bootstrapped together.
+    if keys["baseline"]:
+        print(over)
+        for scenario in scenarios[1:]:
+            values = keys[scenario]
+            if not values:
+                continue
+            d50 = percentile(values, 0.5) - percentile(keys["baseline"], 0.5)
+            d99 = percentile(values, 0.99) - percentile(keys["baseline"], 0.99)
+            i50 = difference_interval(values, keys["baseline"], 0.5, rng)
+            i99 = difference_interval(values, keys["baseline"], 0.99, rng)
+            print(f"{scenario:<8} {d50:>7.1f} [{i50[0]:.1f}, {i50[1]:.1f}]{'':>6} {d99:>7.1f} [{i99[0]:.1f}, {i99[1]:.1f}]")
+    print("as measured before (to the last byte before the next key, background frames included):")
+    for scenario in scenarios:
+        values = old_way[scenario]
+        if values:
+            a99, b99 = interval(values, 0.99, rng)
+            print(f"  {scenario:<8} p50 {percentile(values, 0.5):.1f}  p99 {percentile(values, 0.99):.1f} [{a99:.1f}, {b99:.1f}]")
+    print("keys whose answer came after the key after next (counted at that time): "
+          + ", ".join(f"{s} {lates[s]}" for s in scenarios))
     print(f"send-keys (tmux client start, inside every figure): median {statistics.median(trips):.1f} ms")
     print(corpus.machine())
     return 0
