@@ -97,3 +97,19 @@ def test_a_reader_right_after_quit_finds_what_the_forked_fold_writes(tmp_path):
     assert not merged.problems
     [loaded] = merged.files
     assert loaded.sentences[5_999].labels == ("statistic",)
+
+
+def test_status_right_after_quit_counts_what_the_forked_fold_writes(tmp_path):
+    """`tagline status` run the moment the app is gone waits, as the other readers do, for the fold
+    that ctrl+q left to a child process."""
+    from tagline.core import status
+
+    article = Article("river", "river.txt", TEXT * 3)  # 6,000 sentences: the child takes a while
+    store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    for index in range(6_000):
+        store.set(index, SentenceState(status="done", labels=("claim",)))
+    assert store.fold_after_exit()  # the app's process would leave here
+    found = status.compute(tmp_path, DEFAULT_SCHEME)
+    assert not found.problems
+    alice = found.annotators["alice"]
+    assert (alice.done, alice.sentences_done) == (1, 6_000)

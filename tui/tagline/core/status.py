@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tagline.core import agreement, annofile, corpus, schema
+from tagline.core import agreement, annofile, corpus, schema, store
 from tagline.core.labels import LabelScheme
 from tagline.core.progress import decode_marks, decode_times, entry_is_current, epoch, mask_labels, read_index
 from tagline.core.stats import SESSION_BREAK
@@ -212,6 +212,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     over (needed for 'assigned' and for articles nobody has touched)."""
     root = Path(root)
     problems: list[str] = []
+    store.wait_for_folds_after_quit(root)  # a file a quit left to its child to write, as it was left
     reviewers = set(team.reviewers) if team else set()
     names = list(team.annotators) if team else [n for n in _folders(root) if n not in reviewers]
     works: dict[str, dict[str, Work]] = {}
