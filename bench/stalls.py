@@ -58,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="keep the profile (speedscope JSON) here")
     parser.add_argument("--read", type=Path, help="only read a profile kept before")
+    parser.add_argument("--gil", action="store_true",
+                        help="sample only the thread holding the interpreter lock, and say how often each held it")
     args = parser.parse_args(argv)
     if args.read:
         return report(json.loads(args.read.read_text()), args, keys=0)
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             while background.scan_alive(pid):
                 time.sleep(0.05)
             pane.settle(1.0)
-        spying = subprocess.Popen([spy, "record", "--idle", "--threads", "--nonblocking", "-r", str(args.rate), "-d", str(int(args.seconds)),
+        spying = subprocess.Popen([spy, "record", *(["--gil"] if args.gil else ["--idle"]), "--threads", "--nonblocking", "-r", str(args.rate), "-d", str(int(args.seconds)),
                                    "-f", "speedscope", "-o", str(out), "-p", str(pid)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         time.sleep(0.5)
@@ -98,6 +100,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(profile: dict, args, keys: int) -> int:
+    if args.gil:
+        print(f"{args.scenario}: samples holding the interpreter lock, by thread (of {args.seconds:.0f} s at {args.rate} Hz):")
+        frames = profile["shared"]["frames"]
+        for thread in profile["profiles"]:
+            doing = collections.Counter(frames[s[-1]]["name"] for s in thread["samples"] if s)
+            print(f"  {len(thread['samples']):6d}  {thread['name']}: " + ", ".join(f"{n} {name}" for name, n in doing.most_common(4)))
+        return 0
     runs, main_profile = stalls(profile, args.stall_ms, args.rate)
     frames = profile["shared"]["frames"]
     lengths = sorted((len(r) * 1000 / args.rate for r in runs), reverse=True)
