@@ -14,9 +14,10 @@ import sys
 
 
 def _load(package: str, suggest: bool):
-    import spacy
+    from tagline.core.nlp import EXCLUDE, one_math_thread
 
-    from tagline.core.nlp import EXCLUDE
+    one_math_thread()
+    import spacy
 
     if suggest:
         from tagline.core.suggest import REQUIRED_PIPES

@@ -233,6 +233,7 @@ def _worker_start(package: str, ignore_interrupt: bool = True) -> None:
     _package, _nlp, _load_error = package, None, None
     # A failure is kept and raised with the first batch: raised here, it would only break the pool,
     # and the parent would never learn why.
+    nlp.one_math_thread()
     try:
         import spacy
 

