@@ -1,6 +1,6 @@
 """Key-to-screen latency and quit latency at 5,000 sentences while background work runs, against idle.
 
-    python bench/background.py [--rounds 4] [--keys 40] [--pause 0.06] [--no-model]
+    python bench/background.py [--rounds 4] [--keys 40] [--pause 0.06] [--no-model] [--scenarios idle,model]
 
 Real terminals (tmux panes, ``bench/term.py``); every byte the app writes is stamped as it arrives
 (``bench/stamps.py``). A key's latency is the time from just before ``tmux send-keys`` to the
@@ -21,6 +21,11 @@ Scenarios, each in a fresh pane and annotation folder, every round:
   scan process is alive (keys sent after it ended are not counted);
 * ``model``: news, 5,000 sentences, with the spaCy model parsing it from an empty cache (entities and
   suggestions arriving in batches) and the scan running.
+
+The scheduler's part: for each key, how long the app's main thread (its event loop) was ready to
+run but waiting for a CPU between that key and the next (``/proc/PID/task/PID/schedstat``). A slow
+key that waited that long was held by the machine (other processes on 2 cores), not by tagline's
+work; the p99 of the keys that waited under 1 ms is printed apart.
 
 Quit latency: ctrl+q sent to a fresh pane while the scan (or the parse) runs, and once idle, to the
 moment the pane's process is gone. The goal: p99 of key latency under background work at most
@@ -119,16 +124,19 @@ def type_keys(pane: term.Pane, pid: int, count: int, pause: float, log: Path, on
     time.sleep(0.2)
     sent: list[tuple[float, bool]] = []
     trips: list[float] = []
+    queued: list[float] = []  # ms the app's main thread had waited for a CPU, before each key
     for i in range(count):
         busy = scan_alive(pid) if only_while_scanning else True
         if only_while_scanning and not busy:
             break
+        queued.append(run_queue_ms(pid))
         began = time.monotonic()
         pane.keys("j" if i % 2 == 0 else "k")
         trips.append((time.monotonic() - began) * 1000)
         sent.append((began, busy))
         time.sleep(pause)
     time.sleep(1.0)
+    queued.append(run_queue_ms(pid))
     term.tmux("pipe-pane", "-t", pane.name)
     time.sleep(0.1)
     data = log.read_bytes()
@@ -139,10 +147,11 @@ def type_keys(pane: term.Pane, pid: int, count: int, pause: float, log: Path, on
             when, size = line.split()
             chunks.append((float(when), data[at : at + int(size)]))
             at += int(size)
-    answers, last_bytes, late = [], [], 0
+    answers, last_bytes, late, waits = [], [], 0, []
     for i, (start, busy) in enumerate(sent):
         if not busy:
             continue
+        waits.append(queued[i + 1] - queued[i])
         after_next = sent[i + 2][0] if i + 2 < len(sent) else start + 1.0
         found = [t for t, chunk in chunks if start <= t < after_next and answered(chunk, i, baseline)]
         if found:
@@ -154,7 +163,16 @@ def type_keys(pane: term.Pane, pid: int, count: int, pause: float, log: Path, on
         window = [t for t, _ in chunks if start <= t < end]
         if window:
             last_bytes.append((window[-1] - start) * 1000)
-    return answers, last_bytes, late, trips
+    return answers, last_bytes, late, trips, waits
+
+
+def run_queue_ms(pid: int) -> float:
+    """ms the process's main thread (the event loop) has spent ready to run but waiting for a CPU
+    (``/proc/PID/task/PID/schedstat``, second field); nan where the kernel does not say."""
+    try:
+        return int(Path(f"/proc/{pid}/task/{pid}/schedstat").read_text().split()[1]) / 1e6
+    except (OSError, IndexError, ValueError):
+        return float("nan")
 
 
 def gone(pid: int) -> bool:
@@ -198,12 +216,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keys", type=int, default=40, help="keys per scenario and round")
     parser.add_argument("--pause", type=float, default=0.06, help="seconds between keys")
     parser.add_argument("--no-model", action="store_true", help="leave out the scenario with the spaCy model")
+    parser.add_argument("--scenarios", help="comma-separated: which of baseline,idle,scan,model to run (all)")
     args = parser.parse_args(argv)
     term.require_tmux()
     scenarios = ["baseline", "idle", "scan"] + ([] if args.no_model else ["model"])
+    if args.scenarios:
+        scenarios = [s for s in scenarios if s in args.scenarios.split(",")]
     keys: dict[str, list[float]] = {s: [] for s in scenarios}
     old_way: dict[str, list[float]] = {s: [] for s in scenarios}
     lates: dict[str, int] = {s: 0 for s in scenarios}
+    queue_waits: dict[str, list[float]] = {s: [] for s in scenarios}
     quits: dict[str, list[float]] = {s: [] for s in scenarios}
     trips: list[float] = []
     scratch = Path(tempfile.mkdtemp(prefix="tagline-bench-background-"))
@@ -223,11 +245,12 @@ def main(argv: list[str] | None = None) -> int:
                     while scan_alive(pid):
                         time.sleep(0.05)
                     pane.settle(1.0)
-                found, last, late, sent = type_keys(pane, pid, args.keys, args.pause, work / "bytes.log",
+                found, last, late, sent, waits = type_keys(pane, pid, args.keys, args.pause, work / "bytes.log",
                                                     scenario == "scan", baseline=scenario == "baseline")
                 keys[scenario] += found
                 old_way[scenario] += last
                 lates[scenario] += late
+                queue_waits[scenario] += waits
                 slowest = sorted(range(len(found)), key=lambda k: -found[k])[:3]
                 print(f"  round {round_ + 1} {scenario}: slowest keys (ms, at key n): "
                       + ", ".join(f"{found[k]:.0f} at {k}" for k in slowest), file=sys.stderr)
@@ -251,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         term.stop_server()
     rng = random.Random(7)
     print(f"{'scenario':<8} {'keys':>5} {'p50 ms':>18} {'p99 ms':>20} {'p99/idle':>8} {'quit ms: median [max]':>22}")
-    base = percentile(keys["idle"], 0.99) if keys["idle"] else float("nan")
+    base = percentile(keys["idle"], 0.99) if keys.get("idle") else float("nan")
     over = f"{'scenario':<8} {'p50 - baseline p50, ms':>24} {'p99 - baseline p99, ms':>24}"
     for scenario in scenarios:
         values = keys[scenario]
@@ -264,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{scenario:<8} {len(values):>5} {p50:>6.1f} [{a50:.1f}, {b50:.1f}] {p99:>7.1f} [{a99:.1f}, {b99:.1f}] "
               f"{p99 / base:>8.2f} {statistics.median(quit_ms):>12.0f} [{max(quit_ms):.0f}]")
     # What tagline adds to the baseline: the difference of the percentiles, bootstrapped together.
-    if keys["baseline"]:
+    if keys.get("baseline"):
         print(over)
         for scenario in scenarios[1:]:
             values = keys[scenario]
@@ -281,6 +304,18 @@ def main(argv: list[str] | None = None) -> int:
         if values:
             a99, b99 = interval(values, 0.99, rng)
             print(f"  {scenario:<8} p50 {percentile(values, 0.5):.1f}  p99 {percentile(values, 0.99):.1f} [{a99:.1f}, {b99:.1f}]")
+    print("the scheduler: ms the app's main thread waited for a CPU between a key and the next; "
+          "keys over 16 ms, and how many of them waited 4 ms or more; p99 of the keys that waited under 1 ms:")
+    for scenario in scenarios:
+        values, waits = keys[scenario], queue_waits[scenario]
+        if not values or len(waits) != len(values):
+            continue
+        slow = [k for k, v in enumerate(values) if v > 16]
+        unqueued = [v for v, w in zip(values, waits) if w < 1]
+        p99_unqueued = f"{percentile(unqueued, 0.99):.1f} of {len(unqueued)} keys" if unqueued else "-"
+        print(f"  {scenario:<8} wait p50 {percentile(waits, 0.5):.1f} p99 {percentile(waits, 0.99):.1f}; "
+              f"over 16 ms: {len(slow)}, waited >= 4 ms: {sum(1 for k in slow if waits[k] >= 4)}; "
+              f"p99 unqueued: {p99_unqueued}")
     print("keys whose answer came after the key after next (counted at that time): "
           + ", ".join(f"{s} {lates[s]}" for s in scenarios))
     print(f"send-keys (tmux client start, inside every figure): median {statistics.median(trips):.1f} ms")
