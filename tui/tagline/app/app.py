@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
+import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -126,23 +131,34 @@ class TaglineApp(DurableApp):
             if self.model is not None:
                 yield SystemCommand("Retrain the model", "tagline train on every annotation, in the background", self._retrain)
 
-    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def _retrain(self) -> None:
-        from tagline.core import train
+        self.notify("training on the annotations so far…", timeout=3)
+        self._train_in_child()
 
-        self.call_from_thread(self.notify, "training on the annotations so far…", timeout=3)
+    @work(exclusive=True, group="train", exit_on_error=False)
+    async def _train_in_child(self) -> None:
+        """``tagline train`` in a process of its own (training is minutes of CPU: none of it in this
+        process, so keys never wait), killed on quit; its one-line summary or error is shown."""
         store = self.session.store
-        if store is not None:
-            store.fold()  # the model learns from the YAML files: make this article's current
+        if store is not None:  # the model learns from the YAML files: make this article's current
+            await asyncio.to_thread(self._fold, store)
+        process = await asyncio.create_subprocess_exec(
+            *train_command(self.session, self.session.scheme.source),
+            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            start_new_session=True,  # ctrl+c is the app's; close() ends the whole group
+        )
+        self._trainer = process
         try:
-            report = train.train(self.session.root, self.session.scheme)
-        except train.TrainError as error:
-            self.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            out, err = await process.communicate()
+        finally:
+            self._trainer = None
+        said = [line for line in out.decode("utf-8", "replace").splitlines() if line.strip()]
+        problems = [line for line in err.decode("utf-8", "replace").splitlines() if line.strip()]
+        if process.returncode != 0 or not said:
+            reason = problems[-1] if problems else f"tagline train ended with status {process.returncode}"
+            self.notify(f"training failed: {reason[:160]}", severity="error", markup=False)
             return
-        except Exception as error:  # a failed training leaves the old model: say why, go on
-            self.call_from_thread(self.notify, f"training failed: {' '.join(str(error).split())[:120]}", severity="error", markup=False)
-            return
-        self.call_from_thread(self._retrained, report.summary().splitlines()[0])
+        self._retrained(said[0])
 
     def _retrained(self, summary: str) -> None:
         self.notify(f"retrained: {summary}", timeout=6, markup=False)
@@ -268,6 +284,10 @@ class TaglineApp(DurableApp):
         long article's fold in a process forked for it (:meth:`ArticleStore.fold_after_exit`;
         2 s for 5,000 sentences on a busy machine); a short one's here, as on a signal."""
         self._duplicate_scan.kill()
+        trainer = getattr(self, "_trainer", None)
+        if trainer is not None and trainer.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(trainer.pid, signal.SIGKILL)  # a half-saved model is cleared by the next training
         if self.service is not None:
             self.service.close()
             self.service = None
@@ -279,3 +299,11 @@ class TaglineApp(DurableApp):
         finally:
             if self.service is not None:
                 self.service.close()
+
+
+def train_command(session, scheme_source: str) -> list[str]:
+    """``tagline train`` on every annotator's files of the session's annotation folder."""
+    command = [sys.executable, "-P", "-m", "tagline", "train", "--annotations", str(session.root)]
+    if scheme_source and scheme_source != "built-in":
+        command += ["--labels", scheme_source]
+    return command
