@@ -305,6 +305,17 @@ def test_the_second_source_is_held_out_whole():
     assert module.in_group("newssd-test-1", "pooled") and not module.in_group("newssd-train-7", "pooled")
 
 
+def test_the_third_source_is_held_out_whole():
+    """Every Wikinews 2019 article (``wn2019-*``) is held out, reported as its own group and pooled
+    with the other two sources, never mixed into the GUM Wikinews group."""
+    module = eval_module()
+    assert module.part_of("wn2019-namse") == "held-out"
+    assert module.source_of("wn2019-namse") == "Wikinews 2019" and module.source_of("wikinews-crane") == "Wikinews"
+    assert module.in_group("wn2019-namse", "wn2019") and module.in_group("wn2019-namse", "pooled")
+    assert not module.in_group("wn2019-namse", "wikinews") and not module.in_group("wikinews-crane", "wn2019")
+    assert not module.in_group("newssd-test-1", "wn2019")
+
+
 def test_bootstrap_intervals_hold_scikit_learns_figure():
     """Point figures are scikit-learn's; the article bootstrap brackets them, and an article with
     all its sentences right or wrong moves the interval as a unit."""
@@ -358,6 +369,7 @@ def test_devset_f1_floors(devset_report, part):
 def test_devset_is_complete(devset_report):
     assert devset_report["sentences"]["held-out"] >= 480 and devset_report["articles"]["held-out"] == 10
     assert devset_report["sentences"]["wikinews"] >= 600 and devset_report["articles"]["wikinews"] == 23
+    assert devset_report["sentences"]["wn2019"] >= 320 and devset_report["articles"]["wn2019"] >= 14
     assert devset_report["sentences"]["tuning"] + devset_report["sentences"]["pooled"] >= 1700
 
 
