@@ -1,14 +1,16 @@
 """Where the reader's event loop stalls while background work runs: a sampling profile, cut into stalls.
 
-    python bench/stalls.py [--scenario model|scan|idle] [--seconds 20] [--stall-ms 10]
+    python bench/stalls.py [--scenario model|scan|idle] [--seconds 20] [--stall-ms 10] [--gil]
+                           [--keep PROFILE.json | --read PROFILE.json]
 
 Opens the 5,000-sentence article of ``bench/background.py`` in a tmux pane for one scenario, types
 ``j``/``k`` while ``py-spy record --idle`` samples the app at 1 kHz, then reads the profile as a
 timeline of the main thread (the one running the event loop): a run of samples not waiting in
 ``select`` longer than ``--stall-ms`` is a stall, during which a key cannot be answered. Prints how
-many stalls there were, the longest, and the frames most often on the stack during them (own
-frames of tagline, textual and rich first). Needs ``py-spy`` (``pip install py-spy``) and ptrace
-rights over one's own processes.
+many stalls there were, each with when it came and the deepest frames on the stack for most of it,
+and the frames most often on the stack over all stalls. ``--gil`` samples only the thread holding
+the interpreter lock instead, and says how often each thread held it. Needs ``py-spy``
+(``pip install py-spy``) and ptrace rights over one's own processes.
 """
 
 from __future__ import annotations
