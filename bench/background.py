@@ -15,6 +15,9 @@ Scenarios, each in a fresh pane and annotation folder, every round:
 
 * ``baseline``: ``bench/trivial_app.py``, a Textual app that only redraws one line per key: what
   tmux, the terminal and Textual cost, measured in the same run as the rest;
+* ``trivial+model``: the baseline app while ``bench/background_load.py`` runs what the ``model``
+  scenario runs beside tagline (the scan and the model parsing the news article): what the
+  machine's cores alone do to a key;
 * ``idle``: news, 5,000 sentences, ``--model none``, once the duplicate scan is over;
 * ``scan``: a templated feed, 5,000 sentences whose figures are spelt out ("Item one seven says that
   the council approved …"; the near-duplicate scan's worst case), ``--model none``, keys sent while the
@@ -35,9 +38,12 @@ moment the pane's process is gone. The goal: p99 of key latency under background
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import shlex
+import signal
+import subprocess
 import statistics
 import sys
 import tempfile
@@ -219,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", help="comma-separated: which of baseline,idle,scan,model to run (all)")
     args = parser.parse_args(argv)
     term.require_tmux()
-    scenarios = ["baseline", "idle", "scan"] + ([] if args.no_model else ["model"])
+    scenarios = ["baseline"] + ([] if args.no_model else ["trivial+model"]) + ["idle", "scan"] + ([] if args.no_model else ["model"])
     if args.scenarios:
         scenarios = [s for s in scenarios if s in args.scenarios.split(",")]
     keys: dict[str, list[float]] = {s: [] for s in scenarios}
@@ -240,13 +246,22 @@ def main(argv: list[str] | None = None) -> int:
                 article = "feed.txt" if scenario == "scan" else "news.txt"
                 model = "en_core_web_sm" if scenario == "model" else "none"
                 # Keys.
-                pane, pid = open_baseline(work) if scenario == "baseline" else open_pane(work, article, model)
+                load = None
+                if scenario == "trivial+model":
+                    load = subprocess.Popen([sys.executable, str(Path(__file__).resolve().parent / "background_load.py"),
+                                             str(work / "news.txt")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                            start_new_session=True)
+                trivial = scenario in ("baseline", "trivial+model")
+                pane, pid = open_baseline(work) if trivial else open_pane(work, article, model)
                 if scenario == "idle":
                     while scan_alive(pid):
                         time.sleep(0.05)
                     pane.settle(1.0)
                 found, last, late, sent, waits = type_keys(pane, pid, args.keys, args.pause, work / "bytes.log",
-                                                    scenario == "scan", baseline=scenario == "baseline")
+                                                    scenario == "scan", baseline=trivial)
+                if load is not None:
+                    os.killpg(load.pid, signal.SIGKILL)
+                    load.wait()
                 keys[scenario] += found
                 old_way[scenario] += last
                 lates[scenario] += late
@@ -258,6 +273,10 @@ def main(argv: list[str] | None = None) -> int:
                 pane.keys("C-q")
                 pane.wait_exit(30)
                 pane.close()
+                if scenario == "trivial+model":  # its quit is the baseline's
+                    print(f"  round {round_ + 1} {scenario}: {len(found)} keys, median {statistics.median(found):.1f} ms",
+                          file=sys.stderr)
+                    continue
                 # Quit, in a fresh pane: during the scan or parse, or once idle.
                 pane, pid = open_baseline(work) if scenario == "baseline" else open_pane(work, article, model)
                 if scenario == "idle":
@@ -273,37 +292,42 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         term.stop_server()
     rng = random.Random(7)
-    print(f"{'scenario':<8} {'keys':>5} {'p50 ms':>18} {'p99 ms':>20} {'p99/idle':>8} {'quit ms: median [max]':>22}")
+    print(f"{'scenario':<13} {'keys':>5} {'p50 ms':>18} {'p99 ms':>20} {'p99/idle':>8} {'quit ms: median [max]':>22}")
     base = percentile(keys["idle"], 0.99) if keys.get("idle") else float("nan")
-    over = f"{'scenario':<8} {'p50 - baseline p50, ms':>24} {'p99 - baseline p99, ms':>24}"
+    over = f"{'difference':<30} {'p50, ms':>16} {'p99, ms':>20}"
     for scenario in scenarios:
         values = keys[scenario]
         if not values:
-            print(f"{scenario:<8} {0:>5}")
+            print(f"{scenario:<13} {0:>5}")
             continue
         p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
         (a50, b50), (a99, b99) = interval(values, 0.5, rng), interval(values, 0.99, rng)
         quit_ms = quits[scenario]
-        print(f"{scenario:<8} {len(values):>5} {p50:>6.1f} [{a50:.1f}, {b50:.1f}] {p99:>7.1f} [{a99:.1f}, {b99:.1f}] "
-              f"{p99 / base:>8.2f} {statistics.median(quit_ms):>12.0f} [{max(quit_ms):.0f}]")
+        quit_text = f"{statistics.median(quit_ms):>12.0f} [{max(quit_ms):.0f}]" if quit_ms else f"{'-':>12}"
+        print(f"{scenario:<13} {len(values):>5} {p50:>6.1f} [{a50:.1f}, {b50:.1f}] {p99:>7.1f} [{a99:.1f}, {b99:.1f}] "
+              f"{p99 / base:>8.2f} {quit_text}")
     # What tagline adds to the baseline: the difference of the percentiles, bootstrapped together.
+    pairs = [(s, "baseline") for s in scenarios if s != "baseline"]
+    if "trivial+model" in scenarios and "model" in scenarios:
+        pairs.append(("model", "trivial+model"))  # tagline against the trivial app, both beside the model
     if keys.get("baseline"):
         print(over)
-        for scenario in scenarios[1:]:
+        for scenario, against in pairs:
             values = keys[scenario]
-            if not values:
+            if not values or not keys.get(against):
                 continue
-            d50 = percentile(values, 0.5) - percentile(keys["baseline"], 0.5)
-            d99 = percentile(values, 0.99) - percentile(keys["baseline"], 0.99)
-            i50 = difference_interval(values, keys["baseline"], 0.5, rng)
-            i99 = difference_interval(values, keys["baseline"], 0.99, rng)
-            print(f"{scenario:<8} {d50:>7.1f} [{i50[0]:.1f}, {i50[1]:.1f}]{'':>6} {d99:>7.1f} [{i99[0]:.1f}, {i99[1]:.1f}]")
+            d50 = percentile(values, 0.5) - percentile(keys[against], 0.5)
+            d99 = percentile(values, 0.99) - percentile(keys[against], 0.99)
+            i50 = difference_interval(values, keys[against], 0.5, rng)
+            i99 = difference_interval(values, keys[against], 0.99, rng)
+            name = f"{scenario} - {against}"
+            print(f"{name:<30} {d50:>7.1f} [{i50[0]:.1f}, {i50[1]:.1f}]{'':>6} {d99:>7.1f} [{i99[0]:.1f}, {i99[1]:.1f}]")
     print("as measured before (to the last byte before the next key, background frames included):")
     for scenario in scenarios:
         values = old_way[scenario]
         if values:
             a99, b99 = interval(values, 0.99, rng)
-            print(f"  {scenario:<8} p50 {percentile(values, 0.5):.1f}  p99 {percentile(values, 0.99):.1f} [{a99:.1f}, {b99:.1f}]")
+            print(f"  {scenario:<13} p50 {percentile(values, 0.5):.1f}  p99 {percentile(values, 0.99):.1f} [{a99:.1f}, {b99:.1f}]")
     print("the scheduler: ms the app's main thread waited for a CPU between a key and the next; "
           "keys over 16 ms, and how many of them waited 4 ms or more; p99 of the keys that waited under 1 ms:")
     for scenario in scenarios:
@@ -313,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         slow = [k for k, v in enumerate(values) if v > 16]
         unqueued = [v for v, w in zip(values, waits) if w < 1]
         p99_unqueued = f"{percentile(unqueued, 0.99):.1f} of {len(unqueued)} keys" if unqueued else "-"
-        print(f"  {scenario:<8} wait p50 {percentile(waits, 0.5):.1f} p99 {percentile(waits, 0.99):.1f}; "
+        print(f"  {scenario:<13} wait p50 {percentile(waits, 0.5):.1f} p99 {percentile(waits, 0.99):.1f}; "
               f"over 16 ms: {len(slow)}, waited >= 4 ms: {sum(1 for k in slow if waits[k] >= 4)}; "
               f"p99 unqueued: {p99_unqueued}")
     print("keys whose answer came after the key after next (counted at that time): "
