@@ -294,20 +294,24 @@ def test_split_is_fixed_by_article_id():
     ]
 
 
-def test_the_second_source_is_held_out_whole():
-    """Every Wikinews article is held out (a source nobody tuned on) and reported apart from the
-    NewsSD-ENG held-out part, and pooled with it."""
+def test_the_gum_wikinews_articles_moved_to_the_tuning_part():
+    """The re-split (devset/README.md): the GUM Wikinews articles were held out until their figures had
+    been reported twice, then moved to the tuning part; they are reported as a tuning group of their
+    own, no longer pooled with the held-out part, and ``--errors`` lists them."""
     module = eval_module()
-    assert module.part_of("wikinews-crane") == "held-out"
+    assert module.part_of("wikinews-crane") == "tuning"
     assert module.source_of("wikinews-crane") == "Wikinews" and module.source_of("newssd-test-1") == "NewsSD-ENG"
-    assert module.in_group("wikinews-crane", "wikinews") and module.in_group("wikinews-crane", "pooled")
+    assert module.in_group("wikinews-crane", "wikinews") and module.in_group("wikinews-crane", "tuning")
+    assert not module.in_group("wikinews-crane", "pooled") and not module.in_group("wikinews-crane", "tuning-newssd")
     assert not module.in_group("wikinews-crane", "held-out") and not module.in_group("newssd-test-1", "wikinews")
     assert module.in_group("newssd-test-1", "pooled") and not module.in_group("newssd-train-7", "pooled")
+    assert module.in_group("newssd-train-7", "tuning-newssd")
+    assert "wikinews" not in module.HELD_OUT_GROUPS
 
 
-def test_the_third_source_is_held_out_whole():
+def test_the_wikinews_2019_articles_are_held_out_whole():
     """Every Wikinews 2019 article (``wn2019-*``) is held out, reported as its own group and pooled
-    with the other two sources, never mixed into the GUM Wikinews group."""
+    with the NewsSD-ENG held-out articles, never mixed into the GUM Wikinews group."""
     module = eval_module()
     assert module.part_of("wn2019-namse") == "held-out"
     assert module.source_of("wn2019-namse") == "Wikinews 2019" and module.source_of("wikinews-crane") == "Wikinews"
@@ -340,13 +344,14 @@ def test_bootstrap_intervals_hold_scikit_learns_figure():
 
 
 # Floors a little under the measured figures (docs/design/suggestions.md): the rules and the model are
-# deterministic, so a drop below them is a regression, not noise.
+# deterministic, so a drop below them is a regression, not noise. "pooled" is the held-out part of the
+# re-split (NewsSD-ENG held-out and Wikinews 2019); its floor is set only once it has been measured.
 FLOORS = {
-    "tuning": {"quote": 0.92, "statistic": 0.88, "claim": 0.73},
+    "tuning": {"quote": 0.92, "statistic": 0.75, "claim": 0.77},
+    "tuning-newssd": {"quote": 0.93, "statistic": 0.88, "claim": 0.73},
     "held-out": {"quote": 0.86, "statistic": 0.92, "claim": 0.73},
     "wikinews": {"quote": 0.90, "statistic": 0.69, "claim": 0.79},
     "wn2019": {"quote": 0.88, "statistic": 0.76, "claim": 0.85},
-    "pooled": {"quote": 0.89, "statistic": 0.78, "claim": 0.81},
 }
 
 
@@ -370,7 +375,7 @@ def test_devset_f1_floors(devset_report, part):
 def test_devset_is_complete(devset_report):
     assert devset_report["sentences"]["held-out"] >= 480 and devset_report["articles"]["held-out"] == 10
     assert devset_report["sentences"]["wikinews"] >= 600 and devset_report["articles"]["wikinews"] == 23
-    assert devset_report["sentences"]["wn2019"] >= 880 and devset_report["articles"]["wn2019"] == 46
+    assert devset_report["sentences"]["wn2019"] >= 880 and devset_report["articles"]["wn2019"] >= 46
     assert devset_report["sentences"]["tuning"] + devset_report["sentences"]["pooled"] >= 1700
 
 
