@@ -4,6 +4,7 @@ sentence level, with bootstrap confidence intervals and a regex baseline in the 
     python bench/eval_suggest.py                   # table for the tuning and held-out parts
     python bench/eval_suggest.py --errors quote    # the tuning part's misses and false alarms
     python bench/eval_suggest.py --cv              # also the claim score cross-validated by article
+    python bench/eval_suggest.py --model DIR       # also rules + a trained model, combined as the app does
 
 The development set (``devset/``) has a tuning part and a held-out part, fixed by article id
 (``part_of``, ``devset/README.md``). The held-out part has two sources, reported apart and pooled:
@@ -14,6 +15,11 @@ the tuning part (the re-split, ``devset/README.md``) and are reported as a tunin
 The rules are tuned on the tuning part only; ``--errors`` refuses to show the held-out part. Point figures come from scikit-learn's metrics; each has a 95 % interval from
 1,000 bootstrap resamples of whole articles (percentile method, fixed seed). A goal counts as met only
 when the interval's lower end meets it, on each held-out group.
+
+``--model DIR`` loads a model made by ``tagline train`` (or ``bench/train_shipped.py``) and adds the
+method "rules + model": each sentence's rule result combined with the model's probabilities by
+``tagline.core.train.combine``, exactly as the app's model process combines them, beside the rules
+alone measured in the same run (same resamples, same seed).
 """
 
 from __future__ import annotations
@@ -96,6 +102,7 @@ class Sentence:
     gold: frozenset[str]
     predicted: dict[str, frozenset[str]] = field(default_factory=dict)  # method -> labels
     scores: dict[str, float] = field(default_factory=dict)  # the rules' score of each label
+    method_scores: dict[str, dict[str, float]] = field(default_factory=dict)  # method -> label -> score
 
 
 def load_devset(devset: Path = DEVSET) -> tuple[list, list[Sentence]]:
@@ -143,14 +150,32 @@ def baseline(text: str) -> frozenset[str]:
 
 
 # -- scoring -------------------------------------------------------------------------------------
-def predict(nlp, used, sentences: list[Sentence]) -> None:
+COMBINED = "rules + model"
+
+
+def predict(nlp, used, sentences: list[Sentence], trained=None) -> None:
+    """Fill each sentence's predictions: the rules, the regex baseline and, given ``trained`` (a
+    :class:`tagline.core.train.Trained`), the rules and that model combined as the app combines them
+    (:func:`tagline.core.train.combine` over the default labels)."""
     where = {(s.article, s.index): s for s in sentences}
+    rule_results = []
     for article, results in zip(used, suggest_articles(nlp, used)):
         for index, result in enumerate(results):
             sentence = where[(article.id, index)]
             sentence.predicted["rules"] = frozenset(result["labels"])
             sentence.scores = dict(result["scores"])
+            sentence.method_scores["rules"] = sentence.scores
             sentence.predicted["regex baseline"] = baseline(sentence.text)
+            rule_results.append((sentence, result))
+    if trained is not None:
+        from tagline.core.train import combine
+
+        # the model scores each sentence's text, as the app's model process cuts it from the paragraph
+        model_scores = trained.scores([sentence.text for sentence, _ in rule_results])
+        for (sentence, result), scores in zip(rule_results, model_scores):
+            combined = combine(result, scores, LABELS)
+            sentence.predicted[COMBINED] = frozenset(combined["labels"])
+            sentence.method_scores[COMBINED] = dict(combined["scores"])
 
 
 def prf(sentences: list[Sentence], method: str, label: str) -> tuple[float, float, float, int]:
@@ -196,26 +221,87 @@ def bootstrap(sentences: list[Sentence], method: str, label: str, resamples: int
     }
 
 
-def evaluate(devset: Path = DEVSET, resamples: int = RESAMPLES) -> dict:
+def paired_difference(sentences: list[Sentence], method: str, base: str, label: str, resamples: int = RESAMPLES,
+                      seed: int = SEED) -> dict:
+    """{measure: (difference, low, high)}: ``method`` minus ``base`` on the same sentences, with a
+    95 % interval over resamples of whole articles that draw the same articles for both (a paired
+    bootstrap: a rise is real only when the interval stays above zero)."""
+    import numpy as np
+
+    articles_ = sorted({s.article for s in sentences})
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(articles_), size=(resamples, len(articles_)))
+
+    def measures(counts, rows=None):
+        c = counts if rows is None else counts[rows]
+        axis = 0 if rows is None else 1
+        tp, fp, fn = (c[..., k].sum(axis=axis) for k in range(3))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
+            recall = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
+            f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+        return {"precision": precision, "recall": recall, "f1": f1}
+
+    ours, theirs = (_counts(sentences, m, label, articles_) for m in (method, base))
+    a, b = measures(ours), measures(theirs)
+    da, db = measures(ours, draws), measures(theirs, draws)
+    point = {}
+    for name in _MEASURES:
+        diff = da[name] - db[name]
+        point[name] = (float(a[name] - b[name]), float(np.percentile(diff, 2.5)), float(np.percentile(diff, 97.5)))
+    return point
+
+
+def difference_table(report: dict, method: str = "rules + model", base: str = "rules", groups=tuple(GROUPS)) -> str:
+    """The paired differences of :func:`paired_difference` for every group and label."""
+    lines = [f"| part | label | {method} − {base}: precision | recall | F1 |", "|---|---|---|---|---|"]
+    for part in groups:
+        for label in LABELS:
+            d = report["differences"][part][label]
+            cells = [f"{d[m][0]:+.3f} [{d[m][1]:+.3f}, {d[m][2]:+.3f}]" for m in _MEASURES]
+            lines.append(f"| {GROUPS[part][0]} | {label} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+def evaluate(devset: Path = DEVSET, resamples: int = RESAMPLES, trained_dir: Path | None = None) -> dict:
     """{"scores": {group: {method: {label: (precision, recall, f1, support)}}}, "intervals": the
     same with {measure: (low, high)}, "sentences": {group: n}, "articles": {group: n}}; groups are
-    the keys of ``GROUPS``."""
+    the keys of ``GROUPS``. With ``trained_dir`` (a model folder made by ``tagline train``) the
+    methods include :data:`COMBINED`."""
     nlp, info = load_pipeline("en_core_web_sm")
     used, sentences = load_devset(devset)
-    predict(nlp, used, sentences)
-    report: dict = {"model": info.key, "sentences": {}, "articles": {}, "scores": {}, "intervals": {}}
+    trained = None
+    if trained_dir is not None:
+        from tagline.core import train
+
+        try:
+            trained = train._load(Path(trained_dir))
+        except Exception as error:
+            raise SystemExit(f"{trained_dir}: the trained model does not load ({error})") from None
+    predict(nlp, used, sentences, trained)
+    methods = METHODS + ((COMBINED,) if trained is not None else ())
+    report: dict = {"model": info.key, "sentences": {}, "articles": {}, "scores": {}, "intervals": {}, "methods": methods}
     for part in GROUPS:
         members = [s for s in sentences if in_group(s.article, part)]
         report["sentences"][part] = len(members)
         report["articles"][part] = len({s.article for s in members})
-        report["scores"][part] = {method: {label: prf(members, method, label) for label in LABELS} for method in METHODS}
+        report["scores"][part] = {method: {label: prf(members, method, label) for label in LABELS} for method in methods}
         report.setdefault("ranking", {})[part] = {
             "claim": ranking(members, "claim", resamples),
             "distinct": len({round(s.scores.get("claim", 0.0), 3) for s in members}),
         }
+        if trained is not None:
+            report.setdefault("ranking_combined", {})[part] = {
+                "claim": ranking(members, "claim", resamples, method=COMBINED),
+                "distinct": len({round(s.method_scores[COMBINED].get("claim", 0.0), 3) for s in members}),
+            }
         report["intervals"][part] = {
-            method: {label: bootstrap(members, method, label, resamples) for label in LABELS} for method in METHODS
+            method: {label: bootstrap(members, method, label, resamples) for label in LABELS} for method in methods
         }
+        if trained is not None:
+            report.setdefault("differences", {})[part] = {
+                label: paired_difference(members, COMBINED, "rules", label, resamples) for label in LABELS
+            }
     report["_sentences"] = sentences
     return report
 
@@ -223,14 +309,15 @@ def evaluate(devset: Path = DEVSET, resamples: int = RESAMPLES) -> dict:
 METHODS = ("rules", "regex baseline")
 
 
-def ranking(sentences: list[Sentence], label: str = "claim", resamples: int = RESAMPLES, seed: int = SEED) -> tuple[float, float, float]:
-    """Average precision of the rules' ``label`` score (scikit-learn) and its 95 % interval over
-    resamples of whole articles: how well the score ranks, whatever the threshold."""
+def ranking(sentences: list[Sentence], label: str = "claim", resamples: int = RESAMPLES, seed: int = SEED,
+            method: str = "rules") -> tuple[float, float, float]:
+    """Average precision of ``method``'s ``label`` score (scikit-learn; the rules' by default) and its
+    95 % interval over resamples of whole articles: how well the score ranks, whatever the threshold."""
     import numpy as np
     from sklearn.metrics import average_precision_score
 
     y = np.array([label in s.gold for s in sentences])
-    score = np.array([s.scores.get(label, 0.0) for s in sentences])
+    score = np.array([s.method_scores.get(method, s.scores).get(label, 0.0) for s in sentences])
     articles_ = sorted({s.article for s in sentences})
     rows = {a: np.flatnonzero([s.article == a for s in sentences]) for a in articles_}
     rng = np.random.default_rng(seed)
@@ -243,12 +330,12 @@ def ranking(sentences: list[Sentence], label: str = "claim", resamples: int = RE
 _MEASURES = ("precision", "recall", "f1")
 
 
-def goals(report: dict, group: str = "held-out") -> list[tuple[str, str, float, float, tuple[float, float], bool]]:
+def goals(report: dict, group: str = "held-out", method: str = "rules") -> list[tuple[str, str, float, float, tuple[float, float], bool]]:
     """(label, measure, goal, value, interval, met) on a held-out group; met = the lower end reaches it."""
     rows = []
     for (label, measure), goal in GOALS.items():
-        value = report["scores"][group]["rules"][label][_MEASURES.index(measure)]
-        low, high = report["intervals"][group]["rules"][label][measure]
+        value = report["scores"][group][method][label][_MEASURES.index(measure)]
+        low, high = report["intervals"][group][method][label][measure]
         rows.append((label, measure, goal, value, (low, high), low >= goal))
     return rows
 
@@ -266,20 +353,29 @@ def markdown_table(report: dict, groups=tuple(GROUPS)) -> str:
 
 
 def ranking_table(report: dict, parts=tuple(GROUPS)) -> str:
+    combined = "ranking_combined" in report
     lines = ["| part | claim score: average precision | 95 % interval | distinct scores |", "|---|---:|---|---:|"]
+    if combined:
+        lines = ["| part | method | claim score: average precision | 95 % interval | distinct scores |", "|---|---|---:|---|---:|"]
     for part in parts:
-        ap, low, high = report["ranking"][part]["claim"]
-        lines.append(f"| {GROUPS[part][0]} | {ap:.3f} | [{low:.3f}, {high:.3f}] | {report['ranking'][part]['distinct']} |")
+        for key, method in (("ranking", "rules"), ("ranking_combined", COMBINED)):
+            if key not in report:
+                continue
+            ap, low, high = report[key][part]["claim"]
+            where = f"{GROUPS[part][0]} | {method}" if combined else GROUPS[part][0]
+            lines.append(f"| {where} | {ap:.3f} | [{low:.3f}, {high:.3f}] | {report[key][part]['distinct']} |")
     return "\n".join(lines)
 
 
 def goals_table(report: dict) -> str:
-    lines = ["| goal | held-out group | value | 95 % interval | met (lower end) |", "|---|---|---:|---|---|"]
+    methods = [m for m in report.get("methods", METHODS) if m != "regex baseline"]
+    lines = ["| goal | held-out group | method | value | 95 % interval | met (lower end) |", "|---|---|---|---:|---|---|"]
     for group in HELD_OUT_GROUPS:
-        for label, measure, goal, value, (low, high), met in goals(report, group):
-            lines.append(
-                f"| {label} {measure} >= {goal:.2f} | {GROUPS[group][0]} | {value:.3f} | [{low:.3f}, {high:.3f}] | {'yes' if met else 'no'} |"
-            )
+        for method in methods:
+            for label, measure, goal, value, (low, high), met in goals(report, group, method):
+                lines.append(
+                    f"| {label} {measure} >= {goal:.2f} | {GROUPS[group][0]} | {method} | {value:.3f} | [{low:.3f}, {high:.3f}] | {'yes' if met else 'no'} |"
+                )
     return "\n".join(lines)
 
 
@@ -319,9 +415,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", choices=LABELS, help="list the tuning part's errors for this label")
     parser.add_argument("--tuning-only", action="store_true", help="print the tuning part only (while tuning)")
     parser.add_argument("--cv", action="store_true", help="also cross-validate the trained claim score by article")
+    parser.add_argument("--model", metavar="DIR", type=Path,
+                        help="also score the rules combined with this trained model (a tagline train folder), as the app combines them")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    report = evaluate()
+    report = evaluate(trained_dir=args.model)
     elapsed = time.perf_counter() - began
     if args.errors:
         label = args.errors
@@ -338,6 +436,9 @@ def main(argv: list[str] | None = None) -> int:
         print(markdown_table(report, TUNING_GROUPS))
         print()
         print(ranking_table(report, TUNING_GROUPS))
+        if "differences" in report:
+            print()
+            print(difference_table(report, groups=TUNING_GROUPS))
         if args.cv:
             print()
             print(cross_validated_claims())
@@ -347,6 +448,9 @@ def main(argv: list[str] | None = None) -> int:
     print(ranking_table(report))
     print()
     print(goals_table(report))
+    if "differences" in report:
+        print()
+        print(difference_table(report))
     if args.cv:
         print()
         print(cross_validated_claims())

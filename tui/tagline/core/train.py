@@ -193,7 +193,7 @@ class Report:
         return "\n".join(lines)
 
 
-def held_out_evaluation(examples: list[corpus.Example], labels: list[str], seed: int = SEED) -> dict | None:
+def held_out_evaluation(examples: list[corpus.Example], labels: list[str], seed: int = SEED, epochs: int = EPOCHS) -> dict | None:
     """Per-label figures of a model trained on four fifths of the articles and scored on the rest,
     or None when the held-out fifth would be too small to say anything."""
     from tagline.core.exporting import split_by_article
@@ -202,16 +202,17 @@ def held_out_evaluation(examples: list[corpus.Example], labels: list[str], seed:
     articles = len({e.article for e in held_out})
     if not train_part or articles < MIN_HELD_OUT_ARTICLES or len(held_out) < MIN_HELD_OUT_SENTENCES:
         return None
-    nlp = fit([e.text for e in train_part], [e.labels for e in train_part], labels, seed=seed)
+    nlp = fit([e.text for e in train_part], [e.labels for e in train_part], labels, seed=seed, epochs=epochs)
     predicted = [above(s) for s in predict(nlp, [e.text for e in held_out])]
     truth = [frozenset(e.labels) for e in held_out]
     scores = {name: [round(x, 3) if isinstance(x, float) else x for x in prf(truth, predicted, name)] for name in labels}
     return {"articles": articles, "sentences": len(held_out), "scores": scores}
 
 
-def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | None = None, out: str | Path | None = None) -> Report:
+def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | None = None, out: str | Path | None = None,
+          *, seed: int = SEED, epochs: int = EPOCHS) -> Report:
     """Train on the annotations under ``annotations`` and save the model (atomically) to ``out``,
-    by default ``<annotations>/.model``. Files that cannot be used are left out and listed in
+    by default ``<annotations>/.model`` (``seed`` and ``epochs`` as :func:`fit` takes them). Files that cannot be used are left out and listed in
     ``Report.problems``; :class:`TrainError` when nothing is left to train on."""
     root = Path(annotations)
     if not root.is_dir():
@@ -228,8 +229,8 @@ def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | 
     target = Path(out) if out is not None else root / MODEL_FOLDER
     if target.exists() and not _replaceable(target):  # before the work, not after it
         raise TrainError(f"{target}: exists and is not a model made by tagline train; give another --out", problems)
-    evaluation = held_out_evaluation(examples, labels)
-    nlp = fit([e.text for e in examples], [e.labels for e in examples], labels)
+    evaluation = held_out_evaluation(examples, labels, seed=seed, epochs=epochs)
+    nlp = fit([e.text for e in examples], [e.labels for e in examples], labels, seed=seed, epochs=epochs)
     # to the microsecond: two trainings in the same second still tell apart
     trained_at = _dt.datetime.now(_dt.UTC).isoformat().replace("+00:00", "Z")
     positives = {name: sum(1 for e in examples if name in e.labels) for name in labels}
