@@ -114,8 +114,45 @@ def answered(data: bytes, i: int, baseline: bool) -> bool:
     return any(int(n) == (2 if i % 2 == 0 else 1) for n in STATUS.findall(data))
 
 
+class Typist:
+    """Sends keys to a pane through one tmux client in control mode (``tmux -C``), started once:
+    a ``tmux send-keys`` per key starts a tmux client each time (5 to 9 ms, inside every figure).
+    ``per_key_client``: the old way, for comparison."""
+
+    def __init__(self, pane: term.Pane, per_key_client: bool = False) -> None:
+        self.pane = pane
+        self.control = None
+        if not per_key_client:
+            self.control = subprocess.Popen(
+                ["tmux", "-L", term.SOCKET, "-C", "attach-session", "-t", pane.name, "-f", "ignore-size"],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+            self.send("")  # attached before the first key is timed
+            time.sleep(0.2)
+
+    def send(self, key: str) -> None:
+        if self.control is None:
+            if key:
+                self.pane.keys(key)
+            return
+        assert self.control.stdin is not None
+        self.control.stdin.write(f"send-keys -t {self.pane.name} {key}\n" if key else "display-message -p ok\n")
+        self.control.stdin.flush()
+
+    def close(self) -> None:
+        if self.control is not None:
+            try:
+                assert self.control.stdin is not None
+                self.control.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.control.wait(5)
+            except subprocess.TimeoutExpired:
+                self.control.kill()
+
+
 def type_keys(pane: term.Pane, pid: int, count: int, pause: float, log: Path, only_while_scanning: bool,
-              baseline: bool = False):
+              baseline: bool = False, per_key_client: bool = False):
     """Latencies in ms of ``count`` keys sent ``pause`` s apart, found two ways: to the frame that
     answers the key (its text on the screen: :func:`answered`), and, as this bench measured before,
     to the last byte written before the next key (which counts a frame drawn for background work
@@ -128,6 +165,7 @@ def type_keys(pane: term.Pane, pid: int, count: int, pause: float, log: Path, on
     stamps.write_text("")
     pane.pipe_to(log, stamps)
     time.sleep(0.2)
+    typist = Typist(pane, per_key_client)
     sent: list[tuple[float, bool]] = []
     trips: list[float] = []
     queued: list[float] = []  # ms the app's main thread had waited for a CPU, before each key
@@ -137,12 +175,13 @@ def type_keys(pane: term.Pane, pid: int, count: int, pause: float, log: Path, on
             break
         queued.append(run_queue_ms(pid))
         began = time.monotonic()
-        pane.keys("j" if i % 2 == 0 else "k")
+        typist.send("j" if i % 2 == 0 else "k")
         trips.append((time.monotonic() - began) * 1000)
         sent.append((began, busy))
         time.sleep(pause)
     time.sleep(1.0)
     queued.append(run_queue_ms(pid))
+    typist.close()
     term.tmux("pipe-pane", "-t", pane.name)
     time.sleep(0.1)
     data = log.read_bytes()
@@ -222,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keys", type=int, default=40, help="keys per scenario and round")
     parser.add_argument("--pause", type=float, default=0.06, help="seconds between keys")
     parser.add_argument("--no-model", action="store_true", help="leave out the scenario with the spaCy model")
+    parser.add_argument("--per-key-client", action="store_true",
+                        help="send each key with its own tmux client (tmux send-keys), as this bench did before")
     parser.add_argument("--scenarios", help="comma-separated: which of baseline,idle,scan,model to run (all)")
     args = parser.parse_args(argv)
     term.require_tmux()
@@ -258,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
                         time.sleep(0.05)
                     pane.settle(1.0)
                 found, last, late, sent, waits = type_keys(pane, pid, args.keys, args.pause, work / "bytes.log",
-                                                    scenario == "scan", baseline=trivial)
+                                                    scenario == "scan", baseline=trivial,
+                                                    per_key_client=args.per_key_client)
                 if load is not None:
                     os.killpg(load.pid, signal.SIGKILL)
                     load.wait()
@@ -342,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
               f"p99 unqueued: {p99_unqueued}")
     print("keys whose answer came after the key after next (counted at that time): "
           + ", ".join(f"{s} {lates[s]}" for s in scenarios))
-    print(f"send-keys (tmux client start, inside every figure): median {statistics.median(trips):.1f} ms")
+    how = "tmux send-keys, a client started per key" if args.per_key_client else "a command to one tmux client in control mode"
+    print(f"sending a key ({how}; inside every figure): median {statistics.median(trips):.1f} ms")
     print(corpus.machine())
     return 0
 
