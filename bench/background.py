@@ -3,11 +3,12 @@
     python bench/background.py [--rounds 4] [--keys 40] [--pause 0.06] [--no-model] [--scenarios idle,model]
 
 Real terminals (tmux panes, ``bench/term.py``); every byte the app writes is stamped as it arrives
-(``bench/stamps.py``). A key's latency is the time from just before ``tmux send-keys`` to the
-arrival of the frame that answers it: the one with the key's effect in it (the cursor's sentence
-number in tagline's status row; the key's count in the baseline's line). Keys are sent ``--pause`` s
-apart, ``j`` and ``k`` in turn, from the first frame on. The tmux client's own start-up is inside
-that figure; its median is printed as "send-keys". The way this bench measured before (to the last
+(``bench/stamps.py``). A key's latency is the time from just before it is sent to the arrival of
+the frame that answers it: the one with the key's effect in it (the cursor's sentence number in
+tagline's status row; the key's count in the baseline's line). Keys are sent ``--pause`` s apart,
+``j`` and ``k`` in turn, from the first frame on, as ``send-keys`` commands to one tmux client
+attached in control mode (``--per-key-client``: a ``tmux send-keys`` each, whose client start-up,
+5 to 9 ms, is then inside every figure; the time to send is printed). The way this bench measured before (to the last
 byte written before the next key is sent, which counts a frame drawn for the model's progress just
 after a key's own as part of the key) is printed too, for comparison.
 
