@@ -347,10 +347,10 @@ def test_bootstrap_intervals_hold_scikit_learns_figure():
 # deterministic, so a drop below them is a regression, not noise. "pooled" is the held-out part of the
 # re-split (NewsSD-ENG held-out and Wikinews 2019), first measured in the fourth report.
 FLOORS = {
-    "tuning": {"quote": 0.92, "statistic": 0.75, "claim": 0.77},
-    "tuning-newssd": {"quote": 0.93, "statistic": 0.88, "claim": 0.73},
+    "tuning": {"quote": 0.95, "statistic": 0.75, "claim": 0.77},
+    "tuning-newssd": {"quote": 0.94, "statistic": 0.88, "claim": 0.73},
     "held-out": {"quote": 0.86, "statistic": 0.92, "claim": 0.73},
-    "wikinews": {"quote": 0.90, "statistic": 0.69, "claim": 0.79},
+    "wikinews": {"quote": 0.95, "statistic": 0.69, "claim": 0.79},
     "wn2019": {"quote": 0.88, "statistic": 0.76, "claim": 0.85},
     "pooled": {"quote": 0.88, "statistic": 0.80, "claim": 0.82},
 }
@@ -435,6 +435,29 @@ def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
         "The court made a policy decision, finding that going forward a lack of U.S. citizenship or immigration status may not be used to deny a law license.",
         "The officials made clear that the talks would go on.",
         "It is a planning bill in disguise, something the Committee made clear at the very beginning of their sessions.",
+        # forms found among the GUM Wikinews misses after the re-split; every sentence written for the test
+        "The researchers found that the river had warmed by two degrees.",
+        "Recent reports have revealed that the mayor hired his cousin.",
+        "Estimates suggest 400 families may have left the valley.",
+        "The results of the survey show that most drivers speed.",
+        "The appeals court ruled that the fine was unlawful.",
+        "The union asked the council to reopen the library.",
+        "The mayor asked officials how the files had been lost.",
+        "She was advised to leave the building at once.",
+        "Residents were encouraged to report burst pipes to the water board.",
+        "The health agency recommends that children eat less salt.",
+        "A petition asking the minister to resign has gathered 5,000 names.",
+        "The newspaper describes the plan as reckless.",
+        "The plant, which the company describes as safe, has leaked twice.",
+        "In his memoir, Ortiz defined that era as a lost decade.",
+        "Farmers' groups are concerned the new rules will raise costs.",
+        "Teachers are worried that class sizes will grow.",
+        "Lee came to the conclusion that the records had been altered.",
+        "The two officers are accused of taking bribes.",
+        "I was told that the office had closed.",
+        "Speaking outside the court, Ann Cole, QC, said that the verdict was fair.",
+        "Garcia observed that the figures matched the earlier survey.",
+        "A farmer stood up shouting out loud that the dam would burst.",
     ],
 )
 def test_reported_speech_forms_are_quotes(nlp, sentence):
@@ -454,11 +477,74 @@ def test_reported_speech_forms_are_quotes(nlp, sentence):
         "We found that the figures did not add up.",
         "Officials have touted their efforts to get the drug through this so-called “compassionate use” channel.",
         "I made it clear that we would not stop.",
+        # look-alikes of the forms added after the re-split
+        "The results show the incumbent won a clear majority.",
+        "Low interest rates encourage people to borrow more.",
+        "Few reporters thought to ask why the bridge was closed.",
+        "We are being invited to trust the landlords again.",
+        "We'll be told there is a new crisis next week.",
+        "A rash described as itchy spread across his arms.",
+        "Our own analysis found that prices fell.",
+        "I am sure that it will rain.",
+        "The fees requested in arrears are due in May.",
     ],
 )
 def test_look_alikes_of_reported_speech_are_not_quotes(nlp, sentence):
     [result] = suggest(nlp, sentence)
     assert "quote" not in result["labels"], result
+
+
+# The parser does not always lose a clause the same way, so the fallbacks are tested on spaCy docs
+# built with the parse it gave to tuning sentences (a real Doc, its heads and labels set by hand).
+_MISPARSED = {
+    # "that" hung from the object, the clause an adjunct of it
+    "observed that": (
+        "Wilkins observed that the date of the gift coincided with the anniversary .",
+        [("NOUN", "NNS", "wilkin", 1, "nsubj"), ("VERB", "VBD", "observe", 1, "ROOT"), ("SCONJ", "IN", "that", 4, "mark"),
+         ("DET", "DT", "the", 4, "det"), ("NOUN", "NN", "date", 1, "dobj"), ("ADP", "IN", "of", 4, "prep"),
+         ("DET", "DT", "the", 7, "det"), ("NOUN", "NN", "gift", 5, "pobj"), ("VERB", "VBD", "coincide", 4, "acl"),
+         ("ADP", "IN", "with", 8, "prep"), ("DET", "DT", "the", 11, "det"), ("NOUN", "NN", "anniversary", 9, "pobj"),
+         ("PUNCT", ".", ".", 1, "punct")],
+    ),
+    # the speaker taken for an adjunct of the participle, the verb left without a subject
+    "Tom Reid, said that": (
+        "Speaking in his defence , Tom Reid , said that the couple should be cleared .",
+        [("VERB", "VBG", "speak", 8, "advcl"), ("ADP", "IN", "in", 0, "prep"), ("PRON", "PRP$", "his", 3, "poss"),
+         ("NOUN", "NN", "defence", 1, "pobj"), ("PUNCT", ",", ",", 0, "punct"), ("PROPN", "NNP", "Tom", 6, "compound"),
+         ("PROPN", "NNP", "Reid", 0, "npadvmod"), ("PUNCT", ",", ",", 8, "punct"), ("VERB", "VBD", "say", 8, "ROOT"),
+         ("SCONJ", "IN", "that", 15, "mark"), ("DET", "DT", "the", 11, "det"), ("NOUN", "NN", "couple", 15, "nsubjpass"),
+         ("AUX", "MD", "should", 15, "aux"), ("AUX", "VB", "be", 15, "auxpass"), ("VERB", "VBN", "clear", 8, "ccomp"),
+         ("PUNCT", ".", ".", 8, "punct")],
+    ),
+    # the clause hung from the adverb: "shouting out loud that …"
+    "shouting out loud that": (
+        "Voters remember a mayor shouting out loud that he would win .",
+        [("NOUN", "NNS", "voter", 1, "nsubj"), ("VERB", "VBP", "remember", 1, "ROOT"), ("DET", "DT", "a", 3, "det"),
+         ("NOUN", "NN", "mayor", 1, "dobj"), ("VERB", "VBG", "shout", 3, "acl"), ("ADP", "RP", "out", 4, "prt"),
+         ("ADV", "RB", "loud", 4, "advmod"), ("SCONJ", "IN", "that", 10, "mark"), ("PRON", "PRP", "he", 10, "nsubj"),
+         ("AUX", "MD", "would", 10, "aux"), ("VERB", "VB", "win", 6, "ccomp"), ("PUNCT", ".", ".", 1, "punct")],
+    ),
+}
+
+
+@pytest.mark.parametrize("form", list(_MISPARSED))
+def test_reported_speech_survives_the_parses_that_lose_its_clause(nlp, form):
+    from spacy.tokens import Doc
+
+    text, rows = _MISPARSED[form]
+    words = text.split(" ")
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        spaces=[k + 1 < len(words) for k in range(len(words))],
+        pos=[r[0] for r in rows],
+        tags=[r[1] for r in rows],
+        lemmas=[r[2] for r in rows],
+        heads=[r[3] for r in rows],
+        deps=[r[4] for r in rows],
+    )
+    [result] = suggest_doc(doc, [(0, len(doc.text))])
+    assert "quote" in result["labels"], result
 
 
 # -- the claim score (a logistic model over the rules' evidence) ---------------------------------

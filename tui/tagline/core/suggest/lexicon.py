@@ -37,7 +37,8 @@ SPEAKER_NOUNS = frozenset(
     witness witnesses residents doctor doctors economist economists outlet outlets media newspaper
     newspapers paper channel broadcaster network agency authority critic campaigner resident
     organiser organizer activist observer commentator regulator lawmaker legislator senator governor
-    mayor administration party group association organisation organization firm bank""".split()
+    mayor administration party group association organisation organization firm bank
+    magazine journal""".split()
 )
 #: Speech verbs whose subject may be a thing: ``it says``, ``the guidance states``.
 THING_MAY_SAY = frozenset("say write state read".split())
@@ -45,13 +46,31 @@ THING_MAY_SAY = frozenset("say write state read".split())
 PEOPLE_ONLY_SPEECH = frozenset(
     "insist warn argue claim deny admit acknowledge complain contend maintain urge vow promise threaten concede reiterate".split()
 )
-#: Verbs that report what an inquiry established, with a clause: ``the report found that …``.
-FINDING_VERBS = frozenset("find conclude determine establish show".split())
-#: Subjects that report findings: ``a 2018 study found that``, ``the court found that``.
+#: Verbs that report what an inquiry established, with a clause: ``the report found that …``,
+#: ``recent reports have revealed that …``, ``estimates suggest …``, ``the court ruled that …``.
+FINDING_VERBS = frozenset("find conclude determine establish show reveal suggest indicate rule".split())
+#: Subjects that report findings: ``a 2018 study found that``, ``the court found that``; matched by
+#: lemma or by the word itself (the lemmatiser makes ``researchers`` ``researcher``).
 FINDING_SOURCES = frozenset(
     """report study survey poll research review inquiry investigation audit court committee panel
-    judge jury researchers scientists authors investigators inspectors regulator watchdog
-    commission tribunal""".split()
+    judge jury researcher researchers scientist scientists author authors investigator
+    investigators inspector inspectors regulator watchdog commission tribunal estimate estimates
+    paper article articles""".split()
+)
+#: Verbs that report a request, a recommendation or a question put to someone, with what is asked
+#: as an infinitive or a clause: ``asked the council to …``, ``recommends that …``, ``were
+#: encouraged to submit``, ``asked officials how …``.
+REQUEST_VERBS = frozenset("ask request recommend advise urge encourage implore beg appeal invite".split())
+#: Request verbs whose subject may also be a thing that moves people (``low rates encourage people
+#: to borrow``): they report a request only from a speaker, or in the passive.
+REQUEST_NEEDS_SPEAKER = frozenset("encourage invite".split())
+#: Verbs that report how someone characterised a thing: ``the magazine describes the ruling as
+#: historic``, ``Belloc defined it as economic status``.
+DESCRIPTION_VERBS = frozenset("describe characterise characterize portray define brand label dub".split())
+#: Adjectives of belief or feeling that report a stance with a clause: ``are concerned the
+#: government will …``.
+STANCE_ADJECTIVES = frozenset(
+    "concerned worried afraid fearful confident convinced sure certain hopeful optimistic pessimistic adamant".split()
 )
 #: Verbs that report a forecast or belief in the passive with an infinitive: ``is expected to``.
 PASSIVE_REPORTING = frozenset(

@@ -10,6 +10,7 @@ from tagline.core.suggest.evidence import Evidence, shorten
 from tagline.core.suggest.lexicon import (
     ATTRIBUTION_VERBS,
     COGNITION_VERBS,
+    DESCRIPTION_VERBS,
     FINDING_SOURCES,
     FINDING_VERBS,
     FINITE,
@@ -20,8 +21,11 @@ from tagline.core.suggest.lexicon import (
     PASSIVE_REPORTING,
     PEOPLE_ONLY_SPEECH,
     REPORT_NOUNS,
+    REQUEST_NEEDS_SPEAKER,
+    REQUEST_VERBS,
     SPEAKER_NOUNS,
     SPEECH_VERBS,
+    STANCE_ADJECTIVES,
     THING_MAY_SAY,
     VIEW_VERBS,
 )
@@ -219,6 +223,8 @@ def _is_speaker(token) -> bool:
         or token.lower_ in ("he", "she", "they")
         or token.pos_ == "PROPN"
         or token.lemma_.lower() in SPEAKER_NOUNS
+        # a surname the tagger took for a plural noun ("Waters pointed out …"), not first in the sentence
+        or (token.tag_ == "NNS" and token.text[:1].isupper() and token.i > token.sent.start)
     )
 
 
@@ -234,8 +240,7 @@ def _finding(verb, lemma: str) -> str:
     subject = _subject(verb)
     if subject is None:
         return ""
-    noun = subject.lemma_.lower()
-    if noun in FINDING_SOURCES or (subject.ent_type_ in ("PERSON", "ORG") and lemma == "find"):
+    if _finds(subject) or (subject.ent_type_ in ("PERSON", "ORG") and lemma == "find"):
         return f"reported finding: {subject.text} {verb.text} …"
     return ""
 
@@ -250,9 +255,20 @@ def _participle_finding(verb, lemma: str) -> str:
         return ""
     root = verb.sent.root
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is not None and subject.lemma_.lower() in FINDING_SOURCES:
+    if subject is not None and _finds(subject):
         return f"reported finding: {subject.text} … {verb.text} that …"
     return ""
+
+
+def _finds(subject) -> bool:
+    """A subject that reports findings (a report, a study, a court, researchers), by its lemma or
+    by the word itself: the lemmatiser turns ``researchers`` into ``researcher``."""
+    if subject.lemma_.lower() in FINDING_SOURCES or subject.lower_ in FINDING_SOURCES:
+        return True
+    # "the results of the study show …", but not "the results show …" (of an election, a match)
+    return subject.lemma_.lower() == "result" and any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(g.dep_ == "pobj" and _finds(g) for g in c.children) for c in subject.children
+    )
 
 
 def _made_clear(verb) -> str:
@@ -288,7 +304,14 @@ def _report_noun(tokens) -> str:
             owner = pobj if pobj is not None and _is_speaker(pobj) else None
         if owner is None and noun.head.lower_ == "of" and noun.head.head.dep_ in ("nsubj", "nsubjpass"):
             continue
-        if owner is None or owner.lower_ in ("my", "our", "your", "its"):
+        if owner is None and noun.dep_ in ("dobj", "pobj"):
+            # "came to the conclusion that …", "expressed concern that …": the owner is the speaker of
+            # the verb that governs the noun
+            governor = noun.head if noun.dep_ == "dobj" else noun.head.head
+            if governor.pos_ in ("VERB", "AUX") and noun.head.lower_ not in ("of", "about", "for", "despite"):
+                speaker = _subject(governor)
+                owner = speaker if speaker is not None and _is_speaker(speaker) else None
+        if owner is None or owner.lower_ in ("my", "our", "your", "its", "i", "we", "you", "it"):
             continue
         # the content: a that-clause on the noun, or "X's concern was that …"
         holders = [noun] + ([noun.head] if noun.dep_ in ("nsubj", "attr") else [])
@@ -297,6 +320,109 @@ def _report_noun(tokens) -> str:
         for holder in holders:
             if any(c.dep_ in ("ccomp", "acl") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children) for c in holder.children):
                 return f"reported {noun.text}: {owner.text} …"
+    return ""
+
+
+def _modal(verb) -> bool:
+    """``we'll be told``, ``would be asked``: a report yet to happen."""
+    return any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+
+
+def _that_follows(verb):
+    """The ``that`` opening a clause right after ``verb`` (``observed that``, ``pointed out that``),
+    however the parser attached the clause, or None."""
+    doc = verb.doc
+    j = verb.i + 1
+    while j < len(doc) and doc[j].dep_ in ("advmod", "prt") and doc[j].head.i == verb.i:
+        j += 1
+    if j < len(doc) and doc[j].lower_ == "that" and doc[j].dep_ == "mark":
+        return doc[j]
+    return None
+
+
+def _speaker_before(verb):
+    """A name or a personal pronoun right before ``verb`` (punctuation skipped), in the same
+    sentence: the speaker of ``…, Tom Lee, SC, said that`` when the parser gave the verb no subject."""
+    doc = verb.doc
+    j = verb.i - 1
+    while j >= verb.sent.start and doc[j].is_punct:
+        j -= 1
+    if j >= verb.sent.start and (doc[j].pos_ == "PROPN" or doc[j].lower_ in ("he", "she", "they")):
+        return doc[j]
+    return None
+
+
+def _request(verb, lemma: str, subject, passive: bool) -> str:
+    """``asked the council to …``, ``recommends that …``, ``were advised to …``, ``asked officials
+    how …``, ``a petition asking the government to …``: a request, recommendation or question put to
+    someone, with what is asked as an infinitive or a clause."""
+    asked = [
+        c
+        for c in verb.children
+        if c.i > verb.i and (c.dep_ == "ccomp" or (c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)))
+    ]
+    if not asked or (verb.dep_ == "acl" and verb.tag_ == "VBN"):
+        return ""  # "the taxes requested in arrears": the thing asked for, not the asker
+    if lemma == "ask" and not passive and not any(c.dep_ in ("dobj", "dative") for c in verb.children) and not any(c.dep_ == "xcomp" for c in asked):
+        return ""  # "asked when it might happen": a question put to nobody in particular
+    if lemma in REQUEST_NEEDS_SPEAKER and not passive:
+        if subject is None or subject.lower_ in ("it", "this", "that", "which") or not _is_speaker(subject):
+            return ""  # "low rates encourage people to borrow"
+    who = subject.text if subject is not None else "someone"
+    return f"reported request: {who} {verb.text} …"
+
+
+def _description(verb, subject, passive: bool) -> str:
+    """``the magazine describes the ruling as historic``, ``which the Church describes as a
+    retreat``, ``articles have characterised it as …``: how a speaker characterised a thing. The
+    passive counts only with its speaker (``described by critics as``): ``a condition described as
+    …`` alone is the writer's definition."""
+    has_as = any(t.lower_ == "as" and t.dep_ == "prep" and t.i > verb.i and _within(t, verb, 3) for t in verb.subtree)
+    if not has_as:
+        return ""
+    if passive:
+        agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        if agent is None or not (_is_speaker(agent) or _finds(agent)):
+            return ""
+        return f"reported description: {verb.text} by {agent.text} as …"
+    if subject is None or subject.lower_ in ("it", "this", "that", "which") or not (_is_speaker(subject) or _finds(subject)):
+        return ""
+    return f"reported description: {subject.text} {verb.text} … as …"
+
+
+def _within(token, ancestor, hops: int) -> bool:
+    """Whether ``ancestor`` is at most ``hops`` heads above ``token`` with no other verb between:
+    ``defined that something else as …`` where the parser hung ``as`` from the object."""
+    for _ in range(hops):
+        token = token.head
+        if token.i == ancestor.i:
+            return True
+        if token.pos_ in ("VERB", "AUX"):
+            return False
+    return False
+
+
+def _stance(adjective) -> str:
+    """``secularist associations are concerned the government will …``: an adjective of belief or
+    feeling with a clause, said of someone other than the writer (the parser makes ``concerned`` an
+    adjective or a passive verb)."""
+    if adjective.lower_ not in STANCE_ADJECTIVES:
+        return ""
+    if adjective.dep_ == "acomp" and adjective.head.lemma_.lower() == "be":
+        head = adjective.head
+        subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    elif any(c.dep_ == "auxpass" for c in adjective.children):
+        head = adjective
+        around = list(adjective.children) + [g for c in adjective.children if c.dep_ == "auxpass" for g in c.children]
+        subject = next((c for c in around if c.dep_ in ("nsubjpass", "nsubj")), None)
+    else:
+        return ""
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return ""
+    if subject.lower_ in FIRST_PERSON | _NOBODY_IN_PARTICULAR | {"you", "it", "this", "that", "which", "there", "who"}:
+        return ""
+    if any(c.dep_ == "ccomp" for c in adjective.children) or any(c.dep_ == "ccomp" and c.i > adjective.i for c in head.children):
+        return f"reported stance: {subject.text} … {adjective.text} …"
     return ""
 
 
@@ -310,6 +436,10 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
     """(verb, reason) for each verb that reports speech or a stated belief."""
     inside = {t.i for t in tokens}
     for verb in tokens:
+        stance = _stance(verb) if verb.pos_ in ("ADJ", "VERB") else ""
+        if stance:
+            yield verb, stance
+            continue
         if verb.pos_ != "VERB":
             continue
         lemma = verb_lemma(verb)
@@ -321,27 +451,62 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             yield verb, f"reported: {verb.text} to …"
             continue
         speech = lemma in SPEECH_VERBS
-        if not speech and lemma not in COGNITION_VERBS:
+        request = lemma in REQUEST_VERBS
+        describes = lemma in DESCRIPTION_VERBS
+        if not (speech or request or describes) and lemma not in COGNITION_VERBS:
             continue
         subject = _subject(verb)
         if subject is None and verb.dep_ == "ROOT":  # "…, reported NDTV."
             subject = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "PROPN" and c.i > verb.i and c.i == verb.i + 1), None)
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        that = _that_follows(verb)
+        if subject is None and that is not None and (speech or lemma in COGNITION_VERBS):
+            subject = _speaker_before(verb)  # "Speaking in his defence, Tom Lee, SC, said that …"
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
+            # "I was hauled in and told that …": a passive shared with the verb before
+            verb.dep_ == "conj"
+            and verb.tag_ in ("VBN", "VBD")
+            and not any(c.dep_ in ("nsubj", "aux") for c in verb.children)
+            and any(c.dep_ == "auxpass" for c in verb.head.children)
+        )
         if subject is None and not passive:
             continue
-        if subject is not None and subject.lower_ in FIRST_PERSON:
-            continue  # the writer's own voice ("as we predicted", "I have written")
+        if subject is not None and subject.lower_ in FIRST_PERSON and not (passive and speech and not _modal(verb)):
+            continue  # the writer's own voice ("as we predicted", "I have written"); "I was told" is not
+        if subject is not None and any(c.dep_ in ("det", "amod") and c.lower_ in ("few", "no") for c in subject.children):
+            continue  # "few journalists thought to ask why …": nobody in particular
         if subject is not None and subject.lower_ in _NOBODY_IN_PARTICULAR:
             continue  # "anyone claiming they know …": a hypothetical speaker
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children) or (verb.tag_ == "VB" and (verb.dep_ == "ROOT" or verb.i == tokens[0].i) and not any(c.dep_ in ("nsubj", "aux") for c in verb.children)):
             continue  # "if anyone supposes that …", "Suppose they did": hypotheses, not reports
-        if subject is not None and subject.lower_ in ("it", "this", "that", "which") and lemma not in THING_MAY_SAY | PEOPLE_ONLY_SPEECH:
+        if subject is not None and subject.lower_ in ("it", "this", "that", "which") and lemma not in THING_MAY_SAY | PEOPLE_ONLY_SPEECH | (REQUEST_VERBS - REQUEST_NEEDS_SPEAKER):
             continue
         if passive and subject is not None and subject.tag_ in ("WDT", "WP"):
             continue  # "little that can be said to …"
+        if request:
+            why = _request(verb, lemma, subject, passive)
+            if why:
+                yield verb, why
+                continue
+            if not speech:
+                continue
+        if describes:
+            why = _description(verb, subject, passive)
+            if why:
+                yield verb, why
+                continue
+            if not speech:
+                continue
+        if lemma == "accuse" and passive and any(c.dep_ == "auxpass" for c in verb.children) and any(c.dep_ == "prep" and c.lower_ == "of" for c in verb.children):
+            yield verb, f"reported allegation: {verb.text} of …"  # "the parents are accused of …"
+            continue
         if lemma in NEEDS_CLAUSE and (subject is None or not _is_speaker(subject)):
             continue  # "a study confirmed that …" is not speech
         clause = [c for c in verb.children if c.dep_ in ("ccomp",) or (c.dep_ == "xcomp" and passive)]
+        # the parser hangs the clause on a modifier ("shouting out loud that …") or loses it after
+        # "that" ("Wilkins observed that the date … coincided"): the clause is still the verb's
+        clause += [g for c in verb.children if c.dep_ in ("advmod", "prt") for g in c.children if g.dep_ == "ccomp"]
+        if not clause and that is not None:
+            clause = [that]
         who = subject.text if subject is not None else "someone"
         if clause and (speech or clause[0].i in inside):
             kind = "reported speech" if speech else "reported belief"
