@@ -41,3 +41,16 @@ def test_a_fixed_task_size_from_the_environment(monkeypatch):
     monkeypatch.setenv(cluster.TASK_CHARS_ENV, "many")
     with pytest.raises(cluster.ClusterError, match="must be a number of characters"):
         cluster.tasks(corpus(10), threads=1)
+
+
+def test_the_parse_node_settings_are_what_dask_reads():
+    dask = pytest.importorskip("dask")
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "dask-parse-node.yaml"
+    found = dask.config.collect([str(path)], env={})
+    assert found["distributed"]["worker"]["profile"]["enabled"] is False
+    assert found["distributed"]["admin"]["tick"]["interval"] == "1s"
+    # Loaded over Dask's defaults, the nanny no longer sets MALLOC_TRIM_THRESHOLD_ (None is "unset").
+    merged = dask.config.merge(dask.config.config, found)
+    assert merged["distributed"]["nanny"]["pre-spawn-environ"]["MALLOC_TRIM_THRESHOLD_"] is None

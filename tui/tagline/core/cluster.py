@@ -26,6 +26,7 @@ import logging
 import math
 import os
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -244,8 +245,14 @@ def _run(client, plan: prepare_mod.Plan, model: nlp.ModelInfo, cache: nlp.ParseC
     pending: dict = {}
     completed = as_completed(loop=client.loop)
 
+    threads = {"count": report.threads, "asked": time.monotonic()}
+
     def send() -> None:
-        ahead = AHEAD_PER_THREAD * max(1, sum(client.nthreads().values()))
+        # Workers may join or leave: the scheduler is asked again at most once a second (a round
+        # trip through the client's event loop, not on every result).
+        if time.monotonic() - threads["asked"] >= 1.0:
+            threads["count"], threads["asked"] = sum(client.nthreads().values()), time.monotonic()
+        ahead = AHEAD_PER_THREAD * max(1, threads["count"])
         while queue and len(pending) < ahead:
             batch = queue.pop()
             future = client.submit(
@@ -310,6 +317,7 @@ def load_model(model_name: str, model_key: str):
     if loaded is None:
         loaded = _local.models = {}
     if model_name not in loaded:
+        nlp.one_math_thread()  # as Dask's nanny does; a worker started without one does not
         info = nlp.resolve_model(model_name)  # ModelError: not installed on this worker
         if info.key != model_key:
             raise WorkerMismatch(f"a worker has model {info.key}, the client {model_key}; the rest was not sent")
