@@ -45,6 +45,15 @@ def test_the_training_files_are_the_newssd_tuning_articles():
     assert all(part_of(i) == "tuning" for i in ids)
 
 
+def test_the_whole_tuning_part_holds_every_tuning_article_and_no_held_out_one():
+    shipped = bench_module("train_shipped")
+    ev = bench_module("eval_suggest")
+    ids = {article_id(p) for p in shipped.training_files(data="tuning")}
+    every = {article_id(p) for p in (DEVSET / "annotations" / "devset").glob("*.yaml")}
+    assert ids == {i for i in every if ev.part_of(i) == "tuning"}
+    assert NEWSSD_TUNING < ids and not any(i.startswith(("newssd-test-", "wn2019-")) for i in ids)
+
+
 def test_a_held_out_article_is_never_trained_on_whatever_its_file_is_called(tmp_path):
     """The part is read from the article id inside the file, not from the file's name."""
     shipped = bench_module("train_shipped")
