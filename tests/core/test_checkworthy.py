@@ -4,23 +4,16 @@ repository)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+from bench_modules import bench_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def checkworthy():
-    if "checkworthy" in sys.modules:
-        return sys.modules["checkworthy"]
-    spec = importlib.util.spec_from_file_location("checkworthy", ROOT / "bench" / "checkworthy.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("checkworthy")
 
 
 def test_average_precision_is_the_labs():

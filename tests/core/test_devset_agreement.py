@@ -4,11 +4,10 @@ scikit-learn's, inside its own article-bootstrap interval."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+from bench_modules import bench_module
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST = ROOT / "devset" / "annotations" / "devset"
@@ -16,11 +15,7 @@ SECOND = ROOT / "devset" / "agreement" / "blind"
 
 
 def agreement_module():
-    spec = importlib.util.spec_from_file_location("bench_agreement", ROOT / "bench" / "agreement.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("agreement")
 
 
 def test_the_second_annotation_covers_every_wikinews_article():

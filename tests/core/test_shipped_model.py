@@ -5,12 +5,11 @@ with paired differences against the rules alone."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from bench_modules import bench_module
 
 from tagline.core import train
 from tagline.core.labels import DEFAULT_SCHEME
@@ -18,17 +17,6 @@ from tagline.core.labels import DEFAULT_SCHEME
 ROOT = Path(__file__).resolve().parents[2]
 DEVSET = ROOT / "devset"
 NEWSSD_TUNING = {"newssd-val-1", "newssd-val-2"} | {f"newssd-train-{k}" for k in (1, 2, 3, 4, 5, 6, 7, 8, 11, 15)}
-
-
-def bench_module(name: str):
-    if name in sys.modules:
-        return sys.modules[name]
-    sys.path.insert(0, str(ROOT / "bench"))
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
 
 
 def article_id(path: Path) -> str:

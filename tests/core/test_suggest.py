@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from bench_modules import bench_module
 
 from tagline.cli import main
 from tagline.core import segment
@@ -269,13 +268,7 @@ def test_custom_scheme_labels_get_no_suggestions(tmp_path, capsys):
 
 # -- the development set -------------------------------------------------------------------------
 def eval_module():
-    if "eval_suggest" in sys.modules:
-        return sys.modules["eval_suggest"]
-    spec = importlib.util.spec_from_file_location("eval_suggest", ROOT / "bench" / "eval_suggest.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("eval_suggest")
 
 
 @pytest.fixture(scope="module")
