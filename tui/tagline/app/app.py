@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -303,7 +302,6 @@ class TaglineApp(DurableApp):
 
 def train_command(session, scheme_source: str) -> list[str]:
     """``tagline train`` on every annotator's files of the session's annotation folder."""
-    command = [sys.executable, "-P", "-m", "tagline", "train", "--annotations", str(session.root)]
-    if scheme_source and scheme_source != "built-in":
-        command += ["--labels", scheme_source]
-    return command
+    from tagline.app.children import tagline_command
+
+    return tagline_command(session, scheme_source, "train")

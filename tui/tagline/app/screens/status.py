@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 
 from rich.text import Text
 from textual import work
@@ -17,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from tagline.app.children import tagline_command
 from tagline.core.sanitize import visible
 
 COLUMNS = ("annotator", "assigned", "started", "done", "sentences", "per hour", "s/sentence", "last active")
@@ -103,7 +103,5 @@ class StatusScreen(ModalScreen[None]):
 
 def status_command(session, scheme_source: str) -> list[str]:
     """``tagline status --format json`` for the session's annotation folder and corpus."""
-    command = [sys.executable, "-P", "-m", "tagline", "status", "--format", "json", "--annotations", str(session.root)]
-    if scheme_source and scheme_source != "built-in":
-        command += ["--labels", scheme_source]
-    return command + [str(p) for p in getattr(session, "paths", [])]
+    return tagline_command(session, scheme_source, "status", "--format", "json") + [str(p) for p in getattr(session, "paths", [])]
+
