@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
 
@@ -29,10 +28,9 @@ def _die_with_parent() -> None:
 
 def main() -> int:
     _die_with_parent()
-    try:
-        os.nice(10)  # the annotator's keys come first
-    except OSError:
-        pass
+    from tagline.core.priority import yield_to_keys
+
+    yield_to_keys()  # the annotator's keys come first
     from tagline.core.duplicates import article_duplicates
 
     spans, text = read_request(sys.stdin.buffer.read())

@@ -72,29 +72,11 @@ class _TrainedModel:
         return self.model
 
 
-def _yield_to_keys() -> None:
-    """Let the annotator's keys come first: a lower priority for this process. Started in a session
-    of its own, it is also in a scheduling group of its own where the kernel groups by session
-    (autogroup, on by default in most distributions): a niceness alone would then only rank it
-    against itself, so the group's niceness is raised too. Nothing changes while the app is idle:
-    the parse still has every spare cycle."""
-    import os
-
-    try:
-        os.nice(10)
-    except OSError:
-        pass
-    if os.getsid(0) == os.getpid():  # our own session: the autogroup is ours alone
-        try:
-            with open("/proc/self/autogroup", "w") as group:
-                group.write("10")
-        except OSError:
-            pass
-
-
 def main(argv: list[str]) -> int:
+    from tagline.core.priority import yield_to_keys
+
     _leave_with_parent()
-    _yield_to_keys()
+    yield_to_keys()
     package = argv[0]
     suggest = "--suggest" in argv[1:]
     labels = (_option(argv, "--labels") or "claim,quote,statistic").split(",")
