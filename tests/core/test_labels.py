@@ -41,6 +41,9 @@ def test_tagline_yaml_in_working_folder(tmp_path):
         ("labels: [claim]\nexclusive: 'no'", "'exclusive' must be true or false, not 'no'"),
         ("labels: [claim]\nexclusive: maybe", "'exclusive' must be true or false, not 'maybe'"),
         ("labels: [claim]\nexclusive: 1", "'exclusive' must be true or false, not 1"),
+        # a mistyped field was ignored without a word (the label got default keys)
+        ("labels: [{name: claim, key: [x]}]", "label 'claim' has an unknown field 'key'; a label takes name, keys"),
+        ('labels: [{name: claim, "\\e]0;t\\a": 1}]', "unknown field '\\x1b]0;t\\x07'"),
     ],
 )
 def test_bad_schemes_are_one_line_errors(tmp_path, body, message):

@@ -103,6 +103,8 @@ DEFAULT_SCHEME = LabelScheme(
 )
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+#: The fields a label may have; any other is refused (a mistyped ``key:`` was silently ignored).
+_FIELDS = ("name", "keys", "guideline", "colour", "color", "badge")
 
 
 def scheme_from_data(data: object, source: str) -> LabelScheme:
@@ -121,6 +123,12 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
             raise LabelSchemeError(f"{source}: label {i + 1} needs a name of letters, digits, _ or -")
         if any(label.name == name for label in labels):
             raise LabelSchemeError(f"{source}: label '{name}' appears twice")
+        unknown = [field for field in item if field not in _FIELDS]
+        if unknown:
+            raise LabelSchemeError(
+                f"{source}: label '{name}' has an unknown field {_shown(unknown[0])}; "
+                f"a label takes {', '.join(f for f in _FIELDS if f != 'color')}"
+            )
         raw_keys = item.get("keys")
         if raw_keys is None:  # not written: keys no command and no earlier label holds
             raw_keys = _default_keys(name, i, taken, seen_keys)
