@@ -342,7 +342,7 @@ def test_command_trains_on_what_it_can_and_reports_the_rest(annotations, capsys)
     assert len(errors) == 3
     assert errors[0].startswith(f"tagline: {broken}: ")
     assert errors[1:] == [f"tagline: {annotations.root}: no annotations by '{name}'" for name in ("bob", "carol")]
-    assert captured.out.startswith("trained on 2 sentences from 1 articles")
+    assert captured.out.startswith("trained on 2 sentences from 1 article (")
     assert train.load_trained(annotations.root) is not None
 
 
