@@ -23,6 +23,13 @@ SPEECH_VERBS = frozenset(
 #: Speech verbs that take their content as a that-clause only; with a bare object they describe an
 #: act (``announced an agreement``, ``described it as``) and count only next to quotation marks.
 NEEDS_CLAUSE = frozenset("announce confirm reveal propose suggest agree accuse describe call dub label brand term".split())
+#: Verbs of saying and believing that are hardly ever anything else (unlike ``maintain``, ``add``,
+#: ``note`` or ``call``): a clause the parser cut off after them is still their content.
+CLAUSE_VERBS = frozenset(
+    """say tell warn argue claim insist explain state announce allege admit acknowledge reply
+    complain declare concede assert contend testify reveal confirm predict estimate agree believe
+    think fear reckon suspect""".split()
+)
 #: Verbs of a closing attribution: ``…, Ray said.``, ``…, reported NDTV.``
 ATTRIBUTION_VERBS = frozenset(
     """say tell add note write report explain argue insist warn claim emphasise emphasize stress

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from tagline.core.suggest.evidence import Evidence, shorten
 from tagline.core.suggest.lexicon import (
     ATTRIBUTION_VERBS,
+    CLAUSE_VERBS,
     COGNITION_VERBS,
     DESCRIPTION_VERBS,
     FINDING_SOURCES,
@@ -235,9 +236,16 @@ _NOBODY_IN_PARTICULAR = frozenset("anyone anybody someone somebody everyone ever
 def _finding(verb, lemma: str) -> str:
     """``the report found that …``, ``a 2018 study found that …``, ``the court made a decision,
     finding that …``: what an inquiry established, in a clause."""
-    if lemma not in FINDING_VERBS or not any(c.dep_ == "ccomp" for c in verb.children):
+    if lemma not in FINDING_VERBS:
         return ""
+    lost = None
+    if not any(c.dep_ == "ccomp" for c in verb.children):
+        lost = _clause_follows(verb) if verb.tag_ in FINITE else None
+        if lost is None:
+            return ""
     subject = _subject(verb)
+    if subject is None and lost is not None:
+        subject = _noun_before(verb)
     if subject is None:
         return ""
     if _finds(subject) or (subject.ent_type_ in ("PERSON", "ORG") and lemma == "find"):
@@ -336,6 +344,47 @@ def _that_follows(verb):
     while j < len(doc) and doc[j].dep_ in ("advmod", "prt") and doc[j].head.i == verb.i:
         j += 1
     if j < len(doc) and doc[j].lower_ == "that" and doc[j].dep_ == "mark":
+        return doc[j]
+    return None
+
+
+#: Parts of speech a noun phrase (with its prepositional phrases) is made of.
+_PHRASE_POS = frozenset(("DET", "ADJ", "NOUN", "PROPN", "NUM", "ADP", "PART", "ADV", "SYM", "PRON"))
+
+
+def _clause_follows(verb):
+    """The finite verb of a clause that follows ``verb`` with only its subject between (``The
+    scientists found reduction of crop yields by 2050 exceeded 10%``, ``court rules worship of
+    ancient deities is legal``), when the parser made the clause something else: a conjunct, the
+    object's neighbour, a new root. Relative clauses (``found the car he stole``), conjoined verbs and
+    anything after a comma, a conjunction or a wh-word do not count. None when there is no such
+    clause."""
+    doc = verb.doc
+    end = verb.sent.end
+    seen_noun = False
+    for j in range(verb.i + 1, end):
+        token = doc[j]
+        if token.pos_ in ("VERB", "AUX"):
+            if seen_noun and token.tag_ in FINITE and token.dep_ not in ("relcl", "acl", "amod", "compound"):
+                return token
+            return None
+        if token.tag_ == "HYPH":
+            continue
+        if token.tag_ in ("WDT", "WP", "WP$") or token.pos_ not in _PHRASE_POS:
+            return None
+        if token.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+            seen_noun = True
+    return None
+
+
+def _noun_before(verb):
+    """The noun right before ``verb`` (adverbs skipped) in the same sentence, or None: the subject of
+    a verb the parser took for something else (``Greek court rules …``)."""
+    doc = verb.doc
+    j = verb.i - 1
+    while j >= verb.sent.start and doc[j].pos_ == "ADV":
+        j -= 1
+    if j >= verb.sent.start and doc[j].pos_ in ("NOUN", "PROPN", "PRON"):
         return doc[j]
     return None
 
@@ -507,6 +556,10 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         clause += [g for c in verb.children if c.dep_ in ("advmod", "prt") for g in c.children if g.dep_ == "ccomp"]
         if not clause and that is not None:
             clause = [that]
+        if not clause and verb.tag_ in FINITE and subject is not None and lemma in CLAUSE_VERBS:
+            # "He told the press conference the bridge would reopen" parsed as two clauses side by side
+            lost = _clause_follows(verb)
+            clause = [lost] if lost is not None else []
         who = subject.text if subject is not None else "someone"
         if clause and (speech or clause[0].i in inside):
             kind = "reported speech" if speech else "reported belief"
