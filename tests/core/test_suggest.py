@@ -493,6 +493,8 @@ TUNING_QUOTES = {
     # a finding whose clause the parser cut off: a conjunct of the verb, or a new root after a headline verb
     "wikinews-warming#3": "The scientists found reduction of crop yields by 2050 exceeded 10% of 2000 levels, substantially decreasing food security, in all cases examined.",
     "wikinews-worship#0": "Greek court rules worship of ancient Greek deities is legal",
+    # a finding whose subject the parser lost to a modifier: the sentence's first noun reports it
+    "wikinews-iodine#2": "A new study documenting iodine nutritional status in Australian school children has revealed many are not getting enough iodine - which can lead to mental and growth retardation.",
 }
 TUNING_NOT_QUOTES = {
     # "maintain" is rarely a verb of saying: the clause it seems to take is not its content
@@ -501,6 +503,7 @@ TUNING_NOT_QUOTES = {
 LOOK_ALIKES = [
     "Police found the car he stole.",
     "Researchers found the bodies and called police.",
+    "A police car parked near the court showed signs of damage.",
 ]
 
 

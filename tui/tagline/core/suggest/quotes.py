@@ -246,11 +246,31 @@ def _finding(verb, lemma: str) -> str:
     subject = _subject(verb)
     if subject is None and lost is not None:
         subject = _noun_before(verb)
+    if subject is None or not _finds(subject):
+        # "A new study documenting iodine status … has revealed …": the parser gave the verb a noun
+        # of the subject's modifier; the sentence's first noun is the subject when no verb comes between
+        subject = _first_noun(verb) or subject
     if subject is None:
         return ""
     if _finds(subject) or (subject.ent_type_ in ("PERSON", "ORG") and lemma == "find"):
         return f"reported finding: {subject.text} {verb.text} …"
     return ""
+
+
+def _first_noun(verb):
+    """The first noun of ``verb``'s sentence, if it comes before ``verb`` with no finite verb, comma or
+    conjunction between (so that it is the subject, whatever the parse), else None."""
+    doc = verb.doc
+    first = None
+    for j in range(verb.sent.start, verb.i):
+        token = doc[j]
+        if token.dep_ in ("aux", "auxpass", "neg") and token.head.i == verb.i:
+            continue
+        if token.tag_ in FINITE or token.pos_ in ("PUNCT", "CCONJ", "SCONJ") and token.tag_ != "HYPH":
+            return None
+        if first is None and token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
+            first = token
+    return first
 
 
 def _participle_finding(verb, lemma: str) -> str:
