@@ -85,10 +85,25 @@ def scan_alive(pid: int) -> bool:
     return False
 
 
+#: Where ``--trace`` has the panes' programs write their timeline (``bench/traced.py``); None: not traced.
+TRACE: list[Path | None] = [None]
+TRACED = Path(__file__).resolve().parent / "traced.py"
+
+
+def traced(command: str, env: dict[str, str]) -> str:
+    """``command`` (a Python program) run through ``bench/traced.py`` when tracing."""
+    if TRACE[0] is None:
+        return command
+    env["TAGLINE_TRACE"] = str(TRACE[0])
+    return f"{shlex.quote(sys.executable)} {shlex.quote(str(TRACED))} {command}"
+
+
 def open_baseline(work: Path) -> tuple[term.Pane, int]:
     pane = term.Pane(100, 30)
     script = Path(__file__).resolve().parent / "trivial_app.py"
-    pane.start(f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}", work, {"XDG_CONFIG_HOME": str(work / "config")})
+    env = {"XDG_CONFIG_HOME": str(work / "config")}
+    command = shlex.quote(str(script)) if TRACE[0] else f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"
+    pane.start(traced(command, env), work, env)
     pane.wait_for("ready: 0", timeout=60)
     pane.settle(0.5)
     return pane, pane.pid()
@@ -97,7 +112,8 @@ def open_baseline(work: Path) -> tuple[term.Pane, int]:
 def open_pane(work: Path, article: str, model: str) -> tuple[term.Pane, int]:
     pane = term.Pane(100, 30)
     env = {"TAGLINE_ANNOTATOR": "bench", "TAGLINE_CACHE": str(work / "cache"), "XDG_CONFIG_HOME": str(work / "config")}
-    pane.start(f"{term.tagline_command()} open {article} --model {model}", work, env)
+    command = f"-m tagline open {article} --model {model}" if TRACE[0] else f"{term.tagline_command()} open {article} --model {model}"
+    pane.start(traced(command, env), work, env)
     pane.wait_for("/5000 done", timeout=120)
     return pane, pane.pid()
 
@@ -193,13 +209,14 @@ def type_keys(pane: term.Pane, pid: int, count: int, pause: float, log: Path, on
             when, size = line.split()
             chunks.append((float(when), data[at : at + int(size)]))
             at += int(size)
-    answers, last_bytes, late, waits = [], [], 0, []
+    answers, last_bytes, late, waits, timeline = [], [], 0, [], []
     for i, (start, busy) in enumerate(sent):
         if not busy:
             continue
         waits.append(queued[i + 1] - queued[i])
         after_next = sent[i + 2][0] if i + 2 < len(sent) else start + 1.0
         found = [t for t, chunk in chunks if start <= t < after_next and answered(chunk, i, baseline)]
+        timeline.append((start, found[0] if found else None))
         if found:
             answers.append((found[0] - start) * 1000)
         else:
@@ -209,7 +226,70 @@ def type_keys(pane: term.Pane, pid: int, count: int, pause: float, log: Path, on
         window = [t for t, _ in chunks if start <= t < end]
         if window:
             last_bytes.append((window[-1] - start) * 1000)
-    return answers, last_bytes, late, trips, waits
+    return answers, last_bytes, late, trips, waits, timeline
+
+
+def read_trace(path: Path) -> list[tuple[float, str, str]]:
+    events = []
+    if path.exists():
+        for line in path.read_text().splitlines():
+            parts = line.split(" ", 2)
+            if len(parts) >= 2:
+                events.append((float(parts[0]), parts[1], parts[2] if len(parts) > 2 else ""))
+    events.sort(key=lambda e: e[0])
+    return events
+
+
+def split_keys(trace: list[tuple[float, str, str]], timeline: list[tuple[float, float | None]]) -> list[dict]:
+    """Each answered key's latency cut at the app's reading of the key and at the write of the frame
+    that answered it (``bench/traced.py``), in ms: ``read`` (tmux and the scheduler, to the app's
+    input thread), ``app`` (the key read to its frame written), ``out`` (written to the frame's
+    arrival at the bench through tmux); inside ``app``: ``bind`` (the action), ``grid`` (the
+    binding done to the screen's update timer firing), ``gc`` (collections meanwhile) and
+    ``frames`` (other frames written meanwhile)."""
+    keys = [t for t, kind, _ in trace if kind == "key"]
+    out = []
+    at = 0
+    for start, answer in timeline:
+        while at < len(keys) and keys[at] < start:
+            at += 1
+        if answer is None or at >= len(keys) or keys[at] > answer:
+            continue
+        read = keys[at]
+        at += 1
+        emits = [t for t, kind, _ in trace if kind == "emit0" and read <= t <= answer]
+        if not emits:
+            continue
+        emit = emits[-1]
+        inside = [e for e in trace if read <= e[0] <= emit]
+        bind0 = next((t for t, kind, _ in inside if kind == "bind0"), read)
+        bind1 = next((t for t, kind, _ in inside if kind == "bind1"), bind0)
+        tick0 = [t for t, kind, _ in inside if kind == "tick0"]
+        gc_ms, began = 0.0, None
+        for t, kind, _ in inside:
+            if kind == "gc0":
+                began = t
+            elif kind == "gc1" and began is not None:
+                gc_ms += (t - began) * 1000
+                began = None
+        out.append({"total": (answer - start) * 1000, "read": (read - start) * 1000, "app": (emit - read) * 1000,
+                    "out": (answer - emit) * 1000, "bind": (bind1 - bind0) * 1000, "wait": (bind0 - read) * 1000,
+                    "grid": ((tick0[-1] if tick0 else emit) - bind1) * 1000, "gc": gc_ms,
+                    "frames": len(emits) - 1})
+    return out
+
+
+def print_split(scenario: str, parts: list[dict]) -> None:
+    if not parts:
+        return
+    names = ["read", "wait", "bind", "grid", "app", "out", "gc"]
+    print(f"  {scenario:<13} {len(parts)} keys; p50 / p99 ms: "
+          + "  ".join(f"{n} {percentile([k[n] for k in parts], 0.5):.1f}/{percentile([k[n] for k in parts], 0.99):.1f}" for n in names))
+    for k in sorted(parts, key=lambda k: -k["total"])[:8]:
+        if k["total"] <= 16:
+            break
+        print(f"    {k['total']:5.1f} ms = read {k['read']:.1f} + app {k['app']:.1f} (wait {k['wait']:.1f}, bind {k['bind']:.1f}, "
+              f"grid {k['grid']:.1f}, gc {k['gc']:.1f}, other frames {k['frames']}) + out {k['out']:.1f}")
 
 
 def run_queue_ms(pid: int) -> float:
@@ -264,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-model", action="store_true", help="leave out the scenario with the spaCy model")
     parser.add_argument("--per-key-client", action="store_true",
                         help="send each key with its own tmux client (tmux send-keys), as this bench did before")
+    parser.add_argument("--trace", action="store_true",
+                        help="run the apps through bench/traced.py and cut each key's latency at the app's reading of it and its frame's write")
     parser.add_argument("--scenarios", help="comma-separated: which of baseline,idle,scan,model to run (all)")
     args = parser.parse_args(argv)
     term.require_tmux()
@@ -275,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     lates: dict[str, int] = {s: 0 for s in scenarios}
     queue_waits: dict[str, list[float]] = {s: [] for s in scenarios}
     quits: dict[str, list[float]] = {s: [] for s in scenarios}
+    splits: dict[str, list[dict]] = {s: [] for s in scenarios}
     trips: list[float] = []
     scratch = Path(tempfile.mkdtemp(prefix="tagline-bench-background-"))
     (scratch / "feed.txt").write_text(templated_feed(), encoding="utf-8")
@@ -294,12 +377,13 @@ def main(argv: list[str] | None = None) -> int:
                                              str(work / "news.txt")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                             start_new_session=True)
                 trivial = scenario in ("baseline", "trivial+model")
+                TRACE[0] = work / "trace-keys.txt" if args.trace else None
                 pane, pid = open_baseline(work) if trivial else open_pane(work, article, model)
                 if scenario == "idle":
                     while scan_alive(pid):
                         time.sleep(0.05)
                     pane.settle(1.0)
-                found, last, late, sent, waits = type_keys(pane, pid, args.keys, args.pause, work / "bytes.log",
+                found, last, late, sent, waits, timeline = type_keys(pane, pid, args.keys, args.pause, work / "bytes.log",
                                                     scenario == "scan", baseline=trivial,
                                                     per_key_client=args.per_key_client)
                 if load is not None:
@@ -313,6 +397,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  round {round_ + 1} {scenario}: slowest keys (ms, at key n): "
                       + ", ".join(f"{found[k]:.0f} at {k}" for k in slowest), file=sys.stderr)
                 trips += sent
+                if args.trace:
+                    splits[scenario] += split_keys(read_trace(work / "trace-keys.txt"), timeline)
+                    TRACE[0] = None
                 pane.keys("C-q")
                 pane.wait_exit(30)
                 pane.close()
@@ -383,6 +470,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {scenario:<13} wait p50 {percentile(waits, 0.5):.1f} p99 {percentile(waits, 0.99):.1f}; "
               f"over 16 ms: {len(slow)}, waited >= 4 ms: {sum(1 for k in slow if waits[k] >= 4)}; "
               f"p99 unqueued: {p99_unqueued}")
+    if args.trace:
+        print("each key cut where the app read it and where its frame was written (bench/traced.py):")
+        for scenario in scenarios:
+            print_split(scenario, splits[scenario])
     print("keys whose answer came after the key after next (counted at that time): "
           + ", ".join(f"{s} {lates[s]}" for s in scenarios))
     how = "tmux send-keys, a client started per key" if args.per_key_client else "a command to one tmux client in control mode"

@@ -82,6 +82,24 @@ def test_the_serve_overrides_find_textual_serve_as_it_was():
     assert "public_url" in vars(Server) or assigned_in_init(Server, "public_url"), "Server.public_url"
 
 
+# -- app/frames.py: a key's frame drawn at once ------------------------------------------------------
+def test_key_frames_find_the_screen_update_as_it_was():
+    from textual.app import App
+    from textual.screen import Screen
+
+    assert inspect.iscoroutinefunction(Screen._on_idle) and parameters(Screen._on_idle) == ["self", "event"], (
+        "Screen._on_idle(event), overridden by KeyFrames"
+    )
+    assert parameters(Screen._on_timer_update) == ["self"], "Screen._on_timer_update(): what the update timer runs"
+    source = inspect.getsource(Screen._on_timer_update)
+    assert "self._update_timer.pause()" in source and "_compositor_refresh" in source, (
+        "Screen._on_timer_update pauses the timer and draws"
+    )
+    for name in ("_layout_required", "_scroll_required", "_repaint_required", "_dirty_widgets"):
+        assert assigned_in_init(Screen, name) or name in vars(Screen), f"Screen.{name}: what is left to draw"
+    assert assigned_in_init(App, "_batch_count"), "App._batch_count: no frame inside a batch update"
+
+
 # -- nothing else -----------------------------------------------------------------------------------
 #: (tagline class, name): the private names of a Textual or textual-serve base that tagline's
 #: classes use or override. Each is checked above.
@@ -91,6 +109,8 @@ KNOWN = {
     ("VisitorService", "_open_app_process"), ("VisitorService", "_build_environment"),
     ("VisitorService", "_process"), ("VisitorService", "_stdin"),
     ("TaglineServer", "_make_app"), ("TaglineServer", "_process_messages"),
+    ("KeyFrames", "_on_idle"), ("KeyFrames", "_on_timer_update"), ("KeyFrames", "_layout_required"),
+    ("KeyFrames", "_scroll_required"), ("KeyFrames", "_repaint_required"), ("KeyFrames", "_dirty_widgets"),
 }
 
 

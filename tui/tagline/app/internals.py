@@ -9,6 +9,8 @@ with its name. Each also has a fallback to stock behaviour, chosen by ``TAGLINE_
   -> Textual's own driver, with its writer thread.
 * ``widgets/sentence_view.py``: rows handed over as drawn (``Widget._styles_cache`` and its
   ``_width``, ``_cache``, ``_dirty_lines``) -> Textual's row pass (``Widget.render_lines``).
+* ``app/frames.py``: a key's frame drawn as soon as the screen is idle (``Screen._on_idle``,
+  ``_on_timer_update``, what is left to draw, ``App._batch_count``) -> Textual's 60 Hz update timer.
 * ``app/serve.py``: visitors' processes in sessions of their own
   (``AppService._open_app_process``, ``_build_environment``, ``_process``, ``_stdin``) ->
   textual-serve's own. The name page (``Server._make_app``, ``Server._process_messages``) has no

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Input
 
 from tagline.core import keymap
 from tagline.core.labels import LabelScheme
 from tagline.core.session import Outcome, Session
+from tagline.app.frames import KeyFrames
 from tagline.app.messages import DuplicatesFound, EntitiesArrived
 from tagline.app.widgets.footer import FittedFooter
 from tagline.app.widgets.sentence_view import GROUP_NAMES, SentenceView
@@ -40,7 +40,7 @@ def label_bindings(scheme: LabelScheme) -> list[Binding]:
     ]
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(KeyFrames):
     """Subclassed per run with the label scheme's bindings (see :func:`make_reader_screen`)."""
 
     BINDINGS = reader_bindings()
@@ -174,6 +174,7 @@ class ReaderScreen(Screen):
     # -- results ---------------------------------------------------------------------------------
     def apply(self, outcome: Outcome) -> None:
         self.app.touched()
+        self.key_drawn_now()
         if outcome.article_changed:
             self.article_opened()
         else:

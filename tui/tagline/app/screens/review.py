@@ -32,9 +32,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tagline.app.frames import KeyFrames
 from tagline.core import keymap
 from tagline.core.labels import LabelScheme
 from tagline.core.adjudication import NothingToReview, ReviewSession, Row, Shown
@@ -81,7 +82,7 @@ def label_names(labels) -> str:
     return ", ".join(labels) if labels else "none"
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(KeyFrames):
     """Subclassed per run with the scheme's label keys (see :func:`make_review_screen`)."""
 
     BINDINGS = review_bindings(len(keymap.TAKE_KEYS))
@@ -154,6 +155,7 @@ class ReviewScreen(Screen):
     # -- drawing ---------------------------------------------------------------------------------
     def apply(self, outcome: Outcome) -> None:
         self.app.touched()
+        self.key_drawn_now()
         self.redraw()
         if outcome.message:
             self.notify(outcome.message, severity="error" if outcome.error else "information", timeout=3, markup=False)
