@@ -495,15 +495,34 @@ TUNING_QUOTES = {
     "wikinews-worship#0": "Greek court rules worship of ancient Greek deities is legal",
     # a finding whose subject the parser lost to a modifier: the sentence's first noun reports it
     "wikinews-iodine#2": "A new study documenting iodine nutritional status in Australian school children has revealed many are not getting enough iodine - which can lead to mental and growth retardation.",
+    # pledges with their content, accusations, a characterisation without "as"
+    "wn2020-tsikhanouskaya-rally#9": "She spoke about her husband Siarhei, who was arrested in May, and promised to conduct new completely fair elections and hold a constitutional referendum to cancel all amendments issued by the current president, Alexander Lukashenko, since 1995.",
+    "wn2020-soleimani#15": "In a statement following the attack, Ahmed al-Assadi, a spokesman for the PMF, blamed both Israel and the United States for the attack.",
+    "wikinews-afghan#18": "The President has drawn both praise for helping the girls enter the U.S. and criticism for his travel ban, which does not cover Afghanistan, and for the atmosphere of hostility toward Muslims that critics blame for denying them entry in the first place.",
+    "wn2020-soleimani#2": "The United States called its actions defensive in nature, pointing to the December 31 attack on the United States Embassy in Baghdad as an example of the attacks on U.S. citizens that Soleimani took part in.",
+    # orders and requests: "tasked to", an infinitive whose "to" was left out
+    "wn2020-samoa-measles#6": "The Ministry of Health and the Ministry of Foreign Affairs were tasked to produce a recovery plan within two weeks for consideration by the cabinet.",
+    "wn2020-soleimani#25": "The office asked U.S. citizens not approach the Embassy, and if in need for travel documents, to use the consulate in Erbil.",
+    # attributions: "by varying reports", a headline's "…, police report", what a share of people indicated
+    "wn2020-kerman-stampede#3": "Attendance at the procession in Kerman, Soleimani's hometown, was by varying reports tens or hundreds of thousands.",
+    "wn2020-kamloops-fentanyl#0": "11-month old baby finds illegal drugs in playground in British Columbia, Canadian police report",
+    "wn2020-kamloops-fentanyl#15": "More than 95% of the participants in her study indicated they would use the strip kits again.",
 }
 TUNING_NOT_QUOTES = {
     # "maintain" is rarely a verb of saying: the clause it seems to take is not its content
+    # a passive main clause after a comma is no closing attribution
+    "wn2020-soleimani#16": "As of January 3, no evidence of Israeli involvement has been reported.",
+    # a participle: the group is accused, it does not accuse
+    "000_88201f31feaf2608#0": "In the interview on Thursday, he also rejected the prospects of any dialogue with the Tehreek-e-Taliban Pakistan (TTP), also known as the Pakistan Taliban, an armed group accused by Pakistan of launching attacks from across the border.",
     "wikinews-election#2": "The results show the anti-establishment camp successfully maintained a majority in the geographical constituencies' seats thus veto power to any members' bills, and also a minority larger than a third to veto any bills featuring major political reforms.",
 }
 LOOK_ALIKES = [
     "Police found the car he stole.",
     "Researchers found the bodies and called police.",
     "A police car parked near the court showed signs of damage.",
+    "They called the baby Sarah.",
+    "The clouds threaten rain.",
+    "Signs indicate the economy is slowing.",
 ]
 
 

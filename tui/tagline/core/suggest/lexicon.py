@@ -16,13 +16,14 @@ SPEECH_VERBS = frozenset(
     """say tell warn argue claim insist add note explain state announce report write emphasise
     emphasize stress deny allege admit acknowledge reply respond complain declare concede exclaim
     remark observe assert contend maintain testify tweet recall reiterate confirm reveal urge vow
+    indicate
     promise threaten predict project estimate forecast suggest propose agree disclose caution
     lament boast quip joke accuse describe call dub label brand term chant shout yell scream cite
     quote""".split()
 )
 #: Speech verbs that take their content as a that-clause only; with a bare object they describe an
 #: act (``announced an agreement``, ``described it as``) and count only next to quotation marks.
-NEEDS_CLAUSE = frozenset("announce confirm reveal propose suggest agree accuse describe call dub label brand term".split())
+NEEDS_CLAUSE = frozenset("announce confirm reveal propose suggest agree accuse describe call dub label brand term indicate".split())
 #: Verbs of saying and believing that are hardly ever anything else (unlike ``maintain``, ``add``,
 #: ``note`` or ``call``): a clause the parser cut off after them is still their content.
 CLAUSE_VERBS = frozenset(
@@ -30,6 +31,13 @@ CLAUSE_VERBS = frozenset(
     complain declare concede assert contend testify reveal confirm predict estimate agree believe
     think fear reckon suspect""".split()
 )
+#: Verbs of pledging: what a speaker promised, with an infinitive or an object, is reported content.
+PLEDGE_VERBS = frozenset("promise pledge vow threaten swear".split())
+#: Verbs of accusing someone of or for something.
+ACCUSATION_VERBS = frozenset("blame accuse".split())
+#: Nouns that attribute what a sentence says in ``by … reports``: ``by varying reports``, ``by some
+#: accounts``, ``by official estimates``.
+ATTRIBUTING_NOUNS = frozenset("report account estimate".split())
 #: Verbs of a closing attribution: ``…, Ray said.``, ``…, reported NDTV.``
 ATTRIBUTION_VERBS = frozenset(
     """say tell add note write report explain argue insist warn claim emphasise emphasize stress
@@ -45,7 +53,7 @@ SPEAKER_NOUNS = frozenset(
     newspapers paper channel broadcaster network agency authority critic campaigner resident
     organiser organizer activist observer commentator regulator lawmaker legislator senator governor
     mayor administration party group association organisation organization firm bank
-    magazine journal""".split()
+    magazine journal participant participants respondent respondents""".split()
 )
 #: Speech verbs whose subject may be a thing: ``it says``, ``the guidance states``.
 THING_MAY_SAY = frozenset("say write state read".split())
@@ -67,7 +75,7 @@ FINDING_SOURCES = frozenset(
 #: Verbs that report a request, a recommendation or a question put to someone, with what is asked
 #: as an infinitive or a clause: ``asked the council to …``, ``recommends that …``, ``were
 #: encouraged to submit``, ``asked officials how …``.
-REQUEST_VERBS = frozenset("ask request recommend advise urge encourage implore beg appeal invite".split())
+REQUEST_VERBS = frozenset("ask request recommend advise urge encourage implore beg appeal invite order instruct task direct command".split())
 #: Request verbs whose subject may also be a thing that moves people (``low rates encourage people
 #: to borrow``): they report a request only from a speaker, or in the passive.
 REQUEST_NEEDS_SPEAKER = frozenset("encourage invite".split())

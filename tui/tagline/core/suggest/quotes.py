@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 from tagline.core.suggest.evidence import Evidence, shorten
 from tagline.core.suggest.lexicon import (
+    ACCUSATION_VERBS,
+    ATTRIBUTING_NOUNS,
     ATTRIBUTION_VERBS,
     CLAUSE_VERBS,
     COGNITION_VERBS,
@@ -20,6 +22,7 @@ from tagline.core.suggest.lexicon import (
     NEEDS_CLAUSE,
     NOT_SOURCES,
     PASSIVE_REPORTING,
+    PLEDGE_VERBS,
     PEOPLE_ONLY_SPEECH,
     REPORT_NOUNS,
     REQUEST_NEEDS_SPEAKER,
@@ -132,6 +135,11 @@ def quote_evidence(text: str, tokens, start: int, end: int, regions: list[Region
     if tail:
         found.offer(0.85, f"attribution: …, {tail}")
     for token in tokens:
+        if token.lower_ == "by" and token.dep_ == "prep":
+            source = next((c for c in token.children if c.dep_ == "pobj"), None)
+            if source is not None and source.lemma_.lower() in ATTRIBUTING_NOUNS:
+                found.offer(0.85, f"attributed: by {shorten(' '.join(t.text for t in source.subtree), 30)}")
+                continue
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             source = next((c for c in token.children if c.lower_ == "to"), None)
             obj = next((c for c in source.children if c.dep_ == "pobj"), None) if source is not None else None
@@ -210,8 +218,15 @@ def _tail_attribution(tokens) -> str:
     tail = [t for t in tokens[commas[-1] + 1 :] if not t.is_punct and t.text not in _OPENERS + _CLOSERS + "\"'’‘"]
     if not 2 <= len(tail) <= 8:
         return ""
-    verbs = [t for t in tail if t.pos_ == "VERB" and verb_lemma(t) in ATTRIBUTION_VERBS]
-    speakers = [t for t in tail if _is_speaker(t)]
+    verbs = [
+        t
+        for t in tail
+        if verb_lemma(t) in ATTRIBUTION_VERBS
+        and (t.pos_ == "VERB" or (t is tail[-1] and t.pos_ == "NOUN" and t.tag_ in ("NN", "NNS") and len(tail) > 1))
+        # "…, no evidence of involvement has been reported": a passive main clause, not a tail
+        and not any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
+    ]
+    speakers = [t for t in tail if _is_speaker(t) and t not in verbs]
     if verbs and speakers and tail[0].pos_ not in ("SCONJ", "PART"):
         return " ".join(t.text for t in tail)
     return ""
@@ -428,7 +443,13 @@ def _request(verb, lemma: str, subject, passive: bool) -> str:
     asked = [
         c
         for c in verb.children
-        if c.i > verb.i and (c.dep_ == "ccomp" or (c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)))
+        if c.i > verb.i
+        and (
+            c.dep_ == "ccomp"
+            or (c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children))
+            # "asked U.S. citizens not approach the Embassy": the "to" left out after the one asked
+            or (c.dep_ == "xcomp" and c.tag_ == "VB" and any(o.dep_ in ("dobj", "dative") and o.i < c.i for o in verb.children))
+        )
     ]
     if not asked or (verb.dep_ == "acl" and verb.tag_ == "VBN"):
         return ""  # "the taxes requested in arrears": the thing asked for, not the asker
@@ -495,6 +516,55 @@ def _stance(adjective) -> str:
     return ""
 
 
+def _speaking_subject(subject) -> bool:
+    """Whether ``subject`` is a speaker other than the writer: a person, a body, a pronoun for one;
+    for a share of people (``95% of the participants``, ``most of the residents``) the people."""
+    if subject is None or subject.lower_ in FIRST_PERSON | _NOBODY_IN_PARTICULAR | {"it", "this", "that", "which", "there", "you"}:
+        return False
+    if _is_speaker(subject):
+        return True
+    if subject.like_num or subject.text == "%" or subject.lower_ in ("most", "many", "some", "half", "majority", "all", "none", "few"):
+        of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        people = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+        return people is not None and _is_speaker(people)
+    return False
+
+
+def _pledge(verb, lemma: str, subject) -> str:
+    """``promised to conduct new elections``, ``promises stricter punishments``, ``vowed to rebuild``,
+    ``threatened to resign``: what a speaker pledged, with its content (an infinitive, or an object
+    for all but ``threaten``)."""
+    if lemma not in PLEDGE_VERBS or not _speaking_subject(subject):
+        return ""
+    infinitive = any(c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in verb.children)
+    content = infinitive or (lemma != "threaten" and any(c.dep_ in ("dobj", "ccomp") and c.pos_ != "PRON" for c in verb.children))
+    return f"reported pledge: {subject.text} {verb.text} …" if content else ""
+
+
+def _accusation(verb, lemma: str, subject, passive: bool) -> str:
+    """``blamed both Israel and the United States for the attack``, ``that critics blame for …``,
+    ``accused the firm of fraud``: an accusation by a speaker (the passive ``are accused of`` is
+    taken elsewhere)."""
+    if lemma not in ACCUSATION_VERBS or passive or not _speaking_subject(subject):
+        return ""
+    if any(c.dep_ == "prep" and c.lower_ in ("for", "of", "on") for c in verb.children):
+        return f"reported accusation: {subject.text} {verb.text} …"
+    return ""
+
+
+def _called_it(verb, lemma: str, subject) -> str:
+    """``The United States called its actions defensive``, ``called the ruling a disgrace``: a
+    speaker's characterisation without ``as`` (names, ``called the baby Sarah``, do not count)."""
+    if lemma != "call" or not _speaking_subject(subject):
+        return ""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return ""
+    said = [c for c in verb.children if c.dep_ in ("oprd", "ccomp") and c.i > obj.i and c.pos_ in ("ADJ", "NOUN")]
+    said += [c for c in obj.children if c.dep_ in ("acl", "amod", "oprd") and c.pos_ == "ADJ" and c.i > obj.i]
+    return f"reported description: {subject.text} {verb.text} … {said[0].text}" if said else ""
+
+
 def _speaks(verb, subject) -> bool:
     """Whether the subject of ``verb`` is a speaker; the parser sometimes splits ``The forecaster
     Ann Lee`` into two subjects, so any subject of the verb will do."""
@@ -519,6 +589,14 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         if lemma in PASSIVE_REPORTING and _passive_with_infinitive(verb):
             yield verb, f"reported: {verb.text} to …"
             continue
+        if lemma in PLEDGE_VERBS | ACCUSATION_VERBS | {"call"}:
+            subject = _subject(verb)
+            # "an armed group accused by Pakistan of …": a participle is passive, its noun no speaker
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (verb.tag_ == "VBN" and verb.dep_ == "acl")
+            why = "" if passive else _pledge(verb, lemma, subject) or _accusation(verb, lemma, subject, passive) or _called_it(verb, lemma, subject)
+            if why:
+                yield verb, why
+                continue
         speech = lemma in SPEECH_VERBS
         request = lemma in REQUEST_VERBS
         describes = lemma in DESCRIPTION_VERBS
@@ -568,7 +646,7 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         if lemma == "accuse" and passive and any(c.dep_ == "auxpass" for c in verb.children) and any(c.dep_ == "prep" and c.lower_ == "of" for c in verb.children):
             yield verb, f"reported allegation: {verb.text} of …"  # "the parents are accused of …"
             continue
-        if lemma in NEEDS_CLAUSE and (subject is None or not _is_speaker(subject)):
+        if lemma in NEEDS_CLAUSE and not _speaking_subject(subject):
             continue  # "a study confirmed that …" is not speech
         clause = [c for c in verb.children if c.dep_ in ("ccomp",) or (c.dep_ == "xcomp" and passive)]
         # the parser hangs the clause on a modifier ("shouting out loud that …") or loses it after
