@@ -46,6 +46,7 @@ class TaglineApp(DurableApp):
         self.session = session
         self.model = model
         self._heap_settled = False
+        self._collector = heap.BetweenKeys()
         self.model_notice = model_notice
         self.notices = notices or []
         self.cache = nlp.ParseCache(shared=nlp.project_cache_dir(session.root))  # the team's, then the user's
@@ -251,6 +252,7 @@ class TaglineApp(DurableApp):
     # -- saving ------------------------------------------------------------------------------------
     def touched(self) -> None:
         self._last_action = time.monotonic()
+        self._collector.key()
 
     def _fold_when_idle(self) -> None:
         store = self.session.store

@@ -42,7 +42,7 @@ from tagline.core.adjudication import NothingToReview, ReviewSession, Row, Shown
 from tagline.core.sanitize import one_line
 from tagline.core.sanitize import sentence as sentence_text
 from tagline.core.session import Outcome
-from tagline.app import theming
+from tagline.app import heap, theming
 from tagline.app.durable import DurableApp
 from tagline.app.screens.help import grid, labels_table
 from tagline.app.screens.reader import label_bindings
@@ -329,6 +329,7 @@ class ReviewApp(DurableApp):
         self.session = session
         self.notices = list(notices or [])
         self._last_action = time.monotonic()
+        self._collector = heap.BetweenKeys()
         themes, problems = theming.load_themes(theme_folders or [])
         self.notices.extend(problems)
         for found in themes:
@@ -350,6 +351,7 @@ class ReviewApp(DurableApp):
 
     def touched(self) -> None:
         self._last_action = time.monotonic()
+        self._collector.key()
 
     def _fold_when_idle(self) -> None:
         if self.session.dirty and time.monotonic() - self._last_action >= IDLE_FOLD_SECONDS:
