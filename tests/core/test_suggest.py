@@ -507,6 +507,26 @@ TUNING_QUOTES = {
     "wn2020-kerman-stampede#3": "Attendance at the procession in Kerman, Soleimani's hometown, was by varying reports tens or hundreds of thousands.",
     "wn2020-kamloops-fentanyl#0": "11-month old baby finds illegal drugs in playground in British Columbia, Canadian police report",
     "wn2020-kamloops-fentanyl#15": "More than 95% of the participants in her study indicated they would use the strip kits again.",
+    # verbs of saying the lexicon lacked: reaffirm, underline, mention, deem, hail … as, report a figure
+    "wn2020-eastmed#0": "Greek prime minister reaffirms EastMed pipeline project is open for other countries to join",
+    "wn2020-eastmed#2": "In his Tuesday live-streamed talk at the United States think tank Atlantic Council's Washington headquarters, Mitsotakis reaffirmed that the EastMed project, which currently involves Greece, Cyprus and Israel, is open for other countries to join.",
+    "wn2020-eastmed#20": "Progressive Party of Working People, the main opposition force, underlined that the agreement is only a legal framework, and actual construction is in the hands of still undecided private investors.",
+    "wn2020-eastmed#21": "Turkish Foreign Ministry spokesman Hami Aksoy underlined Turkish and Turkish Cypriot mining rights in the region, and projected a failure if these would be overlooked.",
+    "wn2020-impeachment-vote#4": "Pelosi also mentioned the House will appoint as yet unnamed impeachment managers to conduct the prosecution in the trial.",
+    "wn2020-eastmed#19": "In Cyprus, the ruling Democratic Rally in Cyprus hailed the pipeline as an advancement in the nation's sovereignty.",
+    "wn2020-samoa-measles#3": "NEOC reported a 95% immunization rate on December 24, and the last measles-related death during the state of emergency on December 26.",
+    "wn2020-samoa-measles#7": "As of Sunday, the Disease Surveillance Team reported a total of 5667 cases during the outbreak.",
+    # calls (general or addressed), a stance put into words, a statement that announces
+    "wn2020-cairo-summit#6": "They called on Turkey to halt their drilling operations within the EEZ of Cyprus, and deemed that the agreement on sending Turkish soldiers to Libya, where a civil war is underway, goes against the United Nations Security Council resolution 2259.",
+    "wn2020-navalny-airlift#14": "The hospital also asked for patience.",
+    "wn2020-impeachment-vote#3": "McConnell has expressed a preference to proceed similarly to the impeachment trial of President Bill Clinton in 1998.",
+    "wn2020-white-plains#10": "Shortly thereafter, at 6:30 pm, the city issued a follow-up statement announcing the break had been contained by DPW.",
+    # attributions by a phrase: "according to which", "in the analysis of"
+    "wn2020-eastmed#26": "On November 27, Turkey and Libya signed a maritime border agreement, according to which a section between Crete and Cyprus would cross the Turkish economic zone.",
+    "wn2020-eastmed#39": "In the analysis of the German Institute for Economic Research, the high costs and technical challenges render the project unrealistic.",
+    # an estimate whose clause comes after a time phrase and a comma
+    "wn2020-white-plains#12": "The city estimated by 9 pm, there would be enough pressure returned to the water system for all to have water.",
+    "wikinews-warming#5": "They estimated by 2050, increasing population and changing diet would increase world food needs by 50 percent.",
 }
 TUNING_NOT_QUOTES = {
     # "maintain" is rarely a verb of saying: the clause it seems to take is not its content
@@ -514,6 +534,10 @@ TUNING_NOT_QUOTES = {
     "wn2020-soleimani#16": "As of January 3, no evidence of Israeli involvement has been reported.",
     # a participle: the group is accused, it does not accuse
     "000_88201f31feaf2608#0": "In the interview on Thursday, he also rejected the prospects of any dialogue with the Tehreek-e-Taliban Pakistan (TTP), also known as the Pakistan Taliban, an armed group accused by Pakistan of launching attacks from across the border.",
+    # the verb that seems to take the clause governs a relative clause holding the verb of belief
+    "newssd-train-11#29": "Smearing anyone who believes in the rule of law as anti-immigrant over and over again makes people defensive and wears down the opposition.",
+    # interest in something is no content
+    "wikinews-warhol#9": "Kathryn Waters, director of the gallery, expressed interest in further donations from the foundation in the future.",
     "wikinews-election#2": "The results show the anti-establishment camp successfully maintained a majority in the geographical constituencies' seats thus veto power to any members' bills, and also a minority larger than a third to veto any bills featuring major political reforms.",
 }
 LOOK_ALIKES = [
@@ -523,6 +547,10 @@ LOOK_ALIKES = [
     "They called the baby Sarah.",
     "The clouds threaten rain.",
     "Signs indicate the economy is slowing.",
+    "He hailed a taxi.",
+    "He mentioned the book.",
+    "The bill calls for a ban on smoking.",
+    "The house was destroyed by 9 pm, and firefighters left.",
 ]
 
 

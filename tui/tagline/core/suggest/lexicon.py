@@ -16,20 +16,20 @@ SPEECH_VERBS = frozenset(
     """say tell warn argue claim insist add note explain state announce report write emphasise
     emphasize stress deny allege admit acknowledge reply respond complain declare concede exclaim
     remark observe assert contend maintain testify tweet recall reiterate confirm reveal urge vow
-    indicate
+    indicate reaffirm affirm underline underscore mention hail
     promise threaten predict project estimate forecast suggest propose agree disclose caution
     lament boast quip joke accuse describe call dub label brand term chant shout yell scream cite
     quote""".split()
 )
 #: Speech verbs that take their content as a that-clause only; with a bare object they describe an
 #: act (``announced an agreement``, ``described it as``) and count only next to quotation marks.
-NEEDS_CLAUSE = frozenset("announce confirm reveal propose suggest agree accuse describe call dub label brand term indicate".split())
+NEEDS_CLAUSE = frozenset("announce confirm reveal propose suggest agree accuse describe call dub label brand term indicate mention hail".split())
 #: Verbs of saying and believing that are hardly ever anything else (unlike ``maintain``, ``add``,
 #: ``note`` or ``call``): a clause the parser cut off after them is still their content.
 CLAUSE_VERBS = frozenset(
     """say tell warn argue claim insist explain state announce allege admit acknowledge reply
     complain declare concede assert contend testify reveal confirm predict estimate agree believe
-    think fear reckon suspect""".split()
+    think fear reckon suspect reaffirm affirm mention""".split()
 )
 #: Verbs of pledging: what a speaker promised, with an infinitive or an object, is reported content.
 PLEDGE_VERBS = frozenset("promise pledge vow threaten swear".split())
@@ -38,6 +38,14 @@ ACCUSATION_VERBS = frozenset("blame accuse".split())
 #: Nouns that attribute what a sentence says in ``by … reports``: ``by varying reports``, ``by some
 #: accounts``, ``by official estimates``.
 ATTRIBUTING_NOUNS = frozenset("report account estimate".split())
+#: Verbs of a call or request by a speaker with ``for`` or ``on … to``: ``asked for patience``,
+#: ``called on Turkey to halt``.
+CALL_VERBS = frozenset("call ask appeal plead press".split())
+#: Nouns of a view that put a sentence as someone's: ``in the analysis of the Institute``, ``in his
+#: words``.
+VIEW_NOUNS = frozenset("analysis view opinion word words assessment estimation judgement judgment eyes".split())
+#: Documents that speak for whoever issued them: ``a statement announcing …``.
+DOCUMENT_NOUNS = frozenset("statement release letter notice announcement communique message post tweet".split())
 #: Verbs of a closing attribution: ``…, Ray said.``, ``…, reported NDTV.``
 ATTRIBUTION_VERBS = frozenset(
     """say tell add note write report explain argue insist warn claim emphasise emphasize stress
@@ -53,7 +61,8 @@ SPEAKER_NOUNS = frozenset(
     newspapers paper channel broadcaster network agency authority critic campaigner resident
     organiser organizer activist observer commentator regulator lawmaker legislator senator governor
     mayor administration party group association organisation organization firm bank
-    magazine journal participant participants respondent respondents""".split()
+    magazine journal hospital embassy office council board institute university charity
+    foundation participant participants respondent respondents""".split()
 )
 #: Speech verbs whose subject may be a thing: ``it says``, ``the guidance states``.
 THING_MAY_SAY = frozenset("say write state read".split())
@@ -81,7 +90,7 @@ REQUEST_VERBS = frozenset("ask request recommend advise urge encourage implore b
 REQUEST_NEEDS_SPEAKER = frozenset("encourage invite".split())
 #: Verbs that report how someone characterised a thing: ``the magazine describes the ruling as
 #: historic``, ``Belloc defined it as economic status``.
-DESCRIPTION_VERBS = frozenset("describe characterise characterize portray define brand label dub".split())
+DESCRIPTION_VERBS = frozenset("describe characterise characterize portray define brand label dub hail".split())
 #: Adjectives of belief or feeling that report a stance with a clause: ``are concerned the
 #: government will …``.
 STANCE_ADJECTIVES = frozenset(
@@ -98,11 +107,13 @@ REPORT_NOUNS = frozenset(
     allegation assertion complaint insistence contention suggestion promise statement verdict""".split()
 )
 #: Speech verbs that report a view with a plain object when a person says it: ``Valle notes the …``.
-VIEW_VERBS = frozenset("say tell note argue claim warn insist explain stress emphasise emphasize predict forecast cite".split())
+VIEW_VERBS = frozenset(
+    "say tell note argue claim warn insist explain stress emphasise emphasize underline underscore predict forecast project cite report".split()
+)
 #: Verbs that name a quoted phrase: ``called Britain ‘the seat of all evil’``.
 NAMING_VERBS = frozenset("call describe dub label brand term name declare title".split())
 #: Cognition verbs that report a stance when they have a subject and a clausal complement.
-COGNITION_VERBS = frozenset("believe think fear fret worry reckon doubt feel suppose suspect assume".split())
+COGNITION_VERBS = frozenset("believe think fear fret worry reckon doubt feel suppose suspect assume deem".split())
 FIRST_PERSON = frozenset("i we me us".split())
 
 NUMBER_WORDS = frozenset(

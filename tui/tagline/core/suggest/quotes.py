@@ -11,9 +11,11 @@ from tagline.core.suggest.lexicon import (
     ACCUSATION_VERBS,
     ATTRIBUTING_NOUNS,
     ATTRIBUTION_VERBS,
+    CALL_VERBS,
     CLAUSE_VERBS,
     COGNITION_VERBS,
     DESCRIPTION_VERBS,
+    DOCUMENT_NOUNS,
     FINDING_SOURCES,
     FINDING_VERBS,
     FINITE,
@@ -31,6 +33,7 @@ from tagline.core.suggest.lexicon import (
     SPEECH_VERBS,
     STANCE_ADJECTIVES,
     THING_MAY_SAY,
+    VIEW_NOUNS,
     VIEW_VERBS,
 )
 
@@ -140,13 +143,35 @@ def quote_evidence(text: str, tokens, start: int, end: int, regions: list[Region
             if source is not None and source.lemma_.lower() in ATTRIBUTING_NOUNS:
                 found.offer(0.85, f"attributed: by {shorten(' '.join(t.text for t in source.subtree), 30)}")
                 continue
-        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
-            source = next((c for c in token.children if c.lower_ == "to"), None)
+        if token.lower_ == "in" and token.dep_ == "prep":
+            why = _in_the_view_of(token)
+            if why:
+                found.offer(0.85, why)
+                continue
+        following = tokens[tokens.index(token) + 1] if token.lower_ == "according" and token is not tokens[-1] else None
+        if token.lower_ == "according" and (any(c.lower_ == "to" for c in token.children) or (following is not None and following.lower_ == "to")):
+            # "…, according to which a section would cross …": the parser hangs "to" from the clause
+            source = next((c for c in token.children if c.lower_ == "to"), following)
             obj = next((c for c in source.children if c.dep_ == "pobj"), None) if source is not None else None
             who = " ".join(t.text for t in obj.subtree) if obj is not None else ""
             if obj is not None and obj.lemma_.lower() in NOT_SOURCES:
                 continue  # "according to their status", "according to plan"
             found.offer(0.85, f"attributed: according to {shorten(who, 30)}".rstrip())
+
+
+def _in_the_view_of(prep) -> str:
+    """``In the analysis of the German Institute …, the costs render …``, ``in the view of critics``,
+    ``in his words``: a sentence put as someone's view by a phrase, as ``according to`` does."""
+    noun = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if noun is None or noun.lemma_.lower() not in VIEW_NOUNS:
+        return ""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None:
+        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        owner = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+    if owner is None or owner.lower_ in ("my", "our", "i", "we", "me", "us") or not (_is_speaker(owner) or _finds(owner)):
+        return ""
+    return f"attributed: in the {noun.text} of {owner.text}"
 
 
 def _has_clause(tokens, region: Region) -> bool:
@@ -392,24 +417,55 @@ def _clause_follows(verb):
     scientists found reduction of crop yields by 2050 exceeded 10%``, ``court rules worship of
     ancient deities is legal``), when the parser made the clause something else: a conjunct, the
     object's neighbour, a new root. Relative clauses (``found the car he stole``), conjoined verbs and
-    anything after a comma, a conjunction or a wh-word do not count. None when there is no such
-    clause."""
+    anything after a wh-word do not count; a comma only after a phrase that opens with a preposition
+    right after the verb (``The city estimated by 9 pm, there would be …``), a conjunction only
+    between nouns. None when there is no such clause."""
     doc = verb.doc
     end = verb.sent.end
     seen_noun = False
+    opened_by_phrase = verb.i + 1 < end and doc[verb.i + 1].pos_ == "ADP"
     for j in range(verb.i + 1, end):
         token = doc[j]
+        if token.text == "," and opened_by_phrase:
+            opened_by_phrase, seen_noun = False, False  # the subject starts after the comma
+            continue
+        if token.tag_ == "VBG" and token.dep_ not in ("ROOT", "conj", "advcl"):
+            continue  # "increasing population and changing diet would …"
         if token.pos_ in ("VERB", "AUX"):
-            if seen_noun and token.tag_ in FINITE and token.dep_ not in ("relcl", "acl", "amod", "compound"):
+            if seen_noun and token.tag_ in FINITE and token.dep_ not in ("relcl", "acl", "amod", "compound") and not _governs_from_outside(token, verb):
                 return token
             return None
         if token.tag_ == "HYPH":
+            continue
+        if token.pos_ == "CCONJ" and seen_noun and j + 1 < end and doc[j + 1].tag_ not in FINITE:
             continue
         if token.tag_ in ("WDT", "WP", "WP$") or token.pos_ not in _PHRASE_POS:
             return None
         if token.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
             seen_noun = True
     return None
+
+
+def _governs_from_outside(token, verb) -> bool:
+    """Whether ``token`` governs ``verb`` through a relative clause (``Smearing
+    anyone who believes in … makes people defensive``): then it is the main verb, not ``verb``'s
+    content."""
+    node = verb
+    while node.head.i != node.i:
+        if node.dep_ in ("relcl", "acl"):
+            return any(a.i == token.i for a in node.ancestors)
+        node = node.head
+    return False
+
+
+def _timed_not_agent(verb) -> bool:
+    """``The city estimated by 9 pm, there would be …``: the parser read a past tense after the
+    subject as a passive participle whose agent is a time; the noun it hangs from is its subject."""
+    if verb.tag_ != "VBN" or verb.dep_ != "acl" or verb.i != verb.head.i + 1 or verb.head.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    when = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+    return when is not None and when.ent_type_ in ("TIME", "DATE")
 
 
 def _noun_before(verb):
@@ -521,8 +577,8 @@ def _speaking_subject(subject) -> bool:
     for a share of people (``95% of the participants``, ``most of the residents``) the people."""
     if subject is None or subject.lower_ in FIRST_PERSON | _NOBODY_IN_PARTICULAR | {"it", "this", "that", "which", "there", "you"}:
         return False
-    if _is_speaker(subject):
-        return True
+    if _is_speaker(subject) or subject.lemma_.lower() in DOCUMENT_NOUNS:
+        return True  # "the city issued a statement announcing the break had been contained"
     if subject.like_num or subject.text == "%" or subject.lower_ in ("most", "many", "some", "half", "majority", "all", "none", "few"):
         of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         people = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
@@ -549,6 +605,36 @@ def _accusation(verb, lemma: str, subject, passive: bool) -> str:
         return ""
     if any(c.dep_ == "prep" and c.lower_ in ("for", "of", "on") for c in verb.children):
         return f"reported accusation: {subject.text} {verb.text} …"
+    return ""
+
+
+def _call_for(verb, lemma: str, subject) -> str:
+    """``The hospital also asked for patience``, ``They called on Turkey to halt …``, ``appealed for
+    calm``: a call or request by a speaker, general or addressed to someone."""
+    if lemma not in CALL_VERBS or not _speaking_subject(subject):
+        return ""
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("for", "on", "upon")]
+    if any(p.lower_ == "for" and any(g.dep_ == "pobj" for g in p.children) for p in preps):
+        return f"reported call: {subject.text} {verb.text} for …"
+    if any(p.lower_ in ("on", "upon") for p in preps) and any(
+        c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in verb.children
+    ):
+        return f"reported call: {subject.text} {verb.text} on … to …"
+    return ""
+
+
+def _expressed(verb, lemma: str, subject) -> str:
+    """``McConnell has expressed a preference to proceed …``, ``voiced hope that …``: a stance put
+    into words, with its content (an infinitive or a clause; ``expressed interest in donations``
+    has none)."""
+    if lemma not in ("express", "voice") or not _speaking_subject(subject):
+        return ""
+    for obj in (c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"):
+        for c in obj.children:
+            infinitive = c.dep_ in ("acl", "relcl") and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+            clause = c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+            if infinitive or clause:
+                return f"reported stance: {subject.text} {verb.text} {obj.text} …"
     return ""
 
 
@@ -589,11 +675,17 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         if lemma in PASSIVE_REPORTING and _passive_with_infinitive(verb):
             yield verb, f"reported: {verb.text} to …"
             continue
-        if lemma in PLEDGE_VERBS | ACCUSATION_VERBS | {"call"}:
+        if lemma in PLEDGE_VERBS | ACCUSATION_VERBS | CALL_VERBS | {"express", "voice"}:
             subject = _subject(verb)
             # "an armed group accused by Pakistan of …": a participle is passive, its noun no speaker
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (verb.tag_ == "VBN" and verb.dep_ == "acl")
-            why = "" if passive else _pledge(verb, lemma, subject) or _accusation(verb, lemma, subject, passive) or _called_it(verb, lemma, subject)
+            why = "" if passive else (
+                _pledge(verb, lemma, subject)
+                or _accusation(verb, lemma, subject, passive)
+                or _called_it(verb, lemma, subject)
+                or _call_for(verb, lemma, subject)
+                or _expressed(verb, lemma, subject)
+            )
             if why:
                 yield verb, why
                 continue
@@ -603,6 +695,9 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         if not (speech or request or describes) and lemma not in COGNITION_VERBS:
             continue
         subject = _subject(verb)
+        timed = _timed_not_agent(verb)
+        if timed:
+            subject = verb.head  # "The city estimated by 9 pm, there would be …" taken for a passive
         if subject is None and verb.dep_ == "ROOT":  # "…, reported NDTV."
             subject = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "PROPN" and c.i > verb.i and c.i == verb.i + 1), None)
         that = _that_follows(verb)
@@ -654,7 +749,9 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         clause += [g for c in verb.children if c.dep_ in ("advmod", "prt") for g in c.children if g.dep_ == "ccomp"]
         if not clause and that is not None:
             clause = [that]
-        if not clause and verb.tag_ in FINITE and subject is not None and lemma in CLAUSE_VERBS:
+        if not clause and subject is not None and lemma in CLAUSE_VERBS and (
+            verb.tag_ in FINITE or timed or (verb.tag_ == "VBG" and verb.dep_ in ("acl", "advcl", "xcomp"))
+        ):
             # "He told the press conference the bridge would reopen" parsed as two clauses side by side
             lost = _clause_follows(verb)
             clause = [lost] if lost is not None else []
