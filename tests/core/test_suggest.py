@@ -527,6 +527,12 @@ TUNING_QUOTES = {
     # an estimate whose clause comes after a time phrase and a comma
     "wn2020-white-plains#12": "The city estimated by 9 pm, there would be enough pressure returned to the water system for all to have water.",
     "wikinews-warming#5": "They estimated by 2050, increasing population and changing diet would increase world food needs by 50 percent.",
+    # demands, dismissals as …, disagreement, beliefs with an object and an infinitive, impersonal passives
+    "wn2020-navalny-novichok#5": "Angela Merkel, the Chancellor of Germany, demanded an explanation from Russia.",
+    "wn2020-navalny-novichok#6": "The Russian government dismissed the claim from Berlin as groundless.",
+    "wn2020-kamloops-fentanyl#12": "Clinic and advocacy manager Michaela Jyrkkanen, of Christian anti-poverty organization The Mustard Seed Kamloops, disagreed with the correlation between the overdoses and the CERB payments.",
+    "wn2020-eastmed#17": 'With this forming of political and economic alliance with Hellenic countries, Netanyahu envisioned the pipeline to end their "fringe country" status.',
+    "wn2020-pranab-mukherjee#17": "It was reported he was in a coma at time of death.",
 }
 TUNING_NOT_QUOTES = {
     # "maintain" is rarely a verb of saying: the clause it seems to take is not its content
@@ -538,6 +544,9 @@ TUNING_NOT_QUOTES = {
     "newssd-train-11#29": "Smearing anyone who believes in the rule of law as anti-immigrant over and over again makes people defensive and wears down the opposition.",
     # interest in something is no content
     "wikinews-warhol#9": "Kathryn Waters, director of the gallery, expressed interest in further donations from the foundation in the future.",
+    # the writer's hedge, not an impersonal report; a passive speech verb with its agent is no quote here
+    "newssd-train-1#45": "Given the combative willingness of rank-and-file rail workers to vote down contracts recently, it shouldn’t be simply assumed that workers will vote in favour of accepting the agreement.",
+    "wn2020-samoa-measles#25": "The outbreak was first confirmed by the government on October 16, after the Victorian Infectious Disease Reference Laboratory in Melbourne tested 7 out of 20 suspected cases positive for measles.",
     "wikinews-election#2": "The results show the anti-establishment camp successfully maintained a majority in the geographical constituencies' seats thus veto power to any members' bills, and also a minority larger than a third to veto any bills featuring major political reforms.",
 }
 LOOK_ALIKES = [
@@ -551,6 +560,9 @@ LOOK_ALIKES = [
     "He mentioned the book.",
     "The bill calls for a ban on smoking.",
     "The house was destroyed by 9 pm, and firefighters left.",
+    "The job demanded patience.",
+    "It was reported to the police.",
+    "They expected the storm.",
 ]
 
 

@@ -46,6 +46,8 @@ CALL_VERBS = frozenset("call ask appeal plead press".split())
 VIEW_NOUNS = frozenset("analysis view opinion word words assessment estimation judgement judgment eyes".split())
 #: Documents that speak for whoever issued them: ``a statement announcing …``.
 DOCUMENT_NOUNS = frozenset("statement release letter notice announcement communique message post tweet".split())
+#: Verbs of belief with an object and an infinitive: ``envisioned the pipeline to end …``.
+OBJECT_BELIEF_VERBS = frozenset("envision envisage believe consider expect".split())
 #: Verbs of a closing attribution: ``…, Ray said.``, ``…, reported NDTV.``
 ATTRIBUTION_VERBS = frozenset(
     """say tell add note write report explain argue insist warn claim emphasise emphasize stress
@@ -90,7 +92,10 @@ REQUEST_VERBS = frozenset("ask request recommend advise urge encourage implore b
 REQUEST_NEEDS_SPEAKER = frozenset("encourage invite".split())
 #: Verbs that report how someone characterised a thing: ``the magazine describes the ruling as
 #: historic``, ``Belloc defined it as economic status``.
-DESCRIPTION_VERBS = frozenset("describe characterise characterize portray define brand label dub hail".split())
+DESCRIPTION_VERBS = frozenset(
+    """describe characterise characterize portray define brand label dub hail dismiss condemn
+    criticise criticize denounce praise reject welcome slam decry""".split()
+)
 #: Adjectives of belief or feeling that report a stance with a clause: ``are concerned the
 #: government will …``.
 STANCE_ADJECTIVES = frozenset(

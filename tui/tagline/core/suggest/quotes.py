@@ -23,6 +23,7 @@ from tagline.core.suggest.lexicon import (
     NAMING_VERBS,
     NEEDS_CLAUSE,
     NOT_SOURCES,
+    OBJECT_BELIEF_VERBS,
     PASSIVE_REPORTING,
     PLEDGE_VERBS,
     PEOPLE_ONLY_SPEECH,
@@ -608,9 +609,26 @@ def _accusation(verb, lemma: str, subject, passive: bool) -> str:
     return ""
 
 
+def _object_to(verb, lemma: str, subject) -> str:
+    """``Netanyahu envisioned the pipeline to end …``: a belief about something, with an object and
+    an infinitive, by a speaker."""
+    if lemma not in OBJECT_BELIEF_VERBS or not _speaking_subject(subject):
+        return ""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return ""
+    if any(c.dep_ in ("xcomp", "advcl", "ccomp") and c.i > obj.i and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in verb.children):
+        return f"reported belief: {subject.text} {verb.text} … to …"
+    return ""
+
+
 def _call_for(verb, lemma: str, subject) -> str:
     """``The hospital also asked for patience``, ``They called on Turkey to halt …``, ``appealed for
     calm``: a call or request by a speaker, general or addressed to someone."""
+    if lemma == "demand" and _speaking_subject(subject) and any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in verb.children):
+        return f"reported demand: {subject.text} {verb.text} …"  # "Merkel demanded an explanation"
+    if lemma == "disagree" and _speaking_subject(subject) and any(c.dep_ == "prep" and c.lower_ == "with" for c in verb.children):
+        return f"reported view: {subject.text} {verb.text} with …"
     if lemma not in CALL_VERBS or not _speaking_subject(subject):
         return ""
     preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("for", "on", "upon")]
@@ -675,7 +693,7 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         if lemma in PASSIVE_REPORTING and _passive_with_infinitive(verb):
             yield verb, f"reported: {verb.text} to …"
             continue
-        if lemma in PLEDGE_VERBS | ACCUSATION_VERBS | CALL_VERBS | {"express", "voice"}:
+        if lemma in PLEDGE_VERBS | ACCUSATION_VERBS | CALL_VERBS | OBJECT_BELIEF_VERBS | {"express", "voice", "demand", "disagree"}:
             subject = _subject(verb)
             # "an armed group accused by Pakistan of …": a participle is passive, its noun no speaker
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (verb.tag_ == "VBN" and verb.dep_ == "acl")
@@ -685,6 +703,7 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
                 or _called_it(verb, lemma, subject)
                 or _call_for(verb, lemma, subject)
                 or _expressed(verb, lemma, subject)
+                or _object_to(verb, lemma, subject)
             )
             if why:
                 yield verb, why
@@ -720,6 +739,16 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             continue  # "anyone claiming they know …": a hypothetical speaker
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children) or (verb.tag_ == "VB" and (verb.dep_ == "ROOT" or verb.i == tokens[0].i) and not any(c.dep_ in ("nsubj", "aux") for c in verb.children)):
             continue  # "if anyone supposes that …", "Suppose they did": hypotheses, not reports
+        if (
+            subject is not None
+            and subject.lower_ == "it"
+            and passive
+            and lemma in SPEECH_VERBS | PASSIVE_REPORTING
+            and not _modal(verb)
+            and any(c.dep_ == "ccomp" for c in verb.children)
+        ):
+            yield verb, f"reported: it was {verb.text} …"  # "It was reported he was in a coma …"
+            continue
         if subject is not None and subject.lower_ in ("it", "this", "that", "which") and lemma not in THING_MAY_SAY | PEOPLE_ONLY_SPEECH | (REQUEST_VERBS - REQUEST_NEEDS_SPEAKER):
             continue
         if passive and subject is not None and subject.tag_ in ("WDT", "WP"):
