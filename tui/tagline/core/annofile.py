@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -130,9 +131,17 @@ def _digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+#: A JSON escape of a surrogate (``\ud800``): no YAML file can hold one, so no parsed form made
+#: from a YAML file has one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 def _parsed(path: Path, digest: str) -> dict | None:
     try:
-        kept = json.loads(parsed_path(path).read_text(encoding="utf-8"))
+        raw = parsed_path(path).read_text(encoding="utf-8")
+        if _SURROGATE_ESCAPE.search(raw):  # never written by tagline (it writes characters as they are)
+            return None
+        kept = json.loads(raw)
     except (OSError, ValueError):
         return None
     if not isinstance(kept, dict) or kept.get("yaml_sha256") != digest:

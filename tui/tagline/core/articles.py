@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tagline.core import segment
-from tagline.core.sanitize import visible
+from tagline.core.sanitize import lone_surrogates, replace_surrogates, visible
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
@@ -135,9 +135,15 @@ def find(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
             for root, dirs, names in os.walk(path, onerror=lambda e: problems.append(Problem(str(e.filename), e.strerror or "unreadable"))):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend(Path(root) / n for n in names if not n.startswith(".") and n.lower().endswith(SUFFIXES))
-            files.extend(sorted(found))
+            for name in sorted(found):
+                if _undecodable_name(name):
+                    problems.append(Problem(str(name), _UNDECODABLE_NAME))
+                else:
+                    files.append(name)
         elif path.is_file():
-            if path.suffix.lower() in SUFFIXES:
+            if _undecodable_name(path):
+                problems.append(Problem(str(path), _UNDECODABLE_NAME))
+            elif path.suffix.lower() in SUFFIXES:
                 files.append(path)
             else:
                 problems.append(Problem(str(path), f"not an article file (expected {', '.join(SUFFIXES)})"))
@@ -146,6 +152,15 @@ def find(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
         else:
             problems.append(Problem(str(path), "no such file or folder"))
     return files, problems
+
+
+#: A file name the file system holds as bytes that are not UTF-8 (Python keeps them as lone
+#: surrogates): the article's id and path could not be written into its UTF-8 annotation file.
+_UNDECODABLE_NAME = "file name is not valid UTF-8; rename the file to open it"
+
+
+def _undecodable_name(path: Path | str) -> bool:
+    return lone_surrogates(str(path)) > 0
 
 
 def decode(data: bytes, where: str) -> tuple[str | None, str | None]:
@@ -199,6 +214,11 @@ def _read_jsonl(path: Path, shown: str, data: bytes) -> tuple[list[Article], lis
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
             problems.append(Problem(where, "a line needs an object with a 'text' string"))
             continue
+        warning = None
+        if lone_surrogates(row):  # "\ud800" escapes: not text, no UTF-8 writer takes them
+            row = replace_surrogates(row)
+            warning = "holds lone surrogate escapes (\\udXXX), not text; shown as \ufffd"
+            problems.append(Problem(where, warning))
         if not row["text"].strip():
             problems.append(Problem(where, "empty text"))
             continue
@@ -211,7 +231,7 @@ def _read_jsonl(path: Path, shown: str, data: bytes) -> tuple[list[Article], lis
             problems.append(Problem(where, f"id {article_id!r} cannot name a file"))
             continue
         meta = row.get("meta") if isinstance(row.get("meta"), dict) else {}
-        articles.append(Article(article_id, shown, row["text"], meta))
+        articles.append(Article(article_id, shown, row["text"], meta, warning=warning))
     return articles, problems
 
 
@@ -273,6 +293,8 @@ def list_ids(paths: list[str | Path]) -> list[str]:
         else:
             continue
         for full, name in found:
+            if _undecodable_name(full):
+                continue
             if name.lower().endswith(JSONL_SUFFIXES):
                 stems = [a.id for a in read_file(Path(full))[0]]
             else:

@@ -37,6 +37,7 @@ from pathlib import Path
 from tagline.core import annofile, corpus, schema
 from tagline.core import articles as articles_mod
 from tagline.core.labels import LabelScheme
+from tagline.core.sanitize import lone_surrogates
 
 
 class RowError(ValueError):
@@ -169,6 +170,9 @@ def read_rows(path: Path, fmt: str, scheme: LabelScheme, problems: list[corpus.P
             continue
         if not isinstance(data, dict):
             problems.append(corpus.Problem(where, "not a JSON object"))
+            continue
+        if lone_surrogates(data):  # "\ud800" escapes: not text, no UTF-8 writer takes them
+            problems.append(corpus.Problem(where, "holds lone surrogate escapes (\\udXXX), not text; line skipped"))
             continue
         try:
             row = parse_row(data, fmt, scheme, where)

@@ -19,6 +19,10 @@ for _code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x
 # Zero-width characters would hide text; show them as a thin mark.
 for _code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD):
     _TABLE[_code] = "\u00b7"  # ·
+# Lone surrogates (a file name whose bytes are not UTF-8, a "\ud800" JSON escape) are not text: no
+# UTF-8 writer takes them.
+for _code in range(0xD800, 0xE000):
+    _TABLE[_code] = "\ufffd"
 _TABLE[0x2028] = "\u23ce"  # line separator ⏎
 _TABLE[0x2029] = "\u00b6"  # paragraph separator ¶
 
@@ -71,3 +75,36 @@ def terminal_data(text: str) -> str:
     or YAML export read on screen cannot act on it. Written to a file or a pipe, data is left as it
     is."""
     return "\n".join(visible(line) for line in text.split("\n"))
+
+
+_LONE_SURROGATE = None
+
+
+def lone_surrogates(value: object) -> int:
+    """How many lone surrogates (U+D800 to U+DFFF) the strings in ``value`` (a JSON value: strings,
+    lists, mappings with their keys) hold. ``json.loads`` turns an escape such as ``"\\ud800"`` into
+    one; it is not text: no UTF-8 encoder (a YAML file, a hash, the terminal) accepts it."""
+    global _LONE_SURROGATE
+    if _LONE_SURROGATE is None:
+        import re
+
+        _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+    if isinstance(value, str):
+        return len(_LONE_SURROGATE.findall(value)) if not value.isascii() else 0
+    if isinstance(value, dict):
+        return sum(lone_surrogates(k) + lone_surrogates(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return sum(lone_surrogates(v) for v in value)
+    return 0
+
+
+def replace_surrogates(value: object) -> object:
+    """``value`` with every lone surrogate in its strings (and keys) replaced by U+FFFD, as an
+    undecodable byte is; the same shape otherwise."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value) if lone_surrogates(value) else value
+    if isinstance(value, dict):
+        return {replace_surrogates(k): replace_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replace_surrogates(v) for v in value]
+    return value

@@ -33,6 +33,7 @@ from tagline.core import annofile, schema
 from tagline.core.anchoring import Anchors, whole as _whole
 from tagline.core.articles import Article
 from tagline.core.labels import LabelScheme
+from tagline.core.sanitize import lone_surrogates, replace_surrogates
 
 #: What the lock file says while a session that has quit is still writing its last fold
 #: (:meth:`ArticleStore.fold_after_exit`); a new session waits up to :data:`AFTER_EXIT_WAIT` s.
@@ -327,6 +328,8 @@ class ArticleStore:
             except (ValueError, UnicodeDecodeError):
                 continue  # the action in flight when the process died
             if isinstance(entry, dict):
+                if b"\\ud" in raw.lower() and lone_surrogates(entry):  # not text: no YAML could hold it
+                    entry = replace_surrogates(entry)
                 entries.append(entry)
         return entries
 
