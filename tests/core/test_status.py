@@ -122,3 +122,24 @@ def test_status_quotes_names_from_files_as_visible_characters(tmp_path):
     done = subprocess.run([sys.executable, "-m", "tagline", "status", "--annotations", str(tmp_path / "annotations"), str(tmp_path)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "\x1b" not in done.stdout and "\x07" not in done.stdout
+
+
+def test_status_headings_stay_whole_at_80_columns(tmp_path, capsys, monkeypatch):
+    """As ``stats`` and ``agree``: rich cut eight headings to ``annota…``, ``assign…``, ``sentenc…``
+    at 80 columns; the table is printed turned instead."""
+    from tagline import cli
+
+    project(tmp_path / "annotations")
+    (tmp_path / "seeds").mkdir()
+    for name in ("a1", "a2", "a3"):
+        (tmp_path / "seeds" / f"{name}.txt").write_text(TEXT + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert cli.main(["status", "seeds", "--annotations", "annotations"]) == 0
+    out = capsys.readouterr().out
+    table = out.split("pace:")[0]
+    assert "…" not in table, out
+    for heading in ("annotator", "assigned", "started", "done", "sentences", "per hour", "s/sentence", "last active",
+                    "alice", "bob", "carol"):
+        assert heading in table
+    assert max(len(line) for line in out.splitlines()) <= 80

@@ -14,21 +14,24 @@ def _figure(value, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def render(status: Status):
-    """The annotators' table, then a few lines about articles, review and agreement (rich renderables)."""
+def _minute(stamp: str | None) -> str:
+    """``2026-11-20T09:00:20Z`` as ``2026-11-20 09:00`` (the JSON keeps the seconds)."""
+    return stamp[:16].replace("T", " ") if stamp else "never"
+
+
+def render(status: Status, width: int = 80):
+    """The annotators' table (turned when its headings would not fit whole in ``width`` cells),
+    then a few lines about articles, review and agreement (rich renderables)."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=Text("Team status"), caption=Text("pace: gaps between actions, breaks over 10 min left out"))
-    for heading in ("annotator", "assigned", "started", "done", "sentences", "per hour", "s/sentence", "last active"):
-        table.add_column(cell(heading), justify="left" if heading in ("annotator", "last active") else "right")
-    for person in status.annotators.values():
-        table.add_row(*(cell(c) for c in (
-            person.name, person.assigned if status.team else "n/a", person.started, person.done,
-            f"{person.sentences_done}/{person.sentences_total}", _figure(person.sentences_per_hour),
-            _figure(person.seconds_per_sentence), person.last_active or "never",
-        )))
+    from tagline.commands.tables import fitted
+
+    headings = ["annotator", "assigned", "started", "done", "sentences", "per hour", "s/sentence", "last active"]
+    rows = [[person.name, person.assigned if status.team else "n/a", person.started, person.done,
+             f"{person.sentences_done}/{person.sentences_total}", _figure(person.sentences_per_hour),
+             _figure(person.seconds_per_sentence), _minute(person.last_active)] for person in status.annotators.values()]
+    table = fitted(headings, rows, width, title=Text("Team status"), caption=Text("pace: gaps between actions, breaks over 10 min left out"))
     counts = status.summary()
     agree = status.agreement
     lines = [
@@ -50,5 +53,6 @@ def run(args, scheme: LabelScheme, team, article_ids: list[str] | None) -> int:
     else:
         from rich.console import Console
 
-        Console(highlight=False).print(render(status))
+        console = Console(highlight=False)
+        console.print(render(status, console.width))
     return 1 if status.problems else 0
