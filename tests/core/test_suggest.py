@@ -533,6 +533,9 @@ TUNING_QUOTES = {
     "wn2020-kamloops-fentanyl#12": "Clinic and advocacy manager Michaela Jyrkkanen, of Christian anti-poverty organization The Mustard Seed Kamloops, disagreed with the correlation between the overdoses and the CERB payments.",
     "wn2020-eastmed#17": 'With this forming of political and economic alliance with Hellenic countries, Netanyahu envisioned the pipeline to end their "fringe country" status.',
     "wn2020-pranab-mukherjee#17": "It was reported he was in a coma at time of death.",
+    # speculation; an agency's estimate put as placing a figure
+    "wn2020-wuhan-estimate#9": "Chinese authorities have speculated the virus was transferred to humans from animals in a seafood market in Wuhan, where most of the infected people were found.",
+    "wn2020-puerto-rico#3": "The United States Geological Survey (USGS) placed the epicenter of the quake about eight kilometers (five miles) southwest of the town of Guenica.",
 }
 TUNING_NOT_QUOTES = {
     # "maintain" is rarely a verb of saying: the clause it seems to take is not its content
@@ -563,6 +566,7 @@ LOOK_ALIKES = [
     "The job demanded patience.",
     "It was reported to the police.",
     "They expected the storm.",
+    "He put the book on the table.",
 ]
 
 

@@ -29,7 +29,8 @@ NEEDS_CLAUSE = frozenset("announce confirm reveal propose suggest agree accuse d
 CLAUSE_VERBS = frozenset(
     """say tell warn argue claim insist explain state announce allege admit acknowledge reply
     complain declare concede assert contend testify reveal confirm predict estimate agree believe
-    think fear reckon suspect reaffirm affirm mention""".split()
+    think fear reckon suspect reaffirm affirm mention speculate hypothesise hypothesize theorise
+    theorize surmise posit""".split()
 )
 #: Verbs of pledging: what a speaker promised, with an infinitive or an object, is reported content.
 PLEDGE_VERBS = frozenset("promise pledge vow threaten swear".split())
@@ -48,6 +49,9 @@ VIEW_NOUNS = frozenset("analysis view opinion word words assessment estimation j
 DOCUMENT_NOUNS = frozenset("statement release letter notice announcement communique message post tweet".split())
 #: Verbs of belief with an object and an infinitive: ``envisioned the pipeline to end …``.
 OBJECT_BELIEF_VERBS = frozenset("envision envisage believe consider expect".split())
+#: Figures that someone "puts" or "places" somewhere when they estimate them: ``USGS placed the
+#: epicenter …``, ``police put the death toll at 20``.
+ESTIMATED_NOUNS = frozenset("epicenter epicentre toll number figure cost damage magnitude estimate count total".split())
 #: Verbs of a closing attribution: ``…, Ray said.``, ``…, reported NDTV.``
 ATTRIBUTION_VERBS = frozenset(
     """say tell add note write report explain argue insist warn claim emphasise emphasize stress
@@ -118,7 +122,9 @@ VIEW_VERBS = frozenset(
 #: Verbs that name a quoted phrase: ``called Britain ‘the seat of all evil’``.
 NAMING_VERBS = frozenset("call describe dub label brand term name declare title".split())
 #: Cognition verbs that report a stance when they have a subject and a clausal complement.
-COGNITION_VERBS = frozenset("believe think fear fret worry reckon doubt feel suppose suspect assume deem".split())
+COGNITION_VERBS = frozenset(
+    "believe think fear fret worry reckon doubt feel suppose suspect assume deem speculate hypothesise hypothesize theorise theorize surmise posit".split()
+)
 FIRST_PERSON = frozenset("i we me us".split())
 
 NUMBER_WORDS = frozenset(

@@ -16,6 +16,7 @@ from tagline.core.suggest.lexicon import (
     COGNITION_VERBS,
     DESCRIPTION_VERBS,
     DOCUMENT_NOUNS,
+    ESTIMATED_NOUNS,
     FINDING_SOURCES,
     FINDING_VERBS,
     FINITE,
@@ -622,6 +623,16 @@ def _object_to(verb, lemma: str, subject) -> str:
     return ""
 
 
+def _placed(verb, lemma: str, subject) -> str:
+    """``The USGS placed the epicenter of the quake about eight kilometers southwest of …``,
+    ``police put the death toll at 20``: an estimate by a speaker or an agency."""
+    if lemma not in ("place", "put") or not (_speaking_subject(subject) or (subject is not None and _finds(subject))):
+        return ""
+    if any(c.dep_ == "dobj" and c.lemma_.lower() in ESTIMATED_NOUNS for c in verb.children):
+        return f"reported estimate: {subject.text} {verb.text} …"
+    return ""
+
+
 def _call_for(verb, lemma: str, subject) -> str:
     """``The hospital also asked for patience``, ``They called on Turkey to halt …``, ``appealed for
     calm``: a call or request by a speaker, general or addressed to someone."""
@@ -693,7 +704,7 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         if lemma in PASSIVE_REPORTING and _passive_with_infinitive(verb):
             yield verb, f"reported: {verb.text} to …"
             continue
-        if lemma in PLEDGE_VERBS | ACCUSATION_VERBS | CALL_VERBS | OBJECT_BELIEF_VERBS | {"express", "voice", "demand", "disagree"}:
+        if lemma in PLEDGE_VERBS | ACCUSATION_VERBS | CALL_VERBS | OBJECT_BELIEF_VERBS | {"express", "voice", "demand", "disagree", "place", "put"}:
             subject = _subject(verb)
             # "an armed group accused by Pakistan of …": a participle is passive, its noun no speaker
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (verb.tag_ == "VBN" and verb.dep_ == "acl")
@@ -704,6 +715,7 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
                 or _call_for(verb, lemma, subject)
                 or _expressed(verb, lemma, subject)
                 or _object_to(verb, lemma, subject)
+                or _placed(verb, lemma, subject)
             )
             if why:
                 yield verb, why
