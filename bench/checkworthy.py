@@ -6,9 +6,11 @@ debates.
 
 The data stays outside the repository (it is the lab's, not ours): one ``.tsv`` file per debate or
 speech, each line ``line_number<TAB>speaker<TAB>text<TAB>label``, label 1 when fact-checkers chose
-the line (the lab's ``test_annotated`` files have this form). Every line is scored with the claim
-score of the suggester as shipped (``tagline suggest``'s), never trained on such data: the whole line
-is one span. Lines are ranked by score, ties in file order (as the lab's scorer ranks a submission
+the line (the lab's ``test_annotated`` files have this form). Every line is scored by the suggester as
+shipped (``tagline suggest``'s), never trained on such data, the whole line as one span: its
+check-worthiness (the order of "most check-worthy first"), and beside it, as the baseline measured
+in the same run, its claim score. The speaker column is read but not given to the score. Lines are
+ranked by score, ties in file order (as the lab's scorer ranks a submission
 written in file order); average precision is the lab's (precision at each check-worthy line, summed,
 over the number of check-worthy lines), MAP its mean over debates, and the 95 % interval comes from
 1,000 resamples of whole debates (percentile method, fixed seed). The lab's 2019 results for
@@ -97,15 +99,17 @@ def mean_with_interval(values: list[float], resamples: int = RESAMPLES, seed: in
     return float(array.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
-def claim_scores(nlp, texts: list[str]) -> list[float]:
-    """The suggester's claim score of each text, the whole text as one span."""
+def line_scores(nlp, texts: list[str]) -> tuple[list[float], list[float]]:
+    """(check-worthiness, claim score) of each text as the suggester gives them, the whole text as one
+    span."""
     from tagline.core.suggest.pipeline import suggest_doc
 
-    scores = []
+    ranks, claims = [], []
     for text, doc in zip(texts, nlp.pipe(texts, batch_size=64)):
         [result] = suggest_doc(doc, [(0, len(text))])
-        scores.append(float(result["scores"]["claim"]))
-    return scores
+        ranks.append(float(result["checkworthy"]))
+        claims.append(float(result["scores"]["claim"]))
+    return ranks, claims
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,18 +128,21 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for debate in debates:
         labels = [label for _n, _speaker, _text, label in debate.lines]
-        scores = claim_scores(nlp, [text for _n, _speaker, text, _label in debate.lines])
-        rows.append((debate.name, len(labels), sum(labels), average_precision(labels, scores)))
-    value, low, high = mean_with_interval([ap for *_rest, ap in rows])
+        ranks, claims = line_scores(nlp, [text for _n, _speaker, text, _label in debate.lines])
+        rows.append((debate.name, len(labels), sum(labels), average_precision(labels, ranks), average_precision(labels, claims)))
+    value, low, high = mean_with_interval([row[3] for row in rows])
+    base, base_low, base_high = mean_with_interval([row[4] for row in rows])
     elapsed = time.perf_counter() - began
-    lines = sum(n for _name, n, _pos, _ap in rows)
+    lines = sum(row[1] for row in rows)
     print(f"model {info.key}; {len(rows)} debates, {lines} lines in {elapsed:.1f} s")
-    print("| debate | lines | check-worthy | average precision |")
-    print("|---|---:|---:|---:|")
-    for name, n, positives, ap in rows:
-        print(f"| {name} | {n} | {positives} | {ap:.4f} |")
+    print("| debate | lines | check-worthy | AP, check-worthiness | AP, claim score |")
+    print("|---|---:|---:|---:|---:|")
+    for name, n, positives, ap, claim_ap in rows:
+        print(f"| {name} | {n} | {positives} | {ap:.4f} | {claim_ap:.4f} |")
     print()
-    print(f"MAP of the claim score: {value:.4f} [{low:.4f}, {high:.4f}] (95 % interval, {RESAMPLES} resamples of debates)")
+    print(f"MAP of the check-worthiness: {value:.4f} [{low:.4f}, {high:.4f}] (95 % interval, {RESAMPLES} resamples of debates)")
+    ratio = f"{value / base:.2f}" if base else "n/a"
+    print(f"MAP of the claim score (baseline, same run): {base:.4f} [{base_low:.4f}, {base_high:.4f}]; ratio {ratio}")
     print("for reference: " + ", ".join(f"{name} {v:.3f}" for name, v in REFERENCE.items()))
     return 0
 

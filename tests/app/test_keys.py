@@ -171,13 +171,14 @@ async def test_typing_in_the_article_list_filters_it_without_slash(make_app):
 
 async def test_palette_sets_the_checkworthy_order_for_n(make_app):
     """The command palette offers "most check-worthy first" beside "most uncertain"; choosing it
-    makes n take the todo sentence with the highest claim score, and the status line says so."""
+    makes n take the todo sentence most worth checking, the status line says so and the hint shows
+    the sentence's check-worthiness."""
     app = make_app("One is here. Two is here. Three is here. Four is here.")
     async with app.run_test(size=(100, 24)) as pilot:
         s = app.session
         s.suggestions = {
-            1: {"labels": [], "scores": {"claim": 0.3, "quote": 0.0, "statistic": 0.0}},
-            3: {"labels": ["claim"], "scores": {"claim": 0.9, "quote": 0.0, "statistic": 0.0}},
+            1: {"labels": [], "scores": {"claim": 0.3, "quote": 0.0, "statistic": 0.0}, "checkworthy": 0.2},
+            3: {"labels": ["claim"], "scores": {"claim": 0.9, "quote": 0.0, "statistic": 0.0}, "checkworthy": 0.93},
         }
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         assert "Order of n: reading / most uncertain first" in commands
@@ -189,3 +190,5 @@ async def test_palette_sets_the_checkworthy_order_for_n(make_app):
         assert "n:check-worthy" in app.screen._status.render().plain
         await pilot.press("n")
         assert s.cursor == 3
+        await pilot.pause()
+        assert "check-worthy 0.93" in str(app.screen.view.info["hint"].render())

@@ -58,8 +58,28 @@ def test_a_run_ranks_checkable_lines_first(tmp_path, capsys):
     )
     assert checkworthy().main([str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "| one | 4 | 1 | 1.0000 |" in out and "| two | 3 | 1 | 1.0000 |" in out
-    assert "MAP of the claim score: 1.0000 [1.0000, 1.0000]" in out
+    assert "| one | 4 | 1 | 1.0000 | 1.0000 |" in out and "| two | 3 | 1 | 1.0000 | 1.0000 |" in out
+    assert "MAP of the check-worthiness: 1.0000 [1.0000, 1.0000]" in out
+    assert "MAP of the claim score (baseline, same run): 1.0000 [1.0000, 1.0000]; ratio 1.00" in out
+
+
+def test_the_run_ranks_by_check_worthiness_not_the_claim_score(tmp_path, capsys):
+    """A plain event is as much a claim as a figure, but the figure is what fact-checkers check: the
+    check-worthiness ranks it first where the claim score does not (sentences written for the test)."""
+    folder = tmp_path / "debates"
+    folder.mkdir()
+    write_debate(
+        folder / "one.tsv",
+        [
+            ("A", "The senator visited a factory in Ohio on Monday.", 0),
+            ("A", "China charges us 25 percent on cars.", 1),
+            ("A", "I love the farmers of Iowa and they love me.", 0),
+        ],
+    )
+    assert checkworthy().main([str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "| one | 3 | 1 | 1.0000 | 0.5000 |" in out
+    assert "MAP of the check-worthiness: 1.0000" in out and "ratio 2.00" in out
 
 
 def test_a_file_not_in_the_labs_form_is_one_line(tmp_path, capsys):

@@ -130,6 +130,28 @@ def test_checkworthy_order_takes_the_highest_claim_score_first(tmp_path):
     assert bad.error and s.order == "reading"
 
 
+def test_checkworthy_order_follows_check_worthiness_over_the_claim_score(tmp_path):
+    """A suggestion's ``checkworthy`` orders ``n``; a suggestion made before there was one (no such
+    key) falls back to its claim score."""
+    s = make(tmp_path, "One. Two. Three. Four.")
+    s.suggestions = {
+        1: {"labels": ["claim"], "scores": {"claim": 0.95, "quote": 0.0, "statistic": 0.0}, "checkworthy": 0.41},
+        2: {"labels": ["claim", "statistic"], "scores": {"claim": 0.80, "quote": 0.0, "statistic": 0.9}, "checkworthy": 0.93},
+        3: {"labels": ["claim"], "scores": {"claim": 0.60, "quote": 0.0, "statistic": 0.0}},
+    }
+    s.set_order("checkworthy")
+    s.next_todo()
+    assert s.cursor == 2  # check-worthiness 0.93 before 0.41, though its claim score is lower
+    s.confirm()
+    s.goto(0)
+    s.next_todo()
+    assert s.cursor == 3  # 0.60, its claim score, before 0.41
+    s.confirm()
+    s.goto(0)
+    s.next_todo()
+    assert s.cursor == 1
+
+
 def test_a_move_past_either_end_changes_nothing_to_draw(tmp_path):
     s = make(tmp_path, "One. Two. Three.")
     assert s.move(-1).changed == () and s.cursor == 0

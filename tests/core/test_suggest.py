@@ -218,9 +218,10 @@ def test_suggest_jsonl(tmp_path, capsys):
     text = article.read_text(encoding="utf-8")
     assert [r["index"] for r in rows] == [0, 1, 2]
     for row in rows:
-        assert set(row) == {"article", "index", "start", "end", "text", "labels", "scores", "reasons"}
+        assert set(row) == {"article", "index", "start", "end", "text", "labels", "scores", "reasons", "checkworthy"}
         assert row["article"] == "one" and text[row["start"] : row["end"]] == row["text"]
     assert "quote" in rows[0]["labels"] and "statistic" in rows[1]["labels"] and rows[2]["labels"] == []
+    assert rows[1]["checkworthy"] > max(rows[0]["checkworthy"], rows[2]["checkworthy"])  # the figure first
 
 
 def test_suggest_table_shows_text_literally(tmp_path, capsys):
@@ -264,6 +265,7 @@ def test_custom_scheme_labels_get_no_suggestions(tmp_path, capsys):
     [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert row["labels"] == ["quote"]
     assert row["scores"]["opinion"] == 0.0 and set(row["scores"]) == {"quote", "opinion"}
+    assert 0.0 < row["checkworthy"] <= 1.0  # kept whatever the scheme
 
 
 # -- the development set -------------------------------------------------------------------------
@@ -658,6 +660,66 @@ def test_claim_scores_take_many_values_and_rank_checkable_sentences_first(nlp):
     checkable = scores[:5] + [scores[10]]
     opinion = scores[5:10]
     assert min(checkable) > max(opinion)
+
+
+CHECKWORTHY_SENTENCES = [
+    "The senator visited a factory in Ohio on Monday.",
+    "We spent $3.2 billion on the border last year.",
+    "Unemployment is at 3.9 percent, the lowest rate in 50 years.",
+    "I love the farmers of Iowa and they love me.",
+    "We want low taxes.",
+    "We are going to build a great wall.",
+    "Is that right?",
+    "Thank you very much.",
+    "The mayor resigned after the scandal.",
+    "China charges us 25 percent on cars.",
+    "It was the biggest win since Ronald Reagan.",
+    "I think he is a fine man.",
+    "Crime fell by 12 percent in Chicago in 2018.",
+    "They never paid a dime.",
+    "The company hired 2,000 workers in Michigan.",
+    "We had a great meeting with the President.",
+    "I hope we can make a deal.",
+    "Prices are higher than ever before.",
+]
+
+
+def test_checkworthiness_ranks_figures_first_with_many_values(nlp):
+    """Sentences written for the test: a figure outranks a plain event that the claim score puts
+    first; feelings, wishes, plans, questions and courtesies come last; few ties."""
+    results = {s: suggest(nlp, s)[0] for s in CHECKWORTHY_SENTENCES}
+    worth = {s: r["checkworthy"] for s, r in results.items()}
+    assert len(set(worth.values())) >= len(CHECKWORTHY_SENTENCES) - 1
+    assert all(0.0 <= v <= 1.0 and round(v, 4) == v for v in worth.values())
+    event, figure = "The senator visited a factory in Ohio on Monday.", "China charges us 25 percent on cars."
+    assert results[event]["scores"]["claim"] > results[figure]["scores"]["claim"]  # the claim score
+    assert worth[figure] > worth[event]  # check-worthiness
+    figures = [s for s in CHECKWORTHY_SENTENCES if results[s]["scores"]["statistic"] >= THRESHOLD]
+    mind = ["I love the farmers of Iowa and they love me.", "We want low taxes.", "We are going to build a great wall.",
+            "Is that right?", "Thank you very much.", "I think he is a fine man.", "I hope we can make a deal."]
+    assert len(figures) == 5 and min(worth[s] for s in figures) > max(worth[s] for s in CHECKWORTHY_SENTENCES if s not in figures)
+    assert max(worth[s] for s in mind) < min(worth[s] for s in CHECKWORTHY_SENTENCES if s not in mind)
+
+
+def test_checkworthiness_reads_feelings_plans_and_comparisons(nlp):
+    from tagline.core.suggest import claims
+
+    def features(sentence: str) -> dict:
+        out: list = []
+        suggest_doc(nlp(sentence), [(0, len(sentence))], out)
+        return out[0]
+
+    assert features("I love the farmers of Iowa.").get("feeling") == 1.0
+    assert features("We want low taxes.").get("feeling") == 1.0
+    assert "feeling" not in features("Farmers want low taxes.")  # a claim about others' wishes
+    assert features("We are going to build a wall.").get("plan") == 1.0
+    assert features("Prices are higher than ever before.").get("compares") == 1.0
+    assert features("It was the biggest win since 1984.").get("compares") == 1.0
+    base = {"past": 1.0, "actor": 1.0, "actors": 0.69, "length": 2.0}
+    for name, direction in (("feeling", -1), ("plan", -1), ("judgement", -1), ("question_or_fragment", -1),
+                            ("compares", 1), ("statistic_score", 1)):
+        moved = claims.checkworthiness({**base, name: 1.0}) - claims.checkworthiness(base)
+        assert moved * direction > 0, name
 
 
 def test_claim_probability_orders_as_the_score_and_the_model_falls_back(nlp, tmp_path, monkeypatch):

@@ -284,6 +284,12 @@ def test_combine_lets_the_model_decide_only_where_the_rules_are_unsure():
     assert "claim" not in train.combine(unsure_claim, {"claim": 0.6, "quote": 0.0, "statistic": 0.0}, DEFAULT_SCHEME.names)["labels"]
 
 
+def test_combine_keeps_the_rules_check_worthiness():
+    rule = {**RULE, "checkworthy": 0.8123}
+    assert train.combine(rule, {"claim": 0.1, "quote": 0.2, "statistic": 0.1}, DEFAULT_SCHEME.names)["checkworthy"] == 0.8123
+    assert train.combine(rule, None, ["quote"], exclusive=True)["checkworthy"] == 0.8123
+
+
 def test_combine_without_a_model_is_the_rules():
     assert train.combine(RULE, None, DEFAULT_SCHEME.names) == RULE
     # a model that lacks a label leaves that label to the rules

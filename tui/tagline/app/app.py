@@ -125,7 +125,7 @@ class TaglineApp(DurableApp):
             )
             yield SystemCommand(
                 "Order of n: most check-worthy first",
-                f"now: {self.session.order}; n takes the todo sentence with the highest claim score",
+                f"now: {self.session.order}; n takes the todo sentence most worth checking",
                 partial(screen.run_action, "set_order('checkworthy')"),
             )
             if self.model is not None:

@@ -45,6 +45,7 @@ def run(args, scheme) -> int:
                     "labels": result["labels"],
                     "scores": result["scores"],
                     "reasons": result["reasons"],
+                    "checkworthy": result["checkworthy"],
                 }
                 out.write(json_text(row) + "\n")
             else:
@@ -61,5 +62,5 @@ def _table_row(article_id: str, index: int, text: str, result: dict):
     from rich.text import Text
 
     labels = cell(", ".join(result["labels"]) or "-")
-    scores = Text(" ".join(f"{name[:1]}={score:.2f}" for name, score in result["scores"].items()))
+    scores = Text(" ".join(f"{name[:1]}={score:.2f}" for name, score in result["scores"].items()) + f" check={result['checkworthy']:.2f}")
     return cell(article_id), cell(index), cell(text), labels, scores

@@ -199,7 +199,7 @@ class Session:
     ORDER_NAMES = {
         "reading": "next todo sentence in reading order",
         "uncertain": "most uncertain todo sentence",
-        "checkworthy": "most check-worthy todo sentence (highest claim score)",
+        "checkworthy": "most check-worthy todo sentence",
     }
 
     def toggle_order(self) -> Outcome:
@@ -216,14 +216,19 @@ class Session:
     def next_todo(self) -> Outcome:
         """The next todo sentence after the cursor, on into the following articles, wrapping; in the
         "uncertain" order, the todo sentence of this article whose suggestion is least certain; in
-        the "checkworthy" order, the one whose claim score is highest (ties in reading order)."""
+        the "checkworthy" order, the one the suggester finds most worth checking (its
+        ``checkworthy``, or its claim score in a suggestion made before there was one; ties in
+        reading order)."""
         if self.order in ("uncertain", "checkworthy"):
             from tagline.core.train import uncertainty
 
             def key(suggestion: dict) -> float:
                 if self.order == "uncertain":
                     return uncertainty(suggestion)
-                return float(((suggestion or {}).get("scores") or {}).get("claim", 0.0))
+                suggestion = suggestion or {}
+                if "checkworthy" in suggestion:
+                    return float(suggestion["checkworthy"])
+                return float((suggestion.get("scores") or {}).get("claim", 0.0))
 
             candidates = [
                 (key(s), -i) for i, s in self.suggestions.items()

@@ -465,7 +465,10 @@ def combine(rule: dict, model_scores: dict[str, float] | None, labels: Iterable[
     if exclusive and len(chosen) > 1:
         best = max(chosen, key=lambda name: scores[name])  # the first of equals, in scheme order
         chosen, reasons = [best], {best: reasons[best]}
-    return {"labels": chosen, "scores": scores, "reasons": reasons}
+    combined = {"labels": chosen, "scores": scores, "reasons": reasons}
+    if "checkworthy" in rule:  # the rules' ranking; the model does not judge check-worthiness
+        combined["checkworthy"] = rule["checkworthy"]
+    return combined
 
 
 def uncertainty(suggestion: dict) -> float:

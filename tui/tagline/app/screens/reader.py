@@ -296,6 +296,8 @@ class ReaderScreen(KeyFrames):
                 for name in labels:
                     if reasons.get(name):
                         parts.append((f"  · {reasons[name]}", "italic"))
+            if self.session.order == "checkworthy" and "checkworthy" in suggestion:
+                parts.append((f"  check-worthy {float(suggestion['checkworthy']):.2f}", "dim"))
         hint.show(*parts)  # unchanged on most moves: then nothing is redrawn
 
     def update_legend(self) -> None:

@@ -15,6 +15,8 @@ from tagline.core.suggest.lexicon import (
     COGNITION_VERBS,
     COMPARATIVE_TAGS,
     EVENT_VERBS,
+    FEELING_VERBS,
+    FIRST_PERSON,
     OPINION,
     SPEECH_VERBS,
     THRESHOLD,
@@ -85,13 +87,41 @@ def claim_score(features: dict[str, float], model: dict | None = None) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+#: How check-worthiness departs from the claim probability, in log-odds: the evidence that makes an
+#: assertion worth checking (a figure above all, then comparisons and superlatives, named actors)
+#: and the evidence that it is not (a question or fragment, the speaker's feelings and wishes, plans
+#: and promises, judgements). Set by hand from what fact-checkers choose (numbers, records, named
+#: people and bodies), never fit on debate data; see docs/design/suggestions.md.
+CHECKWORTHY_WEIGHTS = {
+    "statistic_score": 3.0,
+    "compares": 0.7,
+    "actors": 0.4,
+    "question_or_fragment": -2.0,
+    "feeling": -1.5,
+    "plan": -1.0,
+    "judgement": -0.5,
+}
+
+
+def checkworthiness(features: dict[str, float], model: dict | None = None) -> float:
+    """How worth checking a sentence is, in (0, 1), for ranking ("most check-worthy first"): the log-odds
+    of the claim probability moved by :data:`CHECKWORTHY_WEIGHTS`, halved so that the top of the
+    range keeps distinct values at four decimals. A ranking score, not a probability: nothing here
+    knows how many sentences of a text are worth checking."""
+    p = min(1.0 - 1e-6, max(1e-6, claim_probability(features, model)))
+    z = math.log(p / (1.0 - p))
+    z += sum(weight * features.get(name, 0.0) for name, weight in CHECKWORTHY_WEIGHTS.items())
+    return 1.0 / (1.0 + math.exp(-z / 2.0))
+
+
 def hand_score(features: dict[str, float]) -> float:
     return CLAIM_BASE + sum(w * features.get(name, 0.0) for name, w in HAND_WEIGHTS.items())
 
 
-def claim_evidence(tokens, ents, evidence: dict[str, Evidence], text: str, features_out: list | None = None) -> None:
+def claim_evidence(tokens, ents, evidence: dict[str, Evidence], text: str, features_out: list | None = None) -> dict[str, float]:
     """Weigh evidence of a checkable assertion against evidence of opinion, prediction and
-    scene-setting (:func:`claim_features`), combined by the shipped logistic model."""
+    scene-setting (:func:`claim_features`), combined by the shipped logistic model. Returns the
+    features (for :func:`checkworthiness`)."""
     features, why_for, why_against = claim_features(tokens, ents, evidence, text)
     if features_out is not None:
         features_out.append(features)
@@ -100,6 +130,7 @@ def claim_evidence(tokens, ents, evidence: dict[str, Evidence], text: str, featu
     if why_against and score < THRESHOLD:
         reason = "; ".join(why_against)
     evidence["claim"].offer(score, reason)
+    return features
 
 
 def claim_features(tokens, ents, evidence: dict[str, Evidence], text: str) -> tuple[dict[str, float], list[str], list[str]]:
@@ -186,6 +217,22 @@ def claim_features(tokens, ents, evidence: dict[str, Evidence], text: str) -> tu
     f["adjectives"] = sum(t.pos_ == "ADJ" for t in words) / max(1, len(words))
     f["pronouns"] = sum(t.pos_ == "PRON" for t in words) / max(1, len(words))
     f["exclamation"] = float(stripped.endswith("!"))
+    # Evidence for check-worthiness only (the claim model does not read these).
+    lowered = [t.lower_ for t in tokens]
+    if f.get("comparison") or any(t.tag_ in ("JJS", "RBS") for t in tokens) or any(w in ("ever", "never", "record") for w in lowered):
+        f["compares"] = 1.0
+    elif any(t.tag_ in ("JJR", "RBR") for t in tokens) and "than" in lowered:
+        f["compares"] = 1.0
+    if any(
+        t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in FEELING_VERBS
+        and any(c.dep_ == "nsubj" and c.lower_ in FIRST_PERSON for c in t.children)
+        for t in tokens
+    ):
+        f["feeling"] = 1.0
+    if any(a == "going" and b == "to" for a, b in zip(lowered, lowered[1:])) or "gon" in lowered:
+        f["plan"] = 1.0
+    if opinion:
+        f["judgement"] = 1.0
     return f, why_for, why_against
 
 

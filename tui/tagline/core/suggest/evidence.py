@@ -24,10 +24,17 @@ def _clip(value: float) -> float:
     return round(min(1.0, max(0.0, value)), 3)
 
 
-def make_result(evidence: dict[str, Evidence]) -> dict:
+def make_result(evidence: dict[str, Evidence], checkworthy: float = 0.0) -> dict:
+    """The result of one sentence; ``checkworthy`` is its check-worthiness (the order of "most
+    check-worthy first"), kept to four decimals so that it ranks with few ties."""
     scores = {label: _clip(evidence[label].score) for label in LABELS}
     labels = [label for label in LABELS if scores[label] >= THRESHOLD]
-    return {"labels": labels, "scores": scores, "reasons": {label: evidence[label].reason for label in labels}}
+    return {
+        "labels": labels,
+        "scores": scores,
+        "reasons": {label: evidence[label].reason for label in labels},
+        "checkworthy": round(min(1.0, max(0.0, checkworthy)), 4),
+    }
 
 
 def shorten(text: str, limit: int = 40) -> str:

@@ -126,6 +126,9 @@ COGNITION_VERBS = frozenset(
     "believe think fear fret worry reckon doubt feel suppose suspect assume deem speculate hypothesise hypothesize theorise theorize surmise posit".split()
 )
 FIRST_PERSON = frozenset("i we me us".split())
+#: Verbs of feeling, wish and belief: with "I" or "we" as their subject they state the speaker's mind
+#: (``I love Canada``, ``we want borders``), which nobody can check.
+FEELING_VERBS = frozenset("feel love like hate hope wish want think believe guess know need appreciate".split())
 
 NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen

@@ -6,7 +6,7 @@ import bisect
 import functools
 from collections.abc import Iterable
 
-from tagline.core.suggest.claims import claim_evidence
+from tagline.core.suggest.claims import checkworthiness, claim_evidence
 from tagline.core.suggest.evidence import Evidence, make_result
 from tagline.core.suggest.lexicon import LABELS, REQUIRED_PIPES
 from tagline.core.suggest.quotes import Region, quote_evidence, quote_regions
@@ -18,7 +18,8 @@ def suggest_doc(doc, spans: list[tuple[int, int]], features_out: list | None = N
     """Suggestions for the sentences ``spans`` (character offsets into ``doc.text``) of one paragraph.
 
     ``doc`` must come from a pipeline with :data:`REQUIRED_PIPES`. Returns one dict per span, in
-    order: ``{"labels": [...], "scores": {label: float}, "reasons": {label: str}}``. With
+    order: ``{"labels": [...], "scores": {label: float}, "reasons": {label: str}, "checkworthy":
+    float}`` (``checkworthy``: :func:`~tagline.core.suggest.claims.checkworthiness`). With
     ``features_out``, the claim features of each sentence are appended to it (for fitting).
     """
     text = doc.text  # built afresh on every access: read it once
@@ -47,15 +48,16 @@ def suggest_doc(doc, spans: list[tuple[int, int]], features_out: list | None = N
         sentence = doc.char_span(start, end, alignment_mode="expand")
         tokens = [t for t in sentence if not t.is_space] if sentence is not None else []
         evidence = {label: Evidence() for label in LABELS}
+        checkworthy = 0.0
         if tokens:
             first = bisect.bisect_left(entity_starts, start)
             ents = [e for e in entities[first : bisect.bisect_left(entity_starts, end)] if e.end_char <= end]
             quote_evidence(text, tokens, start, end, touching[k], evidence["quote"])
             statistic_evidence(tokens, ents, evidence["statistic"])
-            claim_evidence(tokens, ents, evidence, text[start:end], features_out)
+            checkworthy = checkworthiness(claim_evidence(tokens, ents, evidence, text[start:end], features_out))
         elif features_out is not None:
             features_out.append({})
-        results.append(make_result(evidence))
+        results.append(make_result(evidence, checkworthy))
     return results
 
 # -- restricting to a scheme ---------------------------------------------------------------------
@@ -65,7 +67,10 @@ def for_scheme(suggestion: dict, names: Iterable[str]) -> dict:
     names = list(names)
     scores = {name: suggestion["scores"].get(name, 0.0) for name in names}
     labels = [name for name in names if name in suggestion["labels"]]
-    return {"labels": labels, "scores": scores, "reasons": {n: suggestion["reasons"][n] for n in labels}}
+    restricted = {"labels": labels, "scores": scores, "reasons": {n: suggestion["reasons"][n] for n in labels}}
+    if "checkworthy" in suggestion:
+        restricted["checkworthy"] = suggestion["checkworthy"]
+    return restricted
 
 
 # -- loading the pipeline ------------------------------------------------------------------------
