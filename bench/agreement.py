@@ -1,10 +1,12 @@
 """Agreement of two annotators of the development set, per label, with intervals over articles.
 
-    python bench/agreement.py [--first DIR] [--second DIR] [--list]
+    python bench/agreement.py [--first DIR] [--second DIR] [--only PREFIX] [--list]
 
 ``--first`` defaults to the development set's labels (``devset/annotations/devset``), ``--second``
-to the blind second annotation of the Wikinews articles (``devset/agreement/blind``); only the
-articles both hold are compared, sentence by sentence (same index, same text). For each label every
+to the blind second annotations (``devset/agreement/blind``: the GUM Wikinews articles, annotator
+``blind``, and a set of Wikinews 2019 articles, annotator ``blind2``); only the articles both hold
+are compared, sentence by sentence (same index, same text). ``--only PREFIX`` keeps the articles
+whose id starts with PREFIX (``wikinews-``, ``wn2019-``), so that each annotation is reported alone. For each label every
 sentence is a yes/no item: raw agreement and Cohen's kappa (``tagline.core.agreement``, checked
 against scikit-learn), each with a 95 % interval from 1,000 bootstrap resamples of whole articles
 (percentile). ``--list`` prints every sentence where the two differ on some label.
@@ -39,10 +41,11 @@ def load(folder: Path) -> dict[str, list[dict]]:
     return found
 
 
-def paired(first: dict, second: dict) -> dict[str, list[tuple[int, str, frozenset, frozenset]]]:
-    """article -> [(index, text, first labels, second labels)] over the articles both hold."""
+def paired(first: dict, second: dict, only: str = "") -> dict[str, list[tuple[int, str, frozenset, frozenset]]]:
+    """article -> [(index, text, first labels, second labels)] over the articles both hold (those
+    whose id starts with ``only``)."""
     pairs = {}
-    for article in sorted(set(first) & set(second)):
+    for article in sorted(a for a in set(first) & set(second) if a.startswith(only)):
         a, b = first[article], second[article]
         if [(r["index"], r["text"]) for r in a] != [(r["index"], r["text"]) for r in b]:
             raise SystemExit(f"{article}: the two files split the text differently")
@@ -97,9 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--first", type=Path, default=ROOT / "devset" / "annotations" / "devset")
     parser.add_argument("--second", type=Path, default=ROOT / "devset" / "agreement" / "blind")
+    parser.add_argument("--only", default="", metavar="PREFIX", help="compare only the articles whose id starts with PREFIX")
     parser.add_argument("--list", action="store_true", help="print every sentence the two label differently")
     args = parser.parse_args(argv)
-    pairs = paired(load(args.first), load(args.second))
+    pairs = paired(load(args.first), load(args.second), args.only)
     if not pairs:
         raise SystemExit("no article is in both folders")
     n = sum(len(rows) for rows in pairs.values())

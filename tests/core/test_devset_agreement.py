@@ -1,5 +1,5 @@
-"""The blind second annotation of the Wikinews articles and ``bench/agreement.py``: the second
-annotator's files cover every Wikinews article sentence by sentence, and the script's kappa is
+"""The blind second annotations and ``bench/agreement.py``: the second annotators' files cover every
+GUM Wikinews article and a set of Wikinews 2019 articles sentence by sentence, and the script's kappa is
 scikit-learn's, inside its own article-bootstrap interval."""
 
 from __future__ import annotations
@@ -22,9 +22,29 @@ def test_the_second_annotation_covers_every_wikinews_article():
     module = agreement_module()
     first, second = module.load(FIRST), module.load(SECOND)
     wikinews = {a for a in first if a.startswith("wikinews-")}
-    assert set(second) == wikinews and len(wikinews) == 23
-    pairs = module.paired(first, second)  # refuses files that split an article differently
-    assert sum(len(rows) for rows in pairs.values()) == 615
+    assert {a for a in second if a.startswith("wikinews-")} == wikinews and len(wikinews) == 23
+    pairs = module.paired(first, second, "wikinews-")  # refuses files that split an article differently
+    assert set(pairs) == wikinews and sum(len(rows) for rows in pairs.values()) == 615
+
+
+def test_the_wn2019_second_annotation_is_blind2s_and_whole():
+    module = agreement_module()
+    first, second = module.load(FIRST), module.load(SECOND)
+    wn2019 = {a for a in second if a.startswith("wn2019-")}
+    assert len(wn2019) == 55 and wn2019 <= set(first)
+    assert set(second) == wn2019 | {a for a in first if a.startswith("wikinews-")}
+    pairs = module.paired(first, second, "wn2019-")
+    assert set(pairs) == wn2019 and sum(len(rows) for rows in pairs.values()) == 1016
+    annotators = {module.annofile.read(SECOND / f"{a}.yaml")["annotator"] for a in wn2019}
+    assert annotators == {"blind2"}
+
+
+def test_only_keeps_the_articles_with_the_prefix(capsys):
+    module = agreement_module()
+    assert module.main(["--only", "wn2019-"]) == 0
+    assert capsys.readouterr().out.startswith("55 articles, 1016 sentences")
+    with pytest.raises(SystemExit, match="no article"):
+        module.main(["--only", "no-such-prefix-"])
 
 
 def test_kappa_is_scikit_learns_and_inside_its_interval():
