@@ -453,6 +453,7 @@ def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
         "Speaking outside the court, Ann Cole, QC, said that the verdict was fair.",
         "Garcia observed that the figures matched the earlier survey.",
         "A farmer stood up shouting out loud that the dam would burst.",
+        "Police: man arrested after crash in Leeds",
     ],
 )
 def test_reported_speech_forms_are_quotes(nlp, sentence):
@@ -538,6 +539,10 @@ TUNING_QUOTES = {
     # speculation; an agency's estimate put as placing a figure
     "wn2020-wuhan-estimate#9": "Chinese authorities have speculated the virus was transferred to humans from animals in a seafood market in Wuhan, where most of the infected people were found.",
     "wn2020-puerto-rico#3": "The United States Geological Survey (USGS) placed the epicenter of the quake about eight kilometers (five miles) southwest of the town of Guenica.",
+    # quoted words go with the verb that governs them, or with an "as" clause that attributes the sentence
+    "newssd-val-2#7": "As predicted, it “evades immune protection” from both the “vaccine” and natural immunity.",
+    # a headline that names its source before a colon
+    "wn2020-wuhan-estimate#0": "Study: people infected by new coronavirus 'likely' hundreds more than confirmed",
 }
 TUNING_NOT_QUOTES = {
     # "maintain" is rarely a verb of saying: the clause it seems to take is not its content
@@ -552,6 +557,10 @@ TUNING_NOT_QUOTES = {
     # the writer's hedge, not an impersonal report; a passive speech verb with its agent is no quote here
     "newssd-train-1#45": "Given the combative willingness of rank-and-file rail workers to vote down contracts recently, it shouldn’t be simply assumed that workers will vote in favour of accepting the agreement.",
     "wn2020-samoa-measles#25": "The outbreak was first confirmed by the government on October 16, after the Victorian Infectious Disease Reference Laboratory in Melbourne tested 7 out of 20 suspected cases positive for measles.",
+    # quoted words far from the verb that seemed to report them; a clause after "and" is no closing attribution
+    "newssd-train-2#9": "I’ve never known so many ‘on it’ friends who simply shrug and are happy to state they haven’t a clue.",
+    "wikinews-defector#16": 'To "route out" in Scientology jargon refers to the member who wishes to leave proceeding through a set of interrogative exit interviews while attached to the Scientology device called the E-meter.',
+    "wikinews-defector#9": "Montalvo was subsequently motivated to seek out information about Scientology on the Internet, and came upon a blog written by Rathbun.",
     "wikinews-election#2": "The results show the anti-establishment camp successfully maintained a majority in the geographical constituencies' seats thus veto power to any members' bills, and also a minority larger than a third to veto any bills featuring major political reforms.",
 }
 LOOK_ALIKES = [
@@ -569,6 +578,8 @@ LOOK_ALIKES = [
     "It was reported to the police.",
     "They expected the storm.",
     "He put the book on the table.",
+    "Pakistan: floods kill 20 in the north",
+    "Update: the road has reopened to traffic.",
 ]
 
 

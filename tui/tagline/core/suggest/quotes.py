@@ -121,7 +121,7 @@ def quote_evidence(text: str, tokens, start: int, end: int, regions: list[Region
                 found.offer(0.95 if speech else 0.85, f"direct quotation “{shorten(inner)}”")
             elif len(words) == 1 and words[0][:1].isupper():
                 found.offer(0.3, f"a quoted name “{shorten(inner)}”")
-            elif (verb := _naming_or_speech_verb(tokens, speech)) is not None:
+            elif (verb := _naming_or_speech_verb(tokens, speech, region)) is not None:
                 found.offer(0.75, f"quoted words “{shorten(inner)}” with ‘{verb.text}’")
             else:
                 found.offer(0.25, f"scare quotes “{shorten(inner)}”")
@@ -136,6 +136,9 @@ def quote_evidence(text: str, tokens, start: int, end: int, regions: list[Region
     reported = _report_noun(tokens)
     if reported:
         found.offer(0.8, reported)
+    source = _colon_source(tokens)
+    if source:
+        found.offer(0.85, f"attributed: {source}: …")
     tail = _tail_attribution(tokens)
     if tail:
         found.offer(0.85, f"attribution: …, {tail}")
@@ -204,11 +207,18 @@ def _speech_verbs(tokens) -> list:
     return [t for t in tokens if t.pos_ == "VERB" and verb_lemma(t) in SPEECH_VERBS and not _so_called(t)]
 
 
-def _naming_or_speech_verb(tokens, speech):
-    """A verb of the sentence that reports or names words: ``described it as ‘…’``."""
-    if speech:
-        return speech[0]
-    return next((t for t in tokens if t.pos_ == "VERB" and verb_lemma(t) in NAMING_VERBS and not _so_called(t)), None)
+def _naming_or_speech_verb(tokens, speech, region: Region):
+    """A verb of the sentence that reports or names the quoted words: ``described it as ‘…’``,
+    ``called Britain ‘the seat of all evil’``; the words must be in what the verb governs (``To
+    "route out" … refers to … the device called the E-meter`` names something else)."""
+    candidates = speech + [t for t in tokens if t.pos_ == "VERB" and verb_lemma(t) in NAMING_VERBS and not _so_called(t)]
+    end = region.end if region.end is not None else 1 << 30
+    for verb in candidates:
+        # "As predicted, it “evades immune protection”": an "as" clause attributes the whole sentence
+        as_clause = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        if as_clause or any(region.start < t.idx < end for t in verb.subtree):
+            return verb
+    return None
 
 
 def verb_lemma(token) -> str:
@@ -236,6 +246,22 @@ def _subject(verb):
     return None
 
 
+def _colon_source(tokens) -> str:
+    """``Study: people infected … 'likely' hundreds more``, ``Police: man arrested …``: a headline
+    that names its source before a colon (a person, a body or a study; not a place)."""
+    colon = next((k for k, t in enumerate(tokens[:5]) if t.text == ":"), None)
+    if colon is None or colon == 0 or len(tokens) - colon < 4:
+        return ""
+    head = tokens[:colon]
+    if any(
+        t.ent_type_ in ("PERSON", "ORG") or t.lemma_.lower() in SPEAKER_NOUNS or t.lower_ in SPEAKER_NOUNS or _finds(t)
+        for t in head
+        if t.pos_ in ("NOUN", "PROPN")
+    ):
+        return " ".join(t.text for t in head)
+    return ""
+
+
 def _tail_attribution(tokens) -> str:
     """``…, reported NDTV.`` / ``…, Ray said.``: a short tail after the last comma made of a speech
     verb and its speaker, however the parser attached it."""
@@ -252,9 +278,10 @@ def _tail_attribution(tokens) -> str:
         and (t.pos_ == "VERB" or (t is tail[-1] and t.pos_ == "NOUN" and t.tag_ in ("NN", "NNS") and len(tail) > 1))
         # "…, no evidence of involvement has been reported": a passive main clause, not a tail
         and not any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
+        and not (t.tag_ == "VBN" and t.dep_ == "acl")  # "… a blog written by Rathbun"
     ]
     speakers = [t for t in tail if _is_speaker(t) and t not in verbs]
-    if verbs and speakers and tail[0].pos_ not in ("SCONJ", "PART"):
+    if verbs and speakers and tail[0].pos_ not in ("SCONJ", "PART", "CCONJ"):
         return " ".join(t.text for t in tail)
     return ""
 
