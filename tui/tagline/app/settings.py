@@ -16,7 +16,7 @@ from pathlib import Path
 import platformdirs
 import yaml
 
-from tagline.core import annofile, keymap
+from tagline.core import annofile, keymap, safefile
 from tagline.core.labels import LabelScheme
 
 
@@ -34,7 +34,7 @@ def load() -> tuple[dict, str | None]:
     if not path.is_file():
         return {}, None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(safefile.read_text(path)) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         return {"_broken": True}, f"{path}: not read ({' '.join(str(error).split())[:100]})"
     if not isinstance(data, dict):

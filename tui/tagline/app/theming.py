@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+
+from tagline.core import safefile
 from textual.theme import Theme
 
 DEFAULT_THEME = "tagline-dark"
@@ -49,7 +51,7 @@ def with_palette_colours(theme: Theme) -> Theme:
 
 
 def theme_from_file(path: Path) -> Theme:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.safe_load(safefile.read_text(path))
     if not isinstance(data, dict) or not isinstance(data.get("primary"), str):
         raise ValueError(f"{path}: a theme needs at least 'name' and 'primary'")
     fields = {k: str(data[k]) for k in _FIELDS if data.get(k) is not None}

@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tagline.core import annofile, articles, corpus, schema
+from tagline.core import annofile, articles, corpus, safefile, schema
 from tagline.core.articles import Article
 from tagline.core.labels import LabelScheme
 from tagline.core.segment import Span
@@ -657,9 +657,10 @@ def _model_of(files: list[Path]) -> dict | None:
     """The model the annotators' entities came from, read from the head of their first file."""
     for path in files:
         try:
-            with open(path, encoding="utf-8") as handle:
+            with safefile.open_regular(path) as handle:
                 head = []
-                for line in handle:
+                for raw in handle:
+                    line = raw.decode("utf-8")
                     if line.startswith("sentences:"):
                         break
                     head.append(line)

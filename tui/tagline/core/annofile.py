@@ -15,7 +15,11 @@ from pathlib import Path
 
 import yaml
 
-from tagline.core import schema
+from tagline.core import safefile, schema
+
+#: An annotation file larger than this is refused, not read: the largest article (8 MB) with its
+#: entities and suggestions makes a file of a few tens of megabytes.
+MAX_BYTES = 256 * safefile.MB
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -95,7 +99,7 @@ def read(path: str | Path, keep_parsed: bool = False) -> dict:
     nothing."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = safefile.read_bytes(path, MAX_BYTES)
     except OSError as error:
         raise AnnotationFileError(path, f"cannot be read ({error.strerror or error})") from None
     digest = _digest(raw)
@@ -138,7 +142,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 def _parsed(path: Path, digest: str) -> dict | None:
     try:
-        raw = parsed_path(path).read_text(encoding="utf-8")
+        raw = safefile.read_text(parsed_path(path), 2 * MAX_BYTES)
         if _SURROGATE_ESCAPE.search(raw):  # never written by tagline (it writes characters as they are)
             return None
         kept = json.loads(raw)

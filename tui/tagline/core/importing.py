@@ -34,7 +34,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tagline.core import annofile, corpus, schema
+from tagline.core import annofile, corpus, safefile, schema
 from tagline.core import articles as articles_mod
 from tagline.core.labels import LabelScheme
 from tagline.core.sanitize import lone_surrogates
@@ -154,7 +154,7 @@ def _safe_id(article_id: str) -> bool:
 
 def read_rows(path: Path, fmt: str, scheme: LabelScheme, problems: list[corpus.Problem]) -> list[Row]:
     try:
-        raw = path.read_bytes()
+        raw = safefile.read_bytes(path, 1024 * safefile.MB, pipes=True)
     except OSError as error:
         problems.append(corpus.Problem(str(path), f"cannot be read ({error.strerror or error})"))
         return []

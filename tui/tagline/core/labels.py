@@ -213,6 +213,7 @@ def load_scheme(path: str | Path | None = None, cwd: Path | None = None) -> Labe
     with a ``team:`` section and no labels uses the default scheme."""
     from tagline.core import project
 
+    named = path is not None
     if path is None:
         candidate = project.default_path(cwd)
         if not candidate.is_file():
@@ -220,7 +221,7 @@ def load_scheme(path: str | Path | None = None, cwd: Path | None = None) -> Labe
         path = candidate
     path = Path(path)
     try:
-        data = project.read(path)
+        data = project.read(path, pipes=named)
     except project.ProjectFileError as error:
         message = str(error).replace(": cannot read (", ": cannot read the label scheme (", 1)
         raise LabelSchemeError(message) from None

@@ -23,7 +23,7 @@ import os
 import threading
 from pathlib import Path
 
-from tagline.core import annofile, schema
+from tagline.core import annofile, safefile, schema
 
 FILE_NAME = ".progress.json"
 
@@ -31,7 +31,7 @@ FILE_NAME = ".progress.json"
 def read_index(folder: str | Path) -> dict[str, dict]:
     """The index of one annotator folder (empty when missing or unreadable)."""
     try:
-        data = json.loads((Path(folder) / FILE_NAME).read_text(encoding="utf-8"))
+        data = json.loads(safefile.read_text(Path(folder) / FILE_NAME, annofile.MAX_BYTES))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from tagline.core import safefile
+
 FILE_NAME = "tagline.yaml"
 
 
@@ -25,16 +27,17 @@ def default_path(cwd: Path | None = None) -> Path:
     return (cwd or Path.cwd()) / FILE_NAME
 
 
-def read(path: str | Path) -> object:
+def read(path: str | Path, pipes: bool = False) -> object:
     """The parsed contents of ``path`` (any YAML value); :class:`ProjectFileError` when it cannot
-    be read or is not YAML."""
+    be read or is not YAML. A FIFO or device is refused unless ``pipes`` (a file the user named,
+    such as ``--labels <(…)``)."""
     path = Path(path)
     try:
         info = path.stat()
         key = (str(path.resolve()), info.st_mtime_ns, info.st_size)
         if key in _parsed:
             return _parsed[key]
-        raw = path.read_text(encoding="utf-8")
+        raw = safefile.read_text(path, pipes=pipes)
     except OSError as error:
         raise ProjectFileError(f"{path}: cannot read ({error.strerror})") from None
     except UnicodeDecodeError as error:

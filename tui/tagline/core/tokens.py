@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from tagline.core import safefile
 from tagline.core.store import annotator_problem, now
 
 try:
@@ -126,7 +127,7 @@ def _raw(path: Path) -> dict:
     load(path)  # the same checks before anything in it is kept
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.safe_load(safefile.read_text(path)) or {}
     if not isinstance(data.get("annotators"), dict):
         data["annotators"] = {}
     return data
