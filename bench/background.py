@@ -1,6 +1,7 @@
 """Key-to-screen latency and quit latency at 5,000 sentences while background work runs, against idle.
 
-    python bench/background.py [--rounds 4] [--keys 40] [--pause 0.06] [--no-model] [--scenarios idle,model]
+    python bench/background.py [--rounds 4] [--keys 40] [--pause 0.06 | --gaps 0.15,0.6] [--through-parse]
+                               [--before CHECKOUT] [--trace] [--no-model] [--scenarios idle,model]
 
 Real terminals (tmux panes, ``bench/term.py``); every byte the app writes is stamped as it arrives
 (``bench/stamps.py``). A key's latency is the time from just before it is sent to the arrival of
@@ -30,6 +31,15 @@ The scheduler's part: for each key, how long the app's main thread (its event lo
 run but waiting for a CPU between that key and the next (``/proc/PID/task/PID/schedstat``). A slow
 key that waited that long was held by the machine (other processes on 2 cores), not by tagline's
 work; the p99 of the keys that waited under 1 ms is printed apart.
+
+``--gaps LOW,HIGH`` sends keys at a person's pace instead (a gap drawn at random between LOW and
+HIGH seconds), so that background work runs between keys (tagline stops it while keys come and
+continues it after 0.3 s without one); the CPU the scan and the model processes got per second of
+typing is printed. ``--through-parse``: in the first round the ``model`` scenarios type until the
+parse is over, and the time from the app's start to its end is printed. ``--before DIR`` also runs
+``idle``, ``scan`` and ``model`` with tagline from another checkout (``DIR/tui`` first on the
+path), in the same rounds: before and after in one run. ``--trace`` runs the apps through
+``bench/traced.py`` and cuts each key's latency at the app's reading of it and at its frame's write.
 
 Quit latency: ctrl+q sent to a fresh pane while the scan (or the parse) runs, and once idle, to the
 moment the pane's process is gone. The goal: p99 of key latency under background work at most
@@ -85,6 +95,11 @@ def scan_alive(pid: int) -> bool:
     return False
 
 
+#: ``--before DIR``: the scenario's tagline is run from DIR/tui (another checkout) when set.
+BEFORE: list[Path | None] = [None]
+#: Background processes of tagline (and of ``bench/background_load.py``).
+WORKERS = (b"duplicates_worker", b"nlp_worker")
+
 #: Where ``--trace`` has the panes' programs write their timeline (``bench/traced.py``); None: not traced.
 TRACE: list[Path | None] = [None]
 TRACED = Path(__file__).resolve().parent / "traced.py"
@@ -112,7 +127,9 @@ def open_baseline(work: Path) -> tuple[term.Pane, int]:
 def open_pane(work: Path, article: str, model: str) -> tuple[term.Pane, int]:
     pane = term.Pane(100, 30)
     env = {"TAGLINE_ANNOTATOR": "bench", "TAGLINE_CACHE": str(work / "cache"), "XDG_CONFIG_HOME": str(work / "config")}
-    command = f"-m tagline open {article} --model {model}" if TRACE[0] else f"{term.tagline_command()} open {article} --model {model}"
+    if BEFORE[0] is not None:
+        env["PYTHONPATH"] = str(BEFORE[0] / "tui")
+    command = f"-m tagline open {article} --model {model}" if TRACE[0] else f"{shlex.quote(sys.executable)} -m tagline open {article} --model {model}"
     pane.start(traced(command, env), work, env)
     pane.wait_for("/5000 done", timeout=120)
     return pane, pane.pid()
@@ -168,8 +185,26 @@ class Typist:
                 self.control.kill()
 
 
+def background_cpu(root: int, seen: dict[int, list[float]]) -> None:
+    """CPU seconds so far of each background process under ``root`` (first and last seen)."""
+    for child in term.children(root):
+        try:
+            if not any(name in Path(f"/proc/{child}/cmdline").read_bytes() for name in WORKERS):
+                continue
+        except OSError:
+            continue
+        cpu = term.cpu_seconds_fine(child)
+        seen.setdefault(child, [cpu, cpu])[1] = cpu
+
+
+def parsing(pane: term.Pane) -> bool:
+    return "parsing" in pane.screen()
+
+
 def type_keys(pane: term.Pane, pid: int, count: int, pause: float, log: Path, only_while_scanning: bool,
-              baseline: bool = False, per_key_client: bool = False):
+              baseline: bool = False, per_key_client: bool = False, gaps: tuple[float, float] | None = None,
+              rng: random.Random | None = None, until=None, background_root: int | None = None,
+              stats: dict | None = None):
     """Latencies in ms of ``count`` keys sent ``pause`` s apart, found two ways: to the frame that
     answers the key (its text on the screen: :func:`answered`), and, as this bench measured before,
     to the last byte written before the next key (which counts a frame drawn for background work
@@ -186,16 +221,33 @@ def type_keys(pane: term.Pane, pid: int, count: int, pause: float, log: Path, on
     sent: list[tuple[float, bool]] = []
     trips: list[float] = []
     queued: list[float] = []  # ms the app's main thread had waited for a CPU, before each key
-    for i in range(count):
+    cpu: dict[int, list[float]] = {}
+    typing_began = time.monotonic()
+    checked = typing_began
+    parse_done = None
+    limit = 100_000 if until is not None else count
+    for i in range(limit):
         busy = scan_alive(pid) if only_while_scanning else True
         if only_while_scanning and not busy:
             break
+        if background_root is not None:
+            background_cpu(background_root, cpu)
+        if until is not None and time.monotonic() - checked > 1.0:
+            checked = time.monotonic()
+            if until():
+                parse_done = checked
+                break
         queued.append(run_queue_ms(pid))
         began = time.monotonic()
         typist.send("j" if i % 2 == 0 else "k")
         trips.append((time.monotonic() - began) * 1000)
         sent.append((began, busy))
-        time.sleep(pause)
+        time.sleep(rng.uniform(*gaps) if gaps else pause)
+    typing_ended = time.monotonic()
+    if stats is not None:
+        stats["typing"] = typing_ended - typing_began
+        stats["background_cpu"] = sum(last - first for first, last in cpu.values())
+        stats["parse_done"] = parse_done
     time.sleep(1.0)
     queued.append(run_queue_ms(pid))
     typist.close()
@@ -344,6 +396,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-model", action="store_true", help="leave out the scenario with the spaCy model")
     parser.add_argument("--per-key-client", action="store_true",
                         help="send each key with its own tmux client (tmux send-keys), as this bench did before")
+    parser.add_argument("--gaps", help="LOW,HIGH: seconds between keys drawn at random (a person's pace) instead of --pause")
+    parser.add_argument("--through-parse", action="store_true",
+                        help="model scenarios, first round: type until the parse is over (and report how long it took) instead of --keys")
+    parser.add_argument("--before", type=Path, help="also run idle, scan and model with tagline from this checkout (DIR/tui)")
     parser.add_argument("--trace", action="store_true",
                         help="run the apps through bench/traced.py and cut each key's latency at the app's reading of it and its frame's write")
     parser.add_argument("--scenarios", help="comma-separated: which of baseline,idle,scan,model to run (all)")
@@ -352,6 +408,12 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = ["baseline"] + ([] if args.no_model else ["trivial+model"]) + ["idle", "scan"] + ([] if args.no_model else ["model"])
     if args.scenarios:
         scenarios = [s for s in scenarios if s in args.scenarios.split(",")]
+    if args.before:
+        scenarios += [f"{s}@before" for s in scenarios if s in ("idle", "scan", "model")]
+    gaps = tuple(float(x) for x in args.gaps.split(",")) if args.gaps else None
+    key_rng = random.Random(11)
+    parse_times: dict[str, list[float]] = {s: [] for s in scenarios}
+    shares: dict[str, list[tuple[float, float]]] = {s: [] for s in scenarios}
     keys: dict[str, list[float]] = {s: [] for s in scenarios}
     old_way: dict[str, list[float]] = {s: [] for s in scenarios}
     lates: dict[str, int] = {s: 0 for s in scenarios}
@@ -365,27 +427,42 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for round_ in range(args.rounds):
             for scenario in scenarios:
-                work = Path(tempfile.mkdtemp(prefix=f"{scenario}-", dir=scratch))
+                kind = scenario.split("@")[0]
+                BEFORE[0] = args.before if scenario.endswith("@before") else None
+                work = Path(tempfile.mkdtemp(prefix=f"{scenario.replace('@', '-')}-", dir=scratch))
                 for name in ("feed.txt", "news.txt"):
                     (work / name).write_bytes((scratch / name).read_bytes())
-                article = "feed.txt" if scenario == "scan" else "news.txt"
-                model = "en_core_web_sm" if scenario == "model" else "none"
+                article = "feed.txt" if kind == "scan" else "news.txt"
+                model = "en_core_web_sm" if kind == "model" else "none"
                 # Keys.
                 load = None
-                if scenario == "trivial+model":
+                if kind == "trivial+model":
                     load = subprocess.Popen([sys.executable, str(Path(__file__).resolve().parent / "background_load.py"),
                                              str(work / "news.txt")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                             start_new_session=True)
-                trivial = scenario in ("baseline", "trivial+model")
+                trivial = kind in ("baseline", "trivial+model")
                 TRACE[0] = work / "trace-keys.txt" if args.trace else None
+                opened = time.monotonic()
                 pane, pid = open_baseline(work) if trivial else open_pane(work, article, model)
-                if scenario == "idle":
+                if kind == "idle":
                     while scan_alive(pid):
                         time.sleep(0.05)
                     pane.settle(1.0)
+                until = None
+                through = args.through_parse and round_ == 0
+                if through and kind == "model":
+                    until = lambda pane=pane: not parsing(pane)  # noqa: E731
+                elif through and load is not None:
+                    until = lambda load=load: load.poll() is not None  # noqa: E731
+                stats: dict = {}
                 found, last, late, sent, waits, timeline = type_keys(pane, pid, args.keys, args.pause, work / "bytes.log",
-                                                    scenario == "scan", baseline=trivial,
-                                                    per_key_client=args.per_key_client)
+                                                    kind == "scan", baseline=trivial,
+                                                    per_key_client=args.per_key_client, gaps=gaps, rng=key_rng, until=until,
+                                                    background_root=load.pid if load is not None else pid, stats=stats)
+                if stats.get("typing"):
+                    shares[scenario].append((stats["background_cpu"], stats["typing"]))
+                if stats.get("parse_done"):
+                    parse_times[scenario].append(stats["parse_done"] - opened)
                 if load is not None:
                     os.killpg(load.pid, signal.SIGKILL)
                     load.wait()
@@ -403,17 +480,17 @@ def main(argv: list[str] | None = None) -> int:
                 pane.keys("C-q")
                 pane.wait_exit(30)
                 pane.close()
-                if scenario == "trivial+model":  # its quit is the baseline's
+                if kind == "trivial+model":  # its quit is the baseline's
                     print(f"  round {round_ + 1} {scenario}: {len(found)} keys, median {statistics.median(found):.1f} ms",
                           file=sys.stderr)
                     continue
                 # Quit, in a fresh pane: during the scan or parse, or once idle.
-                pane, pid = open_baseline(work) if scenario == "baseline" else open_pane(work, article, model)
-                if scenario == "idle":
+                pane, pid = open_baseline(work) if kind == "baseline" else open_pane(work, article, model)
+                if kind == "idle":
                     while scan_alive(pid):
                         time.sleep(0.05)
                     pane.settle(1.0)
-                elif scenario == "scan" and not scan_alive(pid):
+                elif kind == "scan" and not scan_alive(pid):
                     print("  (the scan had ended before ctrl+q)", file=sys.stderr)
                 quits[scenario].append(quit_latency(pane, pid))
                 pane.close()
@@ -422,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         term.stop_server()
     rng = random.Random(7)
-    print(f"{'scenario':<13} {'keys':>5} {'p50 ms':>18} {'p99 ms':>20} {'p99/idle':>8} {'quit ms: median [max]':>22}")
+    print(f"{'scenario':<15} {'keys':>5} {'p50 ms':>18} {'p99 ms':>20} {'p99/idle':>8} {'quit ms: median [max]':>22}")
     base = percentile(keys["idle"], 0.99) if keys.get("idle") else float("nan")
     over = f"{'difference':<30} {'p50, ms':>16} {'p99, ms':>20}"
     for scenario in scenarios:
@@ -434,10 +511,11 @@ def main(argv: list[str] | None = None) -> int:
         (a50, b50), (a99, b99) = interval(values, 0.5, rng), interval(values, 0.99, rng)
         quit_ms = quits[scenario]
         quit_text = f"{statistics.median(quit_ms):>12.0f} [{max(quit_ms):.0f}]" if quit_ms else f"{'-':>12}"
-        print(f"{scenario:<13} {len(values):>5} {p50:>6.1f} [{a50:.1f}, {b50:.1f}] {p99:>7.1f} [{a99:.1f}, {b99:.1f}] "
+        print(f"{scenario:<15} {len(values):>5} {p50:>6.1f} [{a50:.1f}, {b50:.1f}] {p99:>7.1f} [{a99:.1f}, {b99:.1f}] "
               f"{p99 / base:>8.2f} {quit_text}")
     # What tagline adds to the baseline: the difference of the percentiles, bootstrapped together.
     pairs = [(s, "baseline") for s in scenarios if s != "baseline"]
+    pairs += [(s, f"{s}@before") for s in scenarios if f"{s}@before" in scenarios]
     if "trivial+model" in scenarios and "model" in scenarios:
         pairs.append(("model", "trivial+model"))  # tagline against the trivial app, both beside the model
     if keys.get("baseline"):
@@ -474,6 +552,14 @@ def main(argv: list[str] | None = None) -> int:
         print("each key cut where the app read it and where its frame was written (bench/traced.py):")
         for scenario in scenarios:
             print_split(scenario, splits[scenario])
+    print("background work while keys were typed: CPU seconds of the scan and model processes per second of typing; "
+          "the model's parse, from the app's start to its end, typing all along:")
+    for scenario in scenarios:
+        if shares[scenario] and sum(c for c, _ in shares[scenario]) > 0:
+            cpu, wall = sum(c for c, _ in shares[scenario]), sum(w for _, w in shares[scenario])
+            parse = parse_times[scenario]
+            parse_text = f"; parse {statistics.median(parse):.1f} s (of {len(parse)}: {', '.join(f'{t:.1f}' for t in parse)})" if parse else ""
+            print(f"  {scenario:<15} {cpu / wall:.2f} cores over {wall:.0f} s{parse_text}")
     print("keys whose answer came after the key after next (counted at that time): "
           + ", ".join(f"{s} {lates[s]}" for s in scenarios))
     how = "tmux send-keys, a client started per key" if args.per_key_client else "a command to one tmux client in control mode"
