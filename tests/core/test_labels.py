@@ -93,3 +93,33 @@ def test_bad_badges_are_refused(labels, message):
     with pytest.raises(LabelSchemeError) as error:
         scheme_from_data({"labels": labels}, "x")
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize("label, message", [
+    ("{name: claim, keys: [ctrl+c]}", "key 'ctrl+c' of label 'claim' is taken by the command 'quit'"),
+    ("{name: claim, keys: [notakey]}", "key 'notakey' of label 'claim' is not a key"),
+    ("{name: claim, keys: [CC]}", "key 'CC' of label 'claim' is not a key"),
+    ("{name: claim, keys: ['']}", "key '' of label 'claim' is not a key"),
+    ("{name: claim, keys: [[c]]}", "key ['c'] of label 'claim' is not a key"),
+    ("{name: claim, keys: [true]}", "key True of label 'claim' is not a key"),
+    ("{name: claim, keys: {c: 1}}", "keys of label 'claim' must be a list of keys"),
+    ("{name: claim, guideline: [a, b]}", "guideline of label 'claim' must be text, not ['a', 'b']"),
+    ("{name: claim, colour: 5}", "colour of label 'claim' must be text, not 5"),
+])
+def test_keys_that_cannot_be_pressed_and_fields_of_the_wrong_kind_are_refused(tmp_path, label, message):
+    """Before, each loaded: ctrl+c tagged instead of quitting, a key no terminal sends left its label
+    without a key, a list became its Python text ("['c']" as a key, a guideline shown as a list)."""
+    path = tmp_path / "scheme.yaml"
+    path.write_text(f"labels: [{label}, quote]\n", encoding="utf-8")
+    with pytest.raises(LabelSchemeError) as raised:
+        load_scheme(path)
+    assert message in str(raised.value)
+
+
+def test_key_names_a_terminal_sends_are_accepted(tmp_path):
+    path = tmp_path / "scheme.yaml"
+    path.write_text("labels: [{name: claim, keys: [f1, ctrl+x, 'é', '~', 5]}, {name: quote, keys: [tilde]},"
+                    " {name: other, keys: [alt+enter], guideline: ~, colour: ~}]\n", encoding="utf-8")
+    scheme = load_scheme(path)
+    assert scheme.by_name["claim"].keys == ("f1", "ctrl+x", "é", "~", "5")
+    assert scheme.by_name["other"].colour == "label-other" and scheme.by_name["other"].guideline == ""

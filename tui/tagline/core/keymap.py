@@ -145,4 +145,9 @@ def taken_keys() -> dict[str, tuple[str, Command]]:
         for command in commands:
             for key in command.keys:
                 taken.setdefault(key, (screen, command))
+    # ctrl+c quits on every screen (the app's own binding, not a command of the palette): a label
+    # holding it would tag where the annotator meant to leave.
+    quit_command = next((c for _, commands in SCREENS for c in commands if c.id == "quit"), None)
+    if quit_command is not None:
+        taken.setdefault("ctrl+c", ("", quit_command))
     return taken

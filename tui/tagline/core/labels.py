@@ -132,8 +132,16 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
         raw_keys = item.get("keys")
         if raw_keys is None:  # not written: keys no command and no earlier label holds
             raw_keys = _default_keys(name, i, taken, seen_keys)
-        if isinstance(raw_keys, (str, int)):
+        if isinstance(raw_keys, (str, int)) and not isinstance(raw_keys, bool):
             raw_keys = [raw_keys]
+        if not isinstance(raw_keys, list):
+            raise LabelSchemeError(f"{source}: keys of label '{name}' must be a list of keys, not {_shown(raw_keys)}")
+        for key in raw_keys:
+            if not (isinstance(key, str) or (isinstance(key, int) and not isinstance(key, bool) and 0 <= key <= 9)) or not _is_key(str(key)):
+                raise LabelSchemeError(
+                    f"{source}: key {_shown(key)} of label '{name}' is not a key (one character, or a key name "
+                    "such as f1, enter, tab, ctrl+x)"
+                )
         keys = tuple(str(k) for k in raw_keys)
         for key in keys:
             normal = keymap.key_name(key)
@@ -148,14 +156,46 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
                     f"{source}: key '{key}' is given to both '{seen_keys[normal]}' and '{name}'"
                 )
             seen_keys[normal] = name
-        guideline = item.get("guideline", "")
-        colour = item.get("colour", item.get("color", f"label-{name}"))
+        guideline = item.get("guideline") or ""
+        colour = item.get("colour", item.get("color")) or f"label-{name}"
+        for field_name, value in (("guideline", guideline), ("colour", colour)):
+            if not isinstance(value, str):  # a list or a mapping would be shown as Python's repr of it
+                raise LabelSchemeError(f"{source}: {field_name} of label '{name}' must be text, not {_shown(value)}")
         labels.append(Label(name, keys, str(guideline).strip(), str(colour), _badge(item.get("badge"), name, source)))
     labels = _unique_badges(labels, data["labels"], source)
     exclusive = data.get("exclusive", False)
     if not isinstance(exclusive, bool):  # "no" in quotes is a string, and a true one
         raise LabelSchemeError(f"{source}: 'exclusive' must be true or false, not {_shown(exclusive)}")
     return LabelScheme(tuple(labels), exclusive, source)
+
+
+_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+
+
+def _is_key(key: str) -> bool:
+    """Whether ``key`` names a key a terminal can send: one printable character, or a key name
+    ("enter", "f1", "pageup", "question_mark"), after any modifiers ("ctrl+", "shift+", …). A key
+    that is not one ("notakey", "", "CC") would leave its label without a working key, silently."""
+    if key == " ":
+        return True
+    *modifiers, base = key.split("+") if len(key) > 1 else [key]
+    if any(m not in _MODIFIERS for m in modifiers) or len(set(modifiers)) != len(modifiers):
+        return False
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    if base in _KEY_NAMES:
+        return True
+    try:  # Textual's name for a character ("exclamation_mark", "number_sign")
+        return len(unicodedata.lookup(base.replace("_", " "))) == 1
+    except KeyError:
+        return False
+
+
+#: Textual's names of the keys that are not characters (the core never imports Textual).
+_KEY_NAMES = frozenset({
+    "escape", "enter", "return", "tab", "backspace", "delete", "insert", "home", "end", "pageup", "pagedown",
+    "up", "down", "left", "right", "space", *(f"f{n}" for n in range(1, 25)),
+})
 
 
 def _badge(raw: object, name: str, source: str) -> str:
