@@ -543,6 +543,10 @@ TUNING_QUOTES = {
     "newssd-val-2#7": "As predicted, it “evades immune protection” from both the “vaccine” and natural immunity.",
     # a headline that names its source before a colon
     "wn2020-wuhan-estimate#0": "Study: people infected by new coronavirus 'likely' hundreds more than confirmed",
+    # a speaker the parser took for something else, right before the verb; a city as a body; a document
+    "wn2020-kobe-bryant#3": "On Twitter, Adrian Wojnarowski, US sport columnist from ESPN, said Bryant and Gianna were on their way to a basketball game, and the passengers also included another player and the player's parent.",
+    "wn2020-kobe-bryant#9": "The city of Calabasas announced on Twitter the Federal Aviation Administration and the National Transportation Safety Board were to investigate the cause of the crash.",
+    "wn2020-covid-19-name#10": "The guidelines also list Middle East Respiratory Syndrome, from 2013, as an undesirable name.",
 }
 TUNING_NOT_QUOTES = {
     # "maintain" is rarely a verb of saying: the clause it seems to take is not its content
@@ -561,6 +565,10 @@ TUNING_NOT_QUOTES = {
     "newssd-train-2#9": "I’ve never known so many ‘on it’ friends who simply shrug and are happy to state they haven’t a clue.",
     "wikinews-defector#16": 'To "route out" in Scientology jargon refers to the member who wishes to leave proceeding through a set of interrogative exit interviews while attached to the Scientology device called the E-meter.',
     "wikinews-defector#9": "Montalvo was subsequently motivated to seek out information about Scientology on the Internet, and came upon a blog written by Rathbun.",
+    # a passive name, a verb inside the quoted words, a hashtag
+    "wn2020-covid-19-name#7": 'That year\'s H1N1 was commonly called "swine flu."',
+    "wn2020-streatham#10": 'A woman had minor injuries reportedly from glass shattering after police discharged their firearms, and the remaining woman was in "not life-threatening" condition.',
+    "wn2020-wuhan-foreigners#8": 'The hashtag "#we want freedom of speech#" quickly reached at least about two million views before being deleted by censors.',
     "wikinews-election#2": "The results show the anti-establishment camp successfully maintained a majority in the geographical constituencies' seats thus veto power to any members' bills, and also a minority larger than a third to veto any bills featuring major political reforms.",
 }
 LOOK_ALIKES = [

@@ -46,7 +46,10 @@ CALL_VERBS = frozenset("call ask appeal plead press".split())
 #: words``.
 VIEW_NOUNS = frozenset("analysis view opinion word words assessment estimation judgement judgment eyes".split())
 #: Documents that speak for whoever issued them: ``a statement announcing …``.
-DOCUMENT_NOUNS = frozenset("statement release letter notice announcement communique message post tweet".split())
+DOCUMENT_NOUNS = frozenset("statement release letter notice announcement communique message post tweet guideline guidelines guidance".split())
+#: Places that speak as the bodies that govern them, as subjects of verbs of saying: ``The city of
+#: Calabasas announced …``.
+BODY_NOUNS = frozenset("city town county municipality province village".split())
 #: Verbs of belief with an object and an infinitive: ``envisioned the pipeline to end …``.
 OBJECT_BELIEF_VERBS = frozenset("envision envisage believe consider expect".split())
 #: Figures that someone "puts" or "places" somewhere when they estimate them: ``USGS placed the
@@ -98,7 +101,7 @@ REQUEST_NEEDS_SPEAKER = frozenset("encourage invite".split())
 #: historic``, ``Belloc defined it as economic status``.
 DESCRIPTION_VERBS = frozenset(
     """describe characterise characterize portray define brand label dub hail dismiss condemn
-    criticise criticize denounce praise reject welcome slam decry""".split()
+    criticise criticize denounce praise reject welcome slam decry cite list""".split()
 )
 #: Adjectives of belief or feeling that report a stance with a clause: ``are concerned the
 #: government will …``.

@@ -15,6 +15,7 @@ from tagline.core.suggest.lexicon import (
     CLAUSE_VERBS,
     COGNITION_VERBS,
     DESCRIPTION_VERBS,
+    BODY_NOUNS,
     DOCUMENT_NOUNS,
     ESTIMATED_NOUNS,
     FINDING_SOURCES,
@@ -115,6 +116,9 @@ def quote_evidence(text: str, tokens, start: int, end: int, regions: list[Region
             words = re.findall(r"[\w’']+", inner)
             if not words:
                 continue
+            if inner.lstrip().startswith(("#", "@")):
+                found.offer(0.3, f"a quoted hashtag or handle “{shorten(inner)}”")
+                continue
             if _is_title(words):
                 found.offer(0.35, f"quoted title “{shorten(inner)}”")
             elif len(words) >= 6 or _has_clause(tokens, region):
@@ -214,11 +218,22 @@ def _naming_or_speech_verb(tokens, speech, region: Region):
     candidates = speech + [t for t in tokens if t.pos_ == "VERB" and verb_lemma(t) in NAMING_VERBS and not _so_called(t)]
     end = region.end if region.end is not None else 1 << 30
     for verb in candidates:
+        if region.start < verb.idx < end:
+            continue  # "in “not life-threatening” condition": inside the quoted words themselves
+        if verb_lemma(verb) in NAMING_VERBS and _passive_without_speaker(verb):
+            continue  # "H1N1 was commonly called “swine flu”": a name, not anyone's words
         # "As predicted, it “evades immune protection”": an "as" clause attributes the whole sentence
         as_clause = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
         if as_clause or any(region.start < t.idx < end for t in verb.subtree):
             return verb
     return None
+
+
+def _passive_without_speaker(verb) -> bool:
+    """A passive verb (or a passive participle) with no speaker in a ``by`` phrase."""
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (verb.tag_ == "VBN" and verb.dep_ == "acl")
+    agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+    return passive and (agent is None or not _is_speaker(agent))
 
 
 def verb_lemma(token) -> str:
@@ -560,7 +575,7 @@ def _description(verb, subject, passive: bool) -> str:
         if agent is None or not (_is_speaker(agent) or _finds(agent)):
             return ""
         return f"reported description: {verb.text} by {agent.text} as …"
-    if subject is None or subject.lower_ in ("it", "this", "that", "which") or not (_is_speaker(subject) or _finds(subject)):
+    if subject is None or subject.lower_ in ("it", "this", "that", "which") or not (_speaking_subject(subject) or _finds(subject)):
         return ""
     return f"reported description: {subject.text} {verb.text} … as …"
 
@@ -608,6 +623,8 @@ def _speaking_subject(subject) -> bool:
         return False
     if _is_speaker(subject) or subject.lemma_.lower() in DOCUMENT_NOUNS:
         return True  # "the city issued a statement announcing the break had been contained"
+    if subject.lemma_.lower() in BODY_NOUNS:
+        return True  # "The city of Calabasas announced …"
     if subject.like_num or subject.text == "%" or subject.lower_ in ("most", "many", "some", "half", "majority", "all", "none", "few"):
         of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         people = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
@@ -759,7 +776,7 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         if subject is None and verb.dep_ == "ROOT":  # "…, reported NDTV."
             subject = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "PROPN" and c.i > verb.i and c.i == verb.i + 1), None)
         that = _that_follows(verb)
-        if subject is None and that is not None and (speech or lemma in COGNITION_VERBS):
+        if subject is None and (that is not None or (speech and any(c.dep_ == "ccomp" for c in verb.children))) and (speech or lemma in COGNITION_VERBS):
             subject = _speaker_before(verb)  # "Speaking in his defence, Tom Lee, SC, said that …"
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
             # "I was hauled in and told that …": a passive shared with the verb before
