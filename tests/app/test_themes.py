@@ -171,3 +171,30 @@ async def test_every_character_of_a_sentence_is_on_screen(make_app, size):
                 break
             rows.append(line)
         assert " ".join(rows) == " ".join(text.split())
+
+
+@pytest.mark.parametrize("body, message", [
+    ("name: x\nprimary: '#fff'\nvariables: [a, b]\n", "'variables' must map names to values"),
+    ("name: x\nprimary: notacolour\n", "primary 'notacolour' is not a colour"),
+    ("name: x\nprimary: '#fff'\nsecondary: [1]\n", "secondary [1] is not a colour"),
+    ("name: [x]\nprimary: '#fff'\n", "'name' must be text"),
+    ("name: x\nprimary: '#fff'\ndark: 'no'\n", "'dark' must be true or false"),
+    ("name: x\nprimary: '#fff'\nvariables: {label-claim: notacolour}\n", "variable label-claim 'notacolour' is not a colour"),
+    ("name: x\nprimary: '#fff'\nvariables: {footer-key-foreground: nope}\n", "variable footer-key-foreground 'nope' is not a colour"),
+    ("name: x\nprimary: '#fff'\nvariables: {block-cursor-text-style: 5}\n", "is not a colour nor a text style"),
+])
+def test_a_theme_file_of_the_wrong_kinds_is_one_line_not_a_crash(tmp_path, body, message):
+    """Before, each of these stopped the app at start: an AttributeError (variables as a list) or
+    Textual's "CSS parsing failed" (a colour it cannot parse), exit status 1. Now the theme is
+    left out with one line, as a theme file that does not parse is."""
+    (tmp_path / "bad.yaml").write_text(body, encoding="utf-8")
+    themes, problems = theming.load_themes([tmp_path])
+    assert themes == [] and len(problems) == 1 and message in problems[0], problems
+
+
+def test_theme_variables_textual_reads_as_styles_and_colours_are_accepted(tmp_path):
+    (tmp_path / "ok.yaml").write_text("name: ok\nprimary: '#fff'\nvariables: {block-cursor-text-style: bold underline,"
+                                      " footer-key-foreground: 'auto 87%', label-claim: ansi_bright_red, my-own: 'x'}\n",
+                                      encoding="utf-8")
+    themes, problems = theming.load_themes([tmp_path])
+    assert problems == [] and [t.name for t in themes] == ["ok"]

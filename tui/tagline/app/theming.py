@@ -50,13 +50,65 @@ def with_palette_colours(theme: Theme) -> Theme:
     return dataclasses.replace(theme, variables={**ANSI_VARIABLES, **(theme.variables or {})})
 
 
+_KNOWN: set[str] = set()
+
+
+def _known_variables() -> set[str]:
+    """The variables Textual's own stylesheets and tagline's use."""
+    if not _KNOWN:
+        from textual.theme import BUILTIN_THEMES
+
+        _KNOWN.update(BUILTIN_THEMES["textual-dark"].to_color_system().generate(), VARIABLE_DEFAULTS)
+    return _KNOWN
+
+
+def _variable_ok(name: str, value: str) -> bool:
+    """Whether Textual's stylesheet can use ``value`` for the variable ``name``: a text style for
+    ``…-style`` variables (``bold underline``), else a colour (``#fff``, ``red``, ``auto 87%``)."""
+    from textual.color import Color, ColorParseError
+    from textual.css.constants import VALID_STYLE_FLAGS
+
+    if name not in _known_variables() and not name.startswith(("label-", "ent-")):
+        return True  # a variable of the theme's own: used only where a scheme names it
+    if name.endswith("style"):
+        return bool(value.split()) and all(word in VALID_STYLE_FLAGS for word in value.split())
+    words = value.split()
+    if value in ("initial", "transparent") or (len(words) == 2 and words[0] == "auto" and words[1].endswith("%")):
+        return True
+    try:
+        Color.parse(value)
+    except ColorParseError:
+        return False
+    return True
+
+
 def theme_from_file(path: Path) -> Theme:
+    """The theme in ``path``; ``ValueError`` (one line) for a file that could not be used as one: a
+    field of the wrong kind or a colour Textual cannot parse stopped the app at start before."""
+    from textual.color import Color, ColorParseError
+
     data = yaml.safe_load(safefile.read_text(path))
     if not isinstance(data, dict) or not isinstance(data.get("primary"), str):
         raise ValueError(f"{path}: a theme needs at least 'name' and 'primary'")
-    fields = {k: str(data[k]) for k in _FIELDS if data.get(k) is not None}
-    variables = {str(k): str(v) for k, v in (data.get("variables") or {}).items()}
-    return Theme(name=str(data.get("name") or path.stem), dark=bool(data.get("dark", True)), variables=variables, **fields)
+    name = data.get("name") or path.stem
+    if not isinstance(name, str):
+        raise ValueError("'name' must be text")
+    fields = {k: data[k] for k in _FIELDS if data.get(k) is not None}
+    for key, value in fields.items():
+        try:
+            Color.parse(value)
+        except (ColorParseError, TypeError, ValueError):
+            raise ValueError(f"{key} {value!r} is not a colour") from None
+    variables = data.get("variables") or {}
+    if not isinstance(variables, dict) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in variables.values()):
+        raise ValueError("'variables' must map names to values")
+    for key, value in variables.items():
+        if not _variable_ok(str(key), str(value)):  # Textual's stylesheet would fail to parse at start
+            raise ValueError(f"variable {key} {value!r} is not a colour" + (" nor a text style" if str(key).endswith("style") else ""))
+    dark = data.get("dark", True)
+    if not isinstance(dark, bool):
+        raise ValueError("'dark' must be true or false")
+    return Theme(name=name, dark=dark, variables={str(k): str(v) for k, v in variables.items()}, **fields)
 
 
 def load_themes(folders: list[Path]) -> tuple[list[Theme], list[str]]:
