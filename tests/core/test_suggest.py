@@ -569,6 +569,8 @@ TUNING_NOT_QUOTES = {
     "wn2020-covid-19-name#7": 'That year\'s H1N1 was commonly called "swine flu."',
     "wn2020-streatham#10": 'A woman had minor injuries reportedly from glass shattering after police discharged their firearms, and the remaining woman was in "not life-threatening" condition.',
     "wn2020-wuhan-foreigners#8": 'The hashtag "#we want freedom of speech#" quickly reached at least about two million views before being deleted by censors.',
+    # the writer pointing back ("as noted") is no attribution
+    "wn2020-trump-nevada#10": "However, as noted, the Republican primary there was cancelled.",
     "wikinews-election#2": "The results show the anti-establishment camp successfully maintained a majority in the geographical constituencies' seats thus veto power to any members' bills, and also a minority larger than a third to veto any bills featuring major political reforms.",
 }
 LOOK_ALIKES = [

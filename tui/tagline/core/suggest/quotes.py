@@ -847,7 +847,10 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             continue
         if not speech or lemma in NEEDS_CLAUSE:
             continue
-        if verb.dep_ == "parataxis" or (verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)):
+        as_clause = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        if as_clause and not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in verb.children):
+            continue  # "However, as noted, the primary was cancelled": the writer pointing back
+        if verb.dep_ == "parataxis" or as_clause:
             yield verb, f"attribution: {who} {verb.text}"
         elif verb.dep_ == "ROOT" and any(c.dep_ in ("ccomp", "parataxis") for c in verb.children):
             yield verb, f"attribution: {who} {verb.text}"
