@@ -547,6 +547,10 @@ TUNING_QUOTES = {
     "wn2020-kobe-bryant#3": "On Twitter, Adrian Wojnarowski, US sport columnist from ESPN, said Bryant and Gianna were on their way to a basketball game, and the passengers also included another player and the player's parent.",
     "wn2020-kobe-bryant#9": "The city of Calabasas announced on Twitter the Federal Aviation Administration and the National Transportation Safety Board were to investigate the cause of the crash.",
     "wn2020-covid-19-name#10": "The guidelines also list Middle East Respiratory Syndrome, from 2013, as an undesirable name.",
+    # a verb tagged as a noun that still has a subject and a clause; a death made known by someone
+    "wn2020-argentina-abortion#7": "Estimates by the Argentinian government state about 350 thousand illegal abortions are carried out in the country each year.",
+    "wn2020-mubarak#2": "The country's state news announced the death on television.",
+    "wn2020-pranab-mukherjee#3": "His death was announced by his son Abhijit Mukherjee via Twitter.",
 }
 TUNING_NOT_QUOTES = {
     # "maintain" is rarely a verb of saying: the clause it seems to take is not its content
@@ -590,6 +594,8 @@ LOOK_ALIKES = [
     "He put the book on the table.",
     "Pakistan: floods kill 20 in the north",
     "Update: the road has reopened to traffic.",
+    "He announced his resignation on Tuesday.",
+    "The death was reported to police.",
 ]
 
 

@@ -502,6 +502,30 @@ def _governs_from_outside(token, verb) -> bool:
     return False
 
 
+def _verb_in_disguise(token) -> bool:
+    """A word tagged as a noun that the parser still gave a subject and a clause: the verb of
+    ``Estimates by the government state about 350 thousand abortions are carried out …``."""
+    return token.pos_ == "NOUN" and any(c.dep_ == "nsubj" for c in token.children) and any(c.dep_ == "ccomp" for c in token.children)
+
+
+def _announced_death(verb, lemma: str, subject, passive: bool) -> str:
+    """``The country's state news announced the death``, ``His death was announced by his son``: a
+    death made known by someone (an announcement of anything else with only a noun is an act, not
+    reported content)."""
+    if lemma not in ("announce", "confirm", "report"):
+        return ""
+    if passive:
+        agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        dead = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        speaks = agent is not None and (_is_speaker(agent) or agent.lemma_.lower() in ("son", "daughter", "wife", "husband", "family", "spokesperson"))
+    else:
+        dead = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        speaks = subject is not None and (_speaking_subject(subject) or subject.lemma_.lower() in ("news", "media", "television", "radio"))
+    if dead is not None and dead.lemma_.lower() in ("death", "passing") and speaks:
+        return f"reported death: {verb.text} …"
+    return ""
+
+
 def _timed_not_agent(verb) -> bool:
     """``The city estimated by 9 pm, there would be …``: the parser read a past tense after the
     subject as a passive participle whose agent is a time; the noun it hangs from is its subject."""
@@ -738,7 +762,7 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         if stance:
             yield verb, stance
             continue
-        if verb.pos_ != "VERB":
+        if verb.pos_ != "VERB" and not _verb_in_disguise(verb):
             continue
         lemma = verb_lemma(verb)
         finding = _finding(verb, lemma) or _participle_finding(verb, lemma) or _made_clear(verb)
@@ -825,6 +849,10 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
                 continue
         if lemma == "accuse" and passive and any(c.dep_ == "auxpass" for c in verb.children) and any(c.dep_ == "prep" and c.lower_ == "of" for c in verb.children):
             yield verb, f"reported allegation: {verb.text} of …"  # "the parents are accused of …"
+            continue
+        death = _announced_death(verb, lemma, subject, passive)
+        if death:
+            yield verb, death
             continue
         if lemma in NEEDS_CLAUSE and not _speaking_subject(subject):
             continue  # "a study confirmed that …" is not speech
