@@ -38,3 +38,23 @@ def test_clashes_are_refused():
 def test_a_keymap_written_for_the_old_twins_id_still_rebinds_the_duplicates_command():
     keys, problems = settings.checked_keymap({"twins": "D"}, DEFAULT_SCHEME)
     assert (keys, problems) == ({"duplicates": "D"}, [])
+
+
+def test_keymap_keys_that_are_not_keys_or_that_quit_are_refused():
+    """Before, ``label-claim: ctrl+c`` was accepted (ctrl+c then tagged instead of quitting), a list
+    became its Python text split at commas ("['x'", "'y']" as keys), a number its digits, and a
+    key no terminal sends left the command without a key, each silently."""
+    from tagline.app.settings import checked_keymap
+    from tagline.core.labels import DEFAULT_SCHEME
+
+    cases = {
+        "label-claim": ("ctrl+c", "'ctrl+c' for 'label-claim' quits on every screen"),
+        "next": ({"a": 1}, "keys for 'next' must be text such as 'j,down', not {'a': 1}"),
+        "previous": ("notakey", "'notakey' for 'previous' is not a key"),
+        "undo": (5, "keys for 'undo' must be text"),
+    }
+    for binding, (keys, message) in cases.items():
+        accepted, problems = checked_keymap({binding: keys}, DEFAULT_SCHEME)
+        assert accepted == {} and len(problems) == 1 and message in problems[0], (binding, problems)
+    accepted, problems = checked_keymap({"next": ["ctrl+n", "f5"], "quit": "ctrl+x"}, DEFAULT_SCHEME)
+    assert problems == [] and accepted == {"next": "ctrl+n,f5", "quit": "ctrl+x"}

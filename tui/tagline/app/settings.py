@@ -17,7 +17,8 @@ import platformdirs
 import yaml
 
 from tagline.core import annofile, keymap, safefile
-from tagline.core.labels import LabelScheme
+from tagline.core.labels import LabelScheme, is_key
+from tagline.core.sanitize import one_line
 
 
 def config_dir() -> Path:
@@ -79,7 +80,20 @@ def checked_keymap(raw: object, scheme: LabelScheme) -> tuple[dict[str, str], li
         if binding_id not in commands and binding_id not in labels:
             problems.append(f"keymap: no binding with id '{binding_id}'")
             continue
-        names = [keymap.key_name(k.strip()) for k in str(keys).split(",") if k.strip()]
+        if isinstance(keys, list) and all(isinstance(k, str) for k in keys):
+            keys = ",".join(keys)
+        if not isinstance(keys, str):  # a number, a mapping: its Python text would become "keys"
+            problems.append(f"keymap: keys for '{binding_id}' must be text such as 'j,down', not {one_line(repr(keys), 40)}; refused")
+            continue
+        written = [k.strip() for k in keys.split(",") if k.strip()]
+        wrong = next((k for k in written if not is_key(k)), None)
+        if wrong is not None:
+            problems.append(f"keymap: '{wrong}' for '{binding_id}' is not a key (one character, or a key name such as f1, enter); refused")
+            continue
+        names = [keymap.key_name(k) for k in written]
+        if "ctrl+c" in names:
+            problems.append(f"keymap: 'ctrl+c' for '{binding_id}' quits on every screen; refused")
+            continue
         clash = next((k for k in names if owner.get(k) not in (None, binding_id) and owner[k] not in raw), None)
         if clash:
             problems.append(f"keymap: '{keymap.display(clash)}' for '{binding_id}' is taken by '{owner[clash]}'; refused")

@@ -137,7 +137,7 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
         if not isinstance(raw_keys, list):
             raise LabelSchemeError(f"{source}: keys of label '{name}' must be a list of keys, not {_shown(raw_keys)}")
         for key in raw_keys:
-            if not (isinstance(key, str) or (isinstance(key, int) and not isinstance(key, bool) and 0 <= key <= 9)) or not _is_key(str(key)):
+            if not (isinstance(key, str) or (isinstance(key, int) and not isinstance(key, bool) and 0 <= key <= 9)) or not is_key(str(key)):
                 raise LabelSchemeError(
                     f"{source}: key {_shown(key)} of label '{name}' is not a key (one character, or a key name "
                     "such as f1, enter, tab, ctrl+x)"
@@ -172,7 +172,7 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
 _MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
 
 
-def _is_key(key: str) -> bool:
+def is_key(key: str) -> bool:
     """Whether ``key`` names a key a terminal can send: one printable character, or a key name
     ("enter", "f1", "pageup", "question_mark"), after any modifiers ("ctrl+", "shift+", …). A key
     that is not one ("notakey", "", "CC") would leave its label without a working key, silently."""
@@ -186,7 +186,7 @@ def _is_key(key: str) -> bool:
     if base in _KEY_NAMES:
         return True
     try:  # Textual's name for a character ("exclamation_mark", "number_sign")
-        return len(unicodedata.lookup(base.replace("_", " "))) == 1
+        return len(unicodedata.lookup(base.replace("_", " ").replace("-", " "))) == 1
     except KeyError:
         return False
 
@@ -195,6 +195,7 @@ def _is_key(key: str) -> bool:
 _KEY_NAMES = frozenset({
     "escape", "enter", "return", "tab", "backspace", "delete", "insert", "home", "end", "pageup", "pagedown",
     "up", "down", "left", "right", "space", *(f"f{n}" for n in range(1, 25)),
+    "slash", "backslash", "at", "minus", "plus", "underscore",  # Textual's short names of characters
 })
 
 
