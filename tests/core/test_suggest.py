@@ -340,14 +340,17 @@ def test_bootstrap_intervals_hold_scikit_learns_figure():
 
 # Floors a little under the measured figures (docs/design/suggestions.md): the rules and the model are
 # deterministic, so a drop below them is a regression, not noise. "pooled" is the held-out part of the
-# re-split (NewsSD-ENG held-out and Wikinews 2019), first measured in the fourth report.
+# re-split (NewsSD-ENG held-out and Wikinews 2019), first measured in the fourth report; the sixth
+# report's held-out part holds 128 Wikinews 2019 articles (68 before), whose statistic and claim F1 are
+# lower than the first 68's, hence lower floors there.
 FLOORS = {
-    "tuning": {"quote": 0.95, "statistic": 0.75, "claim": 0.77},
-    "tuning-newssd": {"quote": 0.94, "statistic": 0.88, "claim": 0.73},
-    "held-out": {"quote": 0.86, "statistic": 0.92, "claim": 0.73},
-    "wikinews": {"quote": 0.95, "statistic": 0.69, "claim": 0.79},
-    "wn2019": {"quote": 0.89, "statistic": 0.76, "claim": 0.85},
-    "pooled": {"quote": 0.89, "statistic": 0.80, "claim": 0.82},
+    "tuning": {"quote": 0.97, "statistic": 0.75, "claim": 0.81},
+    "tuning-newssd": {"quote": 0.95, "statistic": 0.88, "claim": 0.73},
+    "held-out": {"quote": 0.88, "statistic": 0.92, "claim": 0.74},
+    "wikinews": {"quote": 0.98, "statistic": 0.69, "claim": 0.79},
+    "wn2020": {"quote": 0.97, "statistic": 0.77, "claim": 0.86},
+    "wn2019": {"quote": 0.90, "statistic": 0.74, "claim": 0.83},
+    "pooled": {"quote": 0.90, "statistic": 0.77, "claim": 0.82},
 }
 
 
@@ -377,13 +380,14 @@ def test_devset_is_complete(devset_report):
 
 def test_claim_score_ranks_on_held_out_news(devset_report):
     """Average precision of the claim score (scikit-learn) on the held-out part, a little under the
-    measured 0.83 (0.87 on the GUM Wikinews articles, now tuning; 0.94 on Wikinews 2019; 0.92 on the
-    held-out part pooled), and many distinct values (the hand-set sum had 46)."""
+    measured 0.83 (0.87 on the GUM Wikinews articles, now tuning; 0.92 on the 128 Wikinews 2019
+    articles of the sixth report, 0.94 on the first 68; 0.91 on the held-out part pooled), and many
+    distinct values (the hand-set sum had 46)."""
     ap, _low, _high = devset_report["ranking"]["held-out"]["claim"]
     assert ap >= 0.81
     assert devset_report["ranking"]["held-out"]["distinct"] >= 200
     assert devset_report["ranking"]["wikinews"]["claim"][0] >= 0.85
-    assert devset_report["ranking"]["wn2019"]["claim"][0] >= 0.94
+    assert devset_report["ranking"]["wn2019"]["claim"][0] >= 0.91
     assert devset_report["ranking"]["pooled"]["claim"][0] >= 0.90
 
 
