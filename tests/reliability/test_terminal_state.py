@@ -58,3 +58,26 @@ def test_the_terminal_is_put_back_and_the_status_said(term, workdir, way, figure
     saved = (workdir / "annotations" / "tester" / f"{ARTICLE}.yaml").read_text(encoding="utf-8")
     assert "labels:\n  - claim" in saved or "labels: [claim]" in saved, saved[:600]
     figures(f"terminal_state[{way}]", exit_status=status, **after)
+
+
+@pytest.mark.parametrize("name, sig, status", [("SIGTERM", signal.SIGTERM, 143), ("SIGINT", signal.SIGINT, 130), ("SIGHUP", signal.SIGHUP, 0)])
+def test_a_signal_during_the_note_dialog_keeps_the_note_typed_so_far(term, workdir, name, sig, status, figures):
+    """ctrl+q from the note dialog keeps the note typed so far; a signal threw it away (the dialog's
+    text was never applied before the fold). Now every way out keeps it."""
+    terminal = term()
+    terminal.start("--model none")
+    terminal.wait_for("0/34 done")
+    terminal.keys("m")
+    terminal.wait_for("Note on this sentence")
+    terminal.literal(f"half typed before {name}")
+    terminal.wait_for(f"half typed before {name}")
+    pid = terminal.app_pid()
+    os.kill(pid, sig)
+    wait_gone(pid)
+    screen = terminal.wait_for("TAGLINE-EXIT-")
+    assert f"TAGLINE-EXIT-{status}" in screen and "Traceback" not in screen, screen
+    if sig != signal.SIGHUP:  # SIGHUP: the terminal is gone, nothing is drawn on it
+        assert state(terminal)["alternate_on"] == "0"
+    saved = (workdir / "annotations" / "tester" / f"{ARTICLE}.yaml").read_text(encoding="utf-8")
+    assert f"note: half typed before {name}" in saved, saved[:800]
+    figures(f"terminal_state[note, {name}]", exit_status=status, note_kept=1)

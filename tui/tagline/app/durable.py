@@ -120,10 +120,31 @@ class DurableApp(App):
         self._session_closed = True
         self.close()
 
+    def close_dialogs(self) -> bool:
+        """Close a dialog holding what the user typed (the note dialog) so that its answer is
+        kept, as quitting from it keeps it; True when one was closed (its answer is applied on the
+        next turn of the event loop)."""
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet (a signal during start-up)
+            return False
+        close = getattr(screen, "close_for_exit", None)
+        if close is None or getattr(screen, "closing", False):
+            return False
+        close()
+        return True
+
     def _hang_up(self) -> None:
         # The terminal is gone: everything is already in the journal; fold it into the YAML and
-        # leave without waiting on (or drawing on) a dead terminal.
+        # leave without waiting on (or drawing on) a dead terminal. A note being typed is kept
+        # first, as quitting keeps it.
         _last_resort(3.0, 0)
+        if self.close_dialogs():
+            self.call_later(self._hang_up_now)
+            return
+        self._hang_up_now()
+
+    def _hang_up_now(self) -> None:
         try:
             self.shutdown()
         finally:
@@ -133,6 +154,12 @@ class DurableApp(App):
         """Asked to stop (SIGTERM, SIGINT) with the terminal still there: fold, then leave as a quit
         does, so that Textual puts the terminal back, and exit with ``status``."""
         _last_resort(3.0, status)
+        if self.close_dialogs():  # a note being typed is kept, as quitting keeps it
+            self.call_later(self._stop_now, status)
+            return
+        self._stop_now(status)
+
+    def _stop_now(self, status: int) -> None:
         try:
             self.shutdown()
         finally:

@@ -85,9 +85,18 @@ class NoteScreen(ModalScreen[str | None]):
         except that quitting never removes a note."""
         if self._dismissing:
             return
+        self.close_for_exit(value)
+        self.app.call_later(self.app.action_quit)
+
+    def close_for_exit(self, value: str | None = None) -> None:
+        """Close with the note typed so far, as leaving the app from here keeps it (quit, or
+        SIGTERM, SIGINT, SIGHUP: :meth:`DurableApp.close_dialogs`); never removing a note."""
+        if self._dismissing:
+            return
+        if value is None:
+            value = self.query_one(NoteInput).text
         keep = value if value.strip() and value.strip() != self.note.strip() else None
         self._close(keep)
-        self.app.call_later(self.app.action_quit)
 
     def action_cancel(self) -> None:
         self._close(None)
