@@ -348,3 +348,42 @@ def test_the_split_keeps_every_group_of_shared_sentences_on_one_side(seed):
     for group in groups:
         assert group <= train_articles or group <= dev_articles, (seed, group, sorted(dev_articles))
     assert 3 <= len(dev_articles) <= 6
+
+
+def test_out_into_a_fifo_or_through_a_link_writes_into_it(tmp_path, capsys, team):
+    """An atomic write replaces its target: ``--out`` naming a FIFO (or, as root, a device:
+    ``--out /dev/full`` replaced /dev/full itself with a regular file) turned it into a file, and a
+    symbolic link was replaced by a file while the file it named stayed as it was. Now a device or
+    FIFO is written into, and a link's target is written (atomically)."""
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "rows.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    status, _, err = export(capsys, team, "--format", "jsonl", "--merge", "each", "--out", str(fifo))
+    reader.join(10)
+    assert status == 0, err
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced by a file"
+    assert len(jsonl(received[0].decode())) == 8
+    target = tmp_path / "target.jsonl"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target.name)
+    status, _, err = export(capsys, team, "--format", "jsonl", "--merge", "each", "--out", str(link))
+    assert status == 0 and link.is_symlink() and len(jsonl(target.read_text(encoding="utf-8"))) == 8
+
+
+@pytest.mark.e2e  # a process of its own, its standard output /dev/full
+def test_a_full_standard_output_is_one_line_and_status_1(team):
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "tagline", "export", "--annotations", str(team), "--format", "jsonl"],
+                              stdout=full, stderr=subprocess.PIPE, timeout=120)
+    assert done.returncode == 1
+    assert b"tagline: standard output: cannot write (No space left on device)" in done.stderr, done.stderr

@@ -75,7 +75,7 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
         try:
             write(fmt, examples, merged, scheme, path)
         except OSError as error:
-            say(f"{path}: cannot write ({error.strerror or error})")
+            say(f"{path if path is not None else 'standard output'}: cannot write ({error.strerror or error})")
             return 1
         articles = len({e.article for e in examples})
         where = f" to {path}" if path is not None else ""

@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
+import stat
 import sys
 from pathlib import Path
 
@@ -299,4 +301,19 @@ def write(fmt: str, examples: list[corpus.Example], merged: corpus.Corpus, schem
         sys.stdout.write(sanitize.terminal_data(text) if sys.stdout.isatty() else text)
         sys.stdout.flush()
     else:
-        annofile.atomic_write(path, render(fmt, examples, scheme))
+        text = render(fmt, examples, scheme)
+        if _special(path):  # a device or a FIFO (--out /dev/stdout, a named pipe): write into it
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        else:  # through a link to the file it names: replacing the link would leave the file as it was
+            annofile.atomic_write(Path(os.path.realpath(path)), text)
+
+
+def _special(path: Path) -> bool:
+    """Whether ``path`` is something other than a regular file or a folder (a device, a FIFO, a
+    socket): an atomic write would replace it with a regular file (as root: /dev/full itself)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
