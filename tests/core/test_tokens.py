@@ -81,3 +81,15 @@ def test_an_entry_that_is_not_a_name_and_a_hash_is_refused(tmp_path, entry):
 
 def test_no_file_means_nobody(tmp_path):
     assert tokens.load(tokens.token_file(tmp_path)).hashes == {}
+
+
+@pytest.mark.parametrize("port, message", [("99999", "port 99999 is not between 0 and 65535"), ("-1", "port -1 is not between 0 and 65535"),
+                                           ("abc", "invalid port: 'abc'")])
+def test_a_port_out_of_range_is_a_usage_error(capsys, port, message):
+    """``serve --port 99999`` (or -1) ended in bind()'s OverflowError and a traceback, status 1."""
+    from tagline import cli
+
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["serve", "--port", port])
+    assert raised.value.code == 2
+    assert message in capsys.readouterr().err

@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: as for open)")
     annotations(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
     p.add_argument("--model", default="en_core_web_sm", help="spaCy pipeline for entities, or 'none'")
     p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
     p.add_argument("--theme", default=None, help="theme name (see themes/)")
@@ -172,6 +172,18 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default when tagline.yaml has a team: ./annotations)")
     p.add_argument("--labels", default=None, metavar="FILE", help="label scheme the suggestions are for")
     return parser
+
+
+def _port(text: str) -> int:
+    """A TCP port, 0 to 65535 (0: any free one): argparse's usage error otherwise, where ``bind``
+    raised an OverflowError with a traceback."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is not between 0 and 65535")
+    return port
 
 
 def main(argv: list[str] | None = None) -> int:
