@@ -143,3 +143,16 @@ def test_status_headings_stay_whole_at_80_columns(tmp_path, capsys, monkeypatch)
                     "alice", "bob", "carol"):
         assert heading in table
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_a_progress_index_edited_with_values_of_other_kinds_is_not_used(tmp_path):
+    """An index entry whose marks list held a number made ``tagline status`` end in a TypeError
+    (sorting a number with a label); such an entry is now not current, and the file is read."""
+    team = project(tmp_path)
+    index = tmp_path / "alice" / ".progress.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["a1"]["marks"] = [1, "claim", None]
+    index.write_text(json.dumps(data), encoding="utf-8")
+    found = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3", "a4"])
+    assert found.parsed_files == 1
+    assert found.annotators["alice"].sentences_done == 4

@@ -42,8 +42,14 @@ def entry_is_current(entry: object, yaml_mtime_ns: int | None) -> bool:
     (complete with marks and times, as written by this version)."""
     return (
         isinstance(entry, dict) and yaml_mtime_ns is not None and entry.get("mtime_ns") == yaml_mtime_ns
-        and isinstance(entry.get("marks"), (str, list)) and isinstance(entry.get("times"), str)
+        and _marks_ok(entry.get("marks")) and isinstance(entry.get("times"), str)
     )
+
+
+def _marks_ok(marks: object) -> bool:
+    """Marks as :func:`entry_for` writes them: a string, or a list of label strings and nulls (an
+    index edited by hand with other values is not used: the YAML file is read instead)."""
+    return isinstance(marks, str) or (isinstance(marks, list) and all(m is None or isinstance(m, str) for m in marks))
 
 
 class ProgressIndex:
