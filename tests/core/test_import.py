@@ -301,3 +301,19 @@ def test_an_export_imported_back_keeps_decisions_apart_from_answers(tmp_path, ca
     [decision] = [s for f in merged.decision_files for s in f.sentences if s.is_decision]
     assert (decision.index, decision.labels, decision.review.decided_by) == (0, ("quote",), "alice")
     assert [(f.annotator, f.path.parent.name) for f in merged.decision_files] == [("alice", "decisions")]
+
+
+@pytest.mark.parametrize("fmt, field", [("prodigy", "spans"), ("jsonl", "entities")])
+@pytest.mark.parametrize("value", [5, True, 1.5])
+def test_entities_that_are_not_a_list_are_one_line(tmp_path, capsys, fmt, field, value):
+    """``"spans": 5`` (Prodigy) or ``"entities": 5`` (ours) ended the import in a TypeError."""
+    row = {"text": "The mayor said it rained.", field: value, "article": "a", "start": 0, "end": 25, "labels": ["claim"],
+           "accept": ["claim"], "answer": "accept", "meta": {"article": "a", "start": 0, "end": 25}}
+    good = dict(row, **{field: []}, text="A good row.", start=26, end=37, meta={"article": "a", "start": 26, "end": 37})
+    source = tmp_path / "rows.jsonl"
+    source.write_text(json.dumps(row) + "\n" + json.dumps(good) + "\n", encoding="utf-8")
+    status = cli.main(["import", str(source), "--format", fmt, "--annotations", str(tmp_path / "ann"), "--annotator", "f"])
+    err = capsys.readouterr().err
+    assert status == 1 and f"{source}:1: entities (spans) must be a list" in err, err
+    [loaded] = corpus.load(tmp_path / "ann", DEFAULT_SCHEME).files
+    assert [s.text for s in loaded.sentences if s.status == "done"] == ["A good row."]

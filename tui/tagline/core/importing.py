@@ -78,6 +78,8 @@ def _labels(raw, scheme: LabelScheme) -> tuple[str, ...]:
 
 def _entities(raw, text: str) -> list[dict]:
     found = []
+    if raw is not None and not isinstance(raw, list):  # a number ended in a TypeError, a string was read letter by letter
+        raise RowError("entities (spans) must be a list")
     for item in raw or []:
         if isinstance(item, dict):
             start, end, label = item.get("start"), item.get("end"), item.get("label")
