@@ -10,7 +10,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from textual import events, work
+from textual import work
 from textual.app import SystemCommand
 
 from tagline.core import keymap, nlp
@@ -57,9 +57,6 @@ class TaglineApp(DurableApp):
         from tagline.core.duplicates_worker import DuplicateScan
 
         self._duplicate_scan = DuplicateScan()
-        from tagline.core.priority import KeyPause
-
-        self._pause = KeyPause(self._background_processes)
         themes, problems = theming.load_themes(theme_folders or [])
         self.notices.extend(problems)
         for t in themes:
@@ -79,18 +76,6 @@ class TaglineApp(DurableApp):
             wanted = theming.DEFAULT_THEME if theming.DEFAULT_THEME in self.available_themes else "textual-dark"
         self.theme = wanted
         self._theme_from_command_line = theme is not None
-
-    def _background_processes(self) -> list:
-        """What :class:`~tagline.core.priority.KeyPause` stops while keys come: the scan and the model."""
-        found = [self._duplicate_scan.process]
-        if self.service is not None:
-            found.append(self.service.process)
-        return [process for process in found if process is not None]
-
-    async def on_event(self, event) -> None:
-        if isinstance(event, events.Key):
-            self._pause.key()  # the background processes stand still while keys come
-        await super().on_event(event)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(theming.VARIABLE_DEFAULTS)
@@ -299,7 +284,6 @@ class TaglineApp(DurableApp):
         """Stop the background processes (nothing waits for them), fold what is open: on quit, a
         long article's fold in a process forked for it (:meth:`ArticleStore.fold_after_exit`;
         2 s for 5,000 sentences on a busy machine); a short one's here, as on a signal."""
-        self._pause.go_on()  # nothing left stopped: a stopped process would not act on being ended
         self._duplicate_scan.kill()
         trainer = getattr(self, "_trainer", None)
         if trainer is not None and trainer.returncode is None:

@@ -1,7 +1,6 @@
 """The near-duplicate scan in a process of its own: ``python -m tagline.core.duplicates_worker``.
 
-Writes ``ready`` on a line of its own once it dies with its parent (from then on the app may stop it
-while keys come: :class:`tagline.core.priority.KeyPause`), then reads on stdin one JSON line (``{"spans": [[start, end], ...]}``, character offsets) and then the
+Reads on stdin one JSON line (``{"spans": [[start, end], ...]}``, character offsets) and then the
 article's text as UTF-8 to the end (the text as it is: escaping 700 kB of it as a JSON string held
 the app's event loop 13 ms and more), writes one JSON line on stdout (``{"duplicates": [[index, twin index], ...]}``) and leaves. The scan is
 CPU-bound (seconds on a long templated article), so the app never runs it in its own process: a key
@@ -29,8 +28,6 @@ def _die_with_parent() -> None:
 
 def main() -> int:
     _die_with_parent()
-    sys.stdout.write("ready\n")
-    sys.stdout.flush()
     from tagline.core.priority import yield_to_keys
 
     yield_to_keys()  # the annotator's keys come first
@@ -60,7 +57,6 @@ class DuplicateScan:
 
     def __init__(self) -> None:
         self._process: asyncio.subprocess.Process | None = None
-        self._ready: asyncio.subprocess.Process | None = None
 
     async def run(self, text: str, spans: list[tuple[int, int]]) -> dict[int, int]:
         """{sentence index: index of its first occurrence}; {} if the scan could not run."""
@@ -71,9 +67,6 @@ class DuplicateScan:
         )
         self._process = process
         try:
-            assert process.stdout is not None
-            if await process.stdout.readline():  # "ready": it dies with this process from now on
-                self._ready = process
             out, _ = await process.communicate(data)
         finally:
             self.kill()
@@ -83,12 +76,6 @@ class DuplicateScan:
             return {int(index): int(twin) for index, twin in json.loads(out)["duplicates"]}
         except (ValueError, KeyError, TypeError):
             return {}
-
-    @property
-    def process(self) -> asyncio.subprocess.Process | None:
-        """The scan's process, while it runs and once it has said it is ready."""
-        process = self._process
-        return process if process is not None and process is self._ready and process.returncode is None else None
 
     def kill(self) -> None:
         process, self._process = self._process, None

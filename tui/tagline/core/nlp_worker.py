@@ -1,8 +1,7 @@
 """The model process: ``python -m tagline.core.nlp_worker PACKAGE [--suggest]``.
 
 Reads one JSON request a line on stdin (``{"id": n, "texts": [...], "spans": [[[s, e], ...], ...]}``),
-first writes ``{"ready": true}`` (from then on it may be stopped while keys come and is continued
-if the app dies: :class:`tagline.core.priority.KeyPause`), then answers one JSON line on stdout (``{"id": n, "entities": [[[start, end, label], ...], ...]}``, plus
+answers one JSON line on stdout (``{"id": n, "entities": [[[start, end, label], ...], ...]}``, plus
 ``"suggestions"`` per text when started with ``--suggest`` and given spans, or ``{"id": n, "error":
 "..."}``) and leaves when stdin closes, which is also what happens when its parent dies, however it
 dies.
@@ -74,13 +73,10 @@ class _TrainedModel:
 
 
 def main(argv: list[str]) -> int:
-    from tagline.core.priority import continue_when_parent_dies, yield_to_keys
+    from tagline.core.priority import yield_to_keys
 
-    continue_when_parent_dies()  # stopped by the app while keys come, and the app killed: run, and leave
     _leave_with_parent()
     yield_to_keys()
-    sys.stdout.write('{"ready": true}\n')  # from here on the app may stop this process while keys come
-    sys.stdout.flush()
     package = argv[0]
     suggest = "--suggest" in argv[1:]
     labels = (_option(argv, "--labels") or "claim,quote,statistic").split(",")

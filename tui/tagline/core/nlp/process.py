@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
-import signal
 import subprocess
 import sys
 import threading
@@ -40,18 +39,10 @@ class EntityService:
             if exclusive:
                 self.options.append("--exclusive")
         self._process: subprocess.Popen | None = None
-        self._ready: subprocess.Popen | None = None  # the process that has said it is ready
         self._lock = threading.Lock()
         self._pending: dict[int, concurrent.futures.Future] = {}
         self._next_id = 0
         self._closed = False
-
-    @property
-    def process(self) -> subprocess.Popen | None:
-        """The model process, while it runs and once it has said it is ready: from then on a parent
-        that dies continues it if it was stopped (:func:`tagline.core.priority.continue_when_parent_dies`)."""
-        process = self._process
-        return process if process is not None and process is self._ready and process.returncode is None else None
 
     def _start(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
@@ -74,9 +65,6 @@ class EntityService:
             try:
                 answer = json.loads(line)
             except ValueError:
-                continue
-            if answer.get("ready"):
-                self._ready = process
                 continue
             with self._lock:
                 future = self._pending.pop(answer.get("id"), None)
@@ -138,6 +126,5 @@ class EntityService:
                 pass
             try:
                 process.terminate()
-                process.send_signal(signal.SIGCONT)  # stopped while keys came: it must run to end
             except OSError:
                 pass
