@@ -81,3 +81,26 @@ def test_a_signal_during_the_note_dialog_keeps_the_note_typed_so_far(term, workd
     saved = (workdir / "annotations" / "tester" / f"{ARTICLE}.yaml").read_text(encoding="utf-8")
     assert f"note: half typed before {name}" in saved, saved[:800]
     figures(f"terminal_state[note, {name}]", exit_status=status, note_kept=1)
+
+
+@pytest.mark.parametrize("key", ["C-q", "C-c"])
+def test_quitting_from_the_help_screen_quits(term, workdir, key, figures):
+    """The help screen's footer shows ``^q quit``, but ctrl+q there only closed the help and the
+    app went on (in the review's help too). It now quits from there, as from the note dialog."""
+    terminal = term()
+    terminal.start("--model none")
+    terminal.wait_for("0/34 done")
+    terminal.keys("c")
+    terminal.wait_for("1/34 done")
+    terminal.keys("?")
+    terminal.wait_for("│ Labels")
+    pid = terminal.app_pid()
+    terminal.keys(key)
+    wait_gone(pid, timeout=10)
+    screen = terminal.wait_for("TAGLINE-EXIT-")
+    assert "TAGLINE-EXIT-0" in screen and "Traceback" not in screen, screen
+    after = state(terminal)
+    assert after["alternate_on"] == "0" and after["cursor_flag"] == "1", after
+    saved = (workdir / "annotations" / "tester" / f"{ARTICLE}.yaml").read_text(encoding="utf-8")
+    assert "labels:\n  - claim" in saved or "labels: [claim]" in saved
+    figures(f"terminal_state[help, {key}]", exit_status=0)

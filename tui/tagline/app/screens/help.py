@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -50,7 +51,21 @@ def help_content(scheme: LabelScheme, keys_in_force: dict[str, str] | None = Non
     return Group(*parts)
 
 
-class HelpScreen(ModalScreen[None]):
+class QuitsFromHere:
+    """A help screen whose footer shows ``^q quit``: ctrl+q (and ctrl+c) quit from it as they do
+    everywhere. Before, the first ctrl+q only closed the help and the app kept running."""
+
+    def on_key(self, event: events.Key) -> None:
+        from tagline.app.screens.note import quit_keys
+
+        if event.key in quit_keys(self.app):
+            event.stop()
+            event.prevent_default()
+            self.dismiss(None)
+            self.app.call_later(self.app.action_quit)
+
+
+class HelpScreen(QuitsFromHere, ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", "close")]
 
     def __init__(self, scheme: LabelScheme) -> None:

@@ -44,7 +44,7 @@ from tagline.core.sanitize import sentence as sentence_text
 from tagline.core.session import Outcome
 from tagline.app import heap, theming
 from tagline.app.durable import DurableApp
-from tagline.app.screens.help import grid, labels_table
+from tagline.app.screens.help import QuitsFromHere, grid, labels_table
 from tagline.app.screens.reader import label_bindings
 from tagline.app.widgets.footer import FittedFooter
 
@@ -303,7 +303,7 @@ def review_help(scheme: LabelScheme) -> Group:
     )
 
 
-class ReviewHelpScreen(ModalScreen[None]):
+class ReviewHelpScreen(QuitsFromHere, ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", "close")]
 
     def __init__(self, scheme: LabelScheme) -> None:
