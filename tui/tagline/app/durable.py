@@ -169,6 +169,18 @@ class DurableApp(App):
         self.shutdown()
         self.exit()
 
+    def on_key(self, event) -> None:
+        """ctrl+q and ctrl+c in Textual's command palette (a modal screen, which hides the app's
+        bindings; the key bubbles up to here): quit, as everywhere. Before, both did nothing there."""
+        from textual.command import CommandPalette
+
+        from tagline.app.screens.note import quit_keys
+
+        if isinstance(self.screen, CommandPalette) and event.key in quit_keys(self):
+            event.stop()
+            self.screen.dismiss()
+            self.call_later(self.action_quit)
+
     def on_unmount(self) -> None:
         self.shutdown()
 
