@@ -78,6 +78,21 @@ except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None
 
 
+def _holder(handle) -> str:
+    """What a held lock file says about its holder. A holder rewrites it (truncate, then write) as it
+    changes hands, so an empty read is retried for a moment rather than taken as "nobody": a reader
+    that read it between the two took a fold after quit for an open session and did not wait."""
+    import time
+
+    for _attempt in range(20):
+        handle.seek(0)
+        text = handle.read().strip()
+        if text:
+            return text
+        time.sleep(0.005)
+    return ""
+
+
 def wait_for_folds_after_quit(root: str | Path, seconds: float = AFTER_EXIT_WAIT) -> None:
     """Wait (at most ``seconds`` in all) until every fold a quit session left to its child process
     (:meth:`ArticleStore.fold_after_exit`) under ``root`` is written, so a reader run right after
@@ -103,7 +118,7 @@ def wait_for_folds_after_quit(root: str | Path, seconds: float = AFTER_EXIT_WAIT
                 if entry.stat().st_mtime < recent:
                     continue
                 with open(entry.path) as handle:  # closing it lets go of the lock
-                    if not handle.read().strip().endswith(AFTER_EXIT):
+                    if not _holder(handle).endswith(AFTER_EXIT):
                         continue
                     if not _wait_for_lock(handle, max(0.0, deadline - time.monotonic()), shared=True):
                         return
@@ -364,8 +379,7 @@ class ArticleStore:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another session"
+            holder = _holder(handle) or "another session"
             if not (holder.endswith(AFTER_EXIT) and _wait_for_lock(handle, AFTER_EXIT_WAIT)):
                 handle.close()
                 self.read_only = f"open in another session ({holder}); read-only here"
