@@ -138,8 +138,11 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT):
     except ImportError:
         raise ClusterError("--scheduler needs Dask: pip install 'tagline[dask]'") from None
     # The client's own log lines (lost connections, retries) are for the cluster's operators, not
-    # this command's output: what matters is said in one line.
-    for name in ("distributed", "distributed.client", "distributed.comm", "distributed.core"):
+    # this command's output: what matters is said in one line. So are the client event loop's
+    # (tornado's): ctrl+c while distributed's sync() waits made it log a NameError traceback from
+    # its own cancel callback (distributed.utils.sync: ``future`` not yet bound), with exit 130 and
+    # the cache consistent all the same.
+    for name in ("distributed", "distributed.client", "distributed.comm", "distributed.core", "tornado.application"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     # A task carries its paragraphs (no shared file system): tens of MB, by design.
     # The client's event loop needs no health check 50 times a second (the default tick): on a
