@@ -1,12 +1,15 @@
 """Agreement of two annotators of the development set, per label, with intervals over articles.
 
-    python bench/agreement.py [--first DIR] [--second DIR] [--only PREFIX] [--list]
+    python bench/agreement.py [--first DIR] [--second DIR] [--only PREFIX] [--batch FILE ...] [--list]
 
 ``--first`` defaults to the development set's labels (``devset/annotations/devset``), ``--second``
 to the blind second annotations (``devset/agreement/blind``: the GUM Wikinews articles, annotator
 ``blind``, and a set of Wikinews 2019 articles, annotator ``blind2``); only the articles both hold
 are compared, sentence by sentence (same index, same text). ``--only PREFIX`` keeps the articles
-whose id starts with PREFIX (``wikinews-``, ``wn2019-``), so that each annotation is reported alone. For each label every
+whose id starts with PREFIX (``wikinews-``, ``wn2019-``), so that each annotation is reported alone;
+``--batch FILE`` (repeatable) keeps the articles a batch's record in ``devset/sources/`` lists in
+its tables (rows that begin with the article's id in backquotes), so that one batch of the
+Wikinews 2019 articles is reported apart from the others. For each label every
 sentence is a yes/no item: raw agreement and Cohen's kappa (``tagline.core.agreement``, checked
 against scikit-learn), each with a 95 % interval from 1,000 bootstrap resamples of whole articles
 (percentile). ``--list`` prints every sentence where the two differ on some label.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -41,11 +45,21 @@ def load(folder: Path) -> dict[str, list[dict]]:
     return found
 
 
-def paired(first: dict, second: dict, only: str = "") -> dict[str, list[tuple[int, str, frozenset, frozenset]]]:
+_ROW = re.compile(r"^\|\s*`([^`\s]+)`\s*\|", re.MULTILINE)
+
+
+def listed(paths: list[Path]) -> set[str]:
+    """The article ids that the tables of the batch records ``paths`` list: rows whose first cell is
+    one id in backquotes (``| `wn2019-ebola` | …``; an adjudication row, ``| `ebola` #3 | …``, is not)."""
+    return {match.group(1) for path in paths for match in _ROW.finditer(path.read_text(encoding="utf-8"))}
+
+
+def paired(first: dict, second: dict, only: str = "", batch: set[str] | None = None) -> dict[str, list[tuple[int, str, frozenset, frozenset]]]:
     """article -> [(index, text, first labels, second labels)] over the articles both hold (those
-    whose id starts with ``only``)."""
+    whose id starts with ``only`` and, when ``batch`` is given, is in it)."""
     pairs = {}
-    for article in sorted(a for a in set(first) & set(second) if a.startswith(only)):
+    chosen = (a for a in set(first) & set(second) if a.startswith(only) and (batch is None or a in batch))
+    for article in sorted(chosen):
         a, b = first[article], second[article]
         if [(r["index"], r["text"]) for r in a] != [(r["index"], r["text"]) for r in b]:
             raise SystemExit(f"{article}: the two files split the text differently")
@@ -101,9 +115,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first", type=Path, default=ROOT / "devset" / "annotations" / "devset")
     parser.add_argument("--second", type=Path, default=ROOT / "devset" / "agreement" / "blind")
     parser.add_argument("--only", default="", metavar="PREFIX", help="compare only the articles whose id starts with PREFIX")
+    parser.add_argument("--batch", type=Path, action="append", metavar="FILE",
+                        help="compare only the articles listed in the tables of this batch record (repeatable)")
     parser.add_argument("--list", action="store_true", help="print every sentence the two label differently")
     args = parser.parse_args(argv)
-    pairs = paired(load(args.first), load(args.second), args.only)
+    batch = listed(args.batch) if args.batch else None
+    pairs = paired(load(args.first), load(args.second), args.only, batch)
     if not pairs:
         raise SystemExit("no article is in both folders")
     n = sum(len(rows) for rows in pairs.values())

@@ -68,3 +68,19 @@ def test_paired_refuses_a_different_split():
     second = {"a": [{"index": 0, "text": "One. Two.", "status": "done", "labels": []}]}
     with pytest.raises(SystemExit, match="split the text differently"):
         module.paired(first, second)
+
+
+def test_batch_keeps_the_articles_a_record_lists_in_its_tables(tmp_path, capsys):
+    module = agreement_module()
+    record = tmp_path / "batch.md"
+    record.write_text(
+        "# A batch\n\n| article | sentences |\n|---|---:|\n| `wn2019-ebola` | 17 |\n\n"
+        "| sentence | label |\n|---|---|\n| `abqaiq` #13 | claim |\n| `wn2019-waterloo` #4 | claim |\n",
+        encoding="utf-8",
+    )
+    assert module.listed([record]) == {"wn2019-ebola"}
+    assert module.main(["--only", "wn2019-", "--batch", str(record)]) == 0
+    assert capsys.readouterr().out.startswith("1 articles, ")
+    july = ROOT / "devset" / "sources" / "wikinews-2019-july-october.md"
+    assert module.main(["--batch", str(july)]) == 0
+    assert capsys.readouterr().out.startswith("55 articles, 1016 sentences")
