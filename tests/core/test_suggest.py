@@ -342,13 +342,14 @@ def test_bootstrap_intervals_hold_scikit_learns_figure():
 # deterministic, so a drop below them is a regression, not noise. "pooled" is the held-out part of the
 # re-split (NewsSD-ENG held-out and Wikinews 2019), first measured in the fourth report; the sixth
 # report's held-out part holds 128 Wikinews 2019 articles (68 before), whose statistic and claim F1 are
-# lower than the first 68's, hence lower floors there.
+# lower than the first 68's, hence lower floors there. The Wikinews 2020 batch of March to June (35
+# articles of fresh tuning text) lowered the tuning quote F1 to what it measures.
 FLOORS = {
-    "tuning": {"quote": 0.97, "statistic": 0.75, "claim": 0.81},
+    "tuning": {"quote": 0.96, "statistic": 0.75, "claim": 0.81},
     "tuning-newssd": {"quote": 0.95, "statistic": 0.88, "claim": 0.73},
     "held-out": {"quote": 0.88, "statistic": 0.92, "claim": 0.74},
     "wikinews": {"quote": 0.98, "statistic": 0.69, "claim": 0.79},
-    "wn2020": {"quote": 0.97, "statistic": 0.77, "claim": 0.86},
+    "wn2020": {"quote": 0.95, "statistic": 0.77, "claim": 0.86},
     "wn2019": {"quote": 0.90, "statistic": 0.74, "claim": 0.83},
     "pooled": {"quote": 0.90, "statistic": 0.77, "claim": 0.82},
 }
@@ -375,6 +376,7 @@ def test_devset_is_complete(devset_report):
     assert devset_report["sentences"]["held-out"] >= 480 and devset_report["articles"]["held-out"] == 10
     assert devset_report["sentences"]["wikinews"] >= 600 and devset_report["articles"]["wikinews"] == 23
     assert devset_report["sentences"]["wn2019"] >= 2667 and devset_report["articles"]["wn2019"] == 142
+    assert devset_report["sentences"]["wn2020"] >= 1260 and devset_report["articles"]["wn2020"] == 77
     assert devset_report["sentences"]["tuning"] + devset_report["sentences"]["pooled"] >= 1700
 
 
