@@ -213,7 +213,7 @@ def test_unknown_keys_survive_a_rewrite(tmp_path, sample_path):
         ("schema: tagline.annotations/1\nsentences: [\n", "line"),
         ("- just\n- a list\n", "not a YAML mapping"),
         ("sentences:\n  - {start: 0, end: 5, text: abc}\n", "does not span"),
-        ("a: &x [1]\nb: *x\n", "aliases"),
+        ("a: &x [1, *x]\nsentences: []\n", "aliases"),
         ("x: !!python/object/apply:os.system ['echo pwned']\n", "line"),
     ],
 )

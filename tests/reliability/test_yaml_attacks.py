@@ -9,9 +9,11 @@ reported, and its original is kept byte for byte in a backup beside it.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tagline.core import annofile
 from tagline.core.articles import Article
@@ -43,12 +45,12 @@ BROKEN = {
     "article as text": ("schema: tagline.annotations/1\narticle: river\nsentences: []\n", "'article' is not a mapping"),
     "orphans as a number": (GOOD_HEAD + "sentences: []\norphans: 5\n", "'orphans' is not a list"),
     "another schema": ("schema: somebody.else/9\nsentences: []\n", "is not 'tagline.annotations/1'"),
-    "alias": (GOOD_HEAD + "x: &a [claim]\nsentences:\n  - {start: 0, end: 3, text: The, labels: *a}\n", "aliases are not allowed"),
+    "an alias inside its own anchor": (GOOD_HEAD + "x: &a [claim, *a]\nsentences: []\n", "refers to the value that holds it"),
     "billion laughs": (
         "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
         + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
         + "sentences: []\n",
-        "aliases are not allowed",
+        "aliases expand",
     ),
     "deep nesting": ("sentences: " + "[" * 50_000 + "]" * 50_000 + "\n", "does not parse as YAML"),
     "not UTF-8": ((GOOD_HEAD + "note: caf\xe9\n").encode("latin-1"), "is not UTF-8"),
@@ -146,6 +148,43 @@ def test_an_anchor_without_an_alias_is_fine(tmp_path):
     assert annofile.read(path)["sentences"] == []
 
 
+def test_a_file_written_by_safe_dump_with_a_shared_list_opens_and_saves_unshared(tmp_path):
+    # PyYAML's own safe_dump writes an anchor and an alias when two sentences share one list, as a
+    # user's script easily makes them; such a file was refused whole ("aliases are not allowed").
+    first, second = TEXT.splitlines()
+    labels = ["claim"]
+    document = {
+        "schema": "tagline.annotations/1", "article": {"id": "river", "path": "river.txt"}, "annotator": "alice",
+        "sentences": [
+            {"start": 0, "end": len(first), "text": first, "status": "done", "labels": labels},
+            {"start": len(first) + 1, "end": len(TEXT) - 1, "text": second, "status": "done", "labels": labels},
+        ],
+    }
+    text = yaml.safe_dump(document)
+    assert "&id001" in text and "*id001" in text
+    path, article = place(tmp_path, text)
+    data = annofile.read(path)
+    assert data["sentences"][0]["labels"] == data["sentences"][1]["labels"] == ["claim"]
+    assert data["sentences"][0]["labels"] is not data["sentences"][1]["labels"]  # changing one never changes the other
+    store = ArticleStore(tmp_path / "annotations", "alice", article, DEFAULT_SCHEME)
+    assert store.read_only is None
+    assert store.get(0).labels == store.get(1).labels == ("claim",)
+    store.set(1, SentenceState("done", ("quote",)))
+    store.close()
+    assert [s["labels"] for s in annofile.read(path)["sentences"]] == [["claim"], ["quote"]]
+    assert "*" not in path.read_text(encoding="utf-8")  # written out plainly
+
+
+def test_aliases_are_bounded_by_what_they_expand_to_not_refused(tmp_path):
+    shared = "x: &a {start: 0, end: 3, text: The, status: done, labels: [claim], note: n}\n"
+    many = GOOD_HEAD + shared + "y: [" + ", ".join(["*a"] * 2_000) + "]\nsentences: []\n"
+    assert len(annofile.loads(many)["y"]) == 2_000  # 14,000 values written as 2,000 aliases: fine
+    bomb = BROKEN["billion laughs"][0]
+    with pytest.raises(annofile.AnnotationFileError) as raised:
+        annofile.loads(bomb, "bomb.yaml")
+    assert str(raised.value).startswith("bomb.yaml: YAML aliases expand ") and "\n" not in str(raised.value)
+
+
 def test_a_symlinked_annotation_file_is_replaced_never_written_through(tmp_path):
     outside = tmp_path / "elsewhere.yaml"
     outside.write_text(GOOD_HEAD + "sentences: []\n", encoding="utf-8")
@@ -167,3 +206,46 @@ def test_deep_nesting_is_bounded_without_libyaml_too(tmp_path, monkeypatch):
     path, _ = place(tmp_path, "sentences: " + "[" * 20_000 + "]" * 20_000 + "\n")
     with pytest.raises(annofile.AnnotationFileError, match="nested too deeply"):
         annofile.read(path)
+
+
+BOMB = BROKEN["billion laughs"][0].replace("sentences: []\n", "")  # nine nested lists of nine: 3.9e9 values
+
+
+@pytest.mark.e2e
+def test_alias_bombs_in_every_kind_of_yaml_file_are_one_line_and_the_app_works(workdir, term):
+    """An alias bomb in the settings, a theme and the annotation file: the reader starts, says one
+    line for each, and quits; in a label scheme it is one line and status 1. Before, the theme and
+    the scheme's guideline hung tagline at start (their values were walked or printed whole)."""
+    import subprocess
+    import sys
+
+    config = workdir / "config" / "tagline"
+    (config / "themes").mkdir(parents=True)
+    files = {
+        config / "settings.yaml": BOMB + "keymap:\n  label-claim: *j\n",
+        config / "themes" / "laughs.yaml": BOMB + "name: laughs\nprimary: '#ff0000'\nsecondary: *j\n",
+        workdir / "annotations" / "tester" / "000_88201f31feaf2608.yaml": BOMB + "schema: tagline.annotations/1\nsentences: *j\n",
+        workdir / "scheme.yaml": BOMB + "labels:\n  - {name: claim, keys: [c], guideline: *j}\n",
+    }
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    before = {path: path.read_bytes() for path in files}
+    env = {**os.environ, "XDG_CONFIG_HOME": str(workdir / "config")}
+    for command in (["stats", "--labels", "scheme.yaml"], ["open", "seeds", "--labels", "scheme.yaml", "--model", "none"]):
+        done = subprocess.run([sys.executable, "-m", "tagline", *command], cwd=workdir, env=env, capture_output=True,
+                              text=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+        assert "scheme.yaml" in done.stderr and "aliases expand" in done.stderr
+    terminal = term(120, 30)
+    terminal.start("open seeds --model none", env={"XDG_CONFIG_HOME": str(workdir / "config")})
+    seen = ""  # each problem is a toast: gather the screens until all have been shown
+    deadline = time.monotonic() + 60
+    names = ("laughs.yaml", "settings.yaml", "read-only")  # the last: the refused annotation file
+    while not all(name in seen for name in names) and time.monotonic() < deadline:
+        seen += terminal.screen()
+        time.sleep(0.1)
+    assert all(name in seen for name in names), [name for name in names if name not in seen]
+    terminal.keys("j", "c", "C-q")
+    assert "TAGLINE-EXIT-0" in terminal.wait_for("TAGLINE-EXIT-")
+    assert {path: path.read_bytes() for path in files} == before

@@ -16,7 +16,7 @@ from pathlib import Path
 import platformdirs
 import yaml
 
-from tagline.core import annofile, keymap, safefile
+from tagline.core import annofile, keymap, safefile, safeyaml
 from tagline.core.labels import LabelScheme, is_key
 from tagline.core.sanitize import one_line
 
@@ -35,7 +35,7 @@ def load() -> tuple[dict, str | None]:
     if not path.is_file():
         return {}, None
     try:
-        data = yaml.safe_load(safefile.read_text(path)) or {}
+        data = safeyaml.load(safefile.read_text(path)) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         return {"_broken": True}, f"{path}: not read ({' '.join(str(error).split())[:100]})"
     if not isinstance(data, dict):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from tagline.core import safefile
+from tagline.core import safefile, safeyaml
 from textual.theme import Theme
 
 DEFAULT_THEME = "tagline-dark"
@@ -87,7 +87,7 @@ def theme_from_file(path: Path) -> Theme:
     field of the wrong kind or a colour Textual cannot parse stopped the app at start before."""
     from textual.color import Color, ColorParseError
 
-    data = yaml.safe_load(safefile.read_text(path))
+    data = safeyaml.load(safefile.read_text(path))
     if not isinstance(data, dict) or not isinstance(data.get("primary"), str):
         raise ValueError(f"{path}: a theme needs at least 'name' and 'primary'")
     name = data.get("name") or path.stem

@@ -1,8 +1,9 @@
 """Reading and writing one annotation file: YAML in the contract's key order, written atomically.
 
-Reading is strict about safety (``safe_load`` only, no aliases) and tolerant about content (unknown
-keys are kept). A file that does not parse raises :class:`AnnotationFileError` with a one-line reason
-that names the line and column; callers never overwrite such a file.
+Reading is strict about safety (safe tags only; aliases only while what they expand to is bounded,
+:mod:`tagline.core.safeyaml`) and tolerant about content (unknown keys are kept). A file that does
+not parse raises :class:`AnnotationFileError` with a one-line reason that names the line and
+column; callers never overwrite such a file.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from tagline.core import safefile, schema
+from tagline.core import safefile, safeyaml, schema
 
 #: An annotation file larger than this is refused, not read: the largest article (8 MB) with its
 #: entities and suggestions makes a file of a few tens of megabytes.
@@ -64,17 +65,12 @@ def dumps(document: dict) -> str:
 
 def loads(text: str, path: str | Path = "<text>") -> dict:
     """Parse annotation YAML; raise :class:`AnnotationFileError` with line and column on failure."""
-    if "*" in text:  # aliases could expand without bound on rewrite: refuse them
-        try:
-            for event in yaml.parse(text, Loader=_Loader):
-                if isinstance(event, yaml.AliasEvent):
-                    mark = getattr(event, "start_mark", None)
-                    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-                    raise AnnotationFileError(path, f"{where}YAML aliases are not allowed in annotation files")
-        except yaml.YAMLError:
-            pass  # reported with its position by the load below
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = safeyaml.load(text, _Loader)
+    except safeyaml.TooManyAliases as error:
+        mark = error.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise AnnotationFileError(path, f"{where}{error.problem}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

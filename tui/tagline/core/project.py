@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from tagline.core import safefile
+from tagline.core import safefile, safeyaml
 
 FILE_NAME = "tagline.yaml"
 
@@ -43,7 +43,7 @@ def read(path: str | Path, pipes: bool = False) -> object:
     except UnicodeDecodeError as error:
         raise ProjectFileError(f"{path}: not valid YAML ({_first_line(error)})") from None
     try:
-        data = yaml.safe_load(raw)
+        data = safeyaml.load(raw)
     except yaml.YAMLError as error:
         raise ProjectFileError(f"{path}: not valid YAML ({_first_line(error)})") from None
     _parsed.clear()  # one project file at a time is the normal case: keep the latest only

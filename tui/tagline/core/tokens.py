@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from tagline.core import safefile
+from tagline.core import safefile, safeyaml
 from tagline.core.store import annotator_problem, now
 
 try:
@@ -87,7 +87,7 @@ def load(path: Path) -> Tokens:
             raise TokenFileError(f"{path} can be read or written by others (mode {stat.S_IMODE(info.st_mode):04o}): chmod 600 it")
         raw = handle.read()
     try:
-        data = yaml.safe_load(raw.decode("utf-8")) or {}
+        data = safeyaml.load(raw.decode("utf-8")) or {}
     except (UnicodeDecodeError, yaml.YAMLError):
         raise TokenFileError(f"{path} is not a readable token file (YAML)") from None
     entries = data.get("annotators") if isinstance(data, dict) else None
@@ -127,7 +127,7 @@ def _raw(path: Path) -> dict:
     load(path)  # the same checks before anything in it is kept
     if not path.exists():
         return {}
-    data = yaml.safe_load(safefile.read_text(path)) or {}
+    data = safeyaml.load(safefile.read_text(path)) or {}
     if not isinstance(data.get("annotators"), dict):
         data["annotators"] = {}
     return data

@@ -1,0 +1,119 @@
+"""YAML from files tagline did not write: safe tags only, aliases allowed while their expansion is bounded.
+
+PyYAML's own ``safe_dump`` writes an anchor and aliases when two places share one Python list
+(``labels: &id001 [claim]`` … ``labels: *id001``), so a file made by a user's script can hold them.
+Aliases are also how a file of a few hundred bytes expands to billions of values ("billion
+laughs"): the loader itself shares the nodes, but anything that walks, copies or writes the data
+out again expands them. :func:`load` counts the values the document would hold with every alias
+written out, and refuses a document beyond :func:`limit` with :class:`TooManyAliases` (a
+``yaml.YAMLError`` whose message is one line). A document that passes is returned with nothing
+shared, so changing one place never changes another.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: Values any document may expand to, however small it is written.
+BASE_LIMIT = 100_000
+#: ... and, beyond that, this many times the values it is written with.
+FACTOR = 10
+
+
+class TooManyAliases(yaml.YAMLError):
+    """A document whose aliases expand beyond the bound, or refer to the node that holds them."""
+
+    def __init__(self, problem: str, mark=None):
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
+
+
+def limit(written: int) -> int:
+    """How many values a document written with ``written`` values may expand to."""
+    return BASE_LIMIT + FACTOR * written
+
+
+def load(text: str, loader=None):
+    """``yaml.safe_load(text)``, with aliases bounded and unshared (see the module's text)."""
+    loader_class = loader or _Loader
+    if "*" not in text:  # no alias can be written without one
+        return yaml.load(text, Loader=loader_class)
+    parser = loader_class(text)
+    try:
+        node = parser.get_single_node()
+        if node is None:
+            return None
+        shared = _check(node)
+        data = parser.construct_document(node)
+    finally:
+        parser.dispose()
+    return _unshared(data) if shared else data
+
+
+def _check(root) -> bool:
+    """Raise :class:`TooManyAliases` if ``root`` expands beyond the bound; True if any node is
+    reached twice (an alias was used)."""
+    size: dict[int, int] = {}  # id(node) -> values it expands to, once finished
+    open_nodes: set[int] = set()
+    shared = False
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            total = 1 + sum(size[id(child)] for child in _children(node))
+            size[key] = total
+            open_nodes.discard(key)
+            continue
+        if key in size:
+            shared = True
+            continue
+        if key in open_nodes:
+            raise TooManyAliases("a YAML alias refers to the value that holds it (aliases must not loop)", getattr(node, "start_mark", None))
+        open_nodes.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in size or id(child) in open_nodes:
+                shared = True
+            stack.append((child, False))
+        # a node reached twice before it is finished (a sibling alias) is counted when finished
+    written = len(size)
+    expanded = size[id(root)]
+    if expanded > limit(written):
+        raise TooManyAliases(
+            f"YAML aliases expand {written:,} values to {expanded:,} (the limit is {limit(written):,})"
+        )
+    return shared
+
+
+def _children(node):
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield key
+            yield value
+    elif isinstance(node, yaml.SequenceNode):
+        yield from node.value
+
+
+def _unshared(data):
+    """A copy of ``data`` in which no list or mapping appears twice (iterative: no recursion limit)."""
+    if not isinstance(data, (dict, list)):
+        return data
+    root = {} if isinstance(data, dict) else []
+    stack = [(data, root)]
+    while stack:
+        source, target = stack.pop()
+        pairs = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, value in pairs:
+            if isinstance(value, (dict, list)):
+                copy = {} if isinstance(value, dict) else []
+                stack.append((value, copy))
+                value = copy
+            if isinstance(target, dict):
+                target[key] = value
+            else:
+                target.append(value)
+    return root
