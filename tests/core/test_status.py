@@ -156,3 +156,21 @@ def test_a_progress_index_edited_with_values_of_other_kinds_is_not_used(tmp_path
     found = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3", "a4"])
     assert found.parsed_files == 1
     assert found.annotators["alice"].sentences_done == 4
+
+
+@pytest.mark.parametrize("kind", ["a file", "missing"])
+def test_annotations_that_are_not_a_folder_are_one_line_as_in_agree(tmp_path, capsys, monkeypatch, kind):
+    """``--annotations`` naming a file (or nothing) printed an empty table with status 0, where
+    ``agree``, ``stats``, ``export`` and ``train`` say "no such annotations folder" and exit 1."""
+    from tagline import cli
+
+    annotate(tmp_path / "annotations", "alice", "a1", [("claim",), None, None])
+    target = tmp_path / "annotations" / "alice" / "a1.yaml" if kind == "a file" else tmp_path / "nope"
+    monkeypatch.chdir(tmp_path)
+    for form in ("table", "json"):
+        assert cli.main(["status", "--annotations", str(target), "--format", form]) == 1
+        captured = capsys.readouterr()
+        assert captured.err == f"tagline: {target}: no such annotations folder\n"
+        assert captured.out == ""
+    assert cli.main(["agree", "--annotations", str(target)]) == 1
+    assert f"{target}: no such annotations folder" in capsys.readouterr().err

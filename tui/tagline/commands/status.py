@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from tagline.commands.output import cell, say
 from tagline.core.labels import LabelScheme
@@ -45,6 +46,9 @@ def render(status: Status, width: int = 80):
 
 
 def run(args, scheme: LabelScheme, team, article_ids: list[str] | None) -> int:
+    if not Path(args.annotations).is_dir():  # a file, or nothing: as agree, stats, export and train say
+        say(f"{args.annotations}: no such annotations folder")
+        return 1
     status = compute(args.annotations, scheme, team, article_ids)
     for problem in status.problems:
         say(problem)
