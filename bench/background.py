@@ -23,7 +23,11 @@ Scenarios, each in a fresh pane and annotation folder, every round:
 * ``idle``: news, 5,000 sentences, ``--model none``, once the duplicate scan is over;
 * ``scan``: a templated feed, 5,000 sentences whose figures are spelt out ("Item one seven says that
   the council approved …"; the near-duplicate scan's worst case), ``--model none``, keys sent while the
-  scan process is alive (keys sent after it ended are not counted);
+  scan process is alive (keys sent after it ended are not counted): at a person's pace the scan is
+  over in about 3 s, so this scenario has few keys;
+* ``scan50k``: the same with the issue's other adversarial input, 50,000 sentences of which 30% are
+  noisy copies of earlier ones (``bench/duplicates.py``'s ``near_corpus``, one a paragraph), whose
+  scan lasts long enough for a p99;
 * ``model``: news, 5,000 sentences, with the spaCy model parsing it from an empty cache (entities and
   suggestions arriving in batches) and the scan running.
 
@@ -85,6 +89,21 @@ def templated_feed(n: int = 5_000, seed: int = 17) -> str:
     return "\n".join(lines) + "\n"
 
 
+def near_duplicates(n: int = 50_000, share: float = 0.3, seed: int = 7) -> str:
+    """``bench/duplicates.py --adversarial``'s corpus with ``share`` near-duplicates, as one
+    article: a sentence a paragraph."""
+    import duplicates
+
+    texts, _ = duplicates.near_corpus(duplicates.source_sentences(), n, share, seed)
+    return "\n\n".join(text for _, _, text in texts) + "\n"
+
+
+#: Each scenario's article (a file written once per run) and the scenarios that count only the
+#: keys sent while the scan process is alive.
+ARTICLES = {"scan": "feed.txt", "scan50k": "near50k.txt"}
+SCANS = ("scan", "scan50k")
+
+
 def scan_alive(pid: int) -> bool:
     for child in term.children(pid):
         try:
@@ -124,6 +143,10 @@ def open_baseline(work: Path) -> tuple[term.Pane, int]:
     return pane, pane.pid()
 
 
+#: Sentences in each article file (the status row's total), filled in when the files are written.
+TOTALS: dict[str, int] = {}
+
+
 def open_pane(work: Path, article: str, model: str) -> tuple[term.Pane, int]:
     pane = term.Pane(100, 30)
     env = {"TAGLINE_ANNOTATOR": "bench", "TAGLINE_CACHE": str(work / "cache"), "XDG_CONFIG_HOME": str(work / "config")}
@@ -131,12 +154,13 @@ def open_pane(work: Path, article: str, model: str) -> tuple[term.Pane, int]:
         env["PYTHONPATH"] = str(BEFORE[0] / "tui")
     command = f"-m tagline open {article} --model {model}" if TRACE[0] else f"{shlex.quote(sys.executable)} -m tagline open {article} --model {model}"
     pane.start(traced(command, env), work, env)
-    pane.wait_for("/5000 done", timeout=120)
+    total = TOTALS.get(article, 5_000)
+    pane.wait_for(f"/{total} done", timeout=120 + total / 500)
     return pane, pane.pid()
 
 
 #: The reader's status row: the cursor's sentence number, then how many are done.
-STATUS = re.compile(rb"  (\d+)/5000  \d+/5000 done")
+STATUS = re.compile(rb"  (\d+)/\d+  \d+/\d+ done")
 
 
 def answered(data: bytes, i: int, baseline: bool) -> bool:
@@ -292,14 +316,33 @@ def read_trace(path: Path) -> list[tuple[float, str, str]]:
     return events
 
 
+def spans(trace: list[tuple[float, str, str]], begin: str, end: str) -> list[tuple[float, float, str]]:
+    """(start, end, the end's detail) of each stretch the trace marks with ``begin`` and ``end``
+    (on one thread: they do not nest)."""
+    out, began = [], None
+    for t, kind, detail in trace:
+        if kind == begin:
+            began = t
+        elif kind == end and began is not None:
+            out.append((began, t, detail))
+            began = None
+    return out
+
+
 def split_keys(trace: list[tuple[float, str, str]], timeline: list[tuple[float, float | None]]) -> list[dict]:
     """Each answered key's latency cut at the app's reading of the key and at the write of the frame
     that answered it (``bench/traced.py``), in ms: ``read`` (tmux and the scheduler, to the app's
     input thread), ``app`` (the key read to its frame written), ``out`` (written to the frame's
     arrival at the bench through tmux); inside ``app``: ``bind`` (the action), ``grid`` (the
-    binding done to the screen's update timer firing), ``gc`` (collections meanwhile) and
-    ``frames`` (other frames written meanwhile)."""
+    binding done to the screen's update timer firing), ``gc`` (collections meanwhile, also one
+    under way when the key was read), ``frames`` (other frames written meanwhile), ``turns`` (turns
+    of the event loop over ``bench/traced.py``'s ``LONG_TURN`` that overlapped it), ``applied``
+    (entity sentences applied meanwhile), ``cpu`` and ``queued`` (the main thread's CPU time and
+    time waiting for a CPU meanwhile: the rest of ``app`` it was blocked, idle in ``select`` or
+    waiting for the interpreter lock)."""
     keys = [t for t, kind, _ in trace if kind == "key"]
+    collections, long_turns = spans(trace, "gc0", "gc1"), spans(trace, "turn0", "turn1")
+    key_stats = [d for _, kind, d in trace if kind == "key"]
     out = []
     at = 0
     for start, answer in timeline:
@@ -308,26 +351,31 @@ def split_keys(trace: list[tuple[float, str, str]], timeline: list[tuple[float, 
         if answer is None or at >= len(keys) or keys[at] > answer:
             continue
         read = keys[at]
+        stats_at_read = key_stats[at]
         at += 1
-        emits = [t for t, kind, _ in trace if kind == "emit0" and read <= t <= answer]
+        emits = [(t, detail) for t, kind, detail in trace if kind == "emit0" and read <= t <= answer]
         if not emits:
             continue
-        emit = emits[-1]
+        emit, after = emits[-1]
+        cpu_ms = queued_ms = float("nan")
+        try:  # the main thread's CPU and run-queue wait from the key's read to its frame's write
+            (c0, w0), (c1, w1) = (map(float, x.split()[-2:]) for x in (stats_at_read, after))
+            cpu_ms, queued_ms = c1 - c0, w1 - w0
+        except ValueError:
+            pass
         inside = [e for e in trace if read <= e[0] <= emit]
         bind0 = next((t for t, kind, _ in inside if kind == "bind0"), read)
         bind1 = next((t for t, kind, _ in inside if kind == "bind1"), bind0)
         tick0 = [t for t, kind, _ in inside if kind == "tick0"]
-        gc_ms, began = 0.0, None
-        for t, kind, _ in inside:
-            if kind == "gc0":
-                began = t
-            elif kind == "gc1" and began is not None:
-                gc_ms += (t - began) * 1000
-                began = None
+        # Collections and long turns of the loop count where they overlap the app's part, also
+        # one already under way when the key was read.
+        gc_ms = sum((min(b, emit) - max(a, read)) * 1000 for a, b, _ in collections if a < emit and b > read)
+        turns = [f"{(b - a) * 1000:.1f}ms {d}" for a, b, d in long_turns if a < emit and b > read]
+        applied = sum(int(d) for _, kind, d in inside if kind == "apply0")
         out.append({"total": (answer - start) * 1000, "read": (read - start) * 1000, "app": (emit - read) * 1000,
                     "out": (answer - emit) * 1000, "bind": (bind1 - bind0) * 1000, "wait": (bind0 - read) * 1000,
                     "grid": ((tick0[-1] if tick0 else emit) - bind1) * 1000, "gc": gc_ms,
-                    "frames": len(emits) - 1})
+                    "frames": len(emits) - 1, "turns": turns, "applied": applied, "cpu": cpu_ms, "queued": queued_ms})
     return out
 
 
@@ -342,6 +390,10 @@ def print_split(scenario: str, parts: list[dict]) -> None:
             break
         print(f"    {k['total']:5.1f} ms = read {k['read']:.1f} + app {k['app']:.1f} (wait {k['wait']:.1f}, bind {k['bind']:.1f}, "
               f"grid {k['grid']:.1f}, gc {k['gc']:.1f}, other frames {k['frames']}) + out {k['out']:.1f}")
+        print(f"      the app's part: main thread on a CPU {k['cpu']:.1f}, waiting for one {k['queued']:.1f}, "
+              f"blocked (idle or waiting for the interpreter lock) {k['app'] - k['cpu'] - k['queued']:.1f}")
+        if k["turns"] or k["applied"]:
+            print(f"      long turns of the loop: {'; '.join(k['turns']) or '-'}; sentences applied meanwhile: {k['applied']}")
 
 
 def run_queue_ms(pid: int) -> float:
@@ -405,11 +457,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", help="comma-separated: which of baseline,idle,scan,model to run (all)")
     args = parser.parse_args(argv)
     term.require_tmux()
-    scenarios = ["baseline"] + ([] if args.no_model else ["trivial+model"]) + ["idle", "scan"] + ([] if args.no_model else ["model"])
+    scenarios = ["baseline"] + ([] if args.no_model else ["trivial+model"]) + ["idle", "scan", "scan50k"] + ([] if args.no_model else ["model"])
     if args.scenarios:
         scenarios = [s for s in scenarios if s in args.scenarios.split(",")]
     if args.before:
-        scenarios += [f"{s}@before" for s in scenarios if s in ("idle", "scan", "model")]
+        scenarios += [f"{s}@before" for s in scenarios if s in ("idle", *SCANS, "model")]
     gaps = tuple(float(x) for x in args.gaps.split(",")) if args.gaps else None
     key_rng = random.Random(11)
     parse_times: dict[str, list[float]] = {s: [] for s in scenarios}
@@ -424,15 +476,20 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="tagline-bench-background-"))
     (scratch / "feed.txt").write_text(templated_feed(), encoding="utf-8")
     (scratch / "news.txt").write_text(corpus.article_text(5_000), encoding="utf-8")
+    if "scan50k" in [s.split("@")[0] for s in scenarios]:
+        near = near_duplicates()
+        (scratch / "near50k.txt").write_text(near, encoding="utf-8")
+        TOTALS["near50k.txt"] = corpus.count(near)
     try:
         for round_ in range(args.rounds):
             for scenario in scenarios:
                 kind = scenario.split("@")[0]
                 BEFORE[0] = args.before if scenario.endswith("@before") else None
                 work = Path(tempfile.mkdtemp(prefix=f"{scenario.replace('@', '-')}-", dir=scratch))
-                for name in ("feed.txt", "news.txt"):
-                    (work / name).write_bytes((scratch / name).read_bytes())
-                article = "feed.txt" if kind == "scan" else "news.txt"
+                article = ARTICLES.get(kind, "news.txt")
+                (work / article).write_bytes((scratch / article).read_bytes())
+                if kind == "trivial+model":
+                    (work / "news.txt").write_bytes((scratch / "news.txt").read_bytes())
                 model = "en_core_web_sm" if kind == "model" else "none"
                 # Keys.
                 load = None
@@ -456,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
                     until = lambda load=load: load.poll() is not None  # noqa: E731
                 stats: dict = {}
                 found, last, late, sent, waits, timeline = type_keys(pane, pid, args.keys, args.pause, work / "bytes.log",
-                                                    kind == "scan", baseline=trivial,
+                                                    kind in SCANS, baseline=trivial,
                                                     per_key_client=args.per_key_client, gaps=gaps, rng=key_rng, until=until,
                                                     background_root=load.pid if load is not None else pid, stats=stats)
                 if stats.get("typing"):
@@ -490,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
                     while scan_alive(pid):
                         time.sleep(0.05)
                     pane.settle(1.0)
-                elif kind == "scan" and not scan_alive(pid):
+                elif kind in SCANS and not scan_alive(pid):
                     print("  (the scan had ended before ctrl+q)", file=sys.stderr)
                 quits[scenario].append(quit_latency(pane, pid))
                 pane.close()

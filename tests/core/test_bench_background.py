@@ -1,0 +1,49 @@
+"""bench/background.py: how it finds a key's frame, cuts a key's latency from the trace, and the
+long adversarial input of its ``scan50k`` scenario (the scan of the 5,000-sentence feed is over in
+about 3 s at a person's pace: too few keys for a p99)."""
+
+from __future__ import annotations
+
+from bench_modules import bench_module
+
+
+def background():
+    return bench_module("background")
+
+
+def test_a_keys_frame_is_found_whatever_the_articles_length():
+    answered = background().answered
+    assert answered(b"\x1b[30;1H  2/50033  7/50033 done", 0, baseline=False)  # j: sentence 2
+    assert answered(b"  1/5000  5000/5000 done", 1, baseline=False)  # k: sentence 1
+    assert not answered(b"  1/50033  7/50033 done", 0, baseline=False)
+
+
+def test_the_long_scan_input_is_a_sentence_a_paragraph_with_near_duplicates():
+    bench = background()
+    text = bench.near_duplicates(n=2_000, share=0.3, seed=7)
+    paragraphs = text.strip("\n").split("\n\n")
+    assert len(paragraphs) == 2_000
+    repeated = len(paragraphs) - len(set(p.lower() for p in paragraphs))
+    assert repeated > 0  # some copies are exact but for case; most differ by a typo or the like
+    assert bench.ARTICLES["scan50k"] != bench.ARTICLES["scan"] and "scan50k" in bench.SCANS
+
+
+def trace(*events):
+    return sorted(((t, kind, detail) for t, kind, detail in events), key=lambda e: e[0])
+
+
+def test_a_collection_under_way_when_the_key_is_read_counts_in_the_key():
+    """The trace of a key read at 1.000 s whose frame was written at 1.012 s, while a young
+    collection that began at 0.998 s ran until 1.009 s: 9 ms of the key's 12 in the app."""
+    events = trace(
+        (0.998, "gc0", "0"), (0.998, "turn0", ""),
+        (1.000, "key", "j 100.000 5.000"),
+        (1.009, "gc1", "0"), (1.009, "turn1", "cpu=10.5 BetweenKeys._collect"),
+        (1.010, "bind0", "j"), (1.0105, "bind1", "j"),
+        (1.012, "emit0", "300 103.000 5.500"), (1.0121, "emit1", "300"),
+    )
+    (key,) = background().split_keys(events, [(0.999, 1.013)])
+    assert round(key["app"], 3) == 12.0
+    assert round(key["gc"], 3) == 9.0
+    assert key["turns"] == ["11.0ms cpu=10.5 BetweenKeys._collect"]
+    assert round(key["cpu"], 3) == 3.0 and round(key["queued"], 3) == 0.5
