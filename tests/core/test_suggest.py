@@ -557,6 +557,12 @@ TUNING_QUOTES = {
     "wn2020-argentina-abortion#7": "Estimates by the Argentinian government state about 350 thousand illegal abortions are carried out in the country each year.",
     "wn2020-mubarak#2": "The country's state news announced the death on television.",
     "wn2020-pranab-mukherjee#3": "His death was announced by his son Abhijit Mukherjee via Twitter.",
+    # seventh round, from the Wikinews 2020 batch of March to June: findings of data, projections, an
+    # autopsy and a court's decision
+    "wn2020-one-million#1": "On Thursday, the total number of cases of the SARS-CoV-2 coronavirus infections surpassed one million worldwide, Johns Hopkins University data indicated.",
+    "wn2020-super-tuesday#16": "Projections by CNN and NPR indicated he won, in addition to Vermont, also the primaries in Colorado, Utah, and California.",
+    "wn2020-kerala-elephant#5": "An autopsy determined the elephant was pregnant before she was cremated.",
+    "wn2020-kelly#10": "The unanimous court decided their actions did not qualify, reversing the convictions and remanding the case back to the Court of Appeals for the Third Circuit.",
 }
 TUNING_NOT_QUOTES = {
     # "maintain" is rarely a verb of saying: the clause it seems to take is not its content
@@ -581,6 +587,8 @@ TUNING_NOT_QUOTES = {
     "wn2020-wuhan-foreigners#8": 'The hashtag "#we want freedom of speech#" quickly reached at least about two million views before being deleted by censors.',
     # the writer pointing back ("as noted") is no attribution
     "wn2020-trump-nevada#10": "However, as noted, the Republican primary there was cancelled.",
+    # what a court set out to learn is no finding (seventh round)
+    "wn2020-kelly#9": "The Supreme Court sought to determine whether Kelly and Baroni's actions qualified as property fraud under federal statutes.",
     "wikinews-election#2": "The results show the anti-establishment camp successfully maintained a majority in the geographical constituencies' seats thus veto power to any members' bills, and also a minority larger than a third to veto any bills featuring major political reforms.",
 }
 LOOK_ALIKES = [
@@ -602,6 +610,7 @@ LOOK_ALIKES = [
     "Update: the road has reopened to traffic.",
     "He announced his resignation on Tuesday.",
     "The death was reported to police.",
+    "The court decided to hear the case.",
 ]
 
 

@@ -81,14 +81,14 @@ PEOPLE_ONLY_SPEECH = frozenset(
 )
 #: Verbs that report what an inquiry established, with a clause: ``the report found that …``,
 #: ``recent reports have revealed that …``, ``estimates suggest …``, ``the court ruled that …``.
-FINDING_VERBS = frozenset("find conclude determine establish show reveal suggest indicate rule".split())
+FINDING_VERBS = frozenset("find conclude determine establish show reveal suggest indicate rule decide".split())
 #: Subjects that report findings: ``a 2018 study found that``, ``the court found that``; matched by
 #: lemma or by the word itself (the lemmatiser makes ``researchers`` ``researcher``).
 FINDING_SOURCES = frozenset(
     """report study survey poll research review inquiry investigation audit court committee panel
     judge jury researcher researchers scientist scientists author authors investigator
     investigators inspector inspectors regulator watchdog commission tribunal estimate estimates
-    paper article articles""".split()
+    paper article articles data datum projection projections autopsy""".split()
 )
 #: Verbs that report a request, a recommendation or a question put to someone, with what is asked
 #: as an infinitive or a clause: ``asked the council to …``, ``recommends that …``, ``were

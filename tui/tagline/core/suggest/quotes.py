@@ -322,6 +322,11 @@ def _finding(verb, lemma: str) -> str:
     finding that …``: what an inquiry established, in a clause."""
     if lemma not in FINDING_VERBS:
         return ""
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return ""  # "The court sought to determine whether …": what it set out to learn, not a finding
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    if clauses and all(any(g.dep_ == "mark" and g.lower_ in ("whether", "if") for g in c.children) for c in clauses):
+        return ""  # "determined whether …": a question
     lost = None
     if not any(c.dep_ == "ccomp" for c in verb.children):
         lost = _clause_follows(verb) if verb.tag_ in FINITE else None
