@@ -563,6 +563,22 @@ TUNING_QUOTES = {
     "wn2020-super-tuesday#16": "Projections by CNN and NPR indicated he won, in addition to Vermont, also the primaries in Colorado, Utah, and California.",
     "wn2020-kerala-elephant#5": "An autopsy determined the elephant was pregnant before she was cremated.",
     "wn2020-kelly#10": "The unanimous court decided their actions did not qualify, reversing the convictions and remanding the case back to the Court of Appeals for the Third Circuit.",
+    # a call for something to be done, with its infinitive as a clause of its own
+    "wn2020-al-quaety#6": "Both the council and the government called for his death to be investigated.",
+    # a past tense after an appositive's comma taken for a participle: its clause made the root, or its
+    # that-clause kept (an order)
+    "wn2020-al-quaety#11": "The city's security chief, Abdullah al-Jahafi, announced on Facebook on Tuesday there were suspects in custody.",
+    "wn2020-wisconsin#11": "The move came after William Conley, a United States District judge, ordered last week that absentee ballots be accepted until April 13, and votes not be counted until then.",
+    # services speak; guidelines cite; "as the decision put it"; an estimate put at a figure
+    "wn2020-bontddu-hall#8": "The fire service indicated an investigation working alongside North Wales Police was underway.",
+    "wn2020-covid-19-name#6": "The guidelines cite the 2009 H1N1 outbreak as an example of what not to do.",
+    "wn2020-kelly#4": 'In September 2013, for four days, traffic "ground to a halt" — as the Supreme Court decision put it — at part of the George Washington Bridge, an entryway into Manhattan, administered by the Port Authority.',
+    "wn2020-montana-ballot#15": "The World Population Review estimated the total 2020 population of the state at just over one million.",
+    # a speaker and a verb of saying between commas inside the sentence; "By reports" as the parse's root;
+    # a relative pronoun that is the subject of the clause reported ("which Politico reported left …")
+    "wn2020-montana-ballot#19": "Many of the Native American cultures in Montana, the complaint pointed out, have a concept of family that does not match the nuclear family idea widespread in Western culture.",
+    "wn2020-super-tuesday#21": "By reports he secured five of the territory's six delegates, as well as three delegates in Colorado and one in Arkansas.",
+    "wn2020-trump-emergency#6": "Trump did not place the Federal Emergency Management Agency (FEMA) in charge of the government's response to COVID-19, which Politico reported left some experts in disaster management disappointed.",
 }
 TUNING_NOT_QUOTES = {
     # "maintain" is rarely a verb of saying: the clause it seems to take is not its content
@@ -589,6 +605,8 @@ TUNING_NOT_QUOTES = {
     "wn2020-trump-nevada#10": "However, as noted, the Republican primary there was cancelled.",
     # what a court set out to learn is no finding (seventh round)
     "wn2020-kelly#9": "The Supreme Court sought to determine whether Kelly and Baroni's actions qualified as property fraud under federal statutes.",
+    # figures stated by no speaker between commas are no parenthetical attribution
+    "newssd-train-6#16": "By the figures of the National Industrial Conference Board, the per-capita costs of government separately stated, are: |1913||1929| |Federal||$7.17||$32.36| |State||$3.97||$16.38| |Local||$19.10||$58.64|",
     "wikinews-election#2": "The results show the anti-establishment camp successfully maintained a majority in the geographical constituencies' seats thus veto power to any members' bills, and also a minority larger than a third to veto any bills featuring major political reforms.",
 }
 LOOK_ALIKES = [

@@ -46,7 +46,9 @@ CALL_VERBS = frozenset("call ask appeal plead press".split())
 #: words``.
 VIEW_NOUNS = frozenset("analysis view opinion word words assessment estimation judgement judgment eyes".split())
 #: Documents that speak for whoever issued them: ``a statement announcing …``.
-DOCUMENT_NOUNS = frozenset("statement release letter notice announcement communique message post tweet guideline guidelines guidance".split())
+DOCUMENT_NOUNS = frozenset(
+    "statement release letter notice announcement communique message post tweet guideline guidelines guidance complaint lawsuit".split()
+)
 #: Places that speak as the bodies that govern them, as subjects of verbs of saying: ``The city of
 #: Calabasas announced …``.
 BODY_NOUNS = frozenset("city town county municipality province village".split())
@@ -71,7 +73,7 @@ SPEAKER_NOUNS = frozenset(
     organiser organizer activist observer commentator regulator lawmaker legislator senator governor
     mayor administration party group association organisation organization firm bank
     magazine journal hospital embassy office council board institute university charity
-    foundation participant participants respondent respondents""".split()
+    foundation participant participants respondent respondents service""".split()
 )
 #: Speech verbs whose subject may be a thing: ``it says``, ``the guidance states``.
 THING_MAY_SAY = frozenset("say write state read".split())

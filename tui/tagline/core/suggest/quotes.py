@@ -147,7 +147,7 @@ def quote_evidence(text: str, tokens, start: int, end: int, regions: list[Region
     if tail:
         found.offer(0.85, f"attribution: …, {tail}")
     for token in tokens:
-        if token.lower_ == "by" and token.dep_ == "prep":
+        if token.lower_ == "by" and (token.dep_ == "prep" or (token.dep_ == "ROOT" and token.i == tokens[0].i)):
             source = next((c for c in token.children if c.dep_ == "pobj"), None)
             if source is not None and source.lemma_.lower() in ATTRIBUTING_NOUNS:
                 found.offer(0.85, f"attributed: by {shorten(' '.join(t.text for t in source.subtree), 30)}")
@@ -565,6 +565,42 @@ def _speaker_before(verb):
     return None
 
 
+def _after_appositive(verb) -> bool:
+    """``William Conley, a United States District judge, ordered …``: a past tense right after an
+    appositive's comma that the parser took for a participle of the speaker before it."""
+    doc = verb.doc
+    return verb.tag_ == "VBN" and verb.dep_ == "acl" and verb.i > verb.sent.start and doc[verb.i - 1].text == "," and _speaking_subject(verb.head)
+
+
+def _root_after_appositive(verb):
+    """The clause reported by such a verb when the parser made it the sentence's root (``The city's
+    security chief, Abdullah al-Jahafi, announced on Facebook on Tuesday there were suspects in
+    custody``), or None."""
+    if not _after_appositive(verb):
+        return None
+    root = verb.sent.root
+    if root.i > verb.i and root.tag_ in FINITE and any(c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i > verb.i for c in root.children):
+        return root
+    return None
+
+
+def _parenthetical(verb, subject) -> bool:
+    """``Many of the cultures, the complaint pointed out, have a concept of family …``: a speaker and
+    a verb of saying set between commas inside the sentence they attribute."""
+    doc = verb.doc
+    if subject is None or verb.dep_ != "ROOT" or not (_speaking_subject(subject) or _finds(subject)):
+        return False
+    before = subject.left_edge.i - 1
+    if before <= verb.sent.start or doc[before].text != ",":
+        return False
+    after = verb.i + 1
+    while after < verb.sent.end and doc[after].dep_ == "prt":
+        after += 1
+    if after >= verb.sent.end or doc[after].text != ",":
+        return False
+    return any(c.i > after and c.dep_ in ("dep", "advcl", "conj", "ccomp", "parataxis", "xcomp") and c.pos_ in ("VERB", "AUX") for c in verb.children)
+
+
 def _request(verb, lemma: str, subject, passive: bool) -> str:
     """``asked the council to …``, ``recommends that …``, ``were advised to …``, ``asked officials
     how …``, ``a petition asking the government to …``: a request, recommendation or question put to
@@ -580,7 +616,7 @@ def _request(verb, lemma: str, subject, passive: bool) -> str:
             or (c.dep_ == "xcomp" and c.tag_ == "VB" and any(o.dep_ in ("dobj", "dative") and o.i < c.i for o in verb.children))
         )
     ]
-    if not asked or (verb.dep_ == "acl" and verb.tag_ == "VBN"):
+    if not asked or (verb.dep_ == "acl" and verb.tag_ == "VBN" and not _after_appositive(verb)):
         return ""  # "the taxes requested in arrears": the thing asked for, not the asker
     if lemma == "ask" and not passive and not any(c.dep_ in ("dobj", "dative") for c in verb.children) and not any(c.dep_ == "xcomp" for c in asked):
         return ""  # "asked when it might happen": a question put to nobody in particular
@@ -699,7 +735,14 @@ def _object_to(verb, lemma: str, subject) -> str:
 def _placed(verb, lemma: str, subject) -> str:
     """``The USGS placed the epicenter of the quake about eight kilometers southwest of …``,
     ``police put the death toll at 20``: an estimate by a speaker or an agency."""
-    if lemma not in ("place", "put") or not (_speaking_subject(subject) or (subject is not None and _finds(subject))):
+    if lemma not in ("place", "put", "estimate") or not (_speaking_subject(subject) or (subject is not None and _finds(subject))):
+        return ""
+    if lemma == "estimate":
+        # "The World Population Review estimated the total population of the state at just over one
+        # million": a figure someone put on a thing
+        at = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "at"), None)
+        if at is not None and any(c.dep_ == "dobj" for c in verb.children) and any(g.like_num or g.ent_type_ in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY") for g in at.subtree):
+            return f"reported estimate: {subject.text} {verb.text} … at …"
         return ""
     if any(c.dep_ == "dobj" and c.lemma_.lower() in ESTIMATED_NOUNS for c in verb.children):
         return f"reported estimate: {subject.text} {verb.text} …"
@@ -718,6 +761,13 @@ def _call_for(verb, lemma: str, subject) -> str:
     preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("for", "on", "upon")]
     if any(p.lower_ == "for" and any(g.dep_ == "pobj" for g in p.children) for p in preps):
         return f"reported call: {subject.text} {verb.text} for …"
+    if any(
+        c.dep_ in ("advcl", "ccomp") and c.i > verb.i
+        and any(g.dep_ == "mark" and g.lower_ == "for" for g in c.children)
+        and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+        for c in verb.children
+    ):
+        return f"reported call: {subject.text} {verb.text} for … to …"  # "called for his death to be investigated"
     if any(p.lower_ in ("on", "upon") for p in preps) and any(
         c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in verb.children
     ):
@@ -774,10 +824,21 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         if finding:
             yield verb, finding
             continue
+        if (
+            lemma == "put"
+            and verb.dep_ == "advcl"
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+            and any(c.dep_ == "dobj" and c.lower_ == "it" for c in verb.children)
+        ):
+            # "traffic 'ground to a halt' — as the Supreme Court decision put it —": an attribution
+            speaker = _subject(verb)
+            if speaker is not None and speaker.lower_ not in FIRST_PERSON:
+                yield verb, f"attribution: as {speaker.text} put it"
+                continue
         if lemma in PASSIVE_REPORTING and _passive_with_infinitive(verb):
             yield verb, f"reported: {verb.text} to …"
             continue
-        if lemma in PLEDGE_VERBS | ACCUSATION_VERBS | CALL_VERBS | OBJECT_BELIEF_VERBS | {"express", "voice", "demand", "disagree", "place", "put"}:
+        if lemma in PLEDGE_VERBS | ACCUSATION_VERBS | CALL_VERBS | OBJECT_BELIEF_VERBS | {"express", "voice", "demand", "disagree", "place", "put", "estimate"}:
             subject = _subject(verb)
             # "an armed group accused by Pakistan of …": a participle is passive, its noun no speaker
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (verb.tag_ == "VBN" and verb.dep_ == "acl")
@@ -804,6 +865,15 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             subject = verb.head  # "The city estimated by 9 pm, there would be …" taken for a passive
         if subject is None and verb.dep_ == "ROOT":  # "…, reported NDTV."
             subject = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "PROPN" and c.i > verb.i and c.i == verb.i + 1), None)
+        if verb.dep_ == "relcl" and speech and verb.i + 1 < verb.sent.end:
+            # "…, which Politico reported left some experts disappointed": the relative pronoun is the
+            # subject of the clause reported, the speaker the verb's own
+            subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+            speakers = [c for c in subjects if c.tag_ not in ("WDT", "WP") and _speaking_subject(c)]
+            following = verb.doc[verb.i + 1]
+            if any(c.tag_ in ("WDT", "WP") for c in subjects) and speakers and following.pos_ in ("VERB", "AUX") and following.tag_ in FINITE:
+                yield verb, f"reported speech: {speakers[0].text} {verb.text} …"
+                continue
         that = _that_follows(verb)
         if subject is None and (that is not None or (speech and any(c.dep_ == "ccomp" for c in verb.children))) and (speech or lemma in COGNITION_VERBS):
             subject = _speaker_before(verb)  # "Speaking in his defence, Tom Lee, SC, said that …"
@@ -873,6 +943,9 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             # "He told the press conference the bridge would reopen" parsed as two clauses side by side
             lost = _clause_follows(verb)
             clause = [lost] if lost is not None else []
+        if not clause and lemma in CLAUSE_VERBS:
+            lost = _root_after_appositive(verb)
+            clause = [lost] if lost is not None else []
         who = subject.text if subject is not None else "someone"
         if clause and (speech or clause[0].i in inside):
             kind = "reported speech" if speech else "reported belief"
@@ -885,11 +958,11 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             continue  # "However, as noted, the primary was cancelled": the writer pointing back
         if verb.dep_ == "parataxis" or as_clause:
             yield verb, f"attribution: {who} {verb.text}"
-        elif verb.dep_ == "ROOT" and any(c.dep_ in ("ccomp", "parataxis") for c in verb.children):
+        elif verb.dep_ == "ROOT" and (any(c.dep_ in ("ccomp", "parataxis") for c in verb.children) or _parenthetical(verb, subject)):
             yield verb, f"attribution: {who} {verb.text}"
         elif subject is not None and lemma == "say" and any(c.dep_ in ("dobj", "xcomp", "ccomp", "prep") for c in verb.children):
             yield verb, f"reported speech: {who} {verb.text} …"
-        elif subject is not None and lemma in VIEW_VERBS and _speaks(verb, subject) and any(c.dep_ == "dobj" for c in verb.children):
+        elif subject is not None and lemma in VIEW_VERBS and (_speaks(verb, subject) or _speaking_subject(subject)) and any(c.dep_ == "dobj" for c in verb.children):
             yield verb, f"reports a view: {who} {verb.text} …"
         elif passive and any(c.dep_ == "xcomp" for c in verb.children):
             yield verb, f"reported speech: {verb.text} to …"
