@@ -304,6 +304,17 @@ def test_the_gum_wikinews_articles_moved_to_the_tuning_part():
     assert "wikinews" not in module.HELD_OUT_GROUPS
 
 
+def test_the_wikinews_2020_articles_of_october_on_are_held_out_whole():
+    """Wikinews 2020 from October on (``wn2020q4-*``) was set aside as held-out before any of it was
+    read: its own group, pooled with the other held-out articles, never tuning like ``wn2020-*``."""
+    module = eval_module()
+    assert module.part_of("wn2020q4-anything") == "held-out" and module.part_of("wn2020-soleimani") == "tuning"
+    assert module.source_of("wn2020q4-anything") == "Wikinews 2020 Q4"
+    assert module.in_group("wn2020q4-anything", "wn2020q4") and module.in_group("wn2020q4-anything", "pooled")
+    assert not module.in_group("wn2020q4-anything", "wn2020") and not module.in_group("wn2020-soleimani", "wn2020q4")
+    assert "wn2020q4" in module.HELD_OUT_GROUPS
+
+
 def test_the_wikinews_2019_articles_are_held_out_whole():
     """Every Wikinews 2019 article (``wn2019-*``) is held out, reported as its own group and pooled
     with the NewsSD-ENG held-out articles, never mixed into the GUM Wikinews group."""
