@@ -590,6 +590,15 @@ TUNING_QUOTES = {
     "wn2020-montana-ballot#19": "Many of the Native American cultures in Montana, the complaint pointed out, have a concept of family that does not match the nuclear family idea widespread in Western culture.",
     "wn2020-super-tuesday#21": "By reports he secured five of the territory's six delegates, as well as three delegates in Colorado and one in Arkansas.",
     "wn2020-trump-emergency#6": "Trump did not place the Federal Emergency Management Agency (FEMA) in charge of the government's response to COVID-19, which Politico reported left some experts in disaster management disappointed.",
+    # an unowned allegation whose clause has its own subject and object; an arrest made known, as a death;
+    # a passive verb of saying with an adjective-like participle
+    "wn2020-basilashvili#2": 'The arrest came after an allegation he assaulted Neka Dorokashvili, his ex-wife.',
+    "wn2020-kerala-elephant#9": 'Officials later announced an arrest of a rubber tapper — a man in his forties identified only as "P Wilson" — in the elephant\'s death while as of yesterday two other suspects were reportedly at large.',
+    "wn2020-park-won-soon#2": 'He was reported missing Thursday evening by the police.',
+}
+TUNING_PARAGRAPHS = {
+    "wn2020-covid-flu#2": 'Researchers used polyester swab samples from the noses and throats of eighteen infected volunteers, including one asymptomatic infected volunteer.',
+    "wn2020-covid-flu#3": "They found the virus's behavior resembled that of influenza rather than severe acute respiratory syndrome (SARS), even though SARS-CoV-2 is more closely related to the viruses that cause SARS — hence its name — than to a typical influenza virus.",
 }
 TUNING_NOT_QUOTES = {
     # "maintain" is rarely a verb of saying: the clause it seems to take is not its content
@@ -618,6 +627,8 @@ TUNING_NOT_QUOTES = {
     "wn2020-kelly#9": "The Supreme Court sought to determine whether Kelly and Baroni's actions qualified as property fraud under federal statutes.",
     # figures stated by no speaker between commas are no parenthetical attribution
     "newssd-train-6#16": "By the figures of the National Industrial Conference Board, the per-capita costs of government separately stated, are: |1913||1929| |Federal||$7.17||$32.36| |State||$3.97||$16.38| |Local||$19.10||$58.64|",
+    # something seen being done, in the passive, is no report
+    "wn2020-toilet-paper#23": 'Similarly, outside of Australia, on Sunday evening online British supermarket Ocado was observed limiting purchases of Andres toilet paper to two 12-roll packs.',
     "wikinews-election#2": "The results show the anti-establishment camp successfully maintained a majority in the geographical constituencies' seats thus veto power to any members' bills, and also a minority larger than a third to veto any bills featuring major political reforms.",
 }
 LOOK_ALIKES = [
@@ -640,7 +651,20 @@ LOOK_ALIKES = [
     "He announced his resignation on Tuesday.",
     "The death was reported to police.",
     "The court decided to hear the case.",
+    "The claim he made was false.",
+    "Police searched the house. They found the gun he used.",
+    "The team played well. They found that the pitch was slow.",
 ]
+
+
+def test_they_found_after_researchers_reports_their_finding(nlp):
+    """``They found …`` reports a finding when the sentence before has researchers as its subject
+    (``wn2020-covid-flu`` #2-3, one paragraph of the tuning part)."""
+    paragraph = (
+        f"{TUNING_PARAGRAPHS['wn2020-covid-flu#2']} {TUNING_PARAGRAPHS['wn2020-covid-flu#3']}"
+    )
+    first, second = suggest(nlp, paragraph)
+    assert "quote" not in first["labels"] and "quote" in second["labels"], second
 
 
 @pytest.mark.parametrize("where", list(TUNING_QUOTES))

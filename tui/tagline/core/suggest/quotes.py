@@ -137,7 +137,7 @@ def quote_evidence(text: str, tokens, start: int, end: int, regions: list[Region
             found.offer(0.8, "inside a quotation that spans sentences")
     for _verb, why in _indirect_speech(tokens):
         found.offer(0.85, why)
-    reported = _report_noun(tokens)
+    reported = _report_noun(tokens) or _allegation(tokens)
     if reported:
         found.offer(0.8, reported)
     source = _colon_source(tokens)
@@ -335,6 +335,8 @@ def _finding(verb, lemma: str) -> str:
     subject = _subject(verb)
     if subject is None and lost is not None:
         subject = _noun_before(verb)
+    if subject is not None and subject.lower_ == "they" and _researchers_before(verb):
+        return f"reported finding: they (the researchers) {verb.text} …"
     if subject is None or not _finds(subject):
         # "A new study documenting iodine status … has revealed …": the parser gave the verb a noun
         # of the subject's modifier; the sentence's first noun is the subject when no verb comes between
@@ -344,6 +346,22 @@ def _finding(verb, lemma: str) -> str:
     if _finds(subject) or (subject.ent_type_ in ("PERSON", "ORG") and lemma == "find"):
         return f"reported finding: {subject.text} {verb.text} …"
     return ""
+
+
+def _doing(xcomp) -> bool:
+    """A gerund with its object after a passive verb of perception (``was observed limiting
+    purchases``): something seen being done, not something said (``was reported missing`` is)."""
+    return xcomp.tag_ == "VBG" and any(c.dep_ == "dobj" for c in xcomp.children)
+
+
+def _researchers_before(verb) -> bool:
+    """Whether the sentence before ``verb``'s, in the same paragraph, has researchers, scientists or a
+    study as its subject: then "they found …" reports their finding."""
+    start = verb.sent.start
+    if start == 0:
+        return False
+    before = verb.doc[start - 1].sent
+    return any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i == before.root.i and _finds(t) for t in before)
 
 
 def _first_noun(verb):
@@ -406,6 +424,30 @@ def _passive_with_infinitive(verb) -> bool:
     return any(c.dep_ == "auxpass" for c in verb.children) and any(
         c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in verb.children
     )
+
+
+#: Nouns of allegation that report content with a clause even when nobody owns them: ``after an
+#: allegation he assaulted his ex-wife``.
+_ALLEGATION_NOUNS = frozenset("allegation allegations accusation accusations claim claims rumour rumours rumor rumors".split())
+
+
+def _allegation(tokens) -> str:
+    """``an allegation he assaulted his ex-wife``: a noun of allegation whose clause (taken for a
+    relative clause by the parser) has its own subject and object, so the noun is not what the clause
+    is about (``the claim he made`` is a relative clause: ``made`` has no object)."""
+    for noun in tokens:
+        if noun.pos_ != "NOUN" or noun.lower_ not in _ALLEGATION_NOUNS:
+            continue
+        for clause in noun.children:
+            if clause.dep_ not in ("relcl", "acl", "ccomp") or clause.pos_ not in ("VERB", "AUX"):
+                continue
+            kids = list(clause.children)
+            subject = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is None or subject.tag_ in ("WDT", "WP") or subject.lower_ in FIRST_PERSON:
+                continue
+            if any(c.dep_ in ("dobj", "attr", "acomp", "ccomp", "xcomp", "oprd", "auxpass") for c in kids):
+                return f"reported {noun.text}: … {clause.text} …"
+    return ""
 
 
 def _report_noun(tokens) -> str:
@@ -526,8 +568,8 @@ def _announced_death(verb, lemma: str, subject, passive: bool) -> str:
     else:
         dead = next((c for c in verb.children if c.dep_ == "dobj"), None)
         speaks = subject is not None and (_speaking_subject(subject) or subject.lemma_.lower() in ("news", "media", "television", "radio"))
-    if dead is not None and dead.lemma_.lower() in ("death", "passing") and speaks:
-        return f"reported death: {verb.text} …"
+    if dead is not None and dead.lemma_.lower() in ("death", "passing", "arrest") and speaks:
+        return f"reported {dead.lemma_.lower()}: {verb.text} …"
     return ""
 
 
@@ -931,7 +973,8 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             continue
         if lemma in NEEDS_CLAUSE and not _speaking_subject(subject):
             continue  # "a study confirmed that …" is not speech
-        clause = [c for c in verb.children if c.dep_ in ("ccomp",) or (c.dep_ == "xcomp" and passive)]
+        # "was observed limiting purchases": a perception with a gerund, no report ("is said to …" is)
+        clause = [c for c in verb.children if c.dep_ in ("ccomp",) or (c.dep_ == "xcomp" and passive and not _doing(c))]
         # the parser hangs the clause on a modifier ("shouting out loud that …") or loses it after
         # "that" ("Wilkins observed that the date … coincided"): the clause is still the verb's
         clause += [g for c in verb.children if c.dep_ in ("advmod", "prt") for g in c.children if g.dep_ == "ccomp"]
@@ -964,5 +1007,5 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             yield verb, f"reported speech: {who} {verb.text} …"
         elif subject is not None and lemma in VIEW_VERBS and (_speaks(verb, subject) or _speaking_subject(subject)) and any(c.dep_ == "dobj" for c in verb.children):
             yield verb, f"reports a view: {who} {verb.text} …"
-        elif passive and any(c.dep_ == "xcomp" for c in verb.children):
+        elif passive and any(c.dep_ == "xcomp" and not _doing(c) for c in verb.children):
             yield verb, f"reported speech: {verb.text} to …"
