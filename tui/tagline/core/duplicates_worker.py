@@ -5,7 +5,8 @@ article's text as UTF-8 to the end (the text as it is: escaping 700 kB of it as 
 the app's event loop 13 ms and more), writes one JSON line on stdout (``{"duplicates": [[index, twin index], ...]}``) and leaves. The scan is
 CPU-bound (seconds on a long templated article), so the app never runs it in its own process: a key
 typed meanwhile is not slowed by it, and quitting kills it instead of waiting for it
-(:class:`DuplicateScan`). Niced, and it dies with its parent.
+(:class:`DuplicateScan`). Niced in a session, and so a scheduling group, of its own, as the model
+process is; it dies with its parent.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ class DuplicateScan:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-P", "-m", "tagline.core.duplicates_worker",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+            # A session, and so a scheduling group, of its own, which it lowers (yield_to_keys): in
+            # the app's group it spent the group's share, and a key then waited for a CPU.
+            start_new_session=True,
         )
         self._process = process
         try:
