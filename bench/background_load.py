@@ -26,7 +26,7 @@ def main() -> int:
     article = Article(path.stem, path.name, path.read_text(encoding="utf-8"))
     spans = [(s.start, s.end) for s in article.sentences]
     scan = subprocess.Popen([sys.executable, "-P", "-m", "tagline.core.duplicates_worker"],
-                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, start_new_session=True)
     scan.stdin.write(request(article.text, spans))
     scan.stdin.close()
     service = nlp.EntityService(nlp.resolve_model("en_core_web_sm"), suggest=True)

@@ -4,6 +4,10 @@ about 3 s at a person's pace: too few keys for a p99)."""
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
+import pytest
 from bench_modules import bench_module
 
 
@@ -47,3 +51,34 @@ def test_a_collection_under_way_when_the_key_is_read_counts_in_the_key():
     assert round(key["gc"], 3) == 9.0
     assert key["turns"] == ["11.0ms cpu=10.5 BetweenKeys._collect"]
     assert round(key["cpu"], 3) == 3.0 and round(key["queued"], 3) == 0.5
+
+
+@pytest.mark.e2e
+def test_the_bench_shifts_the_scheduling_group_of_each_session_it_starts():
+    """``nice -n -15`` on the bench did not reach the panes, tmux or tagline's workers: each is a
+    session, and so (with the kernel's autogroups) a scheduling group, of its own. The bench shifts
+    each such group by its own niceness, once, and a worker's only after it has set its own."""
+    group_of = Path("/proc/self/autogroup")
+    if not group_of.exists() or Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() != "1":
+        pytest.skip("no autogroups here")
+    bench = background()
+    leader = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    inside = subprocess.Popen(["sleep", "30"])  # in this process's session: not a group of its own
+    try:
+        bench.GROUP_OFFSET[0] = 3
+        group = Path(f"/proc/{leader.pid}/autogroup")
+        assert bench.shift_group(leader.pid, expect=10) is False  # it has not lowered its group yet
+        assert group.read_text().split()[-1] == "0"
+        assert bench.shift_group(leader.pid)
+        assert group.read_text().split()[-1] == "3"
+        assert bench.shift_group(leader.pid)  # once only
+        assert group.read_text().split()[-1] == "3"
+        own = group_of.read_text()
+        assert bench.shift_group(inside.pid)
+        assert group_of.read_text() == own
+    finally:
+        bench.GROUP_OFFSET[0] = 0
+        bench.GROUPS_SHIFTED.clear()
+        for process in (leader, inside):
+            process.kill()
+            process.wait()
