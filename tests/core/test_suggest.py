@@ -596,6 +596,11 @@ TUNING_QUOTES = {
     "wn2020-basilashvili#2": 'The arrest came after an allegation he assaulted Neka Dorokashvili, his ex-wife.',
     "wn2020-kerala-elephant#9": 'Officials later announced an arrest of a rubber tapper — a man in his forties identified only as "P Wilson" — in the elephant\'s death while as of yesterday two other suspects were reportedly at large.',
     "wn2020-park-won-soon#2": 'He was reported missing Thursday evening by the police.',
+    # from the two June articles added after: a stance stated with its content; reports naming someone
+    # as someone; a verb of saying the parser made the complement of the clause it reports
+    "wn2020-tesco-poland#2": 'Tesco stated its intention to leave the Polish market altogether, Salling its intention to strengthen its Netto chain in Poland.',
+    "wn2020-reading-stabbing#3": 'Reports named him on Sunday as Reading resident and Libyan national Khairi Saadallah.',
+    "wn2020-tesco-poland#18": 'Deutsche Welle (DW) reported in mid-2019, 62 Tesco outlets had closed within a year.',
 }
 TUNING_PARAGRAPHS = {
     "wn2020-covid-flu#2": 'Researchers used polyester swab samples from the noses and throats of eighteen infected volunteers, including one asymptomatic infected volunteer.',
@@ -630,6 +635,8 @@ TUNING_NOT_QUOTES = {
     "newssd-train-6#16": "By the figures of the National Industrial Conference Board, the per-capita costs of government separately stated, are: |1913||1929| |Federal||$7.17||$32.36| |State||$3.97||$16.38| |Local||$19.10||$58.64|",
     # something seen being done, in the passive, is no report
     "wn2020-toilet-paper#23": 'Similarly, outside of Australia, on Sunday evening online British supermarket Ocado was observed limiting purchases of Andres toilet paper to two 12-roll packs.',
+    # a declaration with an infinitive is an act, not a stated intention
+    "wn2020-who-pandemic#1": 'On Wednesday, the World Health Organization (WHO) declared the ongoing outbreak of COVID-19 — the disease caused by coronavirus SARS-CoV-2 — to be a pandemic.',
     "wikinews-election#2": "The results show the anti-establishment camp successfully maintained a majority in the geographical constituencies' seats thus veto power to any members' bills, and also a minority larger than a third to veto any bills featuring major political reforms.",
 }
 LOOK_ALIKES = [
@@ -655,6 +662,7 @@ LOOK_ALIKES = [
     "The claim he made was false.",
     "Police searched the house. They found the gun he used.",
     "The team played well. They found that the pitch was slow.",
+    "Biden named Harris as his running mate.",
 ]
 
 

@@ -103,7 +103,7 @@ REQUEST_NEEDS_SPEAKER = frozenset("encourage invite".split())
 #: historic``, ``Belloc defined it as economic status``.
 DESCRIPTION_VERBS = frozenset(
     """describe characterise characterize portray define brand label dub hail dismiss condemn
-    criticise criticize denounce praise reject welcome slam decry cite list""".split()
+    criticise criticize denounce praise reject welcome slam decry cite list name""".split()
 )
 #: Adjectives of belief or feeling that report a stance with a clause: ``are concerned the
 #: government will …``.

@@ -684,7 +684,14 @@ def _description(verb, subject, passive: bool) -> str:
         return f"reported description: {verb.text} by {agent.text} as …"
     if subject is None or subject.lower_ in ("it", "this", "that", "which") or not (_speaking_subject(subject) or _finds(subject)):
         return ""
+    if verb.lemma_.lower() == "name" and not (_finds(subject) or subject.lemma_.lower() in _IDENTIFIERS):
+        return ""  # "Biden named Harris as his running mate": an appointment, not a report
     return f"reported description: {subject.text} {verb.text} … as …"
+
+
+#: Speakers whose naming of someone "as" someone reports an identification: ``Reports named him as
+#: Khairi Saadallah``, ``Police named the victim as …``.
+_IDENTIFIERS = frozenset("police media newspaper newspapers outlet outlets source sources official officials authority authorities".split())
 
 
 def _within(token, ancestor, hops: int) -> bool:
@@ -817,11 +824,16 @@ def _call_for(verb, lemma: str, subject) -> str:
     return ""
 
 
+#: Verbs that put a stance into words with a noun and its content: ``expressed a preference to
+#: proceed``, ``stated its intention to leave the market``, ``announced plans to …``.
+_STANCE_PUT = frozenset("express voice state announce reiterate signal confirm".split())
+
+
 def _expressed(verb, lemma: str, subject) -> str:
     """``McConnell has expressed a preference to proceed …``, ``voiced hope that …``: a stance put
     into words, with its content (an infinitive or a clause; ``expressed interest in donations``
     has none)."""
-    if lemma not in ("express", "voice") or not _speaking_subject(subject):
+    if lemma not in _STANCE_PUT or not _speaking_subject(subject):
         return ""
     for obj in (c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"):
         for c in obj.children:
@@ -880,7 +892,7 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         if lemma in PASSIVE_REPORTING and _passive_with_infinitive(verb):
             yield verb, f"reported: {verb.text} to …"
             continue
-        if lemma in PLEDGE_VERBS | ACCUSATION_VERBS | CALL_VERBS | OBJECT_BELIEF_VERBS | {"express", "voice", "demand", "disagree", "place", "put", "estimate"}:
+        if lemma in PLEDGE_VERBS | ACCUSATION_VERBS | CALL_VERBS | OBJECT_BELIEF_VERBS | _STANCE_PUT | {"demand", "disagree", "place", "put", "estimate"}:
             subject = _subject(verb)
             # "an armed group accused by Pakistan of …": a participle is passive, its noun no speaker
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (verb.tag_ == "VBN" and verb.dep_ == "acl")
@@ -989,6 +1001,13 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         if not clause and lemma in CLAUSE_VERBS:
             lost = _root_after_appositive(verb)
             clause = [lost] if lost is not None else []
+        if not clause and speech and verb.dep_ == "ccomp" and verb.head.i > verb.i and subject is not None and not passive:
+            # "Deutsche Welle reported in mid-2019, 62 Tesco outlets had closed": the parser made the
+            # reported clause the root and the verb of saying its complement
+            if any(t.text == "," for t in verb.doc[verb.i + 1 : verb.head.i]) and not any(
+                c.dep_ == "mark" for c in verb.children
+            ):
+                clause = [verb.head]
         who = subject.text if subject is not None else "someone"
         if clause and (speech or clause[0].i in inside):
             kind = "reported speech" if speech else "reported belief"
