@@ -36,8 +36,11 @@ def test_the_wn2019_second_annotation_is_blind2s_and_whole():
     july = module.listed([ROOT / "devset" / "sources" / "wikinews-2019-july-october.md"])
     pairs = module.paired(first, second, "wn2019-", july)  # the July-October batch's 55 of its 60
     assert len(pairs) == 55 and sum(len(rows) for rows in pairs.values()) == 1016
+    autumn = module.listed([ROOT / "devset" / "sources" / "wikinews-2019-october-december-blind.md"])
+    pairs = module.paired(first, second, "wn2019-", autumn)  # all 38 of 8 October to 30 December
+    assert len(pairs) == 38 and sum(len(rows) for rows in pairs.values()) == 690
     pairs = module.paired(first, second, "wn2019-")  # refuses files that split an article differently
-    assert set(pairs) == wn2019
+    assert set(pairs) == wn2019 and len(wn2019) == 55 + 38
     annotators = {module.annofile.read(SECOND / f"{a}.yaml")["annotator"] for a in wn2019}
     assert annotators == {"blind2"}
 
