@@ -353,14 +353,14 @@ def test_bootstrap_intervals_hold_scikit_learns_figure():
 # deterministic, so a drop below them is a regression, not noise. "pooled" is the held-out part of the
 # re-split (NewsSD-ENG held-out and Wikinews 2019), first measured in the fourth report; the sixth
 # report's held-out part holds 128 Wikinews 2019 articles (68 before), whose statistic and claim F1 are
-# lower than the first 68's, hence lower floors there. The Wikinews 2020 batch of March to June (35
-# articles of fresh tuning text) lowered the tuning quote F1 to what it measures.
+# lower than the first 68's, hence lower floors there. The Wikinews 2020 batch of March to June (fresh
+# tuning text) lowered the tuning quote F1 to 0.966; the seventh round's rules raised it to 0.979.
 FLOORS = {
-    "tuning": {"quote": 0.96, "statistic": 0.75, "claim": 0.81},
+    "tuning": {"quote": 0.97, "statistic": 0.75, "claim": 0.81},
     "tuning-newssd": {"quote": 0.95, "statistic": 0.88, "claim": 0.73},
     "held-out": {"quote": 0.88, "statistic": 0.92, "claim": 0.74},
     "wikinews": {"quote": 0.98, "statistic": 0.69, "claim": 0.79},
-    "wn2020": {"quote": 0.95, "statistic": 0.77, "claim": 0.86},
+    "wn2020": {"quote": 0.97, "statistic": 0.77, "claim": 0.86},
     "wn2019": {"quote": 0.90, "statistic": 0.74, "claim": 0.83},
     "pooled": {"quote": 0.90, "statistic": 0.77, "claim": 0.82},
 }
