@@ -175,3 +175,41 @@ def test_a_model_that_does_not_load_is_one_line(corpus, tmp_path, jobs, small_ba
     err = captured.err.strip().splitlines()
     assert len(err) == 1 and "cannot load" in err[0] and "0 of" in err[0], err
     assert "Traceback" not in captured.err
+
+
+@pytest.mark.e2e
+def test_one_job_on_a_terminal_parses_in_a_process_that_never_had_a_second_thread(tmp_path, sample_path):
+    """``prepare --jobs 1`` parses in its own process; Rich's progress bar, drawn on a terminal,
+    refreshed itself from a thread of its own, and a process that has ever had a second thread
+    parses 9 to 14% more slowly (glibc's locks; ``bench/parse_cpu.py``). The bar is now drawn between
+    batches by the parsing thread itself."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "corpus").mkdir()
+    shutil.copy(sample_path, tmp_path / "corpus" / sample_path.name)
+    script = (
+        "from tagline import cli\n"
+        "from tagline.core.parser_process import single_threaded\n"
+        "code = cli.main(['prepare', 'corpus', '--jobs', '1', '--model', 'en_core_web_sm'])\n"
+        "print(code, single_threaded(), flush=True)\n"
+    )
+    master, terminal = os.openpty()  # stderr a terminal: the progress bar is drawn
+    try:
+        done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, stdout=subprocess.PIPE, stderr=terminal,
+                              text=True, timeout=600, env={**os.environ, "TAGLINE_CACHE": str(tmp_path / "cache")})
+        os.close(terminal)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the terminal's other side is closed and all is read
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(master)
+    assert done.stdout.split()[-2:] == ["0", "True"], done.stdout
+    assert b"paragraphs" in drawn  # the bar was drawn

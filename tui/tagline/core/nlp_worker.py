@@ -3,13 +3,15 @@
 Reads one JSON request a line on stdin (``{"id": n, "texts": [...], "spans": [[[s, e], ...], ...]}``),
 answers one JSON line on stdout (``{"id": n, "entities": [[[start, end, label], ...], ...]}``, plus
 ``"suggestions"`` per text when started with ``--suggest`` and given spans, or ``{"id": n, "error":
-"..."}``) and leaves when stdin closes, which is also what happens when its parent dies, however it
-dies.
+"..."}``; ``{"id": n, "probe": true}`` answers the process's ``pid`` and ``single_threaded``). It
+leaves when stdin closes, and when its parent is gone, however it went, also in the middle of a
+request. It never starts a thread (see :func:`_leave_with_parent`).
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import sys
 
 
@@ -30,22 +32,48 @@ def _load(package: str, suggest: bool):
     return spacy.load(package, exclude=list(EXCLUDE))
 
 
-def _leave_with_parent() -> None:
-    """stdin's EOF only arrives between requests; a parent killed mid-request must not leave us
-    parsing for nobody."""
+#: Seconds between two looks at whether the parent is still there, while a request is parsed.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _leave_with_parent() -> int:
+    """Leave as soon as the parent is gone, without a thread. stdin's EOF arrives only between
+    requests (and not at all while another process holds the pipe), so the parent is also looked
+    at between documents (:func:`_pipe`) and on a timer signal, which the interpreter handles even
+    within one long document. A watcher thread did this before; but a process that has ever had a
+    second thread makes glibc lock with atomic instructions for the rest of its life, and spaCy's
+    parse, which takes and gives back the interpreter's lock millions of times, then costs 9 to 14%
+    more CPU (``bench/parse_cpu.py``, ``bench/model_cpu.py``). Returns the parent's pid."""
     import os
-    import threading
-    import time
 
     parent = os.getppid()
 
-    def watch() -> None:
-        while True:
-            time.sleep(0.5)
-            if os.getppid() != parent:
-                os._exit(0)
+    def look(*_) -> None:
+        if os.getppid() != parent:
+            os._exit(0)
 
-    threading.Thread(target=watch, daemon=True).start()
+    signal.signal(signal.SIGALRM, look)
+    signal.setitimer(signal.ITIMER_REAL, PARENT_CHECK_SECONDS, PARENT_CHECK_SECONDS)
+    return parent
+
+
+def _pipe(nlp, texts: list, parent: int):
+    """``nlp.pipe(texts)``, leaving between two documents if the parent is gone."""
+    import os
+
+    for doc in nlp.pipe(texts):
+        if os.getppid() != parent:  # nobody wants the rest
+            os._exit(0)
+        yield doc
+
+
+def _probe() -> dict:
+    """For tests: this process's id and glibc's word on whether it ever had a second thread."""
+    import os
+
+    from tagline.core.parser_process import single_threaded
+
+    return {"pid": os.getpid(), "single_threaded": single_threaded()}
 
 
 def _option(argv: list[str], name: str) -> str | None:
@@ -75,7 +103,7 @@ class _TrainedModel:
 def main(argv: list[str]) -> int:
     from tagline.core.priority import yield_to_keys
 
-    _leave_with_parent()
+    parent = _leave_with_parent()
     yield_to_keys()
     package = argv[0]
     suggest = "--suggest" in argv[1:]
@@ -97,11 +125,13 @@ def main(argv: list[str]) -> int:
         except ValueError:
             continue
         answer: dict = {"id": request.get("id")}
-        if nlp is None:
+        if request.get("probe"):
+            answer.update(_probe())
+        elif nlp is None:
             answer["error"] = failure
         else:
             try:
-                docs = list(nlp.pipe(request.get("texts", [])))
+                docs = list(_pipe(nlp, request.get("texts", []), parent))
                 answer["entities"] = [[[e.start_char, e.end_char, e.label_] for e in doc.ents] for doc in docs]
                 spans = request.get("spans")
                 if suggest and spans is not None:
@@ -118,6 +148,7 @@ def main(argv: list[str]) -> int:
                 answer["error"] = " ".join(str(error).split())[:200]
         out.write(json.dumps(answer) + "\n")
         out.flush()
+    signal.setitimer(signal.ITIMER_REAL, 0)  # the interpreter's exit puts back SIGALRM's default: to end us
     return 0
 
 
