@@ -201,8 +201,8 @@ class ReaderScreen(KeyFrames):
         self.update_hint()
 
     def on_duplicates_found(self, message: DuplicatesFound) -> None:
-        if message.article_id != self.session.article.id:
-            return
+        if message.article_id != self.session.article.id or self.session.store is None:
+            return  # another article's, or the session closed (quitting) before the scan answered
         self.session.set_duplicates(message.found)
         self.session.set_corpus_duplicates(message.across or {})
         self.view.refresh_sentences(set(self.session.duplicate_groups) | set(self.session.corpus_duplicates))
