@@ -52,6 +52,9 @@ def test_the_driver_subclass_finds_what_it_uses():
     assert assigned_in_init(Driver, "_app"), "Driver._app: where TerminalDriver.send_message posts keys"
     assert parameters(LinuxDriver.write) == ["self", "data"], "LinuxDriver.write(data), overridden"
     assert parameters(Driver.send_message) == ["self", "message"], "Driver.send_message(message), overridden"
+    assert parameters(LinuxDriver.disable_input) == ["self"], "LinuxDriver.disable_input(), overridden to leave at once"
+    assert parameters(LinuxDriver._disable_mouse_support) == ["self"], "LinuxDriver._disable_mouse_support(), called on leaving"
+    assert assigned_in_init(LinuxDriver, "exit_event"), "LinuxDriver.exit_event: what stops the input thread"
 
 
 # -- widgets/sentence_view.py: the copy of Textual's row pass -------------------------------------
@@ -104,7 +107,7 @@ def test_key_frames_find_the_screen_update_as_it_was():
 #: (tagline class, name): the private names of a Textual or textual-serve base that tagline's
 #: classes use or override. Each is checked above.
 KNOWN = {
-    ("TerminalDriver", "_app"), ("TerminalDriver", "_file"),
+    ("TerminalDriver", "_app"), ("TerminalDriver", "_file"), ("TerminalDriver", "_disable_mouse_support"),
     ("SentenceView", "_styles_cache"),
     ("VisitorService", "_open_app_process"), ("VisitorService", "_build_environment"),
     ("VisitorService", "_process"), ("VisitorService", "_stdin"),

@@ -106,3 +106,62 @@ def test_quitting_right_after_a_tag_leaves_at_once_and_the_tag_is_written(term, 
     sentences = annofile.read(path)["sentences"]
     assert [s["labels"] for s in sentences[:2]] == [["claim"], ["quote"]]
     figures("nothing_waits[quit after a tag]", sentences=5_000, actions=2, actions_in_yaml=2)
+
+
+def children(pid: int, name: bytes) -> list[int]:
+    """Children of ``pid`` whose command line holds ``name``."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            pids = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in pids:
+            try:
+                if name in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.append(int(child))
+            except OSError:
+                continue
+    return found
+
+
+def test_ctrl_q_while_the_model_parses_leaves_at_once_and_no_process_behind(term, workdir, figures):
+    """ctrl+q while the real model parses a 5,000-sentence article: the app does not wait for the
+    model process, for the thread taking its answers, or for the interpreter's teardown of the
+    article's objects (it leaves with ``os._exit`` once everything is saved and the terminal is
+    back: an ``atexit`` hook never runs); the model and scan processes end on their own."""
+    (workdir / "feed.txt").write_text(templated_feed(), encoding="utf-8")
+    hook = workdir / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import atexit, os\n"
+        "atexit.register(lambda: open(os.path.join(os.environ['TEARDOWN_MARKS'], str(os.getpid())), 'w').close())\n",
+        encoding="utf-8")
+    marks = workdir / "teardowns"
+    marks.mkdir()
+    terminal = term()
+    terminal.start("open feed.txt --model en_core_web_sm", env={"PYTHONPATH": str(hook), "TEARDOWN_MARKS": str(marks)})
+    pid = terminal.app_pid()
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (workers and "/5000 done" in terminal.screen()):
+        workers.update(children(pid, b"nlp_worker"))
+        time.sleep(0.05)
+    assert workers, f"no model process was started:\n{terminal.screen()}"
+    scans_seen = set(children(pid, b"duplicates_worker"))
+    terminal.keys("c", "C-q")
+    wait_gone(pid, timeout=10.0)
+    assert "TAGLINE-EXIT-0" in terminal.wait_for("TAGLINE-EXIT-")
+    assert not (marks / str(pid)).exists(), "the app ran the interpreter's teardown after its last save"
+    for child in workers | scans_seen:
+        wait_gone(child, timeout=20.0)  # told to stop: ends on its own, not waited for
+    path = workdir / "annotations" / "tester" / "feed.yaml"
+    deadline = time.monotonic() + 60
+    while not path.exists() or (workdir / "annotations" / "tester" / "feed.journal").exists():
+        assert time.monotonic() < deadline, "the fold after quit did not happen"
+        time.sleep(0.1)
+    from tagline.core import annofile
+
+    assert annofile.read(path)["sentences"][0]["labels"] == ["claim"]
+    figures("nothing_waits[quit while the model parses]", sentences=5_000, model_processes=len(workers),
+            teardown_skipped=1, processes_left=0)

@@ -5,7 +5,8 @@ too much or cannot say what is needed. Each is named, and checked to be where it
 ``tests/app/test_textual_internals.py``, so a Textual upgrade that moves one fails there, loudly,
 with its name. Each also has a fallback to stock behaviour, chosen by ``TAGLINE_STOCK_TEXTUAL=1``:
 
-* ``app/driver.py``: frames written by the event loop (``LinuxDriver._file``, ``Driver._app``)
+* ``app/driver.py``: frames written by the event loop (``LinuxDriver._file``, ``Driver._app``),
+  and leaving without waiting for the input thread (``disable_input``, ``_disable_mouse_support``)
   -> Textual's own driver, with its writer thread.
 * ``widgets/sentence_view.py``: rows handed over as drawn (``Widget._styles_cache`` and its
   ``_width``, ``_cache``, ``_dirty_lines``) -> Textual's row pass (``Widget.render_lines``).

@@ -55,11 +55,10 @@ def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme,
     glyphs.prepare_output()
 
     app = TaglineApp(session, model_info, model_notice, notices, theme, theme_folders())
-    try:
-        app.run()
-    finally:
-        app.shutdown()
-    return app.return_code or 0
+    from tagline.app import durable
+
+    # Saved and the terminal put back: leave now, waiting for no thread or teardown (durable.leave).
+    return durable.leave(durable.run(app))
 
 
 def team_order(found, team, annotations, annotator):

@@ -6,6 +6,7 @@ the rest of the corpus still opens.
 
 from __future__ import annotations
 
+import hashlib  # with the module, not at quit: the hash of an article is first needed then
 import json
 import os
 import stat
@@ -83,9 +84,8 @@ class Article:
 
     @property
     def sha256(self) -> str:
+        """Computed when first asked for: an article without annotations opens without hashing."""
         if self._sha256 is None:
-            import hashlib  # here: an article without annotations opens without hashing
-
             self._sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
         return self._sha256
 

@@ -56,7 +56,7 @@ class QuitsFromHere:
     everywhere. Before, the first ctrl+q only closed the help and the app kept running."""
 
     def on_key(self, event: events.Key) -> None:
-        from tagline.app.screens.note import quit_keys
+        from tagline.app.durable import quit_keys
 
         if event.key in quit_keys(self.app):
             event.stop()

@@ -15,19 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
-from tagline.core import keymap
-
-#: Keys that quit from the dialog as they do from every other screen.
-INTERRUPT_KEYS = ("ctrl+c",)
-
-
-def quit_keys(app) -> set[str]:
-    """The keys that quit this app: the quit command's (as a user keymap may have rebound them)
-    and ctrl+c."""
-    command = next(c for c in keymap.APP_COMMANDS if c.id == "quit")
-    rebound = getattr(app, "rebound", {}).get(command.id)
-    keys = [k.strip() for k in rebound.split(",")] if rebound else list(command.keys)
-    return {*keys, *INTERRUPT_KEYS}
+from tagline.app.durable import INTERRUPT_KEYS, quit_keys  # noqa: F401 - the keys that quit from the dialog too
 
 
 class NoteInput(TextArea):

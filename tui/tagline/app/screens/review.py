@@ -389,10 +389,10 @@ def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelSc
     from tagline.app.launch import theme_folders
 
     app = ReviewApp(session, problems, theme, theme_folders())
-    try:
-        app.run()
-    finally:
-        app.shutdown()
+    from tagline.app import durable
+
+    status = durable.run(app)
     for problem in problems:  # the screen covered them while it ran
         say(problem)
-    return (app.return_code or 0) or (1 if problems else 0)
+    # Saved and the terminal put back: leave now, waiting for no thread or teardown (durable.leave).
+    return durable.leave(status or (1 if problems else 0))
