@@ -9,7 +9,9 @@ speech, each line ``line_number<TAB>speaker<TAB>text<TAB>label``, label 1 when f
 the line (the lab's ``test_annotated`` files have this form). Every line is scored by the suggester as
 shipped (``tagline suggest``'s), never trained on such data, the whole line as one span: its
 check-worthiness (the order of "most check-worthy first"), and beside it, as the baseline measured
-in the same run, its claim score. The speaker column is read but not given to the score. Lines are
+in the same run, its claim score. The check-worthiness reads the speaker column the way
+``tagline.core.suggest.speakers`` does for any transcript (the lines of those who ask weigh less);
+``--text-only`` leaves the speakers out, as for news. Lines are
 ranked by score, ties in file order (as the lab's scorer ranks a submission
 written in file order); average precision is the lab's (precision at each check-worthy line, summed,
 over the number of check-worthy lines), MAP its mean over debates, and the 95 % interval comes from
@@ -99,22 +101,26 @@ def mean_with_interval(values: list[float], resamples: int = RESAMPLES, seed: in
     return float(array.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
-def line_scores(nlp, texts: list[str]) -> tuple[list[float], list[float]]:
+def line_scores(nlp, texts: list[str], speakers: list[str] | None = None) -> tuple[list[float], list[float]]:
     """(check-worthiness, claim score) of each text as the suggester gives them, the whole text as one
-    span."""
+    span; with ``speakers`` (one per text), the check-worthiness of a transcript's lines."""
     from tagline.core.suggest.pipeline import suggest_doc
+    from tagline.core.suggest.speakers import transcript_checkworthiness
 
-    ranks, claims = [], []
+    ranks, claims, features = [], [], []
     for text, doc in zip(texts, nlp.pipe(texts, batch_size=64)):
-        [result] = suggest_doc(doc, [(0, len(text))])
+        [result] = suggest_doc(doc, [(0, len(text))], features)
         ranks.append(float(result["checkworthy"]))
         claims.append(float(result["scores"]["claim"]))
+    if speakers is not None:
+        ranks = transcript_checkworthiness(speakers, texts, features)
     return ranks, claims
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", help="annotated .tsv files, or folders holding them")
+    parser.add_argument("--text-only", action="store_true", help="leave the speaker column out of the check-worthiness")
     args = parser.parse_args(argv)
     try:
         debates = find_debates(args.paths)
@@ -128,13 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for debate in debates:
         labels = [label for _n, _speaker, _text, label in debate.lines]
-        ranks, claims = line_scores(nlp, [text for _n, _speaker, text, _label in debate.lines])
+        texts = [text for _n, _speaker, text, _label in debate.lines]
+        speakers = None if args.text_only else [speaker for _n, speaker, _text, _label in debate.lines]
+        ranks, claims = line_scores(nlp, texts, speakers)
         rows.append((debate.name, len(labels), sum(labels), average_precision(labels, ranks), average_precision(labels, claims)))
     value, low, high = mean_with_interval([row[3] for row in rows])
     base, base_low, base_high = mean_with_interval([row[4] for row in rows])
     elapsed = time.perf_counter() - began
     lines = sum(row[1] for row in rows)
-    print(f"model {info.key}; {len(rows)} debates, {lines} lines in {elapsed:.1f} s")
+    print(f"model {info.key}; {len(rows)} debates, {lines} lines in {elapsed:.1f} s; speakers {'left out' if args.text_only else 'read'}")
     print("| debate | lines | check-worthy | AP, check-worthiness | AP, claim score |")
     print("|---|---:|---:|---:|---:|")
     for name, n, positives, ap, claim_ap in rows:

@@ -82,6 +82,28 @@ def test_the_run_ranks_by_check_worthiness_not_the_claim_score(tmp_path, capsys)
     assert "MAP of the check-worthiness: 1.0000" in out and "ratio 2.00" in out
 
 
+def test_the_run_reads_who_asks_from_the_speaker_column(tmp_path, capsys):
+    """A moderator quoting the record outranks the candidate's claim by the text alone; read with its
+    speakers, the transcript puts the answer first (lines written for the test)."""
+    folder = tmp_path / "debates"
+    folder.mkdir()
+    write_debate(
+        folder / "one.tsv",
+        [
+            ("HOLT", "Stop-and-frisk was ruled unconstitutional in New York in 2013.", 0),
+            ("HOLT", "What changed your mind?", 0),
+            ("TRUMP", "Ford is moving its small car division to Mexico.", 1),
+            ("TRUMP", "We have to stop it.", 0),
+        ],
+    )
+    assert checkworthy().main([str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "speakers read" in out and "| one | 4 | 1 | 1.0000 |" in out
+    assert checkworthy().main(["--text-only", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "speakers left out" in out and "| one | 4 | 1 | 0.5000 |" in out
+
+
 def test_a_file_not_in_the_labs_form_is_one_line(tmp_path, capsys):
     bad = tmp_path / "bad.tsv"
     bad.write_text("1\tA\tUnlabelled line\n", encoding="utf-8")

@@ -826,6 +826,51 @@ def test_checkworthiness_reads_feelings_plans_and_comparisons(nlp):
         assert moved * direction > 0, name
 
 
+def line_features(nlp, sentence: str) -> dict:
+    out: list = []
+    suggest_doc(nlp(sentence), [(0, len(sentence))], out)
+    return out[0]
+
+
+TRANSCRIPT = [
+    ("HOLT", "Good evening from Hofstra University."),
+    ("HOLT", "Stop-and-frisk was ruled unconstitutional in New York in 2013."),
+    ("HOLT", "What changed your mind?"),
+    ("SYSTEM", "(APPLAUSE)"),
+    ("TRUMP", "Thank you, Lester."),
+    ("TRUMP", "Ford is moving its small car division to Mexico."),
+    ("TRUMP", "Thousands of jobs are leaving Michigan and Ohio."),
+    ("TRUMP", "Did he say that?"),
+    ("TRUMP", "We have to stop it."),
+    ("TRUMP", "They have a VAT tax."),
+    ("TRUMP", "We are losing our good jobs."),
+    ("TRUMP", "It is a disaster."),
+    ("QUESTION", "Mr. President, the deficit grew by 17 percent last year."),
+]
+
+
+def test_the_lines_of_those_who_ask_rank_below_the_answers(nlp):
+    """A moderator's statement of the record outranks a candidate's claim by its text alone; in the
+    transcript the moderator asks, so the candidate's claim comes first (lines written for the
+    test). Those who ask: the audience, a journalist's question, a speaker with many questions."""
+    from tagline.core.suggest import claims
+    from tagline.core.suggest.speakers import asking_speakers, transcript_checkworthiness
+
+    speakers = [who for who, _ in TRANSCRIPT]
+    texts = [text for _, text in TRANSCRIPT]
+    assert asking_speakers(TRANSCRIPT) == {"HOLT", "SYSTEM", "QUESTION"}  # TRUMP: 1 question in 8 lines
+    assert asking_speakers([("", "Why?"), ("A", "Prices rose.")]) == frozenset()  # no name, no one
+    features = [line_features(nlp, text) for text in texts]
+    text_only = [claims.checkworthiness(f) for f in features]
+    ranks = transcript_checkworthiness(speakers, texts, features)
+    moderator, candidate = 1, 5
+    assert text_only[moderator] > text_only[candidate]
+    assert ranks[candidate] > ranks[moderator]
+    assert ranks[candidate] == round(claims.checkworthiness(features[candidate], role=claims.ANSWERS), 4)
+    assert max(ranks[k] for k, who in enumerate(speakers) if who != "TRUMP") < min(ranks[5], ranks[6])
+    assert all(0.0 <= v <= 1.0 for v in ranks)
+
+
 def test_claim_probability_orders_as_the_score_and_the_model_falls_back(nlp, tmp_path, monkeypatch):
     from tagline.core.suggest import claims
 

@@ -103,14 +103,31 @@ CHECKWORTHY_WEIGHTS = {
 }
 
 
-def checkworthiness(features: dict[str, float], model: dict | None = None) -> float:
+#: The roles of a line in a transcript that names its speakers (``None``: no speaker, as in news):
+#: a line of someone who answers (a candidate, an official) or of someone who asks (a moderator,
+#: an interviewer, a journalist, the audience); see :mod:`tagline.core.suggest.speakers`.
+ANSWERS, ASKS = "answers", "asks"
+#: What weighs only in a transcript, in log-odds (nothing yet beyond who asks).
+TRANSCRIPT_WEIGHTS: dict[str, float] = {}
+#: How much lower a line of someone who asks weighs: what fact-checkers check is the answers, while
+#: the questions quote figures and names as much. Both set by hand, never fit on debate data.
+ASKING_WEIGHT = -6.0
+
+
+def checkworthiness(features: dict[str, float], model: dict | None = None, role: str | None = None) -> float:
     """How worth checking a sentence is, in (0, 1), for ranking ("most check-worthy first"): the log-odds
-    of the claim probability moved by :data:`CHECKWORTHY_WEIGHTS`, halved so that the top of the
-    range keeps distinct values at four decimals. A ranking score, not a probability: nothing here
-    knows how many sentences of a text are worth checking."""
+    of the claim probability moved by :data:`CHECKWORTHY_WEIGHTS` (and, for a line of a transcript
+    whose ``role`` is :data:`ANSWERS` or :data:`ASKS`, by :data:`TRANSCRIPT_WEIGHTS` and for
+    :data:`ASKS` by :data:`ASKING_WEIGHT`), halved so that the top of the range keeps distinct
+    values at four decimals. A ranking score, not a probability: nothing here knows how many
+    sentences of a text are worth checking."""
     p = min(1.0 - 1e-6, max(1e-6, claim_probability(features, model)))
     z = math.log(p / (1.0 - p))
     z += sum(weight * features.get(name, 0.0) for name, weight in CHECKWORTHY_WEIGHTS.items())
+    if role is not None:
+        z += sum(weight * features.get(name, 0.0) for name, weight in TRANSCRIPT_WEIGHTS.items())
+        if role == ASKS:
+            z += ASKING_WEIGHT
     return 1.0 / (1.0 + math.exp(-z / 2.0))
 
 
