@@ -145,3 +145,37 @@ async def test_the_duplicate_scan_answering_after_the_session_closed_is_dropped(
         await pilot.pause()
         await pilot.pause()
     assert app.return_code in (None, 0)
+
+
+async def test_the_driver_tells_the_app_once_the_terminal_is_back():
+    """The app leaves as soon as the terminal is put back, not after Textual's own shutdown."""
+    seen: list[str] = []
+    screen = io.StringIO()
+    app = SimpleNamespace(leaving=True, terminal_restored=lambda: seen.append(screen.getvalue()))
+    driver = TerminalDriver(app)
+    driver._frames = FrameWriter(screen)
+    driver.attrs_before = None
+    driver.stop_application_mode()
+    assert len(seen) == 1 and "\x1b[?1049l" in seen[0] and "\x1b[?25h" in seen[0]  # main screen, cursor shown
+
+
+@pytest.mark.parametrize("leaving, closed, error, left", [
+    (True, True, False, True),  # quit or a signal, everything written: leave with the status
+    (False, True, False, False),  # Textual ending on its own: its shutdown goes on
+    (True, False, False, False),  # not yet saved
+    (True, True, True, False),  # an error for Textual to print first
+])
+def test_an_app_leaving_for_good_leaves_when_the_terminal_is_back(monkeypatch, leaving, closed, error, left):
+    """Textual's shutdown after the terminal is back closed every widget one by one (35 to 65 ms
+    of a quit on a 5,000-sentence article) and changed nothing on disk or on screen."""
+    from tagline.app import durable
+
+    statuses: list[int] = []
+    monkeypatch.setattr(durable, "leave", statuses.append)  # os._exit, here recorded
+    app = durable.DurableApp()
+    app.leaving, app._session_closed = leaving, closed
+    app.leave_when_restored = lambda status: status + 100
+    if error:
+        app._exit_renderables.append("Traceback …")
+    app.terminal_restored()
+    assert statuses == ([100] if left else [])

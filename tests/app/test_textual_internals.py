@@ -55,6 +55,10 @@ def test_the_driver_subclass_finds_what_it_uses():
     assert parameters(LinuxDriver.disable_input) == ["self"], "LinuxDriver.disable_input(), overridden to leave at once"
     assert parameters(LinuxDriver._disable_mouse_support) == ["self"], "LinuxDriver._disable_mouse_support(), called on leaving"
     assert assigned_in_init(LinuxDriver, "exit_event"), "LinuxDriver.exit_event: what stops the input thread"
+    assert parameters(LinuxDriver.stop_application_mode) == ["self"], "LinuxDriver.stop_application_mode(), overridden"
+    from textual.app import App
+
+    assert assigned_in_init(App, "_exit_renderables"), "App._exit_renderables: an error to print, so no early leave"
 
 
 # -- widgets/sentence_view.py: the copy of Textual's row pass -------------------------------------
@@ -108,6 +112,7 @@ def test_key_frames_find_the_screen_update_as_it_was():
 #: classes use or override. Each is checked above.
 KNOWN = {
     ("TerminalDriver", "_app"), ("TerminalDriver", "_file"), ("TerminalDriver", "_disable_mouse_support"),
+    ("DurableApp", "_exit_renderables"),
     ("SentenceView", "_styles_cache"),
     ("VisitorService", "_open_app_process"), ("VisitorService", "_build_environment"),
     ("VisitorService", "_process"), ("VisitorService", "_stdin"),

@@ -98,6 +98,14 @@ class TerminalDriver(LinuxDriver):
         except termios.error:
             pass
 
+    def stop_application_mode(self) -> None:
+        """Textual's, then the app is told the terminal is back (an app leaving for good ends the
+        process there: :meth:`tagline.app.durable.DurableApp.terminal_restored`)."""
+        super().stop_application_mode()
+        restored = getattr(self._app, "terminal_restored", None)
+        if restored is not None:
+            restored()
+
     def send_message(self, message) -> None:
         """From the input thread to the app: Textual's ``post_message`` queues it on the app's loop
         (``call_soon_threadsafe``) when called from another thread. Textual's driver wrapped that

@@ -19,6 +19,7 @@ import threading
 import time
 
 from functools import partial
+from typing import Callable
 
 from textual.app import App
 from textual.binding import Binding
@@ -58,6 +59,10 @@ class DurableApp(App):
         #: True once the app has been asked to leave for good (quit, SIGTERM, SIGINT): the terminal
         #: driver then does not wait for its input thread (:mod:`tagline.app.driver`).
         self.leaving = False
+        #: Set by the program that runs the app (:func:`run`'s caller): the app's exit status in,
+        #: the process's out, after whatever the program says once the screen is gone. With it,
+        #: the process leaves as soon as the terminal is put back (:meth:`terminal_restored`).
+        self.leave_when_restored: Callable[[int], int] | None = None
         self.rebound: dict[str, str] = {}  # binding id -> keys, as given to set_keymap
         self._toasts_until: dict[tuple[str, str, str], float] = {}  # what notify shows, until when
 
@@ -204,6 +209,17 @@ class DurableApp(App):
 
     def on_unmount(self) -> None:
         self.shutdown()
+
+    def terminal_restored(self) -> None:
+        """Called by the terminal driver (:mod:`tagline.app.driver`) once it has put the terminal
+        back. An app leaving for good (quit, SIGTERM, SIGINT) has written everything by then, so the
+        process leaves here (:func:`leave`) instead of going through Textual's own shutdown, which
+        closes every widget one by one (35 to 65 ms of a quit on a 5,000-sentence article) and
+        changes nothing on disk or on screen. Not when Textual has an error to print."""
+        after = self.leave_when_restored
+        if after is None or not (self.leaving and self._session_closed) or self._exit_renderables:
+            return
+        leave(after(self.return_code or 0))
 
 
 def run(app: App, **options) -> int:

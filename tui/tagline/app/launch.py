@@ -58,6 +58,7 @@ def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme,
     from tagline.app import durable
 
     # Saved and the terminal put back: leave now, waiting for no thread or teardown (durable.leave).
+    app.leave_when_restored = int
     return durable.leave(durable.run(app))
 
 

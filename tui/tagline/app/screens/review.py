@@ -391,8 +391,11 @@ def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelSc
     app = ReviewApp(session, problems, theme, theme_folders())
     from tagline.app import durable
 
-    status = durable.run(app)
-    for problem in problems:  # the screen covered them while it ran
-        say(problem)
+    def finish(status: int) -> int:
+        for problem in problems:  # the screen covered them while it ran
+            say(problem)
+        return status or (1 if problems else 0)
+
     # Saved and the terminal put back: leave now, waiting for no thread or teardown (durable.leave).
-    return durable.leave(status or (1 if problems else 0))
+    app.leave_when_restored = finish
+    return durable.leave(finish(durable.run(app)))
