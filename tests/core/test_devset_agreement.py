@@ -1,6 +1,7 @@
 """The blind second annotations and ``bench/agreement.py``: the second annotators' files cover every
-GUM Wikinews article and a set of Wikinews 2019 articles sentence by sentence, and the script's kappa is
-scikit-learn's, inside its own article-bootstrap interval."""
+GUM Wikinews article, a set of Wikinews 2019 articles and the Wikinews 2020 October-December
+articles sentence by sentence, and the script's kappa is scikit-learn's, inside its own
+article-bootstrap interval."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def test_the_wn2019_second_annotation_is_blind2s_and_whole():
     first, second = module.load(FIRST), module.load(SECOND)
     wn2019 = {a for a in second if a.startswith("wn2019-")}
     assert wn2019 <= set(first)
-    assert set(second) == wn2019 | {a for a in first if a.startswith("wikinews-")}
+    wn2020q4 = {a for a in second if a.startswith("wn2020q4-")}
+    assert set(second) == wn2019 | wn2020q4 | {a for a in first if a.startswith("wikinews-")}
     july = module.listed([ROOT / "devset" / "sources" / "wikinews-2019-july-october.md"])
     pairs = module.paired(first, second, "wn2019-", july)  # the July-October batch's 55 of its 60
     assert len(pairs) == 55 and sum(len(rows) for rows in pairs.values()) == 1016
@@ -42,6 +44,17 @@ def test_the_wn2019_second_annotation_is_blind2s_and_whole():
     pairs = module.paired(first, second, "wn2019-")  # refuses files that split an article differently
     assert set(pairs) == wn2019 and len(wn2019) == 55 + 38
     annotators = {module.annofile.read(SECOND / f"{a}.yaml")["annotator"] for a in wn2019}
+    assert annotators == {"blind2"}
+
+
+def test_the_wn2020q4_second_annotation_is_blind2s_and_whole():
+    module = agreement_module()
+    first, second = module.load(FIRST), module.load(SECOND)
+    held_out = {a for a in first if a.startswith("wn2020q4-")}
+    assert {a for a in second if a.startswith("wn2020q4-")} == held_out and len(held_out) == 12
+    pairs = module.paired(first, second, "wn2020q4-")  # refuses files that split an article differently
+    assert set(pairs) == held_out and sum(len(rows) for rows in pairs.values()) == 168
+    annotators = {module.annofile.read(SECOND / f"{a}.yaml")["annotator"] for a in held_out}
     assert annotators == {"blind2"}
 
 
