@@ -54,6 +54,8 @@ def test_the_wn2020q4_second_annotation_is_blind2s_and_whole():
     assert {a for a in second if a.startswith("wn2020q4-")} == held_out and len(held_out) == 12
     pairs = module.paired(first, second, "wn2020q4-")  # refuses files that split an article differently
     assert set(pairs) == held_out and sum(len(rows) for rows in pairs.values()) == 168
+    record = module.listed([ROOT / "devset" / "sources" / "wikinews-2020-october-december-blind.md"])
+    assert set(module.paired(first, second, "", record)) == held_out  # the record lists all 12
     annotators = {module.annofile.read(SECOND / f"{a}.yaml")["annotator"] for a in held_out}
     assert annotators == {"blind2"}
 
