@@ -4,7 +4,8 @@
 
 ``--first`` defaults to the development set's labels (``devset/annotations/devset``), ``--second``
 to the blind second annotations (``devset/agreement/blind``: the GUM Wikinews articles, annotator
-``blind``, and a set of Wikinews 2019 articles, annotator ``blind2``); only the articles both hold
+``blind``, and a set of Wikinews 2019 articles and the Wikinews 2020 October-December articles,
+annotator ``blind2``); only the articles both hold
 are compared, sentence by sentence (same index, same text). ``--only PREFIX`` keeps the articles
 whose id starts with PREFIX (``wikinews-``, ``wn2019-``), so that each annotation is reported alone;
 ``--batch FILE`` (repeatable) keeps the articles a batch's record in ``devset/sources/`` lists in
