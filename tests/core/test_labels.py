@@ -123,3 +123,39 @@ def test_key_names_a_terminal_sends_are_accepted(tmp_path):
     scheme = load_scheme(path)
     assert scheme.by_name["claim"].keys == ("f1", "ctrl+x", "é", "~", "5")
     assert scheme.by_name["other"].colour == "label-other" and scheme.by_name["other"].guideline == ""
+
+
+def test_a_label_is_never_left_without_a_key(tmp_path):
+    """``keys: []`` loaded, and so did a tenth label whose letters earlier labels held (no digit
+    after 9): the reader then ended at start in an IndexError (its binding shows the first key). An
+    empty list is refused; a label not given keys gets a free letter of the alphabet."""
+    path = tmp_path / "scheme.yaml"
+    path.write_text("labels:\n  - {name: claim, keys: []}\n", encoding="utf-8")
+    with pytest.raises(LabelSchemeError, match=r"keys of label 'claim' is an empty list"):
+        load_scheme(path)
+    names = ["aa", "ab", "ba", "bb", "aab", "bba", "abab", "baba", "aaab", "bbba", "abba", "baab"]
+    path.write_text("labels: [" + ", ".join(names) + "]\n", encoding="utf-8")
+    scheme = load_scheme(path)
+    assert all(label.keys for label in scheme.labels)
+    keys = [k for label in scheme.labels for k in label.keys]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.e2e
+def test_a_scheme_of_fifty_thousand_labels_is_read_in_linear_time(tmp_path):
+    """Each label's name was compared with every earlier one's: 10,000 labels took 13 s for every
+    command, 50,000 about 5 minutes. Read in a process of its own, with a generous deadline."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "scheme.yaml"
+    # each with a key of its own: any printable character is a key
+    keys = [chr(c) for c in range(0x4E00, 0x30000) if not 0xD800 <= c < 0xE000 and chr(c).isprintable()][:50_000]
+    path.write_text("labels:\n" + "".join(f"  - {{name: label{i}, keys: ['{key}']}}\n" for i, key in enumerate(keys)),
+                    encoding="utf-8")
+    script = f"from tagline.core.labels import load_scheme; print(len(load_scheme({str(path)!r}).labels))"
+    try:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("50,000 labels were not read within 2 minutes")
+    assert done.stdout.strip() == "50000", done.stderr[-500:]

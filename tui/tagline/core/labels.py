@@ -112,6 +112,7 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
         raise LabelSchemeError(f"{source}: expected a mapping with a non-empty 'labels' list")
     taken = keymap.taken_keys()  # on every screen the scheme will be used on, checked once here
     labels: list[Label] = []
+    names: set[str] = set()
     seen_keys: dict[str, str] = {}
     for i, item in enumerate(data["labels"]):
         if isinstance(item, str):
@@ -121,8 +122,9 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
         name = item.get("name")
         if not isinstance(name, str) or not _NAME.match(name):
             raise LabelSchemeError(f"{source}: label {i + 1} needs a name of letters, digits, _ or -")
-        if any(label.name == name for label in labels):
+        if name in names:
             raise LabelSchemeError(f"{source}: label '{name}' appears twice")
+        names.add(name)
         unknown = [field for field in item if field not in _FIELDS]
         if unknown:
             raise LabelSchemeError(
@@ -132,6 +134,10 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
         raw_keys = item.get("keys")
         if raw_keys is None:  # not written: keys no command and no earlier label holds
             raw_keys = _default_keys(name, i, taken, seen_keys)
+            if not raw_keys:
+                raise LabelSchemeError(f"{source}: label '{name}' has no keys written and every free letter is taken; give it keys")
+        if raw_keys == []:  # a label no key can set
+            raise LabelSchemeError(f"{source}: keys of label '{name}' is an empty list; give it a key, or leave 'keys' out")
         if isinstance(raw_keys, (str, int)) and not isinstance(raw_keys, bool):
             raw_keys = [raw_keys]
         if not isinstance(raw_keys, list):
@@ -234,10 +240,11 @@ def _unique_badges(labels: list[Label], items: list, source: str) -> list[Label]
 
 
 def _default_keys(name: str, index: int, taken, seen: dict[str, str]) -> list[str]:
-    """The first letter of ``name`` that is free (then any free letter of it), and the label's
-    number while it is one digit."""
-    free = [c for c in dict.fromkeys(name.lower()) if c.isalpha() and c not in taken and c not in seen]
-    keys = free[:1]
+    """The first letter of ``name`` that is free (then any free letter of it, then of the
+    alphabet), and the label's number while it is one digit."""
+    letters = [*name.lower(), *string.ascii_lowercase]
+    free = next((c for c in letters if c.isalpha() and c not in taken and c not in seen), None)
+    keys = [free] if free else []
     if index < 9 and str(index + 1) not in taken and str(index + 1) not in seen:
         keys.append(str(index + 1))
     return keys
