@@ -420,9 +420,13 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
                 self._text_cache.clear()
             texts = self._text_cache[i] = {}
         text = texts.get((k, under))
+        room = width - 1 - self.gutter_width
         if text is None:
-            text = texts[(k, under)] = self._render_text(i, k, under, width - 1 - self.gutter_width)
-        return Strip([*_runs(self._render_gutter(i, k, cursor), text), self._thumb_cell(thumb)], width)
+            text = texts[(k, under)] = self._render_text(i, k, under, max(1, room))
+        strip = Strip([*_runs(self._render_gutter(i, k, cursor), text), self._thumb_cell(thumb)], width)
+        # a terminal narrower than the gutter and a cell of text (9 columns with three labels; 80 with
+        # a label for each of 80 cells): the row is cut at the edge, never drawn past it
+        return strip if room >= 1 else strip.crop(0, width)
 
     def _render_gutter(self, i: int, k: int, cursor: bool) -> list[Segment]:
         styles = self._style_table()
