@@ -317,3 +317,32 @@ def test_entities_that_are_not_a_list_are_one_line(tmp_path, capsys, fmt, field,
     assert status == 1 and f"{source}:1: entities (spans) must be a list" in err, err
     [loaded] = corpus.load(tmp_path / "ann", DEFAULT_SCHEME).files
     assert [s.text for s in loaded.sentences if s.status == "done"] == ["A good row."]
+
+
+def test_a_rows_annotator_that_is_not_a_folder_name_is_refused_not_rewritten(tmp_path, capsys):
+    """``meta.annotator: ../evil`` was saved under ``annotations/_evil/`` with ``annotator: ../evil``
+    inside, ``.hidden`` under ``hidden/``, an escape sequence under ``a_b/``: the file and its folder
+    disagreed, as ``--annotator ../evil`` once did. Such a row is refused with one line, as the
+    option is; ``--annotator`` still takes every row."""
+    source = tmp_path / "rows.jsonl"
+    names = ["../evil", ".hidden", "a\x1bb", "x/y", "ok-name"]
+    source.write_text("".join(json.dumps({"text": "It rained.", "accept": ["claim"], "answer": "accept",
+                                          "meta": {"article": "story", "annotator": who}}) + "\n" for who in names), encoding="utf-8")
+    root = tmp_path / "annotations"
+    assert cli.main(["import", str(source), "--format", "prodigy", "--annotations", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert sorted(p.parent.name for p in root.rglob("*.yaml")) == ["ok-name"]
+    assert err.count("not a usable annotator name") == 4 and "\x1b" not in err
+    assert cli.main(["import", str(source), "--format", "prodigy", "--annotations", str(root), "--annotator", "dora"]) == 0
+    assert annofile.read(root / "dora" / "story.yaml")["annotator"] == "dora"
+
+
+def test_rows_answered_reject_or_ignore_are_counted_when_left_out(tmp_path, capsys):
+    """They were skipped without a word: an import of only such rows said "imported 0 sentences"."""
+    source = tmp_path / "rows.jsonl"
+    rows = [{"text": "It rained.", "accept": ["claim"], "answer": answer, "meta": {"article": "story"}}
+            for answer in ("reject", "ignore", "ignore", "accept")]
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    assert cli.main(["import", str(source), "--format", "prodigy", "--annotations", str(tmp_path / "a"), "--annotator", "x"]) == 0
+    err = capsys.readouterr().err
+    assert "3 rows answered reject or ignore left out (1 reject, 2 ignore): not annotations" in err

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from tagline.core import annofile, corpus, schema
 from tagline.core.labels import LabelScheme
-from tagline.core.store import safe_name
+from tagline.core.store import annotator_problem, safe_name
 from tagline.core.importing import ArticleFinder, Row, RowError, align, build, dedupe, foreign_decisions, place, read_rows
 from tagline.commands.output import say
 
@@ -13,10 +13,16 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
     source = Path(args.file)
     root = Path(args.annotations)
     problems: list[corpus.Problem] = []
-    rows = read_rows(source, args.format, scheme, problems)
+    skipped: dict[str, int] = {}
+    rows = read_rows(source, args.format, scheme, problems, skipped)
     explicit = getattr(args, "annotator", None)
     groups: dict[tuple[str, str], list[Row]] = {}
     for row in rows:
+        if not explicit and row.annotator is not None and annotator_problem(row.annotator):
+            # its folder would be a cleaned copy of the name (../x -> _x) while the file says ../x
+            problems.append(corpus.Problem(row.where, f"annotator {row.annotator!r}: {annotator_problem(row.annotator)}; "
+                                                      "row left out (--annotator NAME takes every row)"))
+            continue
         who = explicit or row.annotator or annotator
         groups.setdefault((who, row.article or source.stem), []).append(row)
     finder = ArticleFinder(getattr(args, "articles", None) or [])
@@ -67,5 +73,9 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
     if decisions_left:
         say(f"{decisions_left} reviewer decision{'s' if decisions_left != 1 else ''} not imported: a decision goes only "
             "into its reviewer's own folder (import under the reviewer's name to keep it)")
+    if skipped:
+        count = sum(skipped.values())
+        say(f"{count} row{'s' if count != 1 else ''} answered reject or ignore left out "
+            f"({', '.join(f'{n} {answer}' for answer, n in skipped.items())}): not annotations")
     say(f"imported {sentences} sentences into {written} annotation files under {root}")
     return 1 if problems else 0

@@ -24,7 +24,9 @@ sentences conflict with the imported ones, is reported and left alone.
 
 A row that is not JSON, has no text, uses a label outside the scheme, or has offsets that do not
 match its text is reported (``FILE:LINE: reason``) and left out; the exit status is then 1. Prodigy
-rows answered ``reject`` or ``ignore`` are not annotations and are skipped quietly.
+rows answered ``reject`` or ``ignore`` are not annotations: they are left out and counted. A row's
+``meta.annotator`` that is not a usable folder name (``../x``, ``.hidden``) is refused with one
+line, as ``--annotator`` is; ``--annotator`` takes every row whatever its ``meta`` says.
 """
 
 from __future__ import annotations
@@ -154,7 +156,9 @@ def _safe_id(article_id: str) -> bool:
     return "/" not in article_id and "\\" not in article_id and article_id not in (".", "..") and "\x00" not in article_id and len(article_id) <= 200
 
 
-def read_rows(path: Path, fmt: str, scheme: LabelScheme, problems: list[corpus.Problem]) -> list[Row]:
+def read_rows(path: Path, fmt: str, scheme: LabelScheme, problems: list[corpus.Problem],
+              skipped: dict[str, int] | None = None) -> list[Row]:
+    """The rows of ``path``; ``skipped`` counts, by answer, the rows that are not annotations."""
     try:
         raw = safefile.read_bytes(path, 1024 * safefile.MB, pipes=True)
     except OSError as error:
@@ -183,6 +187,9 @@ def read_rows(path: Path, fmt: str, scheme: LabelScheme, problems: list[corpus.P
             continue
         if row is not None:
             rows.append(row)
+        elif skipped is not None:
+            answer = str(data.get("answer"))
+            skipped[answer] = skipped.get(answer, 0) + 1
     return rows
 
 
