@@ -282,8 +282,9 @@ class TaglineApp(DurableApp):
 
     def close(self) -> None:
         """Stop the background processes (nothing waits for them), fold what is open: on quit, a
-        long article's fold in a process forked for it (:meth:`ArticleStore.fold_after_exit`;
-        2 s for 5,000 sentences on a busy machine); a short one's here, as on a signal."""
+        long article's fold and progress entry in a process forked for them
+        (:meth:`ArticleStore.fold_after_exit`; 2 s for 5,000 sentences on a busy machine); a short
+        one's here, as on a signal."""
         self._duplicate_scan.kill()
         trainer = getattr(self, "_trainer", None)
         if trainer is not None and trainer.returncode is None:
@@ -293,10 +294,9 @@ class TaglineApp(DurableApp):
             self.service.close()
             self.service = None
         store = self.session.store
-        if getattr(self, "_quitting", False) and store is not None and len(store.article.sentences) >= FOLD_AFTER_EXIT_SENTENCES:
-            store.fold_after_exit()
+        long = store is not None and len(store.article.sentences) >= FOLD_AFTER_EXIT_SENTENCES
         try:
-            self.session.close()
+            self.session.close(after_exit=long and getattr(self, "_quitting", False))
         finally:
             if self.service is not None:
                 self.service.close()

@@ -90,6 +90,8 @@ class ProgressIndex:
         if store is not None:
             entry.update(_details(store, total))
         with self._lock:
+            if self.entries.get(article.id) == entry:
+                return  # as written before (nothing changed since): no rewrite, no fsync
             self.entries[article.id] = entry
             try:
                 annofile.atomic_write(self.path, json.dumps(self.entries, ensure_ascii=False, sort_keys=True, separators=(",", ":")))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -130,14 +131,23 @@ class Session:
         message = "; ".join(n for n in notes if n)
         return Outcome(article_changed=True, message=message, error=bool(self.store.read_only or skipped))
 
-    def close_store(self, wait: bool = True) -> None:
+    def close_store(self, wait: bool = True, after_exit: bool = False) -> None:
         """Fold the open article and let it go; in the background unless ``wait``, so moving to
-        another article never waits on writing a long one."""
+        another article never waits on writing a long one. ``after_exit`` (quitting): the fold and
+        the progress entry are written by a process forked for them
+        (:meth:`ArticleStore.fold_after_exit`) when there is anything to fold, so that this
+        process can leave at once (hashing the article and writing the index took 50 to 90 ms
+        of a quit on 5,000 sentences with the model parsing)."""
         if self.store is None:
             return
         store, self.store = self.store, None
         if self.queue is not None and not store.read_only:
             self.queue.note(store.article.id, store.counts()[0], len(store.article.sentences))
+        if after_exit and not store.read_only:
+            done, per_label, _ = store.counts()
+            record = partial(self.progress.update, store.article, done, len(store.article.sentences), per_label, store)
+            if store.fold_after_exit(then=record):
+                return
 
         def finish() -> None:
             store.close()
@@ -159,8 +169,10 @@ class Session:
             if thread is not None:
                 thread.join()
 
-    def close(self) -> None:
-        self.close_store()
+    def close(self, after_exit: bool = False) -> None:
+        """Fold what is open and what is being closed; ``after_exit``: see :meth:`close_store`."""
+        self._wait_for_close()  # first: a fork must not copy a lock another thread holds
+        self.close_store(after_exit=after_exit)
         self._wait_for_close()
 
     def article_step(self, delta: int) -> Outcome:

@@ -28,6 +28,7 @@ import socket
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from tagline.core import annofile, schema
 from tagline.core.anchoring import Anchors, whole as _whole
@@ -608,10 +609,11 @@ class ArticleStore:
                 return True
             time.sleep(0.02)
 
-    def _write_in_child(self, previous: int | None) -> None:
+    def _write_in_child(self, previous: int | None, then: Callable[[], None] | None = None, fold: bool = True) -> None:
         """In a forked child (only this thread exists), then exit; never returns. ``previous`` None:
         write the document of a fold whose journal the parent rotated (:meth:`fold_forked`); else
-        wait for ``previous`` (such a child, or -1) to finish, then fold everything (after quit)."""
+        wait for ``previous`` (such a child, or -1) to finish, then fold everything (after quit;
+        unless not ``fold``: nothing was left), then call ``then``."""
         status = 1
         try:
             os.setsid()
@@ -636,9 +638,14 @@ class ArticleStore:
                     self.folding_path.unlink()
                 except FileNotFoundError:
                     pass
-            else:
+            elif fold:
                 self._fold()  # after quit: no other writer is left
             status = 0
+            if then is not None:
+                try:
+                    then()
+                except Exception:  # the file is written; what comes after is a cache
+                    pass
         finally:
             os._exit(status)
 
@@ -667,22 +674,26 @@ class ArticleStore:
             annofile.atomic_write(backup, self.path.read_text(encoding="utf-8"))
         self._backup_suffix = None
 
-    def fold_after_exit(self) -> bool:
+    def fold_after_exit(self, then: Callable[[], None] | None = None) -> bool:
         """Fold in a process of its own, forked from this one, so that this one can leave at once.
 
         The child holds the lock until the file is written (the lock file says so: a session
         opened meanwhile waits for it, :data:`AFTER_EXIT`), then exits; it is in a session of its
         own (``setsid``), so closing the terminal does not stop it, and every action is already in
         the journal if anything does. This process lets go of the store without folding. Returns
-        False, having done nothing, when there is nothing to fold or no ``fork``: then
-        :meth:`close` folds here."""
+        False, having done nothing, when there is nothing to fold and no ``then``, or no ``fork``:
+        then :meth:`close` folds here. ``then``: what to write once the file is (the progress
+        index's entry, which records the file's modification time), in the child before it lets go
+        of the lock; with nothing to fold, the child only does that (hashing a long article and
+        rewriting the index took 50 to 100 ms of a quit while a thread of the app took the model's
+        answers)."""
         if self.read_only or not hasattr(os, "fork"):
             return False
         self._leaving = True  # a forked fold under way is not waited for
         with self._fold_lock, self._lock:  # no change in flight
             previous = self._writer  # a forked fold still writing: it holds the lock too
             stale = self._dirty or self._derived
-            if not stale and previous is None:
+            if not stale and previous is None and then is None:
                 self._leaving = False
                 return False
             if self._lock_handle is not None:
@@ -690,14 +701,14 @@ class ArticleStore:
                 self._lock_handle.truncate()
                 self._lock_handle.write(f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
                 self._lock_handle.flush()
-            if stale:
+            if stale or then is not None:
                 try:
                     pid = os.fork()
                 except OSError:
                     self._leaving = False
                     return False
                 if pid == 0:  # the child: waits for the fold under way, then folds the rest
-                    self._write_in_child(previous=previous if previous is not None else -1)
+                    self._write_in_child(previous=previous if previous is not None else -1, then=then, fold=stale)
             # This process: the child folds and holds the lock (the same open file); let go of ours.
             if self._journal is not None:
                 self._journal.close()
