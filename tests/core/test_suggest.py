@@ -832,6 +832,24 @@ def line_features(nlp, sentence: str) -> dict:
     return out[0]
 
 
+def test_a_transcript_line_that_says_what_another_said_outranks_the_speakers_own(nlp):
+    """In a transcript, "he said" is the speaker asserting the other's record, which fact-checkers
+    check; in news it is the writer citing a source, and news check-worthiness ignores it. Sentences
+    written for the test."""
+    from tagline.core.suggest import claims
+
+    other, own = "He said that wages are too high.", "I said it was a terrible deal."
+    assert line_features(nlp, other).get("attributes") == 1.0
+    assert "attributes" not in line_features(nlp, own)  # the speaker's own words
+    assert "attributes" not in line_features(nlp, "Did he say that?")  # a question asserts nothing
+    assert line_features(nlp, "Donald thinks that climate change is a hoax.").get("attributes") == 1.0
+    news = {s: claims.checkworthiness(line_features(nlp, s)) for s in (other, own)}
+    spoken = {s: claims.checkworthiness(line_features(nlp, s), role=claims.ANSWERS) for s in (other, own)}
+    assert news[other] < news[own]  # news: unchanged by the attribution
+    assert spoken[other] > spoken[own]
+    assert news[own] == spoken[own]
+
+
 TRANSCRIPT = [
     ("HOLT", "Good evening from Hofstra University."),
     ("HOLT", "Stop-and-frisk was ruled unconstitutional in New York in 2013."),

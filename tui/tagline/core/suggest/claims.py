@@ -107,8 +107,10 @@ CHECKWORTHY_WEIGHTS = {
 #: a line of someone who answers (a candidate, an official) or of someone who asks (a moderator,
 #: an interviewer, a journalist, the audience); see :mod:`tagline.core.suggest.speakers`.
 ANSWERS, ASKS = "answers", "asks"
-#: What weighs only in a transcript, in log-odds (nothing yet beyond who asks).
-TRANSCRIPT_WEIGHTS: dict[str, float] = {}
+#: What weighs only in a transcript, in log-odds: a speaker saying what someone else said or
+#: thought ("you called it the gold standard", "Donald thinks ...") asserts the other's record,
+#: which fact-checkers check; in news the same words are the writer citing a source.
+TRANSCRIPT_WEIGHTS = {"attributes": 1.5}
 #: How much lower a line of someone who asks weighs: what fact-checkers check is the answers, while
 #: the questions quote figures and names as much. Both set by hand, never fit on debate data.
 ASKING_WEIGHT = -6.0
@@ -158,6 +160,11 @@ def claim_features(tokens, ents, evidence: dict[str, Evidence], text: str) -> tu
     inside = {t.i for t in tokens}
     roots = [t for t in tokens if t.dep_ == "ROOT" or t.head.i not in inside]
     root = max(roots, key=lambda t: len(list(t.subtree)), default=tokens[0])
+    # Whom a sentence says said or thought something ("you called it", "Donald thinks"): read before
+    # the root moves to the reported clause.
+    attributed = root.pos_ == "VERB" and verb_lemma(root) in SPEECH_VERBS | COGNITION_VERBS and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in FIRST_PERSON for c in root.children
+    )
     # What is claimed in reported speech is the reported clause, not the act of saying it.
     if root.pos_ == "VERB" and verb_lemma(root) in SPEECH_VERBS | COGNITION_VERBS:
         clause = next((c for c in root.children if c.dep_ in ("ccomp", "parataxis") and c.i in inside), None)
@@ -250,6 +257,8 @@ def claim_features(tokens, ents, evidence: dict[str, Evidence], text: str) -> tu
         f["plan"] = 1.0
     if opinion:
         f["judgement"] = 1.0
+    if attributed and not f.get("question_or_fragment"):
+        f["attributes"] = 1.0
     return f, why_for, why_against
 
 
