@@ -192,3 +192,29 @@ async def test_palette_sets_the_checkworthy_order_for_n(make_app):
         assert s.cursor == 3
         await pilot.pause()
         assert "check-worthy 0.93" in str(app.screen.view.info["hint"].render())
+
+
+async def test_the_article_list_of_a_huge_corpus_lists_a_page_and_filters_all(make_app):
+    """Textual's option list measures every option whenever it lays them out: 100,000 articles held
+    the list (and a ctrl+q with it) for 80 s. The list now holds at most ``SHOWN`` articles, those
+    around the open one, says so, and the filter still searches every article."""
+    from textual.widgets import OptionList, Static
+
+    from tagline.app.screens import articles
+
+    count = articles.SHOWN * 4
+    app = make_app(*(f"Story {i} is here." for i in range(count)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("]", "]")  # art2 open
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == articles.SHOWN
+        assert options.get_option_at_index(0).id == "0"  # around the open article
+        title = str(app.screen.query_one("#list-title", Static).render())
+        assert f"showing {articles.SHOWN} of {count:,}" in title
+        await pilot.press(*f"art{count - 1}")  # the last article, far past the page shown
+        await pilot.pause(0.5)
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [str(count - 1)]
+        await pilot.press("enter", "enter")
+        assert app.session.article.id == f"art{count - 1}"

@@ -17,6 +17,9 @@ from tagline.app.widgets.footer import FittedFooter
 
 #: Seconds of no typing before the list is filtered.
 FILTER_DELAY = 0.15
+#: Articles listed at once. Textual's option list measures every option it holds whenever it lays
+#: them out: 100,000 articles held the screen 80 s (and a quit with it). The filter searches all.
+SHOWN = 500
 
 
 class ArticleListScreen(Screen[int | None]):
@@ -31,8 +34,7 @@ class ArticleListScreen(Screen[int | None]):
         self._filter_timer = None
 
     def compose(self) -> ComposeResult:
-        mine = "  ·  your queue first" if self.session.queue is not None else ""
-        yield Static(Content.styled(f"{len(self.session.articles)} articles  ·  annotator {self.session.annotator}{mine}", "bold"), id="list-title")
+        yield Static(self._title(None), id="list-title")
         yield Input(placeholder=self._what_the_filter_searches(), id="list-filter-input")
         yield OptionList(id="article-list")
         yield FittedFooter(compact=True, show_command_palette=False)
@@ -68,18 +70,34 @@ class ArticleListScreen(Screen[int | None]):
                 return position
         return None
 
+    def _title(self, shown: tuple[int, int] | None) -> Content:
+        mine = "  ·  your queue first" if self.session.queue is not None else ""
+        part = ""
+        if shown is not None and shown[0] < shown[1]:
+            part = f"  ·  showing {shown[0]:,} of {shown[1]:,}: type to filter"
+        return Content.styled(f"{len(self.session.articles)} articles  ·  annotator {self.session.annotator}{mine}{part}", "bold")
+
     def populate(self, query: str) -> None:
+        """The articles matching ``query``, at most :data:`SHOWN` of them; without a query, those
+        around the article open now."""
         needle = query.casefold()
-        options = []
-        for index, article in enumerate(self.session.articles):
-            if needle and needle not in article.id.casefold() and needle not in self.session.progress.first_line(article).casefold():
-                continue
-            options.append(Option(self._prompt(index, article), id=str(index)))
+        articles = self.session.articles
+        matches = [index for index, article in enumerate(articles)
+                   if not needle or needle in article.id.casefold() or needle in self.session.progress.first_line(article).casefold()]
+        if len(matches) > SHOWN:
+            first = 0
+            if not needle:
+                first = min(max(0, self.session.article_index - SHOWN // 2), len(matches) - SHOWN)
+            listed = matches[first : first + SHOWN]
+        else:
+            listed = matches
+        options = [Option(self._prompt(index, articles[index]), id=str(index)) for index in listed]
         option_list = self.query_one(OptionList)
         option_list.clear_options()
         option_list.add_options(options)
         if options:
             option_list.highlighted = 0
+        self.query_one("#list-title", Static).update(self._title((len(listed), len(matches))))
 
     def _prompt(self, index, article) -> Content:
         if index == self.session.article_index and self.session.store is not None:
