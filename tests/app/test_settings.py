@@ -58,3 +58,21 @@ def test_keymap_keys_that_are_not_keys_or_that_quit_are_refused():
         assert accepted == {} and len(problems) == 1 and message in problems[0], (binding, problems)
     accepted, problems = checked_keymap({"next": ["ctrl+n", "f5"], "quit": "ctrl+x"}, DEFAULT_SCHEME)
     assert problems == [] and accepted == {"next": "ctrl+n,f5", "quit": "ctrl+x"}
+
+
+async def test_a_theme_or_cursor_of_the_wrong_kind_is_one_line_and_the_app_starts(make_app):
+    """``theme: [1, 2]`` in the settings ended the app at start in a TypeError (a list cannot name a
+    theme); ``cursor: 5`` was ignored without a word. Each is now one line, and the rest is used."""
+    path = settings.settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for body, words in (("theme: [1, 2]\ncursor: sentence\n", "theme: must be the name of a theme"),
+                        ("cursor: 5\n", "cursor: must be gutter or sentence")):
+        path.write_text(body, encoding="utf-8")
+        before = path.read_bytes()
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert any(words in notice for notice in app.notices), app.notices
+            assert app.theme == "tagline-dark"
+            await pilot.press("c")
+        assert path.read_bytes() == before  # never rewritten over the user's file

@@ -40,6 +40,15 @@ def load() -> tuple[dict, str | None]:
         return {"_broken": True}, f"{path}: not read ({' '.join(str(error).split())[:100]})"
     if not isinstance(data, dict):
         return {"_broken": True}, f"{path}: not a mapping; ignored"
+    from tagline.app.widgets.sentence_view import CURSOR_STYLES
+
+    problems = []  # a value of the wrong kind is left out with a word, never guessed at
+    if data.get("theme") is not None and not isinstance(data["theme"], str):  # a list ended the app at start
+        problems.append(f"theme: must be the name of a theme, not {one_line(repr(data.pop('theme')), 40)}")
+    if data.get("cursor") is not None and data["cursor"] not in CURSOR_STYLES:
+        problems.append(f"cursor: must be {' or '.join(CURSOR_STYLES)}, not {one_line(repr(data.pop('cursor')), 40)}")
+    if problems:  # reported; save_theme then leaves the file as it is, for the user to fix
+        return data, f"{path}: " + "; ".join(problems) + "; left out"
     return data, None
 
 
