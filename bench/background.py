@@ -388,7 +388,8 @@ def split_keys(trace: list[tuple[float, str, str]], timeline: list[tuple[float, 
     of the event loop over ``bench/traced.py``'s ``LONG_TURN`` that overlapped it), ``applied``
     (entity sentences applied meanwhile), ``cpu`` and ``queued`` (the main thread's CPU time and
     time waiting for a CPU meanwhile: the rest of ``app`` it was blocked, idle in ``select`` or
-    waiting for the interpreter lock)."""
+    waiting for the interpreter lock, or its virtual CPU taken by the host), ``stolen`` (the host's
+    steal time meanwhile, both CPUs, in steps of 10 ms)."""
     keys = [t for t, kind, _ in trace if kind == "key"]
     collections, long_turns = spans(trace, "gc0", "gc1"), spans(trace, "turn0", "turn1")
     key_stats = [d for _, kind, d in trace if kind == "key"]
@@ -406,10 +407,10 @@ def split_keys(trace: list[tuple[float, str, str]], timeline: list[tuple[float, 
         if not emits:
             continue
         emit, after = emits[-1]
-        cpu_ms = queued_ms = float("nan")
+        cpu_ms = queued_ms = stolen_ms = float("nan")
         try:  # the main thread's CPU and run-queue wait from the key's read to its frame's write
-            (c0, w0), (c1, w1) = (map(float, x.split()[-2:]) for x in (stats_at_read, after))
-            cpu_ms, queued_ms = c1 - c0, w1 - w0
+            (c0, w0, s0), (c1, w1, s1) = (map(float, x.split()[-3:]) for x in (stats_at_read, after))
+            cpu_ms, queued_ms, stolen_ms = c1 - c0, w1 - w0, s1 - s0
         except ValueError:
             pass
         inside = [e for e in trace if read <= e[0] <= emit]
@@ -424,7 +425,7 @@ def split_keys(trace: list[tuple[float, str, str]], timeline: list[tuple[float, 
         out.append({"total": (answer - start) * 1000, "read": (read - start) * 1000, "app": (emit - read) * 1000,
                     "out": (answer - emit) * 1000, "bind": (bind1 - bind0) * 1000, "wait": (bind0 - read) * 1000,
                     "grid": ((tick0[-1] if tick0 else emit) - bind1) * 1000, "gc": gc_ms,
-                    "frames": len(emits) - 1, "turns": turns, "applied": applied, "cpu": cpu_ms, "queued": queued_ms})
+                    "frames": len(emits) - 1, "turns": turns, "applied": applied, "cpu": cpu_ms, "queued": queued_ms, "stolen": stolen_ms})
     return out
 
 
@@ -434,13 +435,17 @@ def print_split(scenario: str, parts: list[dict]) -> None:
     names = ["read", "wait", "bind", "grid", "app", "out", "gc"]
     print(f"  {scenario:<13} {len(parts)} keys; p50 / p99 ms: "
           + "  ".join(f"{n} {percentile([k[n] for k in parts], 0.5):.1f}/{percentile([k[n] for k in parts], 0.99):.1f}" for n in names))
+    blocked = [k for k in parts if k["app"] - k["cpu"] - k["queued"] > 4]
+    print(f"    blocked over 4 ms in the app: {len(blocked)} keys, {sum(1 for k in blocked if k['stolen'] > 0)} of them "
+          f"with the host's steal meanwhile; all keys with steal meanwhile: {sum(1 for k in parts if k['stolen'] > 0)} of {len(parts)}")
     for k in sorted(parts, key=lambda k: -k["total"])[:8]:
         if k["total"] <= 16:
             break
         print(f"    {k['total']:5.1f} ms = read {k['read']:.1f} + app {k['app']:.1f} (wait {k['wait']:.1f}, bind {k['bind']:.1f}, "
               f"grid {k['grid']:.1f}, gc {k['gc']:.1f}, other frames {k['frames']}) + out {k['out']:.1f}")
         print(f"      the app's part: main thread on a CPU {k['cpu']:.1f}, waiting for one {k['queued']:.1f}, "
-              f"blocked (idle or waiting for the interpreter lock) {k['app'] - k['cpu'] - k['queued']:.1f}")
+              f"blocked (idle or waiting for the interpreter lock) {k['app'] - k['cpu'] - k['queued']:.1f}; "
+              f"the host's steal meanwhile (both CPUs, 10 ms steps) {k['stolen']:.0f}")
         if k["turns"] or k["applied"]:
             print(f"      long turns of the loop: {'; '.join(k['turns']) or '-'}; sentences applied meanwhile: {k['applied']}")
 

@@ -7,7 +7,8 @@ Writes to FILE one line per event, ``time.monotonic()`` (the clock ``bench/stamp
 ``bench/background.py`` use, so the lines line up with theirs), a kind and a detail:
 
 * ``key`` the terminal driver's input thread has read a key and posts it to the app, detail the key
-  and the main thread's CPU ms and ms waited for a CPU so far (``/proc``: :func:`main_thread`);
+  and the main thread's CPU ms and ms waited for a CPU so far, and the host's steal time
+  (``/proc``: :func:`main_thread`);
 * ``bind0`` / ``bind1`` the app's priority bindings checked for it (the action runs inside);
 * ``tick0`` / ``tick1`` the screen's update timer drew (Textual draws at most 60 times a second,
   on a grid of 1/60 s once a frame has been drawn less than that ago);
@@ -50,13 +51,19 @@ _MAIN = f"/proc/self/task/{threading.get_native_id()}/schedstat"
 def main_thread() -> str:
     """The main thread's CPU time and time spent waiting for a CPU so far, in ms: read from any
     thread. The rest of a stretch of wall time it spent blocked: in ``select`` with nothing to do,
-    or waiting for the interpreter lock held by another thread."""
+    or waiting for the interpreter lock held by another thread, or with its virtual CPU taken by
+    the host (steal time: the third figure, ms of both CPUs together, in steps of 10 ms)."""
     try:
         with open(_MAIN, "rb") as f:
             cpu, wait = f.read().split()[:2]
-        return f"{int(cpu) / 1e6:.3f} {int(wait) / 1e6:.3f}"
-    except (OSError, ValueError):
-        return "nan nan"
+        with open("/proc/stat", "rb") as f:
+            steal = f.readline().split()[8]
+        return f"{int(cpu) / 1e6:.3f} {int(wait) / 1e6:.3f} {int(steal) * 1000 / _HZ:.0f}"
+    except (OSError, ValueError, IndexError):
+        return "nan nan nan"
+
+
+_HZ = os.sysconf("SC_CLK_TCK")
 
 
 #: A turn of the event loop longer than this (s) is written to the timeline.

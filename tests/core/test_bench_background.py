@@ -41,16 +41,16 @@ def test_a_collection_under_way_when_the_key_is_read_counts_in_the_key():
     collection that began at 0.998 s ran until 1.009 s: 9 ms of the key's 12 in the app."""
     events = trace(
         (0.998, "gc0", "0"), (0.998, "turn0", ""),
-        (1.000, "key", "j 100.000 5.000"),
+        (1.000, "key", "j 100.000 5.000 120"),
         (1.009, "gc1", "0"), (1.009, "turn1", "cpu=10.5 BetweenKeys._collect"),
         (1.010, "bind0", "j"), (1.0105, "bind1", "j"),
-        (1.012, "emit0", "300 103.000 5.500"), (1.0121, "emit1", "300"),
+        (1.012, "emit0", "300 103.000 5.500 130"), (1.0121, "emit1", "300"),
     )
     (key,) = background().split_keys(events, [(0.999, 1.013)])
     assert round(key["app"], 3) == 12.0
     assert round(key["gc"], 3) == 9.0
     assert key["turns"] == ["11.0ms cpu=10.5 BetweenKeys._collect"]
-    assert round(key["cpu"], 3) == 3.0 and round(key["queued"], 3) == 0.5
+    assert round(key["cpu"], 3) == 3.0 and round(key["queued"], 3) == 0.5 and key["stolen"] == 10
 
 
 @pytest.mark.e2e
