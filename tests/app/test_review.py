@@ -241,3 +241,16 @@ async def test_a_sentence_everyone_agrees_on_is_shown_settled_and_space_writes_n
         await pilot.press("space")
         assert app.session.mine(2) is None
     assert not (root / "carol" / "decisions" / "talks.yaml").exists()
+
+
+@pytest.mark.parametrize("key", ["ctrl+q", "ctrl+c"])
+async def test_quitting_from_the_take_prompt_quits(make_review, key):
+    """ctrl+q and ctrl+c did nothing in the ``t`` prompt (a modal screen hides the app's bindings),
+    as they once did nothing in the help screen and the note dialog."""
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        assert isinstance(app.screen, TakeScreen)
+        await pilot.press(key)
+        await pilot.pause(0.2)
+        assert getattr(app, "leaving", False)

@@ -35,3 +35,20 @@ async def test_team_status_from_the_palette_shows_each_annotator(make_app, tmp_p
         assert "waiting for review: 0 sentences" in text
         await pilot.press("escape")
         assert not isinstance(app.screen, StatusScreen)
+
+
+@pytest.mark.parametrize("key", ["ctrl+q", "ctrl+c"])
+async def test_quitting_from_the_team_status_quits(make_app, key):
+    """ctrl+q and ctrl+c did nothing on the Team status screen (a modal screen hides the app's
+    bindings), though they quit from every other screen."""
+    app = make_app("One here. Two there.")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"team status")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, StatusScreen)
+        await pilot.press(key)
+        await pilot.pause(0.2)
+        assert getattr(app, "leaving", False)

@@ -254,8 +254,9 @@ def make_review_screen(scheme: LabelScheme, annotators: int) -> type[ReviewScree
     return type("ReviewScreen", (ReviewScreen,), {"BINDINGS": bindings}, inherit_bindings=False)
 
 
-class TakeScreen(ModalScreen[int | None]):
-    """``t`` then a digit: whose labels to take, on any keyboard layout."""
+class TakeScreen(QuitsFromHere, ModalScreen[int | None]):
+    """``t`` then a digit: whose labels to take, on any keyboard layout. ctrl+q and ctrl+c quit from
+    it, as from every screen (a modal screen hides the app's own bindings)."""
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 

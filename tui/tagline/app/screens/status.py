@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from tagline.app.screens.help import QuitsFromHere
 from tagline.app.children import tagline_command
 from tagline.core.sanitize import visible
 
@@ -57,7 +58,10 @@ def summary(report: dict) -> Text:
     return Text("\n".join(visible(line) for line in lines))  # a line break inside a line stays visible
 
 
-class StatusScreen(ModalScreen[None]):
+class StatusScreen(QuitsFromHere, ModalScreen[None]):
+    """The team's status (``tagline status`` run as a process). ctrl+q and ctrl+c quit from it, as
+    from every screen (a modal screen hides the app's own bindings)."""
+
     BINDINGS = [Binding("escape,q", "close", "close"), Binding("r", "refresh", "refresh")]
 
     def __init__(self, command: list[str]) -> None:
