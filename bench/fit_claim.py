@@ -38,7 +38,7 @@ THRESHOLDS = np.round(np.arange(0.15, 0.75, 0.01), 2)
 def features_of_devset(part: str = "tuning") -> tuple[list[str], list[dict], np.ndarray, list[str]]:
     """(article of each sentence, features of each sentence, gold claim 0/1, sentence keys) for ``part``."""
     nlp, _info = load_pipeline("en_core_web_sm")
-    used, sentences = load_devset()
+    used, sentences = load_devset(parts=(part,))
     gold = {(s.article, s.index): "claim" in s.gold for s in sentences}
     used = [a for a in used if part_of(a.id) == part]
     groups, feats, y = [], [], []

@@ -326,6 +326,48 @@ def test_the_wikinews_2019_articles_are_held_out_whole():
     assert not module.in_group("newssd-test-1", "wn2019")
 
 
+def test_tuning_only_never_reads_nor_suggests_for_a_held_out_article(tmp_path, monkeypatch, capsys):
+    """``--tuning-only`` (and ``--errors``) compute nothing about the held-out part: no held-out
+    annotation file is read and the suggester is never given a held-out article (it used to run over
+    all of them and only hide the table). A development set of one article of each part, copied."""
+    import shutil
+
+    module = eval_module()
+    tuning_id, held_out_id = "000_88201f31feaf2608", "wn2019-surigao"
+    assert module.part_of(tuning_id) == "tuning" and module.part_of(held_out_id) == "held-out"
+    devset = tmp_path / "devset"
+    (devset / "articles").mkdir(parents=True)
+    (devset / "annotations" / "devset").mkdir(parents=True)
+    for article_id in (tuning_id, held_out_id):
+        shutil.copy(module.DEVSET / "articles" / f"{article_id}.txt", devset / "articles")
+        shutil.copy(module.DEVSET / "annotations" / "devset" / f"{article_id}.yaml", devset / "annotations" / "devset")
+    monkeypatch.setattr(module, "DEVSET", devset)
+    read, suggested = [], []
+    real_read, real_suggest = module.annofile.read, module.suggest_articles
+
+    def reading(path, *args, **kwargs):
+        read.append(Path(path).stem)
+        return real_read(path, *args, **kwargs)
+
+    def suggesting(nlp, used):
+        ids = [article.id for article in used]
+        # refuse before any suggestion is made: the test never runs the suggester on held-out text
+        assert all(module.part_of(i) == "tuning" for i in ids), f"the suggester was given {ids}"
+        suggested.extend(ids)
+        return real_suggest(nlp, used)
+
+    monkeypatch.setattr(module.annofile, "read", reading)
+    monkeypatch.setattr(module, "suggest_articles", suggesting)
+    for argv in (["--tuning-only"], ["--errors", "quote"]):
+        read.clear(), suggested.clear()
+        assert module.main(argv) == 0
+        assert read == [tuning_id] and suggested == [tuning_id], argv
+    out = capsys.readouterr().out
+    assert "held-out" not in out and held_out_id not in out
+    sentences = len(real_read(devset / "annotations" / "devset" / f"{tuning_id}.yaml")["sentences"])
+    assert f"; {sentences} sentences in " in out  # each sentence counted once, not once per group
+
+
 def test_bootstrap_intervals_hold_scikit_learns_figure():
     """Point figures are scikit-learn's; the article bootstrap brackets them, and an article with
     all its sentences right or wrong moves the interval as a unit."""
