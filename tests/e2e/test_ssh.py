@@ -159,7 +159,7 @@ def test_a_dropped_ssh_link_loses_no_action(sshd, workdir, tty):
     terminal = tty()
     terminal.run(f"exec {sshd.ssh_command(remote)}")
     terminal.wait_for("0/34 done", timeout=30)
-    terminal.wait_for("en_core_web_sm 3.8.0", timeout=60)  # the model process is up and has parsed
+    terminal.wait_for("en_core_web_sm 3.8.0", timeout=180)  # the model process is up and has parsed
 
     found = processes_with(f"--annotations {annotations}")
     ssh = [pid for pid, argv in found.items() if argv[0] == "ssh"]

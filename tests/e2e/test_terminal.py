@@ -51,7 +51,8 @@ def test_stock_textual_switch_opens_and_tags_in_a_real_terminal(terminal, workdi
 def test_entities_from_the_real_model_and_state_on_reopen(terminal, workdir):
     terminal.start("--annotator alice")
     terminal.wait_for("parsing")  # the article is taggable while the model works
-    terminal.wait_for("en_core_web_sm 3.8.0")
+    # The model process runs at a lower priority: on a busy machine loading it took 33 s.
+    terminal.wait_for("en_core_web_sm 3.8.0", timeout=180)
     terminal.keys("c", "C-q")
     terminal.wait_for("TAGLINE-EXIT-0")
     data = read(workdir, "alice")
