@@ -104,3 +104,33 @@ def _state(pid: int) -> str:
             return f.read().rsplit(")", 1)[1].split()[0]
     except FileNotFoundError:
         return "gone"
+
+
+def test_every_answer_arrives_whole_while_the_parent_timer_fires():
+    """The timer signal that looks for the parent cut short writes of answers to a full pipe, and
+    Python's buffered writer lost the rest: the app waited for ever for an answer's end (1 request in
+    about 30, with the timer at 1 ms). Answers are now written whole by the process itself. Asked
+    one request at a time, as the app asks, by a process of its own (a lost answer hangs it)."""
+    model = nlp.resolve_model("en_core_web_sm")
+    script = f"""
+import json, subprocess, sys
+code = "import sys, tagline.core.nlp_worker as w; w.PARENT_CHECK_SECONDS = 0.001; sys.exit(w.main(sys.argv[1:]))"
+worker = subprocess.Popen([sys.executable, "-c", code, {model.package!r}, "--suggest"], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True)
+text = "Angela Merkel met Emmanuel Macron in Paris on Monday, officials said. " * 8
+spans = [[[i * 71, i * 71 + 70] for i in range(8)]] * 40
+for n in range(40):
+    worker.stdin.write(json.dumps({{"id": n, "texts": [text] * 40, "spans": spans}}) + "\\n")
+    worker.stdin.flush()
+    answer = json.loads(worker.stdout.readline())
+    assert answer["id"] == n and len(answer["suggestions"]) == 40, answer
+    print(n, flush=True)
+worker.stdin.close()
+sys.exit(worker.wait())
+"""
+    try:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired as stopped:
+        answered = (stopped.stdout or b"").decode().split()
+        pytest.fail(f"an answer never arrived whole: {len(answered)} of 40 answered")
+    assert done.returncode == 0 and done.stdout.split() == [str(n) for n in range(40)], done.stderr[-500:]
