@@ -11,6 +11,7 @@ import time
 import pytest
 
 from tagline.core import nlp
+from procs import state as _state
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
@@ -97,13 +98,6 @@ def test_the_model_process_leaves_when_the_app_is_killed_mid_parse(shape):
         if held:
             os.kill(held, 9)
 
-
-def _state(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return "gone"
 
 
 def test_every_answer_arrives_whole_while_the_parent_timer_fires():

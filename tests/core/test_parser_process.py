@@ -12,6 +12,7 @@ import pytest
 
 from tagline.core import nlp
 from tagline.core.parser_process import ParserProcess, single_threaded
+from procs import state as _state
 
 pytestmark = pytest.mark.e2e  # starts processes
 
@@ -67,11 +68,3 @@ def test_it_leaves_when_its_parent_dies_mid_request(tmp_path):
     finally:
         if parent.poll() is None:
             parent.kill()
-
-
-def _state(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return "gone"
