@@ -42,8 +42,19 @@ def test_tagline_yaml_in_working_folder(tmp_path):
         ("labels: [claim]\nexclusive: maybe", "'exclusive' must be true or false, not 'maybe'"),
         ("labels: [claim]\nexclusive: 1", "'exclusive' must be true or false, not 1"),
         # a mistyped field was ignored without a word (the label got default keys)
-        ("labels: [{name: claim, key: [x]}]", "label 'claim' has an unknown field 'key'; a label takes name, keys"),
-        ('labels: [{name: claim, "\\e]0;t\\a": 1}]', "unknown field '\\x1b]0;t\\x07'"),
+        ("labels: [{name: claim, key: [x]}]", "label 'claim' has an unknown field 'key' (did you mean 'keys'?); a label takes name, keys"),
+        ('labels: [{name: claim, "\\e]0;t\\a": 1}]', "unknown field '\u241b]0;t\u2407'"),  # ␛]0;t␇: shown, never sent
+        ("labels: [{name: claim, Guideline: x}]", "unknown field 'Guideline' (did you mean 'guideline'?)"),
+        # a mistyped top-level key was ignored without a word
+        ("lables: [claim]", "unknown key 'lables' (did you mean 'labels'?); the file takes labels, exclusive, team"),
+        ("labels: [claim, quote]\nexclusiv: true", "unknown key 'exclusiv' (did you mean 'exclusive'?)"),
+        ("labels: [claim]\nguidlines: Tag what can be checked.", "unknown key 'guidlines' (a label's 'guideline' goes inside that label"),
+        ("labels: [claim]\n1: x", "unknown key 1; the file takes"),
+        ("labels: [claim]\ncolour: red", "unknown key 'colour' (a label's 'colour' goes inside"),
+        ("scheme: {labels: [claim], exclusiv: true}", "unknown key 'exclusiv' (did you mean 'exclusive'?); a label scheme takes labels, exclusive"),
+        ("labels: [claim]\nscheme: {labels: [quote]}", "'labels' is given both at the top and under 'scheme'"),
+        ("scheme: [claim]", "'scheme' must be a mapping"),
+        ("team: {annotators: [a]}\nexclusive: true", "non-empty 'labels'"),  # not the default labels, silently multi-label
     ],
 )
 def test_bad_schemes_are_one_line_errors(tmp_path, body, message):
@@ -53,6 +64,43 @@ def test_bad_schemes_are_one_line_errors(tmp_path, body, message):
         load_scheme(path)
     assert message in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_a_mistyped_key_beside_a_team_is_refused_not_the_default_labels(tmp_path):
+    """A ``tagline.yaml`` with a team and ``lables:`` ran on claim / quote / statistic without a word."""
+    (tmp_path / "tagline.yaml").write_text("team: {annotators: [alice]}\nlables:\n  - {name: opinion, keys: [o]}\n")
+    with pytest.raises(LabelSchemeError) as error:
+        load_scheme(None, cwd=tmp_path)
+    assert str(error.value) == (f"{tmp_path / 'tagline.yaml'}: unknown key 'lables' (did you mean 'labels'?); "
+                                "the file takes labels, exclusive, team")
+
+
+def test_an_escape_in_a_mistyped_key_is_shown_never_sent(tmp_path):
+    path = tmp_path / "scheme.yaml"
+    path.write_text('labels: [claim]\n"\\e]52;c;aGk=\\a\\e[2Jlables": [x]\n')
+    with pytest.raises(LabelSchemeError) as error:
+        load_scheme(path)
+    message = str(error.value)
+    assert "unknown key '\u241b]52;c;aGk=\u2407\u241b[2Jlables'" in message
+    assert message.isprintable()
+
+
+def test_the_keys_the_docs_allow_are_read(tmp_path):
+    """Every key of docs/reference/label-scheme.md, with a team beside it, and the older ``scheme:``."""
+    (tmp_path / "tagline.yaml").write_text(
+        "labels:\n"
+        "  - {name: claim, keys: [c, '1'], colour: label-claim, guideline: Checkable., badge: C}\n"
+        "  - {name: quote, keys: [q], color: label-quote}\n"
+        "exclusive: true\n"
+        "team: {annotators: [alice, bob], per_article: 1.5, reviewers: [dana]}\n"
+    )
+    scheme = load_scheme(None, cwd=tmp_path)
+    assert scheme.names == ["claim", "quote"] and scheme.exclusive
+    assert scheme.by_name["quote"].colour == "label-quote"
+    older = tmp_path / "older.yaml"
+    older.write_text("scheme: {labels: [opinion, fact], exclusive: true}\nteam: {annotators: [alice]}\n")
+    scheme = load_scheme(older)
+    assert scheme.names == ["opinion", "fact"] and scheme.exclusive
 
 
 @pytest.mark.parametrize("written, exclusive", [("true", True), ("false", False), ("yes", True), ("no", False)])

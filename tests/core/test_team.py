@@ -58,13 +58,18 @@ def test_no_team_section_means_no_team(tmp_path):
     ("team: {annotators: [a, b], per_article: two}", "must be a number"),
     ("team: {annotators: [a, b], per_article: .nan}", "must be a number"),
     ("team: {annotators: [a], overlap: 2}", "unknown key 'overlap'"),
+    ("team: {annotator: [a]}", "team: unknown key 'annotator' (did you mean 'annotators'?); the section takes annotators"),
+    ("team: {annotators: [a], \"\\e[2Jx\": 1}", "unknown key '\u241b[2Jx'"),
+    # a mistyped top-level key left the project without its team, without a word
+    ("teem: {annotators: [a, b]}", "unknown key 'teem' (did you mean 'team'?)"),
+    ("team: {annotators: [a]}\nlables: [claim]", "unknown key 'lables' (did you mean 'labels'?)"),
 ])
 def test_bad_sections_are_refused_in_one_line(tmp_path, section, reason):
     write(tmp_path, section + "\n")
     with pytest.raises(TeamError) as caught:
         load_team(cwd=tmp_path)
     message = str(caught.value)
-    assert reason in message and "\n" not in message and "tagline.yaml" in message
+    assert reason in message and message.isprintable() and "tagline.yaml" in message
 
 
 # -- routing properties --------------------------------------------------------------------------------

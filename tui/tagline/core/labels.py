@@ -104,10 +104,20 @@ DEFAULT_SCHEME = LabelScheme(
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 #: The fields a label may have; any other is refused (a mistyped ``key:`` was silently ignored).
-_FIELDS = ("name", "keys", "guideline", "colour", "color", "badge")
+FIELDS = ("name", "keys", "guideline", "colour", "color", "badge")
+#: The keys of a scheme itself; any other is refused (a mistyped ``exclusiv:`` was silently ignored,
+#: and the labels were not exclusive).
+SCHEME_KEYS = ("labels", "exclusive")
 
 
 def scheme_from_data(data: object, source: str) -> LabelScheme:
+    if isinstance(data, dict):
+        from tagline.core import known_keys
+
+        found, key = known_keys.first_unknown(data, SCHEME_KEYS)
+        if found:
+            raise LabelSchemeError(f"{source}: {known_keys.unknown_key(key, SCHEME_KEYS)}; a label scheme takes "
+                                   f"{', '.join(SCHEME_KEYS)}")
     if not isinstance(data, dict) or not isinstance(data.get("labels"), list) or not data["labels"]:
         raise LabelSchemeError(f"{source}: expected a mapping with a non-empty 'labels' list")
     taken = keymap.taken_keys()  # on every screen the scheme will be used on, checked once here
@@ -125,11 +135,13 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
         if name in names:
             raise LabelSchemeError(f"{source}: label '{name}' appears twice")
         names.add(name)
-        unknown = [field for field in item if field not in _FIELDS]
-        if unknown:
+        from tagline.core import known_keys
+
+        found, field_name = known_keys.first_unknown(item, FIELDS)
+        if found:
             raise LabelSchemeError(
-                f"{source}: label '{name}' has an unknown field {_shown(unknown[0])}; "
-                f"a label takes {', '.join(f for f in _FIELDS if f != 'color')}"
+                f"{source}: label '{name}' has an {known_keys.unknown_key(field_name, FIELDS, 'field')}; "
+                f"a label takes {', '.join(f for f in FIELDS if f != 'color')}"
             )
         raw_keys = item.get("keys")
         if raw_keys is None:  # not written: keys no command and no earlier label holds
@@ -270,13 +282,23 @@ def load_scheme(path: str | Path | None = None, cwd: Path | None = None) -> Labe
     path = Path(path)
     try:
         data = project.read(path, pipes=named)
+        project.check_keys(data, path)
     except project.ProjectFileError as error:
         message = str(error).replace(": cannot read (", ": cannot read the label scheme (", 1)
         raise LabelSchemeError(message) from None
-    if isinstance(data, dict) and "labels" not in data and "scheme" in data:
-        data = data["scheme"]
-    elif isinstance(data, dict) and "labels" not in data and "team" in data:
-        return DEFAULT_SCHEME
+    if isinstance(data, dict):
+        if "scheme" in data:  # the older form: labels and exclusive one level down
+            twice = next((key for key in SCHEME_KEYS if key in data), None)
+            if twice is not None:
+                raise LabelSchemeError(f"{path}: '{twice}' is given both at the top and under 'scheme'; give it once")
+            data = data["scheme"]
+            if not isinstance(data, dict):
+                raise LabelSchemeError(f"{path}: 'scheme' must be a mapping with a non-empty 'labels' list")
+            return scheme_from_data(data, str(path))
+        if "team" in data:
+            if not any(key in data for key in SCHEME_KEYS):  # a team section alone: the default labels
+                return DEFAULT_SCHEME
+            data = {key: value for key, value in data.items() if key != "team"}
     return scheme_from_data(data, str(path))
 
 

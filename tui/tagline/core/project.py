@@ -15,6 +15,13 @@ from tagline.core import safefile, safeyaml
 
 FILE_NAME = "tagline.yaml"
 
+#: The top-level keys of a project file, and of a ``--labels FILE`` (which may be one): the label
+#: scheme's (:mod:`tagline.core.labels`), the team's (:mod:`tagline.core.team`), and ``scheme``, an
+#: older form that holds ``labels`` and ``exclusive`` one level down.
+KEYS = ("labels", "exclusive", "team", "scheme")
+#: The ones a message lists (``scheme`` is read, not recommended).
+SHOWN_KEYS = ("labels", "exclusive", "team")
+
 
 class ProjectFileError(ValueError):
     """A project file that cannot be read or parsed; the message is one line for the user."""
@@ -49,6 +56,27 @@ def read(path: str | Path, pipes: bool = False) -> object:
     _parsed.clear()  # one project file at a time is the normal case: keep the latest only
     _parsed[key] = data
     return data
+
+
+def check_keys(data: object, path: str | Path) -> None:
+    """:class:`ProjectFileError` when the mapping ``data`` read from ``path`` has a top-level key
+    tagline does not know: a mistyped ``lables:`` or ``teem:`` was ignored without a word, and the
+    project ran on the default labels or without its team."""
+    if not isinstance(data, dict):
+        return
+    from tagline.core import known_keys
+
+    found, key = known_keys.first_unknown(data, KEYS)
+    if not found:
+        return
+    message = f"{path}: {known_keys.unknown_key(key, KEYS)}"
+    if known_keys.likely(key, KEYS) is None:
+        from tagline.core.labels import FIELDS
+
+        field = known_keys.likely(key, FIELDS)
+        if field is not None:  # ``guidlines:`` at the top: a label's field, misplaced
+            message += f" (a label's '{field}' goes inside that label, under its name)"
+    raise ProjectFileError(f"{message}; the file takes {', '.join(SHOWN_KEYS)}")
 
 
 def _first_line(error: Exception) -> str:

@@ -41,6 +41,10 @@ from tagline.core import project
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
 
 
+#: The keys of the ``team:`` section; any other is refused.
+TEAM_KEYS = ("annotators", "per_article", "reviewers")
+
+
 class TeamError(ValueError):
     """A ``team:`` section that cannot be used; the message is one line for the user."""
 
@@ -64,9 +68,11 @@ class Team:
 def team_from_data(data: object, source: str) -> Team:
     if not isinstance(data, dict):
         raise TeamError(f"{source}: team: must be a mapping with 'annotators' (and 'per_article', 'reviewers')")
-    unknown = sorted(set(map(str, data)) - {"annotators", "per_article", "reviewers"})
-    if unknown:
-        raise TeamError(f"{source}: team: unknown key '{unknown[0]}' (known: annotators, per_article, reviewers)")
+    from tagline.core import known_keys
+
+    found, key = known_keys.first_unknown(data, TEAM_KEYS)
+    if found:
+        raise TeamError(f"{source}: team: {known_keys.unknown_key(key, TEAM_KEYS)}; the section takes {', '.join(TEAM_KEYS)}")
     annotators = _names(data.get("annotators"), "annotators", source)
     if not annotators:
         raise TeamError(f"{source}: team: 'annotators' must list at least one name")
@@ -106,6 +112,7 @@ def load_team(path: str | Path | None = None, cwd: Path | None = None) -> Team |
         return None
     try:
         data = project.read(path)
+        project.check_keys(data, path)  # a mistyped ``teem:`` would leave the project without its team
     except project.ProjectFileError as error:
         raise TeamError(str(error)) from None
     if not isinstance(data, dict) or "team" not in data:

@@ -1,0 +1,95 @@
+"""Bad input to the commands: one clear line on stderr, the contract's exit status, nothing dropped or
+attributed silently, and text from the files shown as visible characters, never as terminal control."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tagline import cli
+
+ARTICLE = "schema: tagline.annotations/1\narticle: {{id: {id}, path: {id}.txt}}\nannotator: {annotator}\n" \
+          "labels: [claim, quote, statistic]\nsentences:\n" \
+          "  - {{index: 0, start: 0, end: 4, text: One., status: done, labels: [claim]}}\n"
+
+
+def write(root, folder, article_id, annotator):
+    path = root / folder / f"{article_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(ARTICLE.format(id=article_id, annotator=annotator), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", [["stats"], ["agree"], ["status", "."], ["export", "--format", "jsonl", "--out", "out.jsonl"]])
+def test_an_annotator_that_is_not_text_is_one_line_naming_the_file(tmp_path, monkeypatch, capsys, command):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "annotations", "alice", "a", "alice")
+    write(tmp_path / "annotations", "bob", "a", "bob")
+    bad = write(tmp_path / "annotations", "bob", "b", "[bob, carol]")
+    assert cli.main([*command, "--annotations", "annotations"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert f"tagline: {bad.relative_to(tmp_path)}: 'annotator' must be a name (text), not ['bob', 'carol']" in err, err
+    assert not any("Traceback" in line for line in err)
+
+
+def test_an_imported_row_whose_annotator_is_not_text_is_left_out_not_given_to_the_default(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    rows = [{"text": "One.", "accept": ["claim"], "answer": "accept", "meta": {"article": "a", "annotator": ["alice", "bob"]}},
+            {"text": "Two.", "accept": [], "answer": "accept", "meta": {"article": "a", "annotator": "alice"}}]
+    (tmp_path / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert cli.main(["import", "rows.jsonl", "--format", "prodigy", "--annotations", "annotations"]) == 1
+    err = capsys.readouterr().err
+    assert ("tagline: rows.jsonl:1: 'meta.annotator' must be a name (text), not ['alice', 'bob']; row left out "
+            "(--annotator NAME takes every row)") in err.splitlines()
+    assert sorted(p.name for p in (tmp_path / "annotations").iterdir()) == ["alice"]  # none under 'tester'
+    # Named on the command line, every row is that annotator's, whatever the row says.
+    assert cli.main(["import", "rows.jsonl", "--format", "prodigy", "--annotations", "named", "--annotator", "dora"]) == 0
+
+
+def test_a_mistyped_scheme_key_refuses_the_command_in_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scheme.yaml").write_text("lables:\n  - {name: opinion, keys: [o]}\n", encoding="utf-8")
+    (tmp_path / "annotations").mkdir()
+    assert cli.main(["stats", "--annotations", "annotations", "--labels", "scheme.yaml"]) == 1
+    assert capsys.readouterr().err == ("tagline: scheme.yaml: unknown key 'lables' (did you mean 'labels'?); "
+                                       "the file takes labels, exclusive, team\n")
+
+
+def test_a_mistyped_key_in_tagline_yaml_refuses_the_command_in_one_line(tmp_path, monkeypatch, capsys):
+    """Beside a team, ``lables:`` was ignored and the team annotated with the default labels."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tagline.yaml").write_text("team: {annotators: [alice]}\nlables: [opinion]\n", encoding="utf-8")
+    (tmp_path / "annotations").mkdir()
+    assert cli.main(["status", "--annotations", "annotations"]) == 1
+    assert capsys.readouterr().err == (f"tagline: {tmp_path / 'tagline.yaml'}: unknown key 'lables' (did you mean 'labels'?); "
+                                       "the file takes labels, exclusive, team\n")
+
+
+def test_an_escape_in_a_mistyped_key_reaches_stderr_as_a_glyph(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scheme.yaml").write_text('labels: [claim]\n"\\e]0;owned\\a\\e[2J": 1\n', encoding="utf-8")
+    (tmp_path / "annotations").mkdir()
+    assert cli.main(["agree", "--annotations", "annotations", "--labels", "scheme.yaml"]) == 1
+    err = capsys.readouterr().err
+    assert err == "tagline: scheme.yaml: unknown key '\u241b]0;owned\u2407\u241b[2J'; the file takes labels, exclusive, team\n"
+    assert "\x1b" not in err and "\x07" not in err
+
+
+@pytest.mark.e2e  # the real command line, in a child process
+def test_the_app_with_a_mistyped_scheme_prints_one_line_and_does_not_start(tmp_path):
+    (tmp_path / "scheme.yaml").write_text('labels: [claim]\n"\\e[2Jexclusiv": true\n', encoding="utf-8")
+    (tmp_path / "a.txt").write_text("The mayor said it rained.\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "VIRTUAL_ENV", "TAGLINE_CACHE", "XDG_CONFIG_HOME")}
+    env.update({"TAGLINE_ANNOTATOR": "tester", "PYTHONIOENCODING": "utf-8", "TERM": "xterm-256color"})
+    tagline = os.path.join(os.path.dirname(sys.executable), "tagline")
+    done = subprocess.run([tagline, "open", "a.txt", "--labels", "scheme.yaml", "--model", "none"], cwd=tmp_path, env=env,
+                          capture_output=True, stdin=subprocess.DEVNULL, timeout=120)
+    assert done.returncode == 1
+    assert done.stdout == b""  # the app never started: no screen drawn, no terminal mode set
+    assert done.stderr.decode("utf-8") == ("tagline: scheme.yaml: unknown key '\u241b[2Jexclusiv' (did you mean 'exclusive'?); "
+                                           "the file takes labels, exclusive, team\n")
+    assert not (tmp_path / "annotations").exists()
