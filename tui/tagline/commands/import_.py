@@ -18,6 +18,9 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
     explicit = getattr(args, "annotator", None)
     groups: dict[tuple[str, str], list[Row]] = {}
     for row in rows:
+        if not explicit and row.annotator_problem:  # never attributed to the default annotator instead
+            problems.append(corpus.Problem(row.where, f"{row.annotator_problem}; row left out (--annotator NAME takes every row)"))
+            continue
         if not explicit and row.annotator is not None and annotator_problem(row.annotator):
             # its folder would be a cleaned copy of the name (../x -> _x) while the file says ../x
             problems.append(corpus.Problem(row.where, f"annotator {row.annotator!r}: {annotator_problem(row.annotator)}; "

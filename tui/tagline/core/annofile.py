@@ -167,6 +167,12 @@ _SENTENCE_TYPES = (("flag", bool), ("note", str), ("entities", list))
 _KIND_NAMES = {"flag": "true or false", "note": "text", "entities": "a list"}
 
 
+def _shown(value) -> str:
+    from tagline.core.sanitize import one_line
+
+    return one_line(repr(value), 40)
+
+
 def _whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)  # ``start: true`` is not an offset
 
@@ -180,6 +186,9 @@ def check(data: dict) -> list[str]:
     for key in ("article", "model"):
         if data.get(key) is not None and not isinstance(data[key], dict):
             problems.append(f"'{key}' is not a mapping")
+    annotator = data.get("annotator")
+    if annotator is not None and not isinstance(annotator, str):  # was read as the folder's name, silently
+        problems.append(f"'annotator' must be a name (text), not {_shown(annotator)}")
     orphans = data.get("orphans")
     if orphans is not None and not (isinstance(orphans, list) and all(isinstance(o, dict) for o in orphans)):
         problems.append("'orphans' is not a list of mappings")

@@ -25,8 +25,9 @@ sentences conflict with the imported ones, is reported and left alone.
 A row that is not JSON, has no text, uses a label outside the scheme, or has offsets that do not
 match its text is reported (``FILE:LINE: reason``) and left out; the exit status is then 1. Prodigy
 rows answered ``reject`` or ``ignore`` are not annotations: they are left out and counted. A row's
-``meta.annotator`` that is not a usable folder name (``../x``, ``.hidden``) is refused with one
-line, as ``--annotator`` is; ``--annotator`` takes every row whatever its ``meta`` says.
+``meta.annotator`` that is not a usable folder name (``../x``, ``.hidden``), or not text at all (a
+list, a number), is refused with one line, as ``--annotator`` is; ``--annotator`` takes every row
+whatever its ``meta`` says.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class Row:
     article_path: str = ""
     status: str = schema.DONE
     extra: dict = field(default_factory=dict)  # flag, note, review: optional sentence keys to keep
+    #: Why the row's own annotator cannot be used (not text): without ``--annotator`` it is left out.
+    annotator_problem: str = ""
 
 
 def _int(value) -> int | None:
@@ -143,12 +146,19 @@ def parse_row(data: dict, fmt: str, scheme: LabelScheme, where: str) -> Row | No
         if isinstance(data.get("review"), dict):
             extra["review"] = data["review"]
     annotator = meta.get("annotator")
+    if annotator is not None and not isinstance(annotator, str):  # was imported under the default name
+        from tagline.core.sanitize import one_line
+
+        problem = f"'{'annotator' if meta is data else 'meta.annotator'}' must be a name (text), not {one_line(repr(annotator), 40)}"
+        annotator = None
+    else:
+        problem = ""
     return Row(
         where=where, text=text, labels=labels, entities=entities, article=article,
         index=_int(meta.get("index")), start=start, end=end,
         annotator=annotator if isinstance(annotator, str) and annotator.strip() else None,
         sha256=str(meta.get("sha256") or ""), article_path=str(meta.get("article_path") or ""),
-        status=status, extra=extra,
+        status=status, extra=extra, annotator_problem=problem,
     )
 
 
