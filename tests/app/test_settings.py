@@ -76,3 +76,20 @@ async def test_a_theme_or_cursor_of_the_wrong_kind_is_one_line_and_the_app_start
             assert app.theme == "tagline-dark"
             await pilot.press("c")
         assert path.read_bytes() == before  # never rewritten over the user's file
+
+
+def test_an_unknown_key_in_the_settings_is_said_and_the_rest_is_used():
+    """``thme: tagline-light`` was ignored without a word: the theme never changed and nothing said why."""
+    path = settings.settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('thme: tagline-light\ncursor: sentence\n"\\e[2Jx": 1\n', encoding="utf-8")
+    data, problem = settings.load()
+    assert data["cursor"] == "sentence"
+    assert problem == f"{path}: unknown key 'thme' (did you mean 'theme'?); left out"
+    settings.save_theme("tagline-dark")  # the key is said, and kept as it is written
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["thme"] == "tagline-light"
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["theme"] == "tagline-dark"
+    path.write_text('"\\e[2Jx": 1\n', encoding="utf-8")
+    assert settings.load()[1] == f"{path}: unknown key '\u241b[2Jx' (known: theme, cursor, keymap); left out"
+    path.write_text("theme: tagline-light\ncursor: sentence\nkeymap: {next: j}\n", encoding="utf-8")
+    assert settings.load()[1] is None

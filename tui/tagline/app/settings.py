@@ -16,9 +16,13 @@ from pathlib import Path
 import platformdirs
 import yaml
 
-from tagline.core import annofile, keymap, safefile, safeyaml
+from tagline.core import annofile, keymap, known_keys, safefile, safeyaml
 from tagline.core.labels import LabelScheme, is_key
 from tagline.core.sanitize import one_line
+
+
+#: The keys of the settings file; any other is said (and left as it is in the file).
+KEYS = ("theme", "cursor", "keymap")
 
 
 def config_dir() -> Path:
@@ -31,30 +35,45 @@ def settings_path() -> Path:
 
 def load() -> tuple[dict, str | None]:
     """(settings, a one-line problem or None). A broken file is reported, never overwritten."""
+    data, problems, unknown = _read()
+    problems = problems + unknown
+    if not problems:
+        return data, None
+    path = settings_path()
+    if data.get("_broken"):
+        return data, f"{path}: {problems[0]}"
+    return data, f"{path}: " + "; ".join(problems) + "; left out"
+
+
+def _read() -> tuple[dict, list[str], list[str]]:
+    """(settings, problems that keep the file from being rewritten, unknown keys said)."""
     path = settings_path()
     if not path.is_file():
-        return {}, None
+        return {}, [], []
     try:
         data = safeyaml.load(safefile.read_text(path)) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        return {"_broken": True}, f"{path}: not read ({' '.join(str(error).split())[:100]})"
+        return {"_broken": True}, [f"not read ({' '.join(str(error).split())[:100]})"], []
     if not isinstance(data, dict):
-        return {"_broken": True}, f"{path}: not a mapping; ignored"
+        return {"_broken": True}, ["not a mapping; ignored"], []
     from tagline.app.widgets.sentence_view import CURSOR_STYLES
 
+    unknown = []  # a mistyped ``thme:`` was ignored without a word; the file keeps it as written
+    found, key = known_keys.first_unknown(data, KEYS)
+    if found:
+        guessed = known_keys.likely(key, KEYS) is not None
+        unknown.append(known_keys.unknown_key(key, KEYS) + ("" if guessed else f" (known: {', '.join(KEYS)})"))
     problems = []  # a value of the wrong kind is left out with a word, never guessed at
     if data.get("theme") is not None and not isinstance(data["theme"], str):  # a list ended the app at start
         problems.append(f"theme: must be the name of a theme, not {one_line(repr(data.pop('theme')), 40)}")
     if data.get("cursor") is not None and data["cursor"] not in CURSOR_STYLES:
         problems.append(f"cursor: must be {' or '.join(CURSOR_STYLES)}, not {one_line(repr(data.pop('cursor')), 40)}")
-    if problems:  # reported; save_theme then leaves the file as it is, for the user to fix
-        return data, f"{path}: " + "; ".join(problems) + "; left out"
-    return data, None
+    return data, problems, unknown
 
 
 def save_theme(name: str) -> None:
-    data, problem = load()
-    if problem or data.get("theme") == name:
+    data, problems, _unknown = _read()
+    if problems or data.get("theme") == name:  # reported; left as it is, for the user to fix
         return
     data["theme"] = name
     try:
