@@ -54,6 +54,9 @@ BROKEN = {
     ),
     "deep nesting": ("sentences: " + "[" * 50_000 + "]" * 50_000 + "\n", "does not parse as YAML"),
     "not UTF-8": ((GOOD_HEAD + "note: caf\xe9\n").encode("latin-1"), "is not UTF-8"),
+    # Values YAML parses and Python refuses with a ValueError: before, a traceback from every command.
+    "a number of 5,000 digits": (GOOD_HEAD + "sentences:\n" + sentence(extra=", note: " + "9" * 5000), "characters)' cannot be read (Exceeds the limit"),
+    "a date that does not exist": (GOOD_HEAD + "sentences:\n" + sentence(extra=", updated: 2026-02-30"), "'2026-02-30' cannot be read"),
 }
 
 
@@ -206,6 +209,35 @@ def test_deep_nesting_is_bounded_without_libyaml_too(tmp_path, monkeypatch):
     path, _ = place(tmp_path, "sentences: " + "[" * 20_000 + "]" * 20_000 + "\n")
     with pytest.raises(annofile.AnnotationFileError, match="nested too deeply"):
         annofile.read(path)
+
+
+@pytest.mark.e2e
+def test_values_python_cannot_hold_are_one_line_in_every_command(tmp_path):
+    """A 5,000-digit number or a 30th of February in an annotation file, a label scheme and
+    tagline.yaml: each command says one line with the file and exits 1, and changes no file."""
+    import subprocess
+    import sys
+
+    bad = {"digits": "9" * 5000, "date": "2026-02-30"}
+    for kind, value in bad.items():
+        root = tmp_path / kind
+        path, _ = place(root, GOOD_HEAD + "sentences:\n" + sentence(extra=f", note: {value}"))
+        (root / "scheme.yaml").write_text(f"labels:\n  - {{name: claim, guideline: {value}}}\n", encoding="utf-8")
+        before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        commands = [["agree"], ["stats"], ["status"], ["export", "--format", "jsonl"], ["export", "--format", "spacy", "--out", "x.spacy"],
+                    ["agree", "--labels", "scheme.yaml"]]
+        for command in commands:
+            done = subprocess.run([sys.executable, "-m", "tagline", *command], cwd=root, capture_output=True, text=True,
+                                  timeout=120, stdin=subprocess.DEVNULL)
+            assert "Traceback" not in done.stderr, (command, done.stderr[-300:])
+            assert done.returncode == 1, (command, done.stderr)
+            said = [line for line in done.stderr.splitlines() if "cannot be read" in line]
+            assert len(said) == 1 and ("river.yaml" in said[0] or "scheme.yaml" in said[0]), (command, done.stderr)
+        (root / "tagline.yaml").write_text(f"team:\n  annotators: [alice]\n  per_article: {value}\n", encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "tagline", "status"], cwd=root, capture_output=True, text=True, timeout=120,
+                              stdin=subprocess.DEVNULL)
+        assert done.returncode == 1 and done.stderr.count("\n") == 1 and "tagline.yaml" in done.stderr, done.stderr
+        assert {p: p.read_bytes() for p in before} == before
 
 
 BOMB = BROKEN["billion laughs"][0].replace("sentences: []\n", "")  # nine nested lists of nine: 3.9e9 values

@@ -8,6 +8,10 @@ out again expands them. :func:`load` counts the values the document would hold w
 written out, and refuses a document beyond :func:`limit` with :class:`TooManyAliases` (a
 ``yaml.YAMLError`` whose message is one line). A document that passes is returned with nothing
 shared, so changing one place never changes another.
+
+A value YAML parses but Python cannot hold (a whole number of more than 4,300 digits, a date such as
+2026-02-30) is :class:`BadValue`, a ``yaml.YAMLError`` too, that names its line: PyYAML lets the
+``ValueError`` out, which no caller expects from a YAML loader.
 """
 
 from __future__ import annotations
@@ -31,6 +35,36 @@ class TooManyAliases(yaml.YAMLError):
         self.problem_mark = mark
 
 
+class BadValue(yaml.YAMLError):
+    """A scalar the safe constructors reject with a ``ValueError`` (too many digits, no such date)."""
+
+    def __init__(self, problem: str, mark=None):
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
+
+
+_checked_loaders: dict[type, type] = {}
+
+
+def _checked(loader_class: type) -> type:
+    """``loader_class`` whose construction of a value turns a ``ValueError`` into :class:`BadValue`."""
+    checked = _checked_loaders.get(loader_class)
+    if checked is None:
+
+        def construct_object(self, node, deep=False):
+            try:
+                return loader_class.construct_object(self, node, deep)
+            except (ValueError, OverflowError) as error:
+                value = str(getattr(node, "value", ""))
+                shown = value if len(value) <= 40 else f"{value[:20]}…({len(value):,} characters)"
+                reason = " ".join(str(error).split(";")[0].split())[:120]
+                raise BadValue(f"the value {shown!r} cannot be read ({reason})", getattr(node, "start_mark", None)) from None
+
+        checked = _checked_loaders[loader_class] = type(f"Checked{loader_class.__name__}", (loader_class,), {"construct_object": construct_object})
+    return checked
+
+
 def limit(written: int) -> int:
     """How many values a document written with ``written`` values may expand to."""
     return BASE_LIMIT + FACTOR * written
@@ -38,7 +72,7 @@ def limit(written: int) -> int:
 
 def load(text: str, loader=None):
     """``yaml.safe_load(text)``, with aliases bounded and unshared (see the module's text)."""
-    loader_class = loader or _Loader
+    loader_class = _checked(loader or _Loader)
     if "*" not in text:  # no alias can be written without one
         return yaml.load(text, Loader=loader_class)
     parser = loader_class(text)
