@@ -174,3 +174,35 @@ def test_annotations_that_are_not_a_folder_are_one_line_as_in_agree(tmp_path, ca
         assert captured.out == ""
     assert cli.main(["agree", "--annotations", str(target)]) == 1
     assert f"{target}: no such annotations folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stamp", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
+def test_an_updated_stamp_beyond_the_calendar_is_left_out(tmp_path, stamp):
+    """An ``updated`` stamp that is a valid ISO date but lies outside years 1 to 9999 once in UTC
+    ended ``tagline status`` with "year 10000 is out of range"; it is left out like a stamp that
+    does not parse."""
+    from tagline.core import annofile
+
+    annotate(tmp_path, "alice", "a1", [("claim",), ("quote",), None])
+    path = tmp_path / "alice" / "a1.yaml"
+    document = annofile.read(path)
+    document["sentences"][1]["updated"] = stamp
+    path.write_text(annofile.dumps(document), encoding="utf-8")
+    found = status_mod.compute(tmp_path, DEFAULT_SCHEME)
+    assert found.parsed_files == 1
+    assert found.annotators["alice"].last_active == "2026-11-20T09:00:00Z"
+    assert found.as_data()["annotators"]["alice"]["sentences_done"] == 2
+
+
+def test_progress_index_times_beyond_the_calendar_are_left_out(tmp_path):
+    """The index's ``times`` are numbers read back from a file: a first stamp no date can hold ended
+    ``tagline status`` with an OverflowError; the annotator shows as never active instead."""
+    annotate(tmp_path, "alice", "a1", [("claim",), ("quote",), None])
+    index = tmp_path / "alice" / ".progress.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["a1"]["times"] = "99999999999999999999 10"
+    index.write_text(json.dumps(data), encoding="utf-8")
+    found = status_mod.compute(tmp_path, DEFAULT_SCHEME)
+    assert found.parsed_files == 0
+    assert found.annotators["alice"].last_active is None
+    assert found.as_data()["annotators"]["alice"]["last_active"] is None

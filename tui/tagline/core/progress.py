@@ -165,4 +165,8 @@ def epoch(value: str) -> int | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_dt.UTC)
+    try:  # a stamp such as 9999-12-31T23:59:59-12:00 is no date in UTC: no time tagline can show
+        moment.astimezone(_dt.UTC)
+    except OverflowError:
+        return None
     return int(moment.timestamp())

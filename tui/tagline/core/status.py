@@ -90,7 +90,10 @@ class AnnotatorStatus:
             return None
         import datetime as _dt
 
-        moment = _dt.datetime.fromtimestamp(max(last for _, last in self.spans), _dt.timezone.utc)
+        try:  # the index's times are numbers read back from a file: any size
+            moment = _dt.datetime.fromtimestamp(max(last for _, last in self.spans), _dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
         return moment.isoformat().replace("+00:00", "Z")
 
     def as_data(self) -> dict:
