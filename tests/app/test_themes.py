@@ -182,6 +182,9 @@ async def test_every_character_of_a_sentence_is_on_screen(make_app, size):
     ("name: x\nprimary: '#fff'\nvariables: {label-claim: notacolour}\n", "variable label-claim 'notacolour' is not a colour"),
     ("name: x\nprimary: '#fff'\nvariables: {footer-key-foreground: nope}\n", "variable footer-key-foreground 'nope' is not a colour"),
     ("name: x\nprimary: '#fff'\nvariables: {block-cursor-text-style: 5}\n", "is not a colour nor a text style"),
+    # A variable of the theme's own is read by Textual's stylesheet too: "CSS parsing failed", exit 1.
+    ("name: x\nprimary: '#fff'\nvariables: {mine: '@click=app.quit'}\n", "variable mine '@click=app.quit' is not a colour"),
+    ("name: x\nprimary: '#fff'\nvariables: {mine: 'red; x: y'}\n", "variable mine 'red; x: y' is not a colour"),
 ])
 def test_a_theme_file_of_the_wrong_kinds_is_one_line_not_a_crash(tmp_path, body, message):
     """Before, each of these stopped the app at start: an AttributeError (variables as a list) or
@@ -198,3 +201,33 @@ def test_theme_variables_textual_reads_as_styles_and_colours_are_accepted(tmp_pa
                                       encoding="utf-8")
     themes, problems = theming.load_themes([tmp_path])
     assert problems == [] and [t.name for t in themes] == ["ok"]
+
+
+@pytest.mark.parametrize("colour", ["block-cursor-text-style", "text", "mine", "link", "missing"])
+async def test_a_label_colour_naming_a_variable_that_is_no_colour_shows_the_label_without_colour(tmp_path, colour, sample_path):
+    """A scheme's ``colour`` names a theme variable, and not every variable is a colour
+    (``block-cursor-text-style`` is ``bold``, ``text`` is ``auto 87%``, a theme's own may be any
+    word). The value was parsed as a colour when the article was drawn, and the app ended with a
+    ColorParseError at start; or it went into a style string, where ``link …`` is a hyperlink."""
+    from dataclasses import replace
+
+    from tagline.app.app import TaglineApp
+    from tagline.core.articles import load
+    from tagline.core.session import Session
+
+    (tmp_path / "themes").mkdir()
+    (tmp_path / "themes" / "own.yaml").write_text("name: own\nprimary: '#5fafff'\nvariables: {mine: x, link: link}\n",
+                                                  encoding="utf-8")
+    scheme = replace(DEFAULT_SCHEME, labels=(replace(DEFAULT_SCHEME.labels[0], colour=colour), *DEFAULT_SCHEME.labels[1:]))
+    assert theming.label_colour({"mine": "x", "ok": "#ff0000"}, "mine") == "" and theming.label_colour({"ok": "#ff0000"}, "ok") == "#ff0000"
+    articles, _ = load([sample_path])
+    session = Session(articles, tmp_path / "annotations", "tester", scheme)
+    app = TaglineApp(session, None, theme="own", theme_folders=[tmp_path / "themes"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settled(pilot)
+        await pilot.press("c")
+        await settled(pilot)
+        assert app.session.store.get(0).labels == ("claim",)
+        view = app.screen.query_one("#sentences")
+        shown = "".join(view.render_line(y).text for y in range(view.size.height))
+        assert "C:1" in shown

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from tagline.core import safefile, safeyaml
+from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 DEFAULT_THEME = "tagline-dark"
@@ -69,7 +70,16 @@ def _variable_ok(name: str, value: str) -> bool:
     from textual.css.constants import VALID_STYLE_FLAGS
 
     if name not in _known_variables() and not name.startswith(("label-", "ent-")):
-        return True  # a variable of the theme's own: used only where a scheme names it
+        # A variable of the theme's own: used only where a scheme names it, but Textual's stylesheet
+        # reads every variable, and a value it cannot read ("@click=…", "a;b") stopped the app at start.
+        from textual.css.tokenize import tokenize_values
+        from textual.css.tokenizer import TokenError
+
+        try:
+            tokenize_values({name: value})
+        except TokenError:
+            return False
+        return True
     if name.endswith("style"):
         return bool(value.split()) and all(word in VALID_STYLE_FLAGS for word in value.split())
     words = value.split()
@@ -80,6 +90,24 @@ def _variable_ok(name: str, value: str) -> bool:
     except ColorParseError:
         return False
     return True
+
+
+def label_colour(variables: dict[str, str], name: str) -> str:
+    """The colour the theme variable ``name`` (a label's ``colour`` in the scheme) holds, or "".
+
+    A scheme may name any variable, and not every variable is a colour (``block-cursor-text-style``
+    is ``bold``; a theme's own variables are not checked when it loads): such a value was parsed as
+    a colour and ended the app at start, or went into a style string, where ``link …`` or
+    ``@click=…`` are not colours but a hyperlink and an action. The label is then shown without
+    colour."""
+    value = variables.get(name, "")
+    if not value:
+        return ""
+    try:
+        Color.parse(value)
+    except (ColorParseError, ValueError, TypeError):
+        return ""
+    return value
 
 
 def theme_from_file(path: Path) -> Theme:

@@ -9,6 +9,7 @@ from textual.widgets import Input
 from tagline.core import keymap
 from tagline.core.labels import LabelScheme
 from tagline.core.session import Outcome, Session
+from tagline.app import theming
 from tagline.app.frames import KeyFrames
 from tagline.app.messages import DuplicatesFound, EntitiesArrived
 from tagline.app.widgets.footer import FittedFooter
@@ -288,7 +289,7 @@ class ReaderScreen(KeyFrames):
                 reasons = suggestion.get("reasons") or {}
                 for position, name in enumerate(labels):
                     label = self.session.scheme.by_name.get(name)
-                    colour = self.app.theme_variables.get(label.colour, "") if label else ""
+                    colour = theming.label_colour(self.app.theme_variables, label.colour) if label else ""
                     parts.append(("+" if position else "", "dim"))
                     parts.append((name, f"bold {colour}".strip()))
                 if tuple(labels) != state.labels:
@@ -339,7 +340,7 @@ class ReaderScreen(KeyFrames):
             "  ",
         ]
         for label in session.scheme.labels:
-            colour = self.app.theme_variables.get(label.colour, "")
+            colour = theming.label_colour(self.app.theme_variables, label.colour)
             parts.append((f"{label.badge}:{per_label.get(label.name, 0)} ", f"bold {colour}".strip()))
         if flagged:
             parts.append(f"{self.view.glyphs.flag}{flagged} ")

@@ -70,7 +70,7 @@ def badges(scheme: LabelScheme, labels, theme_variables: dict[str, str]) -> Cont
     parts: list = []
     for label in scheme.labels:
         if label.name in labels:
-            colour = theme_variables.get(label.colour, "")
+            colour = theming.label_colour(theme_variables, label.colour)
             parts.append((label.badge, f"bold {colour}".strip()))
         else:
             parts.append(("·", "dim"))

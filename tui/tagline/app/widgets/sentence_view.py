@@ -31,7 +31,7 @@ from textual.strip import Strip
 from tagline.core import sanitize, schema
 from tagline.core.layout import wrap
 from tagline.core.session import Session
-from tagline.app import glyphs, internals
+from tagline.app import glyphs, internals, theming
 from tagline.app.widgets.line import InfoLine, PartStyles
 
 #: Entity types grouped into colour groups (theme variables ent-<group>).
@@ -284,7 +284,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             no_colour = self.app.no_color if hasattr(self.app, "no_color") else False
             labels = {}
             for label in self.session.scheme.labels:
-                colour = variables.get(label.colour)
+                colour = theming.label_colour(variables, label.colour)
                 labels[label.name] = Style(bold=True, color=Color.parse(colour).rich_color if colour and not no_colour else None)
             groups = {}
             for group in GROUP_NAMES:
