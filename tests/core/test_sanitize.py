@@ -52,3 +52,20 @@ def test_every_bidi_control_is_shown_not_obeyed():
     # and Unicode agrees these are the reordering characters: none left out of the list above
     every = [c for c in range(0x110000) if unicodedata.bidirectional(chr(c)) in reordering]
     assert set(every) <= set(BIDI_CONTROLS)
+
+
+def test_usage_errors_quote_the_arguments_as_visible_characters(capsys):
+    """argparse printed "unrecognized arguments" as they were; a shell glob puts file names among
+    the arguments, so an escape sequence in one reached the terminal."""
+    import pytest
+
+    from tagline import cli
+
+    for argv in (["agree", "\x1b]0;pwned\x07.yaml"], ["export", "--format", "csv", "a\u202eb", "c\x9b31m"]):
+        with pytest.raises(SystemExit) as raised:
+            cli.main(argv)
+        assert raised.value.code == 2
+        err = capsys.readouterr().err
+        assert "unrecognized arguments" in err
+        assert not any(c in err for c in "\x1b\x07\u202e\x9b"), err
+        assert "\u241b]0;pwned\u2407" in err or "a\u2051b" in err

@@ -66,8 +66,19 @@ def default_paths() -> list[str]:
     return ["seeds"] if Path("seeds").is_dir() else [str(bundled("seeds"))]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors quote the arguments as visible characters: "unrecognized
+    arguments" printed them as they were, and a shell glob puts file names (an escape sequence in
+    one) among them. Subcommands' parsers are of the same class."""
+
+    def error(self, message: str):
+        from tagline.core.sanitize import visible
+
+        super().error(visible(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tagline", description="Read news text sentence by sentence and tag claims, quotes and statistics.")
+    parser = _Parser(prog="tagline", description="Read news text sentence by sentence and tag claims, quotes and statistics.")
     from tagline import __version__
 
     parser.add_argument("--version", action="version", version=f"tagline {__version__}")
