@@ -387,3 +387,25 @@ def test_a_full_standard_output_is_one_line_and_status_1(team):
                               stdout=full, stderr=subprocess.PIPE, timeout=120)
     assert done.returncode == 1
     assert b"tagline: standard output: cannot write (No space left on device)" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("article_id", ["../../outside", "sub/inner", "..", "a\x00b"])
+def test_an_article_id_that_cannot_name_a_file_is_refused_not_written_outside_out(tmp_path, capsys, article_id):
+    """brat names its files by the article id an annotation file gives: ``../../outside`` wrote
+    ``outside.txt`` and ``outside.ann`` two folders above ``--out``, replacing what was there. Such a
+    file is now left out with its reason, as a file that does not parse is."""
+    root = tmp_path / "annotations"
+    (root / "alice").mkdir(parents=True)
+    (root / "alice" / "story.yaml").write_text(yaml.safe_dump({
+        "schema": "tagline.annotations/1", "article": {"id": article_id, "path": "story.txt"}, "annotator": "alice",
+        "sentences": [{"index": 0, "start": 0, "end": 5, "text": "Hello", "status": "done", "labels": ["claim"]}],
+    }), encoding="utf-8")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("kept\n", encoding="utf-8")
+    out = tmp_path / "out" / "brat"
+    status, _, err = export(capsys, root, "--format", "brat", "--out", str(out))
+    assert status == 1
+    assert "cannot name a file" in err and "story.yaml" in err
+    assert outside.read_text(encoding="utf-8") == "kept\n"
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file() and "annotations" not in p.parts) == [
+        "out/brat/annotation.conf", "outside.txt"]

@@ -227,7 +227,7 @@ def _read_jsonl(path: Path, shown: str, data: bytes) -> tuple[list[Article], lis
             continue
         article_id = row.get("id")
         article_id = str(article_id) if article_id not in (None, "") else f"{path.stem}-{number}"
-        if not _safe_id(article_id):
+        if not safe_id(article_id):
             problems.append(Problem(where, f"id {article_id!r} cannot name a file"))
             continue
         meta = row.get("meta") if isinstance(row.get("meta"), dict) else {}
@@ -239,7 +239,9 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
 
 
-def _safe_id(article_id: str) -> bool:
+def safe_id(article_id: str) -> bool:
+    """Whether ``article_id`` can name its annotation file (``<id>.yaml``) and export files in a folder:
+    no path separator, not ``.`` or ``..``, no NUL, at most 200 characters."""
     return bool(article_id) and "/" not in article_id and "\\" not in article_id and article_id not in (".", "..") and "\x00" not in article_id and len(article_id) <= 200
 
 

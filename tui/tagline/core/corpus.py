@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tagline.core import annofile, schema, store
+from tagline.core import annofile, articles, schema, store
 from tagline.core.labels import LabelScheme
 
 
@@ -245,6 +245,8 @@ def parse_file(path: Path, folder: str, scheme: LabelScheme) -> AnnotationFile:
     article = data.get("article") if isinstance(data.get("article"), dict) else {}
     article_id = article.get("id")
     article_id = str(article_id) if article_id not in (None, "") else path.stem
+    if not articles.safe_id(article_id):  # brat's export names files by it: "../x" wrote outside --out
+        raise annofile.AnnotationFileError(path, f"article id {article_id!r} cannot name a file")
     annotator = data.get("annotator")
     annotator = annotator if isinstance(annotator, str) and annotator.strip() else folder
     sentences: list[Sentence] = []

@@ -129,7 +129,7 @@ def parse_row(data: dict, fmt: str, scheme: LabelScheme, where: str) -> Row | No
         raise ValueError(fmt)
     article = meta.get("article")
     article = str(article) if article not in (None, "") else None
-    if article is not None and not _safe_id(article):
+    if article is not None and not articles_mod.safe_id(article):
         raise RowError(f"article id {article!r} cannot name a file")
     start, end = _int(meta.get("start")), _int(meta.get("end"))
     if (start is None) != (end is None) or (start is not None and (start < 0 or end - start != len(text))):
@@ -160,10 +160,6 @@ def parse_row(data: dict, fmt: str, scheme: LabelScheme, where: str) -> Row | No
         sha256=str(meta.get("sha256") or ""), article_path=str(meta.get("article_path") or ""),
         status=status, extra=extra, annotator_problem=problem,
     )
-
-
-def _safe_id(article_id: str) -> bool:
-    return "/" not in article_id and "\\" not in article_id and article_id not in (".", "..") and "\x00" not in article_id and len(article_id) <= 200
 
 
 def read_rows(path: Path, fmt: str, scheme: LabelScheme, problems: list[corpus.Problem],
