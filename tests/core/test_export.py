@@ -409,3 +409,21 @@ def test_an_article_id_that_cannot_name_a_file_is_refused_not_written_outside_ou
     assert outside.read_text(encoding="utf-8") == "kept\n"
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file() and "annotations" not in p.parts) == [
         "out/brat/annotation.conf", "outside.txt"]
+
+
+def test_overlapping_entities_left_out_of_a_spacy_file_are_counted(tmp_path, capsys, annotations):
+    """A Doc's entities cannot overlap, and ``filter_spans`` kept the longest without a word; an
+    imported or hand-edited file can hold overlapping ones. Now the export says how many it left out."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    text = "Officials in New York City said 40 people were hurt."
+    annotations.write("alice", ("city", text), {0: ["claim"]}, entities={0: [(13, 26, "GPE"), (13, 21, "GPE"), (22, 26, "ORG"), (32, 34, "CARDINAL")]})
+    out = tmp_path / "city.spacy"
+    status, _, err = export(capsys, annotations.root, "--format", "spacy", "--out", str(out))
+    assert status == 0, err
+    docs = list(DocBin().from_disk(out).get_docs(spacy.blank("en").vocab))
+    assert [(e.text, e.label_) for e in docs[0].ents] == [("New York City", "GPE"), ("40", "CARDINAL")]
+    assert "2 entities left out of the spaCy file" in err
+    status, _, err = export(capsys, annotations.root, "--format", "jsonl")
+    assert "left out of" not in err

@@ -70,10 +70,11 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
     else:
         parts = {"all": chosen}
     written = []
+    entities_left_out = 0
     for part, examples in parts.items():
         path = targets[part]
         try:
-            write(fmt, examples, merged, scheme, path)
+            entities_left_out += write(fmt, examples, merged, scheme, path)
         except OSError as error:
             say(f"{path if path is not None else 'standard output'}: cannot write ({error.strerror or error})")
             return 1
@@ -82,6 +83,9 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
         label = "" if part == "all" else f"{part}: "
         written.append(f"{label}{len(examples)} sentences from {articles} articles{where}")
     say(summary(result))
+    if entities_left_out:
+        n = entities_left_out
+        say(f"{n} entit{'y' if n == 1 else 'ies'} left out of the spaCy file: a Doc's entities cannot overlap, and each of these overlaps one that was kept")
     if any(path is not None for path in targets.values()):
         say("exported " + "; ".join(written))
     return 1 if problems else 0

@@ -163,22 +163,29 @@ def merged_document(examples: list[corpus.Example], scheme: LabelScheme) -> dict
     return {"format": EXPORT_VERSION, "labels": annofile.Flow(scheme.names), "articles": list(articles.values())}
 
 
-def write_spacy(examples: list[corpus.Example], scheme: LabelScheme, path: Path) -> None:
+def write_spacy(examples: list[corpus.Example], scheme: LabelScheme, path: Path) -> int:
+    """The DocBin of ``examples`` in ``path``; returns how many entities it left out: ``doc.ents``
+    takes no two that overlap (an imported or hand-edited file can hold such), and the longest is
+    kept."""
     import spacy
     from spacy.tokens import DocBin
     from spacy.util import filter_spans
 
     nlp = spacy.blank("en")
     docs = DocBin(store_user_data=True)
+    left_out = 0
     for e in examples:
         doc = nlp.make_doc(e.text)
         doc.cats = {name: float(name in e.labels) for name in scheme.names}
-        spans = [doc.char_span(x.start, x.end, label=x.label, alignment_mode="expand") for x in e.entities]
-        doc.ents = filter_spans([s for s in spans if s is not None])
+        spans = [s for s in (doc.char_span(x.start, x.end, label=x.label, alignment_mode="expand") for x in e.entities) if s is not None]
+        kept = filter_spans(spans)
+        left_out += len(e.entities) - len(kept)
+        doc.ents = kept
         doc.user_data["tagline"] = _meta(e)
         docs.add(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     docs.to_disk(path)
+    return left_out
 
 
 def _brat_fragments(text: str, offset: int) -> tuple[str, str]:
@@ -291,9 +298,10 @@ def destinations(fmt: str, out: str | None, split: bool) -> dict[str, Path | Non
     return {part: target.with_name(f"{target.stem}.{part}{target.suffix}") for part in ("train", "dev")}
 
 
-def write(fmt: str, examples: list[corpus.Example], merged: corpus.Corpus, scheme: LabelScheme, path: Path | None) -> None:
+def write(fmt: str, examples: list[corpus.Example], merged: corpus.Corpus, scheme: LabelScheme, path: Path | None) -> int:
+    """Write ``examples`` in ``fmt``; returns how many entities the format could not hold (spaCy's)."""
     if fmt == "spacy":
-        write_spacy(examples, scheme, path)  # type: ignore[arg-type]
+        return write_spacy(examples, scheme, path)  # type: ignore[arg-type]
     elif fmt == "brat":
         write_brat(examples, merged, scheme, path)  # type: ignore[arg-type]
     elif path is None:
@@ -307,6 +315,7 @@ def write(fmt: str, examples: list[corpus.Example], merged: corpus.Corpus, schem
                 handle.write(text)
         else:  # through a link to the file it names: replacing the link would leave the file as it was
             annofile.atomic_write(Path(os.path.realpath(path)), text)
+    return 0
 
 
 def _special(path: Path) -> bool:
