@@ -1,3 +1,5 @@
+import pytest
+
 from tagline.core import schema
 from tagline.core.articles import Article
 from tagline.core.labels import DEFAULT_SCHEME
@@ -158,3 +160,23 @@ def test_a_move_past_either_end_changes_nothing_to_draw(tmp_path):
     assert set(s.move(1).changed) == {0, 1}
     s.goto(2)
     assert s.move(5).changed == () and s.cursor == 2
+
+
+@pytest.mark.parametrize("done, total", [("x", 2), (1e400, 2), ([1], 2), (True, 2), (3, 2), (-1, 2), (1, None)])
+def test_a_progress_entry_edited_with_values_of_other_kinds_is_not_used(tmp_path, done, total):
+    """``.progress.json`` is a file like any other: ``done: 1e400`` (infinity) or ``"x"`` ended the
+    article list with an OverflowError or ValueError. Such an entry is now not used, as an entry of
+    a changed article is not."""
+    import json
+
+    from tagline.core.articles import Article
+    from tagline.core.progress import ProgressIndex
+
+    folder = tmp_path / "tester"
+    folder.mkdir()
+    (folder / ".progress.json").write_text(json.dumps({"a": {"done": done, "total": total, "first": "A story."}}), encoding="utf-8")
+    index = ProgressIndex(folder)
+    (tmp_path / "a.txt").write_text("A story. It ends.\n", encoding="utf-8")
+    article = Article("a", "a.txt", source=tmp_path / "a.txt")  # not read yet: the entry is trusted as it is
+    assert index.get(article) is None
+    assert index.complete(article) is False

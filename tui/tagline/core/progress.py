@@ -67,7 +67,10 @@ class ProgressIndex:
             return None
         if article.loaded and entry.get("sha256") != article.sha256:
             return None
-        return int(entry.get("done", 0)), int(entry.get("total", 0))
+        done, total = entry.get("done", 0), entry.get("total", 0)
+        if type(done) is not int or type(total) is not int or not 0 <= done <= total:  # an index edited by hand
+            return None
+        return done, total
 
     def first_line(self, article) -> str:
         if article.loaded:
