@@ -427,3 +427,27 @@ def test_overlapping_entities_left_out_of_a_spacy_file_are_counted(tmp_path, cap
     assert "2 entities left out of the spaCy file" in err
     status, _, err = export(capsys, annotations.root, "--format", "jsonl")
     assert "left out of" not in err
+
+
+@pytest.mark.parametrize("fmt, name", [("csv", "rows.csv"), ("jsonl", "rows.jsonl"), ("brat", "brat")])
+@pytest.mark.parametrize("annotations_are", ["missing", "unreadable"])
+def test_an_export_that_read_nothing_leaves_an_existing_out_as_it_was(tmp_path, capsys, fmt, name, annotations_are):
+    """A mistyped ``--annotations`` (or a folder whose every file is refused) exported nothing and
+    still wrote that nothing over the ``--out`` of an earlier export. A read that failed never
+    replaces a file: the export says so and exits 1."""
+    out = tmp_path / name
+    if fmt == "brat":
+        out.mkdir()
+        kept = out / "annotation.conf"
+    else:
+        kept = out
+    kept.write_text("an earlier export\n", encoding="utf-8")
+    root = tmp_path / "annotations"
+    if annotations_are == "unreadable":
+        (root / "alice").mkdir(parents=True)
+        (root / "alice" / "story.yaml").write_text("sentences: [\n", encoding="utf-8")
+    status, _, err = export(capsys, root, "--format", fmt, "--out", str(out))
+    assert status == 1
+    assert kept.read_text(encoding="utf-8") == "an earlier export\n"
+    assert f"{out} left as it was" in err
+    assert "exported 0 sentences" not in err

@@ -64,6 +64,12 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
         say(f"{problem}")
     result = corpus.merge(merged, policy, keep_duplicates=getattr(args, "keep_duplicates", False), scheme=scheme)
     chosen = result.examples
+    files = [path for path in targets.values() if path is not None]
+    if not chosen and problems and files:  # a read that failed never replaces an earlier export
+        say(summary(result))
+        say(f"nothing to export while files could not be read: {', '.join(map(str, files))} left as "
+            + ("it was" if len(files) == 1 else "they were"))
+        return 1
     if split is not None:
         train, dev = split_by_article(chosen, split, getattr(args, "seed", 0))
         parts = {"train": train, "dev": dev}
