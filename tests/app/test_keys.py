@@ -218,3 +218,27 @@ async def test_the_article_list_of_a_huge_corpus_lists_a_page_and_filters_all(ma
         assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [str(count - 1)]
         await pilot.press("enter", "enter")
         assert app.session.article.id == f"art{count - 1}"
+
+
+def test_a_guideline_of_a_megabyte_is_shown_cut_and_counted():
+    """A guideline is meant to be short; one of a megabyte on one line took the help screen 11 s
+    to open in tmux (Rich wraps the whole text) and held the keys, ctrl+q included, meanwhile. The
+    help shows its first characters and says how many more the scheme file holds."""
+    from dataclasses import replace
+
+    import io
+
+    from rich.console import Console
+
+    from tagline.app.screens.help import GUIDELINE_SHOWN, help_content
+    from tagline.core.labels import DEFAULT_SCHEME
+
+    long = "word " * 200_000
+    scheme = replace(DEFAULT_SCHEME, labels=(replace(DEFAULT_SCHEME.labels[0], guideline=long), *DEFAULT_SCHEME.labels[1:]),
+                     source="scheme.yaml")
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(help_content(scheme))
+    shown = console.export_text()
+    assert f"({len(long) - GUIDELINE_SHOWN:,} more characters in scheme.yaml)" in shown
+    assert shown.count("word") <= GUIDELINE_SHOWN // 5 + 1
+    assert DEFAULT_SCHEME.labels[1].guideline.split()[0] in shown  # the other labels as they are

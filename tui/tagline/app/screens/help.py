@@ -25,12 +25,26 @@ def grid() -> Table:
     return table
 
 
+#: The characters of a guideline the help shows: a guideline is meant to be short, and one of a
+#: megabyte took the help screen 11 s to open (Rich wraps it whole) and held the keys meanwhile.
+GUIDELINE_SHOWN = 2000
+
+
+def shown_guideline(label, source: str) -> str:
+    """The label's guideline as the help shows it: at most :data:`GUIDELINE_SHOWN` characters, the
+    rest counted."""
+    text = label.guideline
+    if len(text) > GUIDELINE_SHOWN:
+        text = f"{text[:GUIDELINE_SHOWN]}… ({len(text) - GUIDELINE_SHOWN:,} more characters in {source})"
+    return text
+
+
 def labels_table(scheme: LabelScheme) -> Table:
     """Each label with its keys, its badge and its guideline (text from files is never markup)."""
     labels = grid()
     for label in scheme.labels:
         title = Text.assemble((label.name, "bold"), f"  [{label.badge}]")
-        guideline = Text("\n".join(visible(line) for line in label.guideline.split("\n")))
+        guideline = Text("\n".join(visible(line) for line in shown_guideline(label, scheme.source).split("\n")))
         labels.add_row(Text(visible(" ".join(label.keys))), Text.assemble(title, "\n", guideline) if label.guideline else title)
     return labels
 
