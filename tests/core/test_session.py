@@ -180,3 +180,25 @@ def test_a_progress_entry_edited_with_values_of_other_kinds_is_not_used(tmp_path
     article = Article("a", "a.txt", source=tmp_path / "a.txt")  # not read yet: the entry is trusted as it is
     assert index.get(article) is None
     assert index.complete(article) is False
+
+
+@pytest.mark.parametrize("saved", [5, "claim", ["claim", 3], {"claim": 1}])
+def test_a_saved_suggestion_that_is_not_a_list_of_labels_is_not_accepted(tmp_path, saved):
+    """``a`` takes the suggestion the annotation file saved when the model has none: ``labels: 5``
+    ended the reader with a TypeError, and ``labels: claim`` was read letter by letter and marked
+    the sentence done with no label. Now it says so and changes nothing."""
+    import yaml
+
+    text = "First one here. Second one there."
+    folder = tmp_path / "annotations" / "tester"
+    folder.mkdir(parents=True)
+    (folder / "a.yaml").write_text(yaml.safe_dump({
+        "schema": "tagline.annotations/1", "article": {"id": "a", "path": "a.txt"}, "annotator": "tester",
+        "sentences": [{"index": 0, "start": 0, "end": 15, "text": "First one here.", "status": "todo", "suggested": {"labels": saved}},
+                      {"index": 1, "start": 16, "end": 33, "text": "Second one there.", "status": "todo"}],
+    }), encoding="utf-8")
+    session = Session([Article("a", "a.txt", text)], tmp_path / "annotations", "tester", DEFAULT_SCHEME)
+    outcome = session.accept()
+    assert outcome.error and "not a list of labels" in outcome.message
+    assert session.state(0).status == schema.TODO and session.state(0).labels == ()
+    session.close()

@@ -327,6 +327,8 @@ class Session:
         labels = suggestion.get("labels") if isinstance(suggestion, dict) else None
         if labels is None:
             return Outcome(message="no suggestion for this sentence")
+        if not isinstance(labels, (list, tuple)) or not all(isinstance(x, str) for x in labels):  # a file's `suggested: {labels: 5}`
+            return Outcome(message="the suggestion saved for this sentence is not a list of labels", error=True)
         labels = tuple(self.scheme.order([x for x in labels if x in self.scheme.by_name]))
         state = self.state(self.cursor)
         return self._apply(self.cursor, self._stamp(state, labels=labels, status=schema.DONE))
