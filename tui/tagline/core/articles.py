@@ -19,6 +19,9 @@ from tagline.core.sanitize import lone_surrogates, replace_surrogates, visible
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
 SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
+#: Read as text too where the user says the files are transcripts: the tab-separated files of the
+#: CheckThat! lab (:mod:`tagline.core.transcript`).
+TRANSCRIPT_SUFFIXES = SUFFIXES + (".tsv",)
 MAX_BYTES = 64 * 1024 * 1024  # a file larger than this is refused, not loaded
 #: One article longer than this is refused: a news article is a few thousand sentences at most, and a
 #: 50 MB "article" takes seconds to split and would make an annotation file of hundreds of megabytes.
@@ -124,8 +127,9 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def find(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Article files under ``paths`` (files as given, folders walked in name order)."""
+def find(paths: list[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Path], list[Problem]]:
+    """Article files under ``paths`` (files as given, folders walked in name order), those whose
+    names end in one of ``suffixes``."""
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
@@ -134,7 +138,7 @@ def find(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
             found = []
             for root, dirs, names in os.walk(path, onerror=lambda e: problems.append(Problem(str(e.filename), e.strerror or "unreadable"))):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(Path(root) / n for n in names if not n.startswith(".") and n.lower().endswith(SUFFIXES))
+                found.extend(Path(root) / n for n in names if not n.startswith(".") and n.lower().endswith(suffixes))
             for name in sorted(found):
                 if _undecodable_name(name):
                     problems.append(Problem(str(name), _UNDECODABLE_NAME))
@@ -143,10 +147,10 @@ def find(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
         elif path.is_file():
             if _undecodable_name(path):
                 problems.append(Problem(str(path), _UNDECODABLE_NAME))
-            elif path.suffix.lower() in SUFFIXES:
+            elif path.suffix.lower() in suffixes:
                 files.append(path)
             else:
-                problems.append(Problem(str(path), f"not an article file (expected {', '.join(SUFFIXES)})"))
+                problems.append(Problem(str(path), f"not an article file (expected {', '.join(suffixes)})"))
         elif path.exists() or path.is_symlink():
             problems.append(Problem(str(path), "not a regular file or folder (broken link or loop?)"))
         else:
@@ -245,9 +249,10 @@ def safe_id(article_id: str) -> bool:
     return bool(article_id) and "/" not in article_id and "\\" not in article_id and article_id not in (".", "..") and "\x00" not in article_id and len(article_id) <= 200
 
 
-def load(paths: list[str | Path]) -> tuple[list[Article], list[Problem]]:
-    """Every article under ``paths``, read now; ids made unique where two files share a stem."""
-    return _collect(paths, lazy=False)
+def load(paths: list[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Article], list[Problem]]:
+    """Every article under ``paths``, read now; ids made unique where two files share a stem.
+    ``suffixes``: the files to read (:data:`TRANSCRIPT_SUFFIXES` adds ``.tsv``)."""
+    return _collect(paths, lazy=False, suffixes=suffixes)
 
 
 def open_corpus(paths: list[str | Path]) -> tuple[list[Article], list[Problem]]:
@@ -257,8 +262,8 @@ def open_corpus(paths: list[str | Path]) -> tuple[list[Article], list[Problem]]:
     return _collect(paths, lazy=True)
 
 
-def _collect(paths: list[str | Path], lazy: bool) -> tuple[list[Article], list[Problem]]:
-    files, problems = find(paths)
+def _collect(paths: list[str | Path], lazy: bool, suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Article], list[Problem]]:
+    files, problems = find(paths, suffixes)
     articles: list[Article] = []
     seen: set[str] = set()
     for path in files:

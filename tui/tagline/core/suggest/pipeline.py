@@ -114,7 +114,11 @@ def suggest_article(nlp, article) -> list[dict]:
 
 
 def suggest_articles(nlp, articles_: list, batch_size: int = 64) -> Iterable[list[dict]]:
-    """For each article, the suggestions for its sentences; paragraphs go through ``nlp.pipe``."""
+    """For each article, the suggestions for its sentences; paragraphs go through ``nlp.pipe``.
+
+    An article that names the speaker of each sentence (a :class:`~tagline.core.transcript.Transcript`:
+    ``speakers``, ``None`` where no one is named) gets the check-worthiness of a transcript's lines
+    (:func:`~tagline.core.suggest.speakers.transcript_checkworthiness`)."""
 
     def paragraphs():
         for number, article in enumerate(articles_):
@@ -125,11 +129,20 @@ def suggest_articles(nlp, articles_: list, batch_size: int = 64) -> Iterable[lis
     pending = iter(nlp.pipe(paragraphs(), as_tuples=True, batch_size=batch_size))
     for number, article in enumerate(articles_):
         paras, sents, _owner = article.split()
+        speakers = getattr(article, "speakers", None)
+        features: list | None = [] if speakers is not None else None
         results: list[dict] = []
         for p, para in enumerate(paras):
             doc, key = next(pending)
             assert key == (number, p)
             members = article.sentence_range(p)
             spans = [(sents[i].start - para.start, sents[i].end - para.start) for i in members]
-            results.extend(suggest_doc(doc, spans))
+            results.extend(suggest_doc(doc, spans, features))
+        if speakers is not None:
+            from tagline.core.suggest.speakers import transcript_checkworthiness
+
+            texts = [article.text[span.start : span.end] for span in sents]
+            named = [speaker or "" for speaker in speakers]
+            for result, value in zip(results, transcript_checkworthiness(named, texts, features)):
+                result["checkworthy"] = value
         yield results

@@ -18,26 +18,37 @@ from collections.abc import Iterable, Sequence
 from tagline.core.suggest.claims import ANSWERS, ASKS, checkworthiness
 
 #: Speaker names that transcripts give to those who ask or react rather than answer: CheckThat!'s
-#: ``SYSTEM`` (applause, crosstalk) and ``QUESTION`` (a journalist or a member of the audience).
-ASKING_NAMES = frozenset({"system", "question", "audience", "moderator", "interviewer", "reporter"})
+#: ``SYSTEM`` (applause, crosstalk) and ``QUESTION`` (a journalist or a member of the audience), and
+#: the ``Q`` of press-conference transcripts.
+ASKING_NAMES = frozenset({"system", "question", "q", "audience", "moderator", "interviewer", "reporter"})
 #: A speaker at least this share of whose lines end in a question mark asks: set by hand between
 #: the 2-7 % of a candidate's lines and the 18-35 % of a moderator's or a journalist's.
 QUESTION_SHARE = 0.15
 
 
+def speaker_key(name: str) -> str:
+    """One speaker however a transcript spells the name's case and spaces: ``Holt`` is ``HOLT``."""
+    return " ".join(name.split()).casefold()
+
+
 def asking_speakers(lines: Iterable[tuple[str, str]]) -> frozenset[str]:
-    """The speakers, among ``(speaker, text)`` lines, who ask rather than answer. Lines without a
-    speaker name no one."""
+    """The speakers, among ``(speaker, text)`` lines, who ask rather than answer (as they are
+    spelled in ``lines``; one speaker whatever the case and spaces, :func:`speaker_key`). Lines
+    without a speaker name no one."""
     count: Counter[str] = Counter()
     questions: Counter[str] = Counter()
+    spellings: dict[str, set[str]] = {}
     for speaker, text in lines:
-        if not speaker.strip():
+        key = speaker_key(speaker)
+        if not key:
             continue
-        count[speaker] += 1
-        questions[speaker] += text.rstrip(" ”’\"')]").endswith("?")
+        spellings.setdefault(key, set()).add(speaker)
+        count[key] += 1
+        questions[key] += text.rstrip(" ”’\"')]").endswith("?")
     return frozenset(
-        speaker for speaker in count
-        if speaker.strip().lower() in ASKING_NAMES or questions[speaker] >= QUESTION_SHARE * count[speaker]
+        spelling for key in count
+        if key in ASKING_NAMES or questions[key] >= QUESTION_SHARE * count[key]
+        for spelling in spellings[key]
     )
 
 
