@@ -196,3 +196,74 @@ def test_a_transcript_gets_the_check_worthiness_of_its_speakers(nlp):
     assert as_news[0]["checkworthy"] > as_news[2]["checkworthy"]  # by its text, the moderator's record first
     assert results[2]["checkworthy"] > results[0]["checkworthy"]  # read as a transcript, the answer first
 
+
+# -- tagline suggest --transcript (in process; the real entry point: tests/e2e/test_suggest_transcript.py)
+def run_suggest(capsys, *arguments: str) -> tuple[int, str, str]:
+    from tagline.cli import main
+
+    code = main(["suggest", *arguments])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_jsonl_rows_carry_the_speaker_and_offsets_into_the_file(tmp_path, capsys):
+    import json
+
+    path = tmp_path / "debate.txt"
+    path.write_text(DEBATE, encoding="utf-8")
+    code, out, err = run_suggest(capsys, str(path), "--transcript", "--format", "jsonl")
+    assert code == 0 and err == ""
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["speaker"] for r in rows] == ["HOLT", "HOLT", "TRUMP", "TRUMP", "TRUMP"]
+    assert all(DEBATE[r["start"] : r["end"]] == r["text"] for r in rows)
+    assert list(rows[0]) == ["article", "index", "start", "end", "speaker", "text", "labels", "scores", "reasons", "checkworthy"]
+    code, out, _ = run_suggest(capsys, str(path), "--format", "jsonl")  # without the flag: news, as before
+    assert code == 0 and all("speaker" not in json.loads(line) for line in out.splitlines())
+    assert json.loads(out.splitlines()[0])["text"].startswith("HOLT: ")
+
+
+def test_the_most_check_worthy_first_in_both_formats(tmp_path, capsys):
+    import json
+
+    path = tmp_path / "debate.txt"
+    path.write_text(DEBATE, encoding="utf-8")
+    code, out, _ = run_suggest(capsys, str(path), "--transcript", "--format", "jsonl", "--order", "checkworthy")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and sorted(r["index"] for r in rows) == list(range(5))
+    values = [r["checkworthy"] for r in rows]
+    assert values == sorted(values, reverse=True) and rows[0]["speaker"] == "TRUMP"
+    code, out, _ = run_suggest(capsys, str(path), "--transcript", "--order", "checkworthy")
+    order = [int(line.split("│")[2]) for line in out.splitlines() if line.startswith("│ debate")]
+    assert code == 0 and order == [r["index"] for r in rows]
+
+
+def test_a_hostile_speaker_name_is_data_in_the_table_and_in_jsonl(tmp_path, capsys, monkeypatch):
+    import json
+
+    monkeypatch.setenv("COLUMNS", "80")
+    name = "Evil\x1b]0;pwned\x07[bold]X[/bold]"
+    path = tmp_path / "hostile.tsv"
+    path.write_text(f"1\t{name}\tTaxes rose 4 percent last year.\n2\tHOLT\tWhy?\n", encoding="utf-8")
+    code, out, err = run_suggest(capsys, str(path), "--transcript")
+    assert code == 0 and err == ""
+    assert "\x1b" not in out and "\x07" not in out
+    speaker_column = "".join(line.split("│")[3].strip() for line in out.splitlines() if line.startswith("│"))
+    assert speaker_column.startswith("Evil␛]0;pwned␇[bold]X[/bold]")  # as written, wrapped in its column
+    assert all(len(line) <= 80 for line in out.splitlines())
+    code, out, _ = run_suggest(capsys, str(path), "--transcript", "--format", "jsonl")
+    assert "\x1b" not in out and "\x07" not in out
+    assert json.loads(out.splitlines()[0])["speaker"] == name  # the same data for any JSON reader
+
+
+def test_a_file_that_names_no_speaker_is_one_line_and_the_rest_is_suggested(tmp_path, capsys):
+    import json
+
+    news = tmp_path / "news.txt"
+    news.write_text("The council met on Monday.\n", encoding="utf-8")
+    debate = tmp_path / "debate.txt"
+    debate.write_text(DEBATE, encoding="utf-8")
+    code, out, err = run_suggest(capsys, str(news), str(debate), "--transcript", "--format", "jsonl")
+    assert code == 1
+    assert {json.loads(line)["article"] for line in out.splitlines()} == {"debate"}
+    [line] = err.strip().splitlines()
+    assert "news.txt: names no speaker" in line and "left out" in line

@@ -143,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="en_core_web_sm")
     p.add_argument("--format", default="table", choices=("table", "jsonl"))
     p.add_argument("--labels", default=None, metavar="FILE")
+    p.add_argument("--transcript", action="store_true",
+                   help="the files are transcripts that name their speakers ('SPEAKER: text' paragraphs, or "
+                        "'speaker<TAB>text' lines, .tsv files too): each sentence gets its speaker, and the "
+                        "lines of those who ask rank last")
+    p.add_argument("--order", default="reading", choices=("reading", "checkworthy"),
+                   help="rows in reading order (default), or the most check-worthy first within each article")
 
     p = commands.add_parser("stats", help="progress and label counts per annotator")
     annotations(p)
