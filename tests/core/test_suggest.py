@@ -409,13 +409,14 @@ def test_bootstrap_intervals_hold_scikit_learns_figure():
 # first measured in the fourth report; the sixth
 # report's held-out part holds 128 Wikinews 2019 articles (68 before), whose statistic and claim F1 are
 # lower than the first 68's, hence lower floors there. The Wikinews 2020 batch of March to June (fresh
-# tuning text) lowered the tuning quote F1 to 0.966; the seventh round's rules raised it to 0.979.
+# tuning text) lowered the tuning quote F1 to 0.966; the seventh round's rules raised it to 0.979. The
+# eighth round's statistic rules raised the tuning statistic F1 from 0.784 to 0.964 (in sample).
 FLOORS = {
-    "tuning": {"quote": 0.97, "statistic": 0.75, "claim": 0.81},
-    "tuning-newssd": {"quote": 0.95, "statistic": 0.88, "claim": 0.73},
+    "tuning": {"quote": 0.97, "statistic": 0.95, "claim": 0.81},
+    "tuning-newssd": {"quote": 0.95, "statistic": 0.91, "claim": 0.73},
     "held-out": {"quote": 0.88, "statistic": 0.92, "claim": 0.74},
-    "wikinews": {"quote": 0.98, "statistic": 0.69, "claim": 0.79},
-    "wn2020": {"quote": 0.97, "statistic": 0.77, "claim": 0.86},
+    "wikinews": {"quote": 0.98, "statistic": 0.95, "claim": 0.79},
+    "wn2020": {"quote": 0.97, "statistic": 0.96, "claim": 0.86},
     "wn2019": {"quote": 0.91, "statistic": 0.74, "claim": 0.84},
     "wn2020q4": {"quote": 0.91, "statistic": 0.69, "claim": 0.87},
     "pooled": {"quote": 0.91, "statistic": 0.76, "claim": 0.83},
@@ -962,3 +963,91 @@ def test_claim_probability_orders_as_the_score_and_the_model_falls_back(nlp, tmp
     finally:
         monkeypatch.undo()
         claims.claim_model.cache_clear()
+
+
+# Statistic recall (eighth round): forms among the tuning part's statistic misses, each test sentence
+# taken from the tuning part (its article and index beside it), grouped by the form the rules missed,
+# with look-alikes that must stay no statistic (tuning false alarms and written ones).
+TUNING_STATISTICS = {
+    # ages: "N years old", "N-year-old", "aged N", "at the age of N", "Name, N,", "He was N"
+    "wn2020-conway#3": "Conway was 82 years old.",
+    "wn2020-reading-stabbing#2": "A 25-year-old man was arrested by Thames Valley Police on suspicion of murder.",
+    "wikinews-defector#2": "Daniel Montalvo, 19, a member of Scientology all his life, was arrested after leaving its elite group the Sea Org.",
+    "wikinews-imprisoned#3": "She joined the Sea Org aged 14.",
+    "wn2020-nkurunziza#1": "Pierre Nkurunziza, the President of Burundi, died at the age of 55 on Monday.",
+    "wn2020-al-quaety#2": "He was 34 and reported extensively on the nation's ongoing civil war.",
+    # lengths of an event: "for twelve years", "three days of mourning", "an 11-year lull", "every ten years"
+    "wikinews-imprisoned#0": "Australian woman claims Church of Scientology imprisoned her for twelve years",
+    "wn2020-qaboos#4": "The government of Oman announced three days of mourning.",
+    "wikinews-korea#11": "South Korea had recently started to broadcast propaganda from loudspeakers after an 11-year lull.",
+    "wn2020-clemency#10": "Her sentence was commuted after serving twelve years.",
+    "wikinews-warhol#17": "Institutional recipients, said Mauer, are required to exhibit their donated Warhol photographs every ten years as one stipulation.",
+    # counting words the recogniser marks as numbers, magnitudes after "one"
+    "wikinews-stampede#0": "Hundreds dead in Hajj stampede",
+    "wn2020-argentina-abortion#4": "Thousands of people had gathered outside the National Congress with slogans supporting the legalisation of abortion of pregnancy.",
+    "wn2020-one-million#0": "SARS-CoV-2 surpasses one million infections worldwide",
+    # counts after "the", of a part or a whole, of "two", with a hyphen, before a plural name
+    "wn2020-ukrainian-jet#2": "The 176 people on board were all killed.",
+    "wn2020-bangladesh#7": "She also said two of the victims were from Dhaka.",
+    "wikinews-afghan#6": "Teams from different countries were arranged in groups of three, and groups faced off in pairs.",
+    "wn2020-impeachment-vote#7": "On December 18, the House passed two articles of impeachment.",
+    "wikinews-sensitive#2": "The 131-page document was found on Castlefrank Road in Kanata, Ontario in a rain-stained, tire-marked brown envelope by a passerby.",
+    "wikinews-worship#5": "Today, about 100,000 Greeks worship the ancient gods, such as Zeus, Hera, Poseidon, Aphrodite, and Athena.",
+    "wn2020-super-tuesday#12": "In second place, former Vice President of the United States Joe Biden had 54.",
+    # how many times: "twice"
+    "wikinews-afghan#13": "They were twice denied visas to enter the United States.",
+    # scores and ranges, multiples of a quantity, money with a currency code, a magnitude
+    "wikinews-soccer#34": "Group G — Tunisia 1–2 England",
+    "wikinews-soccer#42": "The first half ended 1–1 on the scoreboard.",
+    "wn2020-covid-flu#14": "The measles R0 is about 12–18.",
+    "wn2020-frog-skulls#16": "Since 1973, when frogs skulls were last comprehensively surveyed, scientists have documented enough new species to double the number known to humans.",
+    "wikinews-warhol#40": "Which as we all know in 2014, has only increased probably a thousand fold.",
+    "wn2020-sanders-ends#6": "He spoke about affordable higher education, healthcare, and raising the federal minimum wage to USD15 an hour in his announcement.",
+    # (a guard: a measure noun before the number must not make it a name)
+    "wn2020-puerto-rico#1": "On Wednesday morning, a magnitude 5.2 earthquake hit the already rattled United States commonwealth of Puerto Rico.",
+}
+NOT_STATISTICS = [
+    # tuning sentences: names and ranks after a noun, times of day, ordinals, parts of a match
+    "Microsoft waits for death of Internet Explorer 6",  # wikinews-ie9#0
+    "On Saturday, Caloundra defeated Maroochydore in round 3 of the 2020 Sunshine Coast Rugby Union season.",  # wn2020-caloundra-maroochydore#1
+    "Nikoloz Basilashvili, a Georgian tennis player with current world ranking number 27, was arrested on Friday on a charge of domestic violence in front of a minor.",  # wn2020-basilashvili#1
+    "Indeed, News 12 reported, only buildings adjacent to the break were without water service.",  # wn2020-white-plains#13
+    "By about 22:00 local time (2100 UTC) on Tuesday the flames were under control.",  # wn2020-sola-airport#15
+    "In the second half, Hwang Hee-Chan was booked for a bad foul.",  # wikinews-soccer#9
+    "Serbian protesters try to storm Parliament; fourth day of protests",  # wn2020-belgrade-protests#0
+    'He said, "Andy Warhol was the center of the Zeitgeist for the 20th century and everything since.',  # wikinews-warhol#60
+    # tuning sentences: spans of time that place an event, references, dates, kinds
+    "Every team in the contest was sent a collection of robot parts roughly four months in advance of the competition.",  # wikinews-afghan#29
+    "Anyone sticking their head above the parapet and claiming they know where the world will be in 12-36 months is sticking their finger in the air.",  # newssd-train-2#11
+    'Of the thousands, Wikinews spoke with a cosplayer going by the name "The Katherinator".',  # wikinews-expo#25
+    "Mr Key promoted the campaign for a unique New Zealand flag on Waitangi Day - February 6 - this year.",  # wikinews-flag#9
+    "In the 2016 United States presidential election, Sanders also lost in all three of these states to Hillary Clinton.",  # wn2020-arizona-florida-illinois#9
+    "In the 69th minute, Romelu Lukaku doubled the lead for Belgium, scoring a header from Kevin De Bruyne's assist.",  # wikinews-soccer#24
+    "Two-person crews are protected in this agreement, a critical safety issue that the carriers have been trying to attack.",  # newssd-train-1#2
+    # written for the test
+    "Gloria died two days later.",
+    "The vote was held ten years ago.",
+    "The report is due within 48 hours.",
+    "She spent much of the last five months of her life in hospital.",
+    "He was one of the founders of the party.",
+    "The team was ranked No. 1 in the country.",
+    "Apollo 11 landed on the Moon.",
+    "The retailer Forever 21 closed its stores.",
+    "The meeting was held at 10 Downing Street.",
+    "Step 2 is to open the valve.",
+    "The ceremony ended at 9 pm.",
+    "The virus that causes COVID-19 reached the F-16 plant.",
+    "She is a second year art major.",
+]
+
+
+@pytest.mark.parametrize("where", list(TUNING_STATISTICS))
+def test_tuning_forms_of_statistics_are_statistics(nlp, where):
+    results = suggest(nlp, TUNING_STATISTICS[where])
+    assert all("statistic" in r["labels"] for r in results), results
+
+
+@pytest.mark.parametrize("sentence", NOT_STATISTICS)
+def test_look_alikes_of_statistics_are_not_statistics(nlp, sentence):
+    results = suggest(nlp, sentence)
+    assert not any("statistic" in r["labels"] for r in results), results

@@ -147,6 +147,11 @@ APPROXIMATORS = frozenset("more less fewer than nearly almost about around appro
 CODE = re.compile(r"[A-Za-z]\d|\d(?!(?:k|m|bn|s)\b)[A-Za-z]|^\d+(?:\.\d+){2,}$|^\d+\.\d+\.")
 _FRACTION = re.compile(r"\b(?:one|two|three|four|five|nine)[- ](?:half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?)\b", re.IGNORECASE)
 _NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|\d[\d,.]*)"
+#: A score or a range of small numbers: ``1–0``, ``43–5``, ``12–18`` (not ``COVID-19`` or ``F-16``).
+SCORE = re.compile(r"(?<![\w.–-])\d{1,2}\s?[–-]\s?\d{1,2}(?![\w–-]|\.\d|\s(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|second|minute|hour|day|week|month|year|decade))")
+#: A clock time: ``22:00``, ``2100 UTC``, ``9 pm``.
+CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}$")
+CLOCK_AFTER = frozenset("utc gmt am pm a.m. p.m. hrs local est edt pst pdt cet bst ist".split())
 #: Counting phrases the entity recogniser does not mark: fractions, ratios, multiples, amounts of
 #: money inside tables.
 NUMERIC_PHRASES = (
@@ -154,8 +159,37 @@ NUMERIC_PHRASES = (
     (re.compile(rf"\b{_NUMBER_WORD}\s+(?:[\w’']+\s+){{0,2}}(?:in|out of)\s+(?:every\s+)?{_NUMBER_WORD}\b", re.IGNORECASE), "ratio", 0.8),
     (re.compile(rf"\b{_NUMBER_WORD}\s+times\s+(?:more|less|fewer|as|what|the|higher|lower|larger|smaller|greater|that|its|their)\b", re.IGNORECASE), "multiple", 0.75),
     (re.compile(r"[$£€¥]\s?\d"), "money", 0.85),
+    (SCORE, "score", 0.75),
+    (re.compile(r"\b(?:USD|US\$|EUR|GBP|AUD|CAD|NZD|INR|JPY|CNY|CHF|Rs\.?)\s?\d"), "money", 0.85),
+    (re.compile(r"\b(?:two|three|four|five|ten|hundred|thousand|million|\d[\d,.]*)[- ]?fold\b", re.IGNORECASE), "multiple", 0.75),
 )
 YEAR = re.compile(r"^(?:1[5-9]|20)\d\d(?:s)?$")
+#: Words that place a span of time rather than measure it: ``two days later``, ``ten years ago``,
+#: ``three years into``, ``within 48 hours``, ``in two weeks``.
+PLACING_WORDS = frozenset("later earlier ago before after prior into on since hence beforehand afterwards previously".split())
+PLACING_PREPOSITIONS = frozenset("within in until till through".split())
+#: Words that make a span of time a window that places an event (``over the last five months``)
+#: unless ``for`` measures it (``for the last 30 years``).
+WINDOW_WORDS = frozenset("last past next coming previous first final recent".split())
+#: Nouns after which a number is a name or a rank, not a count: ``number 27``, ``round 3``, ``No. 1``.
+LABEL_NOUNS = frozenset("number no no. nos. # round game match stage leg heat level grade tier phase chapter article section clause page".split())
+#: Nouns that a number with a hyphen sizes: ``the 131-page document``, ``a six-member team``.
+SIZE_NOUNS = frozenset(
+    """page member seat nation country storey story floor lane mile kilometre kilometer km metre meter
+    foot feet acre hectare tonne ton pound kilogram kg bed room pack car vehicle
+    strong time point lap hole game match day week month year hour minute second decade century""".split()
+)
+#: Nouns that a hyphened ``one`` makes a kind, not a count: ``one-way``, ``a one-time champion``.
+ONE_KINDS = frozenset("way time off on party state sided side stop size shot man woman piece".split())
+#: Verbs of a change by a multiple: ``prices doubled``, ``to double the number``; they measure only a
+#: quantity (``doubled the lead`` in a match, ``halving its staff`` do not).
+MULTIPLE_VERBS = frozenset("double triple quadruple halve treble".split())
+QUANTITY_NOUNS = frozenset(
+    """number amount size price prices cost costs figure rate total count population capacity output
+    production sales budget spending revenue income wage wages salary salaries value share toll""".split()
+)
+#: Nouns before a number that measure with it: ``a magnitude 5.2 earthquake``.
+MEASURE_NOUNS = frozenset("magnitude".split())
 
 #: Words of judgement, hedging and rhetoric: evidence of opinion rather than a checkable claim.
 OPINION = frozenset(
