@@ -131,15 +131,15 @@ MUTATIONS = [
     # -- agreement ---------------------------------------------------------------------------------
     Mutation(
         "agreement-kappa-expected-squared", "tui/tagline/core/agreement.py",
-        "expected = sum(Fraction(count_a[v] * count_b[v], n * n) for v in count_a)",
-        "expected = sum(Fraction(count_a[v] * count_a[v], n * n) for v in count_a)",
+        "expected += count_a * (b & done_i).bit_count()",
+        "expected += count_a * count_a",
         ("tests/core/test_agreement.py",),
         "Cohen's kappa's chance agreement from one annotator's marginals only",
     ),
     Mutation(
         "agreement-fleiss-unit-pairs", "tui/tagline/core/agreement.py",
-        "    return Fraction(sum(c * (c - 1) for c in Counter(values).values()), m * (m - 1))",
-        "    return Fraction(sum(c * c for c in Counter(values).values()), m * m)",
+        "    return Fraction(sum(c * (c - 1) for c in counts), m * (m - 1))",
+        "    return Fraction(sum(c * c for c in counts), m * m)",
         ("tests/core/test_agreement.py",),
         "per-unit agreement counts a rating as agreeing with itself",
     ),

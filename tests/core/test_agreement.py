@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from collections import Counter
 from itertools import combinations
 
 import krippendorff
@@ -237,3 +238,110 @@ def test_agree_headings_stay_whole_at_80_columns(capsys, annotations, monkeypatc
     for heading in ("sentences", "observed", "Fleiss κ", "Krippendorff α", "κ alice–bob", "κ alice–carol", "κ bob–carol", "statistic"):
         assert heading in out
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+# -- large teams: the pairs counted on bit sets, summarised beyond PAIRS_LISTED -------------------
+@pytest.fixture
+def big_team(annotations):
+    """14 annotators (91 pairs: more than are listed by default) on two articles, each leaving some
+    sentences todo, with labels drawn at random around a shared answer."""
+    rng = random.Random(300)
+    articles = [(f"big{a}", annotations.lines([f"Sentence {i} of big article {a}, {rng.random():.6f}." for i in range(18)]))
+                for a in range(2)]
+    base = {(a, i): [x for x in LABELS if rng.random() < 0.4] for a in range(2) for i in range(18)}
+    for k in range(14):
+        noise = rng.choice([0.0, 0.1, 0.3, 0.6])
+        for a, article in enumerate(articles):
+            marks = {i: [x for x in LABELS if (x in base[a, i]) != (rng.random() < noise)]
+                     for i in range(18) if rng.random() > 0.15 or i < 4}
+            annotations.write(f"ann{k:02d}", article, marks)
+    return annotations.root
+
+
+def test_a_large_team_matches_a_straightforward_computation(capsys, big_team):
+    status, report, err = run_agree(capsys, big_team, "--pairs")
+    assert status == 0, err
+    done = read_done(big_team)
+    names = sorted(done)
+    assert report["annotators"] == names and len(names) == 14
+    common = sorted(set.intersection(*(set(done[n]) for n in names)))
+    assert report["sentences"] == len(common) >= 8
+    measures = {label: (lambda labels, label=label: int(label in labels)) for label in LABELS}
+    measures[agreement.LABEL_SET] = lambda labels: "+".join(sorted(labels))
+    for label, value in measures.items():
+        entry = report["labels"][label]
+        rows = [[value(done[n][key]) for n in names] for key in common]
+        # the team's figures: the definitions written out, one sentence at a time
+        by_unit = [sum(x == y for x, y in combinations(row, 2)) / math.comb(len(row), 2) for row in rows]
+        assert entry["observed"] == pytest.approx(sum(by_unit) / len(by_unit), abs=1e-12)
+        codes = {v: i for i, v in enumerate(sorted({x for row in rows for x in row}))}
+        coded = [[codes[x] for x in row] for row in rows]
+        assert entry["fleiss_kappa"] == pytest.approx(reference_fleiss(coded), abs=1e-9)
+        assert entry["krippendorff_alpha"] == pytest.approx(reference_alpha(coded), abs=1e-9)
+        # every pair, as the two-annotator functions compute it from the two lists of answers
+        assert [p["annotators"] for p in entry["pairs"]] == [list(p) for p in combinations(names, 2)]
+        kappas = {}
+        for pair in entry["pairs"]:
+            a, b = pair["annotators"]
+            both = sorted(set(done[a]) & set(done[b]))
+            first, second = [value(done[a][k]) for k in both], [value(done[b][k]) for k in both]
+            assert pair["sentences"] == len(both)
+            assert pair["observed"] == agreement.observed_agreement(first, second)  # to the last bit
+            assert pair["cohen_kappa"] == agreement.cohen_kappa(first, second)
+            assert pair["cohen_kappa"] == pytest.approx(reference_cohen(first, second), abs=1e-9)
+            if pair["cohen_kappa"] is not None:
+                kappas[a, b] = pair["cohen_kappa"]
+        summary = entry["pair_summary"]
+        assert summary["pairs"] == 91 and summary["defined"] == len(kappas) > 40
+        assert summary["cohen_kappa"]["min"] == min(kappas.values()) == summary["lowest"]["cohen_kappa"]
+        assert summary["cohen_kappa"]["max"] == max(kappas.values())
+        assert summary["cohen_kappa"]["median"] == pytest.approx(float(np.median(list(kappas.values()))))
+        assert summary["cohen_kappa"]["mean"] == pytest.approx(float(np.mean(list(kappas.values()))))
+        assert kappas[tuple(summary["lowest"]["annotators"])] == min(kappas.values())
+        for name in names:
+            theirs = [k for pair, k in kappas.items() if name in pair]
+            assert summary["mean_kappa_by_annotator"][name] == pytest.approx(sum(theirs) / len(theirs))
+    kappas = [p["cohen_kappa"] for p in report["labels"]["claim"]["pairs"]]
+    assert len(set(kappas)) > 20  # the figures differ from pair to pair
+
+
+def test_a_small_team_gets_its_pairs_listed_and_summed_up(capsys, three_annotators):
+    """The pairs listed by default (three annotators) are the pairs --pairs lists, and the summary is there too."""
+    _, default, _ = run_agree(capsys, three_annotators)
+    _, asked, _ = run_agree(capsys, three_annotators, "--pairs")
+    assert default == asked
+    assert default["labels"]["claim"]["pair_summary"]["pairs"] == 3
+
+
+def test_a_large_team_gets_a_summary_of_the_pairs_unless_asked(capsys, big_team, monkeypatch):
+    status, report, _ = run_agree(capsys, big_team)
+    assert status == 0
+    _, every, _ = run_agree(capsys, big_team, "--pairs")
+    for label, entry in report["labels"].items():
+        assert "pairs" not in entry and entry["pair_summary"] == every["labels"][label]["pair_summary"]
+        assert {k: v for k, v in entry.items()} == {k: v for k, v in every["labels"][label].items() if k != "pairs"}
+    monkeypatch.setenv("COLUMNS", "80")
+    assert cli.main(["agree", "--annotations", str(big_team)]) == 0
+    out = capsys.readouterr().out
+    assert "Agreement of 14 annotators" in out and "91 pairs" in out and "--pairs lists every pair" in out
+    assert "ann00–ann01" not in out and "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    lowest = report["labels"]["claim"]["pair_summary"]["lowest"]
+    assert "–".join(lowest["annotators"]) in out
+    assert cli.main(["agree", "--annotations", str(big_team), "--pairs"]) == 0
+    out = capsys.readouterr().out
+    listed = [line for line in out.splitlines() if line.startswith("ann") and "–" in line]
+    assert len(listed) == 91 and listed[0].split()[0] == "ann00–ann01"
+    first = every["labels"]["quote"]["pairs"][0]
+    assert f"{first['cohen_kappa']:.3f} ({first['sentences']})" in listed[0]
+
+
+def test_coefficients_from_counts_equal_those_from_ratings():
+    rng = random.Random(11)
+    for _ in range(200):
+        raters = rng.randint(2, 9)
+        rows = [[rng.choice("abc") for _ in range(raters)] for _ in range(rng.randint(1, 12))]
+        counts = [Counter(row) for row in rows]
+        assert agreement.fleiss_kappa_counts(counts) == agreement.fleiss_kappa(rows)
+        assert agreement.krippendorff_alpha_counts(counts) == agreement.krippendorff_alpha(rows)
+        assert agreement.mean_pair_agreement_counts(counts) == agreement.mean_pair_agreement(rows)

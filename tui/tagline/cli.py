@@ -136,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     annotations(p)
     annotators(p)
     p.add_argument("--format", default="table", choices=("table", "json"))
+    p.add_argument("--pairs", action="store_true",
+                   help="list every pair of annotators (by default, beyond 10 annotators, a summary of the pairs)")
     p.add_argument("--labels", default=None, metavar="FILE")
 
     p = commands.add_parser("suggest", help="pre-annotate without the UI")
