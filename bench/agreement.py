@@ -14,14 +14,30 @@ Wikinews 2019 articles is reported apart from the others. For each label every
 sentence is a yes/no item: raw agreement and Cohen's kappa (``tagline.core.agreement``, checked
 against scikit-learn), each with a 95 % interval from 1,000 bootstrap resamples of whole articles
 (percentile). ``--list`` prints every sentence where the two differ on some label.
+
+``--team 2,30,300`` measures instead what ``tagline agree`` costs a team of each size on one article
+(the sample article, 34 sentences): whole processes (``python -m tagline agree``), ``--format json``
+and the table, median of ``--repeats`` runs, sizes interleaved, each with its ratio against the
+first size (the baseline) measured in the same run. The annotation files are the first annotator's
+as tagline's store writes it, copied for the others with labels drawn around a shared answer (each
+annotator with a noise of their own) and every sentence done, and without the parsed form tagline
+keeps beside its own files (a team sharing files through git ignores it: the files are parsed).
+``--before DIR`` also times the tagline of another checkout (``DIR/tui``) on the same files, in
+the same rounds. ``--pairs`` passes ``--pairs`` (every pair listed) to the runs that accept it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
+import resource
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,6 +127,81 @@ def _names(labels: frozenset) -> str:
     return ", ".join(label for label in LABELS if label in labels) or "—"
 
 
+# -- the cost of tagline agree for a team of N annotators ------------------------------------------
+SAMPLE = ROOT / "seeds" / "000_88201f31feaf2608.txt"
+
+
+def build_team(root: Path, size: int, seed: int = SEED) -> int:
+    """``size`` annotators' files for the sample article under ``root``; returns its sentence count.
+    The first file is written by tagline's own store, the others are it with their own labels."""
+    from tagline.core.articles import Article
+    from tagline.core.labels import DEFAULT_SCHEME
+    from tagline.core.store import ArticleStore
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    article = Article(SAMPLE.stem, f"seeds/{SAMPLE.name}", text)
+    store = ArticleStore(root, "a000", article, DEFAULT_SCHEME, {"name": "en_core_web_sm", "version": "3.8.0"})
+    store.fold(force=True)
+    store.close()
+    template = annofile.read(store.path)
+    sentences = len(template["sentences"])
+    rng = random.Random(seed)
+    shared = [[x for x in LABELS if rng.random() < 0.3] for _ in range(sentences)]
+    for k in range(size):
+        name = f"a{k:03d}"
+        noise = rng.choice((0.05, 0.1, 0.2, 0.4))
+        records = [dict(record, status="done", labels=annofile.Flow([x for x in LABELS if (x in shared[i]) != (rng.random() < noise)]))
+                   for i, record in enumerate(template["sentences"])]
+        folder = root / name
+        folder.mkdir(parents=True, exist_ok=True)
+        annofile.atomic_write(folder / store.path.name, annofile.dumps({**template, "annotator": name, "sentences": records}))
+    for derived in root.glob("*/.*"):  # the parsed form and the store's own files: a team's copy has none
+        if derived.is_file():
+            derived.unlink()
+    return sentences
+
+
+def time_agree(tui: Path, annotations: Path, form: str, pairs: bool) -> tuple[float, float]:
+    """(wall s, CPU s) of one ``python -m tagline agree`` process run from ``tui``."""
+    command = [sys.executable, "-m", "tagline", "agree", "--annotations", str(annotations), "--format", form]
+    if pairs:
+        command.append("--pairs")
+    env = {**os.environ, "PYTHONPATH": str(tui), "COLUMNS": "80"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"tagline agree failed ({done.returncode}): {done.stderr.strip()[-300:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def team_bench(sizes: list[int], repeats: int, before: Path | None, pairs: bool) -> None:
+    codes = [("after", ROOT / "tui")] + ([("before", before / "tui")] if before else [])
+    with tempfile.TemporaryDirectory(prefix="tagline-agree-") as folder:
+        roots = {}
+        for size in sizes:
+            roots[size] = Path(folder) / f"team{size}"
+            sentences = build_team(roots[size], size)
+        print(f"one article of {sentences} sentences, every sentence done by everyone; {repeats} runs each, median")
+        times: dict[tuple, list[tuple[float, float]]] = {}
+        for _round in range(repeats):
+            for size in sizes:
+                for code, tui in codes:
+                    for form in ("json", "table"):
+                        times.setdefault((code, form, size), []).append(time_agree(tui, roots[size], form, pairs and code == "after"))
+    print(f"| code | format | annotators | pairs | wall s | CPU s | CPU ratio to {sizes[0]} annotators |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for code, _tui in codes:
+        for form in ("json", "table"):
+            base = statistics.median(c for _w, c in times[code, form, sizes[0]])
+            for size in sizes:
+                wall = statistics.median(w for w, _c in times[code, form, size])
+                cpu = statistics.median(c for _w, c in times[code, form, size])
+                print(f"| {code} | {form} | {size} | {size * (size - 1) // 2:,} | {wall:.2f} | {cpu:.2f} | {cpu / base:.1f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--first", type=Path, default=ROOT / "devset" / "annotations" / "devset")
@@ -119,7 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=Path, action="append", metavar="FILE",
                         help="compare only the articles listed in the tables of this batch record (repeatable)")
     parser.add_argument("--list", action="store_true", help="print every sentence the two label differently")
+    parser.add_argument("--team", metavar="SIZES", help="time tagline agree for teams of these sizes, e.g. 2,30,300")
+    parser.add_argument("--repeats", type=int, default=3, help="--team: runs of each, the median is reported")
+    parser.add_argument("--before", type=Path, metavar="DIR", help="--team: also time the tagline of this checkout (DIR/tui)")
+    parser.add_argument("--pairs", action="store_true", help="--team: list every pair (tagline agree --pairs)")
     args = parser.parse_args(argv)
+    if args.team:
+        team_bench([int(n) for n in args.team.split(",")], args.repeats, args.before, args.pairs)
+        return 0
     batch = listed(args.batch) if args.batch else None
     pairs = paired(load(args.first), load(args.second), args.only, batch)
     if not pairs:

@@ -106,3 +106,18 @@ def test_batch_keeps_the_articles_a_record_lists_in_its_tables(tmp_path, capsys)
     july = ROOT / "devset" / "sources" / "wikinews-2019-july-october.md"
     assert module.main(["--batch", str(july)]) == 0
     assert capsys.readouterr().out.startswith("55 articles, 1016 sentences")
+
+
+def test_the_team_scenario_builds_a_team_that_tagline_agree_reads(tmp_path):
+    from tagline.core import agreement, corpus
+    from tagline.core.labels import DEFAULT_SCHEME
+
+    module = agreement_module()
+    sentences = module.build_team(tmp_path / "team", 12)
+    merged = corpus.load(tmp_path / "team", DEFAULT_SCHEME)
+    assert not merged.problems and merged.annotators == [f"a{k:03d}" for k in range(12)]
+    assert not list((tmp_path / "team").glob("*/.*"))  # no parsed form beside the files: they are parsed
+    report = agreement.compute(merged, DEFAULT_SCHEME)
+    assert report["sentences"] == sentences == 34
+    assert "pairs" not in report["labels"]["claim"] and report["labels"]["claim"]["pair_summary"]["pairs"] == 66
+    assert 0 < report["labels"]["claim"]["fleiss_kappa"] < 1  # noisy, but around a shared answer
