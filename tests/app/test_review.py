@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import yaml
+from rich.console import Console
 
 from tagline.app.launch import theme_folders
-from tagline.app.screens.review import IDLE_FOLD_SECONDS, ReviewApp, ReviewHelpScreen, TakeScreen
+from tagline.app.screens.review import IDLE_FOLD_SECONDS, ReviewApp, ReviewHelpScreen, TakeScreen, review_help
 from tagline.app.screens.note import NoteScreen
 from tagline.cli import main
 from tagline.core.articles import Article
@@ -254,3 +257,82 @@ async def test_quitting_from_the_take_prompt_quits(make_review, key):
         await pilot.press(key)
         await pilot.pause(0.2)
         assert getattr(app, "leaving", False)
+
+
+# -- a large team: every annotator reachable from the keyboard -------------------------------------
+@pytest.fixture
+def big_team(tmp_path):
+    """30 annotators; the first sentence finished by annotators 3, 12, 15, 23 and 30, each with
+    labels of their own, so that their numbers share first digits."""
+    root = tmp_path / "team"
+    given = {3: ["claim"], 12: ["quote"], 15: ["statistic"], 23: ["claim", "quote"], 30: []}
+    for n in range(1, 31):
+        marks = {1: ["claim"], 2: []}
+        if n in given:
+            marks[0] = given[n]
+        write(root, f"ann{n:03d}", marks)
+    return root, given
+
+
+def big_review(root) -> ReviewApp:
+    return ReviewApp(ReviewSession(root, "rev", DEFAULT_SCHEME, filter="all", unfinished=True), theme_folders=theme_folders())
+
+
+async def test_every_annotator_of_a_large_team_can_be_taken_with_the_keyboard(big_team):
+    root, given = big_team
+    app = big_review(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = app.session
+        assert len(s.annotators) == 30 and s.cursor == 0
+        for number in (12, 15, 23, 30):  # two digits: taken once no other listed number begins so
+            await pilot.press("t", *str(number))
+            assert not isinstance(app.screen, TakeScreen), number
+            assert s.mine().labels == tuple(given[number]), number
+        await pilot.press("t", "3")  # 3 begins no other listed number (30 is listed: "3" waits)
+        assert isinstance(app.screen, TakeScreen)
+        names = str(app.screen.query_one("#take-names").render())
+        assert "ann003" in names and "ann030" in names and "ann012" not in names
+        await pilot.press("enter")  # the number typed is highlighted
+        assert not isinstance(app.screen, TakeScreen) and s.mine().labels == ("claim",)
+        await pilot.press("t", "2", "3")
+        assert s.mine().labels == ("claim", "quote")
+        await pilot.press("t", *"ann01", "down", "enter")  # a name narrows; down picks the second
+        assert s.mine().labels == ("statistic",)
+        await pilot.press("t", *"ann012", "backspace", "backspace", *"30", "enter")
+        assert s.mine().labels == ()
+        await pilot.press("exclamation_mark")  # shift+1: annotator 1, who did not finish sentence 1
+        assert s.mine().labels == ()
+        await pilot.press("t", "7")  # not listed: taken at once, and the session says why not
+        assert not isinstance(app.screen, TakeScreen) and s.mine().labels == ()
+        await pilot.press("t", "escape")
+        assert not isinstance(app.screen, TakeScreen)
+
+
+async def test_the_take_prompt_of_a_large_team_fits_80x24_and_the_footer_shows_t(big_team, tmp_path):
+    root, _given = big_team
+    for n in range(31, 131):  # 130 annotators, all of whom finished the first sentence
+        write(root, f"ann{n:03d}", {0: ["quote"] if n % 2 else ["claim"], 1: ["claim"]})
+    app = big_review(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = " ".join(str(w.render()) for w in app.screen.query("FooterKey"))
+        assert "take #" in footer
+        rows = str(app.screen.query_one("#review-rows").render()).splitlines()
+        assert rows[0].startswith("  3")  # numbers right-aligned to the widest
+        assert len(rows) == 8 and rows[-1].startswith("… 98 more: quote ×") and "claim ×" in rows[-1]
+        decision = app.screen.query_one("#review-decision")
+        assert 0 < decision.region.y and decision.region.bottom <= 24 - 2  # above the status and footer
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, ReviewHelpScreen)
+        console = Console(width=400, record=True, file=io.StringIO())
+        console.print(review_help(DEFAULT_SCHEME))
+        assert "t then the annotator's number, any number of" in console.export_text()
+        await pilot.press("escape")
+        await pilot.press("t", "1")
+        box = app.screen.query_one("#take-box")
+        assert box.region.height <= 24 and box.region.width <= 80
+        names = str(app.screen.query_one("#take-names").render())
+        assert "more: type to narrow" in names
+        await pilot.press("1", "7")
+        assert not isinstance(app.screen, TakeScreen)
+        assert app.session.mine().labels == ("quote",)  # ann117: odd, quote

@@ -102,7 +102,8 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
         Command(f"take_{n}", (key,), f"take({n})", "take", f"Take annotator {n}'s labels as the decision (shift+{n})")
         for n, key in enumerate(TAKE_KEYS, 1)
     ),
-    Command("take_prompt", ("t",), "take_prompt", "take…", "Take an annotator's labels: t then the annotator's number (any keyboard layout)", show=False),
+    Command("take_prompt", ("t",), "take_prompt", "take #", "Take an annotator's labels: t then the annotator's number, any number of "
+            "annotators and any keyboard layout (enter when a longer number begins the same), or part of a name and enter", show=False),
     Command("review_accept", ("space",), "accept", "accept", "Accept the decision shown (yours, or else the majority) and move on; where all agree, just move on"),
     Command("withdraw", ("x",), "withdraw", "withdraw", "Withdraw your decision on the sentence", show=False),
     Command("review_undo", ("u",), "undo", "undo", "Undo (any number of steps)"),

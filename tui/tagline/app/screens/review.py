@@ -10,7 +10,8 @@ Keys (data in :data:`tagline.core.keymap.REVIEW_COMMANDS`; label keys come from 
 scheme whose label keys clash with these is refused with a one-line reason):
 
     ! @ # … (      take annotator 1, 2, 3 … 9's labels (shift+digit on US layouts; digits stay labels)
-    t then 1-9     the same on any keyboard layout
+    t then 1-9     the same on any keyboard layout; t then any annotator's number (enter, when a
+                   longer number begins the same) or part of their name then enter: a team of any size
     label keys     toggle a label on the decision shown (c/1 claim, q/2 quote, s/3 statistic)
     space          accept the decision shown (yours, another reviewer's, or the majority) and move on;
                    on a sentence every annotator agrees on, just move on
@@ -51,6 +52,8 @@ from tagline.app.widgets.footer import FittedFooter
 IDLE_FOLD_SECONDS = 2.0
 TAKE_GROUP = Binding.Group("take", compact=True)
 NAME_WIDTH = 12
+#: Annotator rows drawn for one sentence; a larger team's others are counted on one line.
+ROWS_SHOWN = 8
 
 
 def review_bindings(annotators: int) -> list[Binding]:
@@ -60,7 +63,9 @@ def review_bindings(annotators: int) -> list[Binding]:
         take = command.id.startswith("take_") and command.id[5:].isdigit()
         if take and int(command.id[5:]) > annotators:
             continue
-        bindings.append(Binding(",".join(command.keys), command.action, command.description, show=command.show, id=command.id,
+        # Beyond nine annotators the shifted digits reach only the first nine: the footer shows t too.
+        show = command.show or (command.id == "take_prompt" and annotators > len(keymap.TAKE_KEYS))
+        bindings.append(Binding(",".join(command.keys), command.action, command.description, show=show, id=command.id,
                                 key_display=keymap.display(command.keys[0]), group=TAKE_GROUP if take else None))
     return bindings
 
@@ -117,7 +122,7 @@ class ReviewScreen(KeyFrames):
             if number is not None:
                 self.action_take(number)
 
-        self.app.push_screen(TakeScreen(self.session.annotators), chosen)
+        self.app.push_screen(TakeScreen(self.session.annotators, self.session.item.rows), chosen)
 
     def action_toggle(self, label: str) -> None:
         self.apply(self.session.toggle(label))
@@ -176,7 +181,7 @@ class ReviewScreen(KeyFrames):
         self._show_context("#review-after", after)
         self.query_one("#review-sentence", Static).update(self._sentence())
         self.query_one("#review-text", VerticalScroll).scroll_to(y=0, animate=False, immediate=True)
-        self.query_one("#review-rows", Static).update(Content("\n").join(self._row(row, shown) for row in item.rows))
+        self.query_one("#review-rows", Static).update(self._rows(item.rows, shown))
         self.query_one("#review-decision", Static).update(self._decision(shown, variables))
         self.update_status()
 
@@ -193,11 +198,29 @@ class ReviewScreen(KeyFrames):
             content = content.stylize("underline", entity.start, entity.end)
         return content
 
+    def _rows(self, rows: list[Row], shown: Shown) -> Content:
+        """A row per annotator; beyond :data:`ROWS_SHOWN`, the first few and a line that counts the
+        rest by the labels they gave, so the decision stays on an 80x24 screen (``t`` lists them all)."""
+        if len(rows) <= ROWS_SHOWN:
+            return Content("\n").join(self._row(row, shown) for row in rows)
+        lines = [self._row(row, shown) for row in rows[:ROWS_SHOWN - 1]]
+        rest = rows[ROWS_SHOWN - 1:]
+        given: dict[tuple, int] = {}
+        for row in rest:
+            if row.done:
+                given[tuple(row.labels)] = given.get(tuple(row.labels), 0) + 1
+        counted = ", ".join(f"{label_names(labels)} ×{count}" for labels, count in sorted(given.items(), key=lambda kv: -kv[1]))
+        lines.append(Content.assemble(
+            (f"… {len(rest)} more", "bold"), f": {counted or 'none finished'}", ("  (t: take by number or name)", "dim"),
+        ))
+        return Content("\n").join(lines)
+
     def _row(self, row: Row, shown: Shown) -> Content:
         scheme = self.session.scheme
         take = keymap.display(keymap.TAKE_KEYS[row.number - 1]) if row.number <= len(keymap.TAKE_KEYS) else " "
         name = one_line(row.name, NAME_WIDTH)
-        parts: list = [(f"{row.number}", "bold"), (take, "dim"), " ", (name.ljust(NAME_WIDTH), "bold"), " "]
+        width = len(str(len(self.session.annotators)))  # numbers line up in a team of ten or more
+        parts: list = [(f"{row.number:>{width}}", "bold"), (take, "dim"), " ", (name.ljust(NAME_WIDTH), "bold"), " "]
         if row.done:
             parts.append(badges(scheme, row.labels, self.app.theme_variables))
             parts.append(("=" if tuple(row.labels) == tuple(shown.labels) else " ", "bold $success"))
@@ -255,28 +278,116 @@ def make_review_screen(scheme: LabelScheme, annotators: int) -> type[ReviewScree
 
 
 class TakeScreen(QuitsFromHere, ModalScreen[int | None]):
-    """``t`` then a digit: whose labels to take, on any keyboard layout. ctrl+q and ctrl+c quit from
-    it, as from every screen (a modal screen hides the app's own bindings)."""
+    """``t`` then the annotator's number: whose labels to take, on any keyboard layout, and for any
+    number of annotators. ctrl+q and ctrl+c quit from it, as from every screen (a modal screen hides
+    the app's own bindings).
+
+    The prompt lists the annotators who finished the sentence, with their numbers. A digit narrows
+    the list to the numbers that begin with what was typed; the number is taken as soon as no other
+    listed number begins with it, so with up to nine annotators one digit takes at once, as it
+    always has, and ``t 1 5 7`` takes annotator 157 of a large team. ``enter`` takes the
+    highlighted annotator (the number typed, as ``t 1 enter`` when 12 is listed too); letters narrow
+    the list by name instead; ``up``/``down`` move the highlight, ``backspace`` unsays a character."""
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
+    #: Annotators listed at once: the box fits an 80x24 terminal; typing narrows the rest.
+    SHOWN = 9
 
-    def __init__(self, annotators: list[str]) -> None:
+    def __init__(self, annotators: list[str], rows: list[Row] | None = None) -> None:
         super().__init__()
         self.annotators = annotators
+        if rows is None:
+            self.candidates = [(n, name, None) for n, name in enumerate(annotators, 1)]
+        else:
+            self.candidates = [(row.number, row.name, row.labels) for row in rows if row.done]
+        self.typed = ""
+        self.highlight = 0
 
     def compose(self) -> ComposeResult:
-        names = [Content.assemble((f"{n}", "bold"), " ", one_line(name, 40)) for n, name in enumerate(self.annotators[:9], 1)]
         with Vertical(id="take-box"):
-            yield Static(Content.assemble(("Take whose labels?", "bold"), ("  the number; esc cancels", "dim")), markup=False)
-            yield Static(Content("\n").join(names), id="take-names", markup=False)
+            yield Static(Content.assemble(("Take whose labels?", "bold"), ("  number or name, enter; esc cancels", "dim")), markup=False)
+            yield Static(id="take-typed", markup=False)
+            yield Static(id="take-names", markup=False)
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def matches(self) -> list[tuple[int, str, tuple | None]]:
+        """The candidates what was typed leaves: numbers that begin with it, or names that hold it."""
+        typed = self.typed
+        if not typed:
+            return self.candidates
+        if typed.isdigit():
+            return [c for c in self.candidates if str(c[0]).startswith(typed)]
+        folded = typed.casefold()
+        return [c for c in self.candidates if folded in c[1].casefold()]
+
+    def _draw(self) -> None:
+        found = self.matches()
+        self.highlight = min(self.highlight, max(0, len(found) - 1))
+        width = len(str(max((c[0] for c in self.candidates), default=1)))
+        lines = []
+        start = max(0, self.highlight - self.SHOWN + 1)
+        for position, (number, name, labels) in enumerate(found[start:start + self.SHOWN], start):
+            mark = "▸ " if position == self.highlight else "  "
+            parts: list = [mark, (f"{number:>{width}}", "bold"), " ", one_line(name, 30)]
+            if labels is not None:
+                parts.append((f"  {label_names(labels)}", "dim"))
+            lines.append(Content.assemble(*parts))
+        hidden = len(found) - len(lines)
+        if hidden > 0:
+            lines.append(Content.styled(f"  … {hidden} more: type to narrow", "dim"))
+        if not found:
+            lines.append(Content.styled("  nobody who finished this sentence matches", "dim"))
+        self.query_one("#take-typed", Static).update(Content.assemble(("> ", "dim"), (one_line(self.typed, 40), "bold"), ("_", "dim")))
+        self.query_one("#take-names", Static).update(Content("\n").join(lines))
 
     def on_key(self, event) -> None:
-        if event.character and event.character.isdigit() and event.character != "0":
+        key = event.key
+        if key in ("enter", "up", "down", "backspace"):
             event.stop()
-            number = int(event.character)
-            self.dismiss(number if number <= len(self.annotators) else None)
-            if number > len(self.annotators):
-                self.app.notify(f"no annotator {number}", severity="error", timeout=3, markup=False)
+            event.prevent_default()
+            if key == "enter":
+                self._choose()
+            elif key == "backspace":
+                self.typed = self.typed[:-1]
+                self.highlight = 0
+                self._draw()
+            else:
+                self.highlight = max(0, self.highlight + (1 if key == "down" else -1))
+                self._draw()
+            return
+        character = event.character
+        if not character or not character.isprintable() or (character == "0" and not self.typed) or len(self.typed) >= 40:
+            return
+        event.stop()
+        event.prevent_default()
+        self.typed += character
+        self.highlight = 0
+        if self.typed.isdigit():
+            number = int(self.typed)
+            found = self.matches()
+            exact = [i for i, c in enumerate(found) if c[0] == number]
+            if not any(c[0] != number for c in found):
+                self._take(number)  # nobody else's number begins so: a digit of a small team, at once
+                return
+            self.highlight = exact[0] if exact else 0
+        self._draw()
+
+    def _choose(self) -> None:
+        found = self.matches()
+        if found:
+            self._take(found[self.highlight][0])
+        elif self.typed.isdigit():
+            self._take(int(self.typed))  # nobody listed has it: the session says why it cannot be taken
+        elif self.typed:
+            self.app.notify(f"nobody who finished this sentence is called '{one_line(self.typed, 40)}'",
+                            severity="error", timeout=3, markup=False)
+
+    def _take(self, number: int) -> None:
+        self.dismiss(number if number <= len(self.annotators) else None)
+        if number > len(self.annotators):
+            self.app.notify(f"no annotator {number}", severity="error", timeout=3, markup=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
