@@ -585,15 +585,13 @@ TUNING_QUOTES = {
     "wn2020-kerman-stampede#3": "Attendance at the procession in Kerman, Soleimani's hometown, was by varying reports tens or hundreds of thousands.",
     "wn2020-kamloops-fentanyl#0": "11-month old baby finds illegal drugs in playground in British Columbia, Canadian police report",
     "wn2020-kamloops-fentanyl#15": "More than 95% of the participants in her study indicated they would use the strip kits again.",
-    # verbs of saying the lexicon lacked: reaffirm, underline, mention, deem, hail … as, report a figure
+    # verbs of saying the lexicon lacked: reaffirm, underline, mention, deem, hail … as
     "wn2020-eastmed#0": "Greek prime minister reaffirms EastMed pipeline project is open for other countries to join",
     "wn2020-eastmed#2": "In his Tuesday live-streamed talk at the United States think tank Atlantic Council's Washington headquarters, Mitsotakis reaffirmed that the EastMed project, which currently involves Greece, Cyprus and Israel, is open for other countries to join.",
     "wn2020-eastmed#20": "Progressive Party of Working People, the main opposition force, underlined that the agreement is only a legal framework, and actual construction is in the hands of still undecided private investors.",
     "wn2020-eastmed#21": "Turkish Foreign Ministry spokesman Hami Aksoy underlined Turkish and Turkish Cypriot mining rights in the region, and projected a failure if these would be overlooked.",
     "wn2020-impeachment-vote#4": "Pelosi also mentioned the House will appoint as yet unnamed impeachment managers to conduct the prosecution in the trial.",
     "wn2020-eastmed#19": "In Cyprus, the ruling Democratic Rally in Cyprus hailed the pipeline as an advancement in the nation's sovereignty.",
-    "wn2020-samoa-measles#3": "NEOC reported a 95% immunization rate on December 24, and the last measles-related death during the state of emergency on December 26.",
-    "wn2020-samoa-measles#7": "As of Sunday, the Disease Surveillance Team reported a total of 5667 cases during the outbreak.",
     # calls (general or addressed), a stance put into words, a statement that announces
     "wn2020-cairo-summit#6": "They called on Turkey to halt their drilling operations within the EEZ of Cyprus, and deemed that the agreement on sending Turkish soldiers to Libya, where a civil war is underway, goes against the United Nations Security Council resolution 2259.",
     "wn2020-navalny-airlift#14": "The hospital also asked for patience.",
@@ -659,6 +657,50 @@ TUNING_QUOTES = {
     "wn2020-reading-stabbing#3": 'Reports named him on Sunday as Reading resident and Libyan national Khairi Saadallah.',
     "wn2020-tesco-poland#18": 'Deutsche Welle (DW) reported in mid-2019, 62 Tesco outlets had closed within a year.',
 }
+# Convention E: a figure (or any noun) as the object of "reported", "confirmed" or "reporting", with no
+# clause, quoted words or "according to", is a speech act with only a noun, no quote; these six were
+# the tuning part's false alarms of the form (their labels were settled by E). samoa-measles #7 is the
+# same form; its label still reads quote, and the rules follow the convention.
+E_NOT_QUOTES = {
+    "wn2020-bangladesh#0": "Bangladesh reports five new deaths due to COVID-19, a daily highest",
+    "wn2020-bangladesh#1": "Yesterday, Bangladesh has confirmed five new deaths due to COVID-19 on the day.",
+    "wn2020-one-million#5": "By yesterday, the World Health Organization reported 1,051,635 confirmed cases, including 79,332 cases in the twenty four hours preceding 10 a.m. Central European Time (0800 UTC) on April 4.",
+    "wn2020-samoa-measles#3": "NEOC reported a 95% immunization rate on December 24, and the last measles-related death during the state of emergency on December 26.",
+    "wn2020-tesco-poland#24": "The chain's press release reported 22 sold units in the past year and a half, for around 200 million pounds.",
+    "wn2020-us-100000-deaths#5": "The United States likewise had the highest number of confirmed deaths linked to the coronavirus, with the next highest country, the United Kingdom, reporting 37,542 deaths as of Wednesday.",
+    "wn2020-samoa-measles#7": "As of Sunday, the Disease Surveillance Team reported a total of 5667 cases during the outbreak.",
+}
+E_LOOK_ALIKES = ["The agency reported 36 infections.", "Italy reported no new deaths on Monday.", "Smith reported the problem to the council."]
+# The same verbs with what E keeps a quote: a clause (said, reported that, a clause whose "that" was
+# left out or that the parser hung from the object), a closing attribution, a person's death made known.
+E_QUOTES = {
+    "wn2020-frog-skulls#1": "In a new study released by the Florida Museum of Natural History on Monday, scientists report spiky skulls evolved at least 25 separate times in different kinds of frogs.",
+    "wn2020-toilet-paper#19": "Domain.com, a real estate site, reported some property sellers offering free toilet paper to the first bidder on auctions in Melbourne, when fewer auctions were held because of buyers having time off on the long weekend of Labour Day.",
+}
+E_QUOTE_LOOK_ALIKES = [
+    "The WHO said the risk was high.",
+    "The WHO reported that 1,000 cases had been confirmed.",
+    "Officials reported the number of cases rose to 58.",
+    "The hospital reported two patients had died.",
+    "Two people died in the blast, the agency reported.",
+    "The mayor resigned on Monday, reported NDTV.",
+    "Police reported the death of a 45-year-old man.",
+    "Police reported a man carrying a knife near the school.",
+]
+
+
+@pytest.mark.parametrize("sentence", list(E_NOT_QUOTES.values()) + E_LOOK_ALIKES)
+def test_a_figure_reported_with_only_a_noun_is_no_quote(nlp, sentence):
+    results = suggest(nlp, sentence)
+    assert not any("quote" in r["labels"] for r in results), results
+
+
+@pytest.mark.parametrize("sentence", list(E_QUOTES.values()) + E_QUOTE_LOOK_ALIKES)
+def test_the_same_verbs_with_a_clause_stay_quotes(nlp, sentence):
+    results = suggest(nlp, sentence)
+    assert all("quote" in r["labels"] for r in results), results
+
+
 TUNING_PARAGRAPHS = {
     "wn2020-covid-flu#2": 'Researchers used polyester swab samples from the noses and throats of eighteen infected volunteers, including one asymptomatic infected volunteer.',
     "wn2020-covid-flu#3": "They found the virus's behavior resembled that of influenza rather than severe acute respiratory syndrome (SARS), even though SARS-CoV-2 is more closely related to the viruses that cause SARS — hence its name — than to a typical influenza virus.",

@@ -121,8 +121,11 @@ REPORT_NOUNS = frozenset(
     allegation assertion complaint insistence contention suggestion promise statement verdict""".split()
 )
 #: Speech verbs that report a view with a plain object when a person says it: ``Valle notes the …``.
+#: Not ``report``: what a body reports with only a noun (``the WHO reported 1,051,635 confirmed
+#: cases``, ``reported the invention of a new coating``) is a speech act with only a noun, no quote
+#: (convention E); with a clause (``reported the number of cases rose to 58``) it still is one.
 VIEW_VERBS = frozenset(
-    "say tell note argue claim warn insist explain stress emphasise emphasize underline underscore predict forecast project cite report".split()
+    "say tell note argue claim warn insist explain stress emphasise emphasize underline underscore predict forecast project cite".split()
 )
 #: Verbs that name a quoted phrase: ``called Britain ‘the seat of all evil’``.
 NAMING_VERBS = frozenset("call describe dub label brand term name declare title".split())

@@ -294,6 +294,9 @@ def _tail_attribution(tokens) -> str:
         # "…, no evidence of involvement has been reported": a passive main clause, not a tail
         and not any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
         and not (t.tag_ == "VBN" and t.dep_ == "acl")  # "… a blog written by Rathbun"
+        # "…, the United Kingdom, reporting 37,542 deaths as of Wednesday": what is reported is the
+        # verb's object, a noun, not the sentence before ("…, reported NDTV." has the speaker there)
+        and not any(c.dep_ == "dobj" and not _is_speaker(c) for c in t.children)
     ]
     speakers = [t for t in tail if _is_speaker(t) and t not in verbs]
     if verbs and speakers and tail[0].pos_ not in ("SCONJ", "PART", "CCONJ"):
@@ -558,7 +561,8 @@ def _verb_in_disguise(token) -> bool:
 def _announced_death(verb, lemma: str, subject, passive: bool) -> str:
     """``The country's state news announced the death``, ``His death was announced by his son``: a
     death made known by someone (an announcement of anything else with only a noun is an act, not
-    reported content)."""
+    reported content). A count of deaths (``Bangladesh reports five new deaths``, ``reporting 37,542
+    deaths``, ``reported no deaths``) is a figure reported with only a noun: no quote (convention E)."""
     if lemma not in ("announce", "confirm", "report"):
         return ""
     if passive:
@@ -568,9 +572,31 @@ def _announced_death(verb, lemma: str, subject, passive: bool) -> str:
     else:
         dead = next((c for c in verb.children if c.dep_ == "dobj"), None)
         speaks = subject is not None and (_speaking_subject(subject) or subject.lemma_.lower() in ("news", "media", "television", "radio"))
-    if dead is not None and dead.lemma_.lower() in ("death", "passing", "arrest") and speaks:
+    if dead is not None and dead.lemma_.lower() in ("death", "passing", "arrest") and speaks and not _counted(dead):
         return f"reported {dead.lemma_.lower()}: {verb.text} …"
     return ""
+
+
+def _object_with_predicate(verb):
+    """The object of ``verb`` when it carries a predicate of its own, so that what is reported is a
+    situation, not a noun: a past tense the parser hung from the noun (``scientists report spiky
+    skulls evolved at least 25 separate times``, a clause whose ``that`` was left out) or a gerund
+    with its object (``reported some property sellers offering free toilet paper``); else None."""
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        for c in obj.children:
+            if c.dep_ not in ("acl", "relcl") or c.i < obj.i or any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+                continue
+            if c.tag_ == "VBD" or (c.tag_ == "VBG" and any(g.dep_ == "dobj" for g in c.children)):
+                return obj
+    return None
+
+
+def _counted(noun) -> bool:
+    """Whether ``noun`` is counted: a number (``five new deaths``, ``37,542 deaths``) or ``no``."""
+    return any(
+        c.dep_ in ("nummod", "quantmod") or c.ent_type_ == "CARDINAL" or (c.dep_ == "det" and c.lower_ == "no")
+        for c in noun.children
+    )
 
 
 def _timed_not_agent(verb) -> bool:
@@ -1026,5 +1052,7 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             yield verb, f"reported speech: {who} {verb.text} …"
         elif subject is not None and lemma in VIEW_VERBS and (_speaks(verb, subject) or _speaking_subject(subject)) and any(c.dep_ == "dobj" for c in verb.children):
             yield verb, f"reports a view: {who} {verb.text} …"
+        elif subject is not None and lemma == "report" and not passive and _speaking_subject(subject) and _object_with_predicate(verb):
+            yield verb, f"reported speech: {who} {verb.text} …"
         elif passive and any(c.dep_ == "xcomp" and not _doing(c) for c in verb.children):
             yield verb, f"reported speech: {verb.text} to …"
