@@ -61,6 +61,23 @@ def test_the_model_process_never_has_a_second_thread(options):
         assert worker.wait(timeout=60) == 0
 
 
+def test_the_model_process_reads_a_block_quotation_with_its_lead_in():
+    """The reader sends a paragraph with the sentence that introduces it (``leads``): the paragraph
+    is then quoted as ``tagline suggest`` quotes it; without the lead-in it is not."""
+    worker = _worker("--suggest")
+    try:
+        text = "She certainly wasn't 'forced' to be there. She was also never forced to perform labour in the engine room."
+        spans = [[[0, 42], [43, len(text)]]]
+        lead = "In a statement to the Australian Broadcasting Corporation, the Church denied these allegations:"
+        alone = _ask(worker, {"id": 1, "texts": [text], "spans": spans})
+        led = _ask(worker, {"id": 2, "texts": [text], "spans": spans, "leads": [lead]})
+        assert [("quote" in s["labels"]) for s in alone["suggestions"][0]] == [False, False]
+        assert [("quote" in s["labels"]) for s in led["suggestions"][0]] == [True, True]
+    finally:
+        worker.stdin.close()
+        assert worker.wait(timeout=60) == 0
+
+
 @pytest.mark.parametrize("shape", ["many paragraphs", "one long paragraph"])
 def test_the_model_process_leaves_when_the_app_is_killed_mid_parse(shape):
     """kill -9 of the app while the model parses a long article: the model process must not parse on

@@ -701,6 +701,102 @@ def test_the_same_verbs_with_a_clause_stay_quotes(nlp, sentence):
     assert all("quote" in r["labels"] for r in results), results
 
 
+def article_quotes(nlp, text: str) -> list[bool]:
+    """Whether each sentence of the article ``text`` (paragraphs one a line) is suggested a quote."""
+    from tagline.core.articles import Article
+    from tagline.core.suggest import suggest_article
+
+    return ["quote" in r["labels"] for r in suggest_article(nlp, Article("t", "t.txt", text))]
+
+
+# A quotation set as a paragraph of its own after a verb of saying and a colon, often without marks:
+# wikinews-imprisoned #15-#17, the tuning part's one such paragraph (its lead-in is no quote itself:
+# a denial with only a noun), then the sentence after it (#18, a quote of its own).
+BLOCK_LEAD = "In a statement to the Australian Broadcasting Corporation, the Church denied these allegations:"
+BLOCK = "She certainly wasn't 'forced' to be there. She was also never forced to perform labour in the engine room."
+AFTER_BLOCK = "Here, she met her future husband and subsequently left the church."
+
+
+def test_a_paragraph_introduced_by_a_verb_of_saying_and_a_colon_is_quoted(nlp):
+    assert article_quotes(nlp, f"{BLOCK_LEAD}\n{BLOCK}\n") == [False, True, True]
+    assert article_quotes(nlp, "The statement read:\nThe company regrets the delay. It will pay every customer.\n") == [False, True, True]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # one paragraph only: the one after the block is the writer's again
+        (f"{BLOCK_LEAD}\n{BLOCK}\n{AFTER_BLOCK}\n", [False, True, True, False]),
+        # a colon without a verb of saying, or with the writer or nobody as the speaker
+        ("The following were injured:\nTwo firefighters were taken to hospital.\n", [False, False]),
+        ("As I wrote last year:\nThe bridge was closed in 2019.\n", [False, False]),
+        ("Here are the results:\nThe bridge was closed in 2019.\n", [False, False]),
+        # a colon inside the paragraph, not at its end, introduces nothing in the next one
+        ("The spokesman said: “We regret the delay.”\nThe bridge was closed in 2019.\n", [True, False]),
+        # the quotation visibly closed inside the block: the writer's sentence after it is no quote
+        ("The Church said:\nShe was never forced to work.” The ship sailed on Monday.\n", [False, True, False]),
+        # a block that opens with a mark is left to the marks: closed, then the writer's own sentence
+        ("The Church said:\n“She was never forced to work.” The ship sailed on Monday.\n", [False, True, False]),
+    ],
+)
+def test_block_quotations_stop_where_the_quotation_does(nlp, text, expected):
+    assert article_quotes(nlp, text) == expected
+
+
+def test_the_reader_sends_the_lead_in_and_keys_the_cache_by_it(nlp, tmp_path):
+    """The reader's model process sees one paragraph at a time: the sentence that may introduce it as
+    a quotation goes with it (``leads``), and its cached suggestions are keyed by that sentence too,
+    so the same paragraph after another lead-in is never answered from the cache."""
+    import concurrent.futures
+
+    from tagline.core.articles import Article
+    from tagline.core.nlp import ParseCache, chunks, resolve_model, stream_annotations
+    from tagline.core.nlp.streaming import leads, suggestion_keys
+    from tagline.core.suggest.pipeline import lead_in
+
+    article = Article("t", "t.txt", f"{BLOCK_LEAD}\n{BLOCK}\n{AFTER_BLOCK}\n")
+    pieces = chunks(article)
+    assert leads(article, pieces) == [None, BLOCK_LEAD, None]
+    keys = suggestion_keys(["a", "b", "c"], "v", leads(article, pieces))
+    assert keys[0] == "a:v" and keys[2] == "c:v" and keys[1].startswith("b:v:lead-")
+
+    class Service:  # answers as the model process does, in this process
+        sent: list = []
+
+        def submit(self, texts, spans=None, leads_=None):
+            self.sent.append(leads_)
+            answer = []
+            for k, text in enumerate(texts):
+                intro = lead_in(nlp, leads_[k]) if leads_ and leads_[k] else ""
+                answer.append({"entities": [], "suggestions": suggest_doc(nlp(text), [tuple(x) for x in spans[k]], introduced=intro)})
+            future: concurrent.futures.Future = concurrent.futures.Future()
+            future.set_result(answer)
+            return future
+
+    model = resolve_model("en_core_web_sm")
+    cache = ParseCache(tmp_path)
+    found: dict = {}
+    for batch in stream_annotations(article, model, Service(), cache, suggest=True):
+        found.update(batch.suggestions)
+    assert Service.sent == [[None, BLOCK_LEAD, None]]
+    assert ["quote" in found[i]["labels"] for i in range(4)] == [False, True, True, False]
+
+
+def test_a_transcript_line_ending_with_a_colon_quotes_no_other_speakers_line(nlp):
+    """A transcript's paragraphs are turns of its speakers: a turn ending with ``said:`` does not make
+    the next speaker's turn a quotation."""
+    from tagline.core.articles import Article
+    from tagline.core.nlp import chunks
+    from tagline.core.nlp.streaming import leads
+    from tagline.core.suggest import suggest_article
+    from tagline.core.transcript import Transcript
+
+    text = "SMITH: The minister said:\nJONES: The bridge was closed in 2019.\n"
+    transcript = Transcript(Article("t", "t.txt", text))
+    assert ["quote" in r["labels"] for r in suggest_article(nlp, transcript)][-1] is False
+    assert leads(transcript, chunks(transcript)) == [None, None]
+
+
 TUNING_PARAGRAPHS = {
     "wn2020-covid-flu#2": 'Researchers used polyester swab samples from the noses and throats of eighteen infected volunteers, including one asymptomatic infected volunteer.',
     "wn2020-covid-flu#3": "They found the virus's behavior resembled that of influenza rather than severe acute respiratory syndrome (SARS), even though SARS-CoV-2 is more closely related to the viruses that cause SARS — hence its name — than to a typical influenza virus.",

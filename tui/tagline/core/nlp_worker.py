@@ -1,6 +1,7 @@
 """The model process: ``python -m tagline.core.nlp_worker PACKAGE [--suggest]``.
 
-Reads one JSON request a line on stdin (``{"id": n, "texts": [...], "spans": [[[s, e], ...], ...]}``),
+Reads one JSON request a line on stdin (``{"id": n, "texts": [...], "spans": [[[s, e], ...], ...]}``,
+optionally ``"leads"``: per text, the sentence before it that may introduce it as a quotation, or null),
 answers one JSON line on stdout (``{"id": n, "entities": [[[start, end, label], ...], ...]}``, plus
 ``"suggestions"`` per text when started with ``--suggest`` and given spans, or ``{"id": n, "error":
 "..."}``; ``{"id": n, "probe": true}`` answers the process's ``pid`` and ``single_threaded``). It
@@ -130,6 +131,7 @@ def main(argv: list[str]) -> int:
         failure = f"cannot load {package}: {' '.join(str(error).split())[:200]}"
     if suggest and nlp is not None:
         from tagline.core.suggest import suggest_doc
+        from tagline.core.suggest.pipeline import lead_in
     for line in sys.stdin:
         try:
             request = json.loads(line)
@@ -146,7 +148,12 @@ def main(argv: list[str]) -> int:
                 answer["entities"] = [[[e.start_char, e.end_char, e.label_] for e in doc.ents] for doc in docs]
                 spans = request.get("spans")
                 if suggest and spans is not None:
-                    rules = [suggest_doc(doc, [tuple(x) for x in sp]) for doc, sp in zip(docs, spans)]
+                    leads = request.get("leads") or [None] * len(docs)
+                    introduced = [lead_in(nlp, lead) if isinstance(lead, str) else "" for lead in leads]
+                    rules = [
+                        suggest_doc(doc, [tuple(x) for x in sp], introduced=intro)
+                        for doc, sp, intro in zip(docs, spans, introduced)
+                    ]
                     model = trained.current()
                     if model is not None:
                         from tagline.core.train import combine

@@ -313,11 +313,12 @@ def prepare_for_reader(found: list[articles_mod.Article], model: nlp.ModelInfo, 
 
 def _missing(article, model: nlp.ModelInfo, cache: nlp.ParseCache, version: str) -> int:
     """Chunks of ``article`` whose entities or suggestions the reader would not find in ``cache``."""
-    from tagline.core.nlp.streaming import suggester_version
+    from tagline.core.nlp.streaming import leads, suggester_version, suggestion_keys
 
-    texts = [article.text[c.start : c.end] for c in nlp.chunks(article)]
+    pieces = nlp.chunks(article)
+    texts = [article.text[c.start : c.end] for c in pieces]
     keys = [nlp.ParseCache.key(model, t) for t in texts]
-    skeys = [f"{k}:{suggester_version()}:{version}" for k in keys]
+    skeys = suggestion_keys(keys, f"{suggester_version()}:{version}", leads(article, pieces))
     found = cache.get_many(keys)
     found_s = cache.get_many(skeys, table="suggestions")
     return sum(1 for k, s in zip(keys, skeys) if k not in found or s not in found_s)

@@ -85,9 +85,11 @@ class EntityService:
             if not future.done():
                 future.set_exception(ModelError("the model process stopped"))
 
-    def submit(self, texts: list[str], spans: list | None = None) -> concurrent.futures.Future:
+    def submit(self, texts: list[str], spans: list | None = None, leads: list | None = None) -> concurrent.futures.Future:
         """Entities for ``texts``; with ``spans`` (sentence offsets per text) and a service started
-        with ``suggest``, one ``{"entities": …, "suggestions": …}`` per text instead."""
+        with ``suggest``, one ``{"entities": …, "suggestions": …}`` per text instead. ``leads``: per
+        text, the sentence before it that may introduce it as a quotation, or None
+        (:func:`tagline.core.nlp.streaming.leads`)."""
         future: concurrent.futures.Future = concurrent.futures.Future()
         with self._lock:
             if self._closed:  # a stream still running after quit must not start the model again
@@ -96,7 +98,10 @@ class EntityService:
             process = self._start()
             self._next_id += 1
             self._pending[self._next_id] = future
-            request = json.dumps({"id": self._next_id, "texts": texts, "spans": spans}) + "\n"
+            message = {"id": self._next_id, "texts": texts, "spans": spans}
+            if leads is not None:
+                message["leads"] = leads
+            request = json.dumps(message) + "\n"
             try:
                 assert process.stdin is not None
                 process.stdin.write(request)

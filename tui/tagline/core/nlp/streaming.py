@@ -103,6 +103,29 @@ def _sentence_spans(article: Article, chunk: Chunk) -> list[list[int]]:
     return [[sents[i].start - chunk.start, sents[i].end - chunk.start] for i in chunk.sentences]
 
 
+def leads(article: Article, pieces: list[Chunk]) -> list[str | None]:
+    """For each chunk, the last sentence of the paragraph right before it when that sentence ends with
+    a colon (it may introduce the chunk as a quotation: ``The statement read:``), else None. The model
+    process reads it with the chunk, and the chunk's cached suggestions are keyed by it."""
+    if getattr(article, "speakers", None) is not None:
+        return [None] * len(pieces)  # a transcript's lines are turns of speakers, not paragraphs
+    sents, owner = article.sentences, article.split()[2]
+    out: list[str | None] = []
+    for chunk in pieces:
+        first = chunk.sentences.start
+        before = first - 1
+        lead = article.text[sents[before].start : sents[before].end] if before >= 0 and owner[before] == owner[first] - 1 else ""
+        out.append(lead if lead.rstrip().endswith(":") else None)
+    return out
+
+
+def suggestion_keys(keys: list[str], version: str, leads_: list[str | None]) -> list[str]:
+    """The cache keys of the chunks' suggestions: the parse key, the version, and the lead if any."""
+    import hashlib
+
+    return [f"{k}:{version}" + (f":lead-{hashlib.sha1(lead.encode()).hexdigest()[:12]}" if lead else "") for k, lead in zip(keys, leads_)]
+
+
 def stream_annotations(
     article: Article,
     model: ModelInfo,
@@ -120,7 +143,8 @@ def stream_annotations(
     # Cached suggestions are keyed by the rules' version and whatever else they came from (the
     # trained model's time stamp, the label set): a retrained model is never answered from the cache.
     version = f"{suggester_version()}:{suggest_version}" if suggest else ""
-    skeys = [f"{k}:{version}" for k in keys] if suggest else []
+    lead_texts = leads(article, pieces) if suggest else []
+    skeys = suggestion_keys(keys, version, lead_texts) if suggest else []
     cached = cache.get_many(keys)
     cached_s = cache.get_many(skeys, table="suggestions") if suggest else {}
     ready = Batch({}, {})
@@ -151,7 +175,8 @@ def stream_annotations(
         while queue and len(pending) < 3:
             batch = queue.pop(0)
             spans = [_sentence_spans(article, pieces[p]) for p in batch] if suggest else None
-            pending.append((batch, service.submit([texts[p] for p in batch], spans)))
+            batch_leads = [lead_texts[p] for p in batch] if suggest and any(lead_texts[p] for p in batch) else None
+            pending.append((batch, service.submit([texts[p] for p in batch], spans, batch_leads)))
         batch, future = pending.pop(0)
         results = future.result()
         if cancelled():

@@ -9,21 +9,24 @@ from collections.abc import Iterable
 from tagline.core.suggest.claims import checkworthiness, claim_evidence
 from tagline.core.suggest.evidence import Evidence, make_result
 from tagline.core.suggest.lexicon import LABELS, REQUIRED_PIPES
-from tagline.core.suggest.quotes import Region, quote_evidence, quote_regions
+from tagline.core.suggest.quotes import Region, block_quotation_end, introduces_quotation, quote_evidence, quote_regions
 from tagline.core.suggest.statistics import statistic_evidence
 
 
 # -- the rules -----------------------------------------------------------------------------------
-def suggest_doc(doc, spans: list[tuple[int, int]], features_out: list | None = None) -> list[dict]:
+def suggest_doc(doc, spans: list[tuple[int, int]], features_out: list | None = None, introduced: str = "") -> list[dict]:
     """Suggestions for the sentences ``spans`` (character offsets into ``doc.text``) of one paragraph.
 
     ``doc`` must come from a pipeline with :data:`REQUIRED_PIPES`. Returns one dict per span, in
     order: ``{"labels": [...], "scores": {label: float}, "reasons": {label: str}, "checkworthy":
     float}`` (``checkworthy``: :func:`~tagline.core.suggest.claims.checkworthiness`). With
     ``features_out``, the claim features of each sentence are appended to it (for fitting).
+    ``introduced`` is the lead-in when the paragraph before ended by introducing a quotation
+    (:func:`lead_in`): the paragraph is then quoted, to its end or to the mark that closes it.
     """
     text = doc.text  # built afresh on every access: read it once
     regions = quote_regions(text)
+    block_end = block_quotation_end(text, regions) if introduced else -1
     # Each region is given to the sentences it touches, so the work stays linear in the paragraph.
     starts = [start for start, _ in spans]
     touching: list[list[Region]] = [[] for _ in spans]
@@ -53,12 +56,24 @@ def suggest_doc(doc, spans: list[tuple[int, int]], features_out: list | None = N
             first = bisect.bisect_left(entity_starts, start)
             ents = [e for e in entities[first : bisect.bisect_left(entity_starts, end)] if e.end_char <= end]
             quote_evidence(text, tokens, start, end, touching[k], evidence["quote"])
+            if start < block_end:
+                evidence["quote"].offer(0.85, f"block quotation after “{introduced}”")
             statistic_evidence(tokens, ents, evidence["statistic"])
             checkworthy = checkworthiness(claim_evidence(tokens, ents, evidence, text[start:end], features_out))
         elif features_out is not None:
             features_out.append({})
         results.append(make_result(evidence, checkworthy))
     return results
+
+def lead_in(nlp, sentence: str) -> str:
+    """What ``sentence``, the last one of a paragraph, says to introduce the paragraph after it as a
+    quotation: its verb of saying with the speaker, when it ends with a colon (``The statement
+    read:``); else "". It is parsed alone, so that the reader's model process, which sees one
+    paragraph at a time, decides as ``tagline suggest`` does."""
+    if not sentence.rstrip().endswith(":"):
+        return ""
+    return introduces_quotation(list(nlp(sentence)))
+
 
 # -- restricting to a scheme ---------------------------------------------------------------------
 def for_scheme(suggestion: dict, names: Iterable[str]) -> dict:
@@ -132,12 +147,15 @@ def suggest_articles(nlp, articles_: list, batch_size: int = 64) -> Iterable[lis
         speakers = getattr(article, "speakers", None)
         features: list | None = [] if speakers is not None else None
         results: list[dict] = []
+        introduced = ""  # a block quotation is introduced by the paragraph before it, never further back
         for p, para in enumerate(paras):
             doc, key = next(pending)
             assert key == (number, p)
             members = article.sentence_range(p)
             spans = [(sents[i].start - para.start, sents[i].end - para.start) for i in members]
-            results.extend(suggest_doc(doc, spans, features))
+            results.extend(suggest_doc(doc, spans, features, introduced=introduced))
+            if speakers is None:  # a transcript's lines are turns of speakers, not a text's paragraphs
+                introduced = lead_in(nlp, article.text[sents[members[-1]].start : sents[members[-1]].end]) if members else ""
         if speakers is not None:
             from tagline.core.suggest.speakers import transcript_checkworthiness
 

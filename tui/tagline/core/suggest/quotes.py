@@ -96,6 +96,49 @@ def quote_regions(text: str) -> list[Region]:
     return sorted(regions, key=lambda r: (r.start, r.end if r.end is not None else n))
 
 
+#: Verbs that introduce a quotation set as a paragraph of its own after a colon: the verbs of
+#: saying, and what a document does (``The statement read:``).
+_INTRODUCING_VERBS = frozenset(
+    """say tell add write read state declare announce deny respond reply explain continue conclude
+    warn argue insist claim note comment tweet post""".split()
+)
+
+
+def introduces_quotation(tokens) -> str:
+    """The lead-in, shortened, when the sentence ``tokens`` (the last one of a paragraph) ends with a
+    colon after a verb of saying whose speaker is not the writer (``In a statement to the ABC, the
+    Church denied these allegations:``, ``The statement read:``); else "". The paragraph after it
+    is then a block quotation (:func:`block_quotation_end`)."""
+    words = [t for t in tokens if not t.is_space]
+    if len(words) < 3 or words[-1].text != ":":
+        return ""
+    for verb in words:
+        if verb.pos_ not in ("VERB", "AUX") or verb_lemma(verb) not in _INTRODUCING_VERBS or _so_called(verb):
+            continue
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in verb.children):
+            continue  # "if anyone says:" is a hypothesis
+        subject = _subject(verb)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if subject is not None and subject.lower_ in FIRST_PERSON | _NOBODY_IN_PARTICULAR:
+            continue  # "As I wrote:", "as anyone will tell you:"
+        if subject is None and not passive:
+            continue  # "Consider what the rules say:" has no speaker of its own … nor "Read:"
+        first = min(subject.left_edge.i, verb.i) if subject is not None else verb.i
+        return shorten(" ".join(t.text for t in words if first <= t.i < words[-1].i), 50) + ":"
+    return ""
+
+
+def block_quotation_end(text: str, regions: list[Region]) -> int:
+    """How far a paragraph introduced by :func:`introduces_quotation` is quoted: to its end, or to
+    the first closing mark that closes a quotation opened before it (``… the engine room.” The
+    Church later …``). -1 when the paragraph opens with a quotation mark: then the marks say where
+    the quotation ends, as in any paragraph."""
+    if text.lstrip()[:1] in _OPENERS + "\"‘'":
+        return -1
+    closed = [r.end for r in regions if r.start < 0 and r.end is not None]
+    return min(closed) if closed else len(text)
+
+
 def _looks_possessive(text: str, opened: int, i: int) -> bool:
     """``our members’ ability``: deep inside a quotation, a mark after an ``s`` and before a
     lower-case word is an apostrophe; right after the opening (``‘shock jocks’ like``) it closes."""
