@@ -73,6 +73,9 @@ def test_the_model_process_reads_a_block_quotation_with_its_lead_in():
         led = _ask(worker, {"id": 2, "texts": [text], "spans": spans, "leads": [lead]})
         assert [("quote" in s["labels"]) for s in alone["suggestions"][0]] == [False, False]
         assert [("quote" in s["labels"]) for s in led["suggestions"][0]] == [True, True]
+        # a leads list shorter than the texts leads the first ones only, and every text is answered
+        short = _ask(worker, {"id": 3, "texts": [text, text], "spans": spans * 2, "leads": [lead]})
+        assert [[("quote" in s["labels"]) for s in one] for one in short["suggestions"]] == [[True, True], [False, False]]
     finally:
         worker.stdin.close()
         assert worker.wait(timeout=60) == 0

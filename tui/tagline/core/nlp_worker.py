@@ -148,8 +148,9 @@ def main(argv: list[str]) -> int:
                 answer["entities"] = [[[e.start_char, e.end_char, e.label_] for e in doc.ents] for doc in docs]
                 spans = request.get("spans")
                 if suggest and spans is not None:
-                    leads = request.get("leads") or [None] * len(docs)
+                    leads = list(request.get("leads") or [])[: len(docs)]
                     introduced = [lead_in(nlp, lead) if isinstance(lead, str) else "" for lead in leads]
+                    introduced += [""] * (len(docs) - len(introduced))
                     rules = [
                         suggest_doc(doc, [tuple(x) for x in sp], introduced=intro)
                         for doc, sp, intro in zip(docs, spans, introduced)
