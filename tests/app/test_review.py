@@ -147,13 +147,14 @@ async def test_note_help_and_quit_leave_the_decision_on_disk(make_review, root):
 
 
 async def test_names_notes_and_text_are_drawn_literally(root):
-    write(root, "[b]eve[/b]", {0: ["statistic"], 1: ["quote"]}, notes={0: "[@click=app.quit]x[/]"})
+    write(root, "[b]eve", {0: ["statistic"], 1: ["quote"]}, notes={0: "[@click=app.quit]x[/]"})
+    (root / "_b_eve").rename(root / "[b]eve")  # a folder made by hand: the name is the folder's
     session = ReviewSession(root, "carol", DEFAULT_SCHEME, filter="all", unfinished=True)  # eve has not done 2
     app = ReviewApp(session, theme_folders=theme_folders())
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         rows = str(app.screen.query_one("#review-rows").render())
-        assert "[b]eve[/b]" in rows and "[@click=app.quit]x[/]" in rows
+        assert "[b]eve" in rows and "[@click=app.quit]x[/]" in rows
         await pilot.press("j")
         assert "[b]not[/b] sure" in str(app.screen.query_one("#review-rows").render())
         await pilot.press("j")

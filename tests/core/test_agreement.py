@@ -192,6 +192,7 @@ def test_table_shows_names_literally_and_na(capsys, annotations, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     article = ("a", annotations.lines(["A claim.", "A quote."]))
     annotations.write("[bold]x", article, {0: ["claim"], 1: []})
+    (annotations.root / "_bold_x").rename(annotations.root / "[bold]x")  # a folder made by hand: the name is the folder's
     annotations.write("bob", article, {0: ["claim"], 1: []})
     assert cli.main(["agree", "--annotations", str(annotations.root)]) == 0
     out = capsys.readouterr().out

@@ -27,6 +27,7 @@ def test_counts_and_seconds_per_sentence(annotations):
 def test_table(capsys, annotations, monkeypatch):
     monkeypatch.setenv("COLUMNS", "160")
     annotations.write("[red]mallory", ("a", annotations.lines(["One.", "Two."])), {0: ["claim"]})
+    (annotations.root / "_red_mallory").rename(annotations.root / "[red]mallory")  # a folder made by hand: the name is the folder's
     assert cli.main(["stats", "--annotations", str(annotations.root)]) == 0
     out = capsys.readouterr().out
     assert "[red]mallory" in out and "50%" in out and "s/sentence" in out

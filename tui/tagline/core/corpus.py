@@ -20,7 +20,7 @@ every sentence it leaves out.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tagline.core import annofile, articles, schema, store
@@ -181,6 +181,7 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
         except annofile.AnnotationFileError as error:
             problems.append(Problem(error.path, error.reason))
             continue
+        _belongs_to_folder(loaded, folder, problems)
         key = (loaded.annotator, loaded.article_id)
         known = decided_seen if is_decisions else seen
         if key in known:
@@ -194,6 +195,23 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
             files.append(loaded)
     units = _merge(files + decided, wanted)
     return Corpus(files, units, problems, decided)
+
+
+def _belongs_to_folder(loaded: AnnotationFile, folder: str, problems: list[Problem]) -> None:
+    """Whose a file is, is the folder it sits in: on a shared server each folder is its owner's
+    (:func:`tagline.core.store.not_yours`), while the names written inside a file are whatever its
+    writer typed. A file, or a decision, that names someone else is read as the folder's, and said."""
+    claimed = loaded.annotator
+    if claimed != folder:
+        problems.append(Problem(str(loaded.path), f"says annotator {claimed!r} but sits in the folder of {folder!r}; read as {folder!r}'s"))
+        loaded.annotator = folder
+    forged = sorted({s.review.decided_by for s in loaded.sentences if s.review is not None and s.review.decided_by != folder})
+    if forged:
+        problems.append(Problem(str(loaded.path), f"decisions say decided_by {forged[0]!r} but sit in the folder of {folder!r}; read as {folder!r}'s"))
+        loaded.sentences = [
+            replace(s, review=replace(s.review, decided_by=folder)) if s.review is not None and s.review.decided_by != folder else s
+            for s in loaded.sentences
+        ]
 
 
 def _decision_paths(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
