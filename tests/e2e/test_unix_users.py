@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import yaml
 
 
 pytestmark = pytest.mark.e2e
@@ -34,6 +35,19 @@ session = Session([article], root, annotator, DEFAULT_SCHEME)
 outcome = session.toggle("claim")
 session.close()
 print(json.dumps({"opened": session.first_outcome.message, "toggle": outcome.message, "error": outcome.error}))
+"""
+
+
+REVIEW = """
+import json, sys
+from tagline.core.adjudication import ReviewStore
+from tagline.core.articles import Article
+from tagline.core.labels import DEFAULT_SCHEME
+
+root, reviewer = sys.argv[1], sys.argv[2]
+store = ReviewStore(root, reviewer, Article("story", "story.txt", "One sentence here. Another one there."), DEFAULT_SCHEME)
+store.close()
+print(json.dumps({"read_only": store.read_only}))
 """
 
 
@@ -147,9 +161,15 @@ def test_group_shared_folder_tagline_refuses_what_the_kernel_would_allow(users, 
     mine = annotate(alice, root, alice, umask="002")
     assert mine["error"] is False
     folder = root / alice
-    assert folder.stat().st_mode & 0o2020 == 0o2020  # group-writable, setgid: the kernel lets bob in
-    probe = as_user(bob, "sh", "-c", f"touch {folder / 'probe'} && rm {folder / 'probe'}", umask="002")
-    assert probe.returncode == 0, probe.stderr
+    # Made without group write whatever the umask (setgid kept): the kernel keeps bob out too.
+    assert folder.stat().st_mode & 0o7777 == 0o2755
+    made = sorted(p.name for p in folder.iterdir())
+    assert made and all(p.stat().st_mode & 0o022 == 0 for p in folder.iterdir()), made
+    probe = as_user(bob, "sh", "-c", f"touch {folder / 'probe'}", umask="002")
+    assert probe.returncode != 0 and "ermission denied" in probe.stderr
+    for name in made:  # not one file of hers he can change in place either
+        probe = as_user(bob, "sh", "-c", f"echo x >> {folder / name}", umask="002")
+        assert probe.returncode != 0, name
     before = (folder / "story.yaml").read_bytes()
     theirs = annotate(bob, root, alice, umask="002")
     assert theirs["error"] is True and f"belongs to {alice}" in theirs["opened"]
@@ -193,3 +213,77 @@ def test_the_app_as_another_user_says_why_in_one_line(users, shared_dir, termina
     terminal.keys("C-q")
     terminal.wait_for("TAGLINE-EXIT-0", timeout=30)
     assert (root / alice / "story.yaml").read_bytes() == before
+
+
+def test_a_world_writable_annotations_folder_takes_no_other_name(users, shared_dir):
+    """annotations/ made writable by everyone (chmod 1777): nobody makes a folder for someone else,
+    who would then find it theirs-but-not-theirs, their own tagline refusing it."""
+    alice, bob, _ = users
+    root = shared_dir / "annotations"
+    root.mkdir()
+    root.chmod(0o1777)
+    theirs = annotate(bob, root, alice)
+    assert theirs["error"] is True
+    assert f"is shared by everyone: annotate as your login name ({bob}), not {alice}" in theirs["opened"]
+    assert not (root / alice).exists()
+    mine = annotate(alice, root, alice)
+    assert mine["error"] is False and (root / alice / "story.yaml").stat().st_uid == pwd.getpwnam(alice).pw_uid
+
+
+def test_files_another_member_planted_in_a_folder_are_never_read_or_written_through(users, shared_dir):
+    """alice's folder as an older tagline made it under umask 002 (group-writable): bob put a link
+    where her lock goes, to a file of hers, and a journal of his own with an answer in it. tagline
+    neither truncates the file behind the link nor reads bob's journal as her work; once she removes
+    them it works, and her folder is no longer group-writable."""
+    alice, bob, group = users
+    root = shared_dir / "annotations"
+    root.mkdir()
+    shutil.chown(root, group=group)
+    root.chmod(0o2775)
+    folder = root / alice
+    assert as_user(alice, "mkdir", str(folder), umask="002").returncode == 0
+    assert folder.stat().st_mode & 0o020
+    secret = Path(tempfile.gettempdir()) / f"home-{alice}" / "secret"
+    assert as_user(alice, "sh", "-c", f"echo precious > {secret}").returncode == 0
+    forged = json.dumps({"start": 0, "end": 18, "text": "One sentence here.", "status": "done", "labels": ["quote"],
+                         "flag": False, "note": "", "updated": "", "extra": {}})
+    journal, lock = folder / "story.journal", folder / ".story.lock"
+    assert as_user(bob, "sh", "-c", f"ln -s {secret} {lock} && printf '%s\\n' '{forged}' > {journal}", umask="002").returncode == 0
+    first = annotate(alice, root, alice, umask="002")
+    assert first["error"] is True
+    assert f"story.journal belongs to {bob}, not to you ({alice}): remove it to annotate; read-only here" in first["opened"]
+    assert not (folder / "story.yaml").exists() and secret.read_text() == "precious\n"
+    assert folder.stat().st_mode & 0o7777 == 0o2755  # her folder: bob can plant nothing more
+    assert as_user(alice, "rm", str(journal)).returncode == 0
+    second = annotate(alice, root, alice, umask="002")
+    assert second["error"] is True and ".story.lock is a link (tagline never makes one)" in second["opened"]
+    assert not (folder / "story.yaml").exists() and secret.read_text() == "precious\n"
+    assert as_user(alice, "rm", str(lock)).returncode == 0
+    third = annotate(alice, root, alice, umask="002")
+    assert third["error"] is False
+    saved = yaml.safe_load((folder / "story.yaml").read_text())
+    assert [s["labels"] for s in saved["sentences"]] == [["claim"], []]  # hers, without bob's quote
+    assert secret.read_text() == "precious\n"
+
+
+def review(user: str, root: Path, reviewer: str) -> dict:
+    python, env = python_for(user)
+    done = as_user(user, "env", *(f"{k}={v}" for k, v in env.items()), python, "-c", REVIEW, str(root), reviewer, umask="002")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_decisions_go_to_the_reviewers_own_folder_only(users, shared_dir):
+    """In the group-shared folder: a reviewer who also annotates (their folder made by an older
+    tagline, group-writable) records decisions; nobody records them in a folder made for someone else."""
+    alice, bob, group = users
+    root = shared_dir / "annotations"
+    root.mkdir()
+    shutil.chown(root, group=group)
+    root.chmod(0o2775)
+    assert as_user(alice, "mkdir", str(root / alice), umask="002").returncode == 0
+    assert review(alice, root, alice) == {"read_only": None}
+    assert (root / alice / "decisions").stat().st_uid == pwd.getpwnam(alice).pw_uid
+    theirs = review(alice, root, bob)
+    assert f"annotate as your login name ({alice}), not {bob}" in theirs["read_only"]
+    assert not (root / bob).exists()

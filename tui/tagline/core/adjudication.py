@@ -92,7 +92,8 @@ class ReviewStore(ArticleStore):
     the order of ``docs/guide/review.md``. Its journal and lock sit beside it, in the decisions folder."""
 
     def __init__(self, root: str | Path, reviewer: str, article: Article, scheme: LabelScheme, model: dict | None = None):
-        super().__init__(Path(root) / safe_name(reviewer), schema.DECISIONS_FOLDER, article, scheme, model)
+        folder = Path(root) / safe_name(reviewer)
+        super().__init__(folder, schema.DECISIONS_FOLDER, article, scheme, model, owner=(folder, reviewer))
         self.annotator = reviewer  # the file names the reviewer, not its folder
 
     def document(self) -> dict:

@@ -112,11 +112,12 @@ def read(path: str | Path, keep_parsed: bool = False) -> dict:
     return data
 
 
-def write(path: str | Path, document: dict) -> None:
-    """Write ``document`` to ``path`` atomically, and its parsed form beside it for the next read."""
+def write(path: str | Path, document: dict, deny: int = 0) -> None:
+    """Write ``document`` to ``path`` atomically, and its parsed form beside it for the next read;
+    ``deny``: permission bits neither file gets (see :func:`atomic_write`)."""
     text = dumps(document)
-    atomic_write(path, text)
-    _keep_parsed(Path(path), _digest(text.encode("utf-8")), document)
+    atomic_write(path, text, deny)
+    _keep_parsed(Path(path), _digest(text.encode("utf-8")), document, deny)
 
 
 def parsed_path(path: str | Path) -> Path:
@@ -152,11 +153,11 @@ def _parsed(path: Path, digest: str) -> dict | None:
     return data
 
 
-def _keep_parsed(path: Path, digest: str, document: dict) -> None:
+def _keep_parsed(path: Path, digest: str, document: dict, deny: int = 0) -> None:
     """Best effort: a parsed form that cannot be written only means the next read parses YAML."""
     try:
         text = json.dumps({"yaml_sha256": digest, "document": document}, ensure_ascii=False)
-        atomic_write(parsed_path(path), text)
+        atomic_write(parsed_path(path), text, deny)
     except (OSError, TypeError, ValueError):
         pass
 
@@ -225,9 +226,10 @@ def check(data: dict) -> list[str]:
     return problems
 
 
-def atomic_write(path: str | Path, text: str) -> None:
+def atomic_write(path: str | Path, text: str, deny: int = 0) -> None:
     """Write ``text`` to ``path`` so that a reader, a crash or ``kill -9`` sees the old file or the
-    new one, never a mix: temporary file, fsync, rename, fsync of the folder."""
+    new one, never a mix: temporary file, fsync, rename, fsync of the folder. The file keeps the
+    permissions it had (a new one: the umask's), less the bits in ``deny``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -236,7 +238,7 @@ def atomic_write(path: str | Path, text: str) -> None:
             mode = path.stat().st_mode & 0o7777
         except OSError:
             mode = _NEW_FILE_MODE
-        os.fchmod(fd, mode)
+        os.fchmod(fd, mode & ~deny)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()

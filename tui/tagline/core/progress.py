@@ -24,6 +24,7 @@ import threading
 from pathlib import Path
 
 from tagline.core import annofile, safefile, schema
+from tagline.core.store import NOT_THEIRS
 
 FILE_NAME = ".progress.json"
 
@@ -97,7 +98,8 @@ class ProgressIndex:
                 return  # as written before (nothing changed since): no rewrite, no fsync
             self.entries[article.id] = entry
             try:
-                annofile.atomic_write(self.path, json.dumps(self.entries, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+                annofile.atomic_write(self.path, json.dumps(self.entries, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                                     NOT_THEIRS)
             except OSError:
                 pass
 

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import socket
+import stat
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -200,24 +201,59 @@ def not_yours(folder: Path, annotator: str) -> str | None:
             return f"{folder} belongs to {_user_name(info.st_uid)}, not to you ({_user_name(me)}); read-only here"
         return None
     try:
-        shared = folder.parent.stat().st_mode & 0o020
+        shared = folder.parent.stat().st_mode & 0o022
     except OSError:
         return None  # the parent is missing too: creating it says why, if it cannot be
     login = _user_name(me)
     if shared and annotator != login and safe_name(annotator) != safe_name(login):
-        return f"{folder.parent} is shared by a group: annotate as your login name ({login}), not {annotator}; read-only here"
+        by = "everyone" if shared & 0o002 else "a group"
+        return f"{folder.parent} is shared by {by}: annotate as your login name ({login}), not {annotator}; read-only here"
     return None
+
+
+#: Write permission an annotator folder, and the files tagline makes in it, never give anyone but
+#: their owner, whatever the umask (002 in a group-shared project): a member of the group must not be
+#: able to change, replace or plant (a link where the journal or the lock goes) someone else's files.
+NOT_THEIRS = 0o022
+
+
+def keep_to_owner(folder: Path) -> None:
+    """Take group and others' write permission off ``folder``, which this user owns (one made by an
+    older tagline under umask 002 had it)."""
+    try:
+        mode = folder.stat(follow_symlinks=False).st_mode
+        if mode & NOT_THEIRS:
+            os.chmod(folder, mode & 0o7777 & ~NOT_THEIRS, follow_symlinks=False)
+    except (OSError, NotImplementedError):
+        pass
+
+
+def _open_own(path: Path, flags: int):
+    """Open a file of this user's annotator folder to append (``a+``/``ab``): never through a link,
+    created without write permission for anyone else, and made so if it had it."""
+    fd = os.open(path, flags | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o666 & ~NOT_THEIRS)
+    try:
+        info = os.fstat(fd)
+        if info.st_mode & NOT_THEIRS and info.st_uid == os.geteuid():
+            os.fchmod(fd, info.st_mode & 0o7777 & ~NOT_THEIRS)
+    except OSError:
+        pass
+    return fd
 
 
 class ArticleStore:
     """Annotation state for (annotator, article), keyed by sentence index."""
 
-    def __init__(self, root: str | Path, annotator: str, article: Article, scheme: LabelScheme, model: dict | None = None):
+    def __init__(self, root: str | Path, annotator: str, article: Article, scheme: LabelScheme, model: dict | None = None,
+                 owner: tuple[Path, str] | None = None):
         self.annotator = annotator
         self.article = article
         self.scheme = scheme
         self.model = model or {"name": "none", "version": None}
         folder = Path(root) / safe_name(annotator)
+        # (the annotator folder, whose it is): the folder itself, unless it is a subfolder of one
+        # (a reviewer's decisions/), whose owner then decides who may write here.
+        self._owner = owner or (folder, annotator)
         self.path = folder / f"{article.id}{schema.ANNOTATION_SUFFIX}"
         self.journal_path = folder / f"{article.id}{schema.JOURNAL_SUFFIX}"
         self.folding_path = folder / f"{article.id}{schema.JOURNAL_SUFFIX}.folding"
@@ -247,7 +283,8 @@ class ArticleStore:
     # -- reading -----------------------------------------------------------------------------
     def _load(self) -> None:
         folder = self.path.parent
-        refused = not_yours(folder, self.annotator)
+        owner_folder, owner = self._owner
+        refused = not_yours(owner_folder, owner) or (not_yours(folder, owner) if folder != owner_folder else None)
         if refused:
             self.read_only = refused
             return
@@ -255,6 +292,12 @@ class ArticleStore:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             self.read_only = f"cannot create {folder} ({error.strerror}); read-only here"
+            return
+        for mine in {owner_folder, folder}:
+            keep_to_owner(mine)
+        foreign = self._foreign_file()
+        if foreign:
+            self.read_only = foreign
             return
         self._take_lock()
         if self._lock_handle is not None:
@@ -322,6 +365,26 @@ class ArticleStore:
         if self.read_only is None and (self.journal_path.exists() or self.folding_path.exists()):
             self._dirty = True
 
+    def _foreign_file(self) -> str | None:
+        """Why a file of this article in this user's own folder cannot be trusted, or None: tagline
+        makes none of them owned by anyone else, nor a link where it appends (journal, lock), so such
+        a file was put there by someone else (while the folder let them), to be read as this
+        annotator's work or written through."""
+        if not hasattr(os, "geteuid"):
+            return None
+        me = os.geteuid()
+        appended = (self.journal_path, self.folding_path, self.lock_path)  # written through a link
+        for path in (self.path, annofile.parsed_path(self.path), *appended):  # the YAML's is replaced
+            try:
+                info = path.lstat()
+            except OSError:
+                continue
+            if stat.S_ISLNK(info.st_mode) and path in appended:
+                return f"{path} is a link (tagline never makes one): remove it to annotate; read-only here"
+            if info.st_uid != me:
+                return f"{path} belongs to {_user_name(info.st_uid)}, not to you ({_user_name(me)}): remove it to annotate; read-only here"
+        return None
+
     def _remove_stale_temporaries(self) -> None:
         """Temporary files of a write cut short by ``kill -9``: never the file itself, safe to drop
         while this session holds the lock."""
@@ -374,7 +437,7 @@ class ArticleStore:
         if fcntl is None:
             return
         try:
-            handle = open(self.lock_path, "a+")
+            handle = open(_open_own(self.lock_path, os.O_RDWR | os.O_APPEND), "a+")
         except OSError:
             return
         try:
@@ -633,7 +696,7 @@ class ArticleStore:
                 document = self.document()
                 if self._backup_suffix is not None:
                     self._keep_backup()
-                annofile.write(self.path, document)
+                annofile.write(self.path, document, NOT_THEIRS)
                 try:
                     self.folding_path.unlink()
                 except FileNotFoundError:
@@ -657,7 +720,7 @@ class ArticleStore:
         try:
             if self._backup_suffix is not None:
                 self._keep_backup()
-            annofile.write(self.path, document)
+            annofile.write(self.path, document, NOT_THEIRS)
         except BaseException:
             self._dirty = True
             raise
@@ -671,7 +734,7 @@ class ArticleStore:
         """Copy the YAML as it was before re-anchoring rewrites it (once; an existing copy stays)."""
         backup = self.path.with_name(self.path.name + self._backup_suffix)
         if self.path.exists() and not backup.exists():
-            annofile.atomic_write(backup, self.path.read_text(encoding="utf-8"))
+            annofile.atomic_write(backup, self.path.read_text(encoding="utf-8"), NOT_THEIRS)
         self._backup_suffix = None
 
     def fold_after_exit(self, then: Callable[[], None] | None = None) -> bool:
@@ -775,7 +838,7 @@ def _optional_fields(state: SentenceState) -> dict:
 def _open_journal(path: Path):
     """Open a journal for appending. A line torn by a crash is closed off first, so the next action
     starts a line of its own instead of being glued to the broken one (and lost with it)."""
-    handle = open(path, "ab")
+    handle = open(_open_own(path, os.O_WRONLY | os.O_APPEND), "ab")
     if handle.tell() > 0:
         with open(path, "rb") as existing:
             existing.seek(-1, os.SEEK_END)
