@@ -10,8 +10,8 @@ import pytest
 from tagline.cli import main
 from tagline.core.store import annotator_problem
 
-BAD = ["../evil", "", ".hidden", "-rf", "a b", "a/b", "x" * 65, "é\u202e", "al\x1b]0;t\x07"]
-GOOD = ["alice", "Bob_2", "ann.lee", "x" * 64, "_svc", "7"]
+BAD = ["../evil", "", ".hidden", "-rf", "a b", "a/b", "x" * 65, "é\u202e", "al\x1b]0;t\x07", "alice.", "alice.."]
+GOOD = ["alice", "Bob_2", "ann.lee", "x" * 64, "_svc", "7", "a-", "a_"]
 
 
 @pytest.mark.parametrize("name", GOOD)
@@ -61,3 +61,12 @@ def test_an_unusable_login_name_says_how_to_give_one(capsys, workdir, monkeypatc
     monkeypatch.setattr(getpass, "getuser", lambda: "ann lee")
     line = refused(capsys, ["open", "--model", "none"])
     assert "login name" in line and "--annotator NAME" in line
+
+
+def test_a_name_ending_in_a_dot_never_gets_a_login_link(capsys, workdir):
+    """``alice.`` was saved in alice's folder (the dots dropped): its login link annotated as alice."""
+    line = refused(capsys, ["serve", "--add-annotator", "alice.", "--annotations", "annotations"])
+    assert "--add-annotator" in line and "not ending with ." in line
+    assert not (workdir / "annotations" / ".serve-tokens.yaml").exists()
+    line = refused(capsys, ["open", "--model", "none", "--annotator", "alice."])
+    assert not (workdir / "annotations").exists()

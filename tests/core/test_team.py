@@ -53,6 +53,9 @@ def test_no_team_section_means_no_team(tmp_path):
     ("team: {annotators: alice}", "must be a list"),
     ("team: {annotators: [alice, alice]}", "appears twice"),
     ("team: {annotators: ['../x']}", "not a login name"),
+    ("team: {annotators: [alice, alice.]}", "not a login name"),  # would share alice's folder
+    ("team: {annotators: [alice@corp]}", "not a login name"),  # --annotator refuses it: no queue
+    ("team: {annotators: [alice, Alice]}", "differ only by case"),
     ("team: {annotators: [a, b], per_article: 3}", "needs at least 3 annotators"),
     ("team: {annotators: [a, b], per_article: 0.5}", "at least 1"),
     ("team: {annotators: [a, b], per_article: two}", "must be a number"),

@@ -153,8 +153,10 @@ def now() -> str:
 
 #: An annotator's name is the name of their folder: it must be one, as it is, on every system.
 MAX_ANNOTATOR = 64
-ANNOTATOR_RULE = f"letters, digits and . _ - only, not starting with . or -, at most {MAX_ANNOTATOR} characters"
-_ANNOTATOR = re.compile(rf"[A-Za-z0-9_][A-Za-z0-9._-]{{0,{MAX_ANNOTATOR - 1}}}")
+ANNOTATOR_RULE = f"letters, digits and . _ - only, not starting with . or -, not ending with ., at most {MAX_ANNOTATOR} characters"
+# Not ending with "." either: "alice." would be saved in alice's folder (safe_name drops the dots, as
+# some file systems do), so whoever has that name would write as alice.
+_ANNOTATOR = re.compile(rf"[A-Za-z0-9_](?:[A-Za-z0-9._-]{{0,{MAX_ANNOTATOR - 2}}}[A-Za-z0-9_-])?")
 
 
 def annotator_problem(name: str) -> str | None:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import re
 import threading
 import time
 import zlib
@@ -36,10 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tagline.core import project
-
-#: An annotator's name as the team section may give it: a login name, as safe for a folder.
-_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
-
 
 #: The keys of the ``team:`` section; any other is refused.
 TEAM_KEYS = ("annotators", "per_article", "reviewers")
@@ -92,14 +87,22 @@ def _names(raw: object, key: str, source: str) -> list[str]:
         return []
     if not isinstance(raw, list):
         raise TeamError(f"{source}: team: '{key}' must be a list of names")
+    from tagline.core.store import ANNOTATOR_RULE, annotator_problem
+
     names: list[str] = []
+    folded: dict[str, str] = {}
     for item in raw:
         name = str(item) if isinstance(item, (str, int)) and not isinstance(item, bool) else None
-        if name is None or not _NAME.match(name):
+        # The rule of --annotator and the login name: a name tagline would refuse to open as could
+        # never annotate its queue, and "alice." would share alice's folder.
+        if name is None or annotator_problem(name):
             shown = str(item)[:40]
-            raise TeamError(f"{source}: team: {key}: {shown!r} is not a login name (letters, digits, _ . @ -)")
+            raise TeamError(f"{source}: team: {key}: {shown!r} is not a login name ({ANNOTATOR_RULE})")
         if name in names:
             raise TeamError(f"{source}: team: {key}: '{name}' appears twice")
+        if name.casefold() in folded:
+            raise TeamError(f"{source}: team: {key}: '{folded[name.casefold()]}' and '{name}' differ only by case (one folder where case is not told apart)")
+        folded[name.casefold()] = name
         names.append(name)
     return names
 
