@@ -176,6 +176,52 @@ def test_annotations_that_are_not_a_folder_are_one_line_as_in_agree(tmp_path, ca
     assert f"{target}: no such annotations folder" in capsys.readouterr().err
 
 
+def test_actions_still_in_a_journal_count(tmp_path):
+    """Every action is on disk in the journal before the next key; the YAML catches up at the next
+    fold. Status counts what a journal holds: an article open right now, or one whose session died
+    (kill -9, a crash) before folding, with a YAML from an earlier fold or none yet."""
+    team = Team(("alice", "bob"), 2.0)
+    annotate(tmp_path, "alice", "a1", [("claim",), None, None])  # folded: 1 of 3
+    annotate(tmp_path, "bob", "a1", [("claim",), ("quote",), ()])
+    session = Session([Article("a1", "a1.txt", TEXT), Article("a2", "a2.txt", TEXT)], tmp_path, "alice", DEFAULT_SCHEME)
+    session.store.set(1, SentenceState("done", ("claim",), updated="2026-11-20T09:01:00Z"))
+    session.store.set(2, SentenceState("done", (), updated="2026-11-20T09:01:05Z"))
+    assert (tmp_path / "alice" / "a1.journal").exists()  # open, not folded: as a killed session leaves it
+    found = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2"])
+    alice = found.annotators["alice"]
+    assert (alice.started, alice.done, alice.sentences_done, alice.sentences_total) == (1, 1, 3, 3)
+    assert found.articles["a1"]["done"] == 2 and found.waiting_for_review == 1  # they differ on sentence 1
+    session.close()
+    # A first session on an article, ended before any fold: no YAML yet, the journal alone.
+    other = Session([Article("a2", "a2.txt", TEXT)], tmp_path, "bob", DEFAULT_SCHEME)
+    other.store.set(0, SentenceState("done", ("quote",), updated="2026-11-20T09:02:00Z"))
+    assert not (tmp_path / "bob" / "a2.yaml").exists()
+    bob = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2"]).annotators["bob"]
+    assert (bob.started, bob.sentences_done) == (2, 4)
+    other.close()
+
+
+def test_answers_of_someone_the_team_no_longer_names_stay_in_sight(tmp_path, capsys, monkeypatch):
+    """dan annotated, then the lead took him out of the team section: his articles are routed anew,
+    his answers are still exported, and status says so instead of showing nothing of them."""
+    annotate(tmp_path, "dan", "a1", [("claim",), (), ("quote",)])
+    annotate(tmp_path, "dan", "a2", [("claim",), None, None])
+    annotate(tmp_path, "alice", "a1", [("claim",), (), ()])
+    team = Team(("alice", "bob"), 1.0)
+    found = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2"])
+    assert set(found.annotators) == {"alice", "bob"}
+    dan = found.outside["dan"]
+    assert (dan.started, dan.done, dan.sentences_done) == (2, 1, 4)
+    assert found.as_data()["outside_team"]["dan"]["sentences_done"] == 4 and not found.problems
+    from tagline.commands.status import render
+    from rich.console import Console
+
+    console = Console(width=100, highlight=False)
+    console.print(render(found, 100))
+    out = capsys.readouterr().out
+    assert "outside the team (not routed; exported): dan 2 started, 1 done, 4 sentences" in out
+
+
 @pytest.mark.parametrize("stamp", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
 def test_an_updated_stamp_beyond_the_calendar_is_left_out(tmp_path, stamp):
     """An ``updated`` stamp that is a valid ISO date but lies outside years 1 to 9999 once in UTC

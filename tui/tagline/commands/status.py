@@ -42,6 +42,9 @@ def render(status: Status, width: int = 80):
         cell(f"agreement so far: {agree['sentences']} sentences done by two or more; observed "
              f"{_figure(agree['observed'], 3)}, Krippendorff's alpha {_figure(agree['krippendorff_alpha'], 3)} (label set)"),
     ]
+    if status.outside:
+        lines.append(cell("outside the team (not routed; exported): " + "; ".join(
+            f"{p.name} {p.started} started, {p.done} done, {p.sentences_done} sentences" for p in status.outside.values())))
     return Group(table, *lines)
 
 

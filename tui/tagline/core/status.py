@@ -14,6 +14,7 @@ describe it as it is on disk (written by an older tagline, changed by hand, or o
 from __future__ import annotations
 
 import heapq
+import json
 import operator
 import os
 import statistics
@@ -118,6 +119,7 @@ class Status:
     problems: list[str]
     team: bool
     parsed_files: int = 0  # annotation files that had to be parsed (the index did not cover them)
+    outside: dict[str, AnnotatorStatus] = field(default_factory=dict)  # folders with answers, not in the team
 
     def summary(self) -> dict[str, int]:
         counts = {"complete": 0, "in progress": 0, "not started": 0}
@@ -138,6 +140,7 @@ class Status:
             "review": {"sentences": self.waiting_for_review, "articles": self.articles_waiting},
             "agreement": self.agreement,
             "problems": self.problems,
+            "outside_team": {name: a.as_data() for name, a in self.outside.items()},
         }
 
 
@@ -199,15 +202,50 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
             problems.append(str(error))
             continue
         marks = [("+".join(s.labels) if s.done else None) for s in loaded.sentences]
-        stamps = sorted(t for t in (epoch(s.updated) for s in loaded.sentences) if t is not None)
+        updated = [s.updated for s in loaded.sentences]
+        if article_id in journals:  # actions not folded yet: the article is open, or its session died
+            places = {(s.start, s.end, s.text): i for i, s in enumerate(loaded.sentences)}
+            for key, (mark, stamp) in _journaled(folder, article_id).items():
+                if key in places:
+                    marks[places[key]], updated[places[key]] = mark, stamp
+        stamps = sorted(t for t in (epoch(u) for u in updated) if t is not None)
         times = stamps[:1] + [b - a for a, b in zip(stamps, stamps[1:])]
         work[article_id] = Work(sum(m is not None for m in marks), len(marks), marks, times, article_id in journals, mtime=mtime)
         chosen = {s.index for s in loaded.sentences if s.is_decision}
         if chosen:
             decided[article_id] = chosen
-    for article_id in journals - set(work):  # opened, no file yet: started if anything is done
-        work[article_id] = Work(0, 0, [], [], open_now=True)
+    for article_id in journals - set(work):  # opened, no file yet: what its journal holds
+        journaled = _journaled(folder, article_id)
+        marks = [mark for mark, _ in journaled.values()]
+        stamps = sorted(t for t in (epoch(u) for _, u in journaled.values()) if t is not None)
+        times = stamps[:1] + [b - a for a, b in zip(stamps, stamps[1:])]
+        # How many sentences the article has is in no file yet: 0, never "finished".
+        work[article_id] = Work(sum(m is not None for m in marks), 0, [], times, open_now=True)
     return work, decided, parsed
+
+
+def _journaled(folder: Path, article_id: str) -> dict[tuple, tuple[str | None, str]]:
+    """(start, end, text) -> (mark, updated) as the article's journals left each sentence they
+    touched, in the order the store replays them (``.journal.folding``, then ``.journal``); each line
+    holds a sentence's whole state, and a line cut short (being written now) is skipped. Read only."""
+    found: dict[tuple, tuple[str | None, str]] = {}
+    for suffix in (schema.JOURNAL_SUFFIX + ".folding", schema.JOURNAL_SUFFIX):
+        try:
+            raw = (folder / f"{article_id}{suffix}").read_bytes()
+        except OSError:
+            continue
+        for line in raw.splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(entry, dict):
+                continue
+            labels = entry.get("labels")
+            labels = [str(x) for x in labels] if isinstance(labels, list) else []
+            done = entry.get("status") == schema.DONE
+            found[(entry.get("start"), entry.get("end"), entry.get("text"))] = ("+".join(labels) if done else None, str(entry.get("updated") or ""))
+    return found
 
 
 def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, article_ids: list[str] | None = None) -> Status:
@@ -224,11 +262,16 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     for name in names:
         works[name], _, count = read_folder(root / safe_name(name), scheme, problems)
         parsed += count
+    outside: dict[str, AnnotatorStatus] = {}
     for name in sorted(reviewers | ({n for n in _folders(root)} - set(names) if team else set())):
         if name in works:
             continue
-        _, found, count = read_folder(root / safe_name(name), scheme, problems, decisions=True)
+        theirs, found, count = read_folder(root / safe_name(name), scheme, problems, decisions=True)
         parsed += count
+        if name not in reviewers and any(w.done > 0 for w in theirs.values()):
+            # Answers of someone the team section no longer (or never) names: not routed, still
+            # exported, so said rather than left out of sight.
+            outside[name] = _tally(AnnotatorStatus(name), theirs)
         for article_id, indices in found.items():
             decided.setdefault(article_id, set()).update(indices)
     for name in _folders(root):  # decisions kept apart from answers: <reviewer>/decisions/ (docs/guide/review.md)
@@ -252,16 +295,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
             if name in people:
                 people[name].assigned += 1
     for name, per_article in works.items():
-        person = people[name]
-        for w in per_article.values():
-            if w.done > 0 or w.open_now:
-                person.started += 1
-            if w.total and w.done >= w.total:
-                person.done += 1
-            person.sentences_done += w.done
-            person.sentences_total += w.total
-        for w in heapq.nlargest(RECENT, per_article.values(), key=lambda w: w.mtime):
-            person.add_times(w.times)
+        _tally(people[name], per_article)
 
     articles: dict[str, dict] = {}
     waiting = waiting_articles = 0
@@ -308,8 +342,21 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     return Status(
         people, articles, waiting, waiting_articles,
         _agreement(label_sets),
-        problems, team is not None, parsed,
+        problems, team is not None, parsed, outside,
     )
+
+
+def _tally(person: AnnotatorStatus, per_article: dict[str, Work]) -> AnnotatorStatus:
+    for w in per_article.values():
+        if w.done > 0 or w.open_now:
+            person.started += 1
+        if w.total and w.done >= w.total:
+            person.done += 1
+        person.sentences_done += w.done
+        person.sentences_total += w.total
+    for w in heapq.nlargest(RECENT, per_article.values(), key=lambda w: w.mtime):
+        person.add_times(w.times)
+    return person
 
 
 def _comparable(rows: list[Work]) -> tuple[tuple | None, list]:
