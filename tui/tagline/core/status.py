@@ -196,6 +196,9 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
                 work[article_id] = Work(_int(done), _int(total), marks, entry["times"], mtime=mtime)
                 continue
         parsed += 1
+        # The journal before the YAML: a fold that ends in between has the journal's actions in the
+        # YAML it wrote (each line is a whole state, applied twice it is the same).
+        journaled = _journaled(folder, article_id) if article_id in journals else {}
         try:
             loaded = corpus.parse_file(folder / f"{article_id}{schema.ANNOTATION_SUFFIX}", folder.name, scheme)
         except annofile.AnnotationFileError as error:
@@ -203,9 +206,9 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
             continue
         marks = [("+".join(s.labels) if s.done else None) for s in loaded.sentences]
         updated = [s.updated for s in loaded.sentences]
-        if article_id in journals:  # actions not folded yet: the article is open, or its session died
+        if journaled:  # actions not folded yet: the article is open, or its session died
             places = {(s.start, s.end, s.text): i for i, s in enumerate(loaded.sentences)}
-            for key, (mark, stamp) in _journaled(folder, article_id).items():
+            for key, (mark, stamp) in journaled.items():
                 if key in places:
                     marks[places[key]], updated[places[key]] = mark, stamp
         stamps = sorted(t for t in (epoch(u) for u in updated) if t is not None)
