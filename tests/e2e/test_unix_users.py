@@ -287,3 +287,34 @@ def test_decisions_go_to_the_reviewers_own_folder_only(users, shared_dir):
     theirs = review(alice, root, bob)
     assert f"annotate as your login name ({alice}), not {bob}" in theirs["read_only"]
     assert not (root / bob).exists()
+
+
+def test_answers_planted_in_a_colleagues_folder_are_never_exported_or_counted_as_theirs(users, shared_dir):
+    """bob wrote a file into alice's folder while an older tagline left it group-writable: export
+    and status leave it out, each saying whose it is, and read alice's own file as usual."""
+    alice, bob, group = users
+    root = shared_dir / "annotations"
+    root.mkdir()
+    shutil.chown(root, group=group)
+    root.chmod(0o2775)
+    folder = root / alice
+    assert as_user(alice, "mkdir", str(folder), umask="002").returncode == 0
+    source = shared_dir / "forged.yaml"
+    source.write_text(yaml.safe_dump({
+        "schema": "tagline.annotations/1", "article": {"id": "other", "path": "other.txt"}, "annotator": alice,
+        "labels": ["claim", "quote", "statistic"],
+        "sentences": [{"index": 0, "start": 0, "end": 4, "text": "One.", "status": "done", "labels": ["quote"]}]}))
+    source.chmod(0o644)
+    made = as_user(bob, "cp", str(source), str(folder / "other.yaml"), umask="002")
+    assert made.returncode == 0, made.stderr
+    assert annotate(alice, root, alice, umask="002")["error"] is False  # her folder is hers alone from now on
+    for command in (["export", "--format", "jsonl", "--merge", "each"], ["status", "--format", "json"]):
+        done = subprocess.run([sys.executable, "-m", "tagline", *command, "--annotations", str(root)],
+                              capture_output=True, text=True, timeout=60, cwd=shared_dir)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert f"other.yaml: belongs to {bob}, not to {alice} whose folder it is in; left out" in done.stderr
+        if command[0] == "export":
+            rows = [json.loads(line) for line in done.stdout.splitlines()]
+            assert {(r["article"], r["annotator"]) for r in rows} == {("story", alice)}
+        else:
+            assert json.loads(done.stdout)["annotators"][alice]["started"] == 1

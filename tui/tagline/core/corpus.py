@@ -174,8 +174,15 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
         found = []
     decided: list[AnnotationFile] = []
     decided_seen: dict[tuple[str, str], Path] = {}
+    owners: dict[str, int | None] = {}
     for folder, path in [*found, *_decision_paths(root, problems)]:
         is_decisions = path.parent.name == schema.DECISIONS_FOLDER and path.parent.parent.parent == root
+        if folder not in owners:
+            owners[folder] = store.folder_owner(root / folder)
+        foreign = store.foreign_owner(path, owners[folder])
+        if foreign:  # planted while the folder was group-writable: never read as the folder's
+            problems.append(Problem(str(path), foreign))
+            continue
         try:
             loaded = parse_file(path, folder, scheme)
         except annofile.AnnotationFileError as error:

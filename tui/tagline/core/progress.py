@@ -24,15 +24,18 @@ import threading
 from pathlib import Path
 
 from tagline.core import annofile, safefile, schema
-from tagline.core.store import NOT_THEIRS
+from tagline.core.store import NOT_THEIRS, folder_owner, foreign_owner
 
 FILE_NAME = ".progress.json"
 
 
 def read_index(folder: str | Path) -> dict[str, dict]:
     """The index of one annotator folder (empty when missing or unreadable)."""
+    path = Path(folder) / FILE_NAME
+    if foreign_owner(path, folder_owner(folder)):  # planted: routing and status would trust it
+        return {}
     try:
-        data = json.loads(safefile.read_text(Path(folder) / FILE_NAME, annofile.MAX_BYTES))
+        data = json.loads(safefile.read_text(path, annofile.MAX_BYTES))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -152,10 +152,13 @@ def _folders(root: Path) -> list[str]:
         return []
 
 
-def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decisions: bool = False) -> tuple[dict[str, Work], dict[str, set[int]], int]:
+def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decisions: bool = False,
+                owner: Path | None = None) -> tuple[dict[str, Work], dict[str, set[int]], int]:
     """(article id -> work, article id -> sentence indices a reviewer decided, files parsed).
-    ``decisions``: a reviewer's folder, whose files are all read for the decisions they hold."""
+    ``decisions``: a reviewer's folder, whose files are all read for the decisions they hold.
+    ``owner``: the annotator folder whose owner the files must have (default: ``folder``)."""
     index = read_index(folder)
+    owner_uid = store.folder_owner(owner or folder)
     yaml_files: dict[str, int] = {}
     journals: set[str] = set()
     try:
@@ -166,10 +169,18 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
                     continue
                 if name.endswith(schema.ANNOTATION_SUFFIX):
                     try:
+                        uid = item.stat(follow_symlinks=False).st_uid
+                        if owner_uid is not None and uid not in (owner_uid, 0):
+                            problems.append(f"{item.path}: {store.foreign_owner(item.path, owner_uid)}")
+                            continue
                         yaml_files[name[: -len(schema.ANNOTATION_SUFFIX)]] = item.stat().st_mtime_ns
                     except OSError:
                         continue
                 elif name.endswith(schema.JOURNAL_SUFFIX) or name.endswith(schema.JOURNAL_SUFFIX + ".folding"):
+                    foreign = store.foreign_owner(item.path, owner_uid)
+                    if foreign:
+                        problems.append(f"{item.path}: {foreign}")
+                        continue
                     journals.add(name.split(schema.JOURNAL_SUFFIX)[0])
     except FileNotFoundError:  # a listed annotator who has not begun
         return {}, {}, 0
@@ -198,7 +209,7 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
         parsed += 1
         # The journal before the YAML: a fold that ends in between has the journal's actions in the
         # YAML it wrote (each line is a whole state, applied twice it is the same).
-        journaled = _journaled(folder, article_id) if article_id in journals else {}
+        journaled = _journaled(folder, article_id, owner_uid) if article_id in journals else {}
         try:
             loaded = corpus.parse_file(folder / f"{article_id}{schema.ANNOTATION_SUFFIX}", folder.name, scheme)
         except annofile.AnnotationFileError as error:
@@ -218,7 +229,7 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
         if chosen:
             decided[article_id] = chosen
     for article_id in journals - set(work):  # opened, no file yet: what its journal holds
-        journaled = _journaled(folder, article_id)
+        journaled = _journaled(folder, article_id, owner_uid)
         marks = [mark for mark, _ in journaled.values()]
         stamps = sorted(t for t in (epoch(u) for _, u in journaled.values()) if t is not None)
         times = stamps[:1] + [b - a for a, b in zip(stamps, stamps[1:])]
@@ -227,14 +238,17 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
     return work, decided, parsed
 
 
-def _journaled(folder: Path, article_id: str) -> dict[tuple, tuple[str | None, str]]:
+def _journaled(folder: Path, article_id: str, owner_uid: int | None = None) -> dict[tuple, tuple[str | None, str]]:
     """(start, end, text) -> (mark, updated) as the article's journals left each sentence they
     touched, in the order the store replays them (``.journal.folding``, then ``.journal``); each line
     holds a sentence's whole state, and a line cut short (being written now) is skipped. Read only."""
     found: dict[tuple, tuple[str | None, str]] = {}
     for suffix in (schema.JOURNAL_SUFFIX + ".folding", schema.JOURNAL_SUFFIX):
+        path = folder / f"{article_id}{suffix}"
+        if store.foreign_owner(path, owner_uid):  # reported where the folder was listed
+            continue
         try:
-            raw = (folder / f"{article_id}{suffix}").read_bytes()
+            raw = path.read_bytes()
         except OSError:
             continue
         for line in raw.splitlines():
@@ -278,7 +292,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
         for article_id, indices in found.items():
             decided.setdefault(article_id, set()).update(indices)
     for name in _folders(root):  # decisions kept apart from answers: <reviewer>/decisions/ (docs/guide/review.md)
-        _, found, count = read_folder(root / name / schema.DECISIONS_FOLDER, scheme, problems, decisions=True)
+        _, found, count = read_folder(root / name / schema.DECISIONS_FOLDER, scheme, problems, decisions=True, owner=root / name)
         parsed += count
         for article_id, indices in found.items():
             decided.setdefault(article_id, set()).update(indices)

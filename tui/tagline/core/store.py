@@ -213,6 +213,28 @@ def not_yours(folder: Path, annotator: str) -> str | None:
     return None
 
 
+def foreign_owner(path: str | Path, owner_uid: int | None) -> str | None:
+    """Why the file ``path``, in the annotator folder whose owner is ``owner_uid``, is not that
+    annotator's, or None: it belongs to another user (root aside, who may restore or move files).
+    Such a file was put there while the folder let others write, never by tagline."""
+    if owner_uid is None or not hasattr(os, "geteuid"):
+        return None
+    try:
+        uid = os.lstat(path).st_uid
+    except OSError:
+        return None
+    if uid in (owner_uid, 0):
+        return None
+    return f"belongs to {_user_name(uid)}, not to {_user_name(owner_uid)} whose folder it is in; left out"
+
+
+def folder_owner(folder: str | Path) -> int | None:
+    try:
+        return os.stat(folder).st_uid
+    except OSError:
+        return None
+
+
 #: Write permission an annotator folder, and the files tagline makes in it, never give anyone but
 #: their owner, whatever the umask (002 in a group-shared project): a member of the group must not be
 #: able to change, replace or plant (a link where the journal or the lock goes) someone else's files.
