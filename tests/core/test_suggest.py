@@ -410,16 +410,18 @@ def test_bootstrap_intervals_hold_scikit_learns_figure():
 # report's held-out part holds 128 Wikinews 2019 articles (68 before), whose statistic and claim F1 are
 # lower than the first 68's, hence lower floors there. The Wikinews 2020 batch of March to June (fresh
 # tuning text) lowered the tuning quote F1 to 0.966; the seventh round's rules raised it to 0.979. The
-# eighth round's statistic rules raised the tuning statistic F1 from 0.784 to 0.964 (in sample).
+# eighth round's statistic rules raised the tuning statistic F1 from 0.784 to 0.964 (in sample) and, in
+# the eighth report, the held-out statistic F1 from 0.77 to 0.93 pooled (0.93 on Wikinews 2019, 0.92
+# on Wikinews 2020 October-December).
 FLOORS = {
     "tuning": {"quote": 0.97, "statistic": 0.95, "claim": 0.81},
     "tuning-newssd": {"quote": 0.95, "statistic": 0.91, "claim": 0.73},
     "held-out": {"quote": 0.88, "statistic": 0.92, "claim": 0.74},
     "wikinews": {"quote": 0.98, "statistic": 0.95, "claim": 0.79},
     "wn2020": {"quote": 0.97, "statistic": 0.96, "claim": 0.86},
-    "wn2019": {"quote": 0.91, "statistic": 0.74, "claim": 0.84},
-    "wn2020q4": {"quote": 0.91, "statistic": 0.69, "claim": 0.87},
-    "pooled": {"quote": 0.91, "statistic": 0.76, "claim": 0.83},
+    "wn2019": {"quote": 0.91, "statistic": 0.91, "claim": 0.84},
+    "wn2020q4": {"quote": 0.91, "statistic": 0.89, "claim": 0.87},
+    "pooled": {"quote": 0.91, "statistic": 0.91, "claim": 0.83},
 }
 
 
