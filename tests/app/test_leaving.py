@@ -8,6 +8,7 @@ Each of these was seen in a quit of a 5,000-sentence article (``docs/design/reli
 from __future__ import annotations
 
 import io
+import signal
 import subprocess
 import sys
 import textwrap
@@ -179,3 +180,53 @@ def test_an_app_leaving_for_good_leaves_when_the_terminal_is_back(monkeypatch, l
         app._exit_renderables.append("Traceback …")
     app.terminal_restored()
     assert statuses == ([100] if left else [])
+
+
+@pytest.mark.parametrize("way", ["ctrl+q", "SIGTERM", "SIGINT", "SIGHUP"])
+async def test_every_way_out_leaves_a_long_articles_fold_to_a_process_of_its_own(make_app, monkeypatch, way):
+    """On a long article the last fold (1 to 2 s of CPU for 5,000 sentences) is left to a process
+    forked for it when the process is about to end: on quit, and on SIGTERM, SIGINT and SIGHUP too,
+    which used to fold in the app before leaving. The signals' handlers are called here as the
+    event loop calls them."""
+    from tagline.app import durable
+    from tagline.app.app import FOLD_AFTER_EXIT_SENTENCES
+
+    text = "".join(f"Line {i}: the river rose by {i} centimetres.\n" for i in range(FOLD_AFTER_EXIT_SENTENCES))
+    app = make_app(text)
+    monkeypatch.setattr(durable, "_last_resort", lambda seconds, status: None)  # no timer left behind
+    monkeypatch.setattr(durable.os, "_exit", lambda status: None)  # SIGHUP's exit, not this test's
+    closes: list[bool] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        close = app.session.close
+
+        def recording(after_exit: bool = False) -> None:
+            closes.append(after_exit)
+            close()  # folded here all the same: the test forks nothing
+
+        monkeypatch.setattr(app.session, "close", recording)
+        if way == "ctrl+q":
+            await pilot.press("ctrl+q")
+        elif way == "SIGHUP":
+            app._hang_up()
+        else:
+            app._stop(128 + getattr(signal, way))
+        await pilot.pause()
+    assert closes == [True]
+
+
+async def test_an_exit_textual_takes_on_its_own_still_folds_in_the_app(make_app, monkeypatch):
+    """Textual ending the app on its own (an error) is not a leave for good: the fold is done here,
+    before whatever comes next."""
+    from tagline.app.app import FOLD_AFTER_EXIT_SENTENCES
+
+    text = "".join(f"Line {i}: the river rose by {i} centimetres.\n" for i in range(FOLD_AFTER_EXIT_SENTENCES))
+    app = make_app(text)
+    closes: list[bool] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        close = app.session.close
+        monkeypatch.setattr(app.session, "close", lambda after_exit=False: (closes.append(after_exit), close()))
+        app.exit()
+        await pilot.pause()
+    assert closes == [False]

@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
 from tagline.core import annofile
+from tagline.core.store import AFTER_EXIT
 
 from processes import wait_gone
 
@@ -142,7 +144,9 @@ def test_a_lock_left_by_kill9_is_recovered(term, workdir):
 
 def test_sighup_during_an_idle_fold_of_a_long_article(term, workdir, figures):
     """The hang-up lands while the background fold of a 5,000-sentence article may be writing: the
-    hang-up's own fold waits for it (one fold at a time) and the YAML ends with every action."""
+    hang-up's own fold, left to a child as on quit, waits for it (one fold at a time) and the YAML
+    ends with every action; a reader waits for that child as it does after quit."""
+    from tagline.core.store import wait_for_folds_after_quit
     import random
 
     from tagline.core.articles import Article
@@ -168,6 +172,7 @@ def test_sighup_during_an_idle_fold_of_a_long_article(term, workdir, figures):
         os.kill(pid, signal.SIGHUP)
         wait_gone(pid)
         terminal.wait_for("TAGLINE-EXIT-0")
+        wait_for_folds_after_quit(folder.parent)
         data = annofile.read(folder / "river.yaml")
         tagged = {s["start"] for s in data["sentences"] if s["labels"] == ["claim"]}
         assert tagged == set(starts[: 3 * (round_number + 1)])
@@ -203,3 +208,148 @@ def test_the_article_changed_on_disk_is_re_anchored_in_the_app(term, workdir):
     assert "orphans" not in data
     backups = list(folder.glob(f"{ARTICLE}.yaml.bak-*"))
     assert [b.read_bytes() for b in backups] == [before]
+
+
+#: Loaded first by the program (``PYTHONPATH``): every write of ``river.yaml`` waits for the file
+#: ``$FOLD_GATE`` and says in ``$FOLD_MARKS`` which process wrote it, so a test can hold a fold,
+#: see who does it, and let it go.
+GATE_HOOK = """
+import os, time
+from tagline.core import annofile
+
+_write = annofile.write
+
+
+def _gated(path, document, *args, **kwargs):
+    if not str(path).endswith("river.yaml"):
+        return _write(path, document, *args, **kwargs)
+    marks = os.environ["FOLD_MARKS"]
+    open(os.path.join(marks, f"waiting-{os.getpid()}"), "w").close()
+    while not os.path.exists(os.environ["FOLD_GATE"]):
+        time.sleep(0.01)
+    _write(path, document, *args, **kwargs)
+    open(os.path.join(marks, f"wrote-{os.getpid()}"), "w").close()
+
+
+annofile.write = _gated
+"""
+
+
+def river(workdir) -> list[int]:
+    """A 5,000-sentence article, ``river.txt``; the start of each sentence."""
+    from tagline.core.articles import Article
+
+    text = "".join(f"Line {i}: the council said the river rose by {i} centimetres overnight.\n" for i in range(5_000))
+    (workdir / "river.txt").write_text(text, encoding="utf-8")
+    return [span.start for span in Article("river", "river.txt", text).sentences]
+
+
+def marked(marks, kind: str, timeout: float = 30.0) -> list[int]:
+    """The pids that have left a ``kind`` mark (``waiting``, ``wrote``), once there is one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pids = [int(p.name.split("-")[1]) for p in marks.glob(f"{kind}-*")]
+        if pids:
+            return pids
+        time.sleep(0.02)
+    raise AssertionError(f"no process wrote a {kind!r} mark")
+
+
+def terminals(pid: int) -> list[str]:
+    """What the open files of ``pid`` point at."""
+    found = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            found.append(os.readlink(fd))
+        except OSError:
+            continue
+    return found
+
+
+def wait_for_yaml(folder, timeout: float = 60.0) -> dict:
+    """``river.yaml`` once it is written and no journal is left."""
+    path = folder / "river.yaml"
+    deadline = time.monotonic() + timeout
+    while not path.exists() or (folder / "river.journal").exists() or (folder / "river.journal.folding").exists():
+        assert time.monotonic() < deadline, "the fold did not happen"
+        time.sleep(0.05)
+    return annofile.read(path)
+
+
+def signal_with_the_fold_held(term, workdir, how: str):
+    """Two actions on a 5,000-sentence article, then ``how`` (a signal's name) while every write of
+    its YAML is held: the app's pid, the folder, the marks, the gate, the terminal."""
+    hook, marks = workdir / "hook", workdir / "marks"
+    hook.mkdir()
+    marks.mkdir()
+    (hook / "sitecustomize.py").write_text(GATE_HOOK, encoding="utf-8")
+    gate = workdir / "gate"
+    terminal = term()
+    terminal.start("open river.txt --model none",
+                   env={"PYTHONPATH": str(hook), "FOLD_GATE": str(gate), "FOLD_MARKS": str(marks)})
+    terminal.wait_for("0/5000 done", timeout=60)
+    pid = terminal.app_pid()
+    terminal.keys("c", "j", "q")
+    folder = workdir / "annotations" / "tester"
+    journal = folder / "river.journal"
+    deadline = time.monotonic() + 20
+    while not (journal.exists() and journal.read_bytes().count(b"\n") == 2):
+        assert time.monotonic() < deadline, terminal.screen()
+        time.sleep(0.02)
+    os.kill(pid, getattr(signal, how))
+    return pid, folder, marks, gate, terminal
+
+
+@pytest.mark.parametrize("how, status", [("SIGTERM", 143), ("SIGHUP", 0)])
+def test_a_signal_leaves_a_long_articles_fold_to_a_process_of_its_own(term, workdir, how, status, figures):
+    """SIGTERM or SIGHUP on a 5,000-sentence article: the app leaves as ctrl+q does, the whole YAML
+    rewritten by a child forked for it (1 to 2 s of CPU, which the app used to spend before its
+    exit). The fold is held here until the app has gone: the app exits with its status, the
+    terminal put back, while its fold still waits; once let go, the child writes every action."""
+    starts = river(workdir)
+    pid, folder, marks, gate, terminal = signal_with_the_fold_held(term, workdir, how)
+    wait_gone(pid)
+    screen = terminal.wait_for("TAGLINE-EXIT-")
+    assert f"TAGLINE-EXIT-{status}" in screen and "Traceback" not in screen, screen
+    if how == "SIGTERM":
+        modes = terminal.tmux("display-message", "-p", "-t", terminal.name, "#{alternate_on} #{cursor_flag}").stdout.split()
+        assert modes == ["0", "1"], modes  # main screen, cursor shown
+    folders = marked(marks, "waiting")
+    assert pid not in folders, "the app folded the article itself before leaving"
+    # The lock the child holds says so (readers wait for it); the app's own said "pid N on host".
+    assert (folder / ".river.lock").read_text(encoding="utf-8").endswith(AFTER_EXIT)
+    assert not (folder / "river.yaml").exists()  # held: nothing written before the app left
+    for child in folders:  # a child holding the terminal would keep a dropped SSH session's pty
+        assert not [t for t in terminals(child) if t.startswith(("/dev/pts/", "/dev/tty"))], terminals(child)
+    gate.touch()
+    data = wait_for_yaml(folder)
+    for child in folders:
+        wait_gone(child)  # the child is gone once the file is written
+    assert pid not in marked(marks, "wrote")
+    assert [s["labels"] for s in data["sentences"][:3]] == [["claim"], ["quote"], []]
+    assert [s["start"] for s in data["sentences"][:2]] == starts[:2]
+    figures(f"hangup[{how}, 5,000 sentences]", exit_status=status, folded_by_a_child=1, actions=2, actions_in_yaml=2)
+
+
+def test_the_fold_child_killed_after_a_signal_loses_nothing(term, workdir, figures):
+    """The child left folding after SIGTERM is killed before it writes (``kill -9``, a machine
+    going down): the journal is still on disk, so the next session opens with every action (not
+    read-only: the kernel let go of the child's lock) and writes them."""
+    river(workdir)
+    pid, folder, marks, gate, terminal = signal_with_the_fold_held(term, workdir, "SIGTERM")
+    wait_gone(pid)
+    terminal.wait_for("TAGLINE-EXIT-143")
+    children = marked(marks, "waiting")
+    assert pid not in children
+    for child in children:
+        os.kill(child, signal.SIGKILL)
+        wait_gone(child)
+    assert not (folder / "river.yaml").exists()
+    again = term()
+    again.start("open river.txt --model none")  # without the hook: its folds are not held
+    screen = again.wait_for("2/5000 done", timeout=60)
+    assert "read-only" not in screen
+    again.keys("C-q")
+    again.wait_for("TAGLINE-EXIT-0", timeout=60)
+    assert [s["labels"] for s in wait_for_yaml(folder)["sentences"][:2]] == [["claim"], ["quote"]]
+    figures("hangup[fold child killed after SIGTERM]", actions=2, actions_in_yaml=2)

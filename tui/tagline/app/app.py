@@ -275,16 +275,12 @@ class TaglineApp(DurableApp):
         except OSError as error:
             self.call_from_thread(self.notify, f"could not write {store.path}: {error.strerror}", severity="error", markup=False)
 
-    async def action_quit(self) -> None:
-        """Quit at once: a long article's last fold is written by a process of its own."""
-        self._quitting = True
-        await super().action_quit()
-
     def close(self) -> None:
-        """Stop the background processes (nothing waits for them), fold what is open: on quit, a
-        long article's fold and progress entry in a process forked for them
-        (:meth:`ArticleStore.fold_after_exit`; 2 s for 5,000 sentences on a busy machine); a short
-        one's here, as on a signal."""
+        """Stop the background processes (nothing waits for them), fold what is open: when the
+        process is about to end (quit, SIGTERM, SIGINT, SIGHUP: :attr:`exiting`), a long article's
+        fold and progress entry in a process forked for them (:meth:`ArticleStore.fold_after_exit`;
+        1 to 2 s for 5,000 sentences, which a signal used to spend here before the exit); a short
+        one's here, as when Textual ends the app on its own."""
         self._duplicate_scan.kill()
         trainer = getattr(self, "_trainer", None)
         if trainer is not None and trainer.returncode is None:
@@ -296,7 +292,7 @@ class TaglineApp(DurableApp):
         store = self.session.store
         long = store is not None and len(store.article.sentences) >= FOLD_AFTER_EXIT_SENTENCES
         try:
-            self.session.close(after_exit=long and getattr(self, "_quitting", False))
+            self.session.close(after_exit=long and self.exiting)
         finally:
             if self.service is not None:
                 self.service.close()

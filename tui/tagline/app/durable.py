@@ -6,7 +6,9 @@ Textual takes on its own all end in :meth:`DurableApp.shutdown`, exactly once.
 A signal that leaves the terminal there (SIGTERM, SIGINT) saves, then leaves as a quit does: the
 terminal is put back (main screen, mouse reporting off, cursor shown) and the exit status is 128 +
 the signal's number (143, 130), as a shell reports a program the signal ended. Only SIGHUP, whose
-terminal is gone, leaves at once without drawing on it.
+terminal is gone, leaves at once without drawing on it. Every one of these leaves as fast as a
+quit: what a long article's last fold would cost is left to a process forked for it (see
+:meth:`TaglineApp.close <tagline.app.app.TaglineApp.close>`), the journal being on disk already.
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ class DurableApp(App):
         #: True once the app has been asked to leave for good (quit, SIGTERM, SIGINT): the terminal
         #: driver then does not wait for its input thread (:mod:`tagline.app.driver`).
         self.leaving = False
+        #: True from the moment the process is to end (quit, SIGTERM, SIGINT, SIGHUP), before the
+        #: last fold: a fold that would hold the exit is then left to a process of its own
+        #: (:meth:`close`). Not when Textual ends the app on its own (an error): that fold is here.
+        self.exiting = False
         #: Set by the program that runs the app (:func:`run`'s caller): the app's exit status in,
         #: the process's out, after whatever the program says once the screen is gone. With it,
         #: the process leaves as soon as the terminal is put back (:meth:`terminal_restored`).
@@ -159,8 +165,9 @@ class DurableApp(App):
         return True
 
     def _hang_up(self) -> None:
-        # The terminal is gone: everything is already in the journal; fold it into the YAML and
-        # leave without waiting on (or drawing on) a dead terminal. A note being typed is kept
+        # The terminal is gone: everything is already in the journal; fold it into the YAML (a
+        # long article's in a process of its own, as on quit) and leave without waiting on (or
+        # drawing on) a dead terminal. A note being typed is kept
         # first, as quitting keeps it.
         _last_resort(3.0, 0)
         if self.close_dialogs():
@@ -169,6 +176,7 @@ class DurableApp(App):
         self._hang_up_now()
 
     def _hang_up_now(self) -> None:
+        self.exiting = True
         try:
             self.shutdown()
         finally:
@@ -176,7 +184,8 @@ class DurableApp(App):
 
     def _stop(self, status: int) -> None:
         """Asked to stop (SIGTERM, SIGINT) with the terminal still there: fold, then leave as a quit
-        does, so that Textual puts the terminal back, and exit with ``status``."""
+        does (a long article's fold in a process of its own), so that Textual puts the terminal
+        back, and exit with ``status``."""
         _last_resort(3.0, status)
         if self.close_dialogs():  # a note being typed is kept, as quitting keeps it
             self.call_later(self._stop_now, status)
@@ -184,6 +193,7 @@ class DurableApp(App):
         self._stop_now(status)
 
     def _stop_now(self, status: int) -> None:
+        self.exiting = True
         try:
             self.shutdown()
         finally:
@@ -191,6 +201,7 @@ class DurableApp(App):
             self.exit(return_code=status)
 
     async def action_quit(self) -> None:
+        self.exiting = True
         try:
             self.shutdown()
         finally:
