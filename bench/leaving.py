@@ -1,0 +1,195 @@
+"""How fast each way out leaves a 5,000-sentence article with an action not yet folded: ctrl+q against
+SIGTERM, SIGHUP and SIGINT, in the same run.
+
+    python bench/leaving.py [--rounds 7] [--sentences 5000] [--ways ctrl+q,SIGTERM,SIGHUP,SIGINT] [--before CHECKOUT]
+
+Each round and way: a fresh tmux pane (``bench/term.py``) and annotation folder, ``tagline open`` on a
+news article of ``--sentences`` sentences (``bench/corpus.py``) with ``--model none``, once the
+duplicate scan is over; one tag (``c``), waited for in the journal; then, at once (the idle fold
+waits 2 s), the way out: ctrl+q through a tmux client in control mode attached beforehand (as
+``bench/background.py`` sends it), or the signal with ``os.kill``. Timed: from just before the key
+or the signal is sent to the app's process gone (a zombie or reaped), and to the YAML written with
+the tag and no journal left (the fold, wherever it runs). The exit status is the pane's.
+
+``--before DIR`` also runs every way with tagline from another checkout (``DIR/tui`` first on the
+path), in the same rounds. Every row's ratio is against ctrl+q with this checkout in the same run.
+Run it at a negative niceness (``nice -n -15``), as ``bench/background.py`` is: the scheduling
+groups of the panes, and of the child a fold is left to (a session of its own), are then raised
+with the bench's niceness, so that a fold in the app and a fold in a child run at the same weight.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import background  # noqa: E402
+import corpus  # noqa: E402
+import term  # noqa: E402
+
+WAYS = ("ctrl+q", "SIGTERM", "SIGHUP", "SIGINT")
+
+
+def open_pane(work: Path, article: str, sentences: int, before: Path | None) -> tuple[term.Pane, int]:
+    """``tagline open`` in a fresh pane, under a shell that writes its exit status to ``work/status``
+    (tmux's own ``pane_dead_status`` was at times never set for a pane whose program had exited);
+    the pane and the app's pid."""
+    pane = term.Pane(100, 30)
+    env = {"TAGLINE_ANNOTATOR": "bench", "TAGLINE_CACHE": str(work / "cache"), "XDG_CONFIG_HOME": str(work / "config")}
+    if before is not None:
+        env["PYTHONPATH"] = str(before / "tui")
+    line = (f"{shlex.quote(sys.executable)} -m tagline open {shlex.quote(article)} --model none; "
+            f"echo $? > {shlex.quote(str(work / 'status'))}")
+    pane.start(f"sh -c {shlex.quote(line)}", work, env)
+    shell = pane.pid()
+    background.shift_group(shell)
+    pane.wait_for(f"/{sentences} done", timeout=120 + sentences / 500)
+    [pid] = [c for c in term.children(shell) if b"tagline" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return pane, pid
+
+
+def exit_status(work: Path, timeout: float = 10.0) -> str:
+    """The app's exit status, as its shell wrote it."""
+    path = work / "status"
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if path.exists() and path.read_text().strip():
+            return path.read_text().strip()
+        time.sleep(0.02)
+    return "?"
+
+
+def shift_fold_children(app: int, seen: set[int]) -> None:
+    """Give the fold's child, a session (and so a scheduling group) of its own, the bench's
+    niceness as the app's group has it, so that a fold in a child and a fold in the app run at
+    the same weight."""
+    for child in term.children(app):
+        seen.add(child)
+    for child in list(seen):
+        try:
+            if b"duplicates_worker" in Path(f"/proc/{child}/cmdline").read_bytes():
+                seen.discard(child)
+                continue
+        except OSError:
+            seen.discard(child)
+            continue
+        if child not in background.GROUPS_SHIFTED and os.getsid(child) == child:
+            background.shift_group(child)
+
+
+def folded(folder: Path, stem: str) -> bool:
+    path = folder / f"{stem}.yaml"
+    return (path.exists() and not (folder / f"{stem}.journal").exists()
+            and not (folder / f"{stem}.journal.folding").exists())
+
+
+def leave_once(work: Path, article: str, sentences: int, way: str, before: Path | None) -> tuple[float, float, str]:
+    """ms from the way out to the process gone, ms to the YAML written, and the exit status."""
+    pane, pid = open_pane(work, article, sentences, before)
+    try:
+        while background.scan_alive(pid):
+            time.sleep(0.05)
+        pane.settle(0.5)
+        typist = background.Typist(pane)  # attached before the tag: the idle fold waits 2 s after it
+        try:
+            folder = work / "annotations" / "bench"
+            stem = Path(article).stem
+            journal = folder / f"{stem}.journal"
+            typist.send("c")
+            deadline = time.perf_counter() + 30
+            while not (journal.exists() and journal.read_bytes().count(b"\n") >= 1):
+                if time.perf_counter() > deadline:
+                    raise TimeoutError(f"the tag did not reach the journal:\n{pane.screen()}")
+                time.sleep(0.002)
+            began = time.perf_counter()
+            if way == "ctrl+q":
+                typist.send("C-q")
+            else:
+                os.kill(pid, getattr(signal, way))
+            gone = written = None
+            forked: set[int] = set()
+            while gone is None or written is None:
+                now = time.perf_counter()
+                if gone is None or forked:
+                    try:
+                        shift_fold_children(pid, forked)
+                    except OSError:
+                        pass
+                if gone is None and background.gone(pid):
+                    gone = now
+                if written is None and folded(folder, stem):
+                    written = now
+                if now - began > 60:
+                    raise TimeoutError(f"{way}: the app or its fold did not finish in 60 s")
+                time.sleep(0.002)
+            return (gone - began) * 1000, (written - began) * 1000, exit_status(work)
+        finally:
+            typist.close()
+    finally:
+        pane.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--sentences", type=int, default=5_000)
+    parser.add_argument("--ways", default=",".join(WAYS), help=f"comma-separated, of {', '.join(WAYS)}")
+    parser.add_argument("--before", type=Path, help="also run every way with tagline from this checkout (DIR/tui)")
+    parser.add_argument("--shared-groups", action="store_true",
+                        help="leave the scheduling groups of the panes and tmux at the kernel's default")
+    args = parser.parse_args(argv)
+    ways = [w for w in args.ways.split(",") if w]
+    unknown = [w for w in ways if w not in WAYS]
+    if unknown:
+        parser.error(f"unknown way out: {', '.join(unknown)}")
+    if "ctrl+q" not in ways:
+        ways.insert(0, "ctrl+q")  # the baseline of every ratio
+    term.require_tmux()
+    background.shift_groups_for_run(args.shared_groups)
+    codes = ["now"] + (["before"] if args.before else [])
+    runs = [(way, code) for code in codes for way in ways]
+    gone: dict[tuple[str, str], list[float]] = {run: [] for run in runs}
+    written: dict[tuple[str, str], list[float]] = {run: [] for run in runs}
+    statuses: dict[tuple[str, str], set[str]] = {run: set() for run in runs}
+    scratch = Path(tempfile.mkdtemp(prefix="tagline-bench-leaving-"))
+    text = corpus.article_text(args.sentences)
+    try:
+        for round_ in range(args.rounds):
+            for way, code in runs:
+                work = Path(tempfile.mkdtemp(prefix=f"{way.replace('+', '')}-{code}-", dir=scratch))
+                (work / "news.txt").write_text(text, encoding="utf-8")
+                left, wrote, status = leave_once(work, "news.txt", args.sentences, way, args.before if code == "before" else None)
+                gone[(way, code)].append(left)
+                written[(way, code)].append(wrote)
+                statuses[(way, code)].add(status)
+                print(f"  round {round_ + 1} {way} ({code}): gone {left:.0f} ms, YAML written {wrote:.0f} ms, "
+                      f"exit {status}", file=sys.stderr)
+    finally:
+        term.stop_server()
+    base = statistics.median(gone[("ctrl+q", "now")])
+    print(f"{args.sentences:,} sentences, one tag not yet folded; ms from the key or signal, "
+          f"median [lowest, highest] of {args.rounds}; ratio of the medians against ctrl+q (now):")
+    print(f"{'way out':<9} {'code':<7} {'process gone':>22} {'x ctrl+q':>9} {'YAML written':>24} {'exit':>5}")
+    for way, code in runs:
+        values, folds = gone[(way, code)], written[(way, code)]
+        median = statistics.median(values)
+        print(f"{way:<9} {code:<7} {median:>8.0f} [{min(values):.0f}, {max(values):.0f}]".ljust(40)
+              + f"{median / base:>9.2f} {statistics.median(folds):>10.0f} [{min(folds):.0f}, {max(folds):.0f}]".ljust(35)
+              + f" {','.join(sorted(statuses[(way, code)])):>5}")
+    print("scheduling groups of the panes and tmux: "
+          + (f"shifted by {background.GROUP_OFFSET[0]}, the bench's niceness" if background.GROUP_OFFSET[0] else "as the kernel made them"))
+    print(corpus.machine())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
