@@ -130,6 +130,16 @@ def annotate(user: str, root: Path, annotator: str, umask: str = "022") -> dict:
     return json.loads(done.stdout)
 
 
+def group_shared(shared_dir: Path, group: str) -> Path:
+    """The annotations folder the guide sets up for a team: owned by its group, group-writable, setgid
+    (chgrp team annotations; chmod g+ws annotations)."""
+    root = shared_dir / "annotations"
+    root.mkdir()
+    shutil.chown(root, group=group)
+    root.chmod(0o2775)
+    return root
+
+
 def test_plain_permissions_keep_one_user_out_of_another_users_folder(users, shared_dir):
     alice, bob, _ = users
     root = shared_dir / "annotations"
@@ -154,10 +164,7 @@ def test_plain_permissions_keep_one_user_out_of_another_users_folder(users, shar
 
 def test_group_shared_folder_tagline_refuses_what_the_kernel_would_allow(users, shared_dir):
     alice, bob, group = users
-    root = shared_dir / "annotations"
-    root.mkdir()
-    shutil.chown(root, group=group)
-    root.chmod(0o2775)  # chgrp team annotations; chmod g+ws annotations
+    root = group_shared(shared_dir, group)
     mine = annotate(alice, root, alice, umask="002")
     assert mine["error"] is False
     folder = root / alice
@@ -187,10 +194,7 @@ def test_group_shared_folder_tagline_refuses_what_the_kernel_would_allow(users, 
 def test_the_app_as_another_user_says_why_in_one_line(users, shared_dir, terminal):
     """The real program in a real terminal: bob opens alice's work and is told, not shown a traceback."""
     alice, bob, group = users
-    root = shared_dir / "annotations"
-    root.mkdir()
-    shutil.chown(root, group=group)
-    root.chmod(0o2775)
+    root = group_shared(shared_dir, group)
     annotate(alice, root, alice, umask="002")
     article = shared_dir / "story.txt"
     article.write_text("One sentence here. Another one there.\n", encoding="utf-8")
@@ -236,10 +240,7 @@ def test_files_another_member_planted_in_a_folder_are_never_read_or_written_thro
     neither truncates the file behind the link nor reads bob's journal as her work; once she removes
     them it works, and her folder is no longer group-writable."""
     alice, bob, group = users
-    root = shared_dir / "annotations"
-    root.mkdir()
-    shutil.chown(root, group=group)
-    root.chmod(0o2775)
+    root = group_shared(shared_dir, group)
     folder = root / alice
     assert as_user(alice, "mkdir", str(folder), umask="002").returncode == 0
     assert folder.stat().st_mode & 0o020
@@ -277,10 +278,7 @@ def test_decisions_go_to_the_reviewers_own_folder_only(users, shared_dir):
     """In the group-shared folder: a reviewer who also annotates (their folder made by an older
     tagline, group-writable) records decisions; nobody records them in a folder made for someone else."""
     alice, bob, group = users
-    root = shared_dir / "annotations"
-    root.mkdir()
-    shutil.chown(root, group=group)
-    root.chmod(0o2775)
+    root = group_shared(shared_dir, group)
     assert as_user(alice, "mkdir", str(root / alice), umask="002").returncode == 0
     assert review(alice, root, alice) == {"read_only": None}
     assert (root / alice / "decisions").stat().st_uid == pwd.getpwnam(alice).pw_uid
@@ -293,10 +291,7 @@ def test_answers_planted_in_a_colleagues_folder_are_never_exported_or_counted_as
     """bob wrote a file into alice's folder while an older tagline left it group-writable: export
     and status leave it out, each saying whose it is, and read alice's own file as usual."""
     alice, bob, group = users
-    root = shared_dir / "annotations"
-    root.mkdir()
-    shutil.chown(root, group=group)
-    root.chmod(0o2775)
+    root = group_shared(shared_dir, group)
     folder = root / alice
     assert as_user(alice, "mkdir", str(folder), umask="002").returncode == 0
     source = shared_dir / "forged.yaml"
