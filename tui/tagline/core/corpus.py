@@ -210,7 +210,7 @@ def _belongs_to_folder(loaded: AnnotationFile, folder: str, problems: list[Probl
     writer typed. A file, or a decision, that names someone else is read as the folder's, and said."""
     claimed = loaded.annotator
     if claimed != folder:
-        problems.append(Problem(str(loaded.path), f"says annotator {claimed!r} but sits in the folder of {folder!r}; read as {folder!r}'s"))
+        problems.append(Problem(str(loaded.path), f"says annotator '{claimed}' but sits in the folder of '{folder}'; read as that folder's"))
         loaded.annotator = folder
     forged = sorted({s.review.decided_by for s in loaded.sentences if s.review is not None and s.review.decided_by != folder})
     if forged:
