@@ -14,7 +14,6 @@ describe it as it is on disk (written by an older tagline, changed by hand, or o
 from __future__ import annotations
 
 import heapq
-import json
 import operator
 import os
 import statistics
@@ -168,11 +167,11 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
                 if name.startswith("."):
                     continue
                 if name.endswith(schema.ANNOTATION_SUFFIX):
+                    foreign = store.foreign_owner(item.path, owner_uid)
+                    if foreign:
+                        problems.append(f"{item.path}: {foreign}")
+                        continue
                     try:
-                        uid = item.stat(follow_symlinks=False).st_uid
-                        if owner_uid is not None and uid not in (owner_uid, 0):
-                            problems.append(f"{item.path}: {store.foreign_owner(item.path, owner_uid)}")
-                            continue
                         yaml_files[name[: -len(schema.ANNOTATION_SUFFIX)]] = item.stat().st_mtime_ns
                     except OSError:
                         continue
@@ -247,17 +246,7 @@ def _journaled(folder: Path, article_id: str, owner_uid: int | None = None) -> d
         path = folder / f"{article_id}{suffix}"
         if store.foreign_owner(path, owner_uid):  # reported where the folder was listed
             continue
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            continue
-        for line in raw.splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue
-            if not isinstance(entry, dict):
-                continue
+        for entry in store.journal_entries(path):
             labels = entry.get("labels")
             labels = [str(x) for x in labels] if isinstance(labels, list) else []
             done = entry.get("status") == schema.DONE

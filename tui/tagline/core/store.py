@@ -265,6 +265,26 @@ def _open_own(path: Path, flags: int):
     return fd
 
 
+def journal_entries(journal: Path) -> list[dict]:
+    """The actions a journal holds, each a sentence's whole state, in the order written; a line cut
+    short (the action in flight when a process died, or being written now) is left out."""
+    try:
+        lines = journal.read_bytes().splitlines()
+    except OSError:
+        return []
+    entries = []
+    for raw in lines:
+        try:
+            entry = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            continue  # the action in flight when the process died
+        if isinstance(entry, dict):
+            if b"\\ud" in raw.lower() and lone_surrogates(entry):  # not text: no YAML could hold it
+                entry = replace_surrogates(entry)
+            entries.append(entry)
+    return entries
+
+
 class ArticleStore:
     """Annotation state for (annotator, article), keyed by sentence index."""
 
@@ -364,7 +384,7 @@ class ArticleStore:
         previous_model = data.get("model")
         if self.model.get("name") == "none" and isinstance(previous_model, dict) and self._entities:
             self.model = dict(previous_model)  # entities from that model are kept
-        self._replay(self._journal_entries(self.folding_path) + self._journal_entries(self.journal_path), anchors, orphans)
+        self._replay(journal_entries(self.folding_path) + journal_entries(self.journal_path), anchors, orphans)
         self.orphans = [record for record in orphans.values() if record is not None]
         moved, fuzzy = anchors.counts()
         lost = sum(1 for slot, record in orphans.items() if slot >= 0 and record is not None)
@@ -417,24 +437,6 @@ class ArticleStore:
                 stale.unlink()
             except OSError:
                 pass
-
-    @staticmethod
-    def _journal_entries(journal: Path) -> list[dict]:
-        try:
-            lines = journal.read_bytes().splitlines()
-        except OSError:
-            return []
-        entries = []
-        for raw in lines:
-            try:
-                entry = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
-                continue  # the action in flight when the process died
-            if isinstance(entry, dict):
-                if b"\\ud" in raw.lower() and lone_surrogates(entry):  # not text: no YAML could hold it
-                    entry = replace_surrogates(entry)
-                entries.append(entry)
-        return entries
 
     def _replay(self, entries: list[dict], anchors: Anchors, orphans: dict[int, dict]) -> None:
         anchors.place_batch((e.get("start"), e.get("end"), e.get("text")) for e in entries)
