@@ -248,6 +248,12 @@ def _team():
         raise Failure(str(error)) from None
 
 
+def _reviewers() -> tuple[str, ...]:
+    """Who may decide, when the team names reviewers; () for anyone (no team, or none named)."""
+    team = _team()
+    return team.reviewers if team is not None else ()
+
+
 def _corpus_ids(paths) -> list[str]:
     """The ids of the articles under ``paths``, listed without reading them."""
     from tagline.core.articles import list_ids
@@ -291,7 +297,7 @@ def _dispatch(args) -> int:
     if command == "export":
         from tagline.commands import export
 
-        return export.run(args, _scheme(args), _annotators(args))
+        return export.run(args, _scheme(args), _annotators(args), _reviewers())
     if command == "import":
         from tagline.commands import import_
 
@@ -299,11 +305,11 @@ def _dispatch(args) -> int:
     if command == "agree":
         from tagline.commands import agree
 
-        return agree.run(args, _scheme(args), _annotators(args))
+        return agree.run(args, _scheme(args), _annotators(args), _reviewers())
     if command == "stats":
         from tagline.commands import stats
 
-        return stats.run(args, _scheme(args))
+        return stats.run(args, _scheme(args), _reviewers())
     if command == "status":
         from tagline.commands import status
 
@@ -320,7 +326,7 @@ def _dispatch(args) -> int:
     if command == "train":
         from tagline.commands import train
 
-        return train.run(args, _scheme(args), _annotators(args))
+        return train.run(args, _scheme(args), _annotators(args), _reviewers())
     if command == "prepare":
         from tagline.commands import prepare
 

@@ -82,8 +82,8 @@ def _pairs_listing(entries: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
-    merged = corpus.load(args.annotations, scheme, annotators)
+def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tuple[str, ...] = ()) -> int:
+    merged = corpus.load(args.annotations, scheme, annotators, reviewers)
     problems = list(merged.problems)
     present = set(merged.annotators)
     for name in annotators or []:

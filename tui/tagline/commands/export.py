@@ -45,7 +45,7 @@ def summary(result: corpus.Merge) -> str:
     return line
 
 
-def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
+def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tuple[str, ...] = ()) -> int:
     fmt = args.format
     split = getattr(args, "split", None)
     try:
@@ -56,7 +56,7 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
     except ExportError as error:
         say(f"{error}")
         return 2
-    merged = corpus.load(args.annotations, scheme, annotators)
+    merged = corpus.load(args.annotations, scheme, annotators, reviewers)
     problems = list(merged.problems)
     present = {f.annotator for f in merged.files} | {f.path.parent.name for f in merged.files}
     problems += [corpus.Problem(str(args.annotations), f"no annotations by '{name}'") for name in annotators or [] if name not in present]

@@ -23,8 +23,8 @@ def render_table(found: dict[str, AnnotatorStats], scheme: LabelScheme, width: i
                   caption=Text("s/sentence: median gap between actions, breaks over 10 min left out"))
 
 
-def run(args, scheme: LabelScheme) -> int:
-    merged = corpus.load(args.annotations, scheme)
+def run(args, scheme: LabelScheme, reviewers: tuple[str, ...] = ()) -> int:
+    merged = corpus.load(args.annotations, scheme, reviewers=reviewers)
     for problem in merged.problems:
         say(f"{problem}")
     found = compute(merged, scheme)

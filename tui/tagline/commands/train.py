@@ -6,10 +6,10 @@ from tagline.core.train import TrainError, train
 from tagline.commands.output import lines, say
 
 
-def run(args, scheme: LabelScheme, annotators: list[str] | None) -> int:
+def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tuple[str, ...] = ()) -> int:
     """``tagline train [--annotations DIR] [--annotators A,B] [--labels FILE] [--out DIR]``."""
     try:
-        report = train(args.annotations, scheme, annotators, getattr(args, "out", None))
+        report = train(args.annotations, scheme, annotators, getattr(args, "out", None), reviewers=reviewers)
     except TrainError as error:
         for problem in error.problems:
             say(f"{problem}")

@@ -214,7 +214,7 @@ class ReviewSession:
         self.unfinished = unfinished
         self.waiting = 0  # sentences the filter would pick that wait for an annotator to finish
         self.folder = self.root / safe_name(reviewer) / schema.DECISIONS_FOLDER  # where decisions go
-        merged = corpus.load(self.root, scheme, annotators)
+        merged = corpus.load(self.root, scheme, annotators, team.reviewers if team is not None else None)
         self.problems: list[str] = [str(p) for p in merged.problems]
         present = set(merged.annotators)
         if annotators:

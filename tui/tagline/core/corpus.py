@@ -20,6 +20,7 @@ every sentence it leaves out.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -155,9 +156,12 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = None) -> Corpus:
+def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = None,
+         reviewers: Iterable[str] | None = None) -> Corpus:
     """Every valid annotation file under ``root``, merged. ``annotators`` limits whose annotations are
-    used; reviewers' decisions are read from every folder, since they stand over the annotators'."""
+    used; reviewers' decisions are read from every folder, since they stand over the annotators', unless
+    ``reviewers`` names who may decide (the team's ``reviewers:``): then the decisions in anyone
+    else's folder are left out, each file said."""
     root = Path(root)
     problems: list[Problem] = []
     files: list[AnnotationFile] = []
@@ -172,11 +176,15 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
     except OSError as error:
         problems.append(Problem(str(error.filename or root), f"cannot be listed ({error.strerror or error})"))
         found = []
+    deciders = set(reviewers) if reviewers else None
     decided: list[AnnotationFile] = []
     decided_seen: dict[tuple[str, str], Path] = {}
     owners: dict[str, int | None] = {}
     for folder, path in [*found, *_decision_paths(root, problems)]:
         is_decisions = path.parent.name == schema.DECISIONS_FOLDER and path.parent.parent.parent == root
+        if is_decisions and deciders is not None and folder not in deciders:
+            problems.append(Problem(str(path), f"decisions of '{folder}', who is not among the team's reviewers; left out"))
+            continue
         if folder not in owners:
             owners[folder] = store.folder_owner(root / folder)
         foreign = store.foreign_owner(path, owners[folder])
@@ -189,6 +197,8 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
             problems.append(Problem(error.path, error.reason))
             continue
         _belongs_to_folder(loaded, folder, problems)
+        if not is_decisions and deciders is not None and folder not in deciders:
+            _drop_decisions(loaded, problems)
         key = (loaded.annotator, loaded.article_id)
         known = decided_seen if is_decisions else seen
         if key in known:
@@ -219,6 +229,16 @@ def _belongs_to_folder(loaded: AnnotationFile, folder: str, problems: list[Probl
             replace(s, review=replace(s.review, decided_by=folder)) if s.review is not None and s.review.decided_by != folder else s
             for s in loaded.sentences
         ]
+
+
+def _drop_decisions(loaded: AnnotationFile, problems: list[Problem]) -> None:
+    """Take out the decisions an annotator's own file holds (the form before decisions had a folder)
+    when its annotator is not among the team's reviewers; the file's answers stay, the drop is said."""
+    kept = [s for s in loaded.sentences if not s.is_decision]
+    if len(kept) < len(loaded.sentences):
+        dropped = len(loaded.sentences) - len(kept)
+        problems.append(Problem(str(loaded.path), f"{dropped} decision(s) of '{loaded.annotator}', who is not among the team's reviewers; left out"))
+        loaded.sentences = kept
 
 
 def _decision_paths(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:

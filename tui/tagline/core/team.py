@@ -107,6 +107,14 @@ def _names(raw: object, key: str, source: str) -> list[str]:
     return names
 
 
+def not_a_reviewer(team: Team | None, name: str) -> str | None:
+    """Why ``name`` may not review, when the team names its reviewers and not them; else None. Their
+    decisions would be left out of every export, so the work is refused before it is done."""
+    if team is None or not team.reviewers or name in team.reviewers:
+        return None
+    return f"{team.source}: '{name}' is not among the team's reviewers ({', '.join(team.reviewers)}); their decisions would not count"
+
+
 def load_team(path: str | Path | None = None, cwd: Path | None = None) -> Team | None:
     """The team of ``path`` (default: ``tagline.yaml`` in ``cwd``), or None when there is no project
     file or it has no ``team:`` section. :class:`TeamError` for a section that cannot be used."""

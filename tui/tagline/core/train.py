@@ -210,14 +210,14 @@ def held_out_evaluation(examples: list[corpus.Example], labels: list[str], seed:
 
 
 def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | None = None, out: str | Path | None = None,
-          *, seed: int = SEED, epochs: int = EPOCHS) -> Report:
+          *, seed: int = SEED, epochs: int = EPOCHS, reviewers: tuple[str, ...] = ()) -> Report:
     """Train on the annotations under ``annotations`` and save the model (atomically) to ``out``,
     by default ``<annotations>/.model`` (``seed`` and ``epochs`` as :func:`fit` takes them). Files that cannot be used are left out and listed in
     ``Report.problems``; :class:`TrainError` when nothing is left to train on."""
     root = Path(annotations)
     if not root.is_dir():
         raise TrainError(f"{root}: no such annotations folder")
-    merged = corpus.load(root, scheme, annotators)
+    merged = corpus.load(root, scheme, annotators, reviewers)
     problems = list(merged.problems)
     present = {f.annotator for f in merged.files} | {f.path.parent.name for f in merged.files}
     problems += [corpus.Problem(str(root), f"no annotations by '{name}'") for name in annotators or [] if name not in present]

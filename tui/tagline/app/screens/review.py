@@ -484,7 +484,12 @@ class ReviewApp(DurableApp):
 def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelScheme, team=None, unfinished: bool = False) -> int:
     """``tagline review``: 0 when done, 1 when something was left out or there is nothing to review."""
     from tagline.commands.output import safe, say
+    from tagline.core.team import not_a_reviewer
 
+    refused = not_a_reviewer(team, reviewer)
+    if refused:
+        say(refused)
+        return 1
     try:
         session = ReviewSession(annotations, reviewer, scheme, annotators, filter, list(paths or []), team=team, unfinished=unfinished)
     except NothingToReview as empty:
