@@ -3,7 +3,7 @@
 Textual's driver hands every write to a thread (``WriterThread``) that writes it to the terminal:
 each frame is then a queue put, a thread woken, the interpreter lock passed back and forth. On a key
 that draws two gutter cells that round trip was a seventh of the key's CPU time (0.3-0.4 ms of
-2.7; ``docs/design/performance-log.md`` §8). A frame is a few hundred bytes to a few KiB, which a terminal (or
+2.7; ``docs/design/records/performance-log.md`` §8). A frame is a few hundred bytes to a few KiB, which a terminal (or
 ``sshd``, or ``tmux``) takes at once, so the loop writes it itself, in one ``write`` per frame.
 
 Keys come in the same way, with less around them: the input thread posts each event straight to

@@ -4,7 +4,7 @@ A key makes a few thousand short-lived objects (events, segments, strips) and an
 hundred thousand long-lived ones (sentences, layout, states, entities). Python's collector scans
 its youngest generation every 700 new objects and, now and then, the whole heap, so a key's cost
 grew with the article: a full scan was 30 ms on 5,000 sentences, and scanning every 700 new objects
-(and promoting what was still in flight) took 0.3 ms of a move's 2.7 (``docs/design/performance-log.md`` §7, §8).
+(and promoting what was still in flight) took 0.3 ms of a move's 2.7 (``docs/design/records/performance-log.md`` §7, §8).
 
 A key also leaves about 80 objects in reference cycles (Textual's events and messages), which only
 a collection frees: at 10,000 new objects that came once every hundred keys or so, inside a key,

@@ -17,7 +17,7 @@ with its name. Each also has a fallback to stock behaviour, chosen by ``TAGLINE_
   textual-serve's own. The name page (``Server._make_app``, ``Server._process_messages``) has no
   stock form: it is what ``tagline serve`` is; the test names it all the same.
 
-Costs with the switch on (docs/design/performance-log.md): about 0.3-0.4 ms more CPU per key for the
+Costs with the switch on (docs/design/records/performance-log.md): about 0.3-0.4 ms more CPU per key for the
 driver, about 0.2 ms per repainted row for the view; nothing a user sees otherwise.
 """
 

@@ -204,7 +204,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         Only the rows on the page are repainted; the others are only forgotten, and drawn afresh
         when a page turn shows them. (A scan that found 4,370 duplicates in a 5,000-sentence article
         passed a region per sentence, and the event loop spent 90 to 430 ms in Textual's dirty
-        regions before the next key: ``docs/design/performance-log.md``.)"""
+        regions before the next key: ``docs/design/records/performance-log.md``.)"""
         text = whole
         whole = whole or self.cursor_style == "sentence"
         width = max(self.virtual_size.width, self.size.width) if whole else self.gutter_width
@@ -337,7 +337,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         """The rows as the view drew them. Textual's own pass copies every repainted row into a new
         strip to add borders, padding, tint and opacity, which this view has none of, so neither
         the row nor its filtered and rendered forms were reused: a move paid for it on each row it
-        repainted (about 0.2 ms; ``docs/design/performance-log.md`` §8). Textual's row cache for the widget
+        repainted (about 0.2 ms; ``docs/design/records/performance-log.md`` §8). Textual's row cache for the widget
         is kept (``refresh`` marks its rows dirty); a view given a border or the like in a
         stylesheet gets Textual's pass."""
         if internals.stock() or not self._plain_box():
