@@ -1,4 +1,4 @@
-"""The bench behind the decision on shipping a trained model (docs/design/suggestions.md, "A trained
+"""The bench behind the decision on shipping a trained model (docs/design/records/suggestions-reports.md, "A trained
 model in the wheel"): ``bench/train_shipped.py`` trains on tuning articles only, and
 ``bench/eval_suggest.py --model`` scores the rules combined with a model as the app combines them,
 with paired differences against the rules alone."""
