@@ -252,3 +252,106 @@ def test_progress_index_times_beyond_the_calendar_are_left_out(tmp_path):
     assert found.parsed_files == 0
     assert found.annotators["alice"].last_active is None
     assert found.as_data()["annotators"]["alice"]["last_active"] is None
+
+
+# -- status never waits: a session that has quit and is still folding is read from the disk -----------
+def forbid_locks(monkeypatch) -> None:
+    """Any lock status would take (or wait for) fails the test: status only reads."""
+    from tagline.core import store as store_mod
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("status took a lock")
+
+    monkeypatch.setattr(store_mod.fcntl, "flock", forbidden)
+
+
+def test_status_answers_while_a_quit_session_still_holds_the_lock_to_fold(tmp_path, monkeypatch):
+    """A session that has quit leaves its fold to a child, which holds the article's lock (the lock
+    file says so) until the file is written: status waited for it, up to 20 s. It now takes no lock
+    and waits for nothing, and counts what the journal holds."""
+    from tagline.core.store import AFTER_EXIT
+
+    team = project(tmp_path)
+    session = Session([Article("a2", "a2.txt", TEXT)], tmp_path, "alice", DEFAULT_SCHEME)
+    session.store.set(1, SentenceState("done", ("quote",), updated="2026-11-20T09:01:00Z"))
+    handle = session.store._lock_handle  # held (flock), saying what a fold after quit's child says
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid 1 on here {AFTER_EXIT}")
+    handle.flush()
+    forbid_locks(monkeypatch)
+    found = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3"])
+    assert found.annotators["alice"].sentences_done == 5  # 4 folded, 1 in the journal
+    monkeypatch.undo()
+    session.close()
+
+
+def test_a_reviewers_decisions_still_in_a_journal_settle_the_sentence(tmp_path, monkeypatch):
+    """A review that has quit leaves its last fold to a child: until it is written, its decisions
+    are in the journal only, first ones with no decisions file at all. Status reads them there."""
+    from tagline.core.adjudication import ReviewSession
+
+    team = project(tmp_path)
+    assert status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3"]).waiting_for_review == 1
+    review = ReviewSession(tmp_path, "lead", DEFAULT_SCHEME)
+    review.take(2)  # bob's labels for sentence 1 of a1, journaled; nothing folded
+    decisions = tmp_path / "lead" / "decisions"
+    assert (decisions / "a1.journal").exists() and not (decisions / "a1.yaml").exists()
+    forbid_locks(monkeypatch)
+    assert status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3"]).waiting_for_review == 0
+    monkeypatch.undo()
+    review.withdraw()  # in the journal after a file that has the decision
+    review.fold()
+    review.take(2)
+    review.fold()
+    review.withdraw()
+    assert (decisions / "a1.yaml").exists() and (decisions / "a1.journal").exists()
+    assert status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3"]).waiting_for_review == 1
+    review.close()
+
+
+def test_a_fold_that_renames_the_journal_while_status_reads_it_loses_nothing(tmp_path, monkeypatch):
+    """A fold renames ``.journal`` to ``.journal.folding`` at any moment: between status's reads of
+    the two (``.folding`` first, as the store replays them) the actions were in neither, and the
+    file not written yet. The journals are read again when either changed while they were read."""
+    from tagline.core import store as store_mod
+
+    team = project(tmp_path)
+    session = Session([Article("a2", "a2.txt", TEXT)], tmp_path, "alice", DEFAULT_SCHEME)
+    session.store.set(1, SentenceState("done", ("quote",), updated="2026-11-20T09:01:00Z"))
+    store = session.store
+    read = store_mod.journal_entries
+    renamed: list[Path] = []
+
+    def folding_meanwhile(path):
+        entries = read(path)
+        if path == store.folding_path and not renamed:  # read as absent; now the fold begins
+            store._journal.close()
+            store._journal = None
+            os.replace(store.journal_path, store.folding_path)
+            renamed.append(path)
+        return entries
+
+    monkeypatch.setattr(store_mod, "journal_entries", folding_meanwhile)
+    found = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3"])
+    assert renamed and found.annotators["alice"].sentences_done == 5
+    monkeypatch.undo()
+    session.close()
+
+
+def test_a_file_written_after_the_folder_was_listed_is_read(tmp_path, monkeypatch):
+    """A first session's journal, listed with no file beside it, is folded (file written, journal
+    gone) before status reads it: the file it now has is read, not an empty article."""
+    team = project(tmp_path)
+    session = Session([Article("a4", "a4.txt", TEXT)], tmp_path, "carol", DEFAULT_SCHEME)
+    session.store.set(0, SentenceState("done", ("claim",), updated="2026-11-20T09:01:00Z"))
+    journaled = status_mod._journaled
+
+    def folded_first(folder, article_id, owner_uid=None):
+        if article_id == "a4":
+            session.close()
+        return journaled(folder, article_id, owner_uid)
+
+    monkeypatch.setattr(status_mod, "_journaled", folded_first)
+    carol = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3", "a4"]).annotators["carol"]
+    assert (carol.sentences_done, carol.sentences_total) == (4, 6)

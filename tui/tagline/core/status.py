@@ -20,6 +20,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from tagline.core import agreement, annofile, corpus, schema, store
 from tagline.core.labels import LabelScheme
@@ -152,10 +153,17 @@ def _folders(root: Path) -> list[str]:
 
 
 def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decisions: bool = False,
-                owner: Path | None = None) -> tuple[dict[str, Work], dict[str, set[int]], int]:
+                owner: Path | None = None, places: Callable[[str], dict] | None = None,
+                ) -> tuple[dict[str, Work], dict[str, set[int]], int]:
     """(article id -> work, article id -> sentence indices a reviewer decided, files parsed).
     ``decisions``: a reviewer's folder, whose files are all read for the decisions they hold.
-    ``owner``: the annotator folder whose owner the files must have (default: ``folder``)."""
+    ``owner``: the annotator folder whose owner the files must have (default: ``folder``).
+    ``places``: article id -> {(start, end, text): sentence index}, from another file of the article,
+    for the decisions of a journal whose own file is not written yet.
+
+    Read only, and never waiting: an article being folded right now (a session that has quit, its
+    fold left to a process of its own) is read from its journals, then its file, whichever of the
+    two the fold has got to (:func:`_journaled`)."""
     index = read_index(folder)
     owner_uid = store.folder_owner(owner or folder)
     yaml_files: dict[str, int] = {}
@@ -189,6 +197,31 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
     work: dict[str, Work] = {}
     decided: dict[str, set[int]] = {}
     parsed = 0
+
+    def parse(article_id: str, mtime: int, journaled: dict) -> bool:
+        """The article's file, with what its journals hold over it; False when it cannot be read."""
+        try:
+            loaded = corpus.parse_file(folder / f"{article_id}{schema.ANNOTATION_SUFFIX}", folder.name, scheme)
+        except annofile.AnnotationFileError as error:
+            problems.append(str(error))
+            return False
+        marks = [("+".join(s.labels) if s.done else None) for s in loaded.sentences]
+        updated = [s.updated for s in loaded.sentences]
+        chosen = {s.index for s in loaded.sentences if s.is_decision}
+        if journaled:  # actions not folded yet: the article is open, being folded, or its session died
+            places = {(s.start, s.end, s.text): i for i, s in enumerate(loaded.sentences)}
+            for key, (mark, stamp, decision) in journaled.items():
+                if key in places:
+                    at = places[key]
+                    marks[at], updated[at] = mark, stamp
+                    (chosen.add if decision else chosen.discard)(at)
+        stamps = sorted(t for t in (epoch(u) for u in updated) if t is not None)
+        times = stamps[:1] + [b - a for a, b in zip(stamps, stamps[1:])]
+        work[article_id] = Work(sum(m is not None for m in marks), len(marks), marks, times, article_id in journals, mtime=mtime)
+        if chosen:
+            decided[article_id] = chosen
+        return True
+
     index_get = index.get
     for article_id, mtime in yaml_files.items():
         entry = index_get(article_id)
@@ -208,49 +241,69 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
         parsed += 1
         # The journal before the YAML: a fold that ends in between has the journal's actions in the
         # YAML it wrote (each line is a whole state, applied twice it is the same).
-        journaled = _journaled(folder, article_id, owner_uid) if article_id in journals else {}
-        try:
-            loaded = corpus.parse_file(folder / f"{article_id}{schema.ANNOTATION_SUFFIX}", folder.name, scheme)
-        except annofile.AnnotationFileError as error:
-            problems.append(str(error))
-            continue
-        marks = [("+".join(s.labels) if s.done else None) for s in loaded.sentences]
-        updated = [s.updated for s in loaded.sentences]
-        if journaled:  # actions not folded yet: the article is open, or its session died
-            places = {(s.start, s.end, s.text): i for i, s in enumerate(loaded.sentences)}
-            for key, (mark, stamp) in journaled.items():
-                if key in places:
-                    marks[places[key]], updated[places[key]] = mark, stamp
-        stamps = sorted(t for t in (epoch(u) for u in updated) if t is not None)
-        times = stamps[:1] + [b - a for a, b in zip(stamps, stamps[1:])]
-        work[article_id] = Work(sum(m is not None for m in marks), len(marks), marks, times, article_id in journals, mtime=mtime)
-        chosen = {s.index for s in loaded.sentences if s.is_decision}
-        if chosen:
-            decided[article_id] = chosen
-    for article_id in journals - set(work):  # opened, no file yet: what its journal holds
+        parse(article_id, mtime, _journaled(folder, article_id, owner_uid) if article_id in journals else {})
+    for article_id in journals - set(work):  # opened, no file when listed: what its journal holds
         journaled = _journaled(folder, article_id, owner_uid)
-        marks = [mark for mark, _ in journaled.values()]
-        stamps = sorted(t for t in (epoch(u) for _, u in journaled.values()) if t is not None)
+        path = folder / f"{article_id}{schema.ANNOTATION_SUFFIX}"
+        if article_id not in yaml_files and path.exists() and not store.foreign_owner(path, owner_uid):
+            # A fold wrote the file since the folder was listed (its journal may be gone by now).
+            parsed += 1
+            try:
+                mtime = path.stat().st_mtime_ns
+            except OSError:
+                mtime = 0
+            if parse(article_id, mtime, journaled):
+                continue
+        marks = [mark for mark, _, _ in journaled.values()]
+        stamps = sorted(t for t in (epoch(u) for _, u, _ in journaled.values()) if t is not None)
         times = stamps[:1] + [b - a for a, b in zip(stamps, stamps[1:])]
         # How many sentences the article has is in no file yet: 0, never "finished".
         work[article_id] = Work(sum(m is not None for m in marks), 0, [], times, open_now=True)
+        if decisions and places is not None and any(decision for _, _, decision in journaled.values()):
+            where = places(article_id)
+            chosen = {where[key] for key, (_, _, decision) in journaled.items() if decision and key in where}
+            if chosen:
+                decided[article_id] = chosen
     return work, decided, parsed
 
 
-def _journaled(folder: Path, article_id: str, owner_uid: int | None = None) -> dict[tuple, tuple[str | None, str]]:
-    """(start, end, text) -> (mark, updated) as the article's journals left each sentence they
-    touched, in the order the store replays them (``.journal.folding``, then ``.journal``); each line
-    holds a sentence's whole state, and a line cut short (being written now) is skipped. Read only."""
-    found: dict[tuple, tuple[str | None, str]] = {}
-    for suffix in (schema.JOURNAL_SUFFIX + ".folding", schema.JOURNAL_SUFFIX):
-        path = folder / f"{article_id}{suffix}"
-        if store.foreign_owner(path, owner_uid):  # reported where the folder was listed
-            continue
-        for entry in store.journal_entries(path):
-            labels = entry.get("labels")
-            labels = [str(x) for x in labels] if isinstance(labels, list) else []
-            done = entry.get("status") == schema.DONE
-            found[(entry.get("start"), entry.get("end"), entry.get("text"))] = ("+".join(labels) if done else None, str(entry.get("updated") or ""))
+def _identity(path: Path) -> tuple | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+#: How many times :func:`_journaled` reads an article's journals again when a fold or an action
+#: changed them while it read; then it keeps what it read last (it never waits).
+JOURNAL_READS = 5
+
+
+def _journaled(folder: Path, article_id: str, owner_uid: int | None = None) -> dict[tuple, tuple[str | None, str, bool]]:
+    """(start, end, text) -> (mark, updated, a reviewer's decision) as the article's journals left
+    each sentence they touched, in the order the store replays them (``.journal.folding``, then
+    ``.journal``); each line holds a sentence's whole state, and a line cut short (being written now)
+    is skipped. Read only, taking no lock: a fold that renamed ``.journal`` to ``.journal.folding``
+    between the reads of the two (read as neither) or an action appended meanwhile shows as a change
+    of either file, and both are read again (at most :data:`JOURNAL_READS` times)."""
+    paths = [folder / f"{article_id}{suffix}" for suffix in (schema.JOURNAL_SUFFIX + ".folding", schema.JOURNAL_SUFFIX)]
+    paths = [path for path in paths if not store.foreign_owner(path, owner_uid)]  # reported where listed
+    found: dict[tuple, tuple[str | None, str, bool]] = {}
+    for _attempt in range(JOURNAL_READS):
+        before = [_identity(path) for path in paths]
+        found = {}
+        for path in paths:
+            for entry in store.journal_entries(path):
+                labels = entry.get("labels")
+                labels = [str(x) for x in labels] if isinstance(labels, list) else []
+                done = entry.get("status") == schema.DONE
+                extra = entry.get("extra")
+                decision = done and isinstance(extra, dict) and isinstance(extra.get("review"), dict)
+                found[(entry.get("start"), entry.get("end"), entry.get("text"))] = (
+                    "+".join(labels) if done else None, str(entry.get("updated") or ""), decision)
+        if [_identity(path) for path in paths] == before:
+            break
     return found
 
 
@@ -259,7 +312,9 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     over (needed for 'assigned' and for articles nobody has touched)."""
     root = Path(root)
     problems: list[str] = []
-    store.wait_for_folds_after_quit(root)  # a file a quit left to its child to write, as it was left
+    # Nothing here waits for another process: an article a session that has quit is still folding
+    # (its fold left to a child that holds the article's lock) is read from its journals and file
+    # as they are on disk (read_folder), so status answers at once.
     reviewers = set(team.reviewers) if team else set()
     names = list(team.annotators) if team else [n for n in _folders(root) if n not in reviewers]
     works: dict[str, dict[str, Work]] = {}
@@ -268,11 +323,31 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     for name in names:
         works[name], _, count = read_folder(root / safe_name(name), scheme, problems)
         parsed += count
+    spans: dict[str, dict] = {}
+
+    def places(article_id: str) -> dict:
+        """Where each sentence of ``article_id`` is, from the first annotator's file of it: for the
+        decisions a reviewer's journal holds before their file is written."""
+        if article_id not in spans:
+            spans[article_id] = {}
+            for name in names:
+                folder = root / safe_name(name)
+                path = folder / f"{article_id}{schema.ANNOTATION_SUFFIX}"
+                if article_id not in works.get(name, {}) or store.foreign_owner(path, store.folder_owner(folder)):
+                    continue
+                try:
+                    loaded = corpus.parse_file(path, folder.name, scheme)
+                except (annofile.AnnotationFileError, OSError):
+                    continue
+                spans[article_id] = {(s.start, s.end, s.text): i for i, s in enumerate(loaded.sentences)}
+                break
+        return spans[article_id]
+
     outside: dict[str, AnnotatorStatus] = {}
     for name in sorted(reviewers | ({n for n in _folders(root)} - set(names) if team else set())):
         if name in works:
             continue
-        theirs, found, count = read_folder(root / safe_name(name), scheme, problems, decisions=True)
+        theirs, found, count = read_folder(root / safe_name(name), scheme, problems, decisions=True, places=places)
         parsed += count
         if name not in reviewers and any(w.done > 0 for w in theirs.values()):
             # Answers of someone the team section no longer (or never) names: not routed, still
@@ -281,7 +356,8 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
         for article_id, indices in found.items():
             decided.setdefault(article_id, set()).update(indices)
     for name in _folders(root):  # decisions kept apart from answers: <reviewer>/decisions/ (docs/guide/review.md)
-        _, found, count = read_folder(root / name / schema.DECISIONS_FOLDER, scheme, problems, decisions=True, owner=root / name)
+        _, found, count = read_folder(root / name / schema.DECISIONS_FOLDER, scheme, problems, decisions=True,
+                                      owner=root / name, places=places)
         parsed += count
         for article_id, indices in found.items():
             decided.setdefault(article_id, set()).update(indices)
