@@ -337,3 +337,107 @@ async def test_the_take_prompt_of_a_large_team_fits_80x24_and_the_footer_shows_t
         await pilot.press("1", "7")
         assert not isinstance(app.screen, TakeScreen)
         assert app.session.mine().labels == ("quote",)  # ann117: odd, quote
+
+
+# -- leaving a long article: the last fold in a process of its own ---------------------------------
+def long_review(tmp_path) -> tuple:
+    """Two annotators who disagree on the first sentence of an article of FOLD_AFTER_EXIT_SENTENCES
+    sentences: the review's root and a builder of its app."""
+    from tagline.app.durable import FOLD_AFTER_EXIT_SENTENCES
+
+    text = "".join(f"Line {i}: the river rose by {i} centimetres.\n" for i in range(FOLD_AFTER_EXIT_SENTENCES))
+    root = tmp_path / "annotations"
+    for name, labels in (("alice", ("claim",)), ("bob", ("statistic",))):
+        store = ArticleStore(root, name, Article("river", "river.txt", text), DEFAULT_SCHEME)
+        store.set(0, SentenceState("done", labels, updated="2026-11-20T09:00:00Z"))
+        store.close()
+
+    def build() -> ReviewApp:
+        return ReviewApp(ReviewSession(root, "carol", DEFAULT_SCHEME), theme_folders=theme_folders())
+
+    return root, build
+
+
+@pytest.mark.parametrize("way", ["ctrl+q", "SIGTERM", "SIGINT", "SIGHUP"])
+async def test_every_way_out_of_a_long_review_leaves_its_fold_to_a_process_of_its_own(tmp_path, monkeypatch, way):
+    """The review folded its last article in the app on quit and on every signal (1 to 2 s on 5,000
+    sentences before the process could go); it now leaves it to a process forked for it, as the
+    reader does. The signals' handlers are called here as the event loop calls them."""
+    import signal
+
+    from tagline.app import durable
+
+    _, build = long_review(tmp_path)
+    app = build()
+    monkeypatch.setattr(durable, "_last_resort", lambda seconds, status: None)  # no timer left behind
+    monkeypatch.setattr(durable.os, "_exit", lambda status: None)  # SIGHUP's exit, not this test's
+    closes: list[bool] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("exclamation_mark")
+        close = app.session.close
+
+        def recording(after_exit: bool = False) -> None:
+            closes.append(after_exit)
+            close()  # folded here all the same: the test forks nothing
+
+        monkeypatch.setattr(app.session, "close", recording)
+        if way == "ctrl+q":
+            await pilot.press("ctrl+q")
+        elif way == "SIGHUP":
+            app._hang_up()
+        else:
+            app._stop(128 + getattr(signal, way))
+        await pilot.pause()
+    assert closes == [True]
+
+
+async def test_the_idle_fold_of_a_long_review_is_written_by_a_process_of_its_own(tmp_path, monkeypatch):
+    """The review's idle fold rewrote a long article's decisions in a thread of the app, holding its
+    interpreter (and a quit behind it) for the whole fold; it is now forked, as the reader's is."""
+    root, build = long_review(tmp_path)
+    app = build()
+    forked: list[str] = []
+    fold_forked = ArticleStore.fold_forked
+
+    def recording(store) -> bool:
+        forked.append(store.article.id)
+        return fold_forked(store)
+
+    monkeypatch.setattr(ArticleStore, "fold_forked", recording)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("exclamation_mark")
+        app._last_action -= 2 * IDLE_FOLD_SECONDS  # as if the reviewer had paused
+        app._fold_when_idle()
+        await app.workers.wait_for_complete()
+        assert forked == ["river"]
+        data = yaml.safe_load((root / "carol" / "decisions" / "river.yaml").read_text(encoding="utf-8"))
+        assert data["sentences"][0]["review"]["decided_by"] == "carol"
+
+
+def test_closing_a_review_after_exit_leaves_the_fold_to_a_child(tmp_path, monkeypatch):
+    """``close(after_exit=True)`` returns before the decisions file is written, by a process that is
+    not this one, which writes every decision; ``close()`` writes it here."""
+    import os
+
+    from tagline.core import annofile
+    from tagline.core.store import wait_for_folds_after_quit
+
+    root, _ = long_review(tmp_path)
+    writers = tmp_path / "writers"
+    writers.mkdir()
+    write_file = annofile.write
+
+    def recording(path, *args, **kwargs):
+        (writers / str(os.getpid())).touch()
+        return write_file(path, *args, **kwargs)
+
+    monkeypatch.setattr(annofile, "write", recording)
+    session = ReviewSession(root, "carol", DEFAULT_SCHEME)
+    session.take(2)
+    session.close(after_exit=True)
+    wait_for_folds_after_quit(root)
+    pids = [int(p.name) for p in writers.iterdir()]
+    assert pids and os.getpid() not in pids
+    data = yaml.safe_load((root / "carol" / "decisions" / "river.yaml").read_text(encoding="utf-8"))
+    assert data["sentences"][0]["labels"] == ["statistic"] and data["sentences"][0]["review"]["decided_by"] == "carol"
+    assert not (root / "carol" / "decisions" / "river.journal").exists()

@@ -174,3 +174,21 @@ def test_quitting_with_nothing_to_fold_leaves_the_progress_entry_to_a_child_too(
     entry = progress.read_index(tmp_path / "alice")["river"]  # the child did
     assert progress.entry_is_current(entry, (tmp_path / "alice" / "river.yaml").stat().st_mtime_ns)
     assert entry["done"] == 1
+
+
+def test_a_fold_queued_behind_a_forked_fold_writes_nothing_once_the_app_is_leaving(tmp_path):
+    """A second fold (the next idle pause) waited behind a forked one when the app quit: the quit
+    let the first child go unwaited, and the second forked a writer of its own beside it, with the
+    journal merged into the first's ``.journal.folding``; whichever wrote last won, and the first's
+    older file, written last, lost the later actions (and deleted the journal that held them). Once
+    leaving, a fold writes nothing: the fold after exit waits for the child, then folds the rest."""
+    article = Article("river", "river.txt", TEXT)
+    store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    store.set(0, SentenceState(status="done", labels=("claim",)))
+    store._leaving = True  # as fold_after_exit sets it before it waits for the fold lock
+    assert store.fold_forked() is False
+    assert store.fold() is False
+    assert store.journal_path.exists() and not store.folding_path.exists() and not store.path.exists()
+    store._leaving = False
+    store.close()
+    assert annofile.read(store.path)["sentences"][0]["labels"] == ["claim"]

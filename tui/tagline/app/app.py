@@ -16,14 +16,11 @@ from textual.app import SystemCommand
 from tagline.core import keymap, nlp
 from tagline.core.session import Session
 from tagline.app import heap, settings, theming
-from tagline.app.durable import DurableApp
+from tagline.app.durable import FOLD_AFTER_EXIT_SENTENCES, DurableApp
 from tagline.app.messages import DuplicatesFound, EntitiesArrived
 from tagline.app.screens.reader import ReaderScreen, make_reader_screen
 
 IDLE_FOLD_SECONDS = 2.0
-#: An article with at least this many sentences is folded by a process forked for it: in the
-#: background (the idle fold) and on quit.
-FOLD_AFTER_EXIT_SENTENCES = 1_000
 
 
 class TaglineApp(DurableApp):

@@ -31,6 +31,11 @@ from tagline.core import keymap
 from tagline.core.sanitize import visible
 
 
+#: An article with at least this many sentences is folded by a process forked for it: in the
+#: background (the idle fold) and when the process is about to end (:attr:`DurableApp.exiting`), in
+#: the reader and in the review alike.
+FOLD_AFTER_EXIT_SENTENCES = 1_000
+
 #: Keys that quit from any screen, dialogs included, as ctrl+q does.
 INTERRUPT_KEYS = ("ctrl+c",)
 

@@ -415,10 +415,14 @@ class ReviewSession:
         self._closing[store.article.id] = thread
         thread.start()
 
-    def fold(self) -> bool:
-        """Write the open article's YAML if it changed (safe from a worker thread)."""
+    def fold(self, forked: bool = False) -> bool:
+        """Write the open article's YAML if it changed (safe from a worker thread); ``forked``: in a
+        process forked for it (:meth:`ArticleStore.fold_forked`), so that a long article's rewrite
+        never holds this process's interpreter while keys come in."""
         store = self.store
-        return bool(store is not None and store.dirty and store.fold())
+        if store is None or not store.dirty:
+            return False
+        return bool(store.fold_forked() if forked else store.fold())
 
     @property
     def dirty(self) -> bool:
@@ -428,11 +432,17 @@ class ReviewSession:
     def read_only(self) -> str | None:
         return self.store.read_only if self.store is not None else None
 
-    def close(self) -> None:
-        self._close_store()
-        for thread in list(self._closing.values()):
+    def close(self, after_exit: bool = False) -> None:
+        """Fold what is open and what is being closed. ``after_exit`` (the process is about to end):
+        the open article's fold is written by a process forked for it
+        (:meth:`ArticleStore.fold_after_exit`), so that this one can leave at once; every decision
+        is in the journal already, and the next session replays it if that process never writes."""
+        for thread in list(self._closing.values()):  # first: a fork must not copy a lock another thread holds
             thread.join()
         self._closing.clear()
+        store, self.store = self.store, None
+        if store is not None and not (after_exit and store.fold_after_exit()):
+            store.close()
 
     # -- reading the state -----------------------------------------------------------------------
     @property

@@ -98,8 +98,9 @@ def _holder(handle) -> str:
 def wait_for_folds_after_quit(root: str | Path, seconds: float = AFTER_EXIT_WAIT) -> None:
     """Wait (at most ``seconds`` in all) until every fold a quit session left to its child process
     (:meth:`ArticleStore.fold_after_exit`) under ``root`` is written, so a reader run right after
-    ctrl+q reads the article's file as the annotator left it. A lock file is looked into only when
-    it was written within ``seconds`` and says :data:`AFTER_EXIT`; an open session is not waited for."""
+    ctrl+q reads the article's file as the annotator left it (a reviewer's decisions too, in
+    ``<reviewer>/decisions``). A lock file is looked into only when it was written within
+    ``seconds`` and says :data:`AFTER_EXIT`; an open session is not waited for."""
     import time
 
     if fcntl is None:
@@ -110,6 +111,8 @@ def wait_for_folds_after_quit(root: str | Path, seconds: float = AFTER_EXIT_WAIT
         folders = [entry.path for entry in os.scandir(root) if entry.is_dir(follow_symlinks=False)]
     except OSError:
         return
+    folders += [path for folder in folders
+                if os.path.isdir(path := os.path.join(folder, schema.DECISIONS_FOLDER)) and not os.path.islink(path)]
     for folder in folders:
         try:
             entries = [e for e in os.scandir(folder) if e.name.startswith(".") and e.name.endswith(".lock")]
@@ -631,8 +634,8 @@ class ArticleStore:
         if self.read_only:
             return False
         with self._fold_lock:
-            if not (self._dirty or self._derived or force):
-                return False
+            if self._leaving or not (self._dirty or self._derived or force):
+                return False  # leaving: the rest is folded after exit, after the fold under way
             return self._fold()
 
     def _rotate_journal(self) -> None:
@@ -663,7 +666,10 @@ class ArticleStore:
             return self.fold()
         with self._fold_lock:
             with self._lock:
-                if not (self._dirty or self._derived):
+                # Leaving (fold_after_exit): a fold under way was let go unwaited, and a second writer
+                # forked now could land its file before that one's older file; the fold after exit
+                # waits for it, then folds the rest.
+                if self._leaving or not (self._dirty or self._derived):
                     return False
                 self._rotate_journal()
                 self._dirty = self._derived = False
