@@ -459,3 +459,35 @@ async def test_no_auth_on_loopback_serves_you_but_still_refuses_other_origins(wo
         no_visitor_started(served)
     finally:
         served.stop()
+
+
+@pytest.mark.parametrize("auth", [False, True])
+def test_port_0_serves_on_the_port_the_system_chose_and_says_which(workdir, auth):
+    """``--port 0`` printed "serving on http://127.0.0.1:0" and the server refused every request
+    (its own Host names carried port 0). It now prints the port the system chose, whose page answers
+    (the login page when a token is needed)."""
+    log = workdir / "serve.log"
+    options = [] if auth else ["--no-auth"]
+    if auth:
+        add_annotator(workdir, 8000, "alice")
+    process = subprocess.Popen(
+        [*tagline_argv(), "serve", "--port", "0", "--model", "none", "--annotations", "annotations", *options],
+        cwd=workdir, stdout=subprocess.PIPE, stderr=log.open("wb"), text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("tagline: serving on http://127.0.0.1:"), (line, log.read_text(errors="replace"))
+        port = int(line.split("http://127.0.0.1:", 1)[1].split()[0])
+        assert port != 0
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
+                status, page = response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            status, page = error.code, error.read().decode()
+        assert (status, "tagline" in page) == ((401, True) if auth else (200, True)), (status, page[:300])
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)

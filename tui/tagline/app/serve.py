@@ -266,8 +266,11 @@ class TaglineServer(Server):
     """textual-serve's server with a login first and one ``tagline open`` per visitor, as the
     annotator their token names."""
 
-    def __init__(self, open_args: list[str], guard: Guard, host: str = "127.0.0.1", port: int = 8000, url: str | None = None) -> None:
+    def __init__(self, open_args: list[str], guard: Guard, host: str = "127.0.0.1", port: int = 8000, url: str | None = None,
+                 sock: socket.socket | None = None) -> None:
         super().__init__(command="tagline open", host=host, port=port, title="tagline", public_url=base_url(host, port, url))
+        #: A socket already listening (``--port 0``: bound first, to know the port the system chose).
+        self.sock = sock
         self.open_args = open_args
         self.guard = guard
         self.secure_url = bool(url and url.lower().startswith("https:"))
@@ -279,6 +282,23 @@ class TaglineServer(Server):
         process the server holds is tagline itself and a signal reaches it). ``-I``: the working folder
         is not put on the module path, so a ``tagline.py`` there cannot run in tagline's place."""
         return "exec " + shlex.join([sys.executable, "-I", "-m", "tagline", "open", *open_args, "--annotator", annotator])
+
+    def serve(self, debug: bool = False) -> None:
+        """textual-serve's ``serve``, on :attr:`sock` when there is one (it binds host and port itself)."""
+        if self.sock is None:
+            return super().serve(debug)
+        self.debug = debug
+        self.initialize_logging()
+        try:
+            loop = asyncio.get_event_loop()
+        except Exception:
+            loop = asyncio.new_event_loop()
+        try:
+            loop.add_signal_handler(signal.SIGINT, self.request_exit)
+            loop.add_signal_handler(signal.SIGTERM, self.request_exit)
+        except NotImplementedError:
+            pass
+        web.run_app(self._make_app(), sock=self.sock, handle_signals=False, loop=loop, print=lambda *args: None)
 
     def initialize_logging(self) -> None:
         """One plain line per event on stderr (not Rich's wrapped columns), every message made safe;
@@ -466,6 +486,16 @@ def run(args, scheme) -> int:
     if args.add_annotator is not None:
         return add_annotator(args)
     path = tokens_mod.token_file(args.annotations)
+    sock = None
+    if args.port == 0:
+        # Any free port: bound here, so that the address printed, the links and the Host names this
+        # server answers to all carry the port the system chose (they said port 0).
+        try:
+            sock = listening(args.host)
+        except OSError as error:
+            say(f"cannot serve on {args.host}:0: {error.strerror or error}")
+            return 1
+        args.port = sock.getsockname()[1]
     hosts = own_hosts(args.host, args.port, args.url)
     if args.no_auth:
         if not is_loopback(args.host):
@@ -487,10 +517,21 @@ def run(args, scheme) -> int:
     if not found:
         say("nothing to serve: no .txt, .md or .jsonl articles found")
         return 1
-    server = TaglineServer(open_arguments(args), guard, host=args.host, port=args.port, url=args.url)
+    server = TaglineServer(open_arguments(args), guard, host=args.host, port=args.port, url=args.url, sock=sock)
     try:
         server.serve()
     except OSError as error:
         say(f"cannot serve on {args.host}:{args.port}: {error.strerror or error}")
         return 1
+    finally:
+        if sock is not None:
+            sock.close()
     return 1 if problems else 0
+
+
+def listening(host: str) -> socket.socket:
+    """A socket listening on ``host`` at a port the system chooses."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    if host == "localhost":
+        host = "127.0.0.1"
+    return socket.create_server((host.strip("[]"), 0), family=family, backlog=128, reuse_port=False)
