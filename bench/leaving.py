@@ -1,7 +1,8 @@
 """How fast each way out leaves a 5,000-sentence article with an action not yet folded: ctrl+q against
-SIGTERM, SIGHUP and SIGINT, in the same run.
+SIGTERM, SIGHUP and SIGINT, in the same run, in ``tagline open`` and in ``tagline review``.
 
-    python bench/leaving.py [--rounds 7] [--sentences 5000] [--ways ctrl+q,SIGTERM,SIGHUP,SIGINT] [--before CHECKOUT]
+    python bench/leaving.py [--rounds 7] [--sentences 5000] [--ways ctrl+q,SIGTERM,SIGHUP,SIGINT]
+                            [--apps open,review] [--before CHECKOUT]
 
 Each round and way: a fresh tmux pane (``bench/term.py``) and annotation folder, ``tagline open`` on a
 news article of ``--sentences`` sentences (``bench/corpus.py``) with ``--model none``, once the
@@ -11,8 +12,13 @@ waits 2 s), the way out: ctrl+q through a tmux client in control mode attached b
 or the signal is sent to the app's process gone (a zombie or reaped), and to the YAML written with
 the tag and no journal left (the fold, wherever it runs). The exit status is the pane's.
 
+``review``: the same article annotated by two annotators who disagree on its first sentence (files
+written before the round); ``tagline review`` on it, the action is taking annotator 1's labels (``!``),
+waited for in the reviewer's decisions journal, and the YAML timed is the decisions file.
+
 ``--before DIR`` also runs every way with tagline from another checkout (``DIR/tui`` first on the
-path), in the same rounds. Every row's ratio is against ctrl+q with this checkout in the same run.
+path), in the same rounds. Every row's ratio is against ctrl+q in ``open`` with this checkout in the
+same run.
 Run it at a negative niceness (``nice -n -15``), as ``bench/background.py`` is: the scheduling
 groups of the panes, and of the child a fold is left to (a session of its own), are then raised
 with the bench's niceness, so that a fold in the app and a fold in a child run at the same weight.
@@ -39,20 +45,39 @@ import term  # noqa: E402
 WAYS = ("ctrl+q", "SIGTERM", "SIGHUP", "SIGINT")
 
 
-def open_pane(work: Path, article: str, sentences: int, before: Path | None) -> tuple[term.Pane, int]:
-    """``tagline open`` in a fresh pane, under a shell that writes its exit status to ``work/status``
-    (tmux's own ``pane_dead_status`` was at times never set for a pane whose program had exited);
-    the pane and the app's pid."""
+APPS = ("open", "review")
+
+
+def two_annotators(work: Path, article: str) -> None:
+    """``article`` annotated by ``alice`` and ``bob``, who disagree on its first sentence: what
+    ``tagline review`` opens on."""
+    from tagline.core.articles import Article
+    from tagline.core.labels import DEFAULT_SCHEME
+    from tagline.core.store import ArticleStore, SentenceState
+
+    text = (work / article).read_text(encoding="utf-8")
+    parsed = Article(Path(article).stem, article, text)
+    for name, labels in (("alice", ("claim",)), ("bob", ("statistic",))):
+        store = ArticleStore(work / "annotations", name, parsed, DEFAULT_SCHEME)
+        store.set(0, SentenceState("done", labels, updated="2026-11-20T09:00:00Z"))
+        store.close()
+
+
+def open_pane(work: Path, article: str, sentences: int, before: Path | None, app: str = "open") -> tuple[term.Pane, int]:
+    """``tagline open`` (or ``review``) in a fresh pane, under a shell that writes its exit status
+    to ``work/status`` (tmux's own ``pane_dead_status`` was at times never set for a pane whose
+    program had exited); the pane and the app's pid."""
     pane = term.Pane(100, 30)
     env = {"TAGLINE_ANNOTATOR": "bench", "TAGLINE_CACHE": str(work / "cache"), "XDG_CONFIG_HOME": str(work / "config")}
     if before is not None:
         env["PYTHONPATH"] = str(before / "tui")
-    line = (f"{shlex.quote(sys.executable)} -m tagline open {shlex.quote(article)} --model none; "
+    command = f"open {shlex.quote(article)} --model none" if app == "open" else f"review {shlex.quote(article)}"
+    line = (f"{shlex.quote(sys.executable)} -m tagline {command}; "
             f"echo $? > {shlex.quote(str(work / 'status'))}")
     pane.start(f"sh -c {shlex.quote(line)}", work, env)
     shell = pane.pid()
     background.shift_group(shell)
-    pane.wait_for(f"/{sentences} done", timeout=120 + sentences / 500)
+    pane.wait_for(f"/{sentences} done" if app == "open" else "decided 0/", timeout=120 + sentences / 500)
     [pid] = [c for c in term.children(shell) if b"tagline" in Path(f"/proc/{c}/cmdline").read_bytes()]
     return pane, pid
 
@@ -92,19 +117,22 @@ def folded(folder: Path, stem: str) -> bool:
             and not (folder / f"{stem}.journal.folding").exists())
 
 
-def leave_once(work: Path, article: str, sentences: int, way: str, before: Path | None) -> tuple[float, float, str]:
+def leave_once(work: Path, article: str, sentences: int, way: str, before: Path | None,
+               app: str = "open") -> tuple[float, float, str]:
     """ms from the way out to the process gone, ms to the YAML written, and the exit status."""
-    pane, pid = open_pane(work, article, sentences, before)
+    if app == "review":
+        two_annotators(work, article)
+    pane, pid = open_pane(work, article, sentences, before, app)
     try:
         while background.scan_alive(pid):
             time.sleep(0.05)
         pane.settle(0.5)
         typist = background.Typist(pane)  # attached before the tag: the idle fold waits 2 s after it
         try:
-            folder = work / "annotations" / "bench"
+            folder = work / "annotations" / "bench" / ("decisions" if app == "review" else "")
             stem = Path(article).stem
             journal = folder / f"{stem}.journal"
-            typist.send("c")
+            typist.send("c" if app == "open" else "!")
             deadline = time.perf_counter() + 30
             while not (journal.exists() and journal.read_bytes().count(b"\n") >= 1):
                 if time.perf_counter() > deadline:
@@ -143,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--sentences", type=int, default=5_000)
     parser.add_argument("--ways", default=",".join(WAYS), help=f"comma-separated, of {', '.join(WAYS)}")
+    parser.add_argument("--apps", default=",".join(APPS), help=f"comma-separated, of {', '.join(APPS)}")
     parser.add_argument("--before", type=Path, help="also run every way with tagline from this checkout (DIR/tui)")
     parser.add_argument("--shared-groups", action="store_true",
                         help="leave the scheduling groups of the panes and tmux at the kernel's default")
@@ -153,38 +182,46 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown way out: {', '.join(unknown)}")
     if "ctrl+q" not in ways:
         ways.insert(0, "ctrl+q")  # the baseline of every ratio
+    apps = [a for a in args.apps.split(",") if a]
+    if [a for a in apps if a not in APPS]:
+        parser.error(f"unknown app: {', '.join(a for a in apps if a not in APPS)}")
+    if "open" not in apps:
+        apps.insert(0, "open")  # ctrl+q in open is the baseline
     term.require_tmux()
     background.shift_groups_for_run(args.shared_groups)
     codes = ["now"] + (["before"] if args.before else [])
-    runs = [(way, code) for code in codes for way in ways]
-    gone: dict[tuple[str, str], list[float]] = {run: [] for run in runs}
-    written: dict[tuple[str, str], list[float]] = {run: [] for run in runs}
-    statuses: dict[tuple[str, str], set[str]] = {run: set() for run in runs}
+    runs = [(app, way, code) for app in apps for code in codes for way in ways]
+    gone: dict[tuple[str, str, str], list[float]] = {run: [] for run in runs}
+    written: dict[tuple[str, str, str], list[float]] = {run: [] for run in runs}
+    statuses: dict[tuple[str, str, str], set[str]] = {run: set() for run in runs}
     scratch = Path(tempfile.mkdtemp(prefix="tagline-bench-leaving-"))
     text = corpus.article_text(args.sentences)
     try:
         for round_ in range(args.rounds):
-            for way, code in runs:
-                work = Path(tempfile.mkdtemp(prefix=f"{way.replace('+', '')}-{code}-", dir=scratch))
+            for run in runs:
+                app, way, code = run
+                work = Path(tempfile.mkdtemp(prefix=f"{app}-{way.replace('+', '')}-{code}-", dir=scratch))
                 (work / "news.txt").write_text(text, encoding="utf-8")
-                left, wrote, status = leave_once(work, "news.txt", args.sentences, way, args.before if code == "before" else None)
-                gone[(way, code)].append(left)
-                written[(way, code)].append(wrote)
-                statuses[(way, code)].add(status)
-                print(f"  round {round_ + 1} {way} ({code}): gone {left:.0f} ms, YAML written {wrote:.0f} ms, "
+                left, wrote, status = leave_once(work, "news.txt", args.sentences, way,
+                                                 args.before if code == "before" else None, app)
+                gone[run].append(left)
+                written[run].append(wrote)
+                statuses[run].add(status)
+                print(f"  round {round_ + 1} {app} {way} ({code}): gone {left:.0f} ms, YAML written {wrote:.0f} ms, "
                       f"exit {status}", file=sys.stderr)
     finally:
         term.stop_server()
-    base = statistics.median(gone[("ctrl+q", "now")])
-    print(f"{args.sentences:,} sentences, one tag not yet folded; ms from the key or signal, "
-          f"median [lowest, highest] of {args.rounds}; ratio of the medians against ctrl+q (now):")
-    print(f"{'way out':<9} {'code':<7} {'process gone':>22} {'x ctrl+q':>9} {'YAML written':>24} {'exit':>5}")
-    for way, code in runs:
-        values, folds = gone[(way, code)], written[(way, code)]
+    base = statistics.median(gone[("open", "ctrl+q", "now")])
+    print(f"{args.sentences:,} sentences, one action not yet folded; ms from the key or signal, "
+          f"median [lowest, highest] of {args.rounds}; ratio of the medians against ctrl+q in open (now):")
+    print(f"{'app':<7} {'way out':<9} {'code':<7} {'process gone':>22} {'x ctrl+q':>9} {'YAML written':>24} {'exit':>5}")
+    for run in runs:
+        app, way, code = run
+        values, folds = gone[run], written[run]
         median = statistics.median(values)
-        print(f"{way:<9} {code:<7} {median:>8.0f} [{min(values):.0f}, {max(values):.0f}]".ljust(40)
+        print(f"{app:<7} {way:<9} {code:<7} {median:>8.0f} [{min(values):.0f}, {max(values):.0f}]".ljust(48)
               + f"{median / base:>9.2f} {statistics.median(folds):>10.0f} [{min(folds):.0f}, {max(folds):.0f}]".ljust(35)
-              + f" {','.join(sorted(statuses[(way, code)])):>5}")
+              + f" {','.join(sorted(statuses[run])):>5}")
     print("scheduling groups of the panes and tmux: "
           + (f"shifted by {background.GROUP_OFFSET[0]}, the bench's niceness" if background.GROUP_OFFSET[0] else "as the kernel made them"))
     print(corpus.machine())
