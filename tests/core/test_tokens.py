@@ -93,3 +93,17 @@ def test_a_port_out_of_range_is_a_usage_error(capsys, port, message):
         cli.main(["serve", "--port", port])
     assert raised.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_no_login_link_names_port_0(tmp_path, monkeypatch, capsys):
+    """``--port 0`` lets the system choose when the server starts; a link made now would name port
+    0, where nothing listens. Refused, and no token made; with ``--url`` the link names the url."""
+    from tagline import cli
+
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["serve", "--add-annotator", "alice", "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--port 0 names no port for the link" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "annotations" / ".serve-tokens.yaml").exists()
+    assert cli.main(["serve", "--add-annotator", "alice", "--port", "0", "--url", "https://tag.example.org"]) == 0
+    assert capsys.readouterr().out.startswith("https://tag.example.org/?token=")

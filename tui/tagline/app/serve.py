@@ -457,10 +457,12 @@ def terminal_page(name: str, websocket_url: str, font_size: str) -> str:
 
 def add_annotator(args) -> int:
     """``tagline serve --add-annotator NAME``: a new token for NAME, its login link printed once."""
-    from tagline.cli import checked_annotator
+    from tagline.cli import Usage, checked_annotator
     from tagline.commands.output import say
 
     name = checked_annotator(args.add_annotator, "--add-annotator")
+    if not args.port and not args.url:  # the link would name port 0, which no server listens on
+        raise Usage("--add-annotator: --port 0 names no port for the link; give the port tagline serve listens on, or --url")
     path = tokens_mod.token_file(args.annotations)
     try:
         token, replaced = tokens_mod.add(path, name)
