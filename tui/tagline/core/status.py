@@ -158,7 +158,7 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
     """(article id -> work, article id -> sentence indices a reviewer decided, files parsed).
     ``decisions``: a reviewer's folder, whose files are all read for the decisions they hold.
     ``owner``: the annotator folder whose owner the files must have (default: ``folder``).
-    ``places``: article id -> {(start, end, text): sentence index}, from another file of the article,
+    ``places``: article id -> {(start, end): (sentence index, text)}, from another file of the article,
     for the decisions of a journal whose own file is not written yet.
 
     Read only, and never waiting: an article being folded right now (a session that has quit, its
@@ -209,10 +209,10 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
         updated = [s.updated for s in loaded.sentences]
         chosen = {s.index for s in loaded.sentences if s.is_decision}
         if journaled:  # actions not folded yet: the article is open, being folded, or its session died
-            places = {(s.start, s.end, s.text): i for i, s in enumerate(loaded.sentences)}
+            places = {(s.start, s.end): (i, s.text) for i, s in enumerate(loaded.sentences)}
             for key, (mark, stamp, decision) in journaled.items():
-                if key in places:
-                    at = places[key]
+                at = _place(places, key)
+                if at is not None:
                     marks[at], updated[at] = mark, stamp
                     (chosen.add if decision else chosen.discard)(at)
         stamps = sorted(t for t in (epoch(u) for u in updated) if t is not None)
@@ -261,7 +261,7 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
         work[article_id] = Work(sum(m is not None for m in marks), 0, [], times, open_now=True)
         if decisions and places is not None and any(decision for _, _, decision in journaled.values()):
             where = places(article_id)
-            chosen = {where[key] for key, (_, _, decision) in journaled.items() if decision and key in where}
+            chosen = {at for key, (_, _, decision) in journaled.items() if decision and (at := _place(where, key)) is not None}
             if chosen:
                 decided[article_id] = chosen
     return work, decided, parsed
@@ -280,9 +280,22 @@ def _identity(path: Path) -> tuple | None:
 JOURNAL_READS = 5
 
 
+def _place(where: dict, key: tuple) -> int | None:
+    """The index of the sentence a journal line names (``key``, from :func:`_journaled`) among
+    ``where``, {(start, end): (index, text)} of a file of the article, or None."""
+    start, end, text, check = key
+    found = where.get((start, end))
+    if found is None:
+        return None
+    index, said = found
+    # A line names its sentence by its text, or (a long sentence) by a check of it.
+    return index if (said == text if check is None else store.text_check(said) == check) else None
+
+
 def _journaled(folder: Path, article_id: str, owner_uid: int | None = None) -> dict[tuple, tuple[str | None, str, bool]]:
-    """(start, end, text) -> (mark, updated, a reviewer's decision) as the article's journals left
-    each sentence they touched, in the order the store replays them (``.journal.folding``, then
+    """(start, end, text, check) -> (mark, updated, a reviewer's decision) as the article's journals
+    left each sentence they touched (a line has the text, or for a long sentence a check of it, and
+    None for the other), in the order the store replays them (``.journal.folding``, then
     ``.journal``); each line holds a sentence's whole state, and a line cut short (being written now)
     is skipped. Read only, taking no lock: a fold that renamed ``.journal`` to ``.journal.folding``
     between the reads of the two (read as neither) or an action appended meanwhile shows as a change
@@ -300,7 +313,8 @@ def _journaled(folder: Path, article_id: str, owner_uid: int | None = None) -> d
                 done = entry.get("status") == schema.DONE
                 extra = entry.get("extra")
                 decision = done and isinstance(extra, dict) and isinstance(extra.get("review"), dict)
-                found[(entry.get("start"), entry.get("end"), entry.get("text"))] = (
+                check = entry.get("check") if "text" not in entry and isinstance(entry.get("check"), str) else None
+                found[(entry.get("start"), entry.get("end"), entry.get("text"), check)] = (
                     "+".join(labels) if done else None, str(entry.get("updated") or ""), decision)
         if [_identity(path) for path in paths] == before:
             break
@@ -339,7 +353,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
                     loaded = corpus.parse_file(path, folder.name, scheme)
                 except (annofile.AnnotationFileError, OSError):
                     continue
-                spans[article_id] = {(s.start, s.end, s.text): i for i, s in enumerate(loaded.sentences)}
+                spans[article_id] = {(s.start, s.end): (i, s.text) for i, s in enumerate(loaded.sentences)}
                 break
         return spans[article_id]
 

@@ -1,7 +1,10 @@
 """The annotation store of one annotator on one article: durable on every action, cheap at any size.
 
 Each action appends the sentence's whole new state as one JSON line to a journal and fsyncs it, so the
-cost of a key does not grow with the article. The journal is folded into the YAML file (atomically)
+cost of a key does not grow with the article. A line names its sentence by offsets and text; a sentence
+longer than :data:`JOURNAL_TEXT_MAX` characters (a pasted log, a feed without punctuation) by its index,
+offsets and a short check of its text instead (:func:`text_check`), so the cost does not grow with the
+sentence either. The journal is folded into the YAML file (atomically)
 when the article is closed, on quit, and in the background while the annotator works. Folding rotates
 the journal first, so actions taken while the YAML is written are never lost:
 
@@ -21,6 +24,7 @@ as it was is copied to
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
 import re
@@ -131,6 +135,18 @@ def wait_for_folds_after_quit(root: str | Path, seconds: float = AFTER_EXIT_WAIT
                 continue
 
 _fdatasync = getattr(os, "fdatasync", os.fsync)
+
+#: The longest sentence (characters) whose text a journal line carries, as every line did before;
+#: a longer one is named by ``index``, ``start``, ``end`` and ``check`` (:func:`text_check`). The
+#: longest sentence of NewsSD-ENG has 714 characters; a 2 MB "sentence" journaled with its text cost
+#: about 30 ms of JSON and fdatasync a key, and 2 MB of journal.
+JOURNAL_TEXT_MAX = 2_000
+
+
+def text_check(text: str) -> str:
+    """The check a journal line carries for a sentence too long to journal: the first 16 hex digits
+    of the sha256 of its text (UTF-8)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -325,6 +341,9 @@ class ArticleStore:
         self._done = self._flagged = 0
         self._label_counts: dict[str, int] = {}
         self._sentences = article.sentences
+        self._checks: dict[int, str] = {}  # text_check of a long sentence, computed once
+        self._long_checks: dict[str, list[int]] | None = None
+        self.unmatched = 0  # journal lines whose check no sentence of the article has
         self._load()
 
     # -- reading -----------------------------------------------------------------------------
@@ -405,6 +424,9 @@ class ArticleStore:
             if data:
                 self._backup_suffix = f".bak-{(recorded_sha or self.article.sha256)[:8]}"
         unknown = sorted({name for s in self.states.values() for name in s.labels} - set(self.scheme.names))
+        if self.unmatched:
+            notes.append(f"{self.unmatched} journaled action{'s' if self.unmatched > 1 else ''} on a sentence the article "
+                         "no longer has (the check of its text matches none) not applied, kept under orphans")
         if unknown:
             notes.append(f"labels not in the scheme, kept as they are: {', '.join(unknown)}")
         if notes:
@@ -442,13 +464,22 @@ class ArticleStore:
                 pass
 
     def _replay(self, entries: list[dict], anchors: Anchors, orphans: dict[int, dict]) -> None:
-        anchors.place_batch((e.get("start"), e.get("end"), e.get("text")) for e in entries)
-        for entry in entries:
-            state = _state_from_record({k: v for k, v in entry.items() if k != "extra"})
+        keys = [self._journaled_key(entry) for entry in entries]
+        anchors.place_batch(key for key in keys if key is not None)
+        for entry, key in zip(entries, keys):
+            state = _state_from_record({k: v for k, v in entry.items() if k not in ("extra", "check")})
             journaled_extra = entry.get("extra")
             if isinstance(journaled_extra, dict):
                 state = replace(state, extra=journaled_extra)  # the extra keys as of this action
-            key = (entry.get("start"), entry.get("end"), entry.get("text"))
+            if key is None:
+                # A check that names no sentence of this article: not applied, kept as an orphan
+                # (without the text, which the line never had) and said.
+                self.unmatched += 1
+                start, end, check = entry.get("start"), entry.get("end"), entry.get("check")
+                slot = anchors.orphan((start, end, ("check", check)), create=not state.is_blank)
+                if slot is not None:
+                    orphans[slot] = None if state.is_blank else _orphan_record(orphans.get(slot), (start, end, None), state, check)
+                continue
             index = anchors.place(*key, fuzzy=True, claim=True)
             if index is None:
                 # A later state of a sentence the article no longer has: it stays an orphan, updated.
@@ -461,6 +492,38 @@ class ArticleStore:
                 if previous is not None and previous.extra:
                     state = replace(state, extra=previous.extra)
             self._put(index, state)
+
+    def _journaled_key(self, entry: dict) -> tuple | None:
+        """The (start, end, text) a journal line names its sentence by, for :class:`Anchors`. A line
+        of a long sentence has a check instead of the text: the text is the article's, at the line's
+        index when the check matches there, else that of the sentence elsewhere with the same check
+        (the article changed); None when no sentence of the article has it."""
+        check = entry.get("check")
+        start, end = entry.get("start"), entry.get("end")
+        if "text" in entry or not isinstance(check, str):
+            return (start, end, entry.get("text"))
+        spans = self._sentences
+        index = entry.get("index")
+        if (_whole(index) and 0 <= index < len(spans) and (spans[index].start, spans[index].end) == (start, end)
+                and self._check(index) == check):
+            return (start, end, self.article.text[start:end])
+        if self._long_checks is None:
+            self._long_checks = {}
+            for i, span in enumerate(spans):
+                if span.end - span.start > JOURNAL_TEXT_MAX:
+                    self._long_checks.setdefault(self._check(i), []).append(i)
+        found = self._long_checks.get(check)
+        if not found:
+            return None
+        span = spans[found[0]]
+        return (start, end, self.article.text[span.start : span.end])
+
+    def _check(self, index: int) -> str:
+        check = self._checks.get(index)
+        if check is None:
+            span = self._sentences[index]
+            check = self._checks[index] = text_check(self.article.text[span.start : span.end])
+        return check
 
     def _take_lock(self) -> None:
         if fcntl is None:
@@ -511,10 +574,11 @@ class ArticleStore:
         span = self._sentences[index]
         with self._lock:
             self._put(index, state)
-            entry = {
-                "start": span.start,
-                "end": span.end,
-                "text": self.article.text[span.start : span.end],
+            if span.end - span.start <= JOURNAL_TEXT_MAX:
+                entry = {"start": span.start, "end": span.end, "text": self.article.text[span.start : span.end]}
+            else:  # named, not copied: the text is the article's (see _journaled_key)
+                entry = {"index": index, "start": span.start, "end": span.end, "check": self._check(index)}
+            entry.update({
                 "status": state.status,
                 "labels": list(state.labels),
                 "flag": state.flag,
@@ -523,7 +587,7 @@ class ArticleStore:
                 # Keys this store does not own (a review's provenance, …) travel with the state, so
                 # a replay restores them as of this action, removed ones included.
                 "extra": state.extra,
-            }
+            })
             line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
             if self._journal is None:
                 self._journal = _open_journal(self.journal_path)
@@ -847,10 +911,16 @@ def _state_from_record(record: dict) -> SentenceState:
     )
 
 
-def _orphan_record(previous: dict | None, key: tuple, state: SentenceState) -> dict:
-    """An orphan as the YAML holds it, brought up to ``state``; keys it had beyond those are kept."""
+def _orphan_record(previous: dict | None, key: tuple, state: SentenceState, check: str | None = None) -> dict:
+    """An orphan as the YAML holds it, brought up to ``state``; keys it had beyond those are kept.
+    ``check``: a journal line's check, kept in place of the text it did not carry."""
     record = {k: v for k, v in (previous or {}).items() if k not in ("flag", "note", "updated")}
-    record.update(start=key[0], end=key[1], text=key[2], status=state.status, labels=list(state.labels))
+    record.update(start=key[0], end=key[1])
+    if check is None:
+        record["text"] = key[2]
+    else:
+        record["check"] = check
+    record.update(status=state.status, labels=list(state.labels))
     record.update(_optional_fields(state))
     return record
 
