@@ -85,6 +85,9 @@ class ReaderScreen(KeyFrames):
         self.apply(self.session.move(delta))
 
     def action_page(self, direction: int) -> None:
+        if self.view.scroll_within(direction):  # a sentence taller than the page: its next page
+            self.apply(Outcome())
+            return
         self.apply(self.session.move(direction * self.view.page_size()))
 
     def action_edge(self, end: int) -> None:
@@ -141,6 +144,7 @@ class ReaderScreen(KeyFrames):
         event.input.display = False
         self.view.focus()
         self.apply(self.session.search(query))
+        self.view.show_match(query)  # in a sentence taller than the page, the row of the match
 
     def key_escape(self) -> None:
         search = self.query_one("#search", Input)

@@ -6,7 +6,13 @@ are cached per sentence and dropped only for the sentences an action changed.
 
 What a key changes is drawn in the gutter (the cursor bar, the done mark, the label badges, the
 flag), so a move or a tag repaints only the gutter cells of the sentences it touched: a few bytes a
-row over SSH. ``cursor_style = "sentence"`` also lays the cursor's background under the text, at
+row over SSH. A tag changes only the first row's gutter (the later rows of a sentence show the
+cursor bar alone), and only rows on the page are repainted, so a tag on a sentence of 2 MB (35,000
+rows at 80 columns) repaints one row, as on a short one.
+
+A sentence taller than the page is read page by page: page down and page up turn the pages of the
+cursor's sentence before they move the cursor (:meth:`SentenceView.scroll_within`), and a key that
+leaves the cursor where it is leaves the page where it is. ``cursor_style = "sentence"`` also lays the cursor's background under the text, at
 the cost of repainting whole rows on a move.
 
 Under the sentences it draws the reader's hint, legend and status rows (``info``): a key changes
@@ -109,6 +115,8 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self._part_styles = PartStyles()
         self._thumb = (0, 0)
         self.glyphs = glyphs.current()
+        self._cursor_drawn = -1  # the cursor as the rows on screen show it
+        self._revealed = -1  # the sentence reveal_cursor last brought into view
 
     # -- layout --------------------------------------------------------------------------------
     @property
@@ -129,6 +137,8 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self.entities = {}
         self._width = 0
         self._wraps, self._tops = [], [0]
+        self._cursor_drawn = self.session.cursor
+        self._revealed = -1
         self._drop_rows()
         self._layout()
         # Every row is new, even when the article has as many rows as the last one (then neither the
@@ -199,10 +209,12 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     def refresh_sentences(self, indices, whole: bool = False) -> None:
         """Repaint the rows of these sentences: only their gutter cells, which is where the state a
         key changes is drawn, unless ``whole`` (their text changed: new entities) or the cursor is
-        drawn under the text.
+        drawn under the text; and of a sentence's rows, only the first, where its state is drawn,
+        unless the cursor moved or the text changed.
 
         Only the rows on the page are repainted; the others are only forgotten, and drawn afresh
-        when a page turn shows them. (A scan that found 4,370 duplicates in a 5,000-sentence article
+        when a page turn shows them. (A tag on a sentence of 2 MB marked its 35,000 rows dirty:
+        1.7 ms of Textual's bookkeeping a key, and the page's 21 rows drawn again.) (A scan that found 4,370 duplicates in a 5,000-sentence article
         passed a region per sentence, and the event loop spent 90 to 430 ms in Textual's dirty
         regions before the next key: ``docs/design/records/performance-log.md``.)"""
         text = whole
@@ -211,18 +223,29 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         y = self.scroll_offset.y
         bottom = y + self.page_height
         tops = self._tops
+        cursor = self.session.cursor
+        every = text or cursor != self._cursor_drawn  # else only the state changed: the first rows
+        self._cursor_drawn = cursor
         regions = []
         for i in indices:
             if 0 <= i < len(self._wraps):
-                self._forget(i, text)
-                if tops[i] < bottom and tops[i + 1] > y:
-                    regions.append(Region(0, tops[i] - y, width, len(self._wraps[i])))
+                self._forget(i, text, every)
+                first, last = max(tops[i], y), min(tops[i] + (len(self._wraps[i]) if every else 1), bottom)
+                if first < last:
+                    regions.append(Region(0, first - y, width, last - first))
         if regions:
             self.refresh(*regions)
 
-    def _forget(self, i: int, text: bool = False) -> None:
-        """Drop the drawn rows of sentence ``i`` (and their text too, if ``text`` changed)."""
-        self._cache.pop(i, None)
+    def _forget(self, i: int, text: bool = False, every: bool = True) -> None:
+        """Drop the drawn rows of sentence ``i`` (and their text too, if ``text`` changed); only its
+        first row unless ``every``."""
+        if every:
+            self._cache.pop(i, None)
+        else:
+            rows = self._cache.get(i)
+            if rows:
+                for key in ((0, False, False), (0, False, True), (0, True, False), (0, True, True)):  # (row, cursor, thumb)
+                    rows.pop(key, None)
         if text:
             self._text_cache.pop(i, None)
 
@@ -252,8 +275,11 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         top, bottom = tops[i], tops[i + 1]
         height = self.page_height
         y = self.scroll_offset.y
+        revealed, self._revealed = self._revealed, i
         if top >= y and bottom <= y + height:
             return
+        if i == revealed and bottom - top > height and top < y + height and bottom > y:
+            return  # a sentence taller than the page, being read a page at a time: the page stays
         if bottom > y + height:  # below the page: it goes near the top
             before = tops[max(0, i - 1)]
             target = before if bottom - before <= height else top
@@ -265,6 +291,45 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
                 if target > top:
                     target = top
         self.scroll_to(y=target, animate=False, immediate=True)
+
+    def scroll_within(self, direction: int) -> bool:
+        """Turn a page inside the cursor's sentence when it is taller than the page and goes on past
+        it that way (``direction`` 1: down, -1: up), one row of the last page kept; False, and
+        nothing done, when it does not (page down and up then move the cursor)."""
+        i = self.session.cursor
+        tops = self._tops
+        if i + 1 >= len(tops):
+            return False
+        top, bottom = tops[i], tops[i + 1]
+        height = self.page_height
+        y = self.scroll_offset.y
+        if bottom - top <= height:
+            return False
+        step = max(1, height - 1)
+        if direction > 0 and bottom > y + height:
+            target = min(y + step, bottom - height)
+        elif direction < 0 and top < y:
+            target = max(top, y - step)
+        else:
+            return False
+        self.scroll_to(y=target, animate=False, immediate=True)
+        self._revealed = i
+        return True
+
+    def show_match(self, query: str) -> None:
+        """Bring the first row of the cursor's sentence that holds ``query`` into view, when the
+        sentence is taller than the page (else the whole sentence is in view already)."""
+        i = self.session.cursor
+        tops = self._tops
+        if not query or i + 1 >= len(tops) or tops[i + 1] - tops[i] <= self.page_height:
+            return
+        found = self._texts[i].casefold().find(query.casefold())
+        if found < 0:
+            return
+        row = bisect_right([start for start, _ in self._wraps[i]], found) - 1
+        target = max(tops[i], min(tops[i] + max(0, row - 1), tops[i + 1] - self.page_height))
+        self.scroll_to(y=target, animate=False, immediate=True)
+        self._revealed = i
 
     def page_size(self) -> int:
         """About how many sentences fill the view (for page up / down)."""
@@ -324,7 +389,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         k = row - self._tops[i]
         cursor = i == self.session.cursor
         rows = self._cache.get(i)
-        if rows is None:
+        if rows is None or len(rows) > 1000:  # many sentences drawn, or many rows of a long one
             if len(self._cache) > 1000:
                 self._cache.clear()
             rows = self._cache[i] = {}
@@ -415,7 +480,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip([Segment(" " * (width - 1), styles["base"]), self._thumb_cell(thumb)], width)
         under = cursor and self.cursor_style == "sentence"
         texts = self._text_cache.get(i)
-        if texts is None:
+        if texts is None or len(texts) > 1000:
             if len(self._text_cache) > 1000:
                 self._text_cache.clear()
             texts = self._text_cache[i] = {}
@@ -465,11 +530,14 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
                 if e > start and s < end:
                     spans.append((max(s, start), min(e, end), styles["groups"][entity_group(label)]))
         if self.query:
-            lowered = text.casefold()
+            # Only around this row: casefolding the whole text of a 2 MB sentence for each row cost
+            # about 2 ms a row, on every page drawn.
             needle = self.query.casefold()
-            pos = lowered.find(needle, max(0, start - len(needle)))
-            while pos != -1 and pos < end:
-                spans.append((max(pos, start), min(pos + len(needle), end), styles["match"]))
+            near = max(0, start - len(needle))
+            lowered = text[near : end + len(needle)].casefold()
+            pos = lowered.find(needle)
+            while pos != -1 and near + pos < end:
+                spans.append((max(near + pos, start), min(near + pos + len(needle), end), styles["match"]))
                 pos = lowered.find(needle, pos + 1)
         segments: list[Segment] = []
         pos = start
