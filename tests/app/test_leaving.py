@@ -189,7 +189,7 @@ async def test_every_way_out_leaves_a_long_articles_fold_to_a_process_of_its_own
     which used to fold in the app before leaving. The signals' handlers are called here as the
     event loop calls them."""
     from tagline.app import durable
-    from tagline.app.app import FOLD_AFTER_EXIT_SENTENCES
+    from tagline.app.durable import FOLD_AFTER_EXIT_SENTENCES
 
     text = "".join(f"Line {i}: the river rose by {i} centimetres.\n" for i in range(FOLD_AFTER_EXIT_SENTENCES))
     app = make_app(text)
@@ -218,7 +218,7 @@ async def test_every_way_out_leaves_a_long_articles_fold_to_a_process_of_its_own
 async def test_an_exit_textual_takes_on_its_own_still_folds_in_the_app(make_app, monkeypatch):
     """Textual ending the app on its own (an error) is not a leave for good: the fold is done here,
     before whatever comes next."""
-    from tagline.app.app import FOLD_AFTER_EXIT_SENTENCES
+    from tagline.app.durable import FOLD_AFTER_EXIT_SENTENCES
 
     text = "".join(f"Line {i}: the river rose by {i} centimetres.\n" for i in range(FOLD_AFTER_EXIT_SENTENCES))
     app = make_app(text)

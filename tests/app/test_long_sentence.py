@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from textual.geometry import Region
 
+from tagline.app import durable
 from tagline.app.widgets.sentence_view import SentenceView
 
 SHORT = "The mayor said the river rose by two metres."
@@ -118,3 +119,16 @@ async def test_a_search_shows_the_row_of_the_match_in_a_sentence_taller_than_the
         assert app.session.cursor == 1
         shown = "".join(view.render_line(y).text for y in range(view.page_height))
         assert "END-OF-IT" in shown
+
+
+async def test_a_long_article_of_one_sentence_is_folded_by_a_process_of_its_own(make_app, monkeypatch):
+    """Its YAML (120 ms for 2 MB) written in a thread of the app held a key typed meanwhile."""
+    app = make_app(long_sentence(durable.FOLD_AFTER_EXIT_CHARACTERS))
+    async with reader(app) as (pilot, view):
+        await pilot.press("c")
+        store = app.session.store
+        ways: list[str] = []
+        monkeypatch.setattr(store, "fold_forked", lambda: ways.append("forked"))
+        monkeypatch.setattr(store, "fold", lambda force=False: ways.append("thread"))
+        await app._fold(store).wait()
+        assert ways == ["forked"]

@@ -16,7 +16,7 @@ from textual.app import SystemCommand
 from tagline.core import keymap, nlp
 from tagline.core.session import Session
 from tagline.app import heap, settings, theming
-from tagline.app.durable import FOLD_AFTER_EXIT_SENTENCES, DurableApp
+from tagline.app.durable import DurableApp, folded_apart
 from tagline.app.messages import DuplicatesFound, EntitiesArrived
 from tagline.app.screens.reader import ReaderScreen, make_reader_screen
 
@@ -265,7 +265,7 @@ class TaglineApp(DurableApp):
         """Fold in the background: a long article in a child process forked for it (this thread
         only waits), so the rewrite never holds the app's interpreter while keys come in."""
         try:
-            if len(store.article.sentences) >= FOLD_AFTER_EXIT_SENTENCES:
+            if folded_apart(store.article):
                 store.fold_forked()
             else:
                 store.fold()
@@ -287,7 +287,7 @@ class TaglineApp(DurableApp):
             self.service.close()
             self.service = None
         store = self.session.store
-        long = store is not None and len(store.article.sentences) >= FOLD_AFTER_EXIT_SENTENCES
+        long = store is not None and folded_apart(store.article)
         try:
             self.session.close(after_exit=long and self.exiting)
         finally:

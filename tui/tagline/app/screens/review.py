@@ -44,7 +44,7 @@ from tagline.core.sanitize import one_line
 from tagline.core.sanitize import sentence as sentence_text
 from tagline.core.session import Outcome
 from tagline.app import heap, theming
-from tagline.app.durable import FOLD_AFTER_EXIT_SENTENCES, DurableApp
+from tagline.app.durable import DurableApp, folded_apart
 from tagline.app.screens.help import QuitsFromHere, grid, labels_table
 from tagline.app.screens.reader import label_bindings
 from tagline.app.widgets.footer import FittedFooter
@@ -471,7 +471,7 @@ class ReviewApp(DurableApp):
 
     def _long(self) -> bool:
         store = self.session.store
-        return store is not None and len(store.article.sentences) >= FOLD_AFTER_EXIT_SENTENCES
+        return store is not None and folded_apart(store.article)
 
     @work(thread=True, exclusive=True, group="fold", exit_on_error=False)
     def _fold(self) -> None:
