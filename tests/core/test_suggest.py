@@ -1191,3 +1191,20 @@ def test_tuning_forms_of_statistics_are_statistics(nlp, where):
 def test_look_alikes_of_statistics_are_not_statistics(nlp, sentence):
     results = suggest(nlp, sentence)
     assert not any("statistic" in r["labels"] for r in results), results
+
+
+def test_a_sentence_too_long_for_the_model_is_answered_empty_and_named(tmp_path, monkeypatch):
+    """A sentence past :data:`MAX_SENTENCE_CHARS` (spaCy refuses 10⁶ characters) is never sent to
+    the model; it comes back at once with no entities, named in ``too_long`` so the reader says so,
+    and is not left for ever "parsing"."""
+    from tagline.core.articles import Article
+    from tagline.core.nlp import ParseCache, resolve_model, stream_annotations, streaming
+
+    monkeypatch.setattr(streaming, "MAX_CHUNK_CHARS", 200)
+    monkeypatch.setattr(streaming, "MAX_SENTENCE_CHARS", 500)
+    giant = " ".join(["word"] * 300)  # 1,499 characters, no full stop
+    article = Article("t", "t.txt", f"The council met on Monday.\n{giant}\nIt voted 9 to 2.\n")
+    batches = list(stream_annotations(article, resolve_model("en_core_web_sm"), None, ParseCache(tmp_path)))
+    assert len(batches) == 1
+    assert batches[0].too_long == (1,)
+    assert batches[0].entities == {1: []}

@@ -230,6 +230,13 @@ class ReaderScreen(KeyFrames):
         import asyncio
 
         batch = message.batch
+        if batch.too_long and message.article_id == self.session.article.id:
+            first = self.session.article.sentences[batch.too_long[0]]
+            self.notify(
+                f"{len(batch.too_long):,} sentence(s) too long for the model (sentence {batch.too_long[0] + 1}: "
+                f"{first.end - first.start:,} characters): no entities or suggestions for them",
+                severity="warning", timeout=10, markup=False,
+            )
         indices = sorted(batch.entities.keys() | batch.suggestions.keys())
         for at in range(0, len(indices), ENTITY_SLICE):
             if message.article_id != self.session.article.id or self.session.store is None:

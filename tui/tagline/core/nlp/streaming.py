@@ -75,6 +75,9 @@ class Batch:
 
     entities: dict[int, list]
     suggestions: dict[int, dict]
+    #: Sentences longer than :data:`MAX_SENTENCE_CHARS`: never sent to the model, so they have no
+    #: entities and no suggestion (in the first batch, with an empty entity list each).
+    too_long: tuple[int, ...] = ()
 
 
 def suggester_version(package: Path | None = None) -> str:
@@ -147,7 +150,9 @@ def stream_annotations(
     skeys = suggestion_keys(keys, version, lead_texts) if suggest else []
     cached = cache.get_many(keys)
     cached_s = cache.get_many(skeys, table="suggestions") if suggest else {}
-    ready = Batch({}, {})
+    covered = {i for piece in pieces for i in piece.sentences}
+    too_long = tuple(i for i in range(len(article.sentences)) if i not in covered)
+    ready = Batch({i: [] for i in too_long}, {}, too_long)
     missing: list[int] = []
     for p, key in enumerate(keys):
         if key in cached and (not suggest or skeys[p] in cached_s):
