@@ -1018,7 +1018,7 @@ def test_checkworthiness_reads_feelings_plans_and_comparisons(nlp):
     assert features("It was the biggest win since 1984.").get("compares") == 1.0
     base = {"past": 1.0, "actor": 1.0, "actors": 0.69, "length": 2.0}
     for name, direction in (("feeling", -1), ("plan", -1), ("judgement", -1), ("question_or_fragment", -1),
-                            ("compares", 1), ("statistic_score", 1)):
+                            ("compares", 1), ("figure_score", 1)):
         moved = claims.checkworthiness({**base, name: 1.0}) - claims.checkworthiness(base)
         assert moved * direction > 0, name
 
@@ -1027,6 +1027,34 @@ def line_features(nlp, sentence: str) -> dict:
     out: list = []
     suggest_doc(nlp(sentence), [(0, len(sentence))], out)
     return out[0]
+
+
+def test_lengths_and_ages_are_statistics_but_not_figures_worth_checking(nlp):
+    """How long something lasted, an age or a small count is a statistic for the label, but the
+    figure weight of check-worthiness was set on percentages, money, quantities and counts: a
+    length must not outrank a percentage or a sum of money by that weight (lines written for the
+    test)."""
+    from tagline.core.suggest.speakers import transcript_checkworthiness
+
+    for sentence, reason in (("He served in the Senate for 25 years.", "length: for 25 years"),
+                             ("She is 82 years old.", "age: 82 years old")):
+        [result] = suggest(nlp, sentence)
+        assert "statistic" in result["labels"] and result["scores"]["statistic"] == 0.7
+        assert result["reasons"]["statistic"] == reason
+        features = line_features(nlp, sentence)
+        assert features["statistic_score"] == 0.7 and features["figure_score"] == 0.0
+    assert line_features(nlp, "Taxes went up 25 percent.")["figure_score"] == 0.92
+    two = line_features(nlp, "He wrote two letters to the mayor.")
+    assert (two["statistic_score"], two["figure_score"]) == (0.6, 0.45)  # "two" weighed 0.45 then
+    lines = [
+        ("TRUMP", "They spent two days in Ohio."),
+        ("TRUMP", "Taxes went up 25 percent under her watch."),
+        ("CLINTON", "He got a loan of $14 million from his father."),
+        ("CLINTON", "Our jobs are fleeing the country."),
+    ]
+    texts = [text for _, text in lines]
+    ranks = transcript_checkworthiness([who for who, _ in lines], texts, [line_features(nlp, t) for t in texts])
+    assert ranks[0] < min(ranks[1], ranks[2])
 
 
 def test_a_transcript_line_that_says_what_another_said_outranks_the_speakers_own(nlp):

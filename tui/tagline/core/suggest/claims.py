@@ -93,13 +93,32 @@ def claim_score(features: dict[str, float], model: dict | None = None) -> float:
 #: and promises, judgements). Set by hand from what fact-checkers choose (numbers, records, named
 #: people and bodies), never fit on debate data; see docs/design/suggestions.md.
 CHECKWORTHY_WEIGHTS = {
-    "statistic_score": 3.0,
+    "figure_score": 3.0,
     "compares": 0.7,
     "actors": 0.4,
     "question_or_fragment": -2.0,
     "feeling": -1.5,
     "plan": -1.0,
     "judgement": -0.5,
+}
+
+
+#: The kinds of statistic finding (:mod:`~tagline.core.suggest.statistics`) that make the
+#: ``figure_score`` check-worthiness weighs, each read at most at the score given: the kinds and
+#: scores the statistic rules had when the figure weight was set. Ages, lengths of time, sizes,
+#: scores of a match and small counts ("two of the victims", "twice") are statistics for the label
+#: but are not what fact-checkers check, and "two" before a plural noun weighed 0.45 then; reading
+#: them made the weight count far more lines as figures than it was set on.
+CHECKWORTHY_FIGURE_KINDS = {
+    "percent": 1.0,
+    "money": 1.0,
+    "quantity": 1.0,
+    "count": 1.0,
+    "number": 1.0,
+    "fraction": 1.0,
+    "ratio": 1.0,
+    "multiple": 1.0,
+    "pair": 0.45,
 }
 
 
@@ -243,6 +262,8 @@ def claim_features(tokens, ents, evidence: dict[str, Evidence], text: str) -> tu
     f["exclamation"] = float(stripped.endswith("!"))
     # Evidence for check-worthiness only (the claim model does not read these).
     lowered = [t.lower_ for t in tokens]
+    found = evidence["statistic"].kinds
+    f["figure_score"] = max((min(score, CHECKWORTHY_FIGURE_KINDS[k]) for k, score in found.items() if k in CHECKWORTHY_FIGURE_KINDS), default=0.0)
     if f.get("comparison") or any(t.tag_ in ("JJS", "RBS") for t in tokens) or any(w in ("ever", "never", "record") for w in lowered):
         f["compares"] = 1.0
     elif any(t.tag_ in ("JJR", "RBR") for t in tokens) and "than" in lowered:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tagline.core.suggest.lexicon import LABELS, THRESHOLD
 
@@ -10,14 +10,19 @@ from tagline.core.suggest.lexicon import LABELS, THRESHOLD
 # -- the result ----------------------------------------------------------------------------------
 @dataclass
 class Evidence:
-    """What the rules found for one label: the best score and the reason that gave it."""
+    """What the rules found for one label: the best score and the reason that gave it, and, for the
+    findings offered with a ``kind`` (the statistic's: ``percent``, ``count``, ``age``, ...), the
+    best score of each kind."""
 
     score: float = 0.0
     reason: str = ""
+    kinds: dict[str, float] = field(default_factory=dict)
 
-    def offer(self, score: float, reason: str) -> None:
+    def offer(self, score: float, reason: str, kind: str = "") -> None:
         if score > self.score:
             self.score, self.reason = score, reason
+        if kind and score > self.kinds.get(kind, 0.0):
+            self.kinds[kind] = score
 
 
 def _clip(value: float) -> float:

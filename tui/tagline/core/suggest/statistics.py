@@ -1,4 +1,12 @@
-"""Statistic evidence: entities and counting phrases that measure or count something."""
+"""Statistic evidence: entities and counting phrases that measure or count something.
+
+Each finding is offered with its kind (:attr:`Evidence.kinds`): ``percent``, ``money`` and
+``quantity`` (the recogniser's entities), ``count``, ``number``, ``fraction``, ``ratio`` and
+``multiple``; ``age``, ``length`` (how long something lasts), ``size`` (``131-page``), ``score``
+(``1-0``), ``small count`` (``two of the victims``, ``groups of three``, ``twice``) and ``pair``
+(``two`` before a plural noun). The label reads the best score whatever its kind; check-worthiness
+reads only some kinds (:data:`~tagline.core.suggest.claims.CHECKWORTHY_FIGURE_KINDS`).
+"""
 
 from __future__ import annotations
 
@@ -38,27 +46,27 @@ def statistic_evidence(tokens, ents, found: Evidence) -> None:
     for ent in ents:
         label = ent.label_
         if label in ("PERCENT", "MONEY", "QUANTITY"):
-            found.offer(0.92, f"{label.lower()}: {shorten(ent.text, 30)}")
+            found.offer(0.92, f"{label.lower()}: {shorten(ent.text, 30)}", label.lower())
             counted.update(range(ent.start, ent.end))
         elif label in ("DATE", "TIME") and (kind := _span_kind(ent)):
-            found.offer(0.7, f"{kind}: {shorten(_span_phrase(ent), 30)}")
+            found.offer(0.7, f"{kind}: {shorten(_span_phrase(ent), 30)}", kind)
             counted.update(range(ent.start, ent.end))
         elif label == "DATE" and _counted_days(ent):
-            found.offer(0.7, f"count: {shorten(ent.text, 30)}")
+            found.offer(0.7, f"count: {shorten(ent.text, 30)}", "count")
             counted.update(range(ent.start, ent.end))
         elif label == "DATE" and (kind := _bare_number_kind(ent)):
-            found.offer(0.7 if kind == "age" else 0.6, f"{kind}: {shorten(_context(ent), 30)}")
+            found.offer(0.7 if kind == "age" else 0.6, f"{kind}: {shorten(_context(ent), 30)}", kind)
             counted.update(range(ent.start, ent.end))
         elif label == "CARDINAL":
-            score = _cardinal_score(ent)
+            score, kind = _cardinal_score(ent)
             if score:
-                found.offer(score, f"count: {shorten(_counted_phrase(ent), 30)}")
+                found.offer(score, f"count: {shorten(_counted_phrase(ent), 30)}", kind)
             counted.update(range(ent.start, ent.end))
     sentence = tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text
     for pattern, kind, score in NUMERIC_PHRASES:
         match = pattern.search(sentence)
         if match:
-            found.offer(score, f"{kind}: {shorten(match.group(0), 30)}")
+            found.offer(score, f"{kind}: {shorten(match.group(0), 30)}", kind)
     for token in tokens:
         if token.i in counted:
             continue
@@ -71,42 +79,43 @@ def statistic_evidence(tokens, ents, found: Evidence) -> None:
                 or token.head.lower_ in COUNT_WORDS
                 or following in ("the", "of", "its", "their", "all", "our")
             ) and token.head.lemma_.lower() not in TIME_UNITS:
-                found.offer(0.7, f"count: {shorten(' '.join(t.text for t in token.subtree), 30)}")
+                found.offer(0.7, f"count: {shorten(' '.join(t.text for t in token.subtree), 30)}", "count")
         elif token.like_num and token.pos_ == "NUM" and token.ent_type_ not in ("DATE", "TIME", "ORDINAL") and _is_measure_number(token):
-            found.offer(0.6, f"number: {token.text} {token.head.text}")
+            found.offer(0.6, f"number: {token.text} {token.head.text}", "number")
         elif lower in ("twice", "thrice") and token.head.lemma_.lower() != "think":
-            found.offer(0.7, f"count: {token.text} {token.head.text}")  # how many times: "twice denied"
+            found.offer(0.7, f"count: {token.text} {token.head.text}", "small count")  # how many times: "twice denied"
         elif token.pos_ == "VERB" and token.lemma_.lower() in MULTIPLE_VERBS and any(
             c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lemma_.lower() in QUANTITY_NOUNS for c in token.children
         ):
-            found.offer(0.65, f"multiple: {token.text}")  # "prices doubled", "to double the number"
+            found.offer(0.65, f"multiple: {token.text}", "multiple")  # "prices doubled", "to double the number"
 
 
-def _cardinal_score(ent) -> float:
+def _cardinal_score(ent) -> tuple[float, str]:
+    """The score of a CARDINAL entity as a statistic, and the kind of what it gives."""
     text = ent.text.strip()
     words = text.lower().replace("-", " ").split()
     doc = ent.doc
     number = ent.root
     before = doc[ent.start - 1] if ent.start else None
     if CODE.search(text) or YEAR.match(text) or _is_clock(ent):
-        return 0.0
+        return 0.0, "count"
     if before is not None and before.text.isupper() and before.is_alpha and len(before.text) <= 5:
-        return 0.0  # a version or model name: "BA 4.6"
+        return 0.0, "count"  # a version or model name: "BA 4.6"
     if number.head.pos_ == "PROPN" and number.head.i >= ent.end and number.head.ent_type_ != "NORP" and number.head.tag_ != "NNPS":
-        return 0.0  # part of a name: "Chapter 11", "Rossiya-1"
+        return 0.0, "count"  # part of a name: "Chapter 11", "Rossiya-1"
     if doc[ent.start].like_num and _names_or_ranks(doc[ent.start]):
-        return 0.0  # "Explorer 6", "round 3", "number 27"
+        return 0.0, "count"  # "Explorer 6", "round 3", "number 27"
     if words[-1] in _MAGNITUDES or any(w in _PLURAL_COUNTS for w in words):
         if before is not None and before.lower_ == "the" and not _is_partitive(number):
-            return 0.3  # a reference: "Of the thousands, …"
-        return 0.85  # "one million", "Thousands", "tens of thousands"
+            return 0.3, "count"  # a reference: "Of the thousands, …"
+        return 0.85, "count"  # "one million", "Thousands", "tens of thousands"
     if _is_age(number):
-        return 0.7  # "Daniel Montalvo, 19,", "when she was six"
+        return 0.7, "age"  # "Daniel Montalvo, 19,", "when she was six"
     sized = _sized_noun(ent)
     if sized is not None:
-        return 0.7  # "the 131-page document", "a six-member team"
+        return 0.7, "size"  # "the 131-page document", "a six-member team"
     if _is_partitive(number) and all(w in NUMBER_WORDS for w in words):
-        return 0.6  # "two of the victims", "three of the twelve access lanes"
+        return 0.6, "small count"  # "two of the victims", "three of the twelve access lanes"
     if (
         all(w in NUMBER_WORDS for w in words)
         and number.dep_ == "pobj"
@@ -114,38 +123,38 @@ def _cardinal_score(ent) -> float:
         and number.head.head.pos_ in ("NOUN", "PRON", "NUM")
         and (before is None or before.lower_ == "of")
     ):
-        return 0.6  # the size of a whole: "the project's panel of twelve", "groups of three", "one of three"
+        return 0.6, "small count"  # the size of a whole: "the project's panel of twelve", "groups of three", "one of three"
     if words in (["one"], ["zero"]) and not (before is not None and before.lower_ in ("only", "just")):
-        return 0.2  # "the one least considered", "one of the few"
+        return 0.2, "count"  # "the one least considered", "one of the few"
     approximated = any(w in APPROXIMATORS for w in words) or any(
         c.lower_ in APPROXIMATORS for c in number.children if c.dep_ in ("quantmod", "advmod", "amod")
     )
     if approximated:
-        return 0.9
+        return 0.9, "count"
     if words[0] in ("only", "just") or (before is not None and before.lower_ in ("only", "just")):
-        return 0.7  # "only one single paid sick day"
+        return 0.7, "count"  # "only one single paid sick day"
     if words in (["one"], ["zero"]):
-        return 0.2
+        return 0.2, "count"
     noun = _counted_noun(ent)
     if before is not None and before.lower_ == "other" and before.i and doc[before.i - 1].lower_ in ("the", "these", "those"):
-        return 0.3  # a reference: "the other two"
+        return 0.3, "count"  # a reference: "the other two"
     if before is not None and before.lower_ in ("the", "these", "those", "both"):
         if any(ch.isdigit() for ch in text) and noun is not None and noun.tag_ in ("NNS", "NNPS") and noun.lemma_.lower() not in TIME_UNITS:
-            return 0.85  # "the 176 people on board", "among the 163 teams"
-        return 0.3  # a reference, not a measure: "the two neighbours"
+            return 0.85, "count"  # "the 176 people on board", "among the 163 teams"
+        return 0.3, "count"  # a reference, not a measure: "the two neighbours"
     if noun is not None and noun.lemma_.lower() in TIME_UNITS and not any(c.dep_ == "amod" for c in noun.children):
-        if _span_kind_of(list(doc[ent.start : noun.i + 1])):
-            return 0.7  # a length or an age: "for 21 years", "Conway was 82 years old"
-        return 0.3  # a span of time that places: "two and a half years into …"
+        if span := _span_kind_of(list(doc[ent.start : noun.i + 1])):
+            return 0.7, span  # a length or an age: "for 21 years", "Conway was 82 years old"
+        return 0.3, "count"  # a span of time that places: "two and a half years into …"
     if any(ch.isdigit() for ch in text):
-        return 0.85 if noun is not None or number.dep_ in ("pobj", "dobj", "nsubj", "attr", "appos", "conj", "ROOT") else 0.6
+        return (0.85 if noun is not None or number.dep_ in ("pobj", "dobj", "nsubj", "attr", "appos", "conj", "ROOT") else 0.6), "count"
     if all(w in NUMBER_WORDS for w in words) and noun is None and words != ["two"] and number.dep_ in ("nsubj", "attr", "dobj"):
-        return 0.6  # a count standing for its noun: "thirteen make use of taxes on tobacco"
+        return 0.6, "count"  # a count standing for its noun: "thirteen make use of taxes on tobacco"
     if all(w in NUMBER_WORDS for w in words) and noun is not None and noun.tag_ in ("NNS", "NNPS"):
         if noun.lower_ in ("things", "ways", "sides", "reasons", "times", "variants"):
-            return 0.3
-        return 0.6
-    return 0.3
+            return 0.3, "count"
+        return 0.6, "pair" if words == ["two"] else "count"
+    return 0.3, "count"
 
 
 def _counted_noun(ent):
