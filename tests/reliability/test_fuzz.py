@@ -12,6 +12,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -147,3 +148,19 @@ def test_sanitised_text_keeps_its_length_and_has_no_controls(text):
     for char in shown:
         assert unicodedata.category(char) != "Cc", repr(char)
         assert char not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200d\ufeff"
+
+
+@pytest.mark.parametrize("recorded", ["/", "../../outside", "\x1b[2Jabcdefgh", 12345, "", "ABCDEF0123"])
+def test_a_recorded_sha256_of_any_kind_never_names_the_backup(tmp_path, recorded):
+    """The copy kept before re-anchoring was named from the file's own ``article.sha256``: ``/``
+    crashed the save on close, and the name could carry ``..`` or control characters. Only 8 hex
+    digits are taken from it; anything else names the copy by the article's own sha256."""
+    path = tmp_path / "alice" / "river.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump({"article": {"sha256": recorded}, "sentences": [
+        {"start": 0, "end": 40, "text": TEXT[:40], "status": "done", "labels": ["claim"]}]}), encoding="utf-8")
+    opens_safely(path)
+    backups = [p.name for p in path.parent.iterdir() if ".bak-" in p.name]
+    assert len(backups) == 1 and list(tmp_path.iterdir()) == [path.parent]
+    tag = backups[0].split(".bak-", 1)[1]
+    assert len(tag) == 8 and all(c in "0123456789abcdef" for c in tag)

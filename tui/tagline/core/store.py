@@ -284,6 +284,14 @@ def _open_own(path: Path, flags: int):
     return fd
 
 
+def _backup_tag(recorded, current: str) -> str:
+    """What names the copy kept before re-anchoring: the first 8 hex digits of the sha256 the file
+    recorded, when it is one (the field is the file's, and may hold anything: ``/``, ``..``, control
+    characters), else of the article as read now."""
+    tag = recorded[:8].lower() if isinstance(recorded, str) else ""
+    return tag if len(tag) == 8 and all(c in "0123456789abcdef" for c in tag) else current[:8]
+
+
 def journal_entries(journal: Path) -> list[dict]:
     """The actions a journal holds, each a sentence's whole state, in the order written; a line cut
     short (the action in flight when a process died, or being written now) is left out."""
@@ -422,7 +430,7 @@ class ArticleStore:
                 notes.append(f"{lost} kept as orphans")
             self._dirty = True
             if data:
-                self._backup_suffix = f".bak-{(recorded_sha or self.article.sha256)[:8]}"
+                self._backup_suffix = f".bak-{_backup_tag(recorded_sha, self.article.sha256)}"
         unknown = sorted({name for s in self.states.values() for name in s.labels} - set(self.scheme.names))
         if self.unmatched:
             notes.append(f"{self.unmatched} journaled action{'s' if self.unmatched > 1 else ''} on a sentence the article "
