@@ -226,10 +226,10 @@ def check(data: dict) -> list[str]:
     return problems
 
 
-def atomic_write(path: str | Path, text: str, deny: int = 0) -> None:
-    """Write ``text`` to ``path`` so that a reader, a crash or ``kill -9`` sees the old file or the
-    new one, never a mix: temporary file, fsync, rename, fsync of the folder. The file keeps the
-    permissions it had (a new one: the umask's), less the bits in ``deny``."""
+def atomic_write(path: str | Path, text: str | bytes, deny: int = 0) -> None:
+    """Write ``text`` (or bytes) to ``path`` so that a reader, a crash, ``kill -9`` or a full disk
+    leaves the old file or the new one, never a mix: temporary file, fsync, rename, fsync of the
+    folder. The file keeps the permissions it had (a new one: the umask's), less the bits in ``deny``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -239,7 +239,7 @@ def atomic_write(path: str | Path, text: str, deny: int = 0) -> None:
         except OSError:
             mode = _NEW_FILE_MODE
         os.fchmod(fd, mode & ~deny)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with (os.fdopen(fd, "wb") if isinstance(text, bytes) else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

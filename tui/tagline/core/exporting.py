@@ -183,8 +183,12 @@ def write_spacy(examples: list[corpus.Example], scheme: LabelScheme, path: Path)
         doc.ents = kept
         doc.user_data["tagline"] = _meta(e)
         docs.add(doc)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    docs.to_disk(path)
+    data = docs.to_bytes()
+    if _special(path):  # --out /dev/stdout, a named pipe: write into it
+        with open(path, "wb") as handle:
+            handle.write(data)
+    else:  # beside the earlier export, which a full disk then leaves whole (to_disk wrote over it)
+        annofile.atomic_write(Path(os.path.realpath(path)), data)
     return left_out
 
 
