@@ -58,8 +58,14 @@ def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme,
     from tagline.app import durable
 
     # Saved and the terminal put back: leave now, waiting for no thread or teardown (durable.leave).
-    app.leave_when_restored = int
-    return durable.leave(durable.run(app))
+    def after(status: int) -> int:
+        """Once the terminal is back: say which files a full disk kept from being written."""
+        for message in session.unsaved:
+            _fail(message)
+        return status or (1 if session.unsaved else 0)
+
+    app.leave_when_restored = after
+    return durable.leave(after(durable.run(app)))
 
 
 def team_order(found, team, annotations, annotator):

@@ -75,6 +75,8 @@ class Session:
         self.queue = queue
         #: The paths the corpus was opened from (for ``tagline status`` from the app).
         self.paths: list[str] = []
+        #: Files a closing fold could not write (a full disk); their actions are in the journals.
+        self.unsaved: list[str] = []
         self._by_id = {article.id: i for i, article in enumerate(articles)}
         #: What opening the first article had to say (read-only, re-anchored, skipped files).
         self.first_outcome = self.open_article(0)
@@ -151,6 +153,8 @@ class Session:
 
         def finish() -> None:
             store.close()
+            if store.unsaved:
+                self.unsaved.append(store.unsaved)
             if not store.read_only:
                 done, per_label, _ = store.counts()
                 self.progress.update(store.article, done, len(store.article.sentences), per_label, store)
@@ -284,7 +288,10 @@ class Session:
         before = self.store.get(index)
         if after == before and after.extra == before.extra:
             return Outcome(changed=(index,))
-        self.store.set(index, after)
+        try:
+            self.store.set(index, after)
+        except OSError as error:  # a full disk: not on disk, so not taken
+            return Outcome(message=f"{self.store.journal_path}: cannot save ({error.strerror or error}); not taken", error=True)
         if record:
             self.history.undo.append(Edit(index, before, after, group))
             self.history.redo.clear()

@@ -149,6 +149,11 @@ def text_check(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+class NotSaved(OSError):
+    """An action that could not be written to the journal (a full disk, a quota, an I/O error),
+    and so was not taken; the message is one line for the annotator."""
+
+
 @dataclass(frozen=True)
 class SentenceState:
     status: str = schema.TODO
@@ -331,6 +336,7 @@ class ArticleStore:
         self.lock_path = folder / f".{article.id}.lock"
         self.read_only: str | None = None  # why this article cannot be saved, if it cannot
         self.notice: str | None = None  # something the annotator should know (re-anchored, …)
+        self.unsaved: str | None = None  # why the last fold of :meth:`close` was not written
         self.states: dict[int, SentenceState] = {}
         self.orphans: list[dict] = []
         self.extra_top: dict = {}
@@ -548,10 +554,7 @@ class ArticleStore:
                 handle.close()
                 self.read_only = f"open in another session ({holder}); read-only here"
                 return
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} on {socket.gethostname()}")
-        handle.flush()
+        _say_holder(handle, f"pid {os.getpid()} on {socket.gethostname()}")
         self._lock_handle = handle
 
     # -- state -------------------------------------------------------------------------------
@@ -581,6 +584,7 @@ class ArticleStore:
             raise PermissionError(self.read_only)
         span = self._sentences[index]
         with self._lock:
+            previous = self.get(index)
             self._put(index, state)
             if span.end - span.start <= JOURNAL_TEXT_MAX:
                 entry = {"start": span.start, "end": span.end, "text": self.article.text[span.start : span.end]}
@@ -597,11 +601,19 @@ class ArticleStore:
                 "extra": state.extra,
             })
             line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
-            if self._journal is None:
-                self._journal = _open_journal(self.journal_path)
-            self._journal.write(line)
-            self._journal.flush()
-            _fdatasync(self._journal.fileno())
+            try:
+                if self._journal is None:
+                    self._journal = _open_journal(self.journal_path)
+                _write_all(self._journal, line)
+                _fdatasync(self._journal.fileno())
+            except OSError as error:
+                # A full disk, a quota, an I/O error: the action is not on disk, so it is not
+                # taken either (the screen must not show what a crash would lose). The handle
+                # goes, with what its buffer still holds; the next action opens the journal again
+                # and closes off a line this one may have left cut short.
+                self._put(index, previous)
+                self._drop_journal()
+                raise NotSaved(error.errno, error.strerror or str(error), str(self.journal_path)) from None
             self._dirty = True
 
     def set_entities(self, index: int, entities: list) -> None:
@@ -710,6 +722,15 @@ class ArticleStore:
                 return False  # leaving: the rest is folded after exit, after the fold under way
             return self._fold()
 
+    def _drop_journal(self) -> None:
+        """Let go of the journal's handle after a write that failed."""
+        handle, self._journal = self._journal, None
+        if handle is not None:
+            try:
+                handle.close()
+            except OSError:
+                pass
+
     def _rotate_journal(self) -> None:
         """The journal becomes ``.journal.folding`` (the next action starts a new journal); under
         ``self._lock``."""
@@ -720,8 +741,7 @@ class ArticleStore:
             if self.folding_path.exists():
                 # A fold that died: keep both histories in order inside .folding.
                 with _open_journal(self.folding_path) as out:
-                    out.write(self.journal_path.read_bytes())
-                    out.flush()
+                    _write_all(out, self.journal_path.read_bytes())
                     os.fsync(out.fileno())
                 self.journal_path.unlink()
             else:
@@ -790,10 +810,7 @@ class ArticleStore:
             if previous is not None:
                 _wait_gone(previous)
             if self._lock_handle is not None and previous is not None:
-                self._lock_handle.seek(0)
-                self._lock_handle.truncate()
-                self._lock_handle.write(f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
-                self._lock_handle.flush()
+                _say_holder(self._lock_handle, f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
             if previous is None:
                 # fold_forked: the journal was rotated before the fork, and this process's parent
                 # may already be writing a new one: only the document and .folding are ours.
@@ -864,10 +881,7 @@ class ArticleStore:
                 self._leaving = False
                 return False
             if self._lock_handle is not None:
-                self._lock_handle.seek(0)
-                self._lock_handle.truncate()
-                self._lock_handle.write(f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
-                self._lock_handle.flush()
+                _say_holder(self._lock_handle, f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
             if stale or then is not None:
                 try:
                     pid = os.fork()
@@ -887,14 +901,16 @@ class ArticleStore:
         return True
 
     def close(self) -> None:
-        """Fold and let go of the lock."""
+        """Fold and let go of the lock. A fold that cannot be written (a full disk) leaves every
+        action in the journal, which the next session reads: :attr:`unsaved` says so."""
         try:
             self.fold()
+        except OSError as error:
+            self.unsaved = (f"{self.path}: not written ({error.strerror or error}); every action is kept in its "
+                            "journal and read when the article is opened again")
         finally:
             with self._lock:
-                if self._journal is not None:
-                    self._journal.close()
-                    self._journal = None
+                self._drop_journal()
             if self._lock_handle is not None:
                 try:
                     self._lock_handle.close()
@@ -948,10 +964,33 @@ def _optional_fields(state: SentenceState) -> dict:
 def _open_journal(path: Path):
     """Open a journal for appending. A line torn by a crash is closed off first, so the next action
     starts a line of its own instead of being glued to the broken one (and lost with it)."""
-    handle = open(_open_own(path, os.O_WRONLY | os.O_APPEND), "ab")
-    if handle.tell() > 0:
-        with open(path, "rb") as existing:
-            existing.seek(-1, os.SEEK_END)
-            if existing.read(1) != b"\n":
-                handle.write(b"\n")
+    handle = open(_open_own(path, os.O_WRONLY | os.O_APPEND), "ab", buffering=0)  # nothing held back to fail at close
+    try:
+        if handle.seek(0, os.SEEK_END) > 0:
+            with open(path, "rb") as existing:
+                existing.seek(-1, os.SEEK_END)
+                if existing.read(1) != b"\n":
+                    _write_all(handle, b"\n")
+    except BaseException:
+        handle.close()
+        raise
     return handle
+
+
+def _say_holder(handle, text: str) -> None:
+    """Write who holds the lock into its file. The lock is the ``flock``, not these words: a disk
+    too full to take them leaves the file empty (the message then says "another session")."""
+    try:
+        handle.flush()
+        os.ftruncate(handle.fileno(), 0)
+        os.write(handle.fileno(), text.encode("utf-8"))  # unbuffered: nothing left to fail at close
+    except OSError:
+        pass
+
+
+def _write_all(handle, data: bytes) -> None:
+    """Write all of ``data`` to an unbuffered file (a write may take part of it, as when the disk
+    fills up: the rest then fails with the reason)."""
+    view = memoryview(data)
+    while view:
+        view = view[handle.write(view):]
