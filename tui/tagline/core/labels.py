@@ -276,7 +276,7 @@ def load_scheme(path: str | Path | None = None, cwd: Path | None = None) -> Labe
     named = path is not None
     if path is None:
         candidate = project.default_path(cwd)
-        if not candidate.is_file():
+        if not project.present(candidate):
             return DEFAULT_SCHEME
         path = candidate
     path = Path(path)

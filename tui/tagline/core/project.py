@@ -7,6 +7,7 @@ read again and an unchanged one is parsed once, however many parts of tagline as
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -32,6 +33,14 @@ _parsed: dict[tuple[str, int, int], object] = {}
 
 def default_path(cwd: Path | None = None) -> Path:
     return (cwd or Path.cwd()) / FILE_NAME
+
+
+def present(path: str | Path) -> bool:
+    """Whether there is anything at all at ``path``: a project file that is a folder, a FIFO, a
+    device, a broken link or a loop is there, and :func:`read` says why it cannot be read (before,
+    such a file was taken for no project file, and the project ran on the default labels, without
+    its team, without a word)."""
+    return os.path.lexists(path)
 
 
 def read(path: str | Path, pipes: bool = False) -> object:

@@ -119,7 +119,7 @@ def load_team(path: str | Path | None = None, cwd: Path | None = None) -> Team |
     """The team of ``path`` (default: ``tagline.yaml`` in ``cwd``), or None when there is no project
     file or it has no ``team:`` section. :class:`TeamError` for a section that cannot be used."""
     path = Path(path) if path is not None else project.default_path(cwd)
-    if not path.is_file():
+    if not project.present(path):
         return None
     try:
         data = project.read(path)

@@ -1,0 +1,40 @@
+"""Paths and kinds of file nobody picked: what sits where tagline expects a file or a folder.
+
+Real FIFOs, links and folders in ``tmp_path``; each test names what happened before its fix.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tagline.core.labels import LabelSchemeError, load_scheme
+from tagline.core.team import TeamError, load_team
+
+PROJECT_FILES = {
+    "fifo": lambda path: os.mkfifo(path),
+    "folder": lambda path: path.mkdir(),
+    "link loop": lambda path: os.symlink(path.name, path),
+    "link to /dev/zero": lambda path: os.symlink("/dev/zero", path),
+    "broken link": lambda path: os.symlink("nowhere.yaml", path),
+}
+
+
+@pytest.mark.parametrize("kind", PROJECT_FILES)
+def test_a_project_file_that_cannot_be_read_is_said_not_ignored(tmp_path, kind):
+    """Before: a ``tagline.yaml`` that was not a regular file was taken for none, and every command
+    ran on the default labels, without the project's team, without a word."""
+    PROJECT_FILES[kind](tmp_path / "tagline.yaml")
+    with pytest.raises(LabelSchemeError) as scheme_error:
+        load_scheme(cwd=tmp_path)
+    with pytest.raises(TeamError) as team_error:
+        load_team(cwd=tmp_path)
+    for error in (scheme_error.value, team_error.value):
+        message = str(error)
+        assert "\n" not in message and message.startswith(f"{tmp_path / 'tagline.yaml'}: cannot read"), message
+
+
+def test_no_project_file_is_the_default(tmp_path):
+    assert list(load_scheme(cwd=tmp_path).names) == ["claim", "quote", "statistic"]
+    assert load_team(cwd=tmp_path) is None
