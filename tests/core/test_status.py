@@ -170,10 +170,11 @@ def test_annotations_that_are_not_a_folder_are_one_line_as_in_agree(tmp_path, ca
     for form in ("table", "json"):
         assert cli.main(["status", "--annotations", str(target), "--format", form]) == 1
         captured = capsys.readouterr()
-        assert captured.err == f"tagline: {target}: no such annotations folder\n"
+        reason = "not a folder (a file)" if kind == "a file" else "no such annotations folder"
+        assert captured.err == f"tagline: {target}: {reason}\n"
         assert captured.out == ""
     assert cli.main(["agree", "--annotations", str(target)]) == 1
-    assert f"{target}: no such annotations folder" in capsys.readouterr().err
+    assert f"{target}: {reason}" in capsys.readouterr().err
 
 
 def test_actions_still_in_a_journal_count(tmp_path):

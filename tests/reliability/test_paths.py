@@ -9,7 +9,8 @@ import os
 
 import pytest
 
-from tagline.core.labels import LabelSchemeError, load_scheme
+from tagline.core import articles, corpus
+from tagline.core.labels import DEFAULT_SCHEME, LabelSchemeError, load_scheme
 from tagline.core.team import TeamError, load_team
 
 PROJECT_FILES = {
@@ -38,3 +39,28 @@ def test_a_project_file_that_cannot_be_read_is_said_not_ignored(tmp_path, kind):
 def test_no_project_file_is_the_default(tmp_path):
     assert list(load_scheme(cwd=tmp_path).names) == ["claim", "quote", "statistic"]
     assert load_team(cwd=tmp_path) is None
+
+
+NOT_FOLDERS = {
+    "a file": lambda path: path.write_text("x"),
+    "a FIFO": lambda path: os.mkfifo(path),
+    "a link loop": lambda path: os.symlink(path.name, path),
+    "a broken link": lambda path: os.symlink("nowhere", path),
+    "a character device": lambda path: os.symlink("/dev/zero", path),
+}
+
+
+@pytest.mark.parametrize("kind", NOT_FOLDERS)
+def test_annotations_that_are_not_a_folder_say_what_they_are(tmp_path, kind):
+    """Before: "no such annotations folder", for a file that is there."""
+    NOT_FOLDERS[kind](tmp_path / "annotations")
+    loaded = corpus.load(tmp_path / "annotations", DEFAULT_SCHEME)
+    assert [p.reason for p in loaded.problems] == [f"not a folder ({kind})"]
+
+
+@pytest.mark.parametrize("kind", [k for k in NOT_FOLDERS if k != "a file"])
+def test_an_article_path_that_is_no_file_says_what_it_is(tmp_path, kind):
+    """Before: "not a regular file or folder (broken link or loop?)", for a FIFO or ``/dev/zero`` too."""
+    NOT_FOLDERS[kind](tmp_path / "story.txt")
+    found, problems = articles.find([tmp_path / "story.txt"])
+    assert found == [] and [p.reason for p in problems] == [f"not an article file or folder ({kind})"]

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from tagline.commands.output import cell, say
+from tagline.core import safefile
 from tagline.core.labels import LabelScheme
 from tagline.core.status import Status, compute
 
@@ -50,7 +51,7 @@ def render(status: Status, width: int = 80):
 
 def run(args, scheme: LabelScheme, team, article_ids: list[str] | None) -> int:
     if not Path(args.annotations).is_dir():  # a file, or nothing: as agree, stats, export and train say
-        say(f"{args.annotations}: no such annotations folder")
+        say(f"{args.annotations}: {safefile.not_a_folder(args.annotations, 'annotations folder')}")
         return 1
     status = compute(args.annotations, scheme, team, article_ids)
     for problem in status.problems:

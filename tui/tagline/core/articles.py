@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from tagline.core import segment
+from tagline.core import safefile, segment
 from tagline.core.sanitize import lone_surrogates, replace_surrogates, visible
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -151,8 +151,8 @@ def find(paths: list[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> tuple
                 files.append(path)
             else:
                 problems.append(Problem(str(path), f"not an article file (expected {', '.join(suffixes)})"))
-        elif path.exists() or path.is_symlink():
-            problems.append(Problem(str(path), "not a regular file or folder (broken link or loop?)"))
+        elif path.exists() or path.is_symlink():  # a FIFO or a device would block or never end
+            problems.append(Problem(str(path), f"not an article file or folder ({safefile.kind(path)})"))
         else:
             problems.append(Problem(str(path), "no such file or folder"))
     return files, problems

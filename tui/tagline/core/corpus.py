@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tagline.core import annofile, articles, schema, store
+from tagline.core import annofile, articles, safefile, schema, store
 from tagline.core.labels import LabelScheme
 
 
@@ -166,7 +166,7 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
     problems: list[Problem] = []
     files: list[AnnotationFile] = []
     if not root.is_dir():
-        problems.append(Problem(str(root), "no such annotations folder"))
+        problems.append(Problem(str(root), safefile.not_a_folder(root, "annotations folder")))
         return Corpus([], [], problems)
     wanted = set(annotators) if annotators else None
     seen: dict[tuple[str, str], Path] = {}

@@ -57,3 +57,29 @@ def read_text(path: str | Path, limit: int | None = SMALL, pipes: bool = False) 
     """The UTF-8 text of a regular file of at most ``limit`` bytes; ``UnicodeDecodeError`` when it
     is not UTF-8."""
     return read_bytes(path, limit, pipes).decode("utf-8")
+
+
+def kind(path: str | Path) -> str | None:
+    """What is at ``path``, in words for a message ("a FIFO", "a character device", "a link loop",
+    …), following links; None when nothing is there."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        if not os.path.lexists(path):
+            return None
+        if error.errno == errno.ELOOP:
+            return "a link loop"
+        if error.errno == errno.ENOENT:
+            return "a broken link"
+        return f"unreadable ({error.strerror})"
+    for test, words in ((stat.S_ISREG, "a file"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
+                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return words
+    return "not a file"
+
+
+def not_a_folder(path: str | Path, what: str = "folder") -> str:
+    """Why ``path``, expected to be a folder, is not one: "no such <what>" or "not a folder (a file)"."""
+    found = kind(path)
+    return f"no such {what}" if found is None else f"not a folder ({found})"

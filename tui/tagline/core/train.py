@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
 
-from tagline.core import annofile, corpus
+from tagline.core import annofile, corpus, safefile
 from tagline.core.labels import LabelScheme
 
 #: The model's folder inside an annotations folder (a dot folder: never read as an annotator's).
@@ -216,7 +216,7 @@ def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | 
     ``Report.problems``; :class:`TrainError` when nothing is left to train on."""
     root = Path(annotations)
     if not root.is_dir():
-        raise TrainError(f"{root}: no such annotations folder")
+        raise TrainError(f"{root}: {safefile.not_a_folder(root, 'annotations folder')}")
     merged = corpus.load(root, scheme, annotators, reviewers)
     problems = list(merged.problems)
     present = {f.annotator for f in merged.files} | {f.path.parent.name for f in merged.files}
