@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tagline.core.sanitize import one_line
+from tagline.core.sanitize import one_line, visible
 from tagline.core.session import Session
 from tagline.app.widgets.footer import FittedFooter
 
@@ -115,7 +115,7 @@ class ArticleListScreen(Screen[int | None]):
             mark = "✓" if total and done >= total else ("◐" if done else " ")
             count = f"{done:>4}/{total:<4}"
         return Content.assemble(
-            (mark, "bold $success"), " ", (article.id[:28].ljust(28), "bold"), " ", (count, "dim"), "  ",
+            (mark, "bold $success"), " ", (visible(article.id[:28]).ljust(28), "bold"), " ", (count, "dim"), "  ",
             one_line(self.session.progress.first_line(article), 200),
         )
 
