@@ -64,3 +64,33 @@ def test_an_article_path_that_is_no_file_says_what_it_is(tmp_path, kind):
     NOT_FOLDERS[kind](tmp_path / "story.txt")
     found, problems = articles.find([tmp_path / "story.txt"])
     assert found == [] and [p.reason for p in problems] == [f"not an article file or folder ({kind})"]
+
+
+def test_a_file_name_too_long_for_its_annotation_files_is_said_and_left_out(tmp_path):
+    """Before: a 255-byte name was listed, and opening it ended the app with a traceback
+    (``File name too long``: ``<id>.yaml`` and ``.<id>.lock`` are longer than the name)."""
+    corpus_folder = tmp_path / "corpus"
+    corpus_folder.mkdir()
+    long_name = "x" * 251 + ".txt"
+    (corpus_folder / long_name).write_text("The mayor said it rained.\n", encoding="utf-8")
+    (corpus_folder / "short.txt").write_text("The mayor said it rained.\n", encoding="utf-8")
+    found, problems = articles.open_corpus([corpus_folder])
+    assert [a.id for a in found] == ["short"]
+    assert [p.reason for p in problems] == ["file name too long to name its annotation files (251 bytes; at most 200)"]
+    assert articles.list_ids([corpus_folder]) == ["short"]  # status counts what open lists
+    _, alone = articles.open_corpus([corpus_folder / long_name])
+    assert len(alone) == 1 and "too long" in alone[0].reason
+
+
+def test_an_id_too_long_in_bytes_cannot_name_a_file(tmp_path):
+    """Before: the limit was 200 characters, and 100 Chinese ones (300 bytes) passed it."""
+    import json
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "中" * 100, "text": "The mayor said it rained."}) + "\n"
+                    + json.dumps({"id": "中" * 60, "text": "The river rose."}) + "\n", encoding="utf-8")
+    found, problems = articles.load([feed])
+    assert [a.id for a in found] == ["中" * 60]
+    assert len(problems) == 1 and problems[0].reason.endswith("cannot name a file")
+    for a in found:  # the longest names tagline makes from the id fit a file system's 255 bytes
+        assert len(f".{a.id}.yaml.json.12345678.tmp".encode()) <= 255

@@ -142,11 +142,15 @@ def find(paths: list[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> tuple
             for name in sorted(found):
                 if _undecodable_name(name):
                     problems.append(Problem(str(name), _UNDECODABLE_NAME))
+                elif (long := _too_long(name)) is not None:
+                    problems.append(long)
                 else:
                     files.append(name)
         elif path.is_file():
             if _undecodable_name(path):
                 problems.append(Problem(str(path), _UNDECODABLE_NAME))
+            elif (long := _too_long(path)) is not None:
+                problems.append(long)
             elif path.suffix.lower() in suffixes:
                 files.append(path)
             else:
@@ -243,10 +247,29 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
 
 
+#: The longest id, in bytes of UTF-8: the names made from it (``.<id>.yaml.json``'s temporary
+#: file, 26 bytes more; a backup's, 33 more) must fit the 255 bytes a file system allows a name.
+MAX_ID_BYTES = 200
+
+
+def id_bytes(article_id: str) -> int:
+    return len(article_id.encode("utf-8", "surrogatepass"))
+
+
 def safe_id(article_id: str) -> bool:
     """Whether ``article_id`` can name its annotation file (``<id>.yaml``) and export files in a folder:
-    no path separator, not ``.`` or ``..``, no NUL, at most 200 characters."""
-    return bool(article_id) and "/" not in article_id and "\\" not in article_id and article_id not in (".", "..") and "\x00" not in article_id and len(article_id) <= 200
+    no path separator, not ``.`` or ``..``, no NUL, at most 200 bytes (a limit in characters let
+    100 Chinese ones through, 300 bytes, and the annotation file could not be created)."""
+    return (bool(article_id) and "/" not in article_id and "\\" not in article_id and article_id not in (".", "..")
+            and "\x00" not in article_id and id_bytes(article_id) <= MAX_ID_BYTES)
+
+
+def _too_long(path: Path) -> Problem | None:
+    """A text file whose name is too long to name its annotation files (a 255-byte name made the
+    app end with a traceback on opening it)."""
+    if path.suffix.lower() in JSONL_SUFFIXES or id_bytes(path.stem) <= MAX_ID_BYTES:
+        return None
+    return Problem(display_path(path), f"file name too long to name its annotation files ({id_bytes(path.stem)} bytes; at most {MAX_ID_BYTES})")
 
 
 def load(paths: list[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Article], list[Problem]]:
@@ -306,6 +329,8 @@ def list_ids(paths: list[str | Path]) -> list[str]:
                 stems = [a.id for a in read_file(Path(full))[0]]
             else:
                 stems = [name.rsplit(".", 1)[0]]
+                if _too_long(Path(full)) is not None:
+                    continue  # as open_corpus leaves it out
             for stem in stems:
                 if stem not in seen:
                     seen.add(stem)
