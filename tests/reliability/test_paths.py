@@ -5,6 +5,7 @@ Real FIFOs, links and folders in ``tmp_path``; each test names what happened bef
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -84,8 +85,6 @@ def test_a_file_name_too_long_for_its_annotation_files_is_said_and_left_out(tmp_
 
 def test_an_id_too_long_in_bytes_cannot_name_a_file(tmp_path):
     """Before: the limit was 200 characters, and 100 Chinese ones (300 bytes) passed it."""
-    import json
-
     feed = tmp_path / "feed.jsonl"
     feed.write_text(json.dumps({"id": "中" * 100, "text": "The mayor said it rained."}) + "\n"
                     + json.dumps({"id": "中" * 60, "text": "The river rose."}) + "\n", encoding="utf-8")
@@ -94,3 +93,20 @@ def test_an_id_too_long_in_bytes_cannot_name_a_file(tmp_path):
     assert len(problems) == 1 and problems[0].reason.endswith("cannot name a file")
     for a in found:  # the longest names tagline makes from the id fit a file system's 255 bytes
         assert len(f".{a.id}.yaml.json.12345678.tmp".encode()) <= 255
+
+
+def test_status_says_what_it_could_not_list(tmp_path, monkeypatch, capsys):
+    """Before: a PATH that was not there, or not an article file or folder, was left out of
+    ``status``'s counts without a word, and the exit status was 0."""
+    from tagline import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "annotations").mkdir()
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text("The mayor said it rained.\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    assert cli.main(["status", "corpus", "missing", "pipe.txt", "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == ["tagline: missing: no such file or folder",
+                                         "tagline: pipe.txt: not an article file or folder (a FIFO)"]
+    assert list(json.loads(captured.out)["articles"]) == ["a"]

@@ -254,11 +254,12 @@ def _reviewers() -> tuple[str, ...]:
     return team.reviewers if team is not None else ()
 
 
-def _corpus_ids(paths) -> list[str]:
-    """The ids of the articles under ``paths``, listed without reading them."""
+def _corpus_ids(paths, problems: list | None = None) -> list[str]:
+    """The ids of the articles under ``paths``, listed without reading them; what could not be
+    listed goes to ``problems``."""
     from tagline.core.articles import list_ids
 
-    return list_ids(paths)
+    return list_ids(paths, problems)
 
 
 def _annotators(args) -> list[str] | None:
@@ -313,7 +314,9 @@ def _dispatch(args) -> int:
     if command == "status":
         from tagline.commands import status
 
-        return status.run(args, _scheme(args), _team(), _corpus_ids(args.paths or default_paths()))
+        unlisted: list = []
+        ids = _corpus_ids(args.paths or default_paths(), unlisted)
+        return status.run(args, _scheme(args), _team(), ids, unlisted)
     if command == "suggest":
         from tagline.commands import suggest
 

@@ -49,12 +49,13 @@ def render(status: Status, width: int = 80):
     return Group(table, *lines)
 
 
-def run(args, scheme: LabelScheme, team, article_ids: list[str] | None) -> int:
+def run(args, scheme: LabelScheme, team, article_ids: list[str] | None, unlisted: list | None = None) -> int:
+    """``unlisted``: what listing the articles could not read (each said, and status 1)."""
     if not Path(args.annotations).is_dir():  # a file, or nothing: as agree, stats, export and train say
         say(f"{args.annotations}: {safefile.not_a_folder(args.annotations, 'annotations folder')}")
         return 1
     status = compute(args.annotations, scheme, team, article_ids)
-    for problem in status.problems:
+    for problem in [*(unlisted or []), *status.problems]:
         say(problem)
     if args.format == "json":
         sys.stdout.write(json.dumps(status.as_data(), ensure_ascii=True) + "\n")
@@ -63,4 +64,4 @@ def run(args, scheme: LabelScheme, team, article_ids: list[str] | None) -> int:
 
         console = Console(highlight=False)
         console.print(render(status, console.width))
-    return 1 if status.problems else 0
+    return 1 if status.problems or unlisted else 0

@@ -304,32 +304,38 @@ def _collect(paths: list[str | Path], lazy: bool, suffixes: tuple[str, ...] = SU
     return articles, problems
 
 
-def list_ids(paths: list[str | Path]) -> list[str]:
+def list_ids(paths: list[str | Path], problems: list[Problem] | None = None) -> list[str]:
     """The ids of the articles under ``paths`` as :func:`open_corpus` would give them (the first of
     two with one id), cheaply: text files are not read nor turned into articles, only ``.jsonl``
-    files are read (their ids are inside). For routing and status over a corpus of 10,000 files."""
+    files are read (their ids are inside). For routing and status over a corpus of 10,000 files.
+    ``problems``: where to say what could not be listed (a folder that cannot be read, a PATH that
+    is not there); before, ``status`` left them out of its counts without a word."""
     ids: list[str] = []
     seen: set[str] = set()
+    said = problems if problems is not None else []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found: list[tuple[str, str]] = []
-            for root, dirs, names in os.walk(path):
+            for root, dirs, names in os.walk(path, onerror=lambda e: said.append(Problem(str(e.filename), f"cannot read ({e.strerror or e})"))):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend((os.path.join(root, n), n) for n in names if not n.startswith(".") and n.lower().endswith(SUFFIXES))
             found.sort()
         elif path.is_file() and path.suffix.lower() in SUFFIXES:
             found = [(str(path), path.name)]
         else:
+            said.extend(find([path])[1])  # what open says of it
             continue
         for full, name in found:
             if _undecodable_name(full):
+                said.append(Problem(full, _UNDECODABLE_NAME))
                 continue
             if name.lower().endswith(JSONL_SUFFIXES):
                 stems = [a.id for a in read_file(Path(full))[0]]
             else:
                 stems = [name.rsplit(".", 1)[0]]
-                if _too_long(Path(full)) is not None:
+                if (long := _too_long(Path(full))) is not None:
+                    said.append(long)
                     continue  # as open_corpus leaves it out
             for stem in stems:
                 if stem not in seen:
