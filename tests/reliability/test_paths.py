@@ -110,3 +110,27 @@ def test_status_says_what_it_could_not_list(tmp_path, monkeypatch, capsys):
     assert captured.err.splitlines() == ["tagline: missing: no such file or folder",
                                          "tagline: pipe.txt: not an article file or folder (a FIFO)"]
     assert list(json.loads(captured.out)["articles"]) == ["a"]
+
+
+ANNOTATION = """schema: tagline.annotations/1
+article: {{id: story, path: story.txt}}
+annotator: {who}
+labels: [claim, quote, statistic]
+sentences:
+  - {{index: 0, start: 0, end: 25, text: "The mayor said it rained.", status: done, labels: [{label}]}}
+"""
+
+
+def test_an_annotator_folder_linked_under_a_second_name_is_read_once(tmp_path):
+    """Before: ``annotations/carol -> alice`` was read as a third annotator who always agreed with
+    alice, and agreement, exports and status counted alice's answers twice."""
+    for who, label in (("alice", "claim"), ("bob", "quote")):
+        (tmp_path / who).mkdir()
+        (tmp_path / who / "story.yaml").write_text(ANNOTATION.format(who=who, label=label), encoding="utf-8")
+    os.symlink("alice", tmp_path / "carol")
+    loaded = corpus.load(tmp_path, DEFAULT_SCHEME)
+    assert loaded.annotators == ["alice", "bob"]
+    assert [str(p) for p in loaded.problems] == [f"{tmp_path / 'carol'}: the same folder as {tmp_path / 'alice'} (a link to it); left out"]
+    os.symlink(tmp_path / "bob", tmp_path / "aaron")  # first in name order, but a link: bob is read
+    again = corpus.load(tmp_path, DEFAULT_SCHEME)
+    assert again.annotators == ["alice", "bob"] and len(again.problems) == 2

@@ -19,6 +19,7 @@ every sentence it leaves out.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -180,7 +181,10 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
     decided: list[AnnotationFile] = []
     decided_seen: dict[tuple[str, str], Path] = {}
     owners: dict[str, int | None] = {}
+    twice = _same_folders(root, {folder for folder, _ in found}, problems)
     for folder, path in [*found, *_decision_paths(root, problems)]:
+        if folder in twice:
+            continue
         is_decisions = path.parent.name == schema.DECISIONS_FOLDER and path.parent.parent.parent == root
         if is_decisions and deciders is not None and folder not in deciders:
             problems.append(Problem(str(path), f"decisions of '{folder}', who is not among the team's reviewers; left out"))
@@ -212,6 +216,19 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
             files.append(loaded)
     units = _merge(files + decided, wanted)
     return Corpus(files, units, problems, decided)
+
+
+def _same_folders(root: Path, folders: set[str], problems: list[Problem]) -> set[str]:
+    """The annotator folders that are another one under a second name (a link to it): read, they
+    counted its annotations twice, as two annotators who always agree."""
+    first: dict[str, str] = {}
+    twice: set[str] = set()
+    for folder in sorted(folders, key=lambda name: ((root / name).is_symlink(), name)):  # the folder itself first
+        real = os.path.realpath(root / folder)
+        if first.setdefault(real, folder) != folder:
+            problems.append(Problem(str(root / folder), f"the same folder as {root / first[real]} (a link to it); left out"))
+            twice.add(folder)
+    return twice
 
 
 def _belongs_to_folder(loaded: AnnotationFile, folder: str, problems: list[Problem]) -> None:
