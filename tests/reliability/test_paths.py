@@ -134,3 +134,17 @@ def test_an_annotator_folder_linked_under_a_second_name_is_read_once(tmp_path):
     os.symlink(tmp_path / "bob", tmp_path / "aaron")  # first in name order, but a link: bob is read
     again = corpus.load(tmp_path, DEFAULT_SCHEME)
     assert again.annotators == ["alice", "bob"] and len(again.problems) == 2
+
+
+@pytest.mark.parametrize("link", ["loop.yaml", "nowhere"])
+def test_status_says_an_annotation_file_it_cannot_stat(tmp_path, link):
+    """Before: ``status`` passed over a link loop or a broken link named ``x.yaml`` without a word,
+    where ``agree`` and ``export`` said it."""
+    from tagline.core import status
+
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "story.yaml").write_text(ANNOTATION.format(who="alice", label="claim"), encoding="utf-8")
+    os.symlink(link, tmp_path / "alice" / "loop.yaml")
+    found = status.compute(tmp_path, DEFAULT_SCHEME, None, ["story"])
+    assert [p for p in found.problems if "loop.yaml" in p] == [f"{tmp_path / 'alice' / 'loop.yaml'}: cannot be read "
+                                                               f"({'Too many levels of symbolic links' if link == 'loop.yaml' else 'No such file or directory'})"]

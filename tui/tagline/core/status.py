@@ -181,7 +181,8 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
                         continue
                     try:
                         yaml_files[name[: -len(schema.ANNOTATION_SUFFIX)]] = item.stat().st_mtime_ns
-                    except OSError:
+                    except OSError as error:  # a link loop, a broken link: said, as agree says it
+                        problems.append(f"{item.path}: cannot be read ({error.strerror or error})")
                         continue
                 elif name.endswith(schema.JOURNAL_SUFFIX) or name.endswith(schema.JOURNAL_SUFFIX + ".folding"):
                     foreign = store.foreign_owner(item.path, owner_uid)
