@@ -5,6 +5,7 @@ Real FIFOs, links and folders in ``tmp_path``; each test names what happened bef
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 
@@ -148,3 +149,38 @@ def test_status_says_an_annotation_file_it_cannot_stat(tmp_path, link):
     found = status.compute(tmp_path, DEFAULT_SCHEME, None, ["story"])
     assert [p for p in found.problems if "loop.yaml" in p] == [f"{tmp_path / 'alice' / 'loop.yaml'}: cannot be read "
                                                                f"({'Too many levels of symbolic links' if link == 'loop.yaml' else 'No such file or directory'})"]
+
+
+TEXT = "Le maire a dit qu'il pleuvait. The river rose 3 metres — «ça».\n"
+
+
+@pytest.mark.parametrize("encoded", [
+    TEXT.encode("utf-16"), codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), TEXT.encode("utf-32"),
+    TEXT.replace("\n", "\r\n").encode("utf-16"),
+], ids=["utf-16 le", "utf-16 be", "utf-32", "utf-16 crlf"])
+def test_a_utf16_file_with_its_mark_is_read_as_text(tmp_path, encoded):
+    """Before: a file a Windows editor saved as "Unicode" was refused as binary (its NUL bytes)."""
+    from tagline.core.session import Session
+
+    (tmp_path / "story.txt").write_bytes(encoded)
+    found, problems = articles.load([tmp_path / "story.txt"])
+    assert problems == [] and found[0].text.replace("\r\n", "\n") == TEXT
+    session = Session(found, tmp_path / "annotations", "tester", DEFAULT_SCHEME)
+    session.toggle("claim")
+    session.close()
+    again = Session(articles.load([tmp_path / "story.txt"])[0], tmp_path / "annotations", "tester", DEFAULT_SCHEME)
+    try:
+        assert again.state(0).labels == ("claim",) and again.store.notice is None  # the same text: nothing re-anchored
+    finally:
+        again.close()
+
+
+def test_utf16_without_a_mark_or_cut_short_is_said_so(tmp_path):
+    (tmp_path / "nomark.txt").write_bytes(TEXT.encode("utf-16-le"))
+    (tmp_path / "cut.txt").write_bytes(TEXT.encode("utf-16") + b"\x00\xd8")
+    found, problems = articles.load([tmp_path / "nomark.txt", tmp_path / "cut.txt"])
+    assert [a.id for a in found] == ["cut"] and found[0].text.startswith(TEXT)
+    assert sorted(p.reason for p in problems) == [
+        "UTF-16 without a byte order mark, it seems; save it as UTF-8",
+        "not valid UTF-16 (first bad byte at 130); undecodable bytes shown as \ufffd",
+    ]

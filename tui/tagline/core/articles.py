@@ -7,6 +7,7 @@ the rest of the corpus still opens.
 from __future__ import annotations
 
 import hashlib  # with the module, not at quit: the hash of an article is first needed then
+import codecs
 import json
 import os
 import stat
@@ -171,11 +172,34 @@ def _undecodable_name(path: Path | str) -> bool:
     return lone_surrogates(str(path)) > 0
 
 
+#: Byte order marks of the UTF-16 and UTF-32 a Windows editor saves ("Unicode"): such a file is
+#: text, read as what its mark says (before, its NUL bytes had it refused as binary). UTF-32's
+#: little-endian mark begins with UTF-16's, so it is looked for first.
+_UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                 (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def decode(data: bytes, where: str) -> tuple[str | None, str | None]:
     """(text, warning) or (None, reason) for bytes read from ``where``."""
+    for bom, codec in _UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+                note = None
+            except UnicodeDecodeError as error:
+                text = data.decode(codec, errors="replace")
+                note = f"not valid {codec.upper()} (first bad byte at {error.start + len(bom)}); undecodable bytes shown as \ufffd"
+            if "\x00" in text[:8192]:
+                return None, "binary, not text (has NUL characters)"
+            if not text.strip():
+                return None, "empty"
+            return text, note
     if not data.strip():
         return None, "empty"
-    if b"\x00" in data[:8192]:
+    head = data[:8192]
+    if b"\x00" in head:
+        if len(head) >= 4 and max(head[1::2].count(0), head[0::2].count(0)) >= 0.6 * (len(head) // 2):  # mostly Latin text
+            return None, "UTF-16 without a byte order mark, it seems; save it as UTF-8"
         return None, "binary, not text (has NUL bytes)"
     try:
         return data.decode("utf-8-sig"), None
