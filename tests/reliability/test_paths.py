@@ -184,3 +184,18 @@ def test_utf16_without_a_mark_or_cut_short_is_said_so(tmp_path):
         "UTF-16 without a byte order mark, it seems; save it as UTF-8",
         "not valid UTF-16 (first bad byte at 130); undecodable bytes shown as \ufffd",
     ]
+
+
+@pytest.mark.parametrize("given", [["corpus", "corpus"], ["corpus", "./corpus"], ["corpus/a.txt", "corpus"],
+                                   ["corpus/sub", "corpus"], ["corpus", "corpus/../corpus/sub"]])
+def test_a_folder_or_file_given_twice_is_one_article_each(tmp_path, monkeypatch, given):
+    """Before: the second time round each file was "id 'a' is taken by an earlier article; skipped",
+    and a file that could not be read was said twice."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "corpus" / "sub").mkdir(parents=True)
+    (tmp_path / "corpus" / "a.txt").write_text("The mayor said it rained.\n", encoding="utf-8")
+    (tmp_path / "corpus" / "sub" / "b.txt").write_text("The river rose.\n", encoding="utf-8")
+    (tmp_path / "corpus" / "sub" / "empty.txt").write_text("", encoding="utf-8")
+    found, problems = articles.load(given)
+    assert sorted(a.id for a in found) == ["a", "b"]
+    assert [str(p) for p in problems] == ["corpus/sub/empty.txt: empty"]

@@ -133,14 +133,29 @@ def find(paths: list[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> tuple
     names end in one of ``suffixes``."""
     files: list[Path] = []
     problems: list[Problem] = []
+    # A file reached twice (``c c``, ``c ./c``, ``c/a.txt c``) is one article: listed once, and
+    # said once if it cannot be (before, the second was "id 'a' is taken by an earlier article").
+    seen: set[str] = set()
+
+    def first_time(path: Path | str) -> bool:
+        key = os.path.abspath(path)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for raw in paths:
         path = Path(raw)
+        if not first_time(path):
+            continue
         if path.is_dir():
             found = []
             for root, dirs, names in os.walk(path, onerror=lambda e: problems.append(Problem(str(e.filename), e.strerror or "unreadable"))):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and first_time(os.path.join(root, d)))
                 found.extend(Path(root) / n for n in names if not n.startswith(".") and n.lower().endswith(suffixes))
             for name in sorted(found):
+                if not first_time(name):
+                    continue
                 if _undecodable_name(name):
                     problems.append(Problem(str(name), _UNDECODABLE_NAME))
                 elif (long := _too_long(name)) is not None:
