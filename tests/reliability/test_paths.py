@@ -199,3 +199,30 @@ def test_a_folder_or_file_given_twice_is_one_article_each(tmp_path, monkeypatch,
     found, problems = articles.load(given)
     assert sorted(a.id for a in found) == ["a", "b"]
     assert [str(p) for p in problems] == ["corpus/sub/empty.txt: empty"]
+
+
+def test_export_out_dash_is_standard_output(tmp_path, monkeypatch, capsys):
+    """Before: ``--out -`` wrote a file named ``-``."""
+    from tagline import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "annotations" / "alice").mkdir(parents=True)
+    (tmp_path / "annotations" / "alice" / "story.yaml").write_text(ANNOTATION.format(who="alice", label="claim"), encoding="utf-8")
+    assert cli.main(["export", "--format", "jsonl", "--merge", "each", "--out", "-"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[0])["text"] == "The mayor said it rained."
+    assert not (tmp_path / "-").exists()
+    assert cli.main(["export", "--format", "spacy", "--out", "-"]) == 2
+    assert capsys.readouterr().err == "tagline: --out -: standard output takes one text file; --format spacy writes files\n"
+
+
+@pytest.mark.parametrize("kind", ["a file", "a FIFO", "a link loop"])
+def test_a_brat_export_onto_something_not_a_folder_says_what_it_is(tmp_path, monkeypatch, capsys, kind):
+    """Before: "cannot write (File exists)"."""
+    from tagline import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "annotations" / "alice").mkdir(parents=True)
+    (tmp_path / "annotations" / "alice" / "story.yaml").write_text(ANNOTATION.format(who="alice", label="claim"), encoding="utf-8")
+    NOT_FOLDERS[kind](tmp_path / "out")
+    assert cli.main(["export", "--format", "brat", "--merge", "each", "--out", "out"]) == 1
+    assert f"tagline: out: cannot write ({kind}, not a folder; brat writes a folder of files)" in capsys.readouterr().err.splitlines()

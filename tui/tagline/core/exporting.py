@@ -9,6 +9,7 @@ sentence text always land on the same side.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -17,7 +18,7 @@ import stat
 import sys
 from pathlib import Path
 
-from tagline.core import annofile, corpus, sanitize
+from tagline.core import annofile, corpus, safefile, sanitize
 from tagline.core.labels import LabelScheme
 
 STREAM_FORMATS = ("yaml", "jsonl", "prodigy", "doccano", "csv")
@@ -216,6 +217,8 @@ def brat_note(example: corpus.Example) -> str:
 
 
 def write_brat(examples: list[corpus.Example], merged: corpus.Corpus, scheme: LabelScheme, folder: Path) -> None:
+    if os.path.lexists(folder) and not folder.is_dir():  # mkdir said only "File exists"
+        raise NotADirectoryError(errno.ENOTDIR, f"{safefile.kind(folder) or 'a broken link'}, not a folder; brat writes a folder of files")
     folder.mkdir(parents=True, exist_ok=True)
     by_article: dict[str, list[corpus.Example]] = {}
     for e in examples:
@@ -290,6 +293,10 @@ def split_by_article(examples: list[corpus.Example], fraction: float, seed: int)
 def destinations(fmt: str, out: str | None, split: bool) -> dict[str, Path | None]:
     """Where each part goes: ``{"all": path-or-None}``, or ``{"train": …, "dev": …}`` with a split."""
     suffix = SUFFIXES[fmt]
+    if out == "-":  # standard output, as without --out (before: a file named "-"; ./- still is one)
+        if split or fmt not in STREAM_FORMATS:
+            raise ExportError(f"--out -: standard output takes one text file; --format {fmt}{' --split' if split else ''} writes files")
+        return {"all": None}
     if not split:
         if out is None and fmt not in STREAM_FORMATS:
             raise ExportError(f"--format {fmt} writes files: give --out")
