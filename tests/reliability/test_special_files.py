@@ -100,3 +100,36 @@ def test_safefile_refuses_without_blocking(tmp_path):
         safefile.read_bytes(tmp_path / "big", 100)
     with pytest.raises(annofile.AnnotationFileError, match="not a regular file"):
         annofile.read(tmp_path / "fifo")
+
+
+OPEN_STORY = """
+from tagline.core.articles import load
+from tagline.core.labels import DEFAULT_SCHEME
+from tagline.core.session import Session
+
+session = Session(load(["story.txt"])[0], "annotations", "ann1", DEFAULT_SCHEME)
+print(session.first_outcome.message)
+print(session.toggle("claim").message)
+session.close()
+"""
+
+
+@pytest.mark.parametrize("name", ["story.journal", "story.journal.folding", ".story.lock"])
+def test_a_fifo_where_the_store_appends_is_said_not_waited_on(project, name):
+    """Before: a FIFO named as an article's journal made opening the article (the app, ``review``)
+    and ``status`` wait for ever, reading it; appending to it would have waited too."""
+    os.unlink(project / "annotations" / "ann1" / "waiting.yaml")
+    os.mkfifo(project / "annotations" / "ann1" / name)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    try:
+        opened = subprocess.run([sys.executable, "-c", OPEN_STORY], cwd=project, env=env, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("opening the article waited on the FIFO")
+    said = f"annotations/ann1/{name} is a FIFO (tagline never makes one): remove it to annotate; read-only here"
+    assert opened.returncode == 0 and opened.stdout.splitlines() == [said, said], opened.stderr[-600:]
+    assert (project / "annotations" / "ann1" / "story.yaml").read_text(encoding="utf-8") == ANNOTATION.format(who="ann1", label="claim")
+    if name != ".story.lock":
+        result = tagline(project, "status", "story.txt")
+        assert result is not None, "status waited on the FIFO"
+        assert f"tagline: annotations/ann1/{name}: not a file (a FIFO); left out" in result.stderr.decode().splitlines()
+        assert result.returncode == 1

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from tagline.core import agreement, annofile, corpus, schema, store
+from tagline.core import agreement, annofile, corpus, safefile, schema, store
 from tagline.core.labels import LabelScheme
 from tagline.core.progress import decode_marks, decode_times, entry_is_current, epoch, mask_labels, read_index
 from tagline.core.stats import SESSION_BREAK
@@ -188,6 +188,9 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
                     foreign = store.foreign_owner(item.path, owner_uid)
                     if foreign:
                         problems.append(f"{item.path}: {foreign}")
+                        continue
+                    if not item.is_file(follow_symlinks=False):  # a FIFO would block the read for ever
+                        problems.append(f"{item.path}: not a file ({safefile.kind(item.path)}); left out")
                         continue
                     journals.add(name.split(schema.JOURNAL_SUFFIX)[0])
     except FileNotFoundError:  # a listed annotator who has not begun

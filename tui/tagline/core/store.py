@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from tagline.core import annofile, schema
+from tagline.core import annofile, safefile, schema
 from tagline.core.anchoring import Anchors, whole as _whole
 from tagline.core.articles import Article
 from tagline.core.labels import LabelScheme
@@ -301,7 +301,7 @@ def journal_entries(journal: Path) -> list[dict]:
     """The actions a journal holds, each a sentence's whole state, in the order written; a line cut
     short (the action in flight when a process died, or being written now) is left out."""
     try:
-        lines = journal.read_bytes().splitlines()
+        lines = safefile.read_bytes(journal).splitlines()  # a FIFO is refused, not waited on
     except OSError:
         return []
     entries = []
@@ -464,6 +464,8 @@ class ArticleStore:
                 continue
             if stat.S_ISLNK(info.st_mode) and path in appended:
                 return f"{path} is a link (tagline never makes one): remove it to annotate; read-only here"
+            if path in appended and not stat.S_ISREG(info.st_mode):  # a FIFO: reading or appending blocked for ever
+                return f"{path} is {safefile.kind(path) or 'not a file'} (tagline never makes one): remove it to annotate; read-only here"
             if info.st_uid != me:
                 return f"{path} belongs to {_user_name(info.st_uid)}, not to you ({_user_name(me)}): remove it to annotate; read-only here"
         return None
