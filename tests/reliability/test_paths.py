@@ -226,3 +226,14 @@ def test_a_brat_export_onto_something_not_a_folder_says_what_it_is(tmp_path, mon
     NOT_FOLDERS[kind](tmp_path / "out")
     assert cli.main(["export", "--format", "brat", "--merge", "each", "--out", "out"]) == 1
     assert f"tagline: out: cannot write ({kind}, not a folder; brat writes a folder of files)" in capsys.readouterr().err.splitlines()
+
+
+@pytest.mark.parametrize("kind", ["a file", "a FIFO", "a character device"])
+def test_a_parse_cache_that_is_no_folder_says_what_it_is(tmp_path, kind):
+    """Before: "parse cache unavailable ([Errno 17] File exists: '/dev/null')"."""
+    from tagline.core.nlp.cache import ParseCache
+
+    NOT_FOLDERS[kind](tmp_path / "cache")
+    cache = ParseCache(tmp_path / "cache")
+    assert cache.get_many(["k"]) == {}
+    assert cache.error == f"parse cache unavailable ({tmp_path / 'cache'}: not a folder ({kind})); parsing without it"

@@ -111,7 +111,14 @@ class ParseCache:
                 for table in self.TABLES:
                     db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                 self._local.db = db
-            except (OSError, sqlite3.Error) as error:
+            except OSError as error:  # "[Errno 17] File exists: '/dev/null'" said what the user must guess
+                from tagline.core import safefile
+
+                folder = self.folder
+                reason = safefile.not_a_folder(folder) if os.path.lexists(folder) and not folder.is_dir() else (error.strerror or str(error))
+                self.error = f"parse cache unavailable ({folder}: {reason}); parsing without it"
+                return None
+            except sqlite3.Error as error:
                 self.error = f"parse cache unavailable ({error}); parsing without it"
                 return None
         return db
