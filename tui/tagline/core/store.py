@@ -611,8 +611,8 @@ class ArticleStore:
             except OSError as error:
                 # A full disk, a quota, an I/O error: the action is not on disk, so it is not
                 # taken either (the screen must not show what a crash would lose). The handle
-                # goes, with what its buffer still holds; the next action opens the journal again
-                # and closes off a line this one may have left cut short.
+                # goes; the next action opens the journal again and closes off a line this one
+                # may have left cut short.
                 self._put(index, previous)
                 self._drop_journal()
                 raise NotSaved(error.errno, error.strerror or str(error), str(self.journal_path)) from None
