@@ -248,6 +248,17 @@ def _team():
         raise Failure(str(error)) from None
 
 
+def _queue_team():
+    """The team, for a command given no PATH: its queue is routed over ./seeds, so without that
+    folder every annotator would be routed over the bundled sample instead (a queue of one article
+    that is no part of the corpus) and status would count that one article."""
+    team = _team()
+    if team is not None and not Path("seeds").is_dir():
+        raise Failure(f"{team.source}: the team's queues are routed over the articles in ./seeds, and there is "
+                      "no seeds/ folder here: put the team's articles in seeds/")
+    return team
+
+
 def _reviewers() -> tuple[str, ...]:
     """Who may decide, when the team names reviewers; () for anyone (no team, or none named)."""
     team = _team()
@@ -279,7 +290,7 @@ def _dispatch(args) -> int:
             model=args.model,
             theme=args.theme,
             scheme=_scheme(args),
-            team=None if args.paths else _team(),  # no PATH and a team: the annotator's queue
+            team=None if args.paths else _queue_team(),  # no PATH and a team: the annotator's queue
         )
     if command == "review":
         from tagline.app.launch import run_review
@@ -315,8 +326,9 @@ def _dispatch(args) -> int:
         from tagline.commands import status
 
         unlisted: list = []
+        team = _team() if args.paths else _queue_team()
         ids = _corpus_ids(args.paths or default_paths(), unlisted)
-        return status.run(args, _scheme(args), _team(), ids, unlisted)
+        return status.run(args, _scheme(args), team, ids, unlisted)
     if command == "suggest":
         from tagline.commands import suggest
 

@@ -1,0 +1,27 @@
+"""Setting a team up as a lead would, and getting it slightly wrong: one line naming the fix, never
+a queue or a count over something that is not the team's corpus."""
+
+from __future__ import annotations
+
+from tagline import cli
+
+TEAM = "team:\n  annotators: [alice, bob]\n  per_article: 2\n  reviewers: [lead]\n"
+
+
+def test_a_team_without_a_seeds_folder_is_refused_not_routed_over_the_bundled_sample(tmp_path, monkeypatch, capsys):
+    """The articles in articles/ instead of seeds/: `tagline` opened the bundled sample as each
+    annotator's queue ("your queue: 1 article") and status counted that one article."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tagline.yaml").write_text(TEAM, encoding="utf-8")
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "story.txt").write_text("One sentence. Another.\n", encoding="utf-8")
+    (tmp_path / "annotations").mkdir()
+    for command in (["status"], ["status", "--format", "json"], ["open", "--annotator", "alice", "--model", "none"], []):
+        assert cli.main(command) == 1, command
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "no seeds/ folder here: put the team's articles in seeds/" in err[0], err
+        assert "tagline.yaml" in err[0]
+    # Named on the command line, status routes over them as before.
+    assert cli.main(["status", "articles", "--format", "json"]) == 0
+    assert '"story"' in capsys.readouterr().out
+    assert not (tmp_path / "annotations" / "alice").exists()
