@@ -25,3 +25,19 @@ def test_a_team_without_a_seeds_folder_is_refused_not_routed_over_the_bundled_sa
     assert cli.main(["status", "articles", "--format", "json"]) == 0
     assert '"story"' in capsys.readouterr().out
     assert not (tmp_path / "annotations" / "alice").exists()
+
+
+def test_prepare_with_a_mistyped_team_section_prepares_nothing(tmp_path, monkeypatch, capsys):
+    """`per_artcle: 2`: prepare said "prepared 20 articles", exit 0, into the lead's own cache, and
+    the team had no project cache (every annotator then ran a model process of their own)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TAGLINE_CACHE", str(tmp_path / "own-cache"))
+    (tmp_path / "tagline.yaml").write_text(TEAM.replace("per_article", "per_artcle"), encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "story.txt").write_text("One sentence. Another.\n", encoding="utf-8")
+    assert cli.main(["prepare", "seeds", "--jobs", "1"]) == 1
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and "unknown key 'per_artcle' (did you mean 'per_article'?)" in err[0], err
+    assert err[0].endswith("nothing prepared") and "prepared" not in captured.out
+    assert not (tmp_path / "own-cache").exists() and not (tmp_path / "annotations").exists()

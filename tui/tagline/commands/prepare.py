@@ -6,6 +6,7 @@ import contextlib
 import time
 from concurrent.futures.process import BrokenProcessPool
 from tagline.core import nlp
+from tagline.core.team import TeamError
 from tagline.core.prepare import Summary, UsageError, options, corpus_duplicates, load, make_plan, parse
 from tagline.commands.output import safe, say
 
@@ -42,7 +43,11 @@ def _run(args, model, jobs, session, started) -> int:
     if not found and not problems:
         say("nothing to prepare: no .txt, .md or .jsonl articles found")
         return 1
-    project = project_folder(args)
+    try:
+        project = project_folder(args)
+    except TeamError as error:  # prepared into the user's own cache, the team would have none
+        say(f"{error}; nothing prepared")
+        return 1
     cache = nlp.ParseCache(nlp.project_cache_dir(project), publishing=True) if project else nlp.ParseCache()
     plan = make_plan(found, model, cache)
     if cache.error:
@@ -92,17 +97,15 @@ def _run(args, model, jobs, session, started) -> int:
 
 def project_folder(args):
     """The annotation folder whose project cache ``prepare`` fills: ``--annotations DIR``, or
-    ``./annotations`` when ``tagline.yaml`` has a team; else None (the user's own cache)."""
+    ``./annotations`` when ``tagline.yaml`` has a team; else None (the user's own cache).
+    :class:`TeamError` for a team section that cannot be used."""
     from pathlib import Path
 
     if getattr(args, "annotations", None):
         return Path(args.annotations)
-    from tagline.core.team import TeamError, load_team
+    from tagline.core.team import load_team
 
-    try:
-        return Path("annotations") if load_team() is not None else None
-    except TeamError:
-        return None
+    return Path("annotations") if load_team() is not None else None
 
 
 def _prepare_project(args, found, model, cache, jobs, project, plan, started, failed) -> int:
