@@ -284,3 +284,51 @@ def test_the_queue_knows_this_sessions_work_at_once_and_reads_the_folders_in_the
 
         time.sleep(0.01)
     assert len(reads) == 1 and mine[0] not in queue.following(None)  # the note survives the refresh
+
+
+def test_an_open_session_follows_the_lead_adding_and_taking_out_names(tmp_path):
+    """A session open when the lead edits tagline.yaml: the session kept routing with the team it
+    started with, so it went on giving alice articles now routed to the newcomer (two on one
+    article that wants one), and gave a name taken out of the team more of the team's articles."""
+    import os
+
+    project = tmp_path / "tagline.yaml"
+    articles = ids(12)
+
+    def edit(text: str, tick: int) -> None:
+        project.write_text(text, encoding="utf-8")
+        os.utime(project, ns=(tick * 10**9, tick * 10**9))  # a new mtime even within one clock tick
+
+    edit("team:\n  annotators: [alice, bob]\n", 1)
+    queue = team_mod.Queue(load_team(project), tmp_path, "alice", articles)
+    before = set(queue.plan().queue("alice"))
+    edit("team:\n  annotators: [alice, bob, carol]\n", 2)
+    plan = queue.plan()
+    assert plan.team.annotators == ("alice", "bob", "carol")
+    now = route(Team(("alice", "bob", "carol")), articles)
+    assert set(plan.queue("alice")) == {a for a in articles if now[a] == ("alice",)} != before
+    assert len(plan.queue("alice")) == 4
+    edit("team:\n  annotators: [alice, bob, carol]\n  per_artcle: 2\n", 3)  # a typo: the team stays
+    assert queue.plan().team.annotators == ("alice", "bob", "carol")
+    edit("team:\n  annotators: [bob, carol]\n", 4)
+    queue.plan()
+    assert queue.outside and queue.following(None) == []
+
+
+def test_a_session_taken_out_of_the_team_is_told_so_on_next_article(tmp_path):
+    import os
+
+    project = tmp_path / "tagline.yaml"
+    project.write_text("team:\n  annotators: [alice, bob]\n", encoding="utf-8")
+    os.utime(project, ns=(10**9, 10**9))
+    articles = [Article(f"a{i}", f"a{i}.txt", "One. Two.") for i in range(4)]
+    queue = team_mod.Queue(load_team(project), tmp_path, "alice", [a.id for a in articles])
+    session = Session(articles, tmp_path, "alice", DEFAULT_SCHEME, queue=queue)
+    try:
+        project.write_text("team:\n  annotators: [bob]\n", encoding="utf-8")
+        os.utime(project, ns=(2 * 10**9, 2 * 10**9))
+        queue.plan()
+        outcome = session.article_step(1)
+        assert "alice is no longer among the annotators of" in outcome.message and "ask the lead" in outcome.message
+    finally:
+        session.close()

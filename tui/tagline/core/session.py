@@ -184,6 +184,9 @@ class Session:
             for article_id in self.queue.following(self.article.id):
                 if article_id in self._by_id and article_id not in self.unreadable:
                     return self.open_article(self._by_id[article_id])
+            if self.queue.outside:
+                return Outcome(message=f"{self.annotator} is no longer among the annotators of {self.queue.team.source}; "
+                                       "nothing is routed to you: ask the lead")
             return Outcome(message="your queue is done and nothing is left to take")
         target = self.article_index + delta
         if not 0 <= target < len(self.articles):

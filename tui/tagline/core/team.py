@@ -269,12 +269,16 @@ class Queue:
     """One annotator's queue over a corpus. The others' progress moves while a session is open, so
     the plan is read from the folders again, in a background thread, when it is older than
     :data:`REFRESH` seconds: a key never waits on reading 20 progress indexes of 10,000 articles.
-    What this session itself did is known at once (:meth:`note`), whatever the age of the plan."""
+    What this session itself did is known at once (:meth:`note`), whatever the age of the plan.
+    The team is read again too when its file changed: a lead who adds or takes out a name mid-project
+    reroutes the sessions already open, not only those opened after (one taken out is offered
+    nothing more; a section made unusable or removed keeps the team the session had)."""
 
     REFRESH = 5.0
 
     def __init__(self, team: Team, root: str | Path, annotator: str, article_ids):
         self.team = team
+        self._team_stamp = _stamp(team.source)
         self.root = Path(root)
         self.annotator = annotator
         self.article_ids = list(article_ids)
@@ -287,6 +291,7 @@ class Queue:
 
     def plan(self) -> Plan:
         """The plan read from the folders now (and kept as the latest)."""
+        self._reread_team()
         plan = Plan.build(self.team, self.article_ids, self.root)
         with self._lock:
             for article_id, (done, total) in self._noted.items():
@@ -312,6 +317,23 @@ class Queue:
             threading.Thread(target=refresh, name="team plan", daemon=True).start()
         return self._plan
 
+    def _reread_team(self) -> None:
+        stamp = _stamp(self.team.source)
+        if stamp == self._team_stamp:
+            return
+        self._team_stamp = stamp
+        try:
+            team = load_team(self.team.source)
+        except TeamError:
+            return
+        if team is not None:
+            self.team = team
+
+    @property
+    def outside(self) -> bool:
+        """The annotator is no longer among the team's annotators (taken out of the file)."""
+        return self.annotator not in self.team.annotators
+
     def note(self, article_id: str, done: int, total: int) -> None:
         """This session closed ``article_id`` with ``done`` of ``total`` sentences done."""
         with self._lock:
@@ -333,9 +355,20 @@ class Queue:
         """Where ``n`` and ``]`` go from ``current``: the rest of the queue after it, then the queue
         before it, then the articles this annotator may take (never ``current`` itself)."""
         plan = self.latest()
+        if self.annotator not in plan.team.annotators:
+            return []
         queue = [a for a in plan.queue(self.annotator) if a != current]
         places = self._places
         if current in places:
             later = [a for a in queue if places[a] > places[current]]
             queue = later + [a for a in queue if places[a] <= places[current]]
         return queue + [a for a in plan.takeable(self.annotator) if a != current]
+
+
+def _stamp(path: str | Path) -> tuple[int, int] | None:
+    """What tells that a file changed: its mtime and size (None when it cannot be read)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
