@@ -451,3 +451,20 @@ def test_an_export_that_read_nothing_leaves_an_existing_out_as_it_was(tmp_path, 
     assert kept.read_text(encoding="utf-8") == "an earlier export\n"
     assert f"{out} left as it was" in err
     assert "exported 0 sentences" not in err
+
+
+def test_two_reviewers_deciding_one_sentence_differently_is_said(capsys, team, annotations):
+    """Two leads reviewing the same article at once: carol took statistic, dora claim a little
+    later. The later decision is exported; the export said nothing of carol's being overruled."""
+    first = ("first", annotations.lines(SENTENCES))
+    later = {"decided_by": "dora", "decided_at": "2026-11-21T10:05:00Z", "annotators": {"alice": ["statistic"], "bob": ["claim", "statistic"]}}
+    annotations.write("dora", first, {1: ["claim"]}, reviews={1: later})
+    status, out, err = export(capsys, team, "--format", "jsonl", "--keep-duplicates")
+    assert status == 0, err
+    [decided] = [r for r in jsonl(out) if r["decided"] == "reviewed"]
+    assert decided["labels"] == ["claim"] and decided["review"]["decided_by"] == "dora"
+    assert "; 1 sentence decided differently by two reviewers: the later decision is used" in err
+    # The same decision by both is no conflict.
+    annotations.write("dora", first, {1: ["statistic"]}, reviews={1: later})
+    status, out, err = export(capsys, team, "--format", "jsonl", "--keep-duplicates")
+    assert status == 0 and "decided differently" not in err

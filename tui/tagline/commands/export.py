@@ -39,6 +39,10 @@ def summary(result: corpus.Merge) -> str:
         line += "; left out: " + ", ".join(parts)
     else:
         line += "; nothing left out"
+    if result.overruled:
+        n = result.overruled
+        line += (f"; {n} sentence{'' if n == 1 else 's'} decided differently by two reviewers: the later decision "
+                 "is used (the row's review names it)")
     if result.decisions_unused:
         n = result.decisions_unused
         line += f"; {n} reviewer decision{'' if n == 1 else 's'} not used by --merge {result.policy}"

@@ -440,6 +440,7 @@ class Merge:
     sentences_in: int = 0
     left_out: dict[str, int] = field(default_factory=dict)  # reason -> how many
     decisions_unused: int = 0  # sentences with a reviewer's decision this policy does not use
+    overruled: int = 0  # sentences two reviewers decided differently: the later decision is used
 
     @property
     def outcomes(self) -> dict[str, int]:
@@ -451,6 +452,17 @@ class Merge:
 
     def drop(self, reason: str, count: int = 1) -> None:
         self.left_out[reason] = self.left_out.get(reason, 0) + count
+
+
+def _overruled(unit: Unit) -> bool:
+    """Two reviewers decided ``unit`` with different labels: one decision silently stands over the
+    other (the later), which its reviewer may not know."""
+    latest: dict[str, Sentence] = {}
+    for sentence in unit.decisions:
+        name = sentence.review.decided_by  # type: ignore[union-attr]
+        if name not in latest or sentence.review.decided_at >= latest[name].review.decided_at:  # type: ignore[union-attr]
+            latest[name] = sentence
+    return len({s.labels for s in latest.values()}) > 1
 
 
 def merge(corpus: Corpus, policy: str = "reviewed", keep_duplicates: bool = False, scheme: LabelScheme | None = None) -> Merge:
@@ -492,6 +504,7 @@ def merge(corpus: Corpus, policy: str = "reviewed", keep_duplicates: bool = Fals
         result.rows_in += 1
         if decision is not None and policy == "reviewed":
             review = decision.review
+            result.overruled += _overruled(unit)
             rests_on = tuple(sorted(done)) or tuple(sorted(review.annotators))  # type: ignore[union-attr]
             found.append(Example(labels=decision.labels, annotator=review.decided_by, flag=decision.flag, note=decision.note,  # type: ignore[union-attr]
                                  review=review, annotators=rests_on, decided=REVIEWED, **common))
