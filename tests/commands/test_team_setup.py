@@ -41,3 +41,24 @@ def test_prepare_with_a_mistyped_team_section_prepares_nothing(tmp_path, monkeyp
     assert len(err) == 1 and "unknown key 'per_artcle' (did you mean 'per_article'?)" in err[0], err
     assert err[0].endswith("nothing prepared") and "prepared" not in captured.out
     assert not (tmp_path / "own-cache").exists() and not (tmp_path / "annotations").exists()
+
+
+def test_serve_without_a_path_gives_each_visitor_their_queue(tmp_path, monkeypatch):
+    """`tagline serve` with no PATH ran every visitor's `tagline open seeds ...`: with a PATH there is
+    no queue, so a team in the browser saw every article in corpus order instead of its routing."""
+    from tagline.app import serve
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tagline.yaml").write_text(TEAM, encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "story.txt").write_text("One sentence. Another.\n", encoding="utf-8")
+    seen = []
+    monkeypatch.setattr(serve, "run", lambda args, scheme: seen.append(serve.open_arguments(args)) or 0)
+    assert cli.main(["serve"]) == 0
+    assert cli.main(["serve", "seeds"]) == 0
+    unnamed, named = seen
+    assert unnamed[0] == "--annotations" and "seeds" not in unnamed
+    assert named[0] == "seeds"
+    # What each visitor runs: no PATH, so the team's queue (tagline open's own rule).
+    args = cli.build_parser().parse_args(["open", *unnamed, "--annotator", "alice"])
+    assert args.paths == []

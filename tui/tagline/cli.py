@@ -336,6 +336,8 @@ def _dispatch(args) -> int:
     if command == "serve":
         from tagline.app import serve
 
+        # No PATH: each visitor's tagline open gets none either, so a team's annotator gets their queue.
+        args.named_paths = list(args.paths)
         args.paths = args.paths or default_paths()
         return serve.run(args, _scheme(args))
     if command == "train":

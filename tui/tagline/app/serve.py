@@ -106,7 +106,7 @@ def base_url(host: str, port: int, url: str | None = None) -> str:
 
 def open_arguments(args) -> list[str]:
     """What every visitor's ``tagline open`` gets from the server's command line."""
-    argv = [*args.paths, "--annotations", args.annotations, "--model", args.model]
+    argv = [*getattr(args, "named_paths", args.paths), "--annotations", args.annotations, "--model", args.model]
     if args.labels:
         argv += ["--labels", args.labels]
     if args.theme:
