@@ -61,6 +61,32 @@ def test_signals_fold_everything_and_exit(term, workdir, how, figures):
     figures(f"hangup[{how}]", actions=4, actions_in_yaml=4)
 
 
+def test_a_terminal_gone_without_a_sighup_folds_and_frees_the_article(term, workdir, monkeypatch):
+    """tagline with no controlling terminal (started by ``su - alice -c``, ``setsid``, a process
+    manager): the kernel sends it no SIGHUP when its pane or SSH link goes. It went on running,
+    reading end-of-file in a loop, and held the article's lock: the annotator's next session found
+    the article "open in another session" and read-only, for as long as the orphan lived."""
+    import shutil
+
+    if shutil.which("setsid") is None:
+        pytest.skip("setsid is not installed")
+    terminal = term()
+    shared = terminal.start.__globals__  # the e2e conftest's, whose tagline_command start() runs
+    command = shared["tagline_command"]
+    monkeypatch.setitem(shared, "tagline_command", lambda: f"setsid {command()}")
+    tag_three(terminal, workdir)
+    pid = terminal.app_pid()
+    assert os.getsid(pid) == pid  # a session of its own: the pane is not its controlling terminal
+    terminal.tmux("kill-session", "-t", terminal.name)
+    wait_gone(pid)
+    assert_folded(workdir)
+    monkeypatch.setitem(shared, "tagline_command", command)
+    again = term()
+    again.start("--model none")
+    screen = again.wait_for("3/34 done")
+    assert "another session" not in screen and "read-only" not in screen
+
+
 def test_ctrl_c_quits_cleanly_with_everything_saved(term, workdir, figures):
     terminal = term()
     tag_three(terminal, workdir)

@@ -154,6 +154,7 @@ class DurableApp(App):
                 loop.add_signal_handler(sig, handler)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass
+        watch_terminal()
 
     def shutdown(self) -> None:
         """Fold what is open; safe to call twice."""
@@ -277,6 +278,41 @@ def leave(status: int):
         except (OSError, ValueError):
             pass
     os._exit(status)
+
+
+def watch_terminal(every: float = 1.0) -> None:
+    """A terminal that goes away without a SIGHUP is a hang-up all the same. The kernel sends
+    SIGHUP only to the processes whose controlling terminal it was; tagline started by ``su -c``,
+    ``setsid`` or a process manager has none, so when its tmux pane or SSH link went, it went on
+    running unseen (reading end-of-file over and over), holding its article's lock: the
+    annotator's next session found the article read-only, "open in another session", for good.
+    A thread asks the terminal for its modes every ``every`` seconds; once that fails with EIO
+    (a hung-up terminal), the process gets the SIGHUP it missed. Not when standard input is not a
+    terminal (tests, ``tagline serve``'s visitors)."""
+    import errno
+    import termios
+
+    stream = sys.__stdin__
+    try:
+        fd = stream.fileno() if stream is not None else -1
+    except (OSError, ValueError):
+        return
+    if fd < 0 or not os.isatty(fd):
+        return
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                termios.tcgetattr(fd)
+            except termios.error as error:
+                if error.args and error.args[0] == errno.EIO:
+                    os.kill(os.getpid(), signal.SIGHUP)
+                    return
+            except OSError:
+                return
+
+    threading.Thread(target=watch, name="terminal watch", daemon=True).start()
 
 
 def _last_resort(seconds: float, status: int) -> None:
