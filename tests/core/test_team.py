@@ -266,6 +266,19 @@ def test_without_a_team_the_order_is_the_corpus_order(tmp_path):
     assert ordered == articles and queue is None and "not among the annotators" in notice
 
 
+def test_someone_outside_the_team_is_told_what_to_do(tmp_path):
+    """A name not in the team opened every article with "; every article is listed", naming no fix;
+    the team's reviewer was told the same, with nothing about review."""
+    from tagline.app.launch import team_order
+
+    articles = [Article(f"a{i}", f"a{i}.txt", "One. Two.") for i in range(3)]
+    team = Team(("bob",), reviewers=("lead",))
+    notice = team_order(articles, team, tmp_path, "carol")[2]
+    assert "nothing is routed to you" in notice and notice.endswith("ask the lead to add you to team: annotators")
+    notice = team_order(articles, team, tmp_path, "lead")[2]
+    assert "only its reviewers" in notice and notice.endswith("tagline review lists what waits for you")
+
+
 def test_the_queue_knows_this_sessions_work_at_once_and_reads_the_folders_in_the_background(tmp_path, monkeypatch):
     team = Team(("alice", "bob"), 1.0)
     articles = ids(10)

@@ -74,7 +74,11 @@ def team_order(found, team, annotations, annotator):
     if team is None:
         return found, None, ""
     if annotator not in team.annotators:
-        return found, None, f"{annotator} is not among the annotators of {team.source}; every article is listed"
+        if annotator in team.reviewers:
+            return found, None, (f"{annotator} is not among the annotators of {team.source}, only its reviewers: "
+                                 "every article is listed; tagline review lists what waits for you")
+        return found, None, (f"{annotator} is not among the annotators of {team.source}: nothing is routed to you "
+                             "and every article is listed; ask the lead to add you to team: annotators")
     from tagline.core.team import Queue
 
     queue = Queue(team, annotations, annotator, [a.id for a in found])
