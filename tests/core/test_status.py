@@ -143,6 +143,12 @@ def test_status_headings_stay_whole_at_80_columns(tmp_path, capsys, monkeypatch)
                     "alice", "bob", "carol"):
         assert heading in table
     assert max(len(line) for line in out.splitlines()) <= 80
+    # Each summary line whole on a line of its own (the agreement line wrapped mid-phrase at 80).
+    lines = out.splitlines()
+    assert "waiting for review: 1 sentence in 1 article (tagline review)" in lines
+    assert any(line.startswith("agreement so far: observed 0.667, Krippendorff's alpha") and line.endswith("(label set)")
+               for line in lines), out
+    assert "  over 3 sentences done by two or more annotators" in lines
 
 
 def test_a_progress_index_edited_with_values_of_other_kinds_is_not_used(tmp_path):

@@ -16,6 +16,10 @@ def _figure(value, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
 def _minute(stamp: str | None) -> str:
     """``2026-11-20T09:00:20Z`` as ``2026-11-20 09:00`` (the JSON keeps the seconds)."""
     return stamp[:16].replace("T", " ") if stamp else "never"
@@ -38,10 +42,12 @@ def render(status: Status, width: int = 80):
     agree = status.agreement
     lines = [
         cell(f"articles: {len(status.articles)}; " + ", ".join(f"{n} {what}" for what, n in counts.items())),
-        cell(f"waiting for review: {status.waiting_for_review} sentences in {status.articles_waiting} articles"
-             + (" (tagline review)" if status.waiting_for_review else "")),
-        cell(f"agreement so far: {agree['sentences']} sentences done by two or more; observed "
-             f"{_figure(agree['observed'], 3)}, Krippendorff's alpha {_figure(agree['krippendorff_alpha'], 3)} (label set)"),
+        cell(f"waiting for review: {_count(status.waiting_for_review, 'sentence')} in "
+             f"{_count(status.articles_waiting, 'article')}" + (" (tagline review)" if status.waiting_for_review else "")),
+        # Two lines of their own: as one (about 100 columns) it wrapped mid-phrase at 80.
+        cell(f"agreement so far: observed {_figure(agree['observed'], 3)}, "
+             f"Krippendorff's alpha {_figure(agree['krippendorff_alpha'], 3)} (label set)"),
+        cell(f"  over {_count(agree['sentences'], 'sentence')} done by two or more annotators"),
     ]
     if status.outside:
         lines.append(cell("outside the team (not routed; exported): " + "; ".join(
