@@ -345,3 +345,25 @@ def test_a_session_taken_out_of_the_team_is_told_so_on_next_article(tmp_path):
         assert "alice is no longer among the annotators of" in outcome.message and "ask the lead" in outcome.message
     finally:
         session.close()
+
+
+def test_a_second_login_opens_the_next_article_of_the_queue_not_a_read_only_one(tmp_path):
+    """alice logged in twice: the second session opened on the article the first holds, read-only
+    ("open in another session"), until she pressed ]. It opens the next one of her queue."""
+    from tagline.app.launch import team_order
+
+    articles = [Article(f"a{i}", f"a{i}.txt", "One. Two.") for i in range(6)]
+    team = Team(("alice", "bob"))
+    ordered, queue, _ = team_order(articles, team, tmp_path, "alice")
+    first = Session(ordered, tmp_path, "alice", DEFAULT_SCHEME, queue=queue)
+    ordered2, queue2, _ = team_order(articles, team, tmp_path, "alice")
+    second = Session(ordered2, tmp_path, "alice", DEFAULT_SCHEME, queue=queue2)
+    try:
+        mine = queue.plan().queue("alice")
+        assert first.article.id == mine[0] and not first.store.read_only
+        assert second.article.id == mine[1] and not second.store.read_only
+        assert second.first_outcome.message == f"{mine[0]} is open in another session of yours; this one opened {mine[1]}"
+        assert not second.toggle("claim").error  # and it writes
+    finally:
+        second.close()
+        first.close()

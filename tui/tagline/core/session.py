@@ -80,6 +80,26 @@ class Session:
         self._by_id = {article.id: i for i, article in enumerate(articles)}
         #: What opening the first article had to say (read-only, re-anchored, skipped files).
         self.first_outcome = self.open_article(0)
+        if queue is not None and self.store is not None and self.store.held_elsewhere:
+            self.first_outcome = self._skip_held(self.first_outcome)
+
+    def _skip_held(self, first: Outcome) -> Outcome:
+        """A second session of the annotator (a second login) opened on the first article of their
+        queue, which the first session holds: read-only, and the annotator had to see why and press
+        ``]``. It opens the next article of the queue it can write instead (the first, read-only,
+        when every one is held)."""
+        held = self.article.id
+        for article_id in self.queue.following(held):
+            index = self._by_id.get(article_id)
+            if index is None or article_id in self.unreadable:
+                continue
+            outcome = self.open_article(index)
+            if self.store is not None and not self.store.held_elsewhere:
+                said = f"{held} is open in another session of yours; this one opened {article_id}"
+                return Outcome(article_changed=True, message="; ".join(m for m in (said, outcome.message) if m),
+                               error=outcome.error)
+        self.open_article(self._by_id[held])
+        return first
 
     # -- articles ----------------------------------------------------------------------------
     @property

@@ -335,6 +335,7 @@ class ArticleStore:
         self.folding_path = folder / f"{article.id}{schema.JOURNAL_SUFFIX}.folding"
         self.lock_path = folder / f".{article.id}.lock"
         self.read_only: str | None = None  # why this article cannot be saved, if it cannot
+        self.held_elsewhere = False  # read-only because another session holds its lock
         self.notice: str | None = None  # something the annotator should know (re-anchored, …)
         self.unsaved: str | None = None  # why the last fold of :meth:`close` was not written
         self.states: dict[int, SentenceState] = {}
@@ -555,6 +556,7 @@ class ArticleStore:
             if not (holder.endswith(AFTER_EXIT) and _wait_for_lock(handle, AFTER_EXIT_WAIT)):
                 handle.close()
                 self.read_only = f"open in another session ({holder}); read-only here"
+                self.held_elsewhere = True
                 return
         _say_holder(handle, f"pid {os.getpid()} on {socket.gethostname()}")
         self._lock_handle = handle
