@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from tagline.core import annofile
 from tagline.core.articles import Article
 from tagline.core.labels import DEFAULT_SCHEME
 from tagline.core.store import AFTER_EXIT, ArticleStore, SentenceState
 
 from processes import wait_gone
-from test_hangup import GATE_HOOK, marked, terminals
+from test_hangup import GATE_HOOK, marked, terminals, wait_for_yaml
 
 pytestmark = pytest.mark.e2e  # starts the installed program in tmux, signals
 
@@ -51,13 +50,17 @@ def forks_of(marks) -> list[int]:
     return found
 
 
-def decisions_file(folder, timeout: float = 60.0) -> dict:
-    path = folder / "river.yaml"
-    deadline = time.monotonic() + timeout
-    while not path.exists() or (folder / "river.journal").exists() or (folder / "river.journal.folding").exists():
-        assert time.monotonic() < deadline, "the fold did not happen"
-        time.sleep(0.05)
-    return annofile.read(path)
+def gated_review(term, workdir):
+    """Two annotators' answers, and ``tagline review`` in a terminal whose every write of the
+    decisions file waits for ``gate`` (marks in ``marks``): (terminal, gate, marks)."""
+    two_annotators(workdir)
+    hook, marks, gate = workdir / "hook", workdir / "marks", workdir / "gate"
+    hook.mkdir()
+    marks.mkdir()
+    (hook / "sitecustomize.py").write_text(GATE_HOOK, encoding="utf-8")
+    terminal = term()
+    terminal.start("review river.txt", env={"PYTHONPATH": str(hook), "FOLD_GATE": str(gate), "FOLD_MARKS": str(marks)})
+    return terminal, gate, marks
 
 
 def status_now(workdir) -> dict:
@@ -74,14 +77,7 @@ def test_review_leaves_a_long_articles_fold_to_a_process_of_its_own(term, workdi
     shown, 143) while its fold waits in a child that holds no terminal; ``tagline status`` run
     then answers without waiting for that child or its lock, counting the decision from the
     journal; once let go, the child writes both decisions."""
-    two_annotators(workdir)
-    hook, marks = workdir / "hook", workdir / "marks"
-    hook.mkdir()
-    marks.mkdir()
-    (hook / "sitecustomize.py").write_text(GATE_HOOK, encoding="utf-8")
-    gate = workdir / "gate"
-    terminal = term()
-    terminal.start("review river.txt", env={"PYTHONPATH": str(hook), "FOLD_GATE": str(gate), "FOLD_MARKS": str(marks)})
+    terminal, gate, marks = gated_review(term, workdir)
     terminal.wait_for("decided 0/2", timeout=60)
     pid = terminal.app_pid()
     terminal.keys("!")
@@ -114,7 +110,7 @@ def test_review_leaves_a_long_articles_fold_to_a_process_of_its_own(term, workdi
     assert status_now(workdir)["review"] == {"sentences": 0, "articles": 0}
     assert not (folder / "river.yaml").exists()  # status did not wait for the fold either
     gate.touch()
-    data = decisions_file(folder)
+    data = wait_for_yaml(folder)
     for child in children:
         wait_gone(child)
     sentences = data["sentences"]
@@ -126,13 +122,7 @@ def test_review_leaves_a_long_articles_fold_to_a_process_of_its_own(term, workdi
 def test_the_review_fold_child_killed_loses_nothing(term, workdir, figures):
     """The child left folding after SIGTERM is killed before it writes: the journal is on disk, so
     the next review opens with both decisions and writes them."""
-    two_annotators(workdir)
-    hook, marks = workdir / "hook", workdir / "marks"
-    hook.mkdir()
-    marks.mkdir()
-    (hook / "sitecustomize.py").write_text(GATE_HOOK, encoding="utf-8")
-    terminal = term()
-    terminal.start("review river.txt", env={"PYTHONPATH": str(hook), "FOLD_GATE": str(workdir / "gate"), "FOLD_MARKS": str(marks)})
+    terminal, _, marks = gated_review(term, workdir)
     terminal.wait_for("decided 0/2", timeout=60)
     pid = terminal.app_pid()
     terminal.keys("!")
@@ -154,5 +144,5 @@ def test_the_review_fold_child_killed_loses_nothing(term, workdir, figures):
     assert "read-only" not in screen
     again.keys("C-q")
     again.wait_for("TAGLINE-EXIT-0", timeout=60)
-    assert [s["labels"] for s in decisions_file(folder)["sentences"][:2]] == [["claim"], ["statistic"]]
+    assert [s["labels"] for s in wait_for_yaml(folder)["sentences"][:2]] == [["claim"], ["statistic"]]
     figures("review_leaving[fold child killed after SIGTERM]", decisions=2, decisions_in_yaml=2)
