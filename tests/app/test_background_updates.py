@@ -6,28 +6,17 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.geometry import Region
 
 from tagline.app.messages import DuplicatesFound, EntitiesArrived
 from tagline.app.screens import reader as reader_module
 from tagline.app.widgets.sentence_view import SentenceView
 from tagline.core import nlp
 
+from repaints import record_refreshes
+
 SENTENCES = 1_000
 # One sentence a paragraph, all alike: every sentence but the first repeats it.
 ARTICLE = "\n\n".join("The council approved the budget for the northern district." for _ in range(SENTENCES))
-
-
-def _record_refreshes(view: SentenceView) -> list[Region]:
-    seen: list[Region] = []
-    original = view.refresh
-
-    def refresh(*regions, **kwargs):
-        seen.extend(regions)
-        return original(*regions, **kwargs)
-
-    view.refresh = refresh
-    return seen
 
 
 async def test_a_scan_that_finds_every_sentence_repaints_only_the_page(make_app):
@@ -36,7 +25,7 @@ async def test_a_scan_that_finds_every_sentence_repaints_only_the_page(make_app)
         await pilot.pause()
         screen = app.screen
         view = screen.query_one(SentenceView)
-        seen = _record_refreshes(view)
+        seen = record_refreshes(view)
         screen.post_message(DuplicatesFound(app.session.article.id, {i: 0 for i in range(1, SENTENCES)}, {}))
         await pilot.pause()
         assert len(app.session.duplicates) == SENTENCES - 1

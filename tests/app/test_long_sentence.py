@@ -3,12 +3,10 @@ changed on the page, however long the sentence, and page down and up read the wh
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
-
-from textual.geometry import Region
 
 from tagline.app import durable
-from tagline.app.widgets.sentence_view import SentenceView
+
+from repaints import reader, record_refreshes
 
 SHORT = "The mayor said the river rose by two metres."
 
@@ -19,25 +17,6 @@ def long_sentence(size: int) -> str:
         words.append(f"entry{n} value")
         n += 1
     return " ".join(words)[:size].rstrip() + " END-OF-IT"
-
-
-@asynccontextmanager
-async def reader(app):
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        yield pilot, app.screen.query_one(SentenceView)
-
-
-def record_refreshes(view: SentenceView) -> list[Region]:
-    seen: list[Region] = []
-    original = view.refresh
-
-    def refresh(*regions, **kwargs):
-        seen.extend(regions)
-        return original(*regions, **kwargs)
-
-    view.refresh = refresh
-    return seen
 
 
 async def test_a_tag_on_a_huge_sentence_repaints_one_row(make_app):

@@ -3,41 +3,20 @@ move, one-row lines rebuilt only when their parts change, line breaks of hard-wr
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
-
 from textual.geometry import Region
 
 from tagline.app import settings
-from tagline.app.widgets.sentence_view import SentenceView
+
+from repaints import reader, record_refreshes
 
 # Short paragraphs, one sentence each: many per page, so pages turn.
 ARTICLE = "\n\n".join(f"Sentence number {n} is here with some words to fill a row." for n in range(1, 61))
 
 
-@asynccontextmanager
-async def reader(app):
-    """``app`` running at 80x24 with its first frame drawn: its pilot and its sentence view."""
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        yield pilot, app.screen.query_one(SentenceView)
-
-
-def _record_refreshes(view: SentenceView) -> list[tuple[Region, ...]]:
-    seen: list[tuple[Region, ...]] = []
-    original = view.refresh
-
-    def refresh(*regions, **kwargs):
-        seen.append(regions)
-        return original(*regions, **kwargs)
-
-    view.refresh = refresh
-    return seen
-
-
 async def test_a_move_and_a_tag_repaint_only_the_gutter(make_app):
     app = make_app(ARTICLE)
     async with reader(app) as (pilot, view):
-        seen = _record_refreshes(view)
+        seen = record_refreshes(view, calls=True)
         for key in ("j", "c", "j", "space"):
             await pilot.press(key)
         regions = [r for call in seen for r in call]
@@ -55,7 +34,7 @@ async def test_the_cursor_under_the_text_repaints_whole_rows(make_app):
     app = make_app(ARTICLE)
     async with reader(app) as (pilot, view):
         assert view.cursor_style == "sentence"
-        seen = _record_refreshes(view)
+        seen = record_refreshes(view, calls=True)
         await pilot.press("j")
         assert {r.width for call in seen for r in call} == {view.virtual_size.width}
 
@@ -96,7 +75,7 @@ async def test_a_line_is_rebuilt_only_when_its_parts_change(make_app):
         status = view.info["status"]
         row = view.size.height - 1  # the status is the view's last row, under hint and legend
         assert "saved" in view.render_line(row).text
-        seen = _record_refreshes(view)
+        seen = record_refreshes(view, calls=True)
         assert not status.show(*status.parts)
         assert seen == []  # unchanged: nothing repainted
         assert status.show("\x1b[2Jname\x07", ("bold", "bold"))
