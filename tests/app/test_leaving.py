@@ -8,7 +8,6 @@ Each of these was seen in a quit of a 5,000-sentence article (``docs/design/reli
 from __future__ import annotations
 
 import io
-import signal
 import subprocess
 import sys
 import textwrap
@@ -18,6 +17,8 @@ from types import SimpleNamespace
 import pytest
 
 from tagline.app.driver import FrameWriter, TerminalDriver
+
+from leaving import WAYS_OUT, leave, long_article_text
 
 
 def run_script(script: str, tmp_path, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -182,46 +183,22 @@ def test_an_app_leaving_for_good_leaves_when_the_terminal_is_back(monkeypatch, l
     assert statuses == ([100] if left else [])
 
 
-@pytest.mark.parametrize("way", ["ctrl+q", "SIGTERM", "SIGINT", "SIGHUP"])
+@pytest.mark.parametrize("way", WAYS_OUT)
 async def test_every_way_out_leaves_a_long_articles_fold_to_a_process_of_its_own(make_app, monkeypatch, way):
     """On a long article the last fold (1 to 2 s of CPU for 5,000 sentences) is left to a process
     forked for it when the process is about to end: on quit, and on SIGTERM, SIGINT and SIGHUP too,
-    which used to fold in the app before leaving. The signals' handlers are called here as the
-    event loop calls them."""
-    from tagline.app import durable
-    from tagline.app.durable import FOLD_AFTER_EXIT_SENTENCES
-
-    text = "".join(f"Line {i}: the river rose by {i} centimetres.\n" for i in range(FOLD_AFTER_EXIT_SENTENCES))
-    app = make_app(text)
-    monkeypatch.setattr(durable, "_last_resort", lambda seconds, status: None)  # no timer left behind
-    monkeypatch.setattr(durable.os, "_exit", lambda status: None)  # SIGHUP's exit, not this test's
-    closes: list[bool] = []
+    which used to fold in the app before leaving."""
+    app = make_app(long_article_text())
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        close = app.session.close
-
-        def recording(after_exit: bool = False) -> None:
-            closes.append(after_exit)
-            close()  # folded here all the same: the test forks nothing
-
-        monkeypatch.setattr(app.session, "close", recording)
-        if way == "ctrl+q":
-            await pilot.press("ctrl+q")
-        elif way == "SIGHUP":
-            app._hang_up()
-        else:
-            app._stop(128 + getattr(signal, way))
-        await pilot.pause()
+        closes = await leave(app, pilot, way, monkeypatch)
     assert closes == [True]
 
 
 async def test_an_exit_textual_takes_on_its_own_still_folds_in_the_app(make_app, monkeypatch):
     """Textual ending the app on its own (an error) is not a leave for good: the fold is done here,
     before whatever comes next."""
-    from tagline.app.durable import FOLD_AFTER_EXIT_SENTENCES
-
-    text = "".join(f"Line {i}: the river rose by {i} centimetres.\n" for i in range(FOLD_AFTER_EXIT_SENTENCES))
-    app = make_app(text)
+    app = make_app(long_article_text())
     closes: list[bool] = []
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

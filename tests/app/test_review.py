@@ -17,6 +17,8 @@ from tagline.core.labels import DEFAULT_SCHEME
 from tagline.core.adjudication import ReviewSession
 from tagline.core.store import ArticleStore, SentenceState
 
+from leaving import WAYS_OUT, leave, long_article_text
+
 SENTENCES = [
     "Islamabad has accused the Afghan Taliban of sheltering the TTP, which it says killed 700 people.",
     "\"We will not allow it,\" the minister said on Thursday.",
@@ -343,9 +345,7 @@ async def test_the_take_prompt_of_a_large_team_fits_80x24_and_the_footer_shows_t
 def long_review(tmp_path) -> tuple:
     """Two annotators who disagree on the first sentence of an article of FOLD_AFTER_EXIT_SENTENCES
     sentences: the review's root and a builder of its app."""
-    from tagline.app.durable import FOLD_AFTER_EXIT_SENTENCES
-
-    text = "".join(f"Line {i}: the river rose by {i} centimetres.\n" for i in range(FOLD_AFTER_EXIT_SENTENCES))
+    text = long_article_text()
     root = tmp_path / "annotations"
     for name, labels in (("alice", ("claim",)), ("bob", ("statistic",))):
         store = ArticleStore(root, name, Article("river", "river.txt", text), DEFAULT_SCHEME)
@@ -358,36 +358,16 @@ def long_review(tmp_path) -> tuple:
     return root, build
 
 
-@pytest.mark.parametrize("way", ["ctrl+q", "SIGTERM", "SIGINT", "SIGHUP"])
+@pytest.mark.parametrize("way", WAYS_OUT)
 async def test_every_way_out_of_a_long_review_leaves_its_fold_to_a_process_of_its_own(tmp_path, monkeypatch, way):
     """The review folded its last article in the app on quit and on every signal (1 to 2 s on 5,000
     sentences before the process could go); it now leaves it to a process forked for it, as the
-    reader does. The signals' handlers are called here as the event loop calls them."""
-    import signal
-
-    from tagline.app import durable
-
+    reader does."""
     _, build = long_review(tmp_path)
     app = build()
-    monkeypatch.setattr(durable, "_last_resort", lambda seconds, status: None)  # no timer left behind
-    monkeypatch.setattr(durable.os, "_exit", lambda status: None)  # SIGHUP's exit, not this test's
-    closes: list[bool] = []
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("exclamation_mark")
-        close = app.session.close
-
-        def recording(after_exit: bool = False) -> None:
-            closes.append(after_exit)
-            close()  # folded here all the same: the test forks nothing
-
-        monkeypatch.setattr(app.session, "close", recording)
-        if way == "ctrl+q":
-            await pilot.press("ctrl+q")
-        elif way == "SIGHUP":
-            app._hang_up()
-        else:
-            app._stop(128 + getattr(signal, way))
-        await pilot.pause()
+        closes = await leave(app, pilot, way, monkeypatch)
     assert closes == [True]
 
 
