@@ -15,6 +15,8 @@ from tagline.core import articles, corpus
 from tagline.core.labels import DEFAULT_SCHEME, LabelSchemeError, load_scheme
 from tagline.core.team import TeamError, load_team
 
+from handwritten import write_annotation
+
 PROJECT_FILES = {
     "fifo": lambda path: os.mkfifo(path),
     "folder": lambda path: path.mkdir(),
@@ -113,21 +115,11 @@ def test_status_says_what_it_could_not_list(tmp_path, monkeypatch, capsys):
     assert list(json.loads(captured.out)["articles"]) == ["a"]
 
 
-ANNOTATION = """schema: tagline.annotations/1
-article: {{id: story, path: story.txt}}
-annotator: {who}
-labels: [claim, quote, statistic]
-sentences:
-  - {{index: 0, start: 0, end: 25, text: "The mayor said it rained.", status: done, labels: [{label}]}}
-"""
-
-
 def test_an_annotator_folder_linked_under_a_second_name_is_read_once(tmp_path):
     """Before: ``annotations/carol -> alice`` was read as a third annotator who always agreed with
     alice, and agreement, exports and status counted alice's answers twice."""
     for who, label in (("alice", "claim"), ("bob", "quote")):
-        (tmp_path / who).mkdir()
-        (tmp_path / who / "story.yaml").write_text(ANNOTATION.format(who=who, label=label), encoding="utf-8")
+        write_annotation(tmp_path / who, who, label)
     os.symlink("alice", tmp_path / "carol")
     loaded = corpus.load(tmp_path, DEFAULT_SCHEME)
     assert loaded.annotators == ["alice", "bob"]
@@ -143,8 +135,7 @@ def test_status_says_an_annotation_file_it_cannot_stat(tmp_path, link):
     where ``agree`` and ``export`` said it."""
     from tagline.core import status
 
-    (tmp_path / "alice").mkdir()
-    (tmp_path / "alice" / "story.yaml").write_text(ANNOTATION.format(who="alice", label="claim"), encoding="utf-8")
+    write_annotation(tmp_path / "alice", "alice", "claim")
     os.symlink(link, tmp_path / "alice" / "loop.yaml")
     found = status.compute(tmp_path, DEFAULT_SCHEME, None, ["story"])
     assert [p for p in found.problems if "loop.yaml" in p] == [f"{tmp_path / 'alice' / 'loop.yaml'}: cannot be read "
@@ -206,8 +197,7 @@ def test_export_out_dash_is_standard_output(tmp_path, monkeypatch, capsys):
     from tagline import cli
 
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "annotations" / "alice").mkdir(parents=True)
-    (tmp_path / "annotations" / "alice" / "story.yaml").write_text(ANNOTATION.format(who="alice", label="claim"), encoding="utf-8")
+    write_annotation(tmp_path / "annotations" / "alice", "alice", "claim")
     assert cli.main(["export", "--format", "jsonl", "--merge", "each", "--out", "-"]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[0])["text"] == "The mayor said it rained."
     assert not (tmp_path / "-").exists()
@@ -221,8 +211,7 @@ def test_a_brat_export_onto_something_not_a_folder_says_what_it_is(tmp_path, mon
     from tagline import cli
 
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "annotations" / "alice").mkdir(parents=True)
-    (tmp_path / "annotations" / "alice" / "story.yaml").write_text(ANNOTATION.format(who="alice", label="claim"), encoding="utf-8")
+    write_annotation(tmp_path / "annotations" / "alice", "alice", "claim")
     NOT_FOLDERS[kind](tmp_path / "out")
     assert cli.main(["export", "--format", "brat", "--merge", "each", "--out", "out"]) == 1
     assert f"tagline: out: cannot write ({kind}, not a folder; brat writes a folder of files)" in capsys.readouterr().err.splitlines()

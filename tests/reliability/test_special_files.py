@@ -18,17 +18,9 @@ import pytest
 
 from tagline.core import annofile, safefile
 
-pytestmark = pytest.mark.e2e  # each command runs as a process of its own
+from handwritten import STORY, annotation, write_annotation
 
-TEXT = "The mayor said it rained. The river rose 3 metres.\n"
-ANNOTATION = """schema: tagline.annotations/1
-article: {{id: story, path: story.txt}}
-annotator: {who}
-labels: [claim, quote, statistic]
-sentences:
-  - {{index: 0, start: 0, end: 25, text: "The mayor said it rained.", status: done, labels: [{label}]}}
-  - {{index: 1, start: 26, end: 50, text: "The river rose 3 metres.", status: done, labels: [claim]}}
-"""
+pytestmark = pytest.mark.e2e  # each command runs as a process of its own
 
 
 def tagline(cwd: Path, *arguments: str, stdin=subprocess.DEVNULL, timeout: float = 60) -> subprocess.CompletedProcess | None:
@@ -43,11 +35,9 @@ def tagline(cwd: Path, *arguments: str, stdin=subprocess.DEVNULL, timeout: float
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    (tmp_path / "story.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "story.txt").write_text(STORY, encoding="utf-8")
     for who, label in (("ann1", "claim"), ("ann2", "quote")):
-        folder = tmp_path / "annotations" / who
-        folder.mkdir(parents=True)
-        (folder / "story.yaml").write_text(ANNOTATION.format(who=who, label=label), encoding="utf-8")
+        write_annotation(tmp_path / "annotations" / who, who, label, "claim")
     os.mkfifo(tmp_path / "annotations" / "ann1" / "waiting.yaml")
     return tmp_path
 
@@ -127,7 +117,7 @@ def test_a_fifo_where_the_store_appends_is_said_not_waited_on(project, name):
         pytest.fail("opening the article waited on the FIFO")
     said = f"annotations/ann1/{name} is a FIFO (tagline never makes one): remove it to annotate; read-only here"
     assert opened.returncode == 0 and opened.stdout.splitlines() == [said, said], opened.stderr[-600:]
-    assert (project / "annotations" / "ann1" / "story.yaml").read_text(encoding="utf-8") == ANNOTATION.format(who="ann1", label="claim")
+    assert (project / "annotations" / "ann1" / "story.yaml").read_text(encoding="utf-8") == annotation("ann1", "claim", "claim")
     if name != ".story.lock":
         result = tagline(project, "status", "story.txt")
         assert result is not None, "status waited on the FIFO"
