@@ -111,3 +111,25 @@ async def test_a_long_article_of_one_sentence_is_folded_by_a_process_of_its_own(
         monkeypatch.setattr(store, "fold", lambda force=False: ways.append("thread"))
         await app._fold(store).wait()
         assert ways == ["forked"]
+
+
+async def test_enter_in_search_steps_to_the_next_match_inside_a_sentence_taller_than_the_page(make_app):
+    """Before, enter went on to the next sentence holding the text, past the matches further down
+    the sentence being read; now it turns to the page of each in turn, then moves on."""
+    giant = f"{long_sentence(3_000)} NEEDLE-ONE {long_sentence(3_000)} NEEDLE-TWO {long_sentence(3_000)}"
+    app = make_app(f"{SHORT}\n{giant}\nThe mayor said the river rose by NEEDLE-THREE metres.")
+    async with reader(app) as (pilot, view):
+
+        def shown() -> str:
+            return "".join(view.render_line(y).text for y in range(view.page_height))
+
+        await pilot.press("slash", *"needle", "enter")
+        assert app.session.cursor == 1 and "NEEDLE-ONE" in shown() and "NEEDLE-TWO" not in shown()
+        first = view.scroll_offset.y
+        await pilot.press("slash", "enter")  # the same search again: the next match
+        assert app.session.cursor == 1 and "NEEDLE-TWO" in shown(), shown()
+        assert view.scroll_offset.y > first + view.page_height
+        await pilot.press("slash", "enter")  # none further down the sentence: the next sentence
+        assert app.session.cursor == 2 and "NEEDLE-THREE" in shown()
+        await pilot.press("slash", "enter")  # round to the top: the giant's first match again
+        assert app.session.cursor == 1 and "NEEDLE-ONE" in shown() and view.scroll_offset.y == first

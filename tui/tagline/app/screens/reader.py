@@ -143,6 +143,9 @@ class ReaderScreen(KeyFrames):
         self.view.set_query(query)
         event.input.display = False
         self.view.focus()
+        if self.view.show_next_match(query):  # a sentence taller than the page, matched further down
+            self.apply(Outcome())
+            return
         self.apply(self.session.search(query))
         self.view.show_match(query)  # in a sentence taller than the page, the row of the match
 

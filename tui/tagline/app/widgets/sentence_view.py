@@ -319,17 +319,34 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     def show_match(self, query: str) -> None:
         """Bring the first row of the cursor's sentence that holds ``query`` into view, when the
         sentence is taller than the page (else the whole sentence is in view already)."""
+        self._show_match_from(query, 0)
+
+    def show_next_match(self, query: str) -> bool:
+        """Bring the next match of ``query`` in the cursor's sentence into view, when the sentence is
+        taller than the page and a match goes on below it; False, and nothing done, when none does
+        (the search then moves on to the next sentence)."""
+        i = self.session.cursor
+        below = self.scroll_offset.y + self.page_height - self._tops[i] if i + 1 < len(self._tops) else 0
+        if not query or not 0 < below < len(self._wraps[i]):
+            return False
+        # A match that ends on the first row below the page begins up to len(query) - 1 before it.
+        return self._show_match_from(query, max(0, self._wraps[i][below][0] - len(query) + 1))
+
+    def _show_match_from(self, query: str, start: int) -> bool:
+        """Scroll to the first match of ``query`` at or after character ``start`` of the cursor's
+        sentence, when the sentence is taller than the page; whether there was one."""
         i = self.session.cursor
         tops = self._tops
         if not query or i + 1 >= len(tops) or tops[i + 1] - tops[i] <= self.page_height:
-            return
-        found = self._texts[i].casefold().find(query.casefold())
+            return False
+        found = self._texts[i][start:].casefold().find(query.casefold())
         if found < 0:
-            return
-        row = bisect_right([start for start, _ in self._wraps[i]], found) - 1
+            return False
+        row = bisect_right([first for first, _ in self._wraps[i]], start + found) - 1
         target = max(tops[i], min(tops[i] + max(0, row - 1), tops[i + 1] - self.page_height))
         self.scroll_to(y=target, animate=False, immediate=True)
         self._revealed = i
+        return True
 
     def page_size(self) -> int:
         """About how many sentences fill the view (for page up / down)."""
