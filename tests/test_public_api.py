@@ -1,12 +1,61 @@
-"""What a project that depends on tagline may rely on: ``py.typed`` shipped, and one version number."""
+"""What a project that depends on tagline may import: ``tagline.__all__``, each name documented and
+typed, ``py.typed`` shipped, and one version number."""
 
 from __future__ import annotations
 
+import inspect
+import subprocess
+import sys
 import tomllib
 from importlib import resources
 from pathlib import Path
 
+import pytest
+
+import tagline
+
 ROOT = Path(__file__).resolve().parent.parent
+API_PAGE = ROOT / "docs" / "reference" / "python-api.md"
+
+
+def public_callables():
+    """Every public function, class and public method of a public class, by its public name."""
+    for name in tagline.__all__:
+        value = getattr(tagline, name)
+        if inspect.isfunction(value):
+            yield name, value
+        elif inspect.isclass(value):
+            yield name, value
+            for attribute, member in vars(value).items():
+                if not attribute.startswith("_") and inspect.isfunction(member):
+                    yield f"{name}.{attribute}", member
+
+
+def said(value) -> bool:
+    """Whether ``value`` has a docstring of its own (a dataclass without one is given its signature)."""
+    doc = (value.__doc__ or "").strip()
+    return bool(doc) and not (inspect.isclass(value) and doc.startswith(f"{value.__name__}("))
+
+
+def test_every_public_name_resolves_and_says_what_it_is():
+    assert tagline.__all__ == ["__version__", *tagline._PUBLIC]
+    undocumented = [name for name, value in public_callables() if not said(value)]
+    assert undocumented == []
+    with pytest.raises(AttributeError):
+        tagline.no_such_name  # noqa: B018
+
+
+def test_every_public_function_is_typed():
+    untyped = []
+    for name, value in public_callables():
+        if inspect.isclass(value):
+            continue
+        signature = inspect.signature(value)
+        missing = [p for p in signature.parameters.values()
+                   if p.name not in ("self", "cls") and p.annotation is inspect.Parameter.empty]
+        if missing or signature.return_annotation is inspect.Signature.empty:
+            untyped.append(name)
+    assert untyped == []
 
 
 def test_the_package_says_it_is_typed():
@@ -17,3 +66,19 @@ def test_the_version_is_written_once():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
     assert project["tool"]["hatch"]["version"]["path"] == "tui/tagline/__init__.py"
+
+
+def test_the_api_page_names_every_public_name():
+    page = API_PAGE.read_text(encoding="utf-8")
+    assert [name for name in tagline.__all__ if f"`{name}" not in page] == []
+
+
+@pytest.mark.e2e
+def test_importing_tagline_imports_none_of_it():
+    """``import tagline`` stays as cheap as the program's start needs: the public names are loaded
+    when first used."""
+    script = "import sys, tagline; print(sorted(m for m in sys.modules if m.startswith(('tagline.', 'textual', 'yaml'))))"
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert shown.strip() == "[]"
+    script = "import tagline; tagline.load_annotations; import sys; print('textual' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip() == "False"

@@ -36,6 +36,9 @@ _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class AnnotationFileError(ValueError):
+    """An annotation file that cannot be read or does not hold a valid document: its ``path`` and a
+    one-line ``reason``."""
+
     def __init__(self, path: str | Path, reason: str):
         super().__init__(f"{path}: {reason}")
         self.path = str(path)

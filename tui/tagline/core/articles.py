@@ -31,6 +31,8 @@ MAX_ARTICLE_BYTES = 8 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Problem:
+    """A file or folder among the paths given that gave no article: its path and a one-line reason."""
+
     path: str
     reason: str
 

@@ -31,6 +31,8 @@ from tagline.core.labels import LabelScheme
 
 @dataclass(frozen=True)
 class Problem:
+    """An annotation file (or folder) left out, or read with a caveat: its path and a one-line reason."""
+
     path: str
     reason: str
 
@@ -40,6 +42,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class Entity:
+    """A named entity the model found in a sentence."""
+
     start: int  # offsets into the sentence text
     end: int
     label: str
@@ -55,6 +59,7 @@ class Review:
     decided_at: str = ""
 
     def as_data(self) -> dict:
+        """The decision as the ``review`` mapping of an annotation file holds it."""
         data: dict = {"decided_by": self.decided_by}
         if self.decided_at:
             data["decided_at"] = self.decided_at
@@ -66,6 +71,8 @@ class Review:
 
 @dataclass(frozen=True)
 class Sentence:
+    """One sentence of one annotation file, as its annotator (or reviewer) left it."""
+
     index: int
     start: int  # offsets into the article text, code points, end exclusive
     end: int
@@ -135,6 +142,9 @@ class Unit:
 
 @dataclass
 class Corpus:
+    """An annotations folder read by :func:`load`: every annotator's files, their sentences merged
+    per article and sentence (:class:`Unit`), and every file left out, with why."""
+
     files: list[AnnotationFile]  # the annotators' own files
     units: list[Unit]  # in article id order, then by offset
     problems: list[Problem]
@@ -146,6 +156,7 @@ class Corpus:
         return sorted({name for unit in self.units for name in unit.done})
 
     def by_article(self) -> dict[str, list[Unit]]:
+        """The units, grouped by article id."""
         grouped: dict[str, list[Unit]] = {}
         for unit in self.units:
             grouped.setdefault(unit.article, []).append(unit)
@@ -451,6 +462,7 @@ class Merge:
         return {k: counted[k] for k in (REVIEWED, UNANIMOUS, MAJORITY, SINGLE) if k in counted}
 
     def drop(self, reason: str, count: int = 1) -> None:
+        """Count ``count`` rows left out for ``reason``."""
         self.left_out[reason] = self.left_out.get(reason, 0) + count
 
 

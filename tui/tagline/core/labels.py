@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,6 +30,8 @@ class LabelSchemeError(ValueError):
 
 @dataclass(frozen=True)
 class Label:
+    """One label: its name, the keys that toggle it, the guideline shown in help, its colour."""
+
     name: str
     keys: tuple[str, ...]
     guideline: str = ""
@@ -44,6 +47,8 @@ class Label:
 
 @dataclass(frozen=True)
 class LabelScheme:
+    """The labels in force and whether they exclude each other (:func:`load_scheme` reads one)."""
+
     labels: tuple[Label, ...]
     exclusive: bool = False
     source: str = "built-in"
@@ -56,7 +61,7 @@ class LabelScheme:
     def names(self) -> list[str]:
         return [label.name for label in self.labels]
 
-    def order(self, names) -> list[str]:
+    def order(self, names: Collection[str]) -> list[str]:
         """``names`` in the scheme's order, unknown ones last in their own order."""
         known = [n for n in self.names if n in names]
         return known + [n for n in names if n not in self.by_name]
