@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,14 +65,24 @@ def opens_safely(path: Path) -> None:
     store.close()
 
 
-@SETTINGS
-@given(data=yaml_bytes)
-def test_yaml_loader_on_any_bytes(data):
+@contextmanager
+def annotation_file(data: bytes):
+    """``data`` as alice's annotation file of the river article, in a folder of its own (a
+    Hypothesis example runs many times in one test: ``tmp_path`` would be shared)."""
     root = Path(tempfile.mkdtemp())
     try:
         path = root / "alice" / "river.yaml"
         path.parent.mkdir()
         path.write_bytes(data)
+        yield path
+    finally:
+        shutil.rmtree(root)
+
+
+@SETTINGS
+@given(data=yaml_bytes)
+def test_yaml_loader_on_any_bytes(data):
+    with annotation_file(data) as path:
         try:
             result = annofile.read(path)
         except annofile.AnnotationFileError as error:
@@ -83,18 +94,12 @@ def test_yaml_loader_on_any_bytes(data):
             assert path.read_bytes() == before  # a file that does not load is never rewritten
         else:
             opens_safely(path)
-    finally:
-        shutil.rmtree(root)
 
 
 @SETTINGS
 @given(document=documents)
 def test_yaml_documents_of_any_shape(document):
-    root = Path(tempfile.mkdtemp())
-    try:
-        path = root / "alice" / "river.yaml"
-        path.parent.mkdir()
-        path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    with annotation_file(yaml.safe_dump(document, allow_unicode=True).encode("utf-8")) as path:
         try:
             annofile.read(path)
             accepted = True
@@ -107,8 +112,6 @@ def test_yaml_documents_of_any_shape(document):
         else:
             data = annofile.read(path)  # what the store wrote back still loads
             assert all(TEXT[s["start"] : s["end"]] == s["text"] for s in data.get("sentences") or [])
-    finally:
-        shutil.rmtree(root)
 
 
 @SETTINGS
