@@ -39,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
+import keyloop  # noqa: E402
 
 TAGS = ("c", "q", "s", "x")
 WARM_UP = 8
@@ -95,20 +96,11 @@ def measure_session(row: str, keys: int, profiler: cProfile.Profile | None = Non
         session = make_session(text, folder)
         actions = {"c": lambda: session.toggle("claim"), "q": lambda: session.toggle("quote"),
                    "s": lambda: session.toggle("statistic"), "x": session.clear}
-        for i in range(keys + WARM_UP):
-            action = actions[TAGS[i % len(TAGS)]]
-            size = journal_size(folder)
-            if profiler is not None and i >= WARM_UP:
-                profiler.enable()
-            w0, c0 = time.perf_counter(), time.process_time()
-            action()
-            c1, w1 = time.process_time(), time.perf_counter()
-            if profiler is not None:
-                profiler.disable()
-            if i >= WARM_UP:
-                result.cpu_ms.append((c1 - c0) * 1000)
-                result.wall_ms.append((w1 - w0) * 1000)
-                result.journal.append(journal_size(folder) - size)
+        sizes = [0]
+        timed = keyloop.time_keys(key_sequence(keys + WARM_UP), lambda key: actions[key](), warm_up=WARM_UP,
+                                  profiler=profiler, between=lambda i: sizes.__setitem__(0, journal_size(folder)),
+                                  after=lambda i: journal_size(folder) - sizes[0])
+        result.cpu_ms, result.wall_ms, result.journal = timed.cpu_ms, timed.wall_ms, timed.extra
         assert session.store.dirty, "no tag reached the store"
         session.close()
     return result
@@ -127,21 +119,20 @@ async def measure_pilot(row: str, keys: int, profiler: cProfile.Profile | None =
         app._fold_when_idle = lambda: None  # no fold between keys: a key's own cost, and its journal
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            for i in range(keys + WARM_UP):
-                size = journal_size(folder)
-                if profiler is not None and i >= WARM_UP:
-                    profiler.enable()
-                c0 = time.process_time()
-                await pilot.press(TAGS[i % len(TAGS)])
-                c1 = time.process_time()
-                if profiler is not None:
-                    profiler.disable()
-                if i >= WARM_UP:
-                    result.cpu_ms.append((c1 - c0) * 1000)
-                    result.journal.append(journal_size(folder) - size)
+            sizes = [0]
+            timed = await keyloop.time_keys_async(
+                key_sequence(keys + WARM_UP), pilot.press, warm_up=WARM_UP, profiler=profiler,
+                between=lambda i: sizes.__setitem__(0, journal_size(folder)),
+                after=lambda i: journal_size(folder) - sizes[0])
+            # Pilot's wall time is mostly its own wait for the screen to settle: not kept.
+            result.cpu_ms, result.journal = timed.cpu_ms, timed.extra
             assert session.store.dirty, "no tag reached the store"
         app.shutdown()
     return result
+
+
+def key_sequence(count: int) -> list[str]:
+    return [TAGS[i % len(TAGS)] for i in range(count)]
 
 
 def run_rows(rows: list[str], ways: list[str], keys: int, profile: str | None = None, profile_row: str = "",

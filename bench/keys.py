@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
+import keyloop  # noqa: E402
 
 from tagline.core.articles import Article  # noqa: E402
 from tagline.core.labels import DEFAULT_SCHEME  # noqa: E402
@@ -98,24 +99,11 @@ def session_action(session: Session, key: str):
 def measure_session(n_sentences: int, kind: str, count: int, profiler: cProfile.Profile | None = None) -> Row:
     with tempfile.TemporaryDirectory(prefix="tagline-bench-") as folder:
         session = make_session(n_sentences, Path(folder))
-        keys = key_sequence(kind, count + WARM_UP)
-        cpu: list[float] = []
-        wall: list[float] = []
-        for i, key in enumerate(keys):
-            action = session_action(session, key)
-            if profiler is not None and i >= WARM_UP:
-                profiler.enable()
-            w0, c0 = time.perf_counter(), time.process_time()
-            action()
-            c1, w1 = time.process_time(), time.perf_counter()
-            if profiler is not None:
-                profiler.disable()
-            if i >= WARM_UP:
-                cpu.append((c1 - c0) * 1000)
-                wall.append((w1 - w0) * 1000)
+        timed = keyloop.time_keys(key_sequence(kind, count + WARM_UP), lambda key: session_action(session, key)(),
+                                  warm_up=WARM_UP, profiler=profiler)
         check(session, kind)
         session.close()
-    return Row("session", n_sentences, kind, cpu, wall)
+    return Row("session", n_sentences, kind, timed.cpu_ms, timed.wall_ms)
 
 
 async def measure_pilot(n_sentences: int, kind: str, count: int, profiler: cProfile.Profile | None = None) -> Row:
@@ -125,25 +113,13 @@ async def measure_pilot(n_sentences: int, kind: str, count: int, profiler: cProf
     with tempfile.TemporaryDirectory(prefix="tagline-bench-") as folder:
         session = make_session(n_sentences, Path(folder))
         app = TaglineApp(session, None, theme_folders=theme_folders())
-        keys = key_sequence(kind, count + WARM_UP)
-        cpu: list[float] = []
-        wall: list[float] = []
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            for i, key in enumerate(keys):
-                if profiler is not None and i >= WARM_UP:
-                    profiler.enable()
-                w0, c0 = time.perf_counter(), time.process_time()
-                await pilot.press(key)
-                c1, w1 = time.process_time(), time.perf_counter()
-                if profiler is not None:
-                    profiler.disable()
-                if i >= WARM_UP:
-                    cpu.append((c1 - c0) * 1000)
-                    wall.append((w1 - w0) * 1000)
+            timed = await keyloop.time_keys_async(key_sequence(kind, count + WARM_UP), pilot.press, warm_up=WARM_UP,
+                                                  profiler=profiler)
             check(session, kind)
         app.shutdown()
-    return Row("pilot", n_sentences, kind, cpu, wall)
+    return Row("pilot", n_sentences, kind, timed.cpu_ms, timed.wall_ms)
 
 
 def check(session: Session, kind: str) -> None:
