@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import signal
+import struct
 import subprocess
 import sys
+import termios
+import threading
 import time
 
 import pytest
@@ -28,6 +33,43 @@ def test_a_submit_after_close_fails_at_once_and_starts_no_process():
     with pytest.raises(nlp.ModelError):
         late.result(timeout=1)  # fails at once: no model loaded again for it
     assert service._process is None
+
+
+def test_close_does_not_wait_for_a_request_stuck_in_the_full_pipe():
+    """A paragraph of megabytes fills the pipe to the model process, and the thread streaming it
+    waits in its write until the model has parsed what came before (seconds). ctrl+q and SIGTERM
+    closed the service behind that write and hung 3 to 5 s, the terminal blank. Here the model
+    process is stopped (SIGSTOP), so the write can never finish: close() must return all the same,
+    and the blocked request fail once the process is gone."""
+    service = nlp.EntityService(nlp.resolve_model("en_core_web_sm"))
+    service.submit(["Warm up in Paris."]).result(timeout=120)
+    process = service._process
+    paragraph = "Angela Merkel met Emmanuel Macron in Paris on Monday, officials said. " * 4_000  # 280 KB
+    futures: list = []
+    writer = threading.Thread(target=lambda: futures.append(service.submit([paragraph])), daemon=True)
+    os.kill(process.pid, signal.SIGSTOP)
+    try:
+        writer.start()
+        while _queued(process.stdin.fileno()) < 65_536:  # the pipe is full: the write is blocked
+            assert writer.is_alive(), "the request went through: the pipe never filled"
+            time.sleep(0.01)
+        closer = threading.Thread(target=service.close, daemon=True)
+        closer.start()
+        closer.join(timeout=60)  # a hang guard: without the fix close() never returns
+        assert not closer.is_alive(), "close() waited for the write to the stopped process"
+        assert writer.is_alive()  # still blocked: close() did not wait for it
+    finally:
+        os.kill(process.pid, signal.SIGCONT)
+    assert process.wait(timeout=60) is not None
+    writer.join(timeout=60)
+    assert not writer.is_alive()
+    with pytest.raises(nlp.ModelError):
+        futures[0].result(timeout=1)
+
+
+def _queued(fd: int) -> int:
+    """Bytes waiting in the pipe of ``fd``."""
+    return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
 
 
 def _worker(*options: str) -> subprocess.Popen:

@@ -4,6 +4,7 @@ keyboard's share of the interpreter."""
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import json
 import subprocess
 import sys
@@ -39,7 +40,8 @@ class EntityService:
             if exclusive:
                 self.options.append("--exclusive")
         self._process: subprocess.Popen | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the process, the pending answers; never held across a write
+        self._write_lock = threading.Lock()  # one request at a time on the pipe
         self._pending: dict[int, concurrent.futures.Future] = {}
         self._next_id = 0
         self._closed = False
@@ -97,18 +99,27 @@ class EntityService:
                 return future
             process = self._start()
             self._next_id += 1
-            self._pending[self._next_id] = future
-            message = {"id": self._next_id, "texts": texts, "spans": spans}
-            if leads is not None:
-                message["leads"] = leads
-            request = json.dumps(message) + "\n"
+            ident = self._next_id
+            self._pending[ident] = future
+        message = {"id": ident, "texts": texts, "spans": spans}
+        if leads is not None:
+            message["leads"] = leads
+        request = json.dumps(message) + "\n"
+        # Written outside ``_lock``: a request larger than the pipe holds waits until the process
+        # has parsed the ones before it (seconds, for a paragraph of megabytes), and close() must
+        # not wait for that.
+        with self._write_lock:
             try:
+                if self._closed:
+                    raise ValueError("closed")
                 assert process.stdin is not None
                 process.stdin.write(request)
                 process.stdin.flush()
             except (OSError, ValueError):
-                self._pending.pop(self._next_id, None)
-                future.set_exception(ModelError("the model process stopped"))
+                with self._lock:
+                    self._pending.pop(ident, None)
+                with contextlib.suppress(concurrent.futures.InvalidStateError):  # close() failed it first
+                    future.set_exception(ModelError("the model process stopped"))
         return future
 
     def close(self) -> None:
@@ -121,15 +132,21 @@ class EntityService:
             self._process = None
             pending, self._pending = self._pending, {}
         for future in pending.values():
-            if not future.done():
+            with contextlib.suppress(concurrent.futures.InvalidStateError):  # answered meanwhile
                 future.set_exception(ModelError("the model process was closed"))
         if process is not None:
-            try:
-                if process.stdin:
-                    process.stdin.close()
-            except OSError:
-                pass
+            # A thread blocked writing a request to the full pipe holds its writer's lock, and
+            # closing the pipe would wait for it: the process is ended first (its end of the pipe
+            # goes with it, and the write fails), and the pipe closed here only when nobody writes.
             try:
                 process.terminate()
             except OSError:
                 pass
+            if self._write_lock.acquire(blocking=False):
+                try:
+                    if process.stdin:
+                        process.stdin.close()
+                except OSError:
+                    pass
+                finally:
+                    self._write_lock.release()
