@@ -8,8 +8,10 @@ on a 5,000-sentence article as on a 30-sentence one.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,6 +66,7 @@ class Session:
         self._histories: dict[str, History] = {}
         self._cursors: dict[str, int] = {}
         self._closing: dict[str, threading.Thread] = {}
+        self._folded: tuple[Article, str | None] | None = None  # the article's text casefolded, for search
         self.unreadable: dict[str, str] = {}  # article id -> why it cannot be opened
         self.duplicates: dict[int, int] = {}
         self.duplicate_groups: dict[int, list[int]] = {}
@@ -439,13 +442,47 @@ class Session:
         needle = query.casefold()
         if not needle:
             return Outcome()
-        order = list(range(self.cursor + 1, self.total)) + list(range(self.cursor + 1))
-        if not forward:
-            order = list(reversed(range(self.cursor))) + list(reversed(range(self.cursor, self.total)))
-        for i in order:
-            if needle in self.text(i).casefold():
-                return self.goto(i)
-        return Outcome(message=f"not found: {query}")
+        found = self._find(needle, forward)
+        return self.goto(found) if found is not None else Outcome(message=f"not found: {query}")
+
+    def _find(self, needle: str, forward: bool) -> int | None:
+        """The sentence a search for ``needle`` (casefolded) lands on, or None. The article's text is
+        casefolded once and searched with ``str.find``, in C: sentence by sentence, a search that
+        found nothing casefolded all 50,000 sentences of an article in Python (40 ms a key)."""
+        total, cursor = self.total, self.cursor
+        folded = self._folded_text()
+        if folded is None:  # casefolding changed the text's length (ß, ﬁ): sentence by sentence
+            order = (chain(range(cursor + 1, total), range(cursor + 1)) if forward
+                     else chain(reversed(range(cursor)), reversed(range(cursor, total))))
+            return next((i for i in order if needle in self.text(i).casefold()), None)
+        spans = self.article.sentences
+        parts = [(cursor + 1, total), (0, cursor + 1)] if forward else [(0, cursor), (cursor, total)]
+        for first, last in parts:
+            if first >= last:
+                continue
+            low, high = spans[first].start, spans[last - 1].end
+            while True:
+                at = folded.find(needle, low, high) if forward else folded.rfind(needle, low, high)
+                if at < 0:
+                    break
+                i = bisect_right(spans, at, first, last, key=lambda span: span.start) - 1
+                if at + len(needle) <= spans[i].end:
+                    return i
+                # across two sentences (or in the space between): not a match in one sentence
+                if forward:
+                    low = at + 1
+                else:
+                    high = at + len(needle) - 1
+        return None
+
+    def _folded_text(self) -> str | None:
+        """The article's text casefolded, kept for the article; None when casefolding changed its
+        length, and so the offsets of its sentences."""
+        article = self.article
+        if self._folded is None or self._folded[0] is not article:
+            folded = article.text.casefold()
+            self._folded = (article, folded if len(folded) == len(article.text) else None)
+        return self._folded[1]
 
     def counts(self) -> tuple[int, dict[str, int], int]:
         assert self.store is not None
