@@ -11,7 +11,7 @@ import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -413,6 +413,13 @@ class Session:
             for index, (article_id, original) in across.items():
                 if index not in self.duplicates:
                     self.store.set_duplicate(index, {"article": article_id, "index": original})
+
+    def duplicates_shown(self, index: int, limit: int = 4) -> tuple[int, list[int]]:
+        """How many other sentences have the same text as ``index``, and the first ``limit`` of
+        them: what the reader's hint says under every key, without listing the whole group (in a
+        feed of one sentence 50,000 times, a list of 50,000 a key)."""
+        group = self.duplicate_groups.get(index, ())
+        return (len(group) - 1 if group else 0), list(islice((i for i in group if i != index), limit))
 
     def duplicates_of(self, index: int) -> list[int]:
         """The other sentences with the same text as ``index`` (duplicates and the first one)."""

@@ -280,7 +280,7 @@ class ReaderScreen(KeyFrames):
         hint = self._hint
         cursor = self.session.cursor
         parts: list = []
-        others = self.session.duplicates_of(cursor)
+        count, others = self.session.duplicates_shown(cursor)
         elsewhere = self.session.corpus_duplicates.get(cursor)
         if elsewhere and not others:
             parts += [(f"{self.view.glyphs.duplicate} ", "bold $warning"),
@@ -290,7 +290,7 @@ class ReaderScreen(KeyFrames):
             if first is not None:
                 where = f"repeats sentence {first + 1}"
             else:
-                where = ("also at sentence " if len(others) == 1 else "also at sentences ") + ", ".join(str(t + 1) for t in others[:4])
+                where = ("also at sentence " if count == 1 else "also at sentences ") + ", ".join(str(t + 1) for t in others)
             parts += [(f"{self.view.glyphs.duplicate} ", "bold $warning"), (where, "bold"), ("  d copies its labels to the others  ", "dim")]
         suggestion = self.session.suggestions.get(cursor)
         state = self.session.state(cursor)
