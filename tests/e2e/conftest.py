@@ -80,3 +80,35 @@ def terminal(workdir):
     term = Terminal(workdir)
     yield term
     term.close()
+
+
+@pytest.fixture
+def users():
+    """Two real Unix users and a group holding both, made for this test (as root; skipped otherwise)."""
+    from unixusers import made_users
+
+    with made_users() as made:
+        yield made
+
+
+@pytest.fixture
+def shared_dir():
+    """A folder every user can reach (pytest's own tmp folder is root's only)."""
+    from unixusers import shared_folder
+
+    with shared_folder() as folder:
+        yield folder
+
+
+@pytest.fixture
+def terminals():
+    """Terminals made as a test needs them, ``terminals(cwd, width=80, height=24)``; all closed after."""
+    made: list[Terminal] = []
+
+    def make(cwd: Path, width: int = 80, height: int = 24) -> Terminal:
+        made.append(Terminal(cwd, width, height))
+        return made[-1]
+
+    yield make
+    for term in made:
+        term.close()

@@ -1,0 +1,97 @@
+"""Real Unix users for the tests that need them: made by the test (as root), removed after it, and
+commands run as them. The fixtures ``users`` and ``shared_dir`` are in ``conftest.py``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+
+def _need_root() -> None:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("creating Unix users needs root (CI runs these tests as root)")
+    for tool in ("useradd", "userdel", "groupadd", "groupdel", "runuser"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed")
+
+
+@contextmanager
+def made_users():
+    """Two users (and a group holding both) that exist only for this test."""
+    _need_root()
+    tag = uuid.uuid4().hex[:6]
+    alice, bob, group = f"tla{tag}", f"tlb{tag}", f"tlteam{tag}"
+    made: list[tuple[str, str]] = []
+    try:
+        subprocess.run(["groupadd", group], check=True, capture_output=True)
+        made.append(("groupdel", group))
+        for name in (alice, bob):
+            subprocess.run(["useradd", "-M", "-N", "-g", group, "-s", "/bin/sh", name], check=True, capture_output=True)
+            made.append(("userdel", name))
+        yield alice, bob, group
+    finally:
+        for tool, name in reversed(made):
+            # -f: a process of the user's may still be on its way out (the terminal just closed).
+            subprocess.run([tool, "-f", name] if tool == "userdel" else [tool, name], capture_output=True)
+            shutil.rmtree(Path(tempfile.gettempdir()) / f"home-{name}", ignore_errors=True)
+
+
+@contextmanager
+def shared_folder():
+    """A folder every user can reach (pytest's own tmp folder is root's only)."""
+    folder = Path(tempfile.mkdtemp(prefix="tagline-users-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def python_for(user: str) -> tuple[str, dict[str, str]]:
+    """An interpreter ``user`` may run, and the environment that finds tagline and its packages.
+
+    The test's own interpreter may live where other users cannot reach (under /root, with pyenv):
+    then the system's Python of the same version runs the same installed packages."""
+    import site
+    import tagline
+
+    ours = os.path.realpath(sys.executable)
+    if subprocess.run(["runuser", "-u", user, "--", "test", "-x", ours]).returncode == 0:
+        candidates = [sys.executable]
+    else:
+        version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        candidates = [p for p in (f"/usr/bin/{version}", f"/usr/local/bin/{version}") if os.path.exists(p)]
+        if not candidates:
+            pytest.skip(f"{ours} is not executable by other users and no system {version} exists")
+    paths = [str(Path(tagline.__file__).resolve().parents[1]), *site.getsitepackages()]
+    for path in paths:  # a checkout or venv under a private home (/root is 0700) is out of reach
+        if subprocess.run(["runuser", "-u", user, "--", "test", "-r", path, "-a", "-x", path]).returncode != 0:
+            pytest.skip(f"{path} cannot be read by other users: put the checkout and its venv where they can")
+    return candidates[0], {"PYTHONPATH": os.pathsep.join(paths)}
+
+
+def as_user(user: str, *command: str, umask: str = "022", cwd: Path | None = None) -> subprocess.CompletedProcess:
+    home = Path(tempfile.gettempdir()) / f"home-{user}"
+    home.mkdir(exist_ok=True)
+    shutil.chown(home, user)
+    line = f"umask {umask} && exec \"$@\""
+    return subprocess.run(
+        ["runuser", "-u", user, "--", "env", f"HOME={home}", "sh", "-c", line, "sh", *command],
+        capture_output=True, text=True, timeout=60, cwd=cwd,
+    )
+
+
+def group_shared(shared_dir: Path, group: str) -> Path:
+    """The annotations folder the guide sets up for a team: owned by its group, group-writable, setgid
+    (chgrp team annotations; chmod g+ws annotations)."""
+    root = shared_dir / "annotations"
+    root.mkdir()
+    shutil.chown(root, group=group)
+    root.chmod(0o2775)
+    return root
