@@ -48,6 +48,9 @@ def _run(args, model, jobs, session, started) -> int:
     except TeamError as error:  # prepared into the user's own cache, the team would have none
         say(f"{error}; nothing prepared")
         return 1
+    if project is not None:
+        for line in nobody_lines(project, found):
+            say(line)
     cache = nlp.ParseCache(nlp.project_cache_dir(project), publishing=True) if project else nlp.ParseCache()
     plan = make_plan(found, model, cache)
     if cache.error:
@@ -106,6 +109,30 @@ def project_folder(args):
     from tagline.core.team import load_team
 
     return Path("annotations") if load_team() is not None else None
+
+
+def nobody_lines(project, found) -> list[str]:
+    """A line for each name of the team nobody can log in as yet, with how many of the articles
+    being prepared are routed to them: said, never refused (the account may come later)."""
+    from tagline.core.team import Plan, TeamError, load_team, no_login_line, nobody_logs_in_as
+
+    try:
+        team = load_team()
+    except TeamError:  # said where the team is needed; preparing the cache does not need it
+        return []
+    if team is None:
+        return []
+    unknown = nobody_logs_in_as(team, project)
+    if not unknown:
+        return []
+    ids = sorted({article.id for article in found})
+    plan = Plan.build(team, ids, project)
+    lines = []
+    for name in unknown:
+        role = "annotator" if name in team.annotators else "reviewer"
+        routed = len(plan.assigned(name)) if role == "annotator" else 0
+        lines.append(f"{team.source}: {no_login_line(name, role, routed)} (tagline status lists them)")
+    return lines
 
 
 def _prepare_project(args, found, model, cache, jobs, project, plan, started, failed) -> int:

@@ -16,18 +16,18 @@ from __future__ import annotations
 import heapq
 import operator
 import os
+import stat
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from tagline.core import agreement, annofile, corpus, safefile, schema, store
+from tagline.core import agreement, annofile, corpus, safefile, sanitize, schema, store
 from tagline.core.labels import LabelScheme
 from tagline.core.progress import decode_marks, decode_times, entry_is_current, epoch, mask_labels, read_index
 from tagline.core.stats import SESSION_BREAK
-from tagline.core.store import safe_name
-from tagline.core.team import Team, route
+from tagline.core.team import Team, no_login_line, nobody_logs_in_as, route
 
 #: Pace (sentences per hour, seconds per sentence) is measured over this many of an annotator's
 #: articles, those saved last: the pace now, and a cost that does not grow with the project.
@@ -57,6 +57,7 @@ class AnnotatorStatus:
     sentences_total: int = 0  # of the articles they have a file for
     within: list[int] = field(default_factory=list, repr=False)  # gaps between actions in one article
     spans: list[tuple[int, int]] = field(default_factory=list, repr=False)  # (first, last) per article
+    open_now: list[str] = field(default_factory=list)  # articles open in a session right now
 
     def add_times(self, times: str | list[int]) -> None:
         if isinstance(times, str):
@@ -106,6 +107,7 @@ class AnnotatorStatus:
             "sentences_per_hour": None if rate is None else round(rate, 1),
             "seconds_per_sentence": None if pace is None else round(pace, 1),
             "last_active": self.last_active,
+            "open_now": self.open_now,
         }
 
 
@@ -120,6 +122,9 @@ class Status:
     team: bool
     parsed_files: int = 0  # annotation files that had to be parsed (the index did not cover them)
     outside: dict[str, AnnotatorStatus] = field(default_factory=dict)  # folders with answers, not in the team
+    #: Names of the team nobody can log in as yet (:func:`tagline.core.team.nobody_logs_in_as`):
+    #: name -> {"role": "annotator" or "reviewer", "articles": the article ids routed to them}.
+    no_login: dict[str, dict] = field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:
         counts = {"complete": 0, "in progress": 0, "not started": 0}
@@ -141,6 +146,8 @@ class Status:
             "agreement": self.agreement,
             "problems": self.problems,
             "outside_team": {name: a.as_data() for name, a in self.outside.items()},
+            "no_login": self.no_login,
+            "team": self.team,
         }
 
 
@@ -271,6 +278,59 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
     return work, decided, parsed
 
 
+def held_locks() -> set[tuple[int, int, int]] | None:
+    """(major, minor, inode) of every file a process on this machine holds a ``flock`` on, from
+    Linux's ``/proc/locks`` (read, taking no lock and waiting for none); None where there is none.
+
+    An article is open in a session exactly while that session holds its lock file. A journal is
+    no sign of it: the background fold empties it while the article stays open, and a session
+    killed leaves one behind."""
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as handle:
+            text = handle.read(1 << 22)
+    except OSError:
+        return None
+    held = set()
+    for line in text.splitlines():
+        parts = line.split()  # "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5490232 0 EOF" ("1: -> FLOCK …" waits)
+        if len(parts) >= 6 and parts[1] == "FLOCK":
+            try:
+                major, minor, inode = parts[5].split(":")
+                held.add((int(major, 16), int(minor, 16), int(inode)))
+            except ValueError:
+                continue
+    return held
+
+
+def open_articles(folder: Path, held: set[tuple[int, int, int]]) -> list[str]:
+    """The articles of the annotator folder ``folder`` whose lock file is held now (``held``: from
+    :func:`held_locks`), leaving out a fold a session that has quit is still writing. Sorted."""
+    inodes = {inode for _, _, inode in held}
+    found = []
+    try:
+        with os.scandir(folder) as entries:
+            candidates = [e for e in entries if e.name.startswith(".") and e.name.endswith(".lock") and e.inode() in inodes]
+    except OSError:
+        return []
+    owner_uid = store.folder_owner(folder)
+    for entry in candidates:
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if (not stat.S_ISREG(info.st_mode) or (os.major(info.st_dev), os.minor(info.st_dev), info.st_ino) not in held
+                or store.foreign_owner(entry.path, owner_uid)):
+            continue  # a FIFO would block the read; a file someone else put there is not the annotator's
+        try:
+            with open(entry.path, "rb") as handle:
+                holder = handle.read(400).decode("utf-8", errors="replace").strip()
+        except OSError:
+            continue
+        if not holder.endswith(store.AFTER_EXIT):
+            found.append(entry.name[1:-len(".lock")])
+    return sorted(found)
+
+
 def _identity(path: Path) -> tuple | None:
     try:
         info = os.stat(path)
@@ -339,7 +399,10 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     decided: dict[str, set[int]] = {}
     parsed = 0
     for name in names:
-        works[name], _, count = read_folder(root / safe_name(name), scheme, problems)
+        # A folder by its own name: a team's names are folder names as they are (the rule of
+        # --annotator), and a folder listed without a team is read under the name it has (its
+        # name made "safe" was another path, and its answers, exported, were left out of sight).
+        works[name], _, count = read_folder(root / name, scheme, problems)
         parsed += count
     spans: dict[str, dict] = {}
 
@@ -349,7 +412,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
         if article_id not in spans:
             spans[article_id] = {}
             for name in names:
-                folder = root / safe_name(name)
+                folder = root / name
                 path = folder / f"{article_id}{schema.ANNOTATION_SUFFIX}"
                 if article_id not in works.get(name, {}) or store.foreign_owner(path, store.folder_owner(folder)):
                     continue
@@ -365,7 +428,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     for name in sorted(reviewers | ({n for n in _folders(root)} - set(names) if team else set())):
         if name in works:
             continue
-        theirs, found, count = read_folder(root / safe_name(name), scheme, problems, decisions=True, places=places)
+        theirs, found, count = read_folder(root / name, scheme, problems, decisions=True, places=places)
         parsed += count
         if name not in reviewers and any(w.done > 0 for w in theirs.values()):
             # Answers of someone the team section no longer (or never) names: not routed, still
@@ -389,6 +452,12 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     known_ids = set(ids) | {a for per in works.values() for a in per}
     routing = route(team, ids, started) if team else {a: tuple(sorted(n for n in names if a in works[n])) for a in known_ids}
 
+    no_login: dict[str, dict] = {}
+    if team is not None:
+        for name in nobody_logs_in_as(team, root):
+            role = "annotator" if name in team.annotators else "reviewer"
+            no_login[name] = {"role": role, "articles": [a for a in ids if name in routing.get(a, ())] if role == "annotator" else []}
+
     people = {name: AnnotatorStatus(name) for name in names}
     for holders in routing.values():
         for name in holders:
@@ -396,6 +465,10 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
                 people[name].assigned += 1
     for name, per_article in works.items():
         _tally(people[name], per_article)
+    held = held_locks()
+    if held is not None:  # who has which article open: the sessions holding an article's lock now
+        for name, person in [*people.items(), *outside.items()]:
+            person.open_now = open_articles(root / name, held) if held else []
 
     articles: dict[str, dict] = {}
     waiting = waiting_articles = 0
@@ -442,7 +515,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     return Status(
         people, articles, waiting, waiting_articles,
         _agreement(label_sets),
-        problems, team is not None, parsed, outside,
+        problems, team is not None, parsed, outside, no_login,
     )
 
 
@@ -454,6 +527,7 @@ def _tally(person: AnnotatorStatus, per_article: dict[str, Work]) -> AnnotatorSt
             person.done += 1
         person.sentences_done += w.done
         person.sentences_total += w.total
+    person.open_now = sorted(a for a, w in per_article.items() if w.open_now)  # without /proc/locks
     for w in heapq.nlargest(RECENT, per_article.values(), key=lambda w: w.mtime):
         person.add_times(w.times)
     return person
@@ -502,3 +576,126 @@ def _finished(w: Work | None) -> bool:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
+
+
+# -- what ``tagline status`` and the app's Team status screen show --------------------------------
+# One owner of the words: both render these from the report of :meth:`Status.as_data` (the screen
+# gets it from ``tagline status --format json``), so the two never say different things.
+
+TITLE = "Team status"
+HEADINGS = ("annotator", "assigned", "started", "done", "sentences", "per hour", "s/sentence", "last active", "open now")
+CAPTION = "pace: gaps between actions, breaks over 10 min left out"
+#: Cells of an article id in the "open now" column (a longer one is cut, with "…").
+OPEN_CELLS = 14
+#: Cells the line listing what is routed to a name nobody can log in as is kept within.
+LINE_CELLS = 78
+
+
+def _shown(value) -> str:
+    return sanitize.visible(str(value))
+
+
+def _cut(text: str, most: int) -> str:
+    """``text`` made visible and cut to ``most`` cells, with "…" where it was cut."""
+    from tagline.core import layout  # only to show the report, never for --format json
+
+    text = _shown(text)
+    if layout.cells(text) <= most:
+        return text
+    while text and layout.cells(text) > most - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def _figure(value, digits: int = 1) -> str:
+    return "n/a" if not isinstance(value, (int, float)) or isinstance(value, bool) else f"{value:.{digits}f}"
+
+
+def _count(n, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
+def _minute(stamp) -> str:
+    """``2026-11-20T09:00:20Z`` as ``2026-11-20 09:00`` (the JSON keeps the seconds)."""
+    return _shown(stamp)[:16].replace("T", " ") if stamp else "never"
+
+
+def open_cell(open_now) -> str:
+    """The "open now" cell: the article an annotator has open (cut to :data:`OPEN_CELLS`), "+N" for
+    more (logged in twice), "-" for none."""
+    if not isinstance(open_now, list) or not open_now:
+        return "-"
+    more = f" +{len(open_now) - 1}" if len(open_now) > 1 else ""
+    return _cut(open_now[0], OPEN_CELLS) + more
+
+
+def table_rows(report: dict) -> list[list[str]]:
+    """The annotators' table under :data:`HEADINGS`, one row per annotator, every cell visible text."""
+    team = report.get("team", True)
+    rows = []
+    for name, a in (report.get("annotators") or {}).items():
+        rows.append([
+            _shown(name), str(a.get("assigned", 0)) if team else "n/a", str(a.get("started", 0)), str(a.get("done", 0)),
+            f"{a.get('sentences_done', 0)}/{a.get('sentences_total', 0)}", _figure(a.get("sentences_per_hour")),
+            _figure(a.get("seconds_per_sentence")), _minute(a.get("last_active")), open_cell(a.get("open_now")),
+        ])
+    return rows
+
+
+def report_lines(report: dict) -> list[str]:
+    """The lines under the table: articles, review, agreement, answers from outside the team, and
+    each name of the team nobody can log in as (with the articles routed to them). Visible text."""
+    counts = report.get("summary") or {}
+    review = report.get("review") or {}
+    agree = report.get("agreement") or {}
+    waiting = review.get("sentences", 0)
+    lines = [] if report.get("annotators") else [
+        # An empty table cut its nine headings to "annota…", "assig…" at 80 columns, and said nothing.
+        "no annotators yet: no team in tagline.yaml, no folder in the annotations folder"]
+    lines += [
+        f"articles: {len(report.get('articles') or {})}; " + ", ".join(f"{n} {what}" for what, n in counts.items()),
+        f"waiting for review: {_count(waiting, 'sentence')} in {_count(review.get('articles', 0), 'article')}"
+        + (" (tagline review)" if waiting else ""),
+        # Two lines of their own: as one (about 100 columns) it wrapped mid-phrase at 80.
+        f"agreement so far: observed {_figure(agree.get('observed'), 3)}, "
+        f"Krippendorff's alpha {_figure(agree.get('krippendorff_alpha'), 3)} (label set)",
+        f"  over {_count(agree.get('sentences', 0), 'sentence')} done by two or more annotators",
+    ]
+    outside = report.get("outside_team") or {}
+    if outside:
+        lines.append("outside the team (not routed; exported): " + "; ".join(
+            f"{name} {p.get('started', 0)} started, {p.get('done', 0)} done, {_count(p.get('sentences_done', 0), 'sentence')}"
+            for name, p in outside.items()))
+    for name, entry in (report.get("no_login") or {}).items():
+        lines.extend(no_login_lines(name, entry))
+    return [_shown(line) for line in lines]
+
+
+def no_login_lines(name: str, entry: dict) -> list[str]:
+    """A name nobody can log in as: one line saying so, and for an annotator one listing the first
+    articles routed to them (as many as fit in :data:`LINE_CELLS`; ``--format json`` has them all)."""
+    articles = [a for a in entry.get("articles") or [] if isinstance(a, str)]
+    lines = [no_login_line(name, str(entry.get("role")), len(articles))]
+    if articles:
+        from tagline.core import layout
+
+        line = f"  routed to {_cut(name, 20)}:"
+        for at, article_id in enumerate(articles):
+            rest = len(articles) - at
+            piece = f" {_cut(article_id, 24)}" + ("," if rest > 1 else "")
+            tail = f" … {rest} more"
+            if layout.cells(line + piece) > LINE_CELLS - (len(tail) if rest > 1 else 0):
+                line += tail
+                break
+            line += piece
+        lines.append(line)
+    return lines
+
+
+def problem_lines(report: dict, most: int = 5) -> list[str]:
+    """The report's problems (``tagline status`` says each on standard error), the first ``most``."""
+    problems = [str(p) for p in report.get("problems") or []]
+    shown = [f"problem: {_shown(p)}" for p in problems[:most]]
+    if len(problems) > most:
+        shown.append(f"… and {len(problems) - most} more problems (tagline status lists them)")
+    return shown

@@ -131,6 +131,41 @@ def load_team(path: str | Path | None = None, cwd: Path | None = None) -> Team |
     return team_from_data(data["team"], str(path))
 
 
+def nobody_logs_in_as(team: Team, root: str | Path) -> list[str]:
+    """The names of ``team`` (annotators, then reviewers) nobody can be yet: no user of that name on
+    this machine, no folder under the annotation folder ``root`` (never seen annotating or deciding)
+    and no login link of ``tagline serve`` there. A mistyped name was given a share of the articles
+    without a word; said, not refused (a lead may name someone before their account is made)."""
+    import pwd
+
+    unknown = []
+    for name in dict.fromkeys((*team.annotators, *team.reviewers)):
+        if os.path.lexists(Path(root) / name):  # a team's names are folder names as they are
+            continue
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            unknown.append(name)
+    if unknown:
+        from tagline.core import tokens
+
+        try:
+            served = tokens.load(tokens.token_file(root)).hashes
+        except (tokens.TokenFileError, OSError):  # another user's token file: not ours to read
+            served = {}
+        unknown = [name for name in unknown if name not in served]
+    return unknown
+
+
+def no_login_line(name: str, role: str, routed: int = 0) -> str:
+    """One line saying that nobody can log in as ``name`` (from :func:`nobody_logs_in_as`); for an
+    annotator (``role``), with how many articles are routed to them (others take those once their
+    own queues are done)."""
+    if role != "annotator":
+        return f"reviewer {name}: no user of that name here, no folder yet"
+    return f"{name}: no user of that name here, no folder yet; {routed} article{'' if routed == 1 else 's'} routed to them"
+
+
 # -- routing ---------------------------------------------------------------------------------------
 def _digest(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")

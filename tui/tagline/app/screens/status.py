@@ -18,44 +18,21 @@ from textual.widgets import DataTable, Static
 
 from tagline.app.screens.help import QuitsFromHere
 from tagline.app.children import tagline_command
+from tagline.core import status as core
 from tagline.core.sanitize import visible
-
-COLUMNS = ("annotator", "assigned", "started", "done", "sentences", "per hour", "s/sentence", "last active")
-
-
-def _cell(value: object, right: bool = True) -> Text:
-    shown = "n/a" if value is None else (f"{value:.1f}" if isinstance(value, float) else str(value))
-    return Text(visible(shown), justify="right" if right else "left")
 
 
 def rows(report: dict) -> list[list[Text]]:
-    """The annotators' table of a ``tagline status --format json`` report (text is never markup)."""
-    out = []
-    for name, a in report.get("annotators", {}).items():
-        out.append([
-            _cell(name, right=False), _cell(a.get("assigned")), _cell(a.get("started")), _cell(a.get("done")),
-            _cell(f"{a.get('sentences_done', 0)}/{a.get('sentences_total', 0)}"), _cell(a.get("sentences_per_hour")),
-            _cell(a.get("seconds_per_sentence")), _cell(a.get("last_active") or "never", right=False),
-        ])
-    return out
+    """The annotators' table of a ``tagline status --format json`` report, as the core words it
+    (:func:`tagline.core.status.table_rows`, visible text; never markup)."""
+    return [[Text(value, justify="left" if at == 0 or at == len(core.HEADINGS) - 1 else "right") for at, value in enumerate(row)]
+            for row in core.table_rows(report)]
 
 
 def summary(report: dict) -> Text:
-    counts = report.get("summary", {})
-    review = report.get("review", {})
-    agree = report.get("agreement", {})
-
-    def figure(value) -> str:
-        return "n/a" if value is None else f"{value:.3f}"
-
-    lines = [
-        f"articles: {sum(counts.values())}; " + ", ".join(f"{n} {what}" for what, n in counts.items()),
-        f"waiting for review: {review.get('sentences', 0)} sentences in {review.get('articles', 0)} articles",
-        f"agreement so far: {agree.get('sentences', 0)} sentences done by two or more; observed {figure(agree.get('observed'))}, "
-        f"Krippendorff's alpha {figure(agree.get('krippendorff_alpha'))}",
-        *(f"problem: {p}" for p in report.get("problems", [])[:5]),
-    ]
-    return Text("\n".join(visible(line) for line in lines))  # a line break inside a line stays visible
+    """The lines under the table, the same as ``tagline status`` prints, then the report's problems
+    (which the command says on standard error)."""
+    return Text("\n".join([core.CAPTION, *core.report_lines(report), *core.problem_lines(report)]))
 
 
 class StatusScreen(QuitsFromHere, ModalScreen[None]):
@@ -69,14 +46,14 @@ class StatusScreen(QuitsFromHere, ModalScreen[None]):
         self.command = command
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Team status"), id="status-title")
+        yield Static(Text(core.TITLE), id="status-title")
         yield DataTable(id="status-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text("reading the annotation folders…"), id="status-summary")
         yield Static(Text("r refresh   esc close"), id="status-keys")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for heading in COLUMNS:
+        for heading in core.HEADINGS:
             table.add_column(Text(heading), key=heading)
         self.action_refresh()
 
@@ -91,9 +68,14 @@ class StatusScreen(QuitsFromHere, ModalScreen[None]):
                 *self.command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
             )
             out, err = await process.communicate()
-            report = json.loads(out.decode("utf-8", errors="replace"))
-        except (OSError, ValueError) as error:
+        except OSError as error:
             self.query_one("#status-summary", Static).update(Text(visible(f"status unavailable: {error}")))
+            return
+        try:
+            report = json.loads(out.decode("utf-8", errors="replace"))
+        except ValueError:  # the command refused (a team section it cannot use, no seeds/): its reason
+            reason = next((line for line in err.decode("utf-8", errors="replace").splitlines() if line.strip()), "no report")
+            self.query_one("#status-summary", Static).update(Text(visible(f"status unavailable: {reason}")))
             return
         table = self.query_one(DataTable)
         table.clear()

@@ -1,0 +1,91 @@
+"""The lead's view of who does what, set up as docs/guide/teams.md says: real Unix users, a
+group-shared annotations folder, a mistyped name in ``annotators:``, and ``tagline status`` read in
+a real 80x24 terminal while an annotator has an article open."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from unixusers import group_shared, python_for
+
+pytestmark = pytest.mark.e2e
+
+
+def _project(shared_dir: Path, group: str, names: list[str]) -> Path:
+    seeds = shared_dir / "seeds"
+    seeds.mkdir()
+    for i in range(6):
+        (seeds / f"story{i}.txt").write_text(f"Story {i} begins here. The minister said 40 percent rose.\n", encoding="utf-8")
+    for path in [seeds, *seeds.iterdir()]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    (shared_dir / "tagline.yaml").write_text(f"team:\n  annotators: [{', '.join(names)}]\n  per_article: 1\n", encoding="utf-8")
+    (shared_dir / "tagline.yaml").chmod(0o644)
+    return group_shared(shared_dir, group)
+
+
+def test_the_lead_is_told_of_a_mistyped_name_and_sees_who_has_what_open(users, shared_dir, terminals):
+    alice, bob, group = users
+    typo = bob[:-1] + "x" + "z"  # one of the names, mistyped: no such user here
+    root = _project(shared_dir, group, [alice, bob, typo])
+    # alice opens her queue in a real terminal, as the guide says (`tagline`), and tags a sentence.
+    annotator = terminals(shared_dir)
+    lead = terminals(shared_dir, 80, 24)
+    try:
+        home = Path(tempfile.gettempdir()) / f"home-{alice}"
+        home.mkdir(exist_ok=True)
+        shutil.chown(home, alice)
+        python, env = python_for(alice)
+        exports = " ".join(f"{k}={v}" for k, v in env.items())
+        annotator.run(
+            # The tests' TAGLINE_ANNOTATOR (tester) would make her someone else: the login name it is.
+            f"runuser -u {alice} -- env -u TAGLINE_ANNOTATOR HOME={home} TAGLINE_CACHE={home}/cache XDG_CONFIG_HOME={home}/.config "
+            "TERM=xterm-256color LANG=C.UTF-8 "
+            f"{exports} sh -c 'umask 002; exec {python} -m tagline --model none'"
+        )
+        annotator.wait_for("your queue", timeout=60)
+        annotator.keys("c")
+        deadline = time.monotonic() + 30
+        while not list((root / alice).glob("*.journal")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        journal = list((root / alice).glob("*.journal"))
+        assert journal, "alice's action never reached a journal"
+        opened = journal[0].name[: -len(".journal")]
+
+        done = subprocess.run([sys.executable, "-m", "tagline", "status", "--format", "json"], cwd=shared_dir,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        report = json.loads(done.stdout)
+        assert report["annotators"][alice]["open_now"] == [opened]
+        assert list(report["no_login"]) == [typo]  # alice and bob are users here; the typo is not
+        routed = report["no_login"][typo]["articles"]
+        assert routed == [a for a, entry in report["articles"].items() if typo in entry["annotators"]] and routed
+
+        # The lead's terminal: 80 columns, the table whole, the open article and the typo said.
+        lead.run(f"{sys.executable} -m tagline status", linger=60)
+        lead.wait_for("TAGLINE-EXIT-0", timeout=120)
+        shown = lead.tmux("capture-pane", "-p", "-S", "-200", "-t", lead.name).stdout
+        lines = shown.splitlines()
+        table = [line for line in lines if line and line[0] in "┏┃┡│└"]
+        # No line of the table wrapped (tmux wraps at 80: a cut row would start without a border).
+        assert table and all(line.rstrip()[-1] in "┓┃┩│┘" for line in table), shown
+        row = next(line for line in table if "open now" in line)
+        assert opened[:10] in row, shown
+        flat = " ".join(shown.split())
+        assert f"{typo}: no user of that name here, no folder yet; {len(routed)} article" in flat
+    finally:
+        annotator.keys("C-q")
+
+    # prepare says it too, and prepares all the same.
+    done = subprocess.run([sys.executable, "-m", "tagline", "prepare", "seeds", "--jobs", "1"], cwd=shared_dir,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    said = [line for line in done.stderr.splitlines() if typo in line]
+    assert len(said) == 1 and f"{typo}: no user of that name here, no folder yet; {len(routed)} article" in said[0]
+    assert alice not in done.stderr and "prepared 6 articles" in done.stdout
