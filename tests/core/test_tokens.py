@@ -107,3 +107,30 @@ def test_no_login_link_names_port_0(tmp_path, monkeypatch, capsys):
     assert not (tmp_path / "annotations" / ".serve-tokens.yaml").exists()
     assert cli.main(["serve", "--add-annotator", "alice", "--port", "0", "--url", "https://tag.example.org"]) == 0
     assert capsys.readouterr().out.startswith("https://tag.example.org/?token=")
+
+
+def test_a_fifo_where_the_token_file_goes_is_refused_without_blocking(tmp_path):
+    """In a group-writable annotation folder anyone of the group can make .serve-tokens.yaml a
+    FIFO: opening it waited for a writer for ever, in tagline serve and in tagline status (which
+    looks there for names that can log in)."""
+    import os
+    import threading
+
+    from tagline.core.team import Team, nobody_logs_in_as
+
+    os.mkfifo(tokens.token_file(tmp_path))
+    outcome: list = []
+
+    def load() -> None:
+        try:
+            tokens.load(tokens.token_file(tmp_path))
+        except tokens.TokenFileError as error:
+            outcome.append(str(error))
+        outcome.append(nobody_logs_in_as(Team(("rooot",), 1.0), tmp_path))
+
+    reader = threading.Thread(target=load, daemon=True)
+    reader.start()
+    reader.join(60)
+    if reader.is_alive():  # a daemon thread: left blocked, it does not keep the run from ending
+        pytest.fail("opening a FIFO token file blocked")
+    assert "is not a regular file" in outcome[0] and outcome[1] == ["rooot"]

@@ -72,7 +72,9 @@ def load(path: Path) -> Tokens:
     """The tokens in ``path`` (none when there is no file); :class:`TokenFileError` when the file is
     not one to trust: not a regular file, someone else's, readable or writable by others, or not ours."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        # O_NONBLOCK: a FIFO put where the file goes (the annotation folder may be group-writable)
+        # would block the open until someone writes to it; refused below as not a regular file.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return Tokens({})
     except OSError as error:
