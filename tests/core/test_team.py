@@ -56,6 +56,8 @@ def test_no_team_section_means_no_team(tmp_path):
     ("team: {annotators: [alice, alice.]}", "not a login name"),  # would share alice's folder
     ("team: {annotators: [alice@corp]}", "not a login name"),  # --annotator refuses it: no queue
     ("team: {annotators: [alice, Alice]}", "differ only by case"),
+    # a name of 65 characters or more: shown cut, and said to be cut (it read as a name of 40 x)
+    ("team: {annotators: [" + "x" * 5000 + "]}", "'" + "x" * 39 + "…' is not a login name"),
     ("team: {annotators: [a, b], per_article: 3}", "needs at least 3 annotators"),
     ("team: {annotators: [a, b], per_article: 0.5}", "at least 1"),
     ("team: {annotators: [a, b], per_article: two}", "must be a number"),

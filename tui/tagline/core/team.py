@@ -96,7 +96,7 @@ def _names(raw: object, key: str, source: str) -> list[str]:
         # The rule of --annotator and the login name: a name tagline would refuse to open as could
         # never annotate its queue, and "alice." would share alice's folder.
         if name is None or annotator_problem(name):
-            shown = str(item)[:40]
+            shown = str(item) if len(str(item)) <= 40 else str(item)[:39] + "…"  # cut, and said so
             raise TeamError(f"{source}: team: {key}: {shown!r} is not a login name ({ANNOTATOR_RULE})")
         if name in names:
             raise TeamError(f"{source}: team: {key}: '{name}' appears twice")
