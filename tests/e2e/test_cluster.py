@@ -214,6 +214,20 @@ def test_an_unreachable_scheduler_is_one_line_and_status_2(tmp_path):
     assert run.stdout == "" and not entities(tmp_path / "cache")
 
 
+@pytest.mark.parametrize("address", ["nohostport", "tcp://scheduler", "evil\x1b]0;pwned\x07"])
+def test_a_scheduler_address_without_a_port_is_one_line_and_status_2(tmp_path, address):
+    """Refused by distributed.Client's own constructor, the half-made client's finaliser waited 10 s
+    and printed a traceback after the message; the address is now checked first."""
+    pytest.importorskip("distributed", reason="the dask extra: pip install -e '.[test,dask]'")
+    pairs_article(tmp_path / "articles", "pairs", 3)
+    run = tagline("prepare", str(tmp_path / "articles"), "--scheduler", address, cache=tmp_path / "cache")
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert run.stderr.startswith("tagline prepare: cannot reach the Dask scheduler at ") and "missing port" in run.stderr
+    assert "\x1b" not in run.stderr and "\x07" not in run.stderr
+    assert run.stdout == "" and not entities(tmp_path / "cache")
+
+
 def older_spacy(folder: Path) -> dict:
     """The environment of a machine where another spaCy is installed: its distribution's metadata
     first on the path, as an older environment would have it."""

@@ -148,6 +148,9 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT):
     # The client's event loop needs no health check 50 times a second (the default tick): on a
     # machine that also runs workers, every wake-up is taken from the parsing.
     dask.config.set({"distributed.admin.large-graph-warning-threshold": "2GB", "distributed.admin.tick.interval": "1s"})
+    problem = _address_problem(address)
+    if problem:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({problem}); nothing sent")
     try:
         client = distributed.Client(address, timeout=timeout, set_as_default=False)
     except Exception as error:  # OSError, TimeoutError, ValueError (a malformed address), …
@@ -301,6 +304,21 @@ def _close(client) -> None:
         client.close(timeout=CONNECT_TIMEOUT)
     except Exception:
         pass
+
+
+def _address_problem(address: str) -> str | None:
+    """Why ``address`` is no scheduler address (a host without a port), else None. Checked before
+    :class:`distributed.Client` is made: a client refused by its own constructor is left half-built,
+    and its finaliser then waited 10 s and printed a traceback after the one-line message."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(location)
+    except (ValueError, TypeError) as error:
+        return _one_line(error)
+    return None
 
 
 def _one_line(error: BaseException) -> str:
