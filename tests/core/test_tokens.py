@@ -134,3 +134,19 @@ def test_a_fifo_where_the_token_file_goes_is_refused_without_blocking(tmp_path):
     if reader.is_alive():  # a daemon thread: left blocked, it does not keep the run from ending
         pytest.fail("opening a FIFO token file blocked")
     assert "is not a regular file" in outcome[0] and outcome[1] == ["rooot"]
+
+
+@pytest.mark.parametrize("option, value", [("--url", "https://[x"), ("--url", "https://tag.example.org:99999"),
+                                           ("--url", "https://a\x1b]52;c;cHduZWQ=\x07"), ("--url", "https://tag example.org"),
+                                           ("--host", "x\x1b]0;pwned\x07")])
+def test_an_address_no_browser_takes_is_a_usage_error(tmp_path, monkeypatch, capsys, option, value):
+    """An unclosed IPv6 bracket or a port past 65535 made urlsplit raise (a traceback); a control
+    character went into the printed link as it was. Each is one line, exit 2, and no token made."""
+    from tagline import cli
+
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["serve", "--add-annotator", "alice", "--port", "8000", option, value]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.splitlines()) == 1 and captured.err.startswith(f"tagline: {option} ")
+    assert "\x1b" not in captured.err and "\x07" not in captured.err
+    assert not (tmp_path / "annotations" / ".serve-tokens.yaml").exists()

@@ -327,7 +327,7 @@ class TaglineServer(Server):
             await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"tagline serve is stopping")
 
     async def on_startup(self, app: web.Application) -> None:
-        print(f"tagline: serving on {self.public_url} (one process per visitor; ctrl+c stops)", flush=True)
+        print(f"tagline: serving on {safe(self.public_url)} (one process per visitor; ctrl+c stops)", flush=True)
 
     async def handle_index(self, request: web.Request) -> web.Response:
         name = request["annotator"]
@@ -471,7 +471,7 @@ def add_annotator(args) -> int:
         return 1
     again = f"; {name}'s earlier link no longer works" if replaced else ""
     say(f"{name}'s login link, shown this once (whoever holds it annotates as {name}: send it privately){again}:")
-    print(f"{base_url(args.host, args.port, args.url)}/?token={token}", flush=True)
+    print(safe(f"{base_url(args.host, args.port, args.url)}/?token={token}"), flush=True)
     return 0
 
 
@@ -481,9 +481,18 @@ def run(args, scheme) -> int:
     from tagline.commands.output import say
     from tagline.core import articles as articles_mod
 
+    for option, value in (("--host", args.host), ("--url", args.url)):
+        # A control character or a space is in no address a browser or bind() takes; printed in the
+        # link, it would act on the terminal showing it.
+        if value is not None and (not value.isprintable() or any(ch.isspace() for ch in value)):
+            raise Usage(f"{option} {value!r}: an address has no spaces or control characters")
     if args.url is not None:
-        parts = urlsplit(args.url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        try:
+            parts = urlsplit(args.url)
+            parts.port  # noqa: B018 - raises ValueError for a port that is no number or past 65535
+        except ValueError:  # "https://[x": an unclosed IPv6 bracket
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
             raise Usage(f"--url {args.url!r}: give the address browsers use, such as https://tagline.example.org")
     if args.add_annotator is not None:
         return add_annotator(args)
