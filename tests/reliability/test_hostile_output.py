@@ -179,6 +179,9 @@ def commands(paths: dict[str, Path], out: Path) -> list[tuple[str, list[str], st
         ("review bad key", ["review", "--annotations", a, "--labels", str(paths["bad_key"])], "table"),
         ("review nothing", ["review", "--annotations", str(out / "empty")], "table"),
         ("review missing", ["review", "--annotations", a, "--annotators", "\x1b]0;pwned\x07"], "table"),
+        ("serve host", ["serve", "--host", "x\x1b]0;pwned\x07"], "table"),
+        ("serve link", ["serve", "--add-annotator", "bob", "--url", "https://a\x1b]52;c;cHduZWQ=\x07", "--annotations", str(out / "served")], "table"),
+        ("prepare scheduler", ["prepare", c, "--model", "en_core_web_sm", "--scheduler", "x\x1b]0;pwned\x07"], "table"),
     ]
     for fmt in ("yaml", "jsonl", "prodigy", "doccano", "csv"):
         found.append((f"export {fmt}", ["export", "--format", fmt, "--annotations", a], "json" if fmt in ("jsonl", "prodigy", "doccano") else "data"))
@@ -297,7 +300,8 @@ def test_data_printed_to_a_terminal_is_made_visible(tmp_path, figures):
 def test_the_apps_notices_and_screens_show_file_text_as_text(term, workdir, tmp_path, figures):
     """The reader opened on files whose every field is hostile: a settings file (theme, keymap), a
     theme file, a label scheme (guidelines on the help screen), an annotation file refused with a
-    reason that quotes it, an article name. Every byte written to the terminal is recorded."""
+    reason that quotes it, an article name, a note in the article's annotation file (the note
+    dialog). Every byte written to the terminal is recorded."""
     rng = random.Random(11)
     pieces = iter(PIECES * 4)
     h = lambda: hostile(rng, next(pieces))  # noqa: E731
@@ -312,14 +316,31 @@ def test_the_apps_notices_and_screens_show_file_text_as_text(term, workdir, tmp_
     (workdir / "news").mkdir()
     (workdir / "news" / f"{name}.txt").write_text("The council said the river rose. Residents left.\n", encoding="utf-8")
     (workdir / "news" / "second.txt").write_text("A second article. It has two sentences.\n", encoding="utf-8")
+    # The first article's own annotation file: a note holding every payload (the note dialog drew
+    # its text as it was: an escape sequence in a note cleared the screen).
+    first = "The council said the river rose."
+    own = workdir / "annotations" / "tester" / f"{name}.yaml"
+    own.parent.mkdir(parents=True)
+    own.write_text(yaml.safe_dump({"schema": "tagline.annotations/1", "article": {"id": name, "path": f"news/{name}.txt"},
+                                   "annotator": "tester", "labels": ["claim", "quote"],
+                                   "sentences": [{"index": 0, "start": 0, "end": len(first), "text": first, "status": "done",
+                                                  "labels": ["claim"], "note": "\n".join(p.replace("\x00", "") for p in PIECES)}]},
+                                  allow_unicode=True), encoding="utf-8")
     refused = workdir / "annotations" / "tester" / "second.yaml"
-    refused.parent.mkdir(parents=True)
+    refused.parent.mkdir(parents=True, exist_ok=True)
     refused.write_text(yaml.safe_dump({"schema": h(), "sentences": h()}, allow_unicode=True), encoding="utf-8")
     output = tmp_path / "terminal-output.bin"
     terminal = term(120, 40)
     terminal.start("open news --model none --labels scheme.yaml", env={"XDG_CONFIG_HOME": str(workdir / "config")})
     terminal.record_output(output)
     terminal.wait_for("/2 done")
+    terminal.keys("k", "m")  # the first sentence, done: the reader opened on the second
+    terminal.wait_for("Note on this sentence")
+    time.sleep(0.5)  # the note drawn
+    terminal.keys("Escape")
+    deadline = time.monotonic() + 20
+    while "Note on this sentence" in terminal.screen() and time.monotonic() < deadline:
+        time.sleep(0.1)
     terminal.keys("?")
     terminal.wait_for("Labels")
     terminal.keys("Escape")

@@ -4,6 +4,10 @@ The note is a :class:`TextArea`, so a pasted note keeps every line (Textual's ``
 the first one of a paste, without a word). Typed enter still saves: a line break gets into a note by
 pasting it. Quitting (ctrl+q, ctrl+c) from the dialog quits as it does everywhere, keeping the note
 as typed so far.
+
+A note is data like the article: it is kept exactly as written, and shown with every control, bidi
+and zero-width character made visible (one character for one, so the cursor stays where it is),
+never handed to the terminal.
 """
 
 from __future__ import annotations
@@ -13,15 +17,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from rich.text import Text
 from textual.widgets import Label, TextArea
 
 from tagline.app.durable import INTERRUPT_KEYS, quit_keys  # noqa: F401 - the keys that quit from the dialog too
+from tagline.core.sanitize import visible
 
 
 class NoteInput(TextArea):
     """The note's text. Textual hands keys to the focused widget before it has handled the ones
     before them, so keys typed right after enter are already queued here: once the note is
     submitted, they are kept for the reader instead of being typed into a closing dialog."""
+
+    def get_line(self, line_index: int) -> Text:
+        """The line as drawn: :func:`visible`, where the text area draws the document's characters as
+        they are (an escape sequence in a note read from a file cleared the screen)."""
+        return Text(visible(self.document.get_line(line_index)), end="", no_wrap=True)
 
     def on_key(self, event: events.Key) -> None:
         # Handled before the text area's own key handler (Textual calls a class's handlers before
