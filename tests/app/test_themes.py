@@ -178,6 +178,10 @@ async def test_every_character_of_a_sentence_is_on_screen(make_app, size):
     ("name: x\nprimary: notacolour\n", "primary 'notacolour' is not a colour"),
     ("name: x\nprimary: '#fff'\nsecondary: [1]\n", "secondary [1] is not a colour"),
     ("name: [x]\nprimary: '#fff'\n", "'name' must be text"),
+    # Listed as markup by the theme palette, and written to the terminal as it was by its preview.
+    ("name: \"evil\\e]0;pwned\\a\\u202ex\"\nprimary: '#fff'\n", "is not a theme name"),
+    ("name: '[bold]x'\nprimary: '#fff'\n", "is not a theme name"),
+    ("name: 'two words'\nprimary: '#fff'\n", "is not a theme name"),
     ("name: x\nprimary: '#fff'\ndark: 'no'\n", "'dark' must be true or false"),
     ("name: x\nprimary: '#fff'\nvariables: {label-claim: notacolour}\n", "variable label-claim 'notacolour' is not a colour"),
     ("name: x\nprimary: '#fff'\nvariables: {footer-key-foreground: nope}\n", "variable footer-key-foreground 'nope' is not a colour"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import yaml
@@ -110,6 +112,11 @@ def label_colour(variables: dict[str, str], name: str) -> str:
     return value
 
 
+#: What a theme's name may hold: the names of the themes shipped and of Textual's own.
+_THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+THEME_NAME_RULE = "letters, digits and . _ - only, starting with a letter or digit, at most 64 characters"
+
+
 def theme_from_file(path: Path) -> Theme:
     """The theme in ``path``; ``ValueError`` (one line) for a file that could not be used as one: a
     field of the wrong kind or a colour Textual cannot parse stopped the app at start before."""
@@ -121,6 +128,10 @@ def theme_from_file(path: Path) -> Theme:
     name = data.get("name") or path.stem
     if not isinstance(name, str):
         raise ValueError("'name' must be text")
+    if not _THEME_NAME.fullmatch(name):
+        # Textual's theme palette lists the name as markup and its preview wrote it to the terminal
+        # as it was: "[bold]x" lost its brackets, an OSC 0 in it retitled the terminal.
+        raise ValueError(f"name {name!r} is not a theme name ({THEME_NAME_RULE})")
     fields = {k: data[k] for k in _FIELDS if data.get(k) is not None}
     for key, value in fields.items():
         try:
