@@ -93,3 +93,24 @@ def test_the_app_with_a_mistyped_scheme_prints_one_line_and_does_not_start(tmp_p
     assert done.stderr.decode("utf-8") == ("tagline: scheme.yaml: unknown key '\u241b[2Jexclusiv' (did you mean 'exclusive'?); "
                                            "the file takes labels, exclusive, team\n")
     assert not (tmp_path / "annotations").exists()
+
+
+DEEP = "[" * 100_000 + "]" * 100_000  # json.loads raised RecursionError on it: a traceback
+
+
+def test_a_line_nested_too_deeply_is_one_line_in_import(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    good = {"text": "The river rose.", "answer": "accept", "accept": ["claim"], "meta": {"article": "river", "annotator": "dora"}}
+    (tmp_path / "rows.jsonl").write_text(json.dumps(good) + "\n" + DEEP + "\n", encoding="utf-8")
+    assert cli.main(["import", "rows.jsonl", "--format", "prodigy", "--annotations", "annotations"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "rows.jsonl:2: not a JSON line (nested too deeply" in err, err
+    assert (tmp_path / "annotations" / "dora" / "river.yaml").exists()  # the good line imported
+
+
+def test_a_journal_line_nested_too_deeply_is_skipped_and_the_rest_replayed(tmp_path):
+    from tagline.core.store import journal_entries
+
+    journal = tmp_path / "river.journal"
+    journal.write_text('{"index": 0, "labels": ["claim"]}\n' + DEEP + '\n{"index": 1, "labels": []}\n', encoding="utf-8")
+    assert [entry["index"] for entry in journal_entries(journal)] == [0, 1]

@@ -26,7 +26,9 @@ def make_hostile(folder: Path) -> dict[str, str]:
     os.symlink("loop-b.txt", folder / "loop-a.txt")
     os.symlink("loop-a.txt", folder / "loop-b.txt")
     os.mkfifo(folder / "pipe.txt")  # reading it would block for ever
-    (folder / "bad.jsonl").write_text('{"text": "fine", "id": "j1"}\nnot json\n{"id": "x"}\n{"text": "x", "id": "../escape"}\n', encoding="utf-8")
+    (folder / "bad.jsonl").write_text('{"text": "fine", "id": "j1"}\nnot json\n{"id": "x"}\n{"text": "x", "id": "../escape"}\n'
+                                      # nested 100,000 deep: json.loads raised RecursionError, a traceback
+                                      + '{"text": "x", "meta": ' + "[" * 100_000 + "]" * 100_000 + "}\n", encoding="utf-8")
     return {
         "latin1.txt": "not valid UTF-8",
         "binary.txt": "binary",
@@ -39,6 +41,7 @@ def make_hostile(folder: Path) -> dict[str, str]:
         "bad.jsonl:2": "not a JSON line",
         "bad.jsonl:3": "needs an object with a 'text' string",
         "bad.jsonl:4": "cannot name a file",
+        "bad.jsonl:5": "not a JSON line (nested too deeply",
     }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from tagline.core import safefile, safeyaml, schema
+from tagline.core import safefile, safejson, safeyaml, schema
 
 #: An annotation file larger than this is refused, not read: the largest article (8 MB) with its
 #: entities and suggestions makes a file of a few tens of megabytes.
@@ -145,7 +145,7 @@ def _parsed(path: Path, digest: str) -> dict | None:
         raw = safefile.read_text(parsed_path(path), 2 * MAX_BYTES)
         if _SURROGATE_ESCAPE.search(raw):  # never written by tagline (it writes characters as they are)
             return None
-        kept = json.loads(raw)
+        kept = safejson.loads(raw)
     except (OSError, ValueError):
         return None
     if not isinstance(kept, dict) or kept.get("yaml_sha256") != digest:

@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from tagline.core import safefile, segment
+from tagline.core import safefile, safejson, segment
 from tagline.core.sanitize import lone_surrogates, replace_surrogates, visible
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -256,7 +256,7 @@ def _read_jsonl(path: Path, shown: str, data: bytes) -> tuple[list[Article], lis
             continue
         where = f"{shown}:{number}"
         try:
-            row = json.loads(raw.decode("utf-8-sig"))
+            row = safejson.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             problems.append(Problem(where, f"not a JSON line ({str(error).splitlines()[0][:80]})"))
             continue

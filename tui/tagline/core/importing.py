@@ -37,7 +37,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tagline.core import annofile, corpus, safefile, schema
+from tagline.core import annofile, corpus, safefile, safejson, schema
 from tagline.core import articles as articles_mod
 from tagline.core.labels import LabelScheme
 from tagline.core.sanitize import lone_surrogates
@@ -176,7 +176,7 @@ def read_rows(path: Path, fmt: str, scheme: LabelScheme, problems: list[corpus.P
             continue
         where = f"{path}:{number}"
         try:
-            data = json.loads(line.decode("utf-8-sig"))
+            data = safejson.loads(line.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             problems.append(corpus.Problem(where, f"not a JSON line ({str(error).splitlines()[0][:80]})"))
             continue

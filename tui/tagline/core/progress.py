@@ -23,7 +23,7 @@ import os
 import threading
 from pathlib import Path
 
-from tagline.core import annofile, safefile, schema
+from tagline.core import annofile, safefile, safejson, schema
 from tagline.core.store import NOT_THEIRS, folder_owner, foreign_owner
 
 FILE_NAME = ".progress.json"
@@ -35,7 +35,7 @@ def read_index(folder: str | Path) -> dict[str, dict]:
     if foreign_owner(path, folder_owner(folder)):  # planted: routing and status would trust it
         return {}
     try:
-        data = json.loads(safefile.read_text(path, annofile.MAX_BYTES))
+        data = safejson.loads(safefile.read_text(path, annofile.MAX_BYTES))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

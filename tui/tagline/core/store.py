@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from tagline.core import annofile, safefile, schema
+from tagline.core import annofile, safefile, safejson, schema
 from tagline.core.anchoring import Anchors, whole as _whole
 from tagline.core.articles import Article
 from tagline.core.labels import LabelScheme
@@ -307,7 +307,7 @@ def journal_entries(journal: Path) -> list[dict]:
     entries = []
     for raw in lines:
         try:
-            entry = json.loads(raw)
+            entry = safejson.loads(raw)
         except (ValueError, UnicodeDecodeError):
             continue  # the action in flight when the process died
         if isinstance(entry, dict):
