@@ -323,6 +323,25 @@ class Session:
             self.history.redo.clear()
         return Outcome(changed=(index,))
 
+    def _apply_many(self, changes: list[tuple[int, SentenceState]], record: bool = True, group: int = 0) -> Outcome:
+        """:meth:`_apply` for many sentences as one write and one sync (all or none taken)."""
+        assert self.store is not None
+        if self.store.read_only:
+            return Outcome(message=self.store.read_only, error=True)
+        edits = []
+        for index, after in changes:
+            before = self.store.get(index)
+            if not (after == before and after.extra == before.extra):
+                edits.append(Edit(index, before, after, group))
+        try:
+            self.store.set_many([(edit.index, edit.after) for edit in edits])
+        except OSError as error:  # a full disk: not on disk, so not taken
+            return Outcome(message=f"{self.store.journal_path}: cannot save ({error.strerror or error}); not taken", error=True)
+        if record and edits:
+            self.history.undo.extend(edits)
+            self.history.redo.clear()
+        return Outcome(changed=tuple(index for index, _ in changes))
+
     def _stamp(self, state: SentenceState, **changes) -> SentenceState:
         return replace(state, updated=now(), **changes)
 
@@ -380,14 +399,12 @@ class Session:
         edits = [source.pop()]
         while group and source and source[-1].group == group:
             edits.append(source.pop())
-        changed: set[int] = set()
-        for position, edit in enumerate(edits):
-            outcome = self._apply(edit.index, getattr(edit, side), record=False)
-            if outcome.error:
-                source.extend(reversed(edits[position:]))
-                return outcome
-            target.append(edit)
-            changed.add(edit.index)
+        outcome = self._apply_many([(edit.index, getattr(edit, side)) for edit in edits], record=False)
+        if outcome.error:
+            source.extend(reversed(edits))
+            return outcome
+        target.extend(edits)
+        changed = {edit.index for edit in edits}
         moved = self.goto(edits[-1].index if side == "before" else edits[0].index)
         return Outcome(changed=tuple(changed | set(moved.changed)), message=done)
 
@@ -434,13 +451,11 @@ class Session:
         if source.status == schema.TODO and not source.labels:
             return Outcome(message="nothing to copy yet: tag or confirm this sentence first")
         self._group += 1
-        changed = []
-        for index in others:
-            state = self.state(index)
-            outcome = self._apply(index, self._stamp(state, status=source.status, labels=source.labels), group=self._group)
-            if outcome.error:
-                return outcome
-            changed.append(index)
+        changes = [(index, self._stamp(self.state(index), status=source.status, labels=source.labels)) for index in others]
+        outcome = self._apply_many(changes, group=self._group)
+        if outcome.error:
+            return outcome
+        changed = list(others)
         labels = "+".join(source.labels) or "done, no label,"
         return Outcome(changed=tuple(changed), message=f"{labels} given to {len(changed)} duplicate{'s' if len(changed) > 1 else ''}")
 

@@ -584,38 +584,49 @@ class ArticleStore:
 
     def set(self, index: int, state: SentenceState) -> None:
         """Record ``state`` for sentence ``index``, durably, before returning."""
+        self.set_many([(index, state)])
+
+    def set_many(self, changes: list[tuple[int, SentenceState]]) -> None:
+        """Record each ``(index, state)`` durably before returning, as one write and one sync: an
+        action on many sentences (copying labels to 4,999 duplicates, undoing it) synced the journal
+        once per sentence, 14 s on a 5,000-sentence article. All or none are taken."""
         if self.read_only:
             raise PermissionError(self.read_only)
-        span = self._sentences[index]
+        if not changes:
+            return
         with self._lock:
-            previous = self.get(index)
-            self._put(index, state)
-            if span.end - span.start <= JOURNAL_TEXT_MAX:
-                entry = {"start": span.start, "end": span.end, "text": self.article.text[span.start : span.end]}
-            else:  # named, not copied: the text is the article's (see _journaled_key)
-                entry = {"index": index, "start": span.start, "end": span.end, "check": self._check(index)}
-            entry.update({
-                "status": state.status,
-                "labels": list(state.labels),
-                "flag": state.flag,
-                "note": state.note,
-                "updated": state.updated,
-                # Keys this store does not own (a review's provenance, …) travel with the state, so
-                # a replay restores them as of this action, removed ones included.
-                "extra": state.extra,
-            })
-            line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+            previous = [(index, self.get(index)) for index, _ in changes]
+            lines = []
+            for index, state in changes:
+                span = self._sentences[index]
+                self._put(index, state)
+                if span.end - span.start <= JOURNAL_TEXT_MAX:
+                    entry = {"start": span.start, "end": span.end, "text": self.article.text[span.start : span.end]}
+                else:  # named, not copied: the text is the article's (see _journaled_key)
+                    entry = {"index": index, "start": span.start, "end": span.end, "check": self._check(index)}
+                entry.update({
+                    "status": state.status,
+                    "labels": list(state.labels),
+                    "flag": state.flag,
+                    "note": state.note,
+                    "updated": state.updated,
+                    # Keys this store does not own (a review's provenance, …) travel with the state,
+                    # so a replay restores them as of this action, removed ones included.
+                    "extra": state.extra,
+                })
+                lines.append(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
             try:
                 if self._journal is None:
                     self._journal = _open_journal(self.journal_path)
-                _write_all(self._journal, line)
+                _write_all(self._journal, "".join(lines).encode("utf-8"))
                 _fdatasync(self._journal.fileno())
             except OSError as error:
                 # A full disk, a quota, an I/O error: the action is not on disk, so it is not
                 # taken either (the screen must not show what a crash would lose). The handle
                 # goes; the next action opens the journal again and closes off a line this one
                 # may have left cut short.
-                self._put(index, previous)
+                for index, state in reversed(previous):
+                    self._put(index, state)
                 self._drop_journal()
                 raise NotSaved(error.errno, error.strerror or str(error), str(self.journal_path)) from None
             self._dirty = True
