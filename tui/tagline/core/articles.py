@@ -11,7 +11,8 @@ import codecs
 import json
 import os
 import stat
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tagline.core import safefile, safejson, segment
@@ -130,54 +131,165 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+#: Files and folders under one PATH that are not articles, walked before the walk stops: a PATH
+#: that is (or links to) ``/`` listed the whole file system first (5 to 25 s), and the reader showed
+#: nothing meanwhile. A folder of articles holds few files else; a million article files are walked
+#: whole.
+MAX_OTHER_ENTRIES = 50_000
+
+
+@dataclass
+class _Walked:
+    """What one walk left out, said in one line each after it."""
+
+    links: int = 0  # links to folders, not followed
+    first_link: str = ""
+    others: list[tuple[str, str]] = field(default_factory=list)  # (name left out, the name listed)
+    stopped: bool = False  # the walk stopped at MAX_OTHER_ENTRIES
+
+
+def _walk(top: str, suffixes: tuple[str, ...], problems: list[Problem], walked: _Walked) -> list[tuple[Path, tuple[int, int] | None, bool]]:
+    """(file, (device, inode), whether it is a link) of the article files under the folder ``top``, in name order. Links
+    to folders are not followed (counted in ``walked``), hidden names are passed over, and the walk
+    stops after :data:`MAX_OTHER_ENTRIES` entries that are not article files."""
+    found: list[tuple[Path, tuple[int, int] | None, bool]] = []
+    folders = [top]
+    others = 0
+    while folders:
+        folder = folders.pop()
+        try:
+            device = os.stat(folder).st_dev
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as error:
+            problems.append(Problem(str(error.filename or folder), f"cannot read ({error.strerror or error})"))
+            continue
+        below = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    below.append(entry.path)
+                    others += 1
+                elif entry.is_symlink():
+                    try:
+                        info = os.stat(entry.path)
+                    except OSError:  # a broken link or a loop named like an article: said when read
+                        info = None
+                    if info is not None and stat.S_ISDIR(info.st_mode):
+                        walked.links += 1
+                        walked.first_link = walked.first_link or entry.path
+                    elif name.lower().endswith(suffixes):
+                        found.append((Path(entry.path), (info.st_dev, info.st_ino) if info is not None else None, True))
+                    else:
+                        others += 1
+                elif name.lower().endswith(suffixes):
+                    found.append((Path(entry.path), (device, entry.inode()), False))
+                else:
+                    others += 1
+            except OSError:
+                others += 1
+        if others > MAX_OTHER_ENTRIES:
+            walked.stopped = True
+            break
+        folders.extend(sorted(below, reverse=True))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
 def find(paths: list[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Path], list[Problem]]:
+    """Article files under ``paths``: see :func:`_find`."""
+    files, problems, others = _find(paths, suffixes)
+    return files, problems + _other_names(others)
+
+
+def _find(paths: list[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Path], list[Problem], list[tuple[str, str]]]:
     """Article files under ``paths`` (files as given, folders walked in name order), those whose
-    names end in one of ``suffixes``."""
+    names end in one of ``suffixes``. A file reached twice, under the same name or another (a link,
+    a hard link), is listed once; the other names are said in one line. Links to folders found in a
+    folder are not followed (said in one line): name one as a PATH to open what it holds."""
     files: list[Path] = []
     problems: list[Problem] = []
-    # A file reached twice (``c c``, ``c ./c``, ``c/a.txt c``) is one article: listed once, and
-    # said once if it cannot be (before, the second was "id 'a' is taken by an earlier article").
-    seen: set[str] = set()
+    # A file reached twice (``c c``, ``c ./c``, ``c/a.txt c``, a link or a hard link to it) is one
+    # article: listed once. Before, the same name twice was "id 'a' is taken by an earlier article",
+    # and another name of the file was a second article with a second annotation file.
+    seen_names: set[str] = set()
+    walked = _Walked()
+    candidates: list[tuple[Path, tuple[int, int] | None, bool]] = []
 
-    def first_time(path: Path | str) -> bool:
-        key = os.path.abspath(path)
-        if key in seen:
+    def first_time(path: Path) -> bool:
+        name = os.path.abspath(path)
+        if name in seen_names:
             return False
-        seen.add(key)
+        seen_names.add(name)
         return True
 
+    def take(path: Path, key: tuple[int, int] | None, linked: bool) -> None:
+        if _undecodable_name(path):
+            problems.append(Problem(str(path), _UNDECODABLE_NAME))
+        elif (long := _too_long(path)) is not None:
+            problems.append(long)
+        else:
+            candidates.append((path, key, linked))
+
+    walked_folders: set[tuple[int, int]] = set()
     for raw in paths:
         path = Path(raw)
-        if not first_time(path):
-            continue
         if path.is_dir():
-            found = []
-            for root, dirs, names in os.walk(path, onerror=lambda e: problems.append(Problem(str(e.filename), e.strerror or "unreadable"))):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and first_time(os.path.join(root, d)))
-                found.extend(Path(root) / n for n in names if not n.startswith(".") and n.lower().endswith(suffixes))
-            for name in sorted(found):
-                if not first_time(name):
-                    continue
-                if _undecodable_name(name):
-                    problems.append(Problem(str(name), _UNDECODABLE_NAME))
-                elif (long := _too_long(name)) is not None:
-                    problems.append(long)
-                else:
-                    files.append(name)
+            info = os.stat(path)
+            if (info.st_dev, info.st_ino) in walked_folders:  # ``c ./c``, a link to c: walked once
+                continue
+            walked_folders.add((info.st_dev, info.st_ino))
+            for name, key, linked in _walk(str(path), suffixes, problems, walked):
+                if first_time(name):
+                    take(name, key, linked)
+            if walked.stopped:
+                problems.append(Problem(str(path), f"stopped listing after {MAX_OTHER_ENTRIES:,} files and folders that "
+                                        "are not articles (the articles found so far are listed): name the folder of articles"))
+                walked.stopped = False
         elif path.is_file():
-            if _undecodable_name(path):
-                problems.append(Problem(str(path), _UNDECODABLE_NAME))
-            elif (long := _too_long(path)) is not None:
-                problems.append(long)
-            elif path.suffix.lower() in suffixes:
-                files.append(path)
+            if not first_time(path):
+                continue
+            if path.suffix.lower() in suffixes:
+                info = os.stat(path)
+                take(path, (info.st_dev, info.st_ino), path.is_symlink())
             else:
                 problems.append(Problem(str(path), f"not an article file (expected {', '.join(suffixes)})"))
         elif path.exists() or path.is_symlink():  # a FIFO or a device would block or never end
-            problems.append(Problem(str(path), f"not an article file or folder ({safefile.kind(path)})"))
-        else:
+            if first_time(path):
+                problems.append(Problem(str(path), f"not an article file or folder ({safefile.kind(path)})"))
+        elif first_time(path):
             problems.append(Problem(str(path), "no such file or folder"))
-    return files, problems
+    if walked.links:
+        more = walked.links - 1
+        problems.append(Problem(walked.first_link, "a link to a folder, not followed (name it as a PATH to open what it holds)"
+                                + (f"; {more} more such link{'' if more == 1 else 's'} not followed" if more else "")))
+    # One file under two names is one article: the name that is not a link where there is one (a
+    # link may be removed, the file it names stays), else the first in order.
+    chosen: dict[tuple[int, int], Path] = {}
+    links = {path for path, _, linked in candidates if linked}
+    for path, key, linked in candidates:
+        if key is not None and (key not in chosen or (not linked and chosen[key] in links)):
+            chosen[key] = path
+    for path, key, _ in candidates:
+        if key is None or chosen[key] == path:
+            files.append(path)
+        else:
+            walked.others.append((display_path(path), display_path(chosen[key])))
+    return files, problems, walked.others
+
+
+def _other_names(others: list[tuple[str, str]]) -> list[Problem]:
+    """One line for the names of articles listed already under another name, left out."""
+    if not others:
+        return []
+    (name, listed), more = others[0], len(others) - 1
+    reason = f"the same article as {listed} (a link, a hard link or its name in another Unicode form); left out"
+    if more:
+        reason += f", as {'is' if more == 1 else 'are'} {more} more such name{'' if more == 1 else 's'}"
+    return [Problem(name, reason)]
 
 
 #: A file name the file system holds as bytes that are not UTF-8 (Python keeps them as lone
@@ -327,9 +439,10 @@ def open_corpus(paths: list[str | Path]) -> tuple[list[Article], list[Problem]]:
 
 
 def _collect(paths: list[str | Path], lazy: bool, suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Article], list[Problem]]:
-    files, problems = find(paths, suffixes)
+    files, problems, others = _find(paths, suffixes)
     articles: list[Article] = []
     seen: set[str] = set()
+    first: dict[str, str] = {}  # an id in NFC: the path of the article that has it
     for path in files:
         if lazy and path.suffix.lower() not in JSONL_SUFFIXES:
             found = [Article(path.stem, display_path(path), source=path)]
@@ -337,12 +450,24 @@ def _collect(paths: list[str | Path], lazy: bool, suffixes: tuple[str, ...] = SU
             found, trouble = read_file(path)
             problems.extend(trouble)
         for article in found:
-            if article.id in seen:
-                problems.append(Problem(article.path, f"id '{article.id}' is taken by an earlier article; skipped"))
+            key = same_id(article.id)
+            if key in first:
+                if article.id in seen:
+                    problems.append(Problem(article.path, f"id '{article.id}' is taken by an earlier article; skipped"))
+                else:  # ``café`` in NFC and in NFD: one annotation file where names are normalised (macOS)
+                    others.append((article.path, first[key]))
                 continue
+            first[key] = article.path
             seen.add(article.id)
             articles.append(article)
+    problems.extend(_other_names(others))
     return articles, problems
+
+
+def same_id(article_id: str) -> str:
+    """The form of ``article_id`` that two ids share when they name one annotation file on a file
+    system that normalises names (NFC)."""
+    return unicodedata.normalize("NFC", article_id)
 
 
 def list_ids(paths: list[str | Path], problems: list[Problem] | None = None) -> list[str]:
@@ -354,32 +479,21 @@ def list_ids(paths: list[str | Path], problems: list[Problem] | None = None) -> 
     ids: list[str] = []
     seen: set[str] = set()
     said = problems if problems is not None else []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found: list[tuple[str, str]] = []
-            for root, dirs, names in os.walk(path, onerror=lambda e: said.append(Problem(str(e.filename), f"cannot read ({e.strerror or e})"))):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend((os.path.join(root, n), n) for n in names if not n.startswith(".") and n.lower().endswith(SUFFIXES))
-            found.sort()
-        elif path.is_file() and path.suffix.lower() in SUFFIXES:
-            found = [(str(path), path.name)]
+    files, trouble, others = _find(paths)
+    said.extend(trouble)
+    first: dict[str, str] = {}
+    for path in files:
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            stems = [a.id for a in read_file(path)[0]]
         else:
-            said.extend(find([path])[1])  # what open says of it
-            continue
-        for full, name in found:
-            if _undecodable_name(full):
-                said.append(Problem(full, _UNDECODABLE_NAME))
-                continue
-            if name.lower().endswith(JSONL_SUFFIXES):
-                stems = [a.id for a in read_file(Path(full))[0]]
-            else:
-                stems = [name.rsplit(".", 1)[0]]
-                if (long := _too_long(Path(full))) is not None:
-                    said.append(long)
-                    continue  # as open_corpus leaves it out
-            for stem in stems:
-                if stem not in seen:
-                    seen.add(stem)
-                    ids.append(stem)
+            stems = [path.stem]
+        for stem in stems:
+            key = same_id(stem)
+            if key not in first:
+                first[key] = str(path)
+                seen.add(stem)
+                ids.append(stem)
+            elif stem not in seen:  # as open_corpus: the same id in another Unicode form
+                others.append((display_path(path), display_path(Path(first[key]))))
+    said.extend(_other_names(others))
     return ids
