@@ -136,3 +136,45 @@ def test_suggest_gives_one_file_under_several_names_once(tmp_path):
     assert [line for line in done.stderr.splitlines() if "same article" in line] == [
         "tagline: corpus/a-link.txt: the same article as corpus/story.txt (a link, a hard link or its name in another "
         "Unicode form); left out, as are 2 more such names"]
+
+
+ANNOTATION = """schema: tagline.annotations/1
+article: {id: story, path: story.txt}
+annotator: alice
+labels: [claim, quote, statistic]
+sentences:
+  - {index: 0, start: 0, end: 25, text: "The mayor said it rained.", status: done, labels: [claim]}
+"""
+
+
+@pytest.mark.parametrize("fmt, out, link", [("jsonl", "out.jsonl", "out.jsonl"), ("spacy", "out.spacy", "out.spacy"),
+                                            ("brat", "out", "out"), ("jsonl", "out/part.jsonl", "out"),
+                                            ("csv", "split.csv", "split.dev.csv")])
+def test_export_out_a_broken_link_is_refused(tmp_path, monkeypatch, capsys, fmt, out, link):
+    """Before: the export was written through the link, where it pointed (its folders made); brat
+    said "cannot write (a broken link, not a folder; …)" after reading every file."""
+    from tagline import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "annotations" / "alice").mkdir(parents=True)
+    (tmp_path / "annotations" / "alice" / "story.yaml").write_text(ANNOTATION, encoding="utf-8")
+    os.symlink("elsewhere/gone", tmp_path / link)
+    arguments = ["export", "--format", fmt, "--merge", "each", "--out", out] + (["--split", "0.5"] if link != out.split("/")[0] else [])
+    assert cli.main(arguments) == 1
+    assert capsys.readouterr().err == (f"tagline: {link}: a broken link (to elsewhere/gone); nothing is written through "
+                                       "it: remove it or give another --out\n")
+    assert not (tmp_path / "elsewhere").exists() and os.readlink(tmp_path / link) == "elsewhere/gone"
+
+
+def test_train_out_a_broken_link_is_refused(tmp_path, monkeypatch, capsys):
+    """Before: the whole training ran, then "cannot save the model (Not a directory)"."""
+    from tagline import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "annotations" / "alice").mkdir(parents=True)
+    (tmp_path / "annotations" / "alice" / "story.yaml").write_text(ANNOTATION, encoding="utf-8")
+    os.symlink("elsewhere/model", tmp_path / "model")
+    assert cli.main(["train", "--out", "model"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == ("tagline: model: a broken link (to elsewhere/model); nothing "
+                                                        "is written through it: remove it or give another --out")
+    assert not (tmp_path / "elsewhere").exists()

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tagline.core import corpus
+from tagline.core import corpus, safefile
 from tagline.core.labels import LabelScheme
 from tagline.core.exporting import ExportError, destinations, split_by_article, write
 from tagline.commands.output import say
@@ -60,6 +60,10 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tupl
     except ExportError as error:
         say(f"{error}")
         return 2
+    for path in targets.values():  # before anything is read: as a folder that cannot be written
+        if path is not None and (why := safefile.broken_link(path)):
+            say(why)
+            return 1
     merged = corpus.load(args.annotations, scheme, annotators, reviewers)
     problems = list(merged.problems)
     present = {f.annotator for f in merged.files} | {f.path.parent.name for f in merged.files}

@@ -79,6 +79,22 @@ def kind(path: str | Path) -> str | None:
     return "not a file"
 
 
+def broken_link(path: str | Path) -> str | None:
+    """Why nothing should be written at ``path``, in one line naming the link: it, or a folder on
+    the way to it, is a link that names nothing (a broken link, a loop). Writing through it made the file, and the folders above
+    it, wherever the link pointed. None when there is no such link."""
+    path = Path(path)
+    for here in (path, *path.parents):
+        if os.path.islink(here) and not os.path.exists(here):
+            try:
+                where = os.readlink(here)
+            except OSError:
+                where = "?"
+            what = kind(here) or "a broken link"
+            return f"{here}: {what} (to {where}); nothing is written through it: remove it or give another --out"
+    return None
+
+
 def not_a_folder(path: str | Path, what: str = "folder") -> str:
     """Why ``path``, expected to be a folder, is not one: "no such <what>" or "not a folder (a file)"."""
     found = kind(path)

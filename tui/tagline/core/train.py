@@ -227,6 +227,8 @@ def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | 
         raise TrainError(f"{root}: no done sentences{who} to train on", problems)
     labels = list(scheme.names)
     target = Path(out) if out is not None else root / MODEL_FOLDER
+    if (why := safefile.broken_link(target)) is not None:  # it failed at the end: "Not a directory"
+        raise TrainError(why, problems)
     if target.exists() and not _replaceable(target):  # before the work, not after it
         raise TrainError(f"{target}: exists and is not a model made by tagline train; give another --out", problems)
     evaluation = held_out_evaluation(examples, labels, seed=seed, epochs=epochs)
