@@ -135,3 +135,85 @@ def test_the_app_on_a_full_disk_says_so_and_leaves_cleanly(term, workdir):
     finally:
         again.close()
     assert again.unsaved == []
+
+
+BRAT_ANNOTATION = """schema: tagline.annotations/1
+article: {{id: {id}, path: {id}.txt}}
+annotator: tester
+labels: [claim, quote, statistic]
+sentences:
+  - {{index: 0, start: 0, end: {end}, text: "{text}", status: done, labels: [claim]}}
+"""
+
+
+def brat_corpus(root: Path, sizes: dict[str, int]) -> None:
+    """Annotation files of one sentence each, of ``sizes[id]`` characters."""
+    folder = root / "annotations" / "tester"
+    folder.mkdir(parents=True)
+    for article, size in sizes.items():
+        text = (f"In {article} the river rose. " + "The river rose again. " * (size // 22 + 1))[:size].strip()
+        (folder / f"{article}.yaml").write_text(BRAT_ANNOTATION.format(id=article, end=len(text), text=text), encoding="utf-8")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def earlier_brat_export(out: Path) -> dict[str, bytes]:
+    out.mkdir(parents=True)
+    (out / "earlier.txt").write_text("The earlier export.\n", encoding="utf-8")
+    (out / "earlier.ann").write_text("T1\tclaim 0 19\tThe earlier export\n", encoding="utf-8")
+    (out / "annotation.conf").write_text("[entities]\nclaim\n", encoding="utf-8")
+    (out / "visual.conf").write_text("[labels]\n", encoding="utf-8")  # a file of the user's, beside the export
+    return tree(out)
+
+
+def test_a_brat_export_the_file_size_limit_cuts_writes_nothing(tmp_path):
+    """The limit lets the first article's files through and refuses the second's. Before: a.txt
+    and a.ann were left in the folder beside the earlier export's files."""
+    brat_corpus(tmp_path, {"a": 200, "b": 3_000, "c": 200})
+    before = earlier_brat_export(tmp_path / "out")
+    done = limited(1_000, sys.executable, "-m", "tagline", "export", "--format", "brat", "--merge", "each", "--out", "out",
+                   cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines()[-1] == "tagline: out: cannot write (File too large)"
+    assert tree(tmp_path / "out") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["annotations", "out"]  # no temporary folder left
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real tmpfs of 1 MB (root only): the disk fills for real and a write fails with ENOSPC."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one folder", "train and dev"])
+def test_a_brat_export_a_full_disk_cuts_writes_nothing(tmp_path, small_disk, split):
+    """Eight articles of 80 KB (160 KB in brat: the .ann file repeats the text) on a disk of 1 MB:
+    the train part fits, not both. Before: the
+    articles that fitted were left in the folder (with --split: a whole train part beside the
+    earlier dev part)."""
+    brat_corpus(tmp_path, {f"river-{n}": 80_000 for n in range(8)})
+    out = small_disk / "out"
+    before = earlier_brat_export(out / "dev" if split else out)
+    env = {**os.environ, "TAGLINE_ANNOTATOR": "tester"}
+    command = [sys.executable, "-m", "tagline", "export", "--format", "brat", "--merge", "each", "--out", str(out)]
+    done = subprocess.run(command + (["--split", "0.5"] if split else []), cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    part = "/dev" if split else ""  # the train part fits; the dev part does not
+    assert done.stderr.splitlines()[-1] == f"tagline: {out}{part}: cannot write (No space left on device)"
+    assert tree(out / "dev" if split else out) == before
+    assert sorted(p.relative_to(small_disk) for p in small_disk.rglob("*")) == (
+        [Path("out"), Path("out/dev"), *(Path("out/dev") / name for name in sorted(before))] if split else
+        [Path("out"), *(Path("out") / name for name in sorted(before))])

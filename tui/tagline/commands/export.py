@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tagline.core import corpus, safefile
 from tagline.core.labels import LabelScheme
-from tagline.core.exporting import ExportError, destinations, split_by_article, write
+from tagline.core.exporting import ExportError, Staging, destinations, split_by_article, write
 from tagline.commands.output import say
 
 #: What to do about each reason a row is left out, when there is something to do.
@@ -85,17 +85,22 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tupl
         parts = {"all": chosen}
     written = []
     entities_left_out = 0
-    for part, examples in parts.items():
-        path = targets[part]
-        try:
-            entities_left_out += write(fmt, examples, merged, scheme, path)
-        except OSError as error:
-            say(f"{path if path is not None else 'standard output'}: cannot write ({error.strerror or error})")
-            return 1
-        articles = len({e.article for e in examples})
-        where = f" to {path}" if path is not None else ""
-        label = "" if part == "all" else f"{part}: "
-        written.append(f"{label}{len(examples)} sentences from {articles} articles{where}")
+    staging = Staging()  # every part whole, or none: what was at --out stays as it was
+    path = None
+    try:
+        for part, examples in parts.items():
+            path = targets[part]
+            entities_left_out += write(fmt, examples, merged, scheme, staging.place(fmt, path))
+            articles = len({e.article for e in examples})
+            where = f" to {path}" if path is not None else ""
+            label = "" if part == "all" else f"{part}: "
+            written.append(f"{label}{len(examples)} sentences from {articles} articles{where}")
+        path = args.out if len(parts) > 1 else path
+        staging.publish()
+    except OSError as error:
+        staging.discard()
+        say(f"{path if path is not None else 'standard output'}: cannot write ({error.strerror or error})")
+        return 1
     say(summary(result))
     if entities_left_out:
         n = entities_left_out

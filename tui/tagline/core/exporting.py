@@ -14,8 +14,11 @@ import io
 import json
 import os
 import random
+import shutil
 import stat
 import sys
+import tempfile
+import uuid
 from pathlib import Path
 
 from tagline.core import annofile, corpus, safefile, sanitize
@@ -327,6 +330,89 @@ def write(fmt: str, examples: list[corpus.Example], merged: corpus.Corpus, schem
         else:  # through a link to the file it names: replacing the link would leave the file as it was
             annofile.atomic_write(Path(os.path.realpath(path)), text)
     return 0
+
+
+class Staging:
+    """An export written whole or not at all: each part goes to a place beside its target (a
+    temporary file, or for brat a temporary folder), and only when every part is written are they
+    moved into place. A full disk half-way left the brat files written so far in the target folder,
+    and with ``--split`` a new train part beside the old dev part; now :meth:`discard` removes what
+    was staged (and the folders made for it) and what existed is as it was.
+
+    A device or a FIFO (``--out /dev/stdout``) is written into directly: it cannot be staged."""
+
+    def __init__(self) -> None:
+        self.moves: list[tuple[Path, Path]] = []  # (staged, target)
+        self.made: list[Path] = []  # folders made for the targets, outermost first
+
+    def place(self, fmt: str, target: Path | None) -> Path | None:
+        """Where to write the part meant for ``target``."""
+        if target is None or (fmt != "brat" and _special(target)):
+            return target
+        if fmt == "brat" and os.path.lexists(target) and not target.is_dir():  # mkdir said only "File exists"
+            raise NotADirectoryError(errno.ENOTDIR, f"{safefile.kind(target) or 'a broken link'}, not a folder; brat writes a folder of files")
+        real = Path(os.path.realpath(target))  # through a link to what it names: the link is left as it is
+        self._make_folders(real.parent)
+        if fmt == "brat":
+            staged = Path(tempfile.mkdtemp(prefix=f".{real.name}.export-", dir=real.parent))
+            os.chmod(staged, 0o777 & ~_umask())
+        else:  # not made yet: atomic_write gives it the mode of a new file
+            staged = real.parent / f".{real.name}.export-{uuid.uuid4().hex[:12]}"
+        self.moves.append((staged, real))
+        return staged
+
+    def _make_folders(self, folder: Path) -> None:
+        missing = []
+        while not folder.exists() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        for here in reversed(missing):
+            here.mkdir()
+            self.made.append(here)
+
+    def publish(self) -> None:
+        """Every staged part into place: a file renamed over the old one (keeping its mode), a brat
+        folder renamed into place, or its files moved into the folder that is there."""
+        for staged, target in self.moves:
+            if staged.is_dir():
+                if not target.exists():
+                    os.replace(staged, target)
+                else:
+                    for entry in sorted(os.listdir(staged)):
+                        os.replace(staged / entry, target / entry)
+                    staged.rmdir()
+                    annofile.fsync_dir(target)
+            else:
+                try:
+                    os.chmod(staged, stat.S_IMODE(os.stat(target).st_mode))
+                except OSError:
+                    pass
+                os.replace(staged, target)
+            annofile.fsync_dir(target.parent)
+        self.moves = []
+
+    def discard(self) -> None:
+        """Remove what was staged and the folders made for it; what was there is left as it was."""
+        for staged, _ in self.moves:
+            if staged.is_dir():
+                shutil.rmtree(staged, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(staged)
+                except OSError:
+                    pass
+        for folder in reversed(self.made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        self.moves, self.made = [], []
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _special(path: Path) -> bool:
