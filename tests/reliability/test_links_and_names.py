@@ -178,3 +178,17 @@ def test_train_out_a_broken_link_is_refused(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().err.splitlines()[-1] == ("tagline: model: a broken link (to elsewhere/model); nothing "
                                                         "is written through it: remove it or give another --out")
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_import_into_annotations_that_are_a_broken_link_is_refused(tmp_path, monkeypatch, capsys):
+    """Before: "dang/root/story.yaml: cannot be written (File exists)" for each file, exit 1."""
+    from tagline import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rows.jsonl").write_text(json.dumps({"text": "The mayor said it rained.", "label": "claim",
+                                                     "answer": "accept", "meta": {"article": "story"}}) + "\n", encoding="utf-8")
+    os.symlink("elsewhere/annotations", tmp_path / "annotations")
+    assert cli.main(["import", "rows.jsonl", "--format", "prodigy", "--annotator", "alice"]) == 1
+    assert capsys.readouterr().err == ("tagline: annotations: a broken link (to elsewhere/annotations); nothing is "
+                                       "written through it: remove it or give another --annotations\n")
+    assert not (tmp_path / "elsewhere").exists()

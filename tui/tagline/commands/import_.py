@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 from pathlib import Path
-from tagline.core import annofile, corpus, schema
+from tagline.core import annofile, corpus, safefile, schema
 from tagline.core.labels import LabelScheme
 from tagline.core.store import annotator_problem, safe_name
 from tagline.core.importing import ArticleFinder, Row, RowError, align, build, dedupe, foreign_decisions, place, read_rows
@@ -12,6 +12,9 @@ from tagline.commands.output import say
 def run(args, scheme: LabelScheme, annotator: str) -> int:
     source = Path(args.file)
     root = Path(args.annotations)
+    if (why := safefile.broken_link(root, "--annotations")) is not None:  # was "cannot be written (File exists)" per file
+        say(why)
+        return 1
     problems: list[corpus.Problem] = []
     skipped: dict[str, int] = {}
     rows = read_rows(source, args.format, scheme, problems, skipped)

@@ -79,7 +79,7 @@ def kind(path: str | Path) -> str | None:
     return "not a file"
 
 
-def broken_link(path: str | Path) -> str | None:
+def broken_link(path: str | Path, option: str = "--out") -> str | None:
     """Why nothing should be written at ``path``, in one line naming the link: it, or a folder on
     the way to it, is a link that names nothing (a broken link, a loop). Writing through it made the file, and the folders above
     it, wherever the link pointed. None when there is no such link."""
@@ -91,7 +91,7 @@ def broken_link(path: str | Path) -> str | None:
             except OSError:
                 where = "?"
             what = kind(here) or "a broken link"
-            return f"{here}: {what} (to {where}); nothing is written through it: remove it or give another --out"
+            return f"{here}: {what} (to {where}); nothing is written through it: remove it or give another {option}"
     return None
 
 
