@@ -531,6 +531,12 @@ def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
         "Garcia observed that the figures matched the earlier survey.",
         "A farmer stood up shouting out loud that the dam would burst.",
         "Police: man arrested after crash in Leeds",
+        # forms of 2016 political news (PolNeAR's train compartment, tuning part)
+        "Trump: ‘I’m the Worst Thing That Ever Happened to the Establishment.’",
+        "Lynch: No outside influence on FBI probe into Clinton emails.",
+        "Party leaders hope that Sanders will tone down his attacks against Clinton.",
+        "He mocked Rubio for not having won a single state.",
+        "She also congratulated Bernie Sanders for competing hard in several states.",
     ],
 )
 def test_reported_speech_forms_are_quotes(nlp, sentence):
@@ -558,6 +564,13 @@ def test_reported_speech_forms_are_quotes(nlp, sentence):
         "We'll be told there is a new crisis next week.",
         "A rash described as itchy spread across his arms.",
         "Our own analysis found that prices fell.",
+        # look-alikes of the forms of 2016 political news
+        "Update: the road has been closed since Monday.",
+        "Paris: the city is under lockdown tonight.",
+        "The company plans to open 50 stores next year.",
+        "Microsoft no longer wants to support the old browser.",
+        "I hope that the bridge will reopen soon.",
+        "The mayor praised the firefighters.",
         "I am sure that it will rain.",
         "The fees requested in arrears are due in May.",
     ],

@@ -52,6 +52,15 @@ DOCUMENT_NOUNS = frozenset(
 #: Places that speak as the bodies that govern them, as subjects of verbs of saying: ``The city of
 #: Calabasas announced …``.
 BODY_NOUNS = frozenset("city town county municipality province village".split())
+#: Verbs of hope: what a speaker hopes, as an infinitive or a clause, is their mind reported
+#: (``leaders hope that he will …``); not ``want`` or ``plan``, which report what someone intends to do.
+INTENTION_VERBS = frozenset("hope".split())
+#: Verbs of praise and blame that report what a speaker said of someone in a ``for`` phrase:
+#: ``mocked Rubio for not having won a single state``, ``congratulated Sanders for competing hard``.
+PRAISE_BLAME_VERBS = frozenset(
+    """congratulate thank praise commend applaud laud hail credit criticize criticise mock ridicule
+    decry bemoan fault blast slam chide scold rebuke lambaste deride""".split()
+)
 #: Verbs of belief with an object and an infinitive: ``envisioned the pipeline to end …``.
 OBJECT_BELIEF_VERBS = frozenset("envision envisage believe consider expect".split())
 #: Figures that someone "puts" or "places" somewhere when they estimate them: ``USGS placed the

@@ -20,6 +20,8 @@ from tagline.core.suggest.lexicon import (
     ESTIMATED_NOUNS,
     FINDING_SOURCES,
     FINDING_VERBS,
+    INTENTION_VERBS,
+    PRAISE_BLAME_VERBS,
     FINITE,
     FIRST_PERSON,
     NAMING_VERBS,
@@ -317,7 +319,29 @@ def _colon_source(tokens) -> str:
         if t.pos_ in ("NOUN", "PROPN")
     ):
         return " ".join(t.text for t in head)
+    if _bare_name(head) and sum(1 for t in tokens[colon + 1 :] if not t.is_punct) >= 3:
+        # "Trump: ‘I’m the Worst Thing …’", "Lynch: No outside influence on FBI probe": a headline
+        # that gives a speaker's words after a bare name the tagger took for a common noun
+        return " ".join(t.text for t in head)
     return ""
+
+
+#: Words that label a headline before its colon, not a speaker: ``Update: …``, ``Watch: …``.
+_HEADLINE_TAGS = frozenset(
+    """update updated breaking exclusive watch video photos photo analysis opinion editorial live
+    review interview explainer factbox timeline correction note warning example summary map
+    background quiz poll report""".split()
+)
+
+
+def _bare_name(head) -> bool:
+    """One or two capitalised words, tagged noun or name, that are no place, date or headline tag."""
+    return (
+        1 <= len(head) <= 2
+        and all(t.text[:1].isupper() and t.text[1:2].islower() and t.pos_ in ("NOUN", "PROPN", "ADJ") for t in head)
+        and not any(t.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "EVENT", "WORK_OF_ART") for t in head)
+        and not any(t.lower_ in _HEADLINE_TAGS for t in head)
+    )
 
 
 def _tail_attribution(tokens) -> str:
@@ -926,6 +950,38 @@ def _called_it(verb, lemma: str, subject) -> str:
     return f"reported description: {subject.text} {verb.text} … {said[0].text}" if said else ""
 
 
+def _intention(verb, lemma: str) -> str:
+    """``Clinton hopes to make a statement``, ``Party leaders hope that Sanders will …``, ``Rubio wants
+    to emerge as …``: a hope, wish or plan a speaker other than the writer holds, with its content as
+    an infinitive or a clause."""
+    if lemma not in INTENTION_VERBS or any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return ""
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
+        return ""
+    subject = _subject(verb)
+    if not _speaking_subject(subject) or subject.lower_ in ("you", "who"):
+        return ""
+    if not any(c.dep_ in ("xcomp", "ccomp") and c.i > verb.i for c in verb.children):
+        return ""
+    return f"reported intention: {subject.text} {verb.text} …"
+
+
+def _praise_or_blame(verb, lemma: str) -> str:
+    """``Trump mocked Rubio for not having won a single state``: praise or blame a speaker gave
+    someone, with what they said of them in a ``for`` phrase."""
+    if lemma not in PRAISE_BLAME_VERBS or any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return ""
+    subject = _subject(verb)
+    if not _speaking_subject(subject) or subject.lower_ in ("you", "who"):
+        return ""
+    if not any(c.dep_ == "dobj" for c in verb.children):
+        return ""
+    reason = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" and c.i > verb.i), None)
+    if reason is None or not any(g.dep_ in ("pobj", "pcomp") for g in reason.children):
+        return ""
+    return f"reported praise or blame: {subject.text} {verb.text} … for …"
+
+
 def _speaks(verb, subject) -> bool:
     """Whether the subject of ``verb`` is a speaker; the parser sometimes splits ``The forecaster
     Ann Lee`` into two subjects, so any subject of the verb will do."""
@@ -977,6 +1033,10 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             if why:
                 yield verb, why
                 continue
+        intention = _intention(verb, lemma) or _praise_or_blame(verb, lemma)
+        if intention:
+            yield verb, intention
+            continue
         speech = lemma in SPEECH_VERBS
         request = lemma in REQUEST_VERBS
         describes = lemma in DESCRIPTION_VERBS
