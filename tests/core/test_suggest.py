@@ -537,6 +537,12 @@ def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
         "Party leaders hope that Sanders will tone down his attacks against Clinton.",
         "He mocked Rubio for not having won a single state.",
         "She also congratulated Bernie Sanders for competing hard in several states.",
+        "Democratic leaders hoped the meeting would be a moment of catharsis for the party.",
+        "Clinton hopes to make a statement in California.",
+        "Sanders accused Republicans of placing the interests of the gun lobby ahead of children.",
+        "“Denver,” he answered.",
+        "Graham has attacked GOP voters, lawmakers, and thinkers for opposing mass migration policies.",
+        "The reporter kept asking when Trump shot back that the journalist had not been called on.",
     ],
 )
 def test_reported_speech_forms_are_quotes(nlp, sentence):
@@ -571,6 +577,9 @@ def test_reported_speech_forms_are_quotes(nlp, sentence):
         "Microsoft no longer wants to support the old browser.",
         "I hope that the bridge will reopen soon.",
         "The mayor praised the firefighters.",
+        "Police attacked the protesters for two hours.",
+        "They visited “Denver” last year.",
+        "The guards fired back at the gunmen.",
         "I am sure that it will rain.",
         "The fees requested in arrears are due in May.",
     ],

@@ -19,7 +19,7 @@ SPEECH_VERBS = frozenset(
     indicate reaffirm affirm underline underscore mention hail
     promise threaten predict project estimate forecast suggest propose agree disclose caution
     lament boast quip joke accuse describe call dub label brand term chant shout yell scream cite
-    quote""".split()
+    quote answer reassure assure""".split()
 )
 #: Speech verbs that take their content as a that-clause only; with a bare object they describe an
 #: act (``announced an agreement``, ``described it as``) and count only next to quotation marks.
@@ -47,7 +47,7 @@ CALL_VERBS = frozenset("call ask appeal plead press".split())
 VIEW_NOUNS = frozenset("analysis view opinion word words assessment estimation judgement judgment eyes".split())
 #: Documents that speak for whoever issued them: ``a statement announcing …``.
 DOCUMENT_NOUNS = frozenset(
-    "statement release letter notice announcement communique message post tweet guideline guidelines guidance complaint lawsuit".split()
+    "statement release letter notice announcement communique message post tweet guideline guidelines guidance complaint lawsuit op-ed editorial email".split()
 )
 #: Places that speak as the bodies that govern them, as subjects of verbs of saying: ``The city of
 #: Calabasas announced …``.
@@ -59,7 +59,7 @@ INTENTION_VERBS = frozenset("hope".split())
 #: ``mocked Rubio for not having won a single state``, ``congratulated Sanders for competing hard``.
 PRAISE_BLAME_VERBS = frozenset(
     """congratulate thank praise commend applaud laud hail credit criticize criticise mock ridicule
-    decry bemoan fault blast slam chide scold rebuke lambaste deride""".split()
+    decry bemoan fault blast slam chide scold rebuke lambaste deride attack""".split()
 )
 #: Verbs of belief with an object and an infinitive: ``envisioned the pipeline to end …``.
 OBJECT_BELIEF_VERBS = frozenset("envision envisage believe consider expect".split())

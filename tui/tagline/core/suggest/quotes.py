@@ -168,7 +168,8 @@ def quote_evidence(text: str, tokens, start: int, end: int, regions: list[Region
                 found.offer(0.35, f"quoted title “{shorten(inner)}”")
             elif len(words) >= 6 or _has_clause(tokens, region):
                 found.offer(0.95 if speech else 0.85, f"direct quotation “{shorten(inner)}”")
-            elif len(words) == 1 and words[0][:1].isupper():
+            elif len(words) == 1 and words[0][:1].isupper() and not inner.rstrip().endswith((",", "!", "?")):
+                # "“Denver,” he answered": a comma inside the marks is a reply, not a name
                 found.offer(0.3, f"a quoted name “{shorten(inner)}”")
             elif (verb := _naming_or_speech_verb(tokens, speech, region)) is not None:
                 found.offer(0.75, f"quoted words “{shorten(inner)}” with ‘{verb.text}’")
@@ -285,6 +286,10 @@ def verb_lemma(token) -> str:
     lemma = token.lemma_.lower()
     if lemma == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in token.children):
         return "note"
+    if lemma in ("shoot", "fire", "hit") and any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in token.children):
+        return "reply"  # "Trump shot back that …"
+    if lemma == "hop" and token.lower_ in ("hopes", "hoped", "hoping"):
+        return "hope"  # the lemmatiser strips "hoped" to "hop"
     return lemma
 
 
@@ -380,6 +385,16 @@ def _is_speaker(token) -> bool:
         or token.lemma_.lower() in SPEAKER_NOUNS
         # a surname the tagger took for a plural noun ("Waters pointed out …"), not first in the sentence
         or (token.tag_ == "NNS" and token.text[:1].isupper() and token.i > token.sent.start)
+        # a surname first in the sentence, taken for a common noun: capitalised, with no article, the
+        # subject of a verb only people do ("Sanders accused Republicans of …")
+        or (
+            token.tag_ in ("NN", "NNS")
+            and token.text[:1].isupper()
+            and token.text[1:2].islower()
+            and token.dep_ == "nsubj"
+            and verb_lemma(token.head) in PEOPLE_ONLY_SPEECH | ACCUSATION_VERBS
+            and not any(c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in token.children)
+        )
     )
 
 
@@ -974,11 +989,16 @@ def _praise_or_blame(verb, lemma: str) -> str:
     subject = _subject(verb)
     if not _speaking_subject(subject) or subject.lower_ in ("you", "who"):
         return ""
-    if not any(c.dep_ == "dobj" for c in verb.children):
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if not objects:
         return ""
-    reason = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" and c.i > verb.i), None)
-    if reason is None or not any(g.dep_ in ("pobj", "pcomp") for g in reason.children):
-        return ""
+    # "attacked GOP voters, lawmakers, and thinkers for opposing …": the parser hangs "for" on the last
+    # of the objects
+    heads = [verb] + objects + [c for o in objects for c in o.conjuncts]
+    reason = next((c for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "for" and c.i > verb.i), None)
+    what = next((g for g in reason.children if g.dep_ in ("pobj", "pcomp")), None) if reason is not None else None
+    if what is None or what.ent_type_ in ("DATE", "TIME") or any(t.like_num for t in what.subtree):
+        return ""  # "attacked the town for three days": a time, not a reason
     return f"reported praise or blame: {subject.text} {verb.text} … for …"
 
 
