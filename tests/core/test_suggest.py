@@ -580,6 +580,8 @@ def test_reported_speech_forms_are_quotes(nlp, sentence):
         "Police attacked the protesters for two hours.",
         "They visited “Denver” last year.",
         "The guards fired back at the gunmen.",
+        "Sanders had also claimed a victory in the New Hampshire primary last month.",
+        "Tenney won the primary, claiming 41 percent of the vote.",
         "I am sure that it will rain.",
         "The fees requested in arrears are due in May.",
     ],

@@ -1002,6 +1002,15 @@ def _praise_or_blame(verb, lemma: str) -> str:
     return f"reported praise or blame: {subject.text} {verb.text} … for …"
 
 
+#: What a winner "claims" by taking it, not by saying so: ``claiming his third victory``, ``claimed
+#: 41 percent of the vote``.
+_PRIZES = frozenset("victory win seat title crown prize percent % vote votes share delegate delegates medal place spot lead".split())
+
+
+def _claims_a_prize(verb, lemma: str) -> bool:
+    return lemma == "claim" and any(c.dep_ == "dobj" and c.lemma_.lower() in _PRIZES for c in verb.children)
+
+
 def _speaks(verb, subject) -> bool:
     """Whether the subject of ``verb`` is a speaker; the parser sometimes splits ``The forecaster
     Ann Lee`` into two subjects, so any subject of the verb will do."""
@@ -1173,7 +1182,13 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             yield verb, f"attribution: {who} {verb.text}"
         elif subject is not None and lemma == "say" and any(c.dep_ in ("dobj", "xcomp", "ccomp", "prep") for c in verb.children):
             yield verb, f"reported speech: {who} {verb.text} …"
-        elif subject is not None and lemma in VIEW_VERBS and (_speaks(verb, subject) or _speaking_subject(subject)) and any(c.dep_ == "dobj" for c in verb.children):
+        elif (
+            subject is not None
+            and lemma in VIEW_VERBS
+            and (_speaks(verb, subject) or _speaking_subject(subject))
+            and any(c.dep_ == "dobj" for c in verb.children)
+            and not _claims_a_prize(verb, lemma)
+        ):
             yield verb, f"reports a view: {who} {verb.text} …"
         elif subject is not None and lemma == "report" and not passive and _speaking_subject(subject) and _object_with_predicate(verb):
             yield verb, f"reported speech: {who} {verb.text} …"
