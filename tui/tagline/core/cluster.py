@@ -259,7 +259,11 @@ def _run(client, plan: prepare_mod.Plan, model: nlp.ModelInfo, cache: nlp.ParseC
         # Workers may join or leave: the scheduler is asked again at most once a second (a round
         # trip through the client's event loop, not on every result).
         if time.monotonic() - threads["asked"] >= 1.0:
-            threads["count"], threads["asked"] = sum(client.nthreads().values()), time.monotonic()
+            try:
+                threads["count"] = sum(client.nthreads().values())
+            except (OSError, CommClosedError):  # the scheduler went away between two results
+                raise ClusterError(f"lost the Dask scheduler at {report.address}", status=1) from None
+            threads["asked"] = time.monotonic()
         ahead = AHEAD_PER_THREAD * max(1, threads["count"])
         while queue and len(pending) < ahead:
             batch = queue.pop()
