@@ -46,6 +46,7 @@ GITIGNORE = """\
 annotations/*/*.journal
 annotations/*/*.journal.folding
 annotations/*/.*.lock
+annotations/*/.*.fold-lock
 annotations/*/.*.yaml.json
 annotations/*/.progress.json
 """

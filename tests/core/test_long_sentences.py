@@ -37,8 +37,7 @@ def crash(store: ArticleStore) -> None:
     """What ``kill -9`` leaves: the journal as written, no fold, the lock released."""
     store._journal.close()
     store._journal = None
-    store._lock_handle.close()
-    store._lock_handle = None
+    store._let_go()
 
 
 def journal_lines(store: ArticleStore) -> list[dict]:

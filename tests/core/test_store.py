@@ -68,8 +68,7 @@ def test_each_action_is_in_the_journal_before_the_call_returns(tmp_path, sample_
     journal = tmp_path / "alice" / f"{article.id}{schema.JOURNAL_SUFFIX}"
     assert journal.read_text(encoding="utf-8").count("\n") == 1
     # A crash now (no close, no fold): a new session finds the action.
-    session.store._lock_handle.close()  # let go of the lock as a killed process would
-    session.store._lock_handle = None
+    session.store._let_go()  # let go of the lock as a killed process would
     reopened = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
     assert reopened.get(0).labels == ("claim",)
     reopened.close()
@@ -112,8 +111,7 @@ def test_torn_last_journal_line_is_the_action_in_flight(tmp_path, sample_path):
     store.set(1, SentenceState(status="done", labels=("claim",)))
     store._journal.close()
     store._journal = None
-    store._lock_handle.close()
-    store._lock_handle = None
+    store._let_go()
     journal = store.journal_path
     data = journal.read_bytes()
     journal.write_bytes(data[:-7])  # the second line torn by kill -9
@@ -136,8 +134,7 @@ def test_an_action_after_a_torn_line_is_not_lost_with_it(tmp_path, sample_path):
     store.set(3, SentenceState(status="done", labels=("statistic",)))
     store._journal.close()  # a second kill -9: no fold
     store._journal = None
-    store._lock_handle.close()
-    store._lock_handle = None
+    store._let_go()
     reopened = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
     assert reopened.get(3).labels == ("statistic",)
     reopened.close()
@@ -280,8 +277,7 @@ def test_extra_keys_of_a_state_survive_a_crash(tmp_path, sample_path):
     store.set(0, SentenceState(status="done", labels=("quote",), extra={"review": {"decided_by": "carol", "note": "second"}}))
     store._journal.close()
     store._journal = None
-    store._lock_handle.close()  # killed: no fold
-    store._lock_handle = None
+    store._let_go()  # killed: no fold
     reopened = ArticleStore(tmp_path, "carol", article, DEFAULT_SCHEME)
     assert reopened.get(0).labels == ("quote",)
     assert reopened.get(0).extra == {"review": {"decided_by": "carol", "note": "second"}}

@@ -343,7 +343,7 @@ def test_a_signal_leaves_a_long_articles_fold_to_a_process_of_its_own(term, work
     folders = marked(marks, "waiting")
     assert pid not in folders, "the app folded the article itself before leaving"
     # The lock the child holds says so (readers wait for it); the app's own said "pid N on host".
-    assert (folder / ".river.lock").read_text(encoding="utf-8").endswith(AFTER_EXIT)
+    assert (folder / ".river.fold-lock").read_text(encoding="utf-8").endswith(AFTER_EXIT)
     assert not (folder / "river.yaml").exists()  # held: nothing written before the app left
     for child in folders:  # a child holding the terminal would keep a dropped SSH session's pty
         assert not [t for t in terminals(child) if t.startswith(("/dev/pts/", "/dev/tty"))], terminals(child)

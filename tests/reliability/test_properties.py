@@ -46,8 +46,7 @@ def crash(store: ArticleStore) -> None:
     """What ``kill -9`` leaves: the journal as written, no fold, the lock released by the kernel."""
     if store._journal is not None:
         store._journal.close()
-    if store._lock_handle is not None:
-        store._lock_handle.close()
+    store._let_go()  # both locks
 
 
 def comparable(state: SentenceState) -> tuple:

@@ -102,7 +102,7 @@ def test_review_leaves_a_long_articles_fold_to_a_process_of_its_own(term, workdi
         assert modes == ["0", "1"], modes  # main screen, cursor shown
     children = marked(marks, "waiting")
     assert pid not in children, "the review folded the article itself before leaving"
-    assert (folder / ".river.lock").read_text(encoding="utf-8").endswith(AFTER_EXIT)
+    assert (folder / ".river.fold-lock").read_text(encoding="utf-8").endswith(AFTER_EXIT)
     assert not (folder / "river.yaml").exists()  # held: nothing written before the review left
     for child in children:
         assert not [t for t in terminals(child) if t.startswith(("/dev/pts/", "/dev/tty"))], terminals(child)

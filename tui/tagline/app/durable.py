@@ -29,19 +29,8 @@ from textual.binding import Binding
 from tagline.app import internals
 from tagline.core import keymap
 from tagline.core.sanitize import visible
-
-
-#: An article with at least this many sentences, or this many characters, is folded by a process
-#: forked for it: in the background (the idle fold) and when the process is about to end
-#: (:attr:`DurableApp.exiting`), in the reader and in the review alike. (One sentence of 2 MB took
-#: 120 ms of YAML in a thread of the app, and a key typed meanwhile waited for it.)
-FOLD_AFTER_EXIT_SENTENCES = 1_000
-FOLD_AFTER_EXIT_CHARACTERS = 200_000
-
-
-def folded_apart(article) -> bool:
-    """Whether ``article`` is long enough to be folded by a process forked for it."""
-    return len(article.sentences) >= FOLD_AFTER_EXIT_SENTENCES or len(article.text) >= FOLD_AFTER_EXIT_CHARACTERS
+# Long enough to be folded by a process forked for it: the core's rule, kept here by these names.
+from tagline.core.store import FOLD_AFTER_EXIT_CHARACTERS, FOLD_AFTER_EXIT_SENTENCES, folded_apart  # noqa: F401
 
 #: Keys that quit from any screen, dialogs included, as ctrl+q does.
 INTERRUPT_KEYS = ("ctrl+c",)

@@ -28,7 +28,7 @@ from tagline.core.articles import Article
 from tagline.core.labels import LabelScheme
 from tagline.core.segment import Span
 from tagline.core.session import Outcome
-from tagline.core.store import ArticleStore, SentenceState, now, safe_name
+from tagline.core.store import ArticleStore, SentenceState, folded_apart, now, safe_name
 
 FILTERS = ("disagreements", "unanimous", "flagged", "notes", "all")
 FILTER_NAMES = {
@@ -411,6 +411,14 @@ class ReviewSession:
         if wait:
             store.close()
             return
+        if folded_apart(store.article):
+            # A long article's fold goes to a process forked for it: going back to the article
+            # opens at once beside it (the store's fold lock) instead of waiting for a thread.
+            for thread in self._closing.values():  # short articles' folds: a fork must not copy their locks
+                thread.join()
+            self._closing.clear()
+            if store.fold_after_exit():
+                return
         thread = threading.Thread(target=store.close, name=f"close review {store.article.id}")
         self._closing[store.article.id] = thread
         thread.start()

@@ -182,7 +182,7 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
         return Corpus([], [], problems)
     wanted = set(annotators) if annotators else None
     seen: dict[tuple[str, str], Path] = {}
-    store.wait_for_folds_after_quit(root)
+    store.wait_for_folds_after_quit(root, first_only=True)  # a file that exists is read with its journal
     try:
         found = list(annofile.iter_files(root))
     except OSError as error:
@@ -207,7 +207,7 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
             problems.append(Problem(str(path), foreign))
             continue
         try:
-            loaded = parse_file(path, folder, scheme)
+            loaded = parse_file(path, folder, scheme, current=True, owner_uid=owners[folder])
         except annofile.AnnotationFileError as error:
             problems.append(Problem(error.path, error.reason))
             continue
@@ -312,9 +312,13 @@ def _unit(loaded: AnnotationFile, sentence: Sentence) -> Unit:
     return Unit(loaded.article_id, sentence.index, sentence.start, sentence.end, sentence.text, loaded.sha256, loaded.article_path)
 
 
-def parse_file(path: Path, folder: str, scheme: LabelScheme) -> AnnotationFile:
-    """One annotation file, validated; :class:`annofile.AnnotationFileError` says why it is unusable."""
-    data = annofile.read(path)
+def parse_file(path: Path, folder: str, scheme: LabelScheme, current: bool = False,
+               owner_uid: int | None = None) -> AnnotationFile:
+    """One annotation file, validated; :class:`annofile.AnnotationFileError` says why it is unusable.
+    ``current``: with the actions its journals hold that no fold has written into it yet
+    (:func:`tagline.core.store.current_document`: a session open, or one that has quit and whose fold
+    is still being written), read without waiting; ``owner_uid``: whose journals may be read."""
+    data = store.current_document(path, owner_uid) if current else annofile.read(path)
     article = data.get("article") if isinstance(data.get("article"), dict) else {}
     article_id = article.get("id")
     article_id = str(article_id) if article_id not in (None, "") else path.stem

@@ -106,6 +106,14 @@ class ProgressIndex:
             except OSError:
                 pass
 
+    def note(self, article, done: int, total: int, per_label: dict[str, int]) -> None:
+        """Record the article's counts here only (the article list reads them), while a process
+        forked to fold it writes its whole entry to the file (:meth:`update`)."""
+        entry = {"done": done, "total": total, "labels": per_label, "sha256": article.sha256,
+                 "first": article.first_line[:160]}
+        with self._lock:
+            self.entries[article.id] = entry
+
 
 def _details(store, total: int) -> dict:
     names = list(store.scheme.names)

@@ -19,7 +19,7 @@ from tagline.core import schema
 from tagline.core.articles import Article, ArticleUnreadable
 from tagline.core.labels import LabelScheme
 from tagline.core.progress import ProgressIndex
-from tagline.core.store import ArticleStore, SentenceState, now, safe_name
+from tagline.core.store import ArticleStore, SentenceState, folded_apart, now, safe_name
 
 if TYPE_CHECKING:
     from tagline.core.team import Queue
@@ -168,10 +168,16 @@ class Session:
         store, self.store = self.store, None
         if self.queue is not None and not store.read_only:
             self.queue.note(store.article.id, store.counts()[0], len(store.article.sentences))
-        if after_exit and not store.read_only:
+        if (after_exit or (not wait and folded_apart(store.article))) and not store.read_only:
+            # Moving on from a long article leaves its fold to a process forked for it too: going
+            # back to it opens at once beside that fold (the store's fold lock), where a thread of
+            # this process folding it had to be waited for.
+            self._wait_for_close()  # short articles' folds (ms): a fork must not copy a lock they hold
             done, per_label, _ = store.counts()
             record = partial(self.progress.update, store.article, done, len(store.article.sentences), per_label, store)
             if store.fold_after_exit(then=record):
+                if not after_exit:  # the list shows it now; the child writes the entry with the file's time
+                    self.progress.note(store.article, done, len(store.article.sentences), per_label)
                 return
 
         def finish() -> None:

@@ -209,23 +209,19 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
     decided: dict[str, set[int]] = {}
     parsed = 0
 
-    def parse(article_id: str, mtime: int, journaled: dict) -> bool:
-        """The article's file, with what its journals hold over it; False when it cannot be read."""
+    def parse(article_id: str, mtime: int, journaled: bool) -> bool:
+        """The article's file, with what its journals hold over it (``journaled``: an article open,
+        being folded, or whose session died: :func:`store.current_document`); False when it cannot
+        be read."""
         try:
-            loaded = corpus.parse_file(folder / f"{article_id}{schema.ANNOTATION_SUFFIX}", folder.name, scheme)
+            loaded = corpus.parse_file(folder / f"{article_id}{schema.ANNOTATION_SUFFIX}", folder.name, scheme,
+                                       current=journaled, owner_uid=owner_uid)
         except annofile.AnnotationFileError as error:
             problems.append(str(error))
             return False
         marks = [("+".join(s.labels) if s.done else None) for s in loaded.sentences]
         updated = [s.updated for s in loaded.sentences]
         chosen = {s.index for s in loaded.sentences if s.is_decision}
-        if journaled:  # actions not folded yet: the article is open, being folded, or its session died
-            places = {(s.start, s.end): (i, s.text) for i, s in enumerate(loaded.sentences)}
-            for key, (mark, stamp, decision) in journaled.items():
-                at = _place(places, key)
-                if at is not None:
-                    marks[at], updated[at] = mark, stamp
-                    (chosen.add if decision else chosen.discard)(at)
         stamps = sorted(t for t in (epoch(u) for u in updated) if t is not None)
         times = stamps[:1] + [b - a for a, b in zip(stamps, stamps[1:])]
         work[article_id] = Work(sum(m is not None for m in marks), len(marks), marks, times, article_id in journals, mtime=mtime)
@@ -250,9 +246,7 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
                 work[article_id] = Work(_int(done), _int(total), marks, entry["times"], mtime=mtime)
                 continue
         parsed += 1
-        # The journal before the YAML: a fold that ends in between has the journal's actions in the
-        # YAML it wrote (each line is a whole state, applied twice it is the same).
-        parse(article_id, mtime, _journaled(folder, article_id, owner_uid) if article_id in journals else {})
+        parse(article_id, mtime, article_id in journals)
     for article_id in journals - set(work):  # opened, no file when listed: what its journal holds
         journaled = _journaled(folder, article_id, owner_uid)
         path = folder / f"{article_id}{schema.ANNOTATION_SUFFIX}"
@@ -263,7 +257,7 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
                 mtime = path.stat().st_mtime_ns
             except OSError:
                 mtime = 0
-            if parse(article_id, mtime, journaled):
+            if parse(article_id, mtime, True):
                 continue
         marks = [mark for mark, _, _ in journaled.values()]
         stamps = sorted(t for t in (epoch(u) for _, u, _ in journaled.values()) if t is not None)
@@ -331,19 +325,6 @@ def open_articles(folder: Path, held: set[tuple[int, int, int]]) -> list[str]:
     return sorted(found)
 
 
-def _identity(path: Path) -> tuple | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_ino, info.st_size, info.st_mtime_ns
-
-
-#: How many times :func:`_journaled` reads an article's journals again when a fold or an action
-#: changed them while it read; then it keeps what it read last (it never waits).
-JOURNAL_READS = 5
-
-
 def _place(where: dict, key: tuple) -> int | None:
     """The index of the sentence a journal line names (``key``, from :func:`_journaled`) among
     ``where``, {(start, end): (index, text)} of a file of the article, or None."""
@@ -361,27 +342,17 @@ def _journaled(folder: Path, article_id: str, owner_uid: int | None = None) -> d
     left each sentence they touched (a line has the text, or for a long sentence a check of it, and
     None for the other), in the order the store replays them (``.journal.folding``, then
     ``.journal``); each line holds a sentence's whole state, and a line cut short (being written now)
-    is skipped. Read only, taking no lock: a fold that renamed ``.journal`` to ``.journal.folding``
-    between the reads of the two (read as neither) or an action appended meanwhile shows as a change
-    of either file, and both are read again (at most :data:`JOURNAL_READS` times)."""
-    paths = [folder / f"{article_id}{suffix}" for suffix in (schema.JOURNAL_SUFFIX + ".folding", schema.JOURNAL_SUFFIX)]
-    paths = [path for path in paths if not store.foreign_owner(path, owner_uid)]  # reported where listed
+    is skipped. Read only, taking no lock (:func:`store.journaled`)."""
     found: dict[tuple, tuple[str | None, str, bool]] = {}
-    for _attempt in range(JOURNAL_READS):
-        before = [_identity(path) for path in paths]
-        found = {}
-        for path in paths:
-            for entry in store.journal_entries(path):
-                labels = entry.get("labels")
-                labels = [str(x) for x in labels] if isinstance(labels, list) else []
-                done = entry.get("status") == schema.DONE
-                extra = entry.get("extra")
-                decision = done and isinstance(extra, dict) and isinstance(extra.get("review"), dict)
-                check = entry.get("check") if "text" not in entry and isinstance(entry.get("check"), str) else None
-                found[(entry.get("start"), entry.get("end"), entry.get("text"), check)] = (
-                    "+".join(labels) if done else None, str(entry.get("updated") or ""), decision)
-        if [_identity(path) for path in paths] == before:
-            break
+    for entry in store.journaled(folder, article_id, owner_uid):
+        labels = entry.get("labels")
+        labels = [str(x) for x in labels] if isinstance(labels, list) else []
+        done = entry.get("status") == schema.DONE
+        extra = entry.get("extra")
+        decision = done and isinstance(extra, dict) and isinstance(extra.get("review"), dict)
+        check = entry.get("check") if "text" not in entry and isinstance(entry.get("check"), str) else None
+        found[(entry.get("start"), entry.get("end"), entry.get("text"), check)] = (
+            "+".join(labels) if done else None, str(entry.get("updated") or ""), decision)
     return found
 
 

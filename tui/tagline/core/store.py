@@ -13,7 +13,13 @@ the journal first, so actions taken while the YAML is written are never lost:
 
 Loading replays the YAML, then ``.journal.folding``, then ``.journal``; replay is idempotent because
 every line holds a whole state. A lock file, held with ``flock`` while the article is open, keeps a
-second session read-only; the kernel drops it when the process dies, even by ``kill -9``.
+second session read-only; the kernel drops it when the process dies, even by ``kill -9``. A second
+lock, ``.<id>.fold-lock``, is held by whoever may write the YAML: the open session, and after it
+has quit (or moved to another article) the process its last fold is left to
+(:meth:`ArticleStore.fold_after_exit`), which lets go of the first lock at once. A session opened
+meanwhile opens at once: it replays the file and the journals as they are, appends to the journal,
+and folds only once that process has gone; that process deletes a journal only if it is still
+what its fold covered (:func:`_drop_folded`), so it never deletes an action it did not fold.
 
 When the article changed since it was annotated, each record is re-anchored
 (:mod:`tagline.core.anchoring`); a record that cannot be placed is kept under ``orphans``. The YAML
@@ -41,10 +47,28 @@ from tagline.core.articles import Article
 from tagline.core.labels import LabelScheme
 from tagline.core.sanitize import lone_surrogates, replace_surrogates
 
-#: What the lock file says while a session that has quit is still writing its last fold
-#: (:meth:`ArticleStore.fold_after_exit`); a new session waits up to :data:`AFTER_EXIT_WAIT` s.
+#: What the fold lock file says while a session that has quit is still writing its last fold
+#: (:meth:`ArticleStore.fold_after_exit`). A new session opens at once beside it; an older tagline's
+#: fold after quit said it in the session's lock file, and a new session waits up to
+#: :data:`AFTER_EXIT_WAIT` s for that one.
 AFTER_EXIT = "(writing after quit)"
 AFTER_EXIT_WAIT = 20.0
+#: The fold lock's file, beside the session's ``.<id>.lock``: ``.<id>.fold-lock`` (no article's
+#: session lock can have this name).
+FOLD_LOCK_SUFFIX = ".fold-lock"
+
+
+#: An article with at least this many sentences, or this many characters, is folded by a process
+#: forked for it: in the background (the idle fold), when the session moves to another article, and
+#: when the process is about to end, in the reader and in the review alike. (One sentence of 2 MB
+#: took 120 ms of YAML in a thread of the app, and a key typed meanwhile waited for it.)
+FOLD_AFTER_EXIT_SENTENCES = 1_000
+FOLD_AFTER_EXIT_CHARACTERS = 200_000
+
+
+def folded_apart(article) -> bool:
+    """Whether ``article`` is long enough to be folded by a process forked for it."""
+    return len(article.sentences) >= FOLD_AFTER_EXIT_SENTENCES or len(article.text) >= FOLD_AFTER_EXIT_CHARACTERS
 
 
 def _wait_gone(pid: int) -> None:
@@ -99,12 +123,14 @@ def _holder(handle) -> str:
     return ""
 
 
-def wait_for_folds_after_quit(root: str | Path, seconds: float = AFTER_EXIT_WAIT) -> None:
+def wait_for_folds_after_quit(root: str | Path, seconds: float = AFTER_EXIT_WAIT, first_only: bool = False) -> None:
     """Wait (at most ``seconds`` in all) until every fold a quit session left to its child process
     (:meth:`ArticleStore.fold_after_exit`) under ``root`` is written, so a reader run right after
     ctrl+q reads the article's file as the annotator left it (a reviewer's decisions too, in
     ``<reviewer>/decisions``). A lock file is looked into only when it was written within
-    ``seconds`` and says :data:`AFTER_EXIT`; an open session is not waited for."""
+    ``seconds`` and says :data:`AFTER_EXIT`; an open session is not waited for. ``first_only``:
+    only the folds that write an article's first file (a reader cannot tell its sentences from the
+    journal alone); a file that exists is read with its journal instead (:func:`current_document`)."""
     import time
 
     if fcntl is None:
@@ -119,10 +145,14 @@ def wait_for_folds_after_quit(root: str | Path, seconds: float = AFTER_EXIT_WAIT
                 if os.path.isdir(path := os.path.join(folder, schema.DECISIONS_FOLDER)) and not os.path.islink(path)]
     for folder in folders:
         try:
-            entries = [e for e in os.scandir(folder) if e.name.startswith(".") and e.name.endswith(".lock")]
+            entries = [e for e in os.scandir(folder) if e.name.startswith(".") and e.name.endswith((".lock", FOLD_LOCK_SUFFIX))]
         except OSError:
             continue
         for entry in entries:
+            name = entry.name[1:]
+            article_id = name[: -len(FOLD_LOCK_SUFFIX)] if name.endswith(FOLD_LOCK_SUFFIX) else name[: -len(".lock")]
+            if first_only and os.path.exists(os.path.join(folder, article_id + schema.ANNOTATION_SUFFIX)):
+                continue
             try:
                 if entry.stat().st_mtime < recent:
                     continue
@@ -317,6 +347,105 @@ def journal_entries(journal: Path) -> list[dict]:
     return entries
 
 
+#: How many times :func:`read_current` reads an article's files again when a fold or an action
+#: changed them while it read; then it keeps what it read last (it never waits).
+CURRENT_READS = 5
+
+
+def _identity(path: Path) -> tuple | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def journal_paths(folder: str | Path, article_id: str) -> tuple[Path, Path]:
+    """(``.journal.folding``, ``.journal``) of an article, in the order a replay reads them."""
+    folder = Path(folder)
+    return (folder / f"{article_id}{schema.JOURNAL_SUFFIX}.folding", folder / f"{article_id}{schema.JOURNAL_SUFFIX}")
+
+
+def read_current(paths: list[Path], read: Callable[[], object]):
+    """``read()`` (which reads ``paths``: an annotation file and its journals) as one consistent
+    picture, taking no lock and never waiting: when a fold (its file written, its journal renamed or
+    deleted) or an action (a line appended) changed any of them meanwhile, it reads again, at most
+    :data:`CURRENT_READS` times. A fold after quit, or a session open on the article, can then
+    neither make a line count twice against an older file nor vanish between the two reads."""
+    result = None
+    for _attempt in range(CURRENT_READS):
+        before = [_identity(path) for path in paths]
+        result = read()
+        if [_identity(path) for path in paths] == before:
+            break
+    return result
+
+
+def journaled(folder: str | Path, article_id: str, owner_uid: int | None = None) -> list[dict]:
+    """Every action an article's journals hold, in the order a replay applies them (``.folding``,
+    then ``.journal``), read without a lock; journals of another owner are left out (said where the
+    folder is listed)."""
+    paths = [path for path in journal_paths(folder, article_id) if not foreign_owner(path, owner_uid)]
+    return read_current(paths, lambda: [entry for path in paths for entry in journal_entries(path)])
+
+
+def current_document(path: str | Path, owner_uid: int | None = None) -> dict:
+    """The annotation file ``path`` as it stands with its journals replayed over it: what the next
+    fold writes (for the same article), read now, without waiting for a fold under way or taking a
+    lock (:func:`read_current`). The one owner of "an article's annotations are its file plus its
+    journal". Raises :class:`annofile.AnnotationFileError` as :func:`annofile.read` does."""
+    path = Path(path)
+    article_id = path.name[: -len(schema.ANNOTATION_SUFFIX)]
+    journals = [p for p in journal_paths(path.parent, article_id) if not foreign_owner(p, owner_uid)]
+    if not any(p.exists() for p in journals):
+        return annofile.read(path)
+
+    def both() -> tuple[dict, list[dict]]:
+        return annofile.read(path), [entry for p in journals for entry in journal_entries(p)]
+
+    data, entries = read_current([path, *journals], both)
+    return apply_journal(data, entries)
+
+
+def apply_journal(data: dict, entries: list[dict]) -> dict:
+    """``data`` (an annotation file's document) with journal ``entries`` applied as a fold applies
+    them to an article that has not changed: each line's whole state replaces that of the sentence it
+    names (by offsets and text, or by index, offsets and the check of a long sentence); the line's
+    ``extra`` (a review's provenance, …) stands for the keys the store does not own, as of that
+    action. A line that names no sentence of the file is not applied here (the store re-anchors it
+    against the article)."""
+    records = data.get("sentences")
+    if not entries or not isinstance(records, list):
+        return data
+    where: dict[tuple, int] = {}
+    for position, record in enumerate(records):
+        if isinstance(record, dict):
+            where[(record.get("start"), record.get("end"))] = position
+    records = list(records)
+    for entry in entries:
+        position = where.get((entry.get("start"), entry.get("end")))
+        if position is None:
+            continue
+        record = records[position]
+        text = record.get("text")
+        if "text" in entry or not isinstance(entry.get("check"), str):
+            if entry.get("text") != text:
+                continue
+        elif not isinstance(text, str) or text_check(text) != entry["check"]:
+            continue
+        state = _state_from_record({k: v for k, v in entry.items() if k not in ("extra", "check", "index")})
+        journaled_extra = entry.get("extra")
+        extra = journaled_extra if isinstance(journaled_extra, dict) else {
+            k: v for k, v in record.items() if k not in _STATE_KEYS}
+        updated = {k: record[k] for k in schema.SENTENCE_KEYS if k in record}
+        updated.update(status=state.status, labels=list(state.labels))
+        updated.update(_optional_fields(state))
+        for key, value in extra.items():
+            updated.setdefault(key, value)
+        records[position] = updated
+    return {**data, "sentences": records}
+
+
 class ArticleStore:
     """Annotation state for (annotator, article), keyed by sentence index."""
 
@@ -334,6 +463,7 @@ class ArticleStore:
         self.journal_path = folder / f"{article.id}{schema.JOURNAL_SUFFIX}"
         self.folding_path = folder / f"{article.id}{schema.JOURNAL_SUFFIX}.folding"
         self.lock_path = folder / f".{article.id}.lock"
+        self.fold_lock_path = folder / f".{article.id}{FOLD_LOCK_SUFFIX}"
         self.read_only: str | None = None  # why this article cannot be saved, if it cannot
         self.held_elsewhere = False  # read-only because another session holds its lock
         self.notice: str | None = None  # something the annotator should know (re-anchored, …)
@@ -347,6 +477,11 @@ class ArticleStore:
         self._lock = threading.RLock()
         self._journal = None
         self._lock_handle = None
+        # The fold lock: held while this store may write the YAML. A session opened while the fold
+        # of one that has quit is still being written has its file open but not locked (it folds
+        # once it gets it); meanwhile each action takes the journal's own lock to be appended.
+        self._fold_handle = None
+        self._fold_held = False
         self._dirty = False
         self._derived = False
         self._fold_lock = threading.Lock()  # one fold at a time: an older document never lands last
@@ -381,15 +516,24 @@ class ArticleStore:
             self.read_only = foreign
             return
         self._take_lock()
-        if self._lock_handle is not None:
+        if self._fold_held:
             self._remove_stale_temporaries()
-        data: dict = {}
-        if self.path.exists():
-            try:
-                data = annofile.read(self.path, keep_parsed=self._lock_handle is not None)  # ours, if locked
-            except annofile.AnnotationFileError as error:
-                self.read_only = f"{error}; it is left as it is and this article is read-only"
-                return
+
+        def read() -> tuple:
+            data: dict | annofile.AnnotationFileError = {}
+            if self.path.exists():
+                try:
+                    data = annofile.read(self.path, keep_parsed=self._fold_held)  # ours, if we may write it
+                except annofile.AnnotationFileError as error:
+                    data = error
+            return data, journal_entries(self.folding_path) + journal_entries(self.journal_path)
+
+        # One consistent picture: a fold after quit may write the file and delete its journals
+        # while this session reads them (read_current reads again when it did).
+        data, entries = read_current([self.path, self.folding_path, self.journal_path], read)
+        if isinstance(data, annofile.AnnotationFileError):
+            self.read_only = f"{data}; it is left as it is and this article is read-only"
+            return
         self.extra_top = {k: v for k, v in data.items() if k not in schema.FILE_KEYS and k != "orphans"}
         recorded_sha = (data.get("article") or {}).get("sha256")
         changed = recorded_sha is not None and recorded_sha != self.article.sha256  # no file: no hashing
@@ -421,7 +565,7 @@ class ArticleStore:
         previous_model = data.get("model")
         if self.model.get("name") == "none" and isinstance(previous_model, dict) and self._entities:
             self.model = dict(previous_model)  # entities from that model are kept
-        self._replay(journal_entries(self.folding_path) + journal_entries(self.journal_path), anchors, orphans)
+        self._replay(entries, anchors, orphans)
         self.orphans = [record for record in orphans.values() if record is not None]
         moved, fuzzy = anchors.counts()
         lost = sum(1 for slot, record in orphans.items() if slot >= 0 and record is not None)
@@ -457,7 +601,7 @@ class ArticleStore:
         if not hasattr(os, "geteuid"):
             return None
         me = os.geteuid()
-        appended = (self.journal_path, self.folding_path, self.lock_path)  # written through a link
+        appended = (self.journal_path, self.folding_path, self.lock_path, self.fold_lock_path)  # written through a link
         for path in (self.path, annofile.parsed_path(self.path), *appended):  # the YAML's is replaced
             try:
                 info = path.lstat()
@@ -543,16 +687,21 @@ class ArticleStore:
         return check
 
     def _take_lock(self) -> None:
+        """The session's lock (else read-only: another session has the article open), then the fold
+        lock if it is free (else the fold of a session that has quit is still being written)."""
         if fcntl is None:
+            self._fold_held = True
             return
         try:
             handle = open(_open_own(self.lock_path, os.O_RDWR | os.O_APPEND), "a+")
         except OSError:
+            self._fold_held = True
             return
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             holder = _holder(handle) or "another session"
+            # An older tagline's fold after quit held this lock: waited for, as it was.
             if not (holder.endswith(AFTER_EXIT) and _wait_for_lock(handle, AFTER_EXIT_WAIT)):
                 handle.close()
                 self.read_only = f"open in another session ({holder}); read-only here"
@@ -560,6 +709,24 @@ class ArticleStore:
                 return
         _say_holder(handle, f"pid {os.getpid()} on {socket.gethostname()}")
         self._lock_handle = handle
+        try:
+            self._fold_handle = open(_open_own(self.fold_lock_path, os.O_RDWR | os.O_APPEND), "a+")
+        except OSError:
+            self._fold_held = True  # no fold lock to be had: this session is the only writer, as it was
+            return
+        self._take_fold_lock()
+
+    def _take_fold_lock(self, wait: float = 0.0) -> bool:
+        """Whether this store may write the YAML: it holds the fold lock, or takes it now (within
+        ``wait`` seconds: the process a quit session left its fold to has finished)."""
+        if self._fold_held:
+            return True
+        if self._fold_handle is None or not _wait_for_lock(self._fold_handle, wait):
+            return False
+        _say_holder(self._fold_handle, f"pid {os.getpid()} on {socket.gethostname()}")
+        self._fold_held = True
+        self._remove_stale_temporaries()  # of a write cut short: nobody else is writing now
+        return True
 
     # -- state -------------------------------------------------------------------------------
     def get(self, index: int) -> SentenceState:
@@ -618,8 +785,12 @@ class ArticleStore:
             try:
                 if self._journal is None:
                     self._journal = _open_journal(self.journal_path)
-                _write_all(self._journal, "".join(lines).encode("utf-8"))
-                _fdatasync(self._journal.fileno())
+                data = "".join(lines).encode("utf-8")
+                if self._fold_held:
+                    _write_all(self._journal, data)
+                    _fdatasync(self._journal.fileno())
+                else:
+                    self._append_beside_a_fold(data)
             except OSError as error:
                 # A full disk, a quota, an I/O error: the action is not on disk, so it is not
                 # taken either (the screen must not show what a crash would lose). The handle
@@ -630,6 +801,22 @@ class ArticleStore:
                 self._drop_journal()
                 raise NotSaved(error.errno, error.strerror or str(error), str(self.journal_path)) from None
             self._dirty = True
+
+    def _append_beside_a_fold(self, data: bytes) -> None:
+        """Append ``data`` (whole lines) to the journal while the process a quit session left its fold to may be
+        deleting it (:func:`_drop_folded`): under the journal's own lock, into the journal still in
+        place (a new one when that process has just deleted the one this store had open)."""
+        while True:
+            fcntl.flock(self._journal.fileno(), fcntl.LOCK_EX)
+            if os.fstat(self._journal.fileno()).st_nlink:
+                break
+            self._journal.close()  # deleted, its actions folded: start the next journal
+            self._journal = _open_journal(self.journal_path)
+        try:
+            _write_all(self._journal, data)
+            _fdatasync(self._journal.fileno())
+        finally:
+            fcntl.flock(self._journal.fileno(), fcntl.LOCK_UN)
 
     def set_entities(self, index: int, entities: list) -> None:
         """Entities for sentence ``index`` (sentence offsets), written with the next fold."""
@@ -735,6 +922,8 @@ class ArticleStore:
         with self._fold_lock:
             if self._leaving or not (self._dirty or self._derived or force):
                 return False  # leaving: the rest is folded after exit, after the fold under way
+            if not self._take_fold_lock():
+                return False  # a quit session's fold is still being written: the next fold, then
             return self._fold()
 
     def _drop_journal(self) -> None:
@@ -772,6 +961,8 @@ class ArticleStore:
         if self.read_only or not hasattr(os, "fork"):
             return self.fold()
         with self._fold_lock:
+            if not self._leaving and not self._take_fold_lock():
+                return False  # a quit session's fold is still being written: the next fold, then
             with self._lock:
                 # Leaving (fold_after_exit): a fold under way was let go unwaited, and a second writer
                 # forked now could land its file before that one's older file; the fold after exit
@@ -811,21 +1002,34 @@ class ArticleStore:
                 return True
             time.sleep(0.02)
 
-    def _write_in_child(self, previous: int | None, then: Callable[[], None] | None = None, fold: bool = True) -> None:
+    def _write_in_child(self, previous: int | None, then: Callable[[], None] | None = None, fold: bool = True,
+                        covered: dict | None = None) -> None:
         """In a forked child (only this thread exists), then exit; never returns. ``previous`` None:
         write the document of a fold whose journal the parent rotated (:meth:`fold_forked`); else
-        wait for ``previous`` (such a child, or -1) to finish, then fold everything (after quit;
-        unless not ``fold``: nothing was left), then call ``then``."""
+        wait for ``previous`` (such a child, or -1) to finish, and for the fold lock when the parent
+        had not got it yet (an earlier session's fold after quit), then write everything (after quit;
+        unless not ``fold``: nothing was left), delete the journals ``covered`` (path -> identity
+        when forked) that are still as they were (:func:`_drop_folded`), then call ``then``."""
         status = 1
         try:
             os.setsid()
             quiet = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(quiet, fd)
+            if self._lock_handle is not None and self._fold_handle is not None:
+                # The session's lock is not this process's to hold: once the parent has let go of
+                # it too, the next session on the article opens at once, beside this fold.
+                try:
+                    os.close(self._lock_handle.fileno())
+                except OSError:
+                    pass
             if previous is not None:
                 _wait_gone(previous)
-            if self._lock_handle is not None and previous is not None:
-                _say_holder(self._lock_handle, f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
+                if not self._fold_held and self._fold_handle is not None:
+                    fcntl.flock(self._fold_handle, fcntl.LOCK_EX)  # an earlier fold after quit: after it
+                holder = self._fold_handle if self._fold_handle is not None else self._lock_handle
+                if holder is not None:
+                    _say_holder(holder, f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
             if previous is None:
                 # fold_forked: the journal was rotated before the fork, and this process's parent
                 # may already be writing a new one: only the document and .folding are ours.
@@ -838,7 +1042,13 @@ class ArticleStore:
                 except FileNotFoundError:
                     pass
             elif fold:
-                self._fold()  # after quit: no other writer is left
+                # After quit: the document holds every action the journals held when forked; a
+                # session opened since may be appending to the journal, which then stays.
+                document = self.document()
+                if self._backup_suffix is not None:
+                    self._keep_backup()
+                annofile.write(self.path, document, NOT_THEIRS)
+                _drop_folded(covered or {})
             status = 0
             if then is not None:
                 try:
@@ -895,8 +1105,15 @@ class ArticleStore:
             if not stale and previous is None and then is None:
                 self._leaving = False
                 return False
-            if self._lock_handle is not None:
-                _say_holder(self._lock_handle, f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
+            holder = self._fold_handle if self._fold_handle is not None else self._lock_handle
+            if holder is not None and self._fold_held:
+                _say_holder(holder, f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
+            # What the child's document covers: the journals as they are now (no action in flight).
+            covered = {path: _identity(path) for path in (self.folding_path, self.journal_path)}
+            if self._fold_handle is not None and self._lock_handle is not None:
+                # The session's lock is let go of now, for every process that shares it (a forked
+                # fold under way too): the next session opens at once, beside the fold lock's holder.
+                fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
             if stale or then is not None:
                 try:
                     pid = os.fork()
@@ -904,21 +1121,36 @@ class ArticleStore:
                     self._leaving = False
                     return False
                 if pid == 0:  # the child: waits for the fold under way, then folds the rest
-                    self._write_in_child(previous=previous if previous is not None else -1, then=then, fold=stale)
+                    self._write_in_child(previous=previous if previous is not None else -1, then=then, fold=stale,
+                                         covered=covered)
             # This process: the child folds and holds the lock (the same open file); let go of ours.
             if self._journal is not None:
                 self._journal.close()
                 self._journal = None
             self._dirty = self._derived = False
-        if self._lock_handle is not None:
-            self._lock_handle.close()
-            self._lock_handle = None
+        self._let_go()
         return True
+
+    def _let_go(self) -> None:
+        """Close this process's handles of both locks (a child forked with them keeps its own)."""
+        for name in ("_fold_handle", "_lock_handle"):
+            handle = getattr(self, name)
+            setattr(self, name, None)
+            if handle is not None:
+                try:
+                    handle.close()
+                except OSError:
+                    pass
 
     def close(self) -> None:
         """Fold and let go of the lock. A fold that cannot be written (a full disk) leaves every
-        action in the journal, which the next session reads: :attr:`unsaved` says so."""
+        action in the journal, which the next session reads: :attr:`unsaved` says so. Opened while
+        a quit session's fold was still being written, it waits for that one (up to
+        :data:`AFTER_EXIT_WAIT` s) to fold after it; past that, the journal is left for the next
+        session."""
         try:
+            if not self.read_only and (self._dirty or self._derived):
+                self._take_fold_lock(AFTER_EXIT_WAIT)
             self.fold()
         except OSError as error:
             self.unsaved = (f"{self.path}: not written ({error.strerror or error}); every action is kept in its "
@@ -926,11 +1158,7 @@ class ArticleStore:
         finally:
             with self._lock:
                 self._drop_journal()
-            if self._lock_handle is not None:
-                try:
-                    self._lock_handle.close()
-                finally:
-                    self._lock_handle = None
+            self._let_go()
 
 
 #: The keys of a sentence record that its state reads; the others are kept as they are (``extra``).
@@ -990,6 +1218,31 @@ def _open_journal(path: Path):
         handle.close()
         raise
     return handle
+
+
+def _drop_folded(covered: dict) -> None:
+    """Delete each journal of ``covered`` (path -> identity when the fold's document was taken)
+    that is still that file, unchanged: a fold deletes only actions it wrote. A session opened
+    meanwhile appends under the journal's lock (:meth:`ArticleStore._append_beside_a_fold`), so an
+    action is either in the file before this looks (the file changed: it stays, replayed again)
+    or in a new journal after it is deleted."""
+    for path, identity in covered.items():
+        if identity is None:
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            continue
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            info = os.fstat(fd)
+            if (info.st_ino, info.st_size, info.st_mtime_ns) == identity == _identity(path):
+                os.unlink(path)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def _say_holder(handle, text: str) -> None:
