@@ -67,3 +67,24 @@ def annotations(tmp_path) -> Annotations:
 @pytest.fixture
 def sample_article() -> Article:
     return Article(SAMPLE.stem, "seeds/" + SAMPLE.name, SAMPLE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def hold_yaml_writes(tmp_path, monkeypatch):
+    """Call it to make every later write of an annotation file wait until the gate file it returns
+    exists (a process forked meanwhile, a fold, inherits the hold); touch the gate to let them through."""
+    import time
+
+    def hold() -> Path:
+        gate = tmp_path / "yaml-write-gate"
+        write = annofile.write
+
+        def held(path, document, *args, **kwargs):
+            while not gate.exists():
+                time.sleep(0.01)
+            write(path, document, *args, **kwargs)
+
+        monkeypatch.setattr(annofile, "write", held)
+        return gate
+
+    return hold

@@ -194,7 +194,7 @@ def test_a_fold_queued_behind_a_forked_fold_writes_nothing_once_the_app_is_leavi
     assert annofile.read(store.path)["sentences"][0]["labels"] == ["claim"]
 
 
-def test_going_back_to_a_long_article_while_its_fold_is_held_opens_at_once(tmp_path, monkeypatch):
+def test_going_back_to_a_long_article_while_its_fold_is_held_opens_at_once(tmp_path, hold_yaml_writes):
     """Moving on from a long article folded it in a thread of the app, and going back to it waited
     for that thread (the event loop's turn: 0.4 to 1.7 s on 5,000 sentences). The fold now goes to a
     process forked for it; going back opens at once beside it, and nothing either writes is lost.
@@ -203,15 +203,7 @@ def test_going_back_to_a_long_article_while_its_fold_is_held_opens_at_once(tmp_p
 
     from tagline.core.session import Session
 
-    gate = tmp_path / "gate"
-    write = annofile.write
-
-    def held(path, document, *args, **kwargs):
-        while not gate.exists():
-            time.sleep(0.01)
-        write(path, document, *args, **kwargs)
-
-    monkeypatch.setattr(annofile, "write", held)
+    gate = hold_yaml_writes()
     long = Article("river", "river.txt", TEXT)
     short = Article("short", "short.txt", "One sentence here. And another one.\n")
     session = Session([long, short], tmp_path, "alice", DEFAULT_SCHEME, None)

@@ -395,28 +395,19 @@ def test_stats_count_decisions_apart_from_annotations(team):
     assert found["alice"].decisions == 0 and found["alice"].done == 6
 
 
-def test_going_back_to_a_long_article_while_its_decisions_fold_is_held_is_at_once(annotations, monkeypatch):
+def test_going_back_to_a_long_article_while_its_decisions_fold_is_held_is_at_once(annotations, hold_yaml_writes):
     """Leaving a long article in review folded its decisions in a thread, and deciding on it again
     (going back) waited for that thread on the event loop. Its fold now goes to a process forked for
     it; going back opens its decisions beside that fold, and neither loses a decision. Every write
     of a YAML file waits for a gate here (the forked child inherits the hold)."""
     import threading
-    import time
 
     long = ("river", "".join(f"Line {i}: the river rose by {i} centimetres.\n" for i in range(1_000)))
     annotations.write("alice", long, {0: ["claim"], 1: ["quote"]})
     annotations.write("bob", long, {0: ["quote"], 1: ["claim"]})
     annotations.write("alice", OTHER, {0: ["claim"]})
     annotations.write("bob", OTHER, {0: ["quote"]})
-    gate = annotations.root.parent / "gate"
-    write = annofile.write
-
-    def held(path, document, *args, **kwargs):
-        while not gate.exists():
-            time.sleep(0.01)
-        write(path, document, *args, **kwargs)
-
-    monkeypatch.setattr(annofile, "write", held)
+    gate = hold_yaml_writes()
     s = session(annotations)
     assert s.item.article == "news2"
     s.article_step(1)
