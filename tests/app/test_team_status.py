@@ -10,21 +10,26 @@ from tagline.app.screens.status import StatusScreen
 pytestmark = pytest.mark.e2e  # the screen runs tagline status as a child process
 
 
+async def open_team_status(pilot, app) -> None:
+    """Team status from the palette, waited for until its table has a row."""
+    await pilot.press("ctrl+p")
+    await pilot.press(*"team status")
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    for _ in range(200):
+        screen = app.screen
+        if isinstance(screen, StatusScreen) and screen.query_one(DataTable).row_count:
+            return
+        await pilot.pause(0.05)
+
+
 async def test_team_status_from_the_palette_shows_each_annotator(make_app, tmp_path):
     app = make_app("One here. Two there.", "Three here. Four there.")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("c", "c")  # tester: sentence 0 claim, then off again (done, no label)
         app.session.close_store()  # write it, as switching article would
         app.session.open_article(0)
-        await pilot.press("ctrl+p")
-        await pilot.press(*"team status")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        for _ in range(200):
-            screen = app.screen
-            if isinstance(screen, StatusScreen) and screen.query_one(DataTable).row_count:
-                break
-            await pilot.pause(0.05)
+        await open_team_status(pilot, app)
         screen = app.screen
         assert isinstance(screen, StatusScreen)
         table = screen.query_one(DataTable)
@@ -72,15 +77,7 @@ async def test_team_status_says_what_the_command_says(make_app, tmp_path, monkey
     app = make_app("One here. Two there.", "Three here. Four there.")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("c")  # art0 open, its action in the journal
-        await pilot.press("ctrl+p")
-        await pilot.press(*"team status")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        for _ in range(200):
-            screen = app.screen
-            if isinstance(screen, StatusScreen) and screen.query_one(DataTable).row_count:
-                break
-            await pilot.pause(0.05)
+        await open_team_status(pilot, app)
         screen = app.screen
         table = screen.query_one(DataTable)
         assert [str(column.label) for column in table.columns.values()] == list(core.HEADINGS)
