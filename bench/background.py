@@ -466,15 +466,22 @@ def gone(pid: int) -> bool:
         return True
 
 
-def quit_latency(pane: term.Pane, pid: int) -> float:
-    """ms from just before ctrl+q is sent to the app's process gone (exited: a zombie, or reaped).
+def quit_latency(pane: term.Pane, pid: int, way: str = "ctrl+q", first: str | None = None) -> float:
+    """ms from just before ctrl+q (or the signal ``way`` names: SIGTERM, SIGHUP, ...) is sent to the
+    app's process gone (exited: a zombie, or reaped); ``first``: a key typed 0.3 s before.
     ctrl+q goes through a tmux client in control mode attached beforehand, as the keys do: a
     ``tmux send-keys`` started a client of its own, whose start-up (5 to 20 ms on a busy machine)
     was counted in the app's quit."""
     typist = Typist(pane)
     try:
+        if first is not None:
+            typist.send(first)
+            time.sleep(0.3)
         began = time.perf_counter()
-        typist.send("C-q")
+        if way == "ctrl+q":
+            typist.send("C-q")
+        else:
+            os.kill(pid, getattr(signal, way))
         while not gone(pid):
             time.sleep(0.002)
             if time.perf_counter() - began > 60:

@@ -39,10 +39,8 @@ another checkout too (``DIR/tui`` first on the path), interleaved.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shlex
-import signal
 import statistics
 import sys
 import tempfile
@@ -251,26 +249,6 @@ def type_actions(pane: term.Pane, pid: int, work: Path, rounds: int, window: flo
     return found
 
 
-def leave(pane: term.Pane, pid: int, way: str, label_key: str) -> float:
-    """ms from ctrl+q or the signal to the app's process gone, one tag made just before."""
-    typist = background.Typist(pane)
-    try:
-        typist.send(label_key)
-        time.sleep(0.3)
-        began = time.perf_counter()
-        if way == "ctrl+q":
-            typist.send("C-q")
-        else:
-            os.kill(pid, getattr(signal, way))
-        while not background.gone(pid):
-            time.sleep(0.002)
-            if time.perf_counter() - began > 60:
-                return float("inf")
-        return (time.perf_counter() - began) * 1000
-    finally:
-        typist.close()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shapes", default=",".join(SHAPES), help=f"comma-separated, of {', '.join(SHAPES)}")
@@ -321,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
                 for way in ways:
                     pane, pid, _ = start(shape, files, target, total, extra, before, args.model)
                     try:
-                        left[(shape, code, way)] = leave(pane, pid, way, label_key)
+                        left[(shape, code, way)] = background.quit_latency(pane, pid, way, first=label_key)
                         print(f"  {shape} ({code}) {way}: gone in {left[(shape, code, way)]:.0f} ms", file=sys.stderr)
                     finally:
                         pane.close()
