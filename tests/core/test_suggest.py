@@ -1099,6 +1099,43 @@ def test_a_transcript_line_that_says_what_another_said_outranks_the_speakers_own
     assert news[own] == spoken[own]
 
 
+def test_a_record_said_in_a_debate_ranks_with_the_figures(nlp):
+    """A record ("the highest prices in the world", "no raise in 15 years", "80 years since") is
+    what fact-checkers check in a debate as they do a figure, though it has no number; a length of
+    time alone ("for 25 years"), a comparison with no reach or a plan is none. In news the record
+    does not count. Lines written for the test."""
+    from tagline.core.suggest import claims
+    from tagline.core.suggest.speakers import transcript_checkworthiness
+
+    records = ("Americans haven't had a raise in 15 years.",
+               "It has been over 80 years since a lame duck president appointed a justice.",
+               "We pay the highest prices in the world for prescription drugs.",
+               "We have more people in jail than any other country.",
+               "He passed the toughest rules since the 1930s.")
+    for sentence in records:
+        assert line_features(nlp, sentence).get("record") == 1.0, sentence
+    for sentence in ("He served in the Senate for 25 years.", "Prices are higher than last year.",
+                     "We will fix it in four years."):
+        assert "record" not in line_features(nlp, sentence), sentence
+    lines = [
+        ("WOODRUFF", "Senator, what would you do about the price of drugs?"),
+        ("SANDERS", "He served in the Senate for 25 years."),
+        ("SANDERS", "The governor signed the bill in Madison last week."),
+        ("CLINTON", "Americans haven't had a raise in 15 years."),
+        ("SANDERS", "We pay the highest prices in the world for prescription drugs."),
+        ("CLINTON", "Prices are higher than last year."),
+    ]
+    texts = [text for _, text in lines]
+    features = [line_features(nlp, t) for t in texts]
+    ranks = transcript_checkworthiness([who for who, _ in lines], texts, features)
+    order = sorted(range(len(lines)), key=lambda k: -ranks[k])
+    assert order[0] == 3  # the record first, above the biography and the event
+    assert ranks[4] > ranks[5]  # a comparison with the world over one with last year
+    # In news the record weighs nothing: the same score as without it.
+    record = features[3]
+    assert claims.checkworthiness(record) == claims.checkworthiness({k: v for k, v in record.items() if k != "record"})
+
+
 TRANSCRIPT = [
     ("HOLT", "Good evening from Hofstra University."),
     ("HOLT", "Stop-and-frisk was ruled unconstitutional in New York in 2013."),

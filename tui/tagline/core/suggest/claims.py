@@ -128,8 +128,10 @@ CHECKWORTHY_FIGURE_KINDS = {
 ANSWERS, ASKS = "answers", "asks"
 #: What weighs only in a transcript, in log-odds: a speaker saying what someone else said or
 #: thought ("you called it the gold standard", "Donald thinks ...") asserts the other's record,
-#: which fact-checkers check; in news the same words are the writer citing a source.
-TRANSCRIPT_WEIGHTS = {"attributes": 1.5}
+#: which fact-checkers check; in news the same words are the writer citing a source. A record
+#: ("the highest prices in the world", "no raise in 15 years", "80 years since") weighs as much as a
+#: figure: in a debate it is the speaker's own figure of the world, said without a number.
+TRANSCRIPT_WEIGHTS = {"attributes": 1.5, "record": 3.0}
 #: How much lower a line of someone who asks weighs: what fact-checkers check is the answers, while
 #: the questions quote figures and names as much. Both set by hand, never fit on debate data.
 ASKING_WEIGHT = -6.0
@@ -280,7 +282,34 @@ def claim_features(tokens, ents, evidence: dict[str, Evidence], text: str) -> tu
         f["judgement"] = 1.0
     if attributed and not f.get("question_or_fragment"):
         f["attributes"] = 1.0
+    # Evidence that weighs only in a transcript (TRANSCRIPT_WEIGHTS); news never reads it.
+    if _record(tokens, lowered, f):
+        f["record"] = 1.0
     return f, why_for, why_against
+
+
+#: Where a comparison reaches past the matter at hand: the world, history, any other.
+RECORD_SCOPES = frozenset("world earth history anywhere".split())
+#: Units of time that make a record of a length ("in 15 years", "80 years since").
+TIME_UNITS = frozenset("year decade century month".split())
+
+
+def _record(tokens, lowered: list[str], f: dict[str, float]) -> bool:
+    """A record: a comparison or superlative whose scope is the world, history or any other (``the
+    highest rate in the world``, ``than any other country``, ``the toughest since the 1930's``), or
+    a length of time that makes one (``haven't had a raise in 15 years``, ``80 years since``,
+    ``the first time in 20 years``)."""
+    pairs = set(zip(lowered, lowered[1:]))
+    if f.get("compares") and (RECORD_SCOPES & set(lowered) or ("any", "other") in pairs or ("than", "any") in pairs or "since" in lowered):
+        return True
+    marked = f.get("negation") or "first" in lowered or any(t.tag_ in ("JJS", "RBS") for t in tokens)
+    for k, t in enumerate(tokens):
+        if t.lemma_.lower() in TIME_UNITS and not t.like_num:
+            after = lowered[k + 1] if k + 1 < len(lowered) else ""
+            before = lowered[max(0, k - 3) : k]
+            if after == "since" or (marked and ("in" in before or "over" in before)):
+                return True
+    return False
 
 
 def _tense(root) -> str:
