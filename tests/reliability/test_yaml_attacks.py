@@ -57,6 +57,11 @@ BROKEN = {
     # Values YAML parses and Python refuses with a ValueError: before, a traceback from every command.
     "a number of 5,000 digits": (GOOD_HEAD + "sentences:\n" + sentence(extra=", note: " + "9" * 5000), "characters)' cannot be read (Exceeds the limit"),
     "a date that does not exist": (GOOD_HEAD + "sentences:\n" + sentence(extra=", updated: 2026-02-30"), "'2026-02-30' cannot be read"),
+    # A key twice: PyYAML kept the last value and dropped the first without a word.
+    "a sentence's labels twice": (GOOD_HEAD + "sentences:\n" + sentence(extra=", labels: [quote]"),
+                                  "line 5, column 121: the key 'labels' is given twice in one mapping (first on line 5)"),
+    "a sentence's index twice": (GOOD_HEAD + "sentences:\n  - index: 0\n    start: 0\n    end: 3\n    index: 1\n",
+                                 "line 8, column 5: the key 'index' is given twice in one mapping (first on line 5)"),
 }
 
 
@@ -281,3 +286,55 @@ def test_alias_bombs_in_every_kind_of_yaml_file_are_one_line_and_the_app_works(w
     terminal.keys("j", "c", "C-q")
     assert "TAGLINE-EXIT-0" in terminal.wait_for("TAGLINE-EXIT-")
     assert {path: path.read_bytes() for path in files} == before
+
+
+TWICE = {  # each file with a key given twice, and the words every command must say about it
+    "annotations/alice/river.yaml": (GOOD_HEAD + "sentences:\n  - index: 0\n    start: 0\n    end: 3\n    index: 1\n",
+                                     "river.yaml: line 8, column 5: the key 'index' is given twice in one mapping (first on line 5)"),
+    "scheme.yaml": ("labels:\n  - {name: claim}\nexclusive: true\nlabels:\n  - {name: quote}\n",
+                    "scheme.yaml: not valid YAML (line 4, column 1: the key 'labels' is given twice in one mapping (first on line 1))"),
+    "tagline.yaml": ("team:\n  annotators: [alice, bob]\n  annotators: [carol]\n",
+                     "tagline.yaml: not valid YAML (line 3, column 3: the key 'annotators' is given twice in one mapping (first on line 2))"),
+}
+
+
+@pytest.mark.e2e
+def test_a_key_given_twice_is_one_line_in_every_command_and_no_file_changes(tmp_path):
+    """A key twice in an annotation file, a label scheme or tagline.yaml was read with the last value
+    (a sentence's answer, a label, an annotator gone without a word). Each command now says one line
+    naming the file, the key and its lines, exits 1, and writes over nothing."""
+    import json
+    import subprocess
+    import sys
+
+    def run(root: Path, *command: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "tagline", *command], cwd=root, capture_output=True, text=True,
+                              timeout=120, stdin=subprocess.DEVNULL)
+
+    root = tmp_path / "work"
+    for name in ("annotations/alice/river.yaml", "scheme.yaml"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(TWICE[name][0], encoding="utf-8")
+    (root / "river.jsonl").write_text(json.dumps({"text": "The", "accept": ["claim"], "answer": "accept"}) + "\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    file_words = TWICE["annotations/alice/river.yaml"][1]
+    commands = {
+        ("agree",): file_words, ("stats",): file_words, ("status",): file_words, ("review", "--reviewer", "carol"): file_words,
+        ("export", "--format", "jsonl"): file_words, ("export", "--format", "csv", "--merge", "each"): file_words,
+        ("export", "--format", "spacy", "--out", "x.spacy"): file_words,
+        ("import", "river.jsonl", "--format", "prodigy", "--annotator", "alice"): file_words + "; not updated",
+        ("agree", "--labels", "scheme.yaml"): TWICE["scheme.yaml"][1],
+        ("open", "--labels", "scheme.yaml", "--model", "none", "river.jsonl"): TWICE["scheme.yaml"][1],
+    }
+    for command, words in commands.items():
+        done = run(root, *command)
+        assert "Traceback" not in done.stderr, (command, done.stderr[-300:])
+        assert done.returncode == 1, (command, done.stderr)
+        said = [line for line in done.stderr.splitlines() if "given twice" in line]
+        assert len(said) == 1 and said[0].endswith(words), (command, done.stderr)
+        assert {p: p.read_bytes() for p in before} == before, command
+    (root / "tagline.yaml").write_text(TWICE["tagline.yaml"][0], encoding="utf-8")
+    for command in (("status",), ("open", "river.jsonl", "--model", "none"), ("agree",)):
+        done = run(root, *command)
+        assert done.returncode == 1 and done.stderr.count("\n") == 1, (command, done.stderr)
+        assert done.stderr.rstrip("\n").endswith(TWICE["tagline.yaml"][1]), (command, done.stderr)

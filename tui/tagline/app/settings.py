@@ -53,7 +53,7 @@ def _read() -> tuple[dict, list[str], list[str]]:
     try:
         data = safeyaml.load(safefile.read_text(path)) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        return {"_broken": True}, [f"not read ({' '.join(str(error).split())[:100]})"], []
+        return {"_broken": True}, [f"not read ({' '.join(str(error).split())[:160]})"], []
     if not isinstance(data, dict):
         return {"_broken": True}, ["not a mapping; ignored"], []
     from tagline.app.widgets.sentence_view import CURSOR_STYLES

@@ -70,7 +70,7 @@ def loads(text: str, path: str | Path = "<text>") -> dict:
     """Parse annotation YAML; raise :class:`AnnotationFileError` with line and column on failure."""
     try:
         data = safeyaml.load(text, _Loader)
-    except safeyaml.TooManyAliases as error:
+    except (safeyaml.TooManyAliases, safeyaml.DuplicateKey) as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise AnnotationFileError(path, f"{where}{error.problem}") from None
@@ -140,6 +140,11 @@ def _digest(raw: bytes) -> str:
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
+#: The checks the YAML passed before its parsed form was kept: a form kept by a reader that let
+#: more through (2: a key given twice in a mapping, once kept with the last value) is not used.
+PARSED_CHECKS = 2
+
+
 def _parsed(path: Path, digest: str) -> dict | None:
     try:
         raw = safefile.read_text(parsed_path(path), 2 * MAX_BYTES)
@@ -148,7 +153,7 @@ def _parsed(path: Path, digest: str) -> dict | None:
         kept = safejson.loads(raw)
     except (OSError, ValueError):
         return None
-    if not isinstance(kept, dict) or kept.get("yaml_sha256") != digest:
+    if not isinstance(kept, dict) or kept.get("yaml_sha256") != digest or kept.get("checks") != PARSED_CHECKS:
         return None
     data = kept.get("document")
     if not isinstance(data, dict) or check(data):
@@ -159,7 +164,7 @@ def _parsed(path: Path, digest: str) -> dict | None:
 def _keep_parsed(path: Path, digest: str, document: dict, deny: int = 0) -> None:
     """Best effort: a parsed form that cannot be written only means the next read parses YAML."""
     try:
-        text = json.dumps({"yaml_sha256": digest, "document": document}, ensure_ascii=False)
+        text = json.dumps({"yaml_sha256": digest, "checks": PARSED_CHECKS, "document": document}, ensure_ascii=False)
         atomic_write(parsed_path(path), text, deny)
     except (OSError, TypeError, ValueError):
         pass

@@ -12,6 +12,11 @@ shared, so changing one place never changes another.
 A value YAML parses but Python cannot hold (a whole number of more than 4,300 digits, a date such as
 2026-02-30) is :class:`BadValue`, a ``yaml.YAMLError`` too, that names its line: PyYAML lets the
 ``ValueError`` out, which no caller expects from a YAML loader.
+
+A key written twice in one mapping is :class:`DuplicateKey`, a ``yaml.YAMLError`` that names the key
+and both lines: PyYAML keeps the last value and drops the other without a word (an annotation file
+with a sentence's ``labels:`` twice, a label scheme with ``labels:`` twice). YAML itself requires
+the keys of a mapping to be unique. A key given by a merge (``<<: *base``) may still be overridden.
 """
 
 from __future__ import annotations
@@ -44,6 +49,42 @@ class BadValue(yaml.YAMLError):
         self.problem_mark = mark
 
 
+class DuplicateKey(yaml.YAMLError):
+    """A mapping that has the same key twice: ``key`` as written, ``first`` and ``problem_mark``
+    where each was written. The message is one line and shows the key as visible characters."""
+
+    def __init__(self, key: str, first, mark):
+        from tagline.core.sanitize import one_line
+
+        self.key = key
+        self.first = first
+        self.problem_mark = mark
+        first_line = f" (first on line {first.line + 1})" if first is not None else ""
+        self.problem = f"the key {one_line(repr(key), 40)} is given twice in one mapping{first_line}"
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        super().__init__(f"{where}{self.problem}")
+
+
+def _refuse_duplicates(loader, node, pairs) -> None:
+    """Raise :class:`DuplicateKey` for the first key of ``pairs`` (of the mapping ``node``) that
+    repeats an earlier one."""
+    seen: dict = {}  # key -> where it was first written
+    used: set[int] = set()
+    for key_node, value_node in pairs:
+        key = loader.construct_object(key_node)  # made once: the constructor keeps what it made
+        # An alias as a key is its anchor's node, written elsewhere: this use is where its value is.
+        alias = id(key_node) in used or key_node.start_mark.index < node.start_mark.index
+        used.add(id(key_node))
+        mark = (value_node if alias else key_node).start_mark
+        try:
+            first = seen.setdefault(key, mark)
+        except TypeError:  # an unhashable key: the constructor says so itself
+            continue
+        if first is not mark:
+            written = key_node.value if isinstance(key_node, yaml.ScalarNode) else key
+            raise DuplicateKey(written, first, mark)
+
+
 _checked_loaders: dict[type, type] = {}
 
 
@@ -61,7 +102,24 @@ def _checked(loader_class: type) -> type:
                 reason = " ".join(str(error).split(";")[0].split())[:120]
                 raise BadValue(f"the value {shown!r} cannot be read ({reason})", getattr(node, "start_mark", None)) from None
 
-        checked = _checked_loaders[loader_class] = type(f"Checked{loader_class.__name__}", (loader_class,), {"construct_object": construct_object})
+        def flatten_mapping(self, node):
+            own = node.value
+            loader_class.flatten_mapping(self, node)
+            if node.value is not own:  # pairs merged in front (``<<: *base``): the node's own may override them
+                _refuse_duplicates(self, node, own)
+                self.__dict__.setdefault("_merged", set()).add(id(node))
+
+        def construct_mapping(self, node, deep=False):
+            mapping = loader_class.construct_mapping(self, node, deep)
+            if len(mapping) < len(node.value) and id(node) not in self.__dict__.get("_merged", ()):
+                _refuse_duplicates(self, node, node.value)  # a key lost: the slow look only then
+            return mapping
+
+        checked = _checked_loaders[loader_class] = type(
+            f"Checked{loader_class.__name__}",
+            (loader_class,),
+            {"construct_object": construct_object, "flatten_mapping": flatten_mapping, "construct_mapping": construct_mapping},
+        )
     return checked
 
 
@@ -71,7 +129,8 @@ def limit(written: int) -> int:
 
 
 def load(text: str, loader=None):
-    """``yaml.safe_load(text)``, with aliases bounded and unshared (see the module's text)."""
+    """``yaml.safe_load(text)``, with aliases bounded and unshared, and no key given twice in a
+    mapping (see the module's text)."""
     loader_class = _checked(loader or _Loader)
     if "*" not in text:  # no alias can be written without one
         return yaml.load(text, Loader=loader_class)

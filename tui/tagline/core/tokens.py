@@ -90,8 +90,11 @@ def load(path: Path) -> Tokens:
         raw = handle.read()
     try:
         data = safeyaml.load(raw.decode("utf-8")) or {}
-    except (UnicodeDecodeError, yaml.YAMLError):
+    except UnicodeDecodeError:
         raise TokenFileError(f"{path} is not a readable token file (YAML)") from None
+    except yaml.YAMLError as error:
+        reason = " ".join(str(error).split())[:160]
+        raise TokenFileError(f"{path} is not a readable token file (YAML: {reason})") from None
     entries = data.get("annotators") if isinstance(data, dict) else None
     if entries is None:
         entries = {}
