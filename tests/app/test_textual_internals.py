@@ -85,8 +85,9 @@ def test_the_serve_overrides_find_textual_serve_as_it_was():
         assert callable(getattr(AppService, name, None)), f"AppService.{name}"
     assert parameters(Server._make_app) == ["self"], "Server._make_app: tagline's routes (the name page)"
     assert parameters(Server._process_messages) == ["self", "websocket", "app_service"], "Server._process_messages"
-    for name in ("statics_path", "download_manager", "debug"):
+    for name in ("statics_path", "download_manager", "debug", "host", "port"):  # host, port: TaglineServer.serve binds them
         assert assigned_in_init(Server, name), f"Server.{name}"
+    assert parameters(Server.request_exit) == ["self"], "Server.request_exit: what ctrl+c and SIGTERM run"
     assert "public_url" in vars(Server) or assigned_in_init(Server, "public_url"), "Server.public_url"
 
 

@@ -26,9 +26,11 @@ this server's files (no web fonts from elsewhere).
 from __future__ import annotations
 
 import asyncio
+import errno
 import html
 import ipaddress
 import logging
+import os
 import shlex
 import signal
 import socket
@@ -284,9 +286,10 @@ class TaglineServer(Server):
         return "exec " + shlex.join([sys.executable, "-I", "-m", "tagline", "open", *open_args, "--annotator", annotator])
 
     def serve(self, debug: bool = False) -> None:
-        """textual-serve's ``serve``, on :attr:`sock` when there is one (it binds host and port itself)."""
-        if self.sock is None:
-            return super().serve(debug)
+        """textual-serve's ``serve``, on :attr:`sock` when there is one, saying "serving on …" only once
+        the address is bound: aiohttp runs the app's start-up before it binds, so a line printed there
+        named an address where nothing listened yet, or never would (a port in use). aiohttp calls
+        ``print`` once every site is listening; a bind that fails raises ``OSError`` before it."""
         self.debug = debug
         self.initialize_logging()
         try:
@@ -298,7 +301,12 @@ class TaglineServer(Server):
             loop.add_signal_handler(signal.SIGTERM, self.request_exit)
         except NotImplementedError:
             pass
-        web.run_app(self._make_app(), sock=self.sock, handle_signals=False, loop=loop, print=lambda *args: None)
+        where = {"sock": self.sock} if self.sock is not None else {"host": self.host, "port": self.port}
+        web.run_app(self._make_app(), **where, handle_signals=False, loop=loop, print=self.announce)
+
+    def announce(self, *_aiohttp_lines) -> None:
+        """The one line a user (or a script waiting for it) reads: the server answers from now on."""
+        print(f"tagline: serving on {safe(self.public_url)} (one process per visitor; ctrl+c stops)", flush=True)
 
     def initialize_logging(self) -> None:
         """One plain line per event on stderr (not Rich's wrapped columns), every message made safe;
@@ -317,7 +325,6 @@ class TaglineServer(Server):
                 web.static("/static", self.statics_path),
             ]
         )
-        app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.on_shutdown)
         return app
 
@@ -325,9 +332,6 @@ class TaglineServer(Server):
         """ctrl+c: close every visitor's socket, so each handler hangs up on its process now."""
         for websocket in list(self.sockets):
             await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"tagline serve is stopping")
-
-    async def on_startup(self, app: web.Application) -> None:
-        print(f"tagline: serving on {safe(self.public_url)} (one process per visitor; ctrl+c stops)", flush=True)
 
     async def handle_index(self, request: web.Request) -> web.Response:
         name = request["annotator"]
@@ -532,7 +536,11 @@ def run(args, scheme) -> int:
     try:
         server.serve()
     except OSError as error:
-        say(f"cannot serve on {args.host}:{args.port}: {error.strerror or error}")
+        # asyncio's strerror repeats the address ("error while attempting to bind on address …")
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        if error.errno == errno.EADDRINUSE:
+            reason += " (choose another --port, or --port 0 for any free one)"
+        say(f"cannot serve on {args.host}:{args.port}: {reason}")
         return 1
     finally:
         if sock is not None:
