@@ -338,3 +338,35 @@ def test_a_key_given_twice_is_one_line_in_every_command_and_no_file_changes(tmp_
         done = run(root, *command)
         assert done.returncode == 1 and done.stderr.count("\n") == 1, (command, done.stderr)
         assert done.stderr.rstrip("\n").endswith(TWICE["tagline.yaml"][1]), (command, done.stderr)
+
+
+@pytest.mark.e2e
+def test_a_key_given_twice_in_every_file_the_app_reads_is_one_line_each_and_the_app_works(workdir, term):
+    """A key twice in the settings, a theme and the annotation file: the reader starts in a real
+    terminal, shows a line naming each file and key, takes keys, quits with 0, and every file is
+    as it was (the annotation file is read-only: a label key is refused, never saved over it)."""
+    config = workdir / "config" / "tagline"
+    (config / "themes").mkdir(parents=True)
+    files = {
+        config / "settings.yaml": "keymap:\n  next_todo: t\n  next_todo: y\n",
+        config / "themes" / "twice.yaml": "name: twice\nprimary: '#ff0000'\nprimary: '#00ff00'\n",
+        workdir / "annotations" / "tester" / "000_88201f31feaf2608.yaml":
+            "schema: tagline.annotations/1\nsentences:\n  - {start: 0, end: 3, text: abc, status: done, labels: [claim], labels: []}\n",
+    }
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    before = {path: path.read_bytes() for path in files}
+    terminal = term(160, 30)
+    terminal.start("open seeds --model none", env={"XDG_CONFIG_HOME": str(workdir / "config")})
+    seen = ""  # each problem is a toast: gather the screens until all have been shown
+    deadline = time.monotonic() + 60
+    # words that fit on one line of a toast (the whole messages: tests/app/test_duplicate_keys_app.py)
+    wanted = ("settings.yaml: not read", "twice.yaml: line 3", "given twice", "read-only")
+    while not all(words in seen for words in wanted) and time.monotonic() < deadline:
+        seen += terminal.screen()
+        time.sleep(0.1)
+    assert all(words in seen for words in wanted), [words for words in wanted if words not in seen]
+    terminal.keys("j", "c", "space", "C-q")
+    assert "TAGLINE-EXIT-0" in terminal.wait_for("TAGLINE-EXIT-")
+    assert {path: path.read_bytes() for path in files} == before
