@@ -157,6 +157,19 @@ MUTATIONS = [
         ("tests/core/test_entity_offsets.py",),
         "entity starts shifted by one character",
     ),
+    # -- YAML read from files ----------------------------------------------------------------------
+    Mutation(
+        "safeyaml-duplicate-key-kept", "tui/tagline/core/safeyaml.py",
+        "            if len(mapping) < len(node.value) and", "            if False and",
+        ("tests/core/test_duplicate_keys.py",),
+        "a key given twice in a mapping is read with its last value, the other dropped",
+    ),
+    Mutation(
+        "annofile-parsed-form-of-any-reader", "tui/tagline/core/annofile.py",
+        ' or kept.get("checks") != PARSED_CHECKS:', ":",
+        ("tests/core/test_duplicate_keys.py",),
+        "a parsed form kept before the duplicate-key check stands in for the YAML",
+    ),
 ]
 
 
