@@ -40,10 +40,11 @@ TWICE_IN_A_SENTENCE = HEAD + (
         ("labels:\n  - claim\nexclusive: false\nlabels:\n  - quote\n", "'labels'", 4, 1),
         ("{x: 1, y: 2, x: 3}\n", "'x'", 1, 1),
         ("k: &k key\nm:\n  *k : 1\n  *k : 2\n", "'key'", 4, 3),  # one node named twice through an alias
+        ("k: &k key\nv: &v 1\nm:\n  *k : *v\n  *k : *v\n", "'key'", 4, 4),  # and its value too: the mapping's line
         ("m: {1: a, true: b}\n", "'true'", 1, 1),  # 1 == True: one would be lost
         ("!!set {a, b,\n  a}\n", "'a'", 2, 1),
     ],
-    ids=["top", "sentence", "labels", "flow", "alias", "one-and-true", "set"],
+    ids=["top", "sentence", "labels", "flow", "alias", "aliases", "one-and-true", "set"],
 )
 def test_a_key_given_twice_is_refused_with_both_lines(text, key, line, first, loader):
     with pytest.raises(safeyaml.DuplicateKey) as raised:

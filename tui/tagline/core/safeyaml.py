@@ -72,17 +72,19 @@ def _refuse_duplicates(loader, node, pairs) -> None:
     used: set[int] = set()
     for key_node, value_node in pairs:
         key = loader.construct_object(key_node)  # made once: the constructor keeps what it made
-        # An alias as a key is its anchor's node, written elsewhere: this use is where its value is.
-        alias = id(key_node) in used or key_node.start_mark.index < node.start_mark.index
-        used.add(id(key_node))
-        mark = (value_node if alias else key_node).start_mark
+        # An alias is its anchor's node, written elsewhere: an alias as a key is placed by its value,
+        # and when that is one too, by the mapping itself.
+        mark = next((n.start_mark for n in (key_node, value_node) if id(n) not in used and n.start_mark.index >= node.start_mark.index),
+                    node.start_mark)
+        used.update((id(key_node), id(value_node)))
         try:
-            first = seen.setdefault(key, mark)
+            first = seen.get(key)
         except TypeError:  # an unhashable key: the constructor says so itself
             continue
-        if first is not mark:
+        if first is not None:
             written = key_node.value if isinstance(key_node, yaml.ScalarNode) else key
             raise DuplicateKey(written, first, mark)
+        seen[key] = mark
 
 
 _checked_loaders: dict[type, type] = {}
