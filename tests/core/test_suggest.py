@@ -543,6 +543,19 @@ def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
         "“Denver,” he answered.",
         "Graham has attacked GOP voters, lawmakers, and thinkers for opposing mass migration policies.",
         "The reporter kept asking when Trump shot back that the journalist had not been called on.",
+        # forms among the misses of PolNeAR's tuning part, 2026-12-03 (sentences written for the test)
+        "Trump predicts that as the others drop out, their voters will come to him.",
+        "Clinton cast her rival as offering a narrow economic message.",
+        "The senator painted her opponent as a friend of the banks.",
+        "Ortiz remembered the boxer as fun to be around.",
+        "About 6 in 10 say they want lower taxes.",
+        "Voters were more likely to say they trusted the governor.",
+        "He avoided the subject until June, when he expressed concern that the mayor was encouraging violence.",
+        "The governor backed away from a suggestion that he might raise taxes.",
+        "The minister has faced criticism for telling farmers that the subsidies would end.",
+        "“Get out of my office,” Lee barked.",
+        "Sanders, meanwhile, hopes that a win in the state will give him momentum.",
+        "The senator backed the president’s advice that the country should stay in the union.",
     ],
 )
 def test_reported_speech_forms_are_quotes(nlp, sentence):
@@ -584,6 +597,14 @@ def test_reported_speech_forms_are_quotes(nlp, sentence):
         "Tenney won the primary, claiming 41 percent of the vote.",
         "I am sure that it will rain.",
         "The fees requested in arrears are due in May.",
+        # look-alikes of the forms of 2026-12-03
+        "Lucas cast Ford as Han Solo in 1976.",
+        "Lucas cast Ford as a smuggler.",
+        "The couple painted the kitchen as a surprise.",
+        "Residents remembered the storm of 1987.",
+        "About 6 in 10 homes have solar panels.",
+        "“Blue Skies,” Smith released in May, sold well.",
+        "The council faced criticism for closing the library.",
     ],
 )
 def test_look_alikes_of_reported_speech_are_not_quotes(nlp, sentence):

@@ -109,10 +109,12 @@ REQUEST_VERBS = frozenset("ask request recommend advise urge encourage implore b
 #: to borrow``): they report a request only from a speaker, or in the passive.
 REQUEST_NEEDS_SPEAKER = frozenset("encourage invite".split())
 #: Verbs that report how someone characterised a thing: ``the magazine describes the ruling as
-#: historic``, ``Belloc defined it as economic status``.
+#: historic``, ``Belloc defined it as economic status``, ``painted her rival as …``, ``remembered Ali
+#: as fun to be around`` (``cast`` only with a gerund or adjective: ``cast him as Han Solo`` is a role).
 DESCRIPTION_VERBS = frozenset(
     """describe characterise characterize portray define brand label dub hail dismiss condemn
-    criticise criticize denounce praise reject welcome slam decry cite list name""".split()
+    criticise criticize denounce praise reject welcome slam decry cite list name cast paint
+    remember""".split()
 )
 #: Adjectives of belief or feeling that report a stance with a clause: ``are concerned the
 #: government will …``.
@@ -127,7 +129,8 @@ PASSIVE_REPORTING = frozenset(
 #: concern was that …``, ``his claim that …``.
 REPORT_NOUNS = frozenset(
     """claim concern argument view warning finding conclusion message point position belief fear
-    allegation assertion complaint insistence contention suggestion promise statement verdict""".split()
+    allegation assertion complaint insistence contention suggestion promise statement verdict advice
+    assurance""".split()
 )
 #: Speech verbs that report a view with a plain object when a person says it: ``Valle notes the …``.
 #: Not ``report``: what a body reports with only a noun (``the WHO reported 1,051,635 confirmed

@@ -173,6 +173,8 @@ def quote_evidence(text: str, tokens, start: int, end: int, regions: list[Region
                 found.offer(0.3, f"a quoted name “{shorten(inner)}”")
             elif (verb := _naming_or_speech_verb(tokens, speech, region)) is not None:
                 found.offer(0.75, f"quoted words “{shorten(inner)}” with ‘{verb.text}’")
+            elif inner.rstrip().endswith((",", "!", "?")) and (verb := _dialogue_tail(tokens, region)) is not None:
+                found.offer(0.75, f"quoted words “{shorten(inner)}” with ‘{verb.text}’")
             else:
                 found.offer(0.25, f"scare quotes “{shorten(inner)}”")
         elif opens_here:
@@ -275,6 +277,27 @@ def _naming_or_speech_verb(tokens, speech, region: Region):
     return None
 
 
+def _dialogue_tail(tokens, region: Region):
+    """``“Go back to Univision,” Trump barked``, ``“Not now!” she snapped``: quoted words that end
+    in a comma, ``!`` or ``?`` inside the marks, followed at once by a speaker and a verb (or a verb
+    and a speaker), whatever the verb: dialogue. Returns the verb, or None."""
+    after = [t for t in tokens if t.idx > region.end and not t.is_space]
+    if len(after) < 2:
+        return None
+    if after[0].pos_ == "VERB" and after[0].tag_ == "VBD" and _is_speaker(after[1]):
+        return after[0]  # "…,” barked Trump"
+    k = 0
+    while k + 1 < len(after) and after[k].pos_ == "PROPN" and after[k + 1].pos_ == "PROPN":
+        k += 1  # "…,” Donald Trump barked"
+    if k + 1 >= len(after):
+        return None
+    speaker, verb = after[k], after[k + 1]
+    # the tagger takes many a past tense there for a participle ("Trump barked": VBN)
+    if (speaker.pos_ == "PROPN" or speaker.lower_ in ("he", "she", "they")) and verb.pos_ == "VERB" and verb.tag_ in ("VBD", "VBZ", "VBN"):
+        return verb
+    return None
+
+
 def _passive_without_speaker(verb) -> bool:
     """A passive verb (or a passive participle) with no speaker in a ``by`` phrase."""
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (verb.tag_ == "VBN" and verb.dep_ == "acl")
@@ -304,7 +327,23 @@ def _subject(verb):
                 return child
         if candidate.dep_ == "acl" and candidate.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return candidate.head
+        if candidate.pos_ == "NOUN" and _named_before(candidate) is not None:
+            return _named_before(candidate)
         if candidate.dep_ in ("xcomp", "advcl", "conj", "pcomp", "prep") and candidate.head is not candidate:
+            candidate = candidate.head
+            continue
+        if candidate.dep_ == "acomp" and candidate.pos_ == "ADJ" and verb.dep_ == "xcomp":
+            # "Caucus-goers were more likely to say they preferred …": the subject of "were"
+            candidate = candidate.head
+            continue
+        if (
+            verb.tag_ == "VBG"
+            and candidate.dep_ == "dobj"
+            and candidate.pos_ == "NOUN"
+            and any(c.dep_ == "prep" and c.lower_ == "for" and c.i < verb.i for c in candidate.children)
+        ):
+            # "Obama has endured criticism for telling the British people that …": the one who was
+            # blamed for what they said is the subject of the verb the blame is the object of
             candidate = candidate.head
             continue
         return None
@@ -392,7 +431,7 @@ def _is_speaker(token) -> bool:
             and token.text[:1].isupper()
             and token.text[1:2].islower()
             and token.dep_ == "nsubj"
-            and verb_lemma(token.head) in PEOPLE_ONLY_SPEECH | ACCUSATION_VERBS
+            and verb_lemma(token.head) in PEOPLE_ONLY_SPEECH | ACCUSATION_VERBS | INTENTION_VERBS
             and not any(c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in token.children)
         )
     )
@@ -552,6 +591,8 @@ def _report_noun(tokens) -> str:
             # "came to the conclusion that …", "expressed concern that …": the owner is the speaker of
             # the verb that governs the noun
             governor = noun.head if noun.dep_ == "dobj" else noun.head.head
+            if governor.pos_ == "ADV" and governor.dep_ == "advmod":
+                governor = governor.head  # "backed away from a suggestion that …"
             if governor.pos_ in ("VERB", "AUX") and noun.head.lower_ not in ("of", "about", "for", "despite"):
                 speaker = _subject(governor)
                 owner = speaker if speaker is not None and _is_speaker(speaker) else None
@@ -562,7 +603,13 @@ def _report_noun(tokens) -> str:
         if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.dep_ in ("nsubj",):
             holders.append(noun.head.head.head)  # "one of the concerns of X was that …"
         for holder in holders:
-            if any(c.dep_ in ("ccomp", "acl") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children) for c in holder.children):
+            # the parser may hang the "that" on the clause's auxiliary ("concern that he was
+            # encouraging …"): the clause starts with it all the same
+            if any(
+                c.dep_ in ("ccomp", "acl")
+                and (any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children) or (c.left_edge.dep_ == "mark" and c.left_edge.lower_ == "that" and c.left_edge.i > holder.i))
+                for c in holder.children
+            ):
                 return f"reported {noun.text}: {owner.text} …"
     return ""
 
@@ -637,7 +684,19 @@ def _governs_from_outside(token, verb) -> bool:
 def _verb_in_disguise(token) -> bool:
     """A word tagged as a noun that the parser still gave a subject and a clause: the verb of
     ``Estimates by the government state about 350 thousand abortions are carried out …``."""
-    return token.pos_ == "NOUN" and any(c.dep_ == "nsubj" for c in token.children) and any(c.dep_ == "ccomp" for c in token.children)
+    if token.pos_ != "NOUN" or not any(c.dep_ == "ccomp" for c in token.children):
+        return False
+    return any(c.dep_ == "nsubj" for c in token.children) or _named_before(token) is not None
+
+
+def _named_before(token):
+    """The name the parser hung as a compound on a verb it took for a plural noun, the sentence's
+    root: ``Trump predicts that …`` parsed as the noun phrase "Trump predicts"; or None."""
+    if token.dep_ != "ROOT" or token.tag_ != "NNS" or not token.lower_.endswith("s"):
+        return None
+    if token.lemma_.lower() not in SPEECH_VERBS | COGNITION_VERBS:
+        return None
+    return next((c for c in token.children if c.dep_ == "compound" and c.i == token.i - 1 and c.text[:1].isupper()), None)
 
 
 def _announced_death(verb, lemma: str, subject, passive: bool) -> str:
@@ -794,6 +853,11 @@ def _description(verb, subject, passive: bool) -> str:
         return ""
     if verb.lemma_.lower() == "name" and not (_finds(subject) or subject.lemma_.lower() in _IDENTIFIERS):
         return ""  # "Biden named Harris as his running mate": an appointment, not a report
+    if verb.lemma_.lower() == "cast" and not any(
+        t.lower_ == "as" and any(g.dep_ in ("pcomp", "pobj", "acomp") and (g.tag_ == "VBG" or g.pos_ == "ADJ") for g in t.children)
+        for t in verb.children
+    ):
+        return ""  # "Lucas cast Ford as Han Solo": a role; "cast her rival as offering …" is a portrayal
     return f"reported description: {subject.text} {verb.text} … as …"
 
 
@@ -1086,6 +1150,9 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             if any(c.tag_ in ("WDT", "WP") for c in subjects) and speakers and following.pos_ in ("VERB", "AUX") and following.tag_ in FINITE:
                 yield verb, f"reported speech: {speakers[0].text} {verb.text} …"
                 continue
+        if subject is None and speech and verb.dep_ == "ROOT" and any(c.dep_ == "ccomp" for c in verb.children):
+            # "About 4 in 10 say they want …": a share of those polled, hung on the verb as a number
+            subject = next((c for c in verb.children if c.dep_ == "nummod" and c.i < verb.i), None)
         that = _that_follows(verb)
         if subject is None and (that is not None or (speech and any(c.dep_ == "ccomp" for c in verb.children))) and (speech or lemma in COGNITION_VERBS):
             subject = _speaker_before(verb)  # "Speaking in his defence, Tom Lee, SC, said that …"
@@ -1166,7 +1233,7 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
                 c.dep_ == "mark" for c in verb.children
             ):
                 clause = [verb.head]
-        who = subject.text if subject is not None else "someone"
+        who = "someone" if subject is None else subject.doc[subject.left_edge.i : subject.i + 1].text if subject.dep_ == "nummod" else subject.text
         if clause and (speech or clause[0].i in inside):
             kind = "reported speech" if speech else "reported belief"
             yield verb, f"{kind}: {who} {verb.text} …"
