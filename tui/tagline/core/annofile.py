@@ -150,7 +150,9 @@ def _parsed(path: Path, digest: str) -> dict | None:
         raw = safefile.read_text(parsed_path(path), 2 * MAX_BYTES)
         if _SURROGATE_ESCAPE.search(raw):  # never written by tagline (it writes characters as they are)
             return None
-        kept = safejson.loads(raw)
+        # tagline's own output (json.dumps of a dict: no key twice), checked against the YAML's
+        # sha256 and read on every open of a big file: the fast path, no hook per object.
+        kept = safejson.loads(raw, unique=False)
     except (OSError, ValueError):
         return None
     if not isinstance(kept, dict) or kept.get("yaml_sha256") != digest or kept.get("checks") != PARSED_CHECKS:

@@ -370,7 +370,7 @@ def _read_jsonl(path: Path, shown: str, data: bytes) -> tuple[list[Article], lis
         try:
             row = safejson.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            problems.append(Problem(where, f"not a JSON line ({str(error).splitlines()[0][:80]})"))
+            problems.append(Problem(where, safejson.reason(error)))  # a key given twice too: nothing kept
             continue
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
             problems.append(Problem(where, "a line needs an object with a 'text' string"))

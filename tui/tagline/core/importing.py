@@ -178,7 +178,7 @@ def read_rows(path: Path, fmt: str, scheme: LabelScheme, problems: list[corpus.P
         try:
             data = safejson.loads(line.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            problems.append(corpus.Problem(where, f"not a JSON line ({str(error).splitlines()[0][:80]})"))
+            problems.append(corpus.Problem(where, safejson.reason(error)))  # a key given twice too: the row skipped
             continue
         if not isinstance(data, dict):
             problems.append(corpus.Problem(where, "not a JSON object"))

