@@ -73,7 +73,9 @@ def test_an_article_line_with_text_twice_is_left_out_with_one_line(tmp_path, mon
     found, problems = articles.load(["feed.jsonl"])
     assert [a.id for a in found] == ["first", "third"]  # neither "The river rose." nor "fell." taken
     assert [str(p) for p in problems] == ["feed.jsonl:2: the key 'text' is given twice in one object (columns 2 and 29)"]
-    assert articles.list_ids(["feed.jsonl"]) == ["first", "third"]
+    unlisted: list = []
+    assert articles.list_ids(["feed.jsonl"], unlisted) == ["first", "third"]
+    assert [str(p) for p in unlisted] == [str(p) for p in problems]  # status says it too, not 2 of 3 without a word
 
 
 # a Prodigy row with "accept" twice: json.loads kept ["quote"] and lost "claim"

@@ -475,7 +475,8 @@ def list_ids(paths: list[str | Path], problems: list[Problem] | None = None) -> 
     two with one id), cheaply: text files are not read nor turned into articles, only ``.jsonl``
     files are read (their ids are inside). For routing and status over a corpus of 10,000 files.
     ``problems``: where to say what could not be listed (a folder that cannot be read, a PATH that
-    is not there); before, ``status`` left them out of its counts without a word."""
+    is not there, a ``.jsonl`` line that gives no article); before, ``status`` left them out of its
+    counts without a word."""
     ids: list[str] = []
     seen: set[str] = set()
     said = problems if problems is not None else []
@@ -484,7 +485,10 @@ def list_ids(paths: list[str | Path], problems: list[Problem] | None = None) -> 
     first: dict[str, str] = {}
     for path in files:
         if path.suffix.lower() in JSONL_SUFFIXES:
-            stems = [a.id for a in read_file(path)[0]]
+            found, lines = read_file(path)
+            stems = [a.id for a in found]
+            kept = {a.warning for a in found if a.warning}  # read with a warning: listed, the warning the reader's
+            said.extend(problem for problem in lines if problem.reason not in kept)  # a line left out, said
         else:
             stems = [path.stem]
         for stem in stems:
