@@ -63,3 +63,28 @@ def test_a_theme_with_a_key_twice_is_left_out_with_the_line(tmp_path):
     themes, problems = theming.load_themes([folder])
     assert [t.name for t in themes] == ["fine"]
     assert problems == ["theme twice.yaml: line 5, column 3: the key 'label-claim' is given twice in one mapping (first on line 4)"]
+
+
+async def test_a_feed_line_with_a_key_twice_is_said_and_the_other_articles_open(tmp_path, monkeypatch):
+    """The reader as ``tagline open feed.jsonl`` builds it: the line said in one toast, no article
+    made of either text, the other article annotated and saved."""
+    from tagline.app.app import TaglineApp
+    from tagline.app.launch import theme_folders
+    from tagline.core.articles import open_corpus
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "feed.jsonl").write_text('{"id": "sky", "text": "The sky cleared. Then it rained."}\n'
+                                         '{"id": "river", "text": "The river rose.", "text": "The river fell."}\n', encoding="utf-8")
+    found, problems = open_corpus(["feed.jsonl"])
+    assert [a.id for a in found] == ["sky"]
+    session = Session(found, tmp_path / "annotations", "tester", DEFAULT_SCHEME, None)
+    app = TaglineApp(session, None, notices=[str(p) for p in problems], theme_folders=theme_folders())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        said = [t for t in toasts(app) if "given twice" in t]
+        assert said == ["feed.jsonl:2: the key 'text' is given twice in one object (columns 17 and 44)"], toasts(app)
+        await pilot.press("c", "j")
+        await pilot.pause()
+        assert app.session.cursor == 1
+    assert (tmp_path / "annotations" / "tester" / "sky.yaml").exists()
+    assert not (tmp_path / "annotations" / "tester" / "river.yaml").exists()
