@@ -170,6 +170,19 @@ MUTATIONS = [
         ("tests/core/test_duplicate_keys.py",),
         "a parsed form kept before the duplicate-key check stands in for the YAML",
     ),
+    # -- JSON read from files ----------------------------------------------------------------------
+    Mutation(
+        "safejson-duplicate-key-kept", "tui/tagline/core/safejson.py",
+        "    if len(made) < len(pairs):", "    if False:",
+        ("tests/core/test_json_duplicate_keys.py",),
+        "a key given twice in a JSON object is read with its last value, the other dropped",
+    ),
+    Mutation(
+        "safejson-import-unchecked", "tui/tagline/core/importing.py",
+        '            data = safejson.loads(line.decode("utf-8-sig"))', '            data = safejson.loads(line.decode("utf-8-sig"), unique=False)',
+        ("tests/core/test_json_duplicate_keys.py",),
+        "an import row is read without the duplicate-key check",
+    ),
 ]
 
 
