@@ -212,6 +212,12 @@ def test_yaml_is_merged_by_article(capsys, team):
     assert sentence["decided"] == "reviewed" and sentence["annotators"] == ["alice", "bob"]
 
 
+def test_the_export_line_counts_one_article_in_the_singular(tmp_path, annotations, capsys):
+    annotations.write("alice", ("only", annotations.lines(SENTENCES)), {0: ["claim"]})
+    status, _, err = export(capsys, annotations.root, "--format", "jsonl", "--out", str(tmp_path / "out.jsonl"))
+    assert status == 0 and "exported 1 sentence from 1 article to " in err, err
+
+
 def test_spacy_docbin(tmp_path, capsys, team):
     import spacy
     from spacy.tokens import DocBin

@@ -94,7 +94,7 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tupl
             articles = len({e.article for e in examples})
             where = f" to {path}" if path is not None else ""
             label = "" if part == "all" else f"{part}: "
-            written.append(f"{label}{len(examples)} sentences from {articles} articles{where}")
+            written.append(f"{label}{_count(len(examples), 'sentence')} from {_count(articles, 'article')}{where}")
         path = args.out if len(parts) > 1 else path
         staging.publish()
     except OSError as error:
@@ -108,3 +108,8 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tupl
     if any(path is not None for path in targets.values()):
         say("exported " + "; ".join(written))
     return 1 if problems else 0
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1: "1 article", "2 articles"."""
+    return f"{n} {noun}{'s' if n != 1 else ''}"
