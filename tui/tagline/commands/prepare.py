@@ -122,7 +122,8 @@ def nobody_lines(project, found) -> list[str]:
         return []
     if team is None:
         return []
-    unknown = nobody_logs_in_as(team, project)
+    unread: list[str] = []  # tagline serve's login links, another user's file
+    unknown = nobody_logs_in_as(team, project, unread)
     if not unknown:
         return []
     ids = sorted({article.id for article in found})
@@ -132,7 +133,7 @@ def nobody_lines(project, found) -> list[str]:
         role = "annotator" if name in team.annotators else "reviewer"
         routed = len(plan.assigned(name)) if role == "annotator" else 0
         lines.append(f"{team.source}: {no_login_line(name, role, routed)} (tagline status lists them)")
-    return lines
+    return unread + lines
 
 
 def _prepare_project(args, found, model, cache, jobs, project, plan, started, failed) -> int:

@@ -425,7 +425,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
 
     no_login: dict[str, dict] = {}
     if team is not None:
-        for name in nobody_logs_in_as(team, root):
+        for name in nobody_logs_in_as(team, root, problems):
             role = "annotator" if name in team.annotators else "reviewer"
             no_login[name] = {"role": role, "articles": [a for a in ids if name in routing.get(a, ())] if role == "annotator" else []}
 

@@ -131,11 +131,15 @@ def load_team(path: str | Path | None = None, cwd: Path | None = None) -> Team |
     return team_from_data(data["team"], str(path))
 
 
-def nobody_logs_in_as(team: Team, root: str | Path) -> list[str]:
+def nobody_logs_in_as(team: Team, root: str | Path, said: list[str] | None = None) -> list[str]:
     """The names of ``team`` (annotators, then reviewers) nobody can be yet: no user of that name on
     this machine, no folder under the annotation folder ``root`` (never seen annotating or deciding)
     and no login link of ``tagline serve`` there. A mistyped name was given a share of the articles
-    without a word; said, not refused (a lead may name someone before their account is made)."""
+    without a word; said, not refused (a lead may name someone before their account is made).
+
+    The login links are read from ``tagline serve``'s token file, which only the server's user can
+    read (mode 600). Read by anyone else, the names are returned as if it had none, and one line
+    saying so goes into ``said``: what could not be read, why, and what that leaves unknown."""
     import pwd
 
     unknown = []
@@ -149,12 +153,36 @@ def nobody_logs_in_as(team: Team, root: str | Path) -> list[str]:
     if unknown:
         from tagline.core import tokens
 
+        path = tokens.token_file(root)
         try:
-            served = tokens.load(tokens.token_file(root)).hashes
-        except (tokens.TokenFileError, OSError):  # another user's token file: not ours to read
+            served = tokens.load(path).hashes
+        except (tokens.TokenFileError, OSError) as error:  # another user's token file: not ours to read
             served = {}
+            if said is not None:
+                said.append(unread_logins_line(path, error))
         unknown = [name for name in unknown if name not in served]
     return unknown
+
+
+def unread_logins_line(path: Path, error: Exception) -> str:
+    """One line for a token file of ``tagline serve`` that could not be read: which file, why, whose
+    it is, and that a name said as nobody can log in as may have a browser login all the same."""
+    import pwd
+
+    if isinstance(error, OSError) and error.strerror:
+        reason = error.strerror
+    else:
+        reason = str(error).removeprefix(f"cannot read {path}: ")
+    owner = None
+    try:
+        uid = os.stat(path, follow_symlinks=False).st_uid
+        if uid != os.geteuid():
+            owner = pwd.getpwuid(uid).pw_name
+    except (OSError, KeyError):
+        pass
+    whose = f", {owner}'s file" if owner else ""
+    line = f"{path}: cannot read tagline serve's login links ({reason}{whose}); a name said as nobody can log in as may have one"
+    return line + (f" (tagline status run as {owner} knows)" if owner else "")
 
 
 def no_login_line(name: str, role: str, routed: int = 0) -> str:
