@@ -25,7 +25,8 @@ async def open_team_status(pilot, app) -> None:
 
 async def test_team_status_from_the_palette_shows_each_annotator(make_app, tmp_path):
     app = make_app("One here. Two there.", "Three here. Four there.")
-    async with app.run_test(size=(100, 30)) as pilot:
+    # 120 columns: the nine columns whole (at 100, the table is turned, as tagline status turns it).
+    async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("c", "c")  # tester: sentence 0 claim, then off again (done, no label)
         app.session.close_store()  # write it, as switching article would
         app.session.open_article(0)
@@ -75,7 +76,7 @@ async def test_team_status_says_what_the_command_says(make_app, tmp_path, monkey
     for i, text in enumerate(("One here. Two there.", "Three here. Four there.")):
         (tmp_path / "seeds" / f"art{i}.txt").write_text(text + "\n", encoding="utf-8")
     app = make_app("One here. Two there.", "Three here. Four there.")
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("c")  # art0 open, its action in the journal
         await open_team_status(pilot, app)
         screen = app.screen
@@ -92,3 +93,52 @@ async def test_team_status_says_what_the_command_says(make_app, tmp_path, monkey
                                  capture_output=True, text=True, timeout=60, env={**__import__("os").environ, "COLUMNS": "200"})
         assert "rooot: no user of that name here, no folder yet; 1 article routed to them" in printed.stdout
         assert sys.executable in screen.command[0]
+
+
+#: Three names of 64 characters (the longest the contract allows), alike but for their ends.
+LONG_NAMES = [f"annotator_of_the_political_news_desk_in_the_northern_region_{n:04d}" for n in (1, 2, 3)]
+
+
+def long_name_project(tmp_path) -> None:
+    (tmp_path / "tagline.yaml").write_text(f"team:\n  annotators: [tester, {', '.join(LONG_NAMES)}]\n", encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    for i, text in enumerate(("One here. Two there.", "Three here. Four there.")):
+        (tmp_path / "seeds" / f"art{i}.txt").write_text(text + "\n", encoding="utf-8")
+    for name in LONG_NAMES:  # they have opened tagline: nothing said of them under the table
+        (tmp_path / "annotations" / name).mkdir(parents=True)
+
+
+async def test_team_status_with_64_character_names_fits_80_columns(make_app, tmp_path, monkeypatch):
+    """Four annotators, three with 64-character names, at 80x24: the screen's one table of nine
+    columns was 240 columns wide and scrolled sideways. It is laid out as ``tagline status`` lays
+    it out (turned, cut into parts by :func:`tagline.core.layout.fit_table`), each name cut with
+    "…" apart from the others, and given in full under the table."""
+    assert all(len(name) == 64 for name in LONG_NAMES)
+    monkeypatch.chdir(tmp_path)
+    long_name_project(tmp_path)
+    app = make_app("One here. Two there.", "Three here. Four there.")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_team_status(pilot, app)
+        for _ in range(100):
+            if len(app.screen.query(DataTable)) > 1:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.1)
+        screen = app.screen
+        tables = list(screen.query(DataTable))
+        assert len(tables) > 1, "one table, not cut into parts"
+        for table in tables:  # nothing to scroll sideways: every part within the screen's width
+            assert table.virtual_size.width <= table.scrollable_content_region.width, (table.virtual_size, table.region)
+            assert table.region.right <= 80 and not table.show_horizontal_scrollbar
+        assert screen.query_one("#status-body").virtual_size.width <= 80
+        headings = [str(column.label) for table in tables for column in list(table.columns.values())[1:]]
+        shown = {h for h in headings if h != "tester"}
+        assert len(shown) == 3 and all(h.endswith(("…1", "…2", "…3")) or h[-2] == "…" for h in shown), headings
+        assert all(len(h) < 64 and "…" in h for h in shown)  # cut, and told apart
+        rows = [str(table.get_row_at(0)[0]) for table in tables]
+        assert set(rows) == {"assigned"}  # turned: one row per heading, as the command prints it
+        text = str(screen.query_one("#status-summary", Static).render())
+        for name in LONG_NAMES:  # nothing lost: each name in full, on a line of its own
+            assert f"  {name}" in text.splitlines(), text
+        assert "cut above with …, in full:" in text
+

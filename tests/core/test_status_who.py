@@ -126,7 +126,7 @@ def test_the_screen_and_the_command_say_the_same_words(tmp_path):
     lines = printed(found, width=200)
     for line in status_mod.report_lines(report):
         assert line in shown and line in lines
-    assert [[str(c) for c in row] for row in screen.rows(report)] == status_mod.table_rows(report)
+    assert screen.parts(report, 200).parts[0].rows == status_mod.table_rows(report)  # wide: as it is
     assert any(line.startswith("outside the team (not routed; exported): dan") for line in shown)
     assert isinstance(screen.summary(report), Text)
 
@@ -153,3 +153,26 @@ def test_answers_in_a_folder_whose_name_is_not_a_login_name_are_counted_where_th
         text = "\n".join(printed(found, width=400))
         assert "␛]0;owned␇" in text and "[red]x" in text and "bidi⁑evil" in text
         assert not any(c in text for c in "\x1b\x07\x9b\u202e")
+
+
+def test_long_folder_names_with_escapes_are_cut_apart_and_given_in_full_as_text(tmp_path):
+    """Folders (no team) whose 64-character names hold an escape sequence and differ only at the
+    end: the command and the screen lay the table out the same way (tagline.core.layout), each name
+    cut apart from the other, then given in full; the escape made visible, never sent."""
+    from tagline.app.screens import status as screen
+
+    names = ["\x1b[2J" + "x" * 56 + f"_{n:03d}" for n in (1, 2)]
+    for n, name in enumerate(names):  # a folder made by hand: tagline itself never names one so
+        annotate(tmp_path, f"tmp{n}", "a1")
+        (tmp_path / f"tmp{n}").rename(tmp_path / name)
+    report = status_mod.compute(tmp_path, DEFAULT_SCHEME, None, ["a1"]).as_data()
+    lines = printed(report)
+    fitted = screen.parts(report, 76)
+    shown = [fitted.parts[0].headings, *(p.headings for p in fitted.parts[1:])]
+    heads = [h for part in shown for h in part[1:]]
+    assert len(heads) == 2 and len(set(heads)) == 2 and all("…" in h and h.startswith("␛[2J") for h in heads), heads
+    summary = screen.summary(report, fitted).plain.splitlines()
+    for name in names:
+        visible = "␛" + name[1:]
+        assert f"  {visible}" in lines and f"  {visible}" in summary, (lines, summary)
+    assert not any("\x1b" in line for line in [*lines, *summary, *heads])

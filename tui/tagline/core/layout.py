@@ -11,6 +11,7 @@ the right edge; measured as 4, the line ends 2 cells early on a terminal that dr
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import regex
 from rich.cells import cell_len
@@ -111,3 +112,111 @@ def _wrap_cells(text: str, width: int) -> list[tuple[int, int]]:
         used += size + (len(word) - len(stripped))
     lines.append((start, len(text)))
     return lines
+
+
+# -- tables within a width -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TablePart:
+    """One table of a :class:`FittedTable`: its headings and rows, every cell visible text within
+    the width it was fitted to."""
+
+    headings: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class FittedTable:
+    """A table laid out for a width (:func:`fit_table`): the parts to show one under the other, and
+    every cell that was cut, shown -> in full (``in_full`` words them for a line of their own)."""
+
+    turned: bool
+    parts: list[TablePart]
+    cut: dict[str, str]
+
+
+def fit_table(headings: list[str], rows: list[list[object]], width: int, *, frame: int = 3, edge: int = 1) -> FittedTable:
+    """``rows`` under ``headings`` laid out within ``width`` cells, the one layout ``tagline status``
+    (and stats, agree) prints and the app's Team status screen shows: as it is when every heading
+    fits whole; else turned (one row per heading, one column per row of the table: annotators,
+    labels); a turned table still wider than ``width`` (many rows, or 64-character names) is cut into
+    several parts, and a cell too wide for a part of its own is cut with "…", apart from the others
+    (:func:`cut_apart`: two names alike but for their ends stay told apart).
+
+    ``frame``: cells a column takes besides its text (a rich table: a space either side and a
+    border, 3; Textual's ``DataTable``: 2); ``edge``: cells the table takes besides its columns."""
+    headings = [str(h) for h in headings]
+    table = [[str(value) for value in row] for row in rows]
+    widths = [max([cells(h)] + [cells(r[i]) for r in table]) for i, h in enumerate(headings)]
+    if sum(w + frame for w in widths) + edge <= width or not table:
+        return FittedTable(False, [TablePart(headings, table)], {})
+    turned_headings = [headings[0], *(r[0] for r in table)]
+    turned = [[heading, *(r[i] for r in table)] for i, heading in enumerate(headings[1:], 1)]
+    side = max(cells(h) for h in headings[1:])  # the column of the headings
+    room = max(width - edge - (side + frame) - frame, 1)  # what one column of values may take, alone
+    groups: list[list[int]] = []
+    used = 0
+    for at in range(1, len(turned_headings)):
+        wide = min(max([cells(turned_headings[at])] + [cells(r[at]) for r in turned]), room)
+        if groups and used + wide + frame <= width:
+            groups[-1].append(at)
+            used += wide + frame
+        else:
+            groups.append([at])
+            used = side + frame + edge + wide + frame
+    if len(groups) == 1 and used <= width:
+        return FittedTable(True, [TablePart(turned_headings, turned)], {})
+    shown = cut_apart(turned_headings[1:], room)
+    cut = {shown[name]: name for name in turned_headings[1:] if shown[name] != name}
+    parts = []
+    for group in groups:
+        part_rows = []
+        for r in turned:
+            values = [_cut_cell(r[at], room) for at in group]
+            cut.update({v: r[at] for v, at in zip(values, group) if v != r[at]})
+            part_rows.append([r[0], *values])
+        parts.append(TablePart([turned_headings[0], *(shown[turned_headings[at]] for at in group)], part_rows))
+    return FittedTable(True, parts, cut)
+
+
+def in_full(fitted: FittedTable) -> list[str]:
+    """Lines giving every cell :func:`fit_table` cut in full, one a line (a 64-character name fits
+    an 80-column line whole): nothing cut to fit is lost. None when nothing was cut."""
+    if not fitted.cut:
+        return []
+    return ["cut above with …, in full:", *(f"  {full}" for full in dict.fromkeys(fitted.cut.values()))]
+
+
+def cut_apart(texts: list[str], most: int) -> dict[str, str]:
+    """Each of ``texts`` within ``most`` cells, "…" where it was cut: at the end, or, where that
+    would make two alike, with as much of the end kept as tells them apart
+    (``annotator_of_the_desk_0001`` and ``…_0002`` cut to 12 cells were ``annotator_o…`` both;
+    now ``annotator_…1`` and ``annotator_…2``)."""
+    shown = {text: _cut_cell(text, most) for text in dict.fromkeys(texts)}
+    for tail in range(1, max(most - 1, 1)):
+        seen: dict[str, int] = {}
+        for value in shown.values():
+            seen[value] = seen.get(value, 0) + 1
+        clashing = [text for text, value in shown.items() if seen[value] > 1 and value != text]
+        if not clashing:
+            break
+        for text in clashing:
+            shown[text] = _cut_cell(text, most, tail)
+    return shown
+
+
+def _cut_cell(text: str, most: int, tail: int = 0) -> str:
+    """``text`` in at most ``most`` cells: its start, "…", and its last ``tail`` cells."""
+    if cells(text) <= most:
+        return text
+    end = ""
+    if tail:
+        for cluster in reversed(_CLUSTER.findall(text)):
+            if cells(cluster + end) > tail:
+                break
+            end = cluster + end
+    head = ""
+    for cluster in _CLUSTER.findall(text):
+        if cells(head + cluster) + 1 + cells(end) > most:
+            break
+        head += cluster
+    return head + "…" + end
