@@ -27,6 +27,22 @@ def wait_for_file(path, predicate, seconds: float = 60.0):
     raise AssertionError(f"{path} never got what was expected")
 
 
+def folding_in_a_child(tmp_path):
+    """The river article with sentence 0 a claim, its store, and a thread running the store's forked
+    fold, returned once the child writes (or the fold is over): (article, store, thread)."""
+    import threading
+
+    article = Article("river", "river.txt", TEXT)
+    store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
+    store.set(0, SentenceState(status="done", labels=("claim",)))
+    folding = threading.Thread(target=store.fold_forked)
+    folding.start()
+    deadline = time.monotonic() + 30
+    while store._writer is None and folding.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return article, store, folding
+
+
 def test_a_forked_fold_writes_the_file_and_keeps_what_came_after(tmp_path):
     article = Article("river", "river.txt", TEXT)
     store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
@@ -42,16 +58,7 @@ def test_a_forked_fold_writes_the_file_and_keeps_what_came_after(tmp_path):
 
 
 def test_quitting_during_a_forked_fold_folds_the_rest_after_it(tmp_path):
-    import threading
-
-    article = Article("river", "river.txt", TEXT)
-    store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
-    store.set(0, SentenceState(status="done", labels=("claim",)))
-    folding = threading.Thread(target=store.fold_forked)
-    folding.start()
-    deadline = time.monotonic() + 30
-    while store._writer is None and folding.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.001)
+    article, store, folding = folding_in_a_child(tmp_path)
     store.set(1, SentenceState(status="done", labels=("quote",)))  # taken while the child writes
     assert store.fold_after_exit()
     folding.join(5)
@@ -65,16 +72,7 @@ def test_quitting_during_a_forked_fold_folds_the_rest_after_it(tmp_path):
 
 
 def test_actions_taken_while_the_child_writes_stay_in_the_new_journal(tmp_path):
-    import threading
-
-    article = Article("river", "river.txt", TEXT)
-    store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
-    store.set(0, SentenceState(status="done", labels=("claim",)))
-    folding = threading.Thread(target=store.fold_forked)
-    folding.start()
-    deadline = time.monotonic() + 30
-    while store._writer is None and folding.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.001)
+    _, store, folding = folding_in_a_child(tmp_path)
     for i in range(1, 20):  # while the child writes
         store.set(i, SentenceState(status="done", labels=("quote",)))
     folding.join(60)
