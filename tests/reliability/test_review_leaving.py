@@ -63,6 +63,18 @@ def gated_review(term, workdir):
     return terminal, gate, marks
 
 
+def both_decided(terminal) -> int:
+    """The review's two disagreements decided with its keys (``!``, then ``j`` ``@``), each seen on
+    screen: the app's pid."""
+    terminal.wait_for("decided 0/2", timeout=60)
+    pid = terminal.app_pid()
+    terminal.keys("!")
+    terminal.wait_for("decided 1/2")
+    terminal.keys("j", "@")
+    terminal.wait_for("decided 2/2")
+    return pid
+
+
 def status_now(workdir) -> dict:
     """``tagline status --format json`` in the working folder, as a lead runs it."""
     done = subprocess.run([sys.executable, "-m", "tagline", "status", "river.txt", "--format", "json"],
@@ -78,12 +90,7 @@ def test_review_leaves_a_long_articles_fold_to_a_process_of_its_own(term, workdi
     then answers without waiting for that child or its lock, counting the decision from the
     journal; once let go, the child writes both decisions."""
     terminal, gate, marks = gated_review(term, workdir)
-    terminal.wait_for("decided 0/2", timeout=60)
-    pid = terminal.app_pid()
-    terminal.keys("!")
-    terminal.wait_for("decided 1/2")
-    terminal.keys("j", "@")
-    terminal.wait_for("decided 2/2")
+    pid = both_decided(terminal)
     folder = workdir / "annotations" / "tester" / "decisions"
     journals = (folder / "river.journal", folder / "river.journal.folding")  # an idle fold may have begun
     deadline = time.monotonic() + 20
@@ -123,12 +130,7 @@ def test_the_review_fold_child_killed_loses_nothing(term, workdir, figures):
     """The child left folding after SIGTERM is killed before it writes: the journal is on disk, so
     the next review opens with both decisions and writes them."""
     terminal, _, marks = gated_review(term, workdir)
-    terminal.wait_for("decided 0/2", timeout=60)
-    pid = terminal.app_pid()
-    terminal.keys("!")
-    terminal.wait_for("decided 1/2")
-    terminal.keys("j", "@")
-    terminal.wait_for("decided 2/2")
+    pid = both_decided(terminal)
     os.kill(pid, signal.SIGTERM)
     wait_gone(pid)
     terminal.wait_for("TAGLINE-EXIT-143")
