@@ -261,6 +261,16 @@ annofile.write = _gated
 """
 
 
+def held_folds(workdir) -> tuple[dict[str, str], Path, Path]:
+    """The environment in which :data:`GATE_HOOK` holds every write of ``river.yaml`` until ``gate``
+    exists and leaves its marks in ``marks`` (made here): (environment, gate, marks)."""
+    hook, marks, gate = workdir / "hook", workdir / "marks", workdir / "gate"
+    hook.mkdir()
+    marks.mkdir()
+    (hook / "sitecustomize.py").write_text(GATE_HOOK, encoding="utf-8")
+    return {"PYTHONPATH": str(hook), "FOLD_GATE": str(gate), "FOLD_MARKS": str(marks)}, gate, marks
+
+
 def river(workdir) -> list[int]:
     """A 5,000-sentence article, ``river.txt``; the start of each sentence."""
     from tagline.core.articles import Article
@@ -292,6 +302,22 @@ def terminals(pid: int) -> list[str]:
     return found
 
 
+def holds_no_terminal(pid: int) -> None:
+    assert not [t for t in terminals(pid) if t.startswith(("/dev/pts/", "/dev/tty"))], terminals(pid)
+
+
+def left(terminal, pid: int, how: str, status: int) -> None:
+    """The app ``pid`` gone after ``how`` (a signal's name, or the keys that quit), its exit
+    ``status`` said and no traceback and, unless the terminal hung up (SIGHUP), the terminal put
+    back: the main screen, the cursor shown."""
+    wait_gone(pid)
+    screen = terminal.wait_for("TAGLINE-EXIT-")
+    assert f"TAGLINE-EXIT-{status}" in screen and "Traceback" not in screen, screen
+    if how != "SIGHUP":
+        modes = terminal.tmux("display-message", "-p", "-t", terminal.name, "#{alternate_on} #{cursor_flag}").stdout.split()
+        assert modes == ["0", "1"], modes  # main screen, cursor shown
+
+
 def wait_for_yaml(folder, timeout: float = 60.0) -> dict:
     """``river.yaml`` once it is written and no journal is left."""
     path = folder / "river.yaml"
@@ -305,14 +331,9 @@ def wait_for_yaml(folder, timeout: float = 60.0) -> dict:
 def signal_with_the_fold_held(term, workdir, how: str):
     """Two actions on a 5,000-sentence article, then ``how`` (a signal's name) while every write of
     its YAML is held: the app's pid, the folder, the marks, the gate, the terminal."""
-    hook, marks = workdir / "hook", workdir / "marks"
-    hook.mkdir()
-    marks.mkdir()
-    (hook / "sitecustomize.py").write_text(GATE_HOOK, encoding="utf-8")
-    gate = workdir / "gate"
+    env, gate, marks = held_folds(workdir)
     terminal = term()
-    terminal.start("open river.txt --model none",
-                   env={"PYTHONPATH": str(hook), "FOLD_GATE": str(gate), "FOLD_MARKS": str(marks)})
+    terminal.start("open river.txt --model none", env=env)
     terminal.wait_for("0/5000 done", timeout=60)
     pid = terminal.app_pid()
     terminal.keys("c", "j", "q")
@@ -334,19 +355,14 @@ def test_a_signal_leaves_a_long_articles_fold_to_a_process_of_its_own(term, work
     terminal put back, while its fold still waits; once let go, the child writes every action."""
     starts = river(workdir)
     pid, folder, marks, gate, terminal = signal_with_the_fold_held(term, workdir, how)
-    wait_gone(pid)
-    screen = terminal.wait_for("TAGLINE-EXIT-")
-    assert f"TAGLINE-EXIT-{status}" in screen and "Traceback" not in screen, screen
-    if how == "SIGTERM":
-        modes = terminal.tmux("display-message", "-p", "-t", terminal.name, "#{alternate_on} #{cursor_flag}").stdout.split()
-        assert modes == ["0", "1"], modes  # main screen, cursor shown
+    left(terminal, pid, how, status)
     folders = marked(marks, "waiting")
     assert pid not in folders, "the app folded the article itself before leaving"
     # The lock the child holds says so (readers wait for it); the app's own said "pid N on host".
     assert (folder / ".river.fold-lock").read_text(encoding="utf-8").endswith(AFTER_EXIT)
     assert not (folder / "river.yaml").exists()  # held: nothing written before the app left
     for child in folders:  # a child holding the terminal would keep a dropped SSH session's pty
-        assert not [t for t in terminals(child) if t.startswith(("/dev/pts/", "/dev/tty"))], terminals(child)
+        holds_no_terminal(child)
     gate.touch()
     data = wait_for_yaml(folder)
     for child in folders:

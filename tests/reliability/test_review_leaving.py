@@ -19,7 +19,7 @@ from tagline.core.labels import DEFAULT_SCHEME
 from tagline.core.store import AFTER_EXIT, ArticleStore, SentenceState
 
 from processes import wait_gone
-from test_hangup import GATE_HOOK, marked, terminals, wait_for_yaml
+from test_hangup import held_folds, holds_no_terminal, left, marked, wait_for_yaml
 
 pytestmark = pytest.mark.e2e  # starts the installed program in tmux, signals
 
@@ -54,12 +54,9 @@ def gated_review(term, workdir):
     """Two annotators' answers, and ``tagline review`` in a terminal whose every write of the
     decisions file waits for ``gate`` (marks in ``marks``): (terminal, gate, marks)."""
     two_annotators(workdir)
-    hook, marks, gate = workdir / "hook", workdir / "marks", workdir / "gate"
-    hook.mkdir()
-    marks.mkdir()
-    (hook / "sitecustomize.py").write_text(GATE_HOOK, encoding="utf-8")
+    env, gate, marks = held_folds(workdir)
     terminal = term()
-    terminal.start("review river.txt", env={"PYTHONPATH": str(hook), "FOLD_GATE": str(gate), "FOLD_MARKS": str(marks)})
+    terminal.start("review river.txt", env=env)
     return terminal, gate, marks
 
 
@@ -101,18 +98,13 @@ def test_review_leaves_a_long_articles_fold_to_a_process_of_its_own(term, workdi
         terminal.keys("C-q")
     else:
         os.kill(pid, getattr(signal, how))
-    wait_gone(pid)
-    screen = terminal.wait_for("TAGLINE-EXIT-")
-    assert f"TAGLINE-EXIT-{status}" in screen and "Traceback" not in screen, screen
-    if how != "SIGHUP":
-        modes = terminal.tmux("display-message", "-p", "-t", terminal.name, "#{alternate_on} #{cursor_flag}").stdout.split()
-        assert modes == ["0", "1"], modes  # main screen, cursor shown
+    left(terminal, pid, how, status)
     children = marked(marks, "waiting")
     assert pid not in children, "the review folded the article itself before leaving"
     assert (folder / ".river.fold-lock").read_text(encoding="utf-8").endswith(AFTER_EXIT)
     assert not (folder / "river.yaml").exists()  # held: nothing written before the review left
     for child in children:
-        assert not [t for t in terminals(child) if t.startswith(("/dev/pts/", "/dev/tty"))], terminals(child)
+        holds_no_terminal(child)
     # The lead's status, with the fold child holding the lock: it answers from the journal.
     assert status_now(workdir)["review"] == {"sentences": 0, "articles": 0}
     assert not (folder / "river.yaml").exists()  # status did not wait for the fold either
