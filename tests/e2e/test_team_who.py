@@ -5,15 +5,13 @@ a real 80x24 terminal while an annotator has an article open."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
-from unixusers import group_shared, python_for
+from unixusers import group_shared, home_of, tagline_as
 
 pytestmark = pytest.mark.e2e
 
@@ -38,17 +36,8 @@ def test_the_lead_is_told_of_a_mistyped_name_and_sees_who_has_what_open(users, s
     annotator = terminals(shared_dir)
     lead = terminals(shared_dir, 80, 24)
     try:
-        home = Path(tempfile.gettempdir()) / f"home-{alice}"
-        home.mkdir(exist_ok=True)
-        shutil.chown(home, alice)
-        python, env = python_for(alice)
-        exports = " ".join(f"{k}={v}" for k, v in env.items())
-        annotator.run(
-            # The tests' TAGLINE_ANNOTATOR (tester) would make her someone else: the login name it is.
-            f"runuser -u {alice} -- env -u TAGLINE_ANNOTATOR HOME={home} TAGLINE_CACHE={home}/cache XDG_CONFIG_HOME={home}/.config "
-            "TERM=xterm-256color LANG=C.UTF-8 "
-            f"{exports} sh -c 'umask 002; exec {python} -m tagline --model none'"
-        )
+        # The tests' TAGLINE_ANNOTATOR (tester) would make her someone else: the login name it is.
+        annotator.run(tagline_as(alice, "--model none", "-u TAGLINE_ANNOTATOR", f"TAGLINE_CACHE={home_of(alice)}/cache"))
         annotator.wait_for("your queue", timeout=60)
         annotator.keys("c")
         deadline = time.monotonic() + 30

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import pwd
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from unixusers import as_user, group_shared, python_for
+from unixusers import as_user, group_shared, python_for, tagline_as
 
 
 pytestmark = pytest.mark.e2e
@@ -117,15 +116,7 @@ def test_the_app_as_another_user_says_why_in_one_line(users, shared_dir, termina
     article.write_text("One sentence here. Another one there.\n", encoding="utf-8")
     article.chmod(0o644)
     before = (root / alice / "story.yaml").read_bytes()
-    home = Path(tempfile.gettempdir()) / f"home-{bob}"
-    home.mkdir(exist_ok=True)
-    shutil.chown(home, bob)
-    python, env = python_for(bob)
-    exports = " ".join(f"{k}={v}" for k, v in env.items())
-    terminal.run(
-        f"cd {shared_dir} && runuser -u {bob} -- env HOME={home} XDG_CONFIG_HOME={home}/.config TERM=xterm-256color LANG=C.UTF-8 {exports} "
-        f"sh -c 'umask 002; exec {python} -m tagline open story.txt --annotations annotations --annotator {alice} --model none'"
-    )
+    terminal.run(f"cd {shared_dir} && " + tagline_as(bob, f"open story.txt --annotations annotations --annotator {alice} --model none"))
     screen = terminal.wait_for("read-only here", timeout=30)
     flat = " ".join(screen.replace("▌", " ").split())  # the toast wraps the line
     assert "Traceback" not in screen

@@ -76,10 +76,30 @@ def python_for(user: str) -> tuple[str, dict[str, str]]:
     return candidates[0], {"PYTHONPATH": os.pathsep.join(paths)}
 
 
-def as_user(user: str, *command: str, umask: str = "022", cwd: Path | None = None) -> subprocess.CompletedProcess:
+def home_of(user: str) -> Path:
+    """A home folder of ``user``'s own (made the first time), removed with the user."""
     home = Path(tempfile.gettempdir()) / f"home-{user}"
     home.mkdir(exist_ok=True)
     shutil.chown(home, user)
+    return home
+
+
+def tagline_as(user: str, arguments: str, *settings: str) -> str:
+    """The shell line that runs ``python -m tagline ARGUMENTS`` as ``user`` in a terminal, umask 002
+    as the guide's team folder asks: their own home and settings, a UTF-8 xterm, the interpreter
+    and packages of :func:`python_for`; ``settings`` go to ``env`` first (``-u NAME``, ``NAME=value``)."""
+    home = home_of(user)
+    python, env = python_for(user)
+    exports = " ".join(f"{k}={v}" for k, v in env.items())
+    given = "".join(f"{setting} " for setting in settings)
+    return (
+        f"runuser -u {user} -- env {given}HOME={home} XDG_CONFIG_HOME={home}/.config TERM=xterm-256color LANG=C.UTF-8 {exports} "
+        f"sh -c 'umask 002; exec {python} -m tagline {arguments}'"
+    )
+
+
+def as_user(user: str, *command: str, umask: str = "022", cwd: Path | None = None) -> subprocess.CompletedProcess:
+    home = home_of(user)
     line = f"umask {umask} && exec \"$@\""
     return subprocess.run(
         ["runuser", "-u", user, "--", "env", f"HOME={home}", "sh", "-c", line, "sh", *command],
