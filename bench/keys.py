@@ -43,25 +43,13 @@ TAGS = ("c", "q", "s", "space")
 WARM_UP = 12  # keys pressed before measuring: the first paint, lazy styles, the journal's open
 
 
-@dataclass
-class Row:
+@dataclass(kw_only=True)
+class Row(keyloop.Timed):
+    """One row of the table: the keys of one way in, article size and kind of key."""
+
     way: str
     sentences: int
     kind: str
-    cpu_ms: list[float]
-    wall_ms: list[float]
-
-    @property
-    def mean(self) -> float:
-        return statistics.fmean(self.cpu_ms)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.cpu_ms)
-
-    @property
-    def p95(self) -> float:
-        return sorted(self.cpu_ms)[int(0.95 * (len(self.cpu_ms) - 1))]
 
     @property
     def wall(self) -> float:
@@ -103,7 +91,7 @@ def measure_session(n_sentences: int, kind: str, count: int, profiler: cProfile.
                                   warm_up=WARM_UP, profiler=profiler)
         check(session, kind)
         session.close()
-    return Row("session", n_sentences, kind, timed.cpu_ms, timed.wall_ms)
+    return Row(way="session", sentences=n_sentences, kind=kind, cpu_ms=timed.cpu_ms, wall_ms=timed.wall_ms)
 
 
 async def measure_pilot(n_sentences: int, kind: str, count: int, profiler: cProfile.Profile | None = None) -> Row:
@@ -119,7 +107,7 @@ async def measure_pilot(n_sentences: int, kind: str, count: int, profiler: cProf
                                                   profiler=profiler)
             check(session, kind)
         app.shutdown()
-    return Row("pilot", n_sentences, kind, timed.cpu_ms, timed.wall_ms)
+    return Row(way="pilot", sentences=n_sentences, kind=kind, cpu_ms=timed.cpu_ms, wall_ms=timed.wall_ms)
 
 
 def check(session: Session, kind: str) -> None:
@@ -180,9 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  round {round_ + 1}: {way} {kind} {n}: {row.median:.3f} ms/key", file=sys.stderr)
                     if profiler is not None:
                         profiler.dump_stats(args.profile)
-                    known = rows.setdefault((way, n, kind), Row(way, n, kind, [], []))
-                    known.cpu_ms.extend(row.cpu_ms)
-                    known.wall_ms.extend(row.wall_ms)
+                    rows.setdefault((way, n, kind), Row(way=way, sentences=n, kind=kind)).extend(row)
     print(table([rows[(way, n, kind)] for way in ways for kind in ("moves", "tags") for n in sizes]))
     print(corpus.machine())
     return 0
