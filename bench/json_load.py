@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import statistics
 import sys
 import time
@@ -32,6 +31,7 @@ import contextlib  # noqa: E402
 import tempfile  # noqa: E402
 
 import corpus  # noqa: E402
+from intervals import bootstrap_ratio  # noqa: E402
 
 from tagline.core import articles, importing, safejson, segment  # noqa: E402
 from tagline.core.labels import DEFAULT_SCHEME  # noqa: E402
@@ -75,15 +75,6 @@ def feed_lines(n_articles: int) -> list[bytes]:
     return [json.dumps({"id": f"a{index}", "text": corpus.article_text(30, seed=corpus.SEED + index),
                         "meta": {"source": "bench", "published": "2026-12-03"}}, ensure_ascii=False).encode("utf-8")
             for index in range(n_articles)]
-
-
-def bootstrap_ratio(top: list[float], bottom: list[float], draws: int = 5000, seed: int = 7) -> tuple[float, float]:
-    rng = random.Random(seed)
-    ratios = sorted(
-        statistics.median(rng.choices(top, k=len(top))) / statistics.median(rng.choices(bottom, k=len(bottom)))
-        for _ in range(draws)
-    )
-    return ratios[int(0.025 * draws)], ratios[int(0.975 * draws) - 1]
 
 
 def timed(read, way: str) -> float:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+from intervals import bootstrap_ratio  # noqa: E402
 
 #: The watcher thread exactly as ``nlp_worker._leave_with_parent`` started it before, then the
 #: model process as it is now.
@@ -96,15 +97,6 @@ def one_process(variant: str, mode: str, paragraphs: list[str], spans, passes: i
     finally:
         worker.stdin.close()
         worker.wait(timeout=60)
-
-
-def bootstrap_ratio(top: list[float], bottom: list[float], draws: int = 5000, seed: int = 7) -> tuple[float, float]:
-    rng = random.Random(seed)
-    ratios = sorted(
-        statistics.median(rng.choices(top, k=len(top))) / statistics.median(rng.choices(bottom, k=len(bottom)))
-        for _ in range(draws)
-    )
-    return ratios[int(0.025 * draws)], ratios[int(0.975 * draws) - 1]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,6 @@ a 95% bootstrap interval.
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
+from intervals import bootstrap_ratio  # noqa: E402
 import yaml  # noqa: E402
 
 from tagline.core import annofile, safeyaml, segment  # noqa: E402
@@ -55,15 +55,6 @@ def annotation_text(n_sentences: int) -> str:
                 "annotator": "bench", "labels": annofile.Flow(list(labels)), "model": annofile.FlowMap(name="en_core_web_sm", version="3.8.0"),
                 "sentences": sentences}
     return annofile.dumps(document)
-
-
-def bootstrap_ratio(top: list[float], bottom: list[float], draws: int = 5000, seed: int = 7) -> tuple[float, float]:
-    rng = random.Random(seed)
-    ratios = sorted(
-        statistics.median(rng.choices(top, k=len(top))) / statistics.median(rng.choices(bottom, k=len(bottom)))
-        for _ in range(draws)
-    )
-    return ratios[int(0.025 * draws)], ratios[int(0.975 * draws) - 1]
 
 
 def timed(parse, text: str) -> float:
