@@ -59,6 +59,26 @@ class Annotations:
         return annofile.read(self.root / annotator / f"{article_id}.yaml")
 
 
+class HeldWrites:
+    """Writes of annotation files held until :attr:`gate` exists (:func:`hold_yaml_writes`)."""
+
+    def __init__(self, gate: Path):
+        self.gate = gate
+
+    def returns_meanwhile(self, call, *args) -> bool:
+        """Whether ``call(*args)``, run in a thread, returned within 30 s with the writes still
+        held; the writes are let through after, and the call waited for."""
+        import threading
+
+        thread = threading.Thread(target=call, args=args)
+        thread.start()
+        thread.join(30)
+        returned = not thread.is_alive() and not self.gate.exists()
+        self.gate.touch()
+        thread.join()
+        return returned
+
+
 @pytest.fixture
 def annotations(tmp_path) -> Annotations:
     return Annotations(tmp_path / "annotations")
@@ -71,11 +91,12 @@ def sample_article() -> Article:
 
 @pytest.fixture
 def hold_yaml_writes(tmp_path, monkeypatch):
-    """Call it to make every later write of an annotation file wait until the gate file it returns
-    exists (a process forked meanwhile, a fold, inherits the hold); touch the gate to let them through."""
+    """Call it to make every later write of an annotation file wait until the gate file of the
+    :class:`HeldWrites` it returns exists (a process forked meanwhile, a fold, inherits the hold);
+    touch the gate to let them through."""
     import time
 
-    def hold() -> Path:
+    def hold() -> HeldWrites:
         gate = tmp_path / "yaml-write-gate"
         write = annofile.write
 
@@ -85,6 +106,6 @@ def hold_yaml_writes(tmp_path, monkeypatch):
             write(path, document, *args, **kwargs)
 
         monkeypatch.setattr(annofile, "write", held)
-        return gate
+        return HeldWrites(gate)
 
     return hold

@@ -400,14 +400,12 @@ def test_going_back_to_a_long_article_while_its_decisions_fold_is_held_is_at_onc
     (going back) waited for that thread on the event loop. Its fold now goes to a process forked for
     it; going back opens its decisions beside that fold, and neither loses a decision. Every write
     of a YAML file waits for a gate here (the forked child inherits the hold)."""
-    import threading
-
     long = ("river", "".join(f"Line {i}: the river rose by {i} centimetres.\n" for i in range(1_000)))
     annotations.write("alice", long, {0: ["claim"], 1: ["quote"]})
     annotations.write("bob", long, {0: ["quote"], 1: ["claim"]})
     annotations.write("alice", OTHER, {0: ["claim"]})
     annotations.write("bob", OTHER, {0: ["quote"]})
-    gate = hold_yaml_writes()
+    held = hold_yaml_writes()
     s = session(annotations)
     assert s.item.article == "news2"
     s.article_step(1)
@@ -416,12 +414,7 @@ def test_going_back_to_a_long_article_while_its_decisions_fold_is_held_is_at_onc
     s.article_step(-1)
     s.take(1)  # news2's store opens: the long one is left, its fold held
     s.article_step(1)
-    back = threading.Thread(target=s.take, args=(2,))  # deciding on the long article again
-    back.start()
-    back.join(30)
-    decided_while_held = not back.is_alive() and not gate.exists()
-    gate.touch()
-    back.join()
+    decided_while_held = held.returns_meanwhile(s.take, 2)  # deciding on the long article again
     assert decided_while_held  # before: it waited for the fold, held here
     s.close()
     data = annotations.read("carol/decisions", "river")
