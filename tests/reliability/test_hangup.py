@@ -328,6 +328,18 @@ def wait_for_yaml(folder, timeout: float = 60.0) -> dict:
     return annofile.read(path)
 
 
+def reopened_and_left(term, command: str, shown: str, folder) -> dict:
+    """``command`` run again in a new terminal, without the hook (its folds are not held): its
+    screen shows ``shown`` and not read-only, ctrl+q leaves with 0; the YAML then in ``folder``."""
+    again = term()
+    again.start(command)
+    screen = again.wait_for(shown, timeout=60)
+    assert "read-only" not in screen
+    again.keys("C-q")
+    again.wait_for("TAGLINE-EXIT-0", timeout=60)
+    return wait_for_yaml(folder)
+
+
 def signal_with_the_fold_held(term, workdir, how: str):
     """Two actions on a 5,000-sentence article, then ``how`` (a signal's name) while every write of
     its YAML is held: the app's pid, the folder, the marks, the gate, the terminal."""
@@ -387,11 +399,6 @@ def test_the_fold_child_killed_after_a_signal_loses_nothing(term, workdir, figur
         os.kill(child, signal.SIGKILL)
         wait_gone(child)
     assert not (folder / "river.yaml").exists()
-    again = term()
-    again.start("open river.txt --model none")  # without the hook: its folds are not held
-    screen = again.wait_for("2/5000 done", timeout=60)
-    assert "read-only" not in screen
-    again.keys("C-q")
-    again.wait_for("TAGLINE-EXIT-0", timeout=60)
-    assert [s["labels"] for s in wait_for_yaml(folder)["sentences"][:2]] == [["claim"], ["quote"]]
+    data = reopened_and_left(term, "open river.txt --model none", "2/5000 done", folder)
+    assert [s["labels"] for s in data["sentences"][:2]] == [["claim"], ["quote"]]
     figures("hangup[fold child killed after SIGTERM]", actions=2, actions_in_yaml=2)

@@ -19,7 +19,7 @@ from tagline.core.labels import DEFAULT_SCHEME
 from tagline.core.store import AFTER_EXIT, ArticleStore, SentenceState
 
 from processes import wait_gone
-from test_hangup import held_folds, holds_no_terminal, left, marked, wait_for_yaml
+from test_hangup import held_folds, holds_no_terminal, left, marked, reopened_and_left, wait_for_yaml
 
 pytestmark = pytest.mark.e2e  # starts the installed program in tmux, signals
 
@@ -132,11 +132,6 @@ def test_the_review_fold_child_killed_loses_nothing(term, workdir, figures):
         wait_gone(child)
     folder = workdir / "annotations" / "tester" / "decisions"
     assert not (folder / "river.yaml").exists()
-    again = term()
-    again.start("review river.txt --filter all")  # without the hook
-    screen = again.wait_for("decided 2/2", timeout=60)
-    assert "read-only" not in screen
-    again.keys("C-q")
-    again.wait_for("TAGLINE-EXIT-0", timeout=60)
-    assert [s["labels"] for s in wait_for_yaml(folder)["sentences"][:2]] == [["claim"], ["statistic"]]
+    data = reopened_and_left(term, "review river.txt --filter all", "decided 2/2", folder)
+    assert [s["labels"] for s in data["sentences"][:2]] == [["claim"], ["statistic"]]
     figures("review_leaving[fold child killed after SIGTERM]", decisions=2, decisions_in_yaml=2)
