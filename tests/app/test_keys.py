@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import yaml
+from palette import from_the_palette
 
 from tagline.app.screens.articles import ArticleListScreen
 from tagline.app.screens.help import HelpScreen
@@ -111,10 +112,7 @@ async def test_markup_in_article_text_is_shown_literally(make_app):
 async def test_command_palette_runs_reader_commands(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.press(*"flag the sentence")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await from_the_palette(pilot, "flag the sentence")
         await pilot.pause(0.2)
         assert app.session.state(0).flag
 

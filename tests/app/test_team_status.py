@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from palette import from_the_palette
 from textual.widgets import DataTable, Static
 
 from tagline.app.screens.status import StatusScreen
@@ -12,10 +13,7 @@ pytestmark = pytest.mark.e2e  # the screen runs tagline status as a child proces
 
 async def open_team_status(pilot, app) -> None:
     """Team status from the palette, waited for until its table has a row."""
-    await pilot.press("ctrl+p")
-    await pilot.press(*"team status")
-    await pilot.pause(0.3)
-    await pilot.press("enter")
+    await from_the_palette(pilot, "team status")
     for _ in range(200):
         screen = app.screen
         if isinstance(screen, StatusScreen) and screen.query_one(DataTable).row_count:
@@ -49,10 +47,7 @@ async def test_quitting_from_the_team_status_quits(make_app, key):
     bindings), though they quit from every other screen."""
     app = make_app("One here. Two there.")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.press(*"team status")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await from_the_palette(pilot, "team status")
         await pilot.pause(0.2)
         assert isinstance(app.screen, StatusScreen)
         await pilot.press(key)
