@@ -478,10 +478,7 @@ def quit_latency(pane: term.Pane, pid: int, way: str = "ctrl+q", first: str | No
             typist.send(first)
             time.sleep(0.3)
         began = time.perf_counter()
-        if way == "ctrl+q":
-            typist.send("C-q")
-        else:
-            os.kill(pid, getattr(signal, way))
+        send_way_out(typist, pid, way)
         while not gone(pid):
             time.sleep(0.002)
             if time.perf_counter() - began > 60:
@@ -489,6 +486,15 @@ def quit_latency(pane: term.Pane, pid: int, way: str = "ctrl+q", first: str | No
         return (time.perf_counter() - began) * 1000
     finally:
         typist.close()
+
+
+def send_way_out(typist: Typist, pid: int, way: str) -> None:
+    """``way`` out of the app ``pid``: ctrl+q through ``typist``, or the signal it names (SIGTERM,
+    SIGHUP, ...)."""
+    if way == "ctrl+q":
+        typist.send("C-q")
+    else:
+        os.kill(pid, getattr(signal, way))
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import signal
 import statistics
 import sys
 import tempfile
@@ -139,10 +138,7 @@ def leave_once(work: Path, article: str, sentences: int, way: str, before: Path 
                     raise TimeoutError(f"the tag did not reach the journal:\n{pane.screen()}")
                 time.sleep(0.002)
             began = time.perf_counter()
-            if way == "ctrl+q":
-                typist.send("C-q")
-            else:
-                os.kill(pid, getattr(signal, way))
+            background.send_way_out(typist, pid, way)
             gone = written = None
             forked: set[int] = set()
             while gone is None or written is None:
