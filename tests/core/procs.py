@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 
 def state(pid: int) -> str:
     """The state letter of ``/proc/PID/stat`` (``R``, ``S``, ``D``, ``Z`` ...), or ``"gone"``."""
@@ -10,3 +12,12 @@ def state(pid: int) -> str:
             return f.read().rsplit(")", 1)[1].split()[0]
     except FileNotFoundError:
         return "gone"
+
+
+def state_once_ended(pid: int, seconds: float, poll: float) -> str:
+    """The state of ``pid`` once it has ended (``Z``, or ``"gone"``), or else after ``seconds``,
+    looked at every ``poll`` seconds."""
+    deadline = time.monotonic() + seconds
+    while state(pid) not in ("Z", "gone") and time.monotonic() < deadline:
+        time.sleep(poll)
+    return state(pid)

@@ -17,6 +17,7 @@ import pytest
 
 from tagline.core import nlp
 from procs import state as _state
+from procs import state_once_ended
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
@@ -150,10 +151,7 @@ def test_the_model_process_leaves_when_the_app_is_killed_mid_parse(shape):
         assert _state(worker) in ("R", "S", "D")
         app.kill()
         app.wait()
-        deadline = time.monotonic() + 30
-        while _state(worker) not in ("Z", "gone") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _state(worker) in ("Z", "gone")
+        assert state_once_ended(worker, 30, poll=0.05) in ("Z", "gone")
     finally:
         if app.poll() is None:
             app.kill()

@@ -12,7 +12,7 @@ import pytest
 
 from tagline.core import nlp
 from tagline.core.parser_process import ParserProcess, single_threaded
-from procs import state as _state
+from procs import state_once_ended
 
 pytestmark = pytest.mark.e2e  # starts processes
 
@@ -61,10 +61,7 @@ def test_it_leaves_when_its_parent_dies_mid_request(tmp_path):
         time.sleep(1)  # the request is being parsed
         parent.kill()
         parent.wait()
-        deadline = time.monotonic() + 60
-        while _state(child) not in ("Z", "gone") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _state(child) in ("Z", "gone")
+        assert state_once_ended(child, 60, poll=0.1) in ("Z", "gone")
     finally:
         if parent.poll() is None:
             parent.kill()
