@@ -79,19 +79,24 @@ class QuitsFromHere:
             self.app.call_later(self.app.action_quit)
 
 
-class HelpScreen(QuitsFromHere, ModalScreen[None]):
+class HelpPage(QuitsFromHere, ModalScreen[None]):
+    """A page of help about ``scheme`` over the screen it was opened from (the reader's, the
+    review's): escape, q or ? close it."""
+
     BINDINGS = [Binding("escape,q,question_mark", "close", "close")]
 
     def __init__(self, scheme: LabelScheme) -> None:
         super().__init__()
         self.scheme = scheme
 
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(HelpPage):
     def compose(self) -> ComposeResult:
         keys = {}
         for binding_id, key in getattr(self.app, "rebound", {}).items():
             keys[binding_id] = key
         with VerticalScroll(id="help-box"):
             yield Static(help_content(self.scheme, keys), id="help-text")
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -45,7 +45,7 @@ from tagline.core.sanitize import sentence as sentence_text
 from tagline.core.session import Outcome
 from tagline.app import heap, theming
 from tagline.app.durable import DurableApp, folded_apart
-from tagline.app.screens.help import QuitsFromHere, grid, labels_table
+from tagline.app.screens.help import HelpPage, QuitsFromHere, grid, labels_table
 from tagline.app.screens.reader import label_bindings
 from tagline.app.widgets.footer import FittedFooter
 
@@ -415,19 +415,10 @@ def review_help(scheme: LabelScheme) -> Group:
     )
 
 
-class ReviewHelpScreen(QuitsFromHere, ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", "close")]
-
-    def __init__(self, scheme: LabelScheme) -> None:
-        super().__init__()
-        self.scheme = scheme
-
+class ReviewHelpScreen(HelpPage):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(review_help(self.scheme), id="help-text")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 class ReviewApp(DurableApp):
