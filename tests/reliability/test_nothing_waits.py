@@ -37,17 +37,17 @@ def templated_feed(n: int = 5_000, seed: int = 17) -> str:
     return "\n".join(lines) + "\n"
 
 
-def scans(pid: int) -> list[int]:
-    """Children of ``pid`` running the duplicate scan."""
+def children(pid: int, name: bytes) -> list[int]:
+    """Children of ``pid`` whose command line holds ``name``."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
-            children = (task / "children").read_text().split()
+            pids = (task / "children").read_text().split()
         except OSError:
             continue
-        for child in children:
+        for child in pids:
             try:
-                if b"duplicates_worker" in Path(f"/proc/{child}/cmdline").read_bytes():
+                if name in Path(f"/proc/{child}/cmdline").read_bytes():
                     found.append(int(child))
             except OSError:
                 continue
@@ -62,7 +62,7 @@ def test_ctrl_q_during_the_duplicate_scan_of_a_templated_feed_leaves_at_once(ter
     seen: set[int] = set()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # the scan starts once the article is open
-        seen.update(scans(pid))
+        seen.update(children(pid, b"duplicates_worker"))
         if seen and "/5000 done" in terminal.screen():
             break
         time.sleep(0.02)
@@ -106,23 +106,6 @@ def test_quitting_right_after_a_tag_leaves_at_once_and_the_tag_is_written(term, 
     sentences = annofile.read(path)["sentences"]
     assert [s["labels"] for s in sentences[:2]] == [["claim"], ["quote"]]
     figures("nothing_waits[quit after a tag]", sentences=5_000, actions=2, actions_in_yaml=2)
-
-
-def children(pid: int, name: bytes) -> list[int]:
-    """Children of ``pid`` whose command line holds ``name``."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            pids = (task / "children").read_text().split()
-        except OSError:
-            continue
-        for child in pids:
-            try:
-                if name in Path(f"/proc/{child}/cmdline").read_bytes():
-                    found.append(int(child))
-            except OSError:
-                continue
-    return found
 
 
 def test_ctrl_q_while_the_model_parses_leaves_at_once_and_no_process_behind(term, workdir, figures):
