@@ -7,21 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from unixusers import as_user, group_shared, python_for
+from unixusers import as_user, python_for, team_project
 
 pytestmark = pytest.mark.e2e
-
-
-def _project(shared_dir: Path, group: str, names: list[str]) -> Path:
-    seeds = shared_dir / "seeds"
-    seeds.mkdir()
-    for i in range(4):
-        (seeds / f"story{i}.txt").write_text(f"Story {i} begins here. The minister said 40 percent rose.\n", encoding="utf-8")
-    for path in [seeds, *seeds.iterdir()]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    (shared_dir / "tagline.yaml").write_text(f"team:\n  annotators: [{', '.join(names)}]\n", encoding="utf-8")
-    (shared_dir / "tagline.yaml").chmod(0o644)
-    return group_shared(shared_dir, group)
 
 
 def _tagline(user: str, shared_dir: Path, *args: str):
@@ -36,7 +24,7 @@ def test_status_by_another_user_says_the_login_links_it_cannot_read(users, share
     wrong. One line now says which file, why and whose; the rest of the status is shown."""
     alice, bob, _group = users
     webby = "webby" + alice[-6:]  # no Unix user of that name: a browser login only
-    root = _project(shared_dir, users[2], [alice, bob, webby])
+    root = team_project(shared_dir, users[2], [alice, bob, webby], stories=4)
     served = _tagline(alice, shared_dir, "serve", "--add-annotator", webby, "--port", "8000")
     assert served.returncode == 0, served.stderr
     token_file = root / ".serve-tokens.yaml"

@@ -8,30 +8,17 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-from unixusers import group_shared, home_of, tagline_as
+from unixusers import home_of, tagline_as, team_project
 
 pytestmark = pytest.mark.e2e
-
-
-def _project(shared_dir: Path, group: str, names: list[str]) -> Path:
-    seeds = shared_dir / "seeds"
-    seeds.mkdir()
-    for i in range(6):
-        (seeds / f"story{i}.txt").write_text(f"Story {i} begins here. The minister said 40 percent rose.\n", encoding="utf-8")
-    for path in [seeds, *seeds.iterdir()]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    (shared_dir / "tagline.yaml").write_text(f"team:\n  annotators: [{', '.join(names)}]\n  per_article: 1\n", encoding="utf-8")
-    (shared_dir / "tagline.yaml").chmod(0o644)
-    return group_shared(shared_dir, group)
 
 
 def test_the_lead_is_told_of_a_mistyped_name_and_sees_who_has_what_open(users, shared_dir, terminals):
     alice, bob, group = users
     typo = bob[:-1] + "x" + "z"  # one of the names, mistyped: no such user here
-    root = _project(shared_dir, group, [alice, bob, typo])
+    root = team_project(shared_dir, group, [alice, bob, typo], stories=6, settings="  per_article: 1\n")
     # alice opens her queue in a real terminal, as the guide says (`tagline`), and tags a sentence.
     annotator = terminals(shared_dir)
     lead = terminals(shared_dir, 80, 24)

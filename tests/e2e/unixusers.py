@@ -115,3 +115,18 @@ def group_shared(shared_dir: Path, group: str) -> Path:
     shutil.chown(root, group=group)
     root.chmod(0o2775)
     return root
+
+
+def team_project(shared_dir: Path, group: str, names: list[str], stories: int, settings: str = "") -> Path:
+    """A team's project as docs/guide/teams.md sets it up, readable by every user: ``stories``
+    articles in ``seeds/``, a ``tagline.yaml`` whose team names ``names`` (and has the further
+    ``settings`` lines given), and the group-shared annotations folder, which it returns."""
+    seeds = shared_dir / "seeds"
+    seeds.mkdir()
+    for i in range(stories):
+        (seeds / f"story{i}.txt").write_text(f"Story {i} begins here. The minister said 40 percent rose.\n", encoding="utf-8")
+    for path in [seeds, *seeds.iterdir()]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    (shared_dir / "tagline.yaml").write_text(f"team:\n  annotators: [{', '.join(names)}]\n{settings}", encoding="utf-8")
+    (shared_dir / "tagline.yaml").chmod(0o644)
+    return group_shared(shared_dir, group)
