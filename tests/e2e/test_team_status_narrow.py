@@ -26,6 +26,7 @@ def test_team_status_fits_80_columns_in_a_real_terminal(tmp_path, terminals):
     terminal.start("--model none seeds")
     terminal.wait_for("no model", timeout=60)
     terminal.keys("C-p")
+    terminal.wait_for("Search for commands", timeout=10)  # typed before the palette is up, "m" opens a note
     terminal.keys(*"team status")
     terminal.wait_for("Team status", timeout=10)
     time.sleep(0.3)
