@@ -214,3 +214,41 @@ def test_going_back_to_a_long_article_while_its_fold_is_held_opens_at_once(tmp_p
     data = annofile.read(store.path)
     assert [s["labels"] for s in data["sentences"][:2]] == [["claim"], ["quote"]]
     assert not store.journal_path.exists() and not store.folding_path.exists()
+
+
+def test_a_reader_right_after_the_first_quit_answers_while_the_first_file_is_held(tmp_path, monkeypatch, hold_yaml_writes):
+    """An article annotated for the first time and quit: its fold, left to a child, writes the
+    article's first file, and a reader waited for it (up to 20 s, then left the article out): the
+    journal alone does not list the article's sentences. The quitting session now leaves the head of
+    that file (where the article is); a reader lists the article from it, the article and the
+    journal while the fold is held, with what the file holds once it is written. Here every write
+    of a YAML file waits for a gate (the forked child inherits the hold)."""
+    from tagline.core import corpus
+
+    monkeypatch.chdir(tmp_path)  # the article's path, as given, is found from here
+    (tmp_path / "river.txt").write_text(TEXT, encoding="utf-8")
+    article = Article("river", "river.txt", source=tmp_path / "river.txt")
+    root = tmp_path / "annotations"
+    held = hold_yaml_writes()
+    store = ArticleStore(root, "alice", article, DEFAULT_SCHEME)
+    for index in (0, 7, 1_999):
+        store.set(index, SentenceState(status="done", labels=("claim",), updated="2026-12-01T10:00:00Z"))
+    store.set(7, SentenceState(status="done", labels=("quote",), flag=True, note="twice"))  # its last state counts
+    assert store.fold_after_exit()  # the app's process would leave here
+    found: list = []
+    answered_while_held = held.returns_meanwhile(lambda: found.append(corpus.load(root, DEFAULT_SCHEME)))
+    assert answered_while_held  # before: it waited for the held fold (20 s), then left the article out
+    [merged] = found
+    assert not merged.problems
+    [loaded] = merged.files
+    assert len(loaded.sentences) == 2_000
+    marked = {s.index: (s.labels, s.flag, s.note) for s in loaded.sentences if s.done}
+    assert marked == {0: (("claim",), False, ""), 7: (("quote",), True, "twice"), 1_999: (("claim",), False, "")}
+    written = wait_for_file(root / "alice" / "river.yaml", lambda data: True)
+    deadline = time.monotonic() + 60
+    while (root / "alice" / ".river.first-fold.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not (root / "alice" / ".river.first-fold.json").exists()  # the fold took it away
+    [after] = corpus.load(root, DEFAULT_SCHEME).files
+    assert after.sentences == loaded.sentences and after.sha256 == loaded.sha256 == written["article"]["sha256"]
+    assert (after.article_path, after.annotator) == (loaded.article_path, loaded.annotator) == ("river.txt", "alice")

@@ -124,7 +124,7 @@ def env(tmp_path: Path, held: bool) -> dict:
 def session(tmp_path: Path, source: Path, first: int, count: int, held: bool = True) -> list[str]:
     """A session run to its quit; what it printed."""
     done = subprocess.run([sys.executable, "-c", SESSION, str(tmp_path / "annotations"), str(source), str(first), str(count)],
-                          env=env(tmp_path, held), capture_output=True, text=True, timeout=120)
+                          env=env(tmp_path, held), capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     return done.stdout.split("\n")
 
@@ -190,6 +190,66 @@ def test_readers_answer_while_the_fold_after_quit_is_held_with_what_it_writes(tm
     wait_folded(folder)
     assert [s["labels"] for s in annofile.read(folder / "river.yaml")["sentences"][5:15]] == [["claim"]] * 10
     assert [tagline(tmp_path, *words) for words in commands] == now
+
+
+def test_readers_answer_while_the_first_fold_after_quit_is_held_with_what_it_writes(tmp_path):
+    """An article annotated for the first time, then quit: the fold left to the child writes its
+    first file. export, stats and agree waited for it (up to 20 s, then left the article out): the
+    journal does not list the article's sentences. They now answer while that fold is held, from
+    the head the quitting session left (where the article is) and the journal, and answer exactly
+    what they answer once the file is written."""
+    source, article = river(tmp_path)
+    root = tmp_path / "annotations"
+    folded_file(root, "other", article, range(0, 20))
+    commands = (("export", "--format", "jsonl", "--merge", "each", "--out", "-"), ("stats",), ("agree",))
+    folder = root / "tester"
+    try:
+        printed = session(tmp_path, source, 5, 10)
+        assert printed[0] == "open writable 0" and "quit" in printed
+        writer = wait_for_writer(tmp_path)
+        exported = tagline(tmp_path, *commands[0])
+        assert alive(writer) and not (folder / "river.yaml").exists()  # the first file is still held
+        rows = [json.loads(line) for line in exported.splitlines() if line.startswith("{")]
+        mine = [r for r in rows if r["annotator"] == "tester"]
+        assert sorted(r["index"] for r in mine) == list(range(5, 15))  # before: none (waited 20 s, then left out)
+        assert {tuple(r["labels"]) for r in mine} == {("claim",)}
+        now = [exported] + [tagline(tmp_path, *words) for words in commands[1:]]
+        assert alive(writer) and not (folder / "river.yaml").exists()
+    finally:
+        (tmp_path / "gate").touch()
+    wait_folded(folder)
+    assert not (folder / ".river.first-fold.json").exists()
+    assert [s["labels"] for s in annofile.read(folder / "river.yaml")["sentences"][5:15]] == [["claim"]] * 10
+    assert [tagline(tmp_path, *words) for words in commands] == now
+
+
+def test_kill9_of_the_first_fold_after_quit_loses_and_doubles_nothing(tmp_path):
+    """The child writing an article's first file is killed (``kill -9``) at its write: there is no
+    file, only the journal and the head the session left. Readers list every acknowledged action,
+    once; the next session replays them all and its fold writes the file; the head goes with it."""
+    source, article = river(tmp_path)
+    root = tmp_path / "annotations"
+    folder = root / "tester"
+    try:
+        printed = session(tmp_path, source, 5, 10)
+        acknowledged = [int(word) for word in printed[1:] if word.isdigit()]
+        assert acknowledged == list(range(5, 15))
+        writer = wait_for_writer(tmp_path)
+        os.kill(writer, signal.SIGKILL)
+        while alive(writer):
+            time.sleep(0.02)
+    finally:
+        (tmp_path / "gate").touch()
+    assert not (folder / "river.yaml").exists() and (folder / ".river.first-fold.json").exists()
+    rows = [json.loads(line) for line in tagline(tmp_path, "export", "--format", "jsonl", "--merge", "each", "--out", "-").splitlines()
+            if line.startswith("{")]
+    assert sorted(r["index"] for r in rows if r["annotator"] == "tester") == acknowledged  # each once
+    store = ArticleStore(root, "tester", article, DEFAULT_SCHEME)
+    assert store.read_only is None and sorted(store.states) == acknowledged
+    store.close()
+    data = annofile.read(folder / "river.yaml")
+    assert [s["index"] for s in data["sentences"] if s["labels"] == ["claim"]] == acknowledged
+    assert not (folder / ".river.first-fold.json").exists() and not list(folder.glob("river.journal*"))
 
 
 def test_reopening_while_the_fold_after_quit_is_held_opens_at_once_and_keeps_both(tmp_path):

@@ -184,7 +184,7 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
     seen: dict[tuple[str, str], Path] = {}
     store.wait_for_folds_after_quit(root, first_only=True)  # a file that exists is read with its journal
     try:
-        found = list(annofile.iter_files(root))
+        found = _with_first_folds(list(annofile.iter_files(root)), root)
     except OSError as error:
         problems.append(Problem(str(error.filename or root), f"cannot be listed ({error.strerror or error})"))
         found = []
@@ -227,6 +227,25 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
             files.append(loaded)
     units = _merge(files + decided, wanted)
     return Corpus(files, units, problems, decided)
+
+
+def _with_first_folds(found: list[tuple[str, Path]], root: Path) -> list[tuple[str, Path]]:
+    """``found`` (folder, annotation file), with the files :func:`first_folds` adds."""
+    folders = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return sorted(found + [(folder, path) for folder in folders for path in first_folds(root / folder)])
+
+
+def first_folds(folder: Path) -> list[Path]:
+    """The annotation file of each article in ``folder`` that has none yet, but whose first fold a
+    session that has quit left the head of (:func:`tagline.core.store.first_fold_path`): read from
+    that head and its journals (:func:`tagline.core.store.current_document`), not waited for."""
+    found = []
+    owner = store.folder_owner(folder)
+    for head in folder.glob(f".*{store.FIRST_FOLD_SUFFIX}"):
+        path = head.with_name(head.name[1 : -len(store.FIRST_FOLD_SUFFIX)] + schema.ANNOTATION_SUFFIX)
+        if not path.name.startswith(".") and not os.path.lexists(path) and not store.foreign_owner(head, owner):
+            found.append(path)
+    return sorted(found)
 
 
 def _same_folders(root: Path, folders: set[str], problems: list[Problem]) -> set[str]:
@@ -281,7 +300,7 @@ def _decision_paths(root: Path, problems: list[Problem]) -> list[tuple[str, Path
         try:
             if not decisions.is_dir():
                 continue
-            paths = sorted(decisions.glob(f"*{schema.ANNOTATION_SUFFIX}"))
+            paths = sorted([*decisions.glob(f"*{schema.ANNOTATION_SUFFIX}"), *first_folds(decisions)])
         except OSError as error:
             problems.append(Problem(str(decisions), f"cannot be listed ({error.strerror or error})"))
             continue

@@ -20,6 +20,9 @@ has quit (or moved to another article) the process its last fold is left to
 meanwhile opens at once: it replays the file and the journals as they are, appends to the journal,
 and folds only once that process has gone; that process deletes a journal only if it is still
 what its fold covered (:func:`_drop_folded`), so it never deletes an action it did not fold.
+When the article has no file yet, the quitting session leaves that fold the head of the file
+(``.<id>.first-fold.json``: where the article is), and readers list the article from it and the
+journals meanwhile (:func:`first_document`).
 
 When the article changed since it was annotated, each record is re-anchored
 (:mod:`tagline.core.anchoring`); a record that cannot be placed is kept under ``orphans``. The YAML
@@ -56,6 +59,17 @@ AFTER_EXIT_WAIT = 20.0
 #: The fold lock's file, beside the session's ``.<id>.lock``: ``.<id>.fold-lock`` (no article's
 #: session lock can have this name).
 FOLD_LOCK_SUFFIX = ".fold-lock"
+#: What an article's first fold will write at the top of its file, and where its sentences are read
+#: from, written by a session that leaves that fold to a child (:meth:`ArticleStore.fold_after_exit`)
+#: while the article has no file yet: ``.<id>.first-fold.json``. Readers list the article from it and
+#: the journals at once (:func:`current_document`); the fold deletes it once the file is written.
+FIRST_FOLD_SUFFIX = ".first-fold.json"
+
+
+def first_fold_path(path: str | Path) -> Path:
+    """The first fold's head (:data:`FIRST_FOLD_SUFFIX`) beside the annotation file ``path``."""
+    path = Path(path)
+    return path.with_name(f".{path.name[: -len(schema.ANNOTATION_SUFFIX)]}{FIRST_FOLD_SUFFIX}")
 
 
 #: An article with at least this many sentences, or this many characters, is folded by a process
@@ -129,8 +143,9 @@ def wait_for_folds_after_quit(root: str | Path, seconds: float = AFTER_EXIT_WAIT
     ctrl+q reads the article's file as the annotator left it (a reviewer's decisions too, in
     ``<reviewer>/decisions``). A lock file is looked into only when it was written within
     ``seconds`` and says :data:`AFTER_EXIT`; an open session is not waited for. ``first_only``:
-    only the folds that write an article's first file (a reader cannot tell its sentences from the
-    journal alone); a file that exists is read with its journal instead (:func:`current_document`)."""
+    only the folds that write an article's first file and left no head of it (an older tagline's:
+    a reader cannot tell its sentences from the journal alone); a file that exists, or the head of
+    one, is read with its journal instead (:func:`current_document`)."""
     import time
 
     if fcntl is None:
@@ -151,7 +166,8 @@ def wait_for_folds_after_quit(root: str | Path, seconds: float = AFTER_EXIT_WAIT
         for entry in entries:
             name = entry.name[1:]
             article_id = name[: -len(FOLD_LOCK_SUFFIX)] if name.endswith(FOLD_LOCK_SUFFIX) else name[: -len(".lock")]
-            if first_only and os.path.exists(os.path.join(folder, article_id + schema.ANNOTATION_SUFFIX)):
+            if first_only and (os.path.exists(os.path.join(folder, article_id + schema.ANNOTATION_SUFFIX))
+                               or os.path.exists(os.path.join(folder, f".{article_id}{FIRST_FOLD_SUFFIX}"))):
                 continue
             try:
                 if entry.stat().st_mtime < recent:
@@ -395,10 +411,37 @@ def current_document(path: str | Path, owner_uid: int | None = None) -> dict:
     """The annotation file ``path`` as it stands with its journals replayed over it: what the next
     fold writes (for the same article), read now, without waiting for a fold under way or taking a
     lock (:func:`read_current`). The one owner of "an article's annotations are its file plus its
-    journal". Raises :class:`annofile.AnnotationFileError` as :func:`annofile.read` does."""
+    journal". Raises :class:`annofile.AnnotationFileError` as :func:`annofile.read` does.
+
+    An article that has no file yet, whose first fold a session that has quit left to a child, is
+    read from the head that session left (:func:`first_fold_path`): its sentences from the article
+    it names, blank, with the journals replayed over them (:func:`first_document`), until the file
+    is there."""
     path = Path(path)
     article_id = path.name[: -len(schema.ANNOTATION_SUFFIX)]
     journals = [p for p in journal_paths(path.parent, article_id) if not foreign_owner(p, owner_uid)]
+    head = first_fold_path(path)
+    if not path.exists() and head.exists() and not foreign_owner(head, owner_uid):
+        blank: list[dict] = []  # read once: the article does not change between two reads
+
+        def first() -> tuple[dict | None, list[dict]]:
+            entries = [entry for p in journals for entry in journal_entries(p)]
+            if path.exists():  # the fold has written it meanwhile
+                return annofile.read(path), entries
+            if not blank:
+                blank.append(first_document(path, head))
+            return None, entries
+
+        data, entries = read_current([path, head, *journals], first)
+        if data is not None:
+            return apply_journal(data, entries)
+        missed: list[dict] = []
+        document = apply_journal(blank[0], entries, missed)
+        if missed:
+            raise annofile.AnnotationFileError(path, f"has no file yet and {len(missed)} journaled action"
+                                               f"{'s' if len(missed) > 1 else ''} name no sentence of the article its "
+                                               "first fold reads; read it again once that fold has written the file")
+        return document
     if not any(p.exists() for p in journals):
         return annofile.read(path)
 
@@ -409,13 +452,50 @@ def current_document(path: str | Path, owner_uid: int | None = None) -> dict:
     return apply_journal(data, entries)
 
 
-def apply_journal(data: dict, entries: list[dict]) -> dict:
+def first_document(path: Path, head_path: Path) -> dict:
+    """The file an article's first fold writes, with every sentence blank: the top of it from the
+    head its session left (:meth:`ArticleStore._write_first_fold_head`), the sentences from the
+    article the head names, read and split as the session did. Raises
+    :class:`annofile.AnnotationFileError` when the head cannot be read or the article is not the
+    one the session had (not found, or another length or number of sentences)."""
+    from tagline.core.articles import read_file
+
+    try:
+        head = safejson.loads(safefile.read_bytes(head_path, 1 << 20))
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        raise annofile.AnnotationFileError(path, f"has no file yet and the head of its first fold cannot be read ({error})") from None
+    article_id = path.name[: -len(schema.ANNOTATION_SUFFIX)]
+    meta = head.get("article") if isinstance(head, dict) else None
+    source = head.get("source") if isinstance(head, dict) else None
+    if not (isinstance(meta, dict) and meta.get("id") == article_id and isinstance(source, str)
+            and _whole(head.get("sentences")) and _whole(head.get("characters"))):
+        raise annofile.AnnotationFileError(path, "has no file yet and the head of its first fold is not tagline's")
+    found, _problems = read_file(Path(source))
+    article = next((a for a in found if a.id == article_id), found[0] if len(found) == 1 else None)
+    if (article is None or len(article.text) != head["characters"]
+            or len(article.sentences) != head["sentences"]):
+        raise annofile.AnnotationFileError(path, f"has no file yet and its article {source} is not as its session read it; "
+                                           "read it again once its first fold has written the file")
+    text = article.text
+    sentences = [{"index": index, "start": span.start, "end": span.end, "text": text[span.start : span.end],
+                  "status": schema.TODO, "labels": [], "entities": []} for index, span in enumerate(article.sentences)]
+    return {
+        "schema": schema.SCHEMA_VERSION,
+        "article": {"id": article_id, "path": str(meta.get("path") or ""), "sha256": article.sha256},
+        "annotator": head.get("annotator"),
+        "labels": head.get("labels") if isinstance(head.get("labels"), list) else [],
+        "model": head.get("model") if isinstance(head.get("model"), dict) else {"name": "none", "version": None},
+        "sentences": sentences,
+    }
+
+
+def apply_journal(data: dict, entries: list[dict], missed: list[dict] | None = None) -> dict:
     """``data`` (an annotation file's document) with journal ``entries`` applied as a fold applies
     them to an article that has not changed: each line's whole state replaces that of the sentence it
     names (by offsets and text, or by index, offsets and the check of a long sentence); the line's
     ``extra`` (a review's provenance, …) stands for the keys the store does not own, as of that
     action. A line that names no sentence of the file is not applied here (the store re-anchors it
-    against the article)."""
+    against the article); ``missed`` collects those lines."""
     records = data.get("sentences")
     if not entries or not isinstance(records, list):
         return data
@@ -426,14 +506,12 @@ def apply_journal(data: dict, entries: list[dict]) -> dict:
     records = list(records)
     for entry in entries:
         position = where.get((entry.get("start"), entry.get("end")))
-        if position is None:
-            continue
-        record = records[position]
+        record = records[position] if position is not None else {}
         text = record.get("text")
-        if "text" in entry or not isinstance(entry.get("check"), str):
-            if entry.get("text") != text:
-                continue
-        elif not isinstance(text, str) or text_check(text) != entry["check"]:
+        if position is None or (entry.get("text") != text if "text" in entry or not isinstance(entry.get("check"), str)
+                                else not isinstance(text, str) or text_check(text) != entry["check"]):
+            if missed is not None:
+                missed.append(entry)
             continue
         state = _state_from_record({k: v for k, v in entry.items() if k not in ("extra", "check", "index")})
         journaled_extra = entry.get("extra")
@@ -466,6 +544,7 @@ class ArticleStore:
         self.folding_path = folder / f"{article.id}{schema.JOURNAL_SUFFIX}.folding"
         self.lock_path = folder / f".{article.id}.lock"
         self.fold_lock_path = folder / f".{article.id}{FOLD_LOCK_SUFFIX}"
+        self.first_fold_path = first_fold_path(self.path)
         self.read_only: str | None = None  # why this article cannot be saved, if it cannot
         self.held_elsewhere = False  # read-only because another session holds its lock
         self.notice: str | None = None  # something the annotator should know (re-anchored, …)
@@ -1039,6 +1118,7 @@ class ArticleStore:
                 if self._backup_suffix is not None:
                     self._keep_backup()
                 annofile.write(self.path, document, NOT_THEIRS)
+                self._drop_first_fold_head()
                 try:
                     self.folding_path.unlink()
                 except FileNotFoundError:
@@ -1050,6 +1130,7 @@ class ArticleStore:
                 if self._backup_suffix is not None:
                     self._keep_backup()
                 annofile.write(self.path, document, NOT_THEIRS)
+                self._drop_first_fold_head()
                 _drop_folded(covered or {})
             status = 0
             if then is not None:
@@ -1072,11 +1153,54 @@ class ArticleStore:
         except BaseException:
             self._dirty = True
             raise
+        self._drop_first_fold_head()
         try:
             self.folding_path.unlink()
         except FileNotFoundError:
             pass
         return True
+
+    def _write_first_fold_head(self) -> None:
+        """Before leaving the fold of an article that has no file yet to a child: what that fold
+        writes at the top of the file, and where the article's text is, so that a reader lists the
+        article from its journals at once (:func:`first_document`) instead of waiting for the file.
+        A few hundred bytes (no hash, no sentence: the reader reads and splits the article); written
+        whole or not at all, never synced (it holds no action: without it a reader waits, as before)."""
+        article = self.article
+        source = os.path.abspath(article.source if article.source is not None else article.path)
+        if not os.path.isfile(source):
+            return  # an article given as text (the Python API): a reader waits for the fold, as before
+        head = {
+            "article": {"id": article.id, "path": article.path},
+            "source": source,
+            "annotator": self.annotator,
+            "labels": list(self.scheme.names),
+            "model": self.model,
+            "sentences": len(self._sentences),
+            "characters": len(article.text),
+        }
+        # Named as the file's own temporaries, which the next session that may write it removes.
+        temporary = self.path.with_name(f".{self.path.name}.first-fold-{os.getpid()}.tmp")
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+                         | getattr(os, "O_CLOEXEC", 0), 0o666 & ~NOT_THEIRS)
+            try:
+                os.write(fd, json.dumps(head, default=str).encode("ascii"))  # a path's undecodable bytes escaped
+            finally:
+                os.close(fd)
+            os.replace(temporary, self.first_fold_path)
+        except OSError:
+            try:
+                temporary.unlink()
+            except OSError:
+                pass
+
+    def _drop_first_fold_head(self) -> None:
+        """The file is written: the head of its first fold (if any) is of no more use."""
+        try:
+            self.first_fold_path.unlink()
+        except OSError:
+            pass
 
     def _keep_backup(self) -> None:
         """Copy the YAML as it was before re-anchoring rewrites it (once; an existing copy stays)."""
@@ -1110,6 +1234,8 @@ class ArticleStore:
             holder = self._fold_handle if self._fold_handle is not None else self._lock_handle
             if holder is not None and self._fold_held:
                 _say_holder(holder, f"pid {os.getpid()} on {socket.gethostname()} {AFTER_EXIT}")
+            if stale and not self.path.exists():
+                self._write_first_fold_head()  # readers list the article before its first file is there
             # What the child's document covers: the journals as they are now (no action in flight).
             covered = {path: _identity(path) for path in (self.folding_path, self.journal_path)}
             if self._fold_handle is not None and self._lock_handle is not None:
