@@ -21,3 +21,17 @@ def state_once_ended(pid: int, seconds: float, poll: float) -> str:
     while state(pid) not in ("Z", "gone") and time.monotonic() < deadline:
         time.sleep(poll)
     return state(pid)
+
+
+def children() -> set[int]:
+    """The processes this one has forked that have not been waited for (``/proc`` lists them)."""
+    import os
+
+    found: set[int] = set()
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/children") as f:
+                found.update(int(pid) for pid in f.read().split())
+        except OSError:
+            continue
+    return found

@@ -10,6 +10,8 @@ from tagline.core.articles import Article
 from tagline.core.labels import DEFAULT_SCHEME
 from tagline.core.store import ArticleStore, SentenceState
 
+from procs import children
+
 TEXT = "".join(f"Line {i}: the council said the river rose by {i} centimetres overnight.\n" for i in range(2_000))
 
 
@@ -252,3 +254,37 @@ def test_a_reader_right_after_the_first_quit_answers_while_the_first_file_is_hel
     [after] = corpus.load(root, DEFAULT_SCHEME).files
     assert after.sentences == loaded.sentences and after.sha256 == loaded.sha256 == written["article"]["sha256"]
     assert (after.article_path, after.annotator) == (loaded.article_path, loaded.annotator) == ("river.txt", "alice")
+
+
+def test_a_head_that_no_longer_describes_the_article_is_waited_past_not_refused(tmp_path, monkeypatch, hold_yaml_writes):
+    """The first fold of an article is killed before it writes, leaving its head, and the article's
+    file is then edited: the head no longer describes it. A reader does not refuse the article (it
+    said "is not as its session read it" and the command failed): it waits for the fold as before
+    the head (killed: nothing to wait for) and, with no file written, leaves the article out; the
+    next session on it replays the journal, every action there."""
+    import os
+    import signal
+
+    from tagline.core import corpus
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "river.txt").write_text(TEXT, encoding="utf-8")
+    root = tmp_path / "annotations"
+    held = hold_yaml_writes()
+    store = ArticleStore(root, "alice", Article("river", "river.txt", source=tmp_path / "river.txt"), DEFAULT_SCHEME)
+    store.set(3, SentenceState(status="done", labels=("claim",)))
+    before = children()
+    assert store.fold_after_exit()
+    [child] = children() - before  # the fold, held before it writes
+    os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+    assert (root / "alice" / ".river.first-fold.json").exists() and not (root / "alice" / "river.yaml").exists()
+    with open(tmp_path / "river.txt", "a", encoding="utf-8") as article:
+        article.write("One more line, written after the quit.\n")
+    merged = corpus.load(root, DEFAULT_SCHEME)
+    assert not merged.problems, merged.problems  # before: the article "is not as its session read it"
+    assert merged.files == []  # no file yet: left out, as before the head
+    held.gate.touch()
+    again = ArticleStore(root, "alice", Article("river", "river.txt", source=tmp_path / "river.txt"), DEFAULT_SCHEME)
+    assert again.get(3).labels == ("claim",)
+    again.close()

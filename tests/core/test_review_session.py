@@ -12,6 +12,8 @@ from tagline.core.labels import DEFAULT_SCHEME, scheme_from_data
 from tagline.core.adjudication import NothingToReview, RecordedArticle, ReviewSession
 from tagline.core.store import ArticleStore
 
+from procs import children
+
 SENTENCES = [
     "Prices rose 5% last year.",          # 0: alice statistic / bob claim+statistic: disagreement
     "He said it was fine.",               # 1: both quote: agreement
@@ -419,3 +421,51 @@ def test_going_back_to_a_long_article_while_its_decisions_fold_is_held_is_at_onc
     s.close()
     data = annotations.read("carol/decisions", "river")
     assert data["sentences"][0]["labels"] == ["quote"]  # bob's, taken after going back
+
+
+def test_a_review_whose_first_fold_is_killed_reopens_with_its_decisions(tmp_path, monkeypatch, hold_yaml_writes):
+    """A review decides two sentences of an article it has no decisions file of yet and leaves its
+    fold to a child, which is killed before it writes. The review's article is rebuilt from the
+    annotators' files (its text and sentences are theirs, not the article file's, read again), so
+    the head of the first fold a plain session leaves (``.<id>.first-fold.json``) cannot describe the
+    file that fold writes: read against the article file, it made every reader refuse the decisions
+    ("is not as its session read it") and the review could not open again. The decisions are read
+    as before the head: the reopened review has both, from the journal."""
+    import os
+    import signal
+
+    from tagline.core.articles import Article
+    from tagline.core.store import SentenceState
+
+    monkeypatch.chdir(tmp_path)  # the article's path, as given, is found from here
+    text = "".join(f"Line {i}: the council said the river rose by {i} centimetres overnight.\n" for i in range(300))
+    (tmp_path / "river.txt").write_text(text, encoding="utf-8")
+    root = tmp_path / "annotations"
+    for name, labels in (("alice", ("claim",)), ("bob", ("statistic",))):
+        store = ArticleStore(root, name, Article("river", "river.txt", source=tmp_path / "river.txt"), DEFAULT_SCHEME)
+        for index in (0, 1):
+            store.set(index, SentenceState("done", labels, updated="2026-11-20T09:00:00Z"))
+        store.close()
+    review = ReviewSession(root, "tester", DEFAULT_SCHEME)
+    assert review.progress().decided == 0
+    review.take(1)
+    review.move(1)
+    review.take(2)
+    assert review.progress().decided == 2
+    held = hold_yaml_writes()
+    before = children()
+    review.close(after_exit=True)
+    [child] = children() - before  # the fold, held before it writes
+    os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+    folder = root / "tester" / "decisions"
+    assert not (folder / "river.yaml").exists()
+    assert not (folder / ".river.first-fold.json").exists()  # no head: it could not be trusted
+    merged = corpus.load(root, DEFAULT_SCHEME)
+    assert not merged.problems, merged.problems  # before: "... is not as its session read it"
+    held.gate.touch()
+    again = ReviewSession(root, "tester", DEFAULT_SCHEME, filter="all")
+    assert again.progress().decided == 2
+    again.close()
+    data = annofile.read(folder / "river.yaml")
+    assert [s["labels"] for s in data["sentences"][:2]] == [["claim"], ["statistic"]]

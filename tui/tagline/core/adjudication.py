@@ -55,7 +55,10 @@ class NothingToReview(ValueError):
 class RecordedArticle(Article):
     """An article known only from its annotation files: its sentences are the ones the files list,
     its text is rebuilt by placing them at their offsets (what lies between them is not in the files,
-    so it is blank), and its ``sha256`` is the one the files recorded for the real text."""
+    so it is blank), and its ``sha256`` is the one the files recorded for the real text. Read again
+    from its file, it would be another text and other sentences: its first fold leaves no head."""
+
+    read_again = False
 
     def __init__(self, id: str, path: str, sha256: str, sentences: list[tuple[int, int, str]]):
         kept = without_overlaps(sentences)

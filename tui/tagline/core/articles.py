@@ -50,6 +50,11 @@ class Article:
     """One article: its id, its path as given, and its text, read from ``source`` on first use when
     it was not given (so a corpus of thousands opens without reading every file)."""
 
+    #: Its text and sentences are what :func:`read_file` gives, read again from its file and split
+    #: (so a reader can rebuild its first annotation file from the head a quitting session left,
+    #: :func:`tagline.core.store.first_document`); False for an article known otherwise.
+    read_again = True
+
     def __init__(self, id: str, path: str, text: str | None = None, meta: dict | None = None,
                  warning: str | None = None, source: Path | None = None):
         self.id = id

@@ -208,6 +208,8 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
             continue
         try:
             loaded = parse_file(path, folder, scheme, current=True, owner_uid=owners[folder])
+        except store.FirstFoldPending:
+            continue  # its fold has not written it (killed): left out, as before the head
         except annofile.AnnotationFileError as error:
             problems.append(Problem(error.path, error.reason))
             continue

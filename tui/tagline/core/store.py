@@ -169,16 +169,40 @@ def wait_for_folds_after_quit(root: str | Path, seconds: float = AFTER_EXIT_WAIT
             if first_only and (os.path.exists(os.path.join(folder, article_id + schema.ANNOTATION_SUFFIX))
                                or os.path.exists(os.path.join(folder, f".{article_id}{FIRST_FOLD_SUFFIX}"))):
                 continue
-            try:
-                if entry.stat().st_mtime < recent:
-                    continue
-                with open(entry.path) as handle:  # closing it lets go of the lock
-                    if not _holder(handle).endswith(AFTER_EXIT):
-                        continue
-                    if not _wait_for_lock(handle, max(0.0, deadline - time.monotonic()), shared=True):
-                        return
-            except OSError:
-                continue
+            if not _wait_for_quit_lock(entry.path, deadline, recent):
+                return
+
+
+def wait_for_fold_after_quit(path: str | Path, seconds: float = AFTER_EXIT_WAIT) -> None:
+    """:func:`wait_for_folds_after_quit` for the one annotation file ``path``: what a reader does
+    when the head of its first fold cannot be trusted (:func:`current_document`)."""
+    import time
+
+    if fcntl is None:
+        return
+    path = Path(path)
+    article_id = path.name[: -len(schema.ANNOTATION_SUFFIX)]
+    deadline = time.monotonic() + seconds
+    recent = time.time() - seconds
+    for name in (f".{article_id}.lock", f".{article_id}{FOLD_LOCK_SUFFIX}"):
+        if not _wait_for_quit_lock(str(path.with_name(name)), deadline, recent):
+            return
+
+
+def _wait_for_quit_lock(lock: str, deadline: float, recent: float) -> bool:
+    """Wait until the lock file ``lock``, when written since ``recent`` by a session that has quit
+    (:data:`AFTER_EXIT`), is let go of, at most until ``deadline`` (monotonic): False once past it."""
+    import time
+
+    try:
+        if os.stat(lock).st_mtime < recent:
+            return True
+        with open(lock) as handle:  # closing it lets go of the lock
+            if not _holder(handle).endswith(AFTER_EXIT):
+                return True
+            return _wait_for_lock(handle, max(0.0, deadline - time.monotonic()), shared=True)
+    except OSError:
+        return True
 
 _fdatasync = getattr(os, "fdatasync", os.fsync)
 
@@ -416,7 +440,10 @@ def current_document(path: str | Path, owner_uid: int | None = None) -> dict:
     An article that has no file yet, whose first fold a session that has quit left to a child, is
     read from the head that session left (:func:`first_fold_path`): its sentences from the article
     it names, blank, with the journals replayed over them (:func:`first_document`), until the file
-    is there."""
+    is there. A head that cannot be trusted (unreadable, the article changed since, an action that
+    names no sentence of it) is waited past: the fold is waited for as before the head
+    (:func:`wait_for_fold_after_quit`) and its file read; with no file written then, raises
+    :class:`FirstFoldPending` (a reader leaves the article out, as before)."""
     path = Path(path)
     article_id = path.name[: -len(schema.ANNOTATION_SUFFIX)]
     journals = [p for p in journal_paths(path.parent, article_id) if not foreign_owner(p, owner_uid)]
@@ -432,16 +459,21 @@ def current_document(path: str | Path, owner_uid: int | None = None) -> dict:
                 blank.append(first_document(path, head))
             return None, entries
 
-        data, entries = read_current([path, head, *journals], first)
-        if data is not None:
-            return apply_journal(data, entries)
-        missed: list[dict] = []
-        document = apply_journal(blank[0], entries, missed)
-        if missed:
-            raise annofile.AnnotationFileError(path, f"has no file yet and {len(missed)} journaled action"
-                                               f"{'s' if len(missed) > 1 else ''} name no sentence of the article its "
-                                               "first fold reads; read it again once that fold has written the file")
-        return document
+        try:
+            data, entries = read_current([path, head, *journals], first)
+            if data is not None:
+                return apply_journal(data, entries)
+            missed: list[dict] = []
+            document = apply_journal(blank[0], entries, missed)
+            if not missed:
+                return document
+        except annofile.AnnotationFileError:
+            pass
+        # The head cannot be trusted (unreadable, the article changed, an action naming no sentence
+        # of it): wait for the fold and read the file it writes, as before the head.
+        wait_for_fold_after_quit(path)
+        if not path.exists():
+            raise FirstFoldPending(path, "has no file yet: its first fold has not written it")
     if not any(p.exists() for p in journals):
         return annofile.read(path)
 
@@ -450,6 +482,12 @@ def current_document(path: str | Path, owner_uid: int | None = None) -> dict:
 
     data, entries = read_current([path, *journals], both)
     return apply_journal(data, entries)
+
+
+class FirstFoldPending(annofile.AnnotationFileError):
+    """An article with no file yet whose first fold's head could not be trusted, and whose fold,
+    waited for, has not written the file (killed, or longer than the wait): a reader leaves the
+    article out, as before the head; its journal stays for the next session that opens it."""
 
 
 def first_document(path: Path, head_path: Path) -> dict:
@@ -1167,6 +1205,8 @@ class ArticleStore:
         A few hundred bytes (no hash, no sentence: the reader reads and splits the article); written
         whole or not at all, never synced (it holds no action: without it a reader waits, as before)."""
         article = self.article
+        if not article.read_again:
+            return  # its text and sentences are not its file's as read again (a review's): readers wait
         source = os.path.abspath(article.source if article.source is not None else article.path)
         if not os.path.isfile(source):
             return  # an article given as text (the Python API): a reader waits for the fold, as before
