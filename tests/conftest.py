@@ -64,3 +64,19 @@ def workdir(tmp_path, monkeypatch) -> Path:
     shutil.copy(SAMPLE, tmp_path / "seeds" / SAMPLE.name)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def long_name_project(tmp_path) -> list[str]:
+    """A team of ``tester`` and three annotators with 64-character names (the longest the contract
+    allows), alike but for their ends, each with a folder of their own (they have opened tagline),
+    and two short articles in ``seeds/``, in ``tmp_path``: the long names, in order."""
+    names = [f"annotator_of_the_political_news_desk_in_the_northern_region_{n:04d}" for n in (1, 2, 3)]
+    (tmp_path / "tagline.yaml").write_text(f"team:\n  annotators: [tester, {', '.join(names)}]\n", encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    for i, text in enumerate(("One here. Two there.", "Three here. Four there.")):
+        (tmp_path / "seeds" / f"art{i}.txt").write_text(text + "\n", encoding="utf-8")
+    for name in names:
+        (tmp_path / "annotations" / name).mkdir(parents=True)
+    return names
+

@@ -90,27 +90,13 @@ async def test_team_status_says_what_the_command_says(make_app, tmp_path, monkey
         assert sys.executable in screen.command[0]
 
 
-#: Three names of 64 characters (the longest the contract allows), alike but for their ends.
-LONG_NAMES = [f"annotator_of_the_political_news_desk_in_the_northern_region_{n:04d}" for n in (1, 2, 3)]
-
-
-def long_name_project(tmp_path) -> None:
-    (tmp_path / "tagline.yaml").write_text(f"team:\n  annotators: [tester, {', '.join(LONG_NAMES)}]\n", encoding="utf-8")
-    (tmp_path / "seeds").mkdir()
-    for i, text in enumerate(("One here. Two there.", "Three here. Four there.")):
-        (tmp_path / "seeds" / f"art{i}.txt").write_text(text + "\n", encoding="utf-8")
-    for name in LONG_NAMES:  # they have opened tagline: nothing said of them under the table
-        (tmp_path / "annotations" / name).mkdir(parents=True)
-
-
-async def test_team_status_with_64_character_names_fits_80_columns(make_app, tmp_path, monkeypatch):
+async def test_team_status_with_64_character_names_fits_80_columns(make_app, tmp_path, monkeypatch, long_name_project):
     """Four annotators, three with 64-character names, at 80x24: the screen's one table of nine
     columns was 240 columns wide and scrolled sideways. It is laid out as ``tagline status`` lays
     it out (turned, cut into parts by :func:`tagline.core.layout.fit_table`), each name cut with
     "…" apart from the others, and given in full under the table."""
-    assert all(len(name) == 64 for name in LONG_NAMES)
+    assert all(len(name) == 64 for name in long_name_project)
     monkeypatch.chdir(tmp_path)
-    long_name_project(tmp_path)
     app = make_app("One here. Two there.", "Three here. Four there.")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_team_status(pilot, app)
@@ -133,7 +119,7 @@ async def test_team_status_with_64_character_names_fits_80_columns(make_app, tmp
         rows = [str(table.get_row_at(0)[0]) for table in tables]
         assert set(rows) == {"assigned"}  # turned: one row per heading, as the command prints it
         text = str(screen.query_one("#status-summary", Static).render())
-        for name in LONG_NAMES:  # nothing lost: each name in full, on a line of its own
+        for name in long_name_project:  # nothing lost: each name in full, on a line of its own
             assert f"  {name}" in text.splitlines(), text
         assert "cut above with …, in full:" in text
 

@@ -11,17 +11,9 @@ from tagline.core.status import HEADINGS
 
 pytestmark = pytest.mark.e2e
 
-#: Three names of 64 characters (the longest the contract allows), alike but for their ends.
-LONG_NAMES = [f"annotator_of_the_political_news_desk_in_the_northern_region_{n:04d}" for n in (1, 2, 3)]
-def test_team_status_fits_80_columns_in_a_real_terminal(tmp_path, terminals):
+def test_team_status_fits_80_columns_in_a_real_terminal(tmp_path, terminals, long_name_project):
     """The same screen in a real terminal (tmux, 80x24): no line of the screen is cut at its right
     edge, each long name is told apart from the others, and scrolling down shows them in full."""
-    (tmp_path / "tagline.yaml").write_text(f"team:\n  annotators: [tester, {', '.join(LONG_NAMES)}]\n", encoding="utf-8")
-    (tmp_path / "seeds").mkdir()
-    for i, text in enumerate(("One here. Two there.", "Three here. Four there.")):
-        (tmp_path / "seeds" / f"art{i}.txt").write_text(text + "\n", encoding="utf-8")
-    for name in LONG_NAMES:  # they have opened tagline: nothing said of them under the table
-        (tmp_path / "annotations" / name).mkdir(parents=True)
     terminal = terminals(tmp_path, 80, 24)
     terminal.start("--model none seeds")
     terminal.wait_for("no model", timeout=60)
@@ -59,9 +51,9 @@ def test_team_status_fits_80_columns_in_a_real_terminal(tmp_path, terminals):
     cut = {word for word in headings if "…" in word}
     # Each name cut with "…" within the width, told apart from the others by its end.
     assert len(cut) == 3 and headings == cut, headings
-    for word, name in zip(sorted(cut), LONG_NAMES):
+    for word, name in zip(sorted(cut), long_name_project):
         assert name.startswith(word[:-2]) and word[-2:] == "…" + name[-1] and len(word) < 64, word
     assert all(line.rstrip()[-1] in "123r" for line in rows), rows
-    for name in LONG_NAMES:  # nothing lost: each in full, under the table
+    for name in long_name_project:  # nothing lost: each in full, under the table
         assert f"   {name}" in shown.splitlines(), shown
     assert "agreement so far" in shown
