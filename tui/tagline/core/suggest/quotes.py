@@ -327,8 +327,8 @@ def _subject(verb):
                 return child
         if candidate.dep_ == "acl" and candidate.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return candidate.head
-        if candidate.pos_ == "NOUN" and _named_before(candidate) is not None:
-            return _named_before(candidate)
+        if candidate.pos_ == "NOUN" and (named := _named_before(candidate)) is not None:
+            return named
         if candidate.dep_ in ("xcomp", "advcl", "conj", "pcomp", "prep") and candidate.head is not candidate:
             candidate = candidate.head
             continue
