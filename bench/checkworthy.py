@@ -117,11 +117,42 @@ def line_scores(nlp, texts: list[str], speakers: list[str] | None = None) -> tup
     return ranks, claims
 
 
+def set_weights(given: list[str]) -> dict[str, float]:
+    """Set each ``NAME=VALUE`` in the table of check-worthiness weights that has ``NAME`` (the
+    transcript's or the general one; a new name goes in the general one; ``asking`` is the weight of
+    the lines of those who ask), in this process only."""
+    from tagline.core.suggest import claims
+
+    tried = {}
+    for item in given:
+        name, sep, value = item.partition("=")
+        try:
+            weight = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not name:
+            raise ValueError(f"--weight {item}: expected NAME=NUMBER")
+        if name == "asking":
+            claims.ASKING_WEIGHT = weight
+        else:
+            table = claims.TRANSCRIPT_WEIGHTS if name in claims.TRANSCRIPT_WEIGHTS else claims.CHECKWORTHY_WEIGHTS
+            table[name] = weight
+        tried[name] = weight
+    return tried
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", help="annotated .tsv files, or folders holding them")
     parser.add_argument("--text-only", action="store_true", help="leave the speaker column out of the check-worthiness")
+    parser.add_argument("--weight", action="append", default=[], metavar="NAME=VALUE",
+                        help="try another weight for one feature of the check-worthiness (repeatable; development only)")
     args = parser.parse_args(argv)
+    try:
+        tried = set_weights(args.weight)
+    except ValueError as error:
+        print(f"checkworthy: {error}", file=sys.stderr)
+        return 2
     try:
         debates = find_debates(args.paths)
     except (DataError, OSError, UnicodeDecodeError) as error:
@@ -142,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     base, base_low, base_high = mean_with_interval([row[4] for row in rows])
     elapsed = time.perf_counter() - began
     lines = sum(row[1] for row in rows)
+    if tried:
+        print("weights tried: " + ", ".join(f"{name}={value:g}" for name, value in tried.items()))
     print(f"model {info.key}; {len(rows)} debates, {lines} lines in {elapsed:.1f} s; speakers {'left out' if args.text_only else 'read'}")
     print("| debate | lines | check-worthy | AP, check-worthiness | AP, claim score |")
     print("|---|---:|---:|---:|---:|")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -1117,7 +1118,12 @@ def test_a_transcript_line_that_says_what_another_said_outranks_the_speakers_own
     spoken = {s: claims.checkworthiness(line_features(nlp, s), role=claims.ANSWERS) for s in (other, own)}
     assert news[other] < news[own]  # news: unchanged by the attribution
     assert spoken[other] > spoken[own]
-    assert news[own] == spoken[own]
+    # The speaker's own words weigh in a transcript as in news but for the terms and the squeeze.
+    own_words = dict(line_features(nlp, own), terms=0.0)
+    log_odds = lambda p: math.log(p / (1 - p))  # noqa: E731
+    assert log_odds(claims.checkworthiness(own_words, role=claims.ANSWERS)) * claims.TRANSCRIPT_SQUEEZE == pytest.approx(
+        log_odds(claims.checkworthiness(own_words)) * 2.0
+    )
 
 
 def test_a_record_said_in_a_debate_ranks_with_the_figures(nlp):

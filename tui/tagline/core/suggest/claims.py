@@ -22,6 +22,7 @@ from tagline.core.suggest.lexicon import (
     THRESHOLD,
 )
 from tagline.core.suggest.quotes import verb_lemma
+from tagline.core.suggest.terms import term_log_odds
 
 
 #: The shipped claim model: a logistic combination of :func:`claim_features`, fit by
@@ -130,18 +131,25 @@ ANSWERS, ASKS = "answers", "asks"
 #: thought ("you called it the gold standard", "Donald thinks ...") asserts the other's record,
 #: which fact-checkers check; in news the same words are the writer citing a source. A record
 #: ("the highest prices in the world", "no raise in 15 years", "80 years since") weighs as much as a
-#: figure: in a debate it is the speaker's own figure of the world, said without a number.
-TRANSCRIPT_WEIGHTS = {"attributes": 1.5, "record": 3.0}
+#: figure: in a debate it is the speaker's own figure of the world, said without a number. The
+#: term model's log-odds (:mod:`.terms`, fit on sentences of presidential debates) weighs in a
+#: transcript only: in news it lowered the rank of the claims that carry a figure.
+TRANSCRIPT_WEIGHTS = {"attributes": 1.5, "record": 3.0, "terms": 2.0}
 #: How much lower a line of someone who asks weighs: what fact-checkers check is the answers, while
-#: the questions quote figures and names as much. Both set by hand, never fit on debate data.
-ASKING_WEIGHT = -6.0
+#: the questions quote figures and names as much. The terms' weight and this one were chosen on the
+#: development transcripts (docs/design/suggestions.md); the others were set by hand.
+ASKING_WEIGHT = -12.0
+#: What a transcript line's log-odds is divided by before the logistic function: the term model
+#: widens the range, and halving it left the top lines tied at 1.0000.
+TRANSCRIPT_SQUEEZE = 5.0
 
 
 def checkworthiness(features: dict[str, float], model: dict | None = None, role: str | None = None) -> float:
     """How worth checking a sentence is, in (0, 1), for ranking ("most check-worthy first"): the log-odds
     of the claim probability moved by :data:`CHECKWORTHY_WEIGHTS` (and, for a line of a transcript
     whose ``role`` is :data:`ANSWERS` or :data:`ASKS`, by :data:`TRANSCRIPT_WEIGHTS` and for
-    :data:`ASKS` by :data:`ASKING_WEIGHT`), halved so that the top of the range keeps distinct
+    :data:`ASKS` by :data:`ASKING_WEIGHT`), halved (a transcript's divided by
+    :data:`TRANSCRIPT_SQUEEZE`, its range being wider) so that the top of the range keeps distinct
     values at four decimals. A ranking score, not a probability: nothing here knows how many
     sentences of a text are worth checking."""
     p = min(1.0 - 1e-6, max(1e-6, claim_probability(features, model)))
@@ -151,7 +159,7 @@ def checkworthiness(features: dict[str, float], model: dict | None = None, role:
         z += sum(weight * features.get(name, 0.0) for name, weight in TRANSCRIPT_WEIGHTS.items())
         if role == ASKS:
             z += ASKING_WEIGHT
-    return 1.0 / (1.0 + math.exp(-z / 2.0))
+    return 1.0 / (1.0 + math.exp(-z / (TRANSCRIPT_SQUEEZE if role is not None else 2.0)))
 
 
 def hand_score(features: dict[str, float]) -> float:
@@ -285,6 +293,8 @@ def claim_features(tokens, ents, evidence: dict[str, Evidence], text: str) -> tu
     # Evidence that weighs only in a transcript (TRANSCRIPT_WEIGHTS); news never reads it.
     if _record(tokens, lowered, f):
         f["record"] = 1.0
+    # What the words say, by the term model fit on judged debate sentences (0 without it).
+    f["terms"] = term_log_odds(tokens)
     return f, why_for, why_against
 
 
