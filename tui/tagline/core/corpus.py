@@ -208,8 +208,10 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
             continue
         try:
             loaded = parse_file(path, folder, scheme, current=True, owner_uid=owners[folder])
-        except store.FirstFoldPending:
-            continue  # its fold has not written it (killed): left out, as before the head
+        except store.FirstFoldPending as error:
+            # Its fold has not written it (killed): the journal stays for the next session.
+            problems.append(Problem(str(path), f"{error.reason}; its journal stays: open the article in tagline to save it; left out"))
+            continue
         except annofile.AnnotationFileError as error:
             problems.append(Problem(error.path, error.reason))
             continue
@@ -227,8 +229,46 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
             decided.append(loaded)
         else:
             files.append(loaded)
+    _unsaved_journals(root, found, problems)
     units = _merge(files + decided, wanted)
     return Corpus(files, units, problems, decided)
+
+
+def _unsaved_journals(root: Path, found: list[tuple[str, Path]], problems: list[Problem]) -> None:
+    """Say each journal of an article that has no file, no first fold's head and no session open on
+    it: a session stopped (killed, the machine down) before its first fold saved the article. Its
+    actions are safe in the journal and the next session on the article saves them, but until then
+    no reader can place them (the article's sentences are in no file), so they are left out, said.
+    An article open now is not said: its session saves it."""
+    listed = {path for _folder, path in found}
+    held: set[tuple[int, int, int]] | None = None
+    try:
+        folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        return
+    for folder in folders:
+        owner = store.folder_owner(folder)
+        try:
+            journals = sorted({*folder.glob(f"*{schema.JOURNAL_SUFFIX}"), *folder.glob(f"*{schema.JOURNAL_SUFFIX}.folding")})
+        except OSError:
+            continue
+        for journal in journals:
+            name = journal.name.removesuffix(".folding")
+            article_id = name[: -len(schema.JOURNAL_SUFFIX)]
+            path = folder / f"{article_id}{schema.ANNOTATION_SUFFIX}"
+            if (article_id.startswith(".") or path in listed or os.path.lexists(path)
+                    or os.path.lexists(store.first_fold_path(path)) or store.foreign_owner(journal, owner)):
+                continue
+            if held is None:
+                held = store.held_locks() or set()
+            try:
+                info = os.stat(folder / f".{article_id}.lock")
+                if (os.major(info.st_dev), os.minor(info.st_dev), info.st_ino) in held:
+                    continue  # open now
+            except OSError:
+                pass
+            problems.append(Problem(str(journal), "annotations of an article that has no file yet (its session stopped "
+                                                  "before saving it); open the article in tagline to save them; left out"))
 
 
 def _with_first_folds(found: list[tuple[str, Path]], root: Path) -> list[tuple[str, Path]]:

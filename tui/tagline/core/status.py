@@ -272,33 +272,9 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
     return work, decided, parsed
 
 
-def held_locks() -> set[tuple[int, int, int]] | None:
-    """(major, minor, inode) of every file a process on this machine holds a ``flock`` on, from
-    Linux's ``/proc/locks`` (read, taking no lock and waiting for none); None where there is none.
-
-    An article is open in a session exactly while that session holds its lock file. A journal is
-    no sign of it: the background fold empties it while the article stays open, and a session
-    killed leaves one behind."""
-    try:
-        with open("/proc/locks", encoding="ascii", errors="replace") as handle:
-            text = handle.read(1 << 22)
-    except OSError:
-        return None
-    held = set()
-    for line in text.splitlines():
-        parts = line.split()  # "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5490232 0 EOF" ("1: -> FLOCK …" waits)
-        if len(parts) >= 6 and parts[1] == "FLOCK":
-            try:
-                major, minor, inode = parts[5].split(":")
-                held.add((int(major, 16), int(minor, 16), int(inode)))
-            except ValueError:
-                continue
-    return held
-
-
 def open_articles(folder: Path, held: set[tuple[int, int, int]]) -> list[str]:
     """The articles of the annotator folder ``folder`` whose lock file is held now (``held``: from
-    :func:`held_locks`), leaving out a fold a session that has quit is still writing. Sorted."""
+    :func:`tagline.core.store.held_locks`), leaving out a fold a session that has quit is still writing. Sorted."""
     inodes = {inode for _, _, inode in held}
     found = []
     try:
@@ -436,7 +412,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
                 people[name].assigned += 1
     for name, per_article in works.items():
         _tally(people[name], per_article)
-    held = held_locks()
+    held = store.held_locks()
     if held is not None:  # who has which article open: the sessions holding an article's lock now
         for name, person in [*people.items(), *outside.items()]:
             person.open_now = open_articles(root / name, held) if held else []
