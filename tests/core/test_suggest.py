@@ -606,6 +606,10 @@ def test_reported_speech_forms_are_quotes(nlp, sentence):
         "About 6 in 10 homes have solar panels.",
         "“Blue Skies,” Smith released in May, sold well.",
         "The council faced criticism for closing the library.",
+        # telling what reports no content
+        "He was fined for telling lies.",
+        "The witness told the truth.",
+        "She loves telling jokes.",
     ],
 )
 def test_look_alikes_of_reported_speech_are_not_quotes(nlp, sentence):

@@ -1071,8 +1071,16 @@ def _praise_or_blame(verb, lemma: str) -> str:
 _PRIZES = frozenset("victory win seat title crown prize percent % vote votes share delegate delegates medal place spot lead".split())
 
 
+#: What someone "tells" that reports no content: ``fined for telling lies``, ``told the truth``,
+#: ``telling jokes``.
+_TALES = frozenset("lie lies truth joke jokes fib fibs tale tales untruth untruths falsehood falsehoods".split())
+
+
 def _claims_a_prize(verb, lemma: str) -> bool:
-    return lemma == "claim" and any(c.dep_ == "dobj" and c.lemma_.lower() in _PRIZES for c in verb.children)
+    """A winner claiming a prize, or someone telling lies or jokes: a verb of saying whose object
+    is no content anyone reports."""
+    objects = [c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"] + [c.lower_ for c in verb.children if c.dep_ == "dobj"]
+    return (lemma == "claim" and any(o in _PRIZES for o in objects)) or (lemma == "tell" and any(o in _TALES for o in objects))
 
 
 def _speaks(verb, subject) -> bool:
