@@ -541,12 +541,25 @@ def first_document(path: Path, head_path: Path) -> dict:
     text = article.text
     sentences = [{"index": index, "start": span.start, "end": span.end, "text": text[span.start : span.end],
                   "status": schema.TODO, "labels": [], "entities": []} for index, span in enumerate(article.sentences)]
+    return annotation_document(
+        {"id": article_id, "path": str(meta.get("path") or ""), "sha256": article.sha256},
+        head.get("annotator"),
+        head.get("labels") if isinstance(head.get("labels"), list) else [],
+        head.get("model") if isinstance(head.get("model"), dict) else {"name": "none", "version": None},
+        sentences,
+    )
+
+
+def annotation_document(article: dict, annotator, labels: list, model: dict, sentences: list[dict]) -> dict:
+    """An annotation file's document in the contract's key order, with this tagline's schema version:
+    what a fold writes (:meth:`ArticleStore.document`) and what a first fold's head stands for
+    (:func:`first_document`), built in one place."""
     return {
         "schema": schema.SCHEMA_VERSION,
-        "article": {"id": article_id, "path": str(meta.get("path") or ""), "sha256": article.sha256},
-        "annotator": head.get("annotator"),
-        "labels": head.get("labels") if isinstance(head.get("labels"), list) else [],
-        "model": head.get("model") if isinstance(head.get("model"), dict) else {"name": "none", "version": None},
+        "article": article,
+        "annotator": annotator,
+        "labels": labels,
+        "model": model,
         "sentences": sentences,
     }
 
@@ -1042,14 +1055,10 @@ class ArticleStore:
             for key, value in state.extra.items():
                 record.setdefault(key, value)
             sentences.append(record)
-        document = {
-            "schema": schema.SCHEMA_VERSION,
-            "article": {"id": self.article.id, "path": self.article.path, "sha256": self.article.sha256},
-            "annotator": self.annotator,
-            "labels": annofile.Flow(self.scheme.names),
-            "model": annofile.FlowMap(self.model),
-            "sentences": sentences,
-        }
+        document = annotation_document(
+            {"id": self.article.id, "path": self.article.path, "sha256": self.article.sha256},
+            self.annotator, annofile.Flow(self.scheme.names), annofile.FlowMap(self.model), sentences,
+        )
         document.update({k: v for k, v in self.extra_top.items() if k not in document})
         if self.orphans:
             document["orphans"] = self.orphans
