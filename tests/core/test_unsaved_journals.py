@@ -68,3 +68,10 @@ def test_a_first_fold_that_never_wrote_the_file_is_said(tmp_path):
     (tmp_path / "alice" / ".a1.first-fold.json").write_text("not the head tagline writes", encoding="utf-8")
     [problem] = said(tmp_path)
     assert "a1.yaml" in problem and "first fold" in problem and "left out" in problem
+
+
+@pytest.mark.e2e
+def test_a_journal_seen_through_a_link_to_its_folder_is_said_once(tmp_path):
+    stopped_session(tmp_path, "alice", "a1")
+    (tmp_path / "alicia").symlink_to(tmp_path / "alice")
+    assert sum("a1.journal" in problem for problem in said(tmp_path)) == 1

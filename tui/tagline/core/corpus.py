@@ -246,7 +246,12 @@ def _unsaved_journals(root: Path, found: list[tuple[str, Path]], problems: list[
         folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     except OSError:
         return
+    seen: set[str] = set()
     for folder in folders:
+        real = os.path.realpath(folder)
+        if real in seen:
+            continue  # a link to a folder already read: its journals are said once
+        seen.add(real)
         owner = store.folder_owner(folder)
         try:
             journals = sorted({*folder.glob(f"*{schema.JOURNAL_SUFFIX}"), *folder.glob(f"*{schema.JOURNAL_SUFFIX}.folding")})
