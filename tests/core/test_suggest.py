@@ -1146,7 +1146,7 @@ def test_a_record_said_in_a_debate_ranks_with_the_figures(nlp):
     for sentence in records:
         assert line_features(nlp, sentence).get("record") == 1.0, sentence
     for sentence in ("He served in the Senate for 25 years.", "Prices are higher than last year.",
-                     "We will fix it in four years."):
+                     "We will fix it in four years.", "And women have been disadvantaged ever since."):
         assert "record" not in line_features(nlp, sentence), sentence
     lines = [
         ("WOODRUFF", "Senator, what would you do about the price of drugs?"),

@@ -274,7 +274,9 @@ def claim_features(tokens, ents, evidence: dict[str, Evidence], text: str) -> tu
     lowered = [t.lower_ for t in tokens]
     found = evidence["statistic"].kinds
     f["figure_score"] = max((min(score, CHECKWORTHY_FIGURE_KINDS[k]) for k, score in found.items() if k in CHECKWORTHY_FIGURE_KINDS), default=0.0)
-    if f.get("comparison") or any(t.tag_ in ("JJS", "RBS") for t in tokens) or any(w in ("ever", "never", "record") for w in lowered):
+    # "ever" compares ("the best ever"), "ever since" only dates ("disadvantaged ever since")
+    marks = [w for w, after in zip(lowered, [*lowered[1:], ""]) if w in ("never", "record") or (w == "ever" and after != "since")]
+    if f.get("comparison") or any(t.tag_ in ("JJS", "RBS") for t in tokens) or marks:
         f["compares"] = 1.0
     elif any(t.tag_ in ("JJR", "RBR") for t in tokens) and "than" in lowered:
         f["compares"] = 1.0
