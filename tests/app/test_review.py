@@ -54,6 +54,43 @@ def make_review(root):
     return build
 
 
+async def test_a_digit_typed_at_once_after_t_goes_to_the_take_prompt(make_review):
+    """``t1`` typed faster than the prompt opens (both keys in one read of the terminal, as a
+    pasted or quick ``t1`` arrives): the digit chooses the annotator, it never toggles a label on
+    the review screen below."""
+    from textual import events
+
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = app.session
+        await pilot.press("at")
+        assert s.mine().labels == ("claim", "quote", "statistic")
+        app.post_message(events.Key("t", "t"))
+        app.post_message(events.Key("1", "1"))
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, TakeScreen)
+        assert s.mine().labels == ("claim",)  # alice's, not bob's with claim toggled off
+
+
+async def test_keys_typed_faster_than_a_frame_run_in_their_order(make_review):
+    """A move then a label, both read at once: the label marks the sentence moved to, not the one
+    left (command keys went down to the focused widget and back, label keys ran at once)."""
+    from textual import events
+
+    app = make_review()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = app.session
+        first = s.cursor
+        app.post_message(events.Key("j", "j"))
+        app.post_message(events.Key("s", "s"))
+        await pilot.pause()
+        await pilot.pause()
+        assert s.cursor != first
+        assert "statistic" in s.mine().labels
+        assert s.mine(first) is None  # the sentence left is as it was
+
+
 async def test_take_keys_shifted_digits_and_t_then_digit(make_review):
     app = make_review()
     async with app.run_test(size=(80, 24)) as pilot:

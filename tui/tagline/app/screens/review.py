@@ -65,8 +65,12 @@ def review_bindings(annotators: int) -> list[Binding]:
             continue
         # Beyond nine annotators the shifted digits reach only the first nine: the footer shows t too.
         show = command.show or (command.id == "take_prompt" and annotators > len(keymap.TAKE_KEYS))
+        # Priority, as the label keys (the reader's) are: the app runs every key as it reads it, so keys
+        # typed faster than a frame keep their order (a command key passed down to the focused widget
+        # and back ran after a label key typed after it: "j s" marked the sentence it left).
         bindings.append(Binding(",".join(command.keys), command.action, command.description, show=show, id=command.id,
-                                key_display=keymap.display(command.keys[0]), group=TAKE_GROUP if take else None))
+                                key_display=keymap.display(command.keys[0]), group=TAKE_GROUP if take else None,
+                                priority=True))
     return bindings
 
 
