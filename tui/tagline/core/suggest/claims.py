@@ -172,6 +172,9 @@ def claim_evidence(tokens, ents, evidence: dict[str, Evidence], text: str, featu
     features (for :func:`checkworthiness`)."""
     features, why_for, why_against = claim_features(tokens, ents, evidence, text)
     if features_out is not None:
+        # Asked for by a transcript's check-worthiness (and the benches), the only reader of the
+        # term model: news never loads it. What the words say, by the model (0 without it).
+        features["terms"] = term_log_odds(tokens)
         features_out.append(features)
     score = claim_score(features)
     reason = "checkable assertion: " + ", ".join(why_for) if why_for else "declarative statement"
@@ -295,8 +298,6 @@ def claim_features(tokens, ents, evidence: dict[str, Evidence], text: str) -> tu
     # Evidence that weighs only in a transcript (TRANSCRIPT_WEIGHTS); news never reads it.
     if _record(tokens, lowered, f):
         f["record"] = 1.0
-    # What the words say, by the term model fit on judged debate sentences (0 without it).
-    f["terms"] = term_log_odds(tokens)
     return f, why_for, why_against
 
 
