@@ -183,8 +183,9 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
     wanted = set(annotators) if annotators else None
     seen: dict[tuple[str, str], Path] = {}
     store.wait_for_folds_after_quit(root, first_only=True)  # a file that exists is read with its journal
+    folders = _folders(root)
     try:
-        found = _with_first_folds(list(annofile.iter_files(root)), root)
+        found = _with_first_folds(list(annofile.iter_files(root)), folders)
     except OSError as error:
         problems.append(Problem(str(error.filename or root), f"cannot be listed ({error.strerror or error})"))
         found = []
@@ -193,7 +194,7 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
     decided_seen: dict[tuple[str, str], Path] = {}
     owners: dict[str, int | None] = {}
     twice = _same_folders(root, {folder for folder, _ in found}, problems)
-    for folder, path in [*found, *_decision_paths(root, problems)]:
+    for folder, path in [*found, *_decision_paths(folders, problems)]:
         if folder in twice:
             continue
         is_decisions = path.parent.name == schema.DECISIONS_FOLDER and path.parent.parent.parent == root
@@ -229,12 +230,12 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
             decided.append(loaded)
         else:
             files.append(loaded)
-    _unsaved_journals(root, found, problems)
+    _unsaved_journals(folders, found, problems)
     units = _merge(files + decided, wanted)
     return Corpus(files, units, problems, decided)
 
 
-def _unsaved_journals(root: Path, found: list[tuple[str, Path]], problems: list[Problem]) -> None:
+def _unsaved_journals(folders: list[Path], found: list[tuple[str, Path]], problems: list[Problem]) -> None:
     """Say each journal of an article that has no file, no first fold's head and no session open on
     it: a session stopped (killed, the machine down) before its first fold saved the article. Its
     actions are safe in the journal and the next session on the article saves them, but until then
@@ -242,10 +243,6 @@ def _unsaved_journals(root: Path, found: list[tuple[str, Path]], problems: list[
     An article open now is not said: its session saves it."""
     listed = {path for _folder, path in found}
     held: set[tuple[int, int, int]] | None = None
-    try:
-        folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    except OSError:
-        return
     seen: set[str] = set()
     for folder in folders:
         real = os.path.realpath(folder)
@@ -276,10 +273,18 @@ def _unsaved_journals(root: Path, found: list[tuple[str, Path]], problems: list[
                                                   "before saving it); open the article in tagline to save them; left out"))
 
 
-def _with_first_folds(found: list[tuple[str, Path]], root: Path) -> list[tuple[str, Path]]:
+def _folders(root: Path) -> list[Path]:
+    """The annotator folders under ``root`` (every folder but hidden ones), sorted; listed once a
+    read, for the files, the first folds' heads, the decisions and the journals."""
+    try:
+        return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        return []
+
+
+def _with_first_folds(found: list[tuple[str, Path]], folders: list[Path]) -> list[tuple[str, Path]]:
     """``found`` (folder, annotation file), with the files :func:`first_folds` adds."""
-    folders = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    return sorted(found + [(folder, path) for folder in folders for path in first_folds(root / folder)])
+    return sorted(found + [(folder.name, path) for folder in folders for path in first_folds(folder)])
 
 
 def first_folds(folder: Path) -> list[Path]:
@@ -335,13 +340,9 @@ def _drop_decisions(loaded: AnnotationFile, problems: list[Problem]) -> None:
         loaded.sentences = kept
 
 
-def _decision_paths(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
+def _decision_paths(folders: list[Path], problems: list[Problem]) -> list[tuple[str, Path]]:
     """(reviewer folder, path) of every decisions file: ``<root>/<reviewer>/decisions/*.yaml``."""
     found = []
-    try:
-        folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    except OSError:
-        return []
     for folder in folders:
         decisions = folder / schema.DECISIONS_FOLDER
         try:
