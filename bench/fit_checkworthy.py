@@ -81,24 +81,14 @@ def parse(texts: list[str]):
     return found, np.array(rules)
 
 
-def vectorise(found: list[list[str]], rows: np.ndarray | None = None):
-    from sklearn.feature_extraction import DictVectorizer
-
-    counts: dict[str, int] = {}
-    for k in range(len(found)) if rows is None else rows:
-        for term in found[k]:
-            counts[term] = counts.get(term, 0) + 1
-    vocabulary = sorted(t for t, n in counts.items() if n >= MIN_COUNT)
-    vectoriser = DictVectorizer(dtype=np.float32)
-    vectoriser.fit([{t: 1 for t in vocabulary}])
-    return vectoriser
-
-
 def fit(found, y, rows, C: float):
+    """(vectoriser, model) fit on ``rows``: the terms of at least ``MIN_COUNT`` of those sentences,
+    present or not."""
+    from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vectoriser = vectorise(found, rows)
-    X = vectoriser.transform([{t: 1 for t in found[k]} for k in rows])
+    vectoriser = CountVectorizer(analyzer=list, min_df=MIN_COUNT, binary=True, dtype=np.float32)
+    X = vectoriser.fit_transform([found[k] for k in rows])
     model = LogisticRegression(C=C, max_iter=5000).fit(X, y[rows])
     return vectoriser, model
 
@@ -113,7 +103,7 @@ def out_of_fold(found, y, groups: np.ndarray, C: float) -> np.ndarray:
     for k in range(min(FOLDS, len(blocks))):
         train, test = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
         vectoriser, model = fit(found, y, train, C)
-        p[test] = model.decision_function(vectoriser.transform([{t: 1 for t in found[i]} for i in test])) - model.intercept_[0]
+        p[test] = model.decision_function(vectoriser.transform([found[i] for i in test])) - model.intercept_[0]
     return p
 
 
