@@ -1076,11 +1076,11 @@ _PRIZES = frozenset("victory win seat title crown prize percent % vote votes sha
 _TALES = frozenset("lie lies truth joke jokes fib fibs tale tales untruth untruths falsehood falsehoods".split())
 
 
-def _claims_a_prize(verb, lemma: str) -> bool:
+def _reports_nothing(verb, lemma: str) -> bool:
     """A winner claiming a prize, or someone telling lies or jokes: a verb of saying whose object
     is no content anyone reports."""
-    objects = [c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"] + [c.lower_ for c in verb.children if c.dep_ == "dobj"]
-    return (lemma == "claim" and any(o in _PRIZES for o in objects)) or (lemma == "tell" and any(o in _TALES for o in objects))
+    objects = {word for c in verb.children if c.dep_ == "dobj" for word in (c.lemma_.lower(), c.lower_)}
+    return bool(objects & (_PRIZES if lemma == "claim" else _TALES if lemma == "tell" else frozenset()))
 
 
 def _speaks(verb, subject) -> bool:
@@ -1262,7 +1262,7 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             and lemma in VIEW_VERBS
             and (_speaks(verb, subject) or _speaking_subject(subject))
             and any(c.dep_ == "dobj" for c in verb.children)
-            and not _claims_a_prize(verb, lemma)
+            and not _reports_nothing(verb, lemma)
         ):
             yield verb, f"reports a view: {who} {verb.text} …"
         elif subject is not None and lemma == "report" and not passive and _speaking_subject(subject) and _object_with_predicate(verb):
