@@ -75,3 +75,24 @@ def test_a_journal_seen_through_a_link_to_its_folder_is_said_once(tmp_path):
     stopped_session(tmp_path, "alice", "a1")
     (tmp_path / "alicia").symlink_to(tmp_path / "alice")
     assert sum("a1.journal" in problem for problem in said(tmp_path)) == 1
+
+
+@pytest.mark.e2e
+def test_status_says_a_stopped_sessions_journal_and_counts_no_sentence_of_it(tmp_path):
+    from tagline.core import status
+
+    stopped_session(tmp_path, "alice", "a1")
+    report = status.compute(tmp_path, DEFAULT_SCHEME)
+    [problem] = report.problems
+    assert "a1.journal" in problem and corpus.UNSAVED_JOURNAL in problem
+    alice = report.annotators["alice"]
+    # Started, but its sentences are in no file: never "1/0" (more done than there are).
+    assert (alice.started, alice.sentences_done, alice.sentences_total, alice.open_now) == (1, 0, 0, [])
+    session = Session([Article("a1", "a1.txt", TEXT)], tmp_path, "alice", DEFAULT_SCHEME)  # replays it
+    try:
+        report = status.compute(tmp_path, DEFAULT_SCHEME)
+        assert report.problems == [] and report.annotators["alice"].sentences_done == 1
+    finally:
+        session.close()
+    alice = status.compute(tmp_path, DEFAULT_SCHEME).annotators["alice"]
+    assert (alice.started, alice.sentences_done, alice.sentences_total) == (1, 1, 3)

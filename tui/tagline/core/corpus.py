@@ -263,14 +263,14 @@ def _unsaved_journals(folders: list[Path], found: list[tuple[str, Path]], proble
                 continue
             if held is None:
                 held = store.held_locks() or set()
-            try:
-                info = os.stat(folder / f".{article_id}.lock")
-                if (os.major(info.st_dev), os.minor(info.st_dev), info.st_ino) in held:
-                    continue  # open now
-            except OSError:
-                pass
-            problems.append(Problem(str(journal), "annotations of an article that has no file yet (its session stopped "
-                                                  "before saving it); open the article in tagline to save them; left out"))
+            if store.session_holds(folder, article_id, held):
+                continue  # open now
+            problems.append(Problem(str(journal), UNSAVED_JOURNAL))
+
+
+#: What a reader says of the journal of an article with no file whose session stopped before saving it.
+UNSAVED_JOURNAL = ("annotations of an article that has no file yet (its session stopped before saving it); "
+                   "open the article in tagline to save them; left out")
 
 
 def _folders(root: Path) -> list[Path]:

@@ -43,6 +43,9 @@ class Work:
     marks: str | list  # the index's form (with ``names``), or per sentence None / labels joined by "+"
     times: str | list[int]  # [first stamp, gap, gap, …] in time order, or the index's string of them
     open_now: bool = False
+    #: The journal of an article with no file whose session stopped before saving it: started, its
+    #: sentences in no count (no reader can place them until a session saves them; said).
+    unsaved: bool = False
     names: tuple | None = None  # the label names the bits of ``marks`` stand for, when it is a string
     mtime: int = 0
 
@@ -161,12 +164,15 @@ def _folders(root: Path) -> list[str]:
 
 def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decisions: bool = False,
                 owner: Path | None = None, places: Callable[[str], dict] | None = None,
+                held: set[tuple[int, int, int]] | None = None,
                 ) -> tuple[dict[str, Work], dict[str, set[int]], int]:
     """(article id -> work, article id -> sentence indices a reviewer decided, files parsed).
     ``decisions``: a reviewer's folder, whose files are all read for the decisions they hold.
     ``owner``: the annotator folder whose owner the files must have (default: ``folder``).
     ``places``: article id -> {(start, end): (sentence index, text)}, from another file of the article,
     for the decisions of a journal whose own file is not written yet.
+    ``held``: the locks held now (:func:`store.held_locks`), to tell a journal with no file whose
+    session stopped (said, as every reader says it, and counted as started only) from one open now.
 
     Read only, and never waiting: an article being folded right now (a session that has quit, its
     fold left to a process of its own) is read from its journals, then its file, whichever of the
@@ -262,6 +268,11 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
         marks = [mark for mark, _, _ in journaled.values()]
         stamps = sorted(t for t in (epoch(u) for _, u, _ in journaled.values()) if t is not None)
         times = stamps[:1] + [b - a for a, b in zip(stamps, stamps[1:])]
+        if (held is not None and not decisions and not os.path.lexists(store.first_fold_path(path))
+                and not store.session_holds(folder, article_id, held)):
+            problems.append(f"{folder / (article_id + schema.JOURNAL_SUFFIX)}: {corpus.UNSAVED_JOURNAL}")
+            work[article_id] = Work(0, 0, [], times, unsaved=True)
+            continue
         # How many sentences the article has is in no file yet: 0, never "finished".
         work[article_id] = Work(sum(m is not None for m in marks), 0, [], times, open_now=True)
         if decisions and places is not None and any(decision for _, _, decision in journaled.values()):
@@ -345,11 +356,12 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     works: dict[str, dict[str, Work]] = {}
     decided: dict[str, set[int]] = {}
     parsed = 0
+    held = store.held_locks()
     for name in names:
         # A folder by its own name: a team's names are folder names as they are (the rule of
         # --annotator), and a folder listed without a team is read under the name it has (its
         # name made "safe" was another path, and its answers, exported, were left out of sight).
-        works[name], _, count = read_folder(root / name, scheme, problems)
+        works[name], _, count = read_folder(root / name, scheme, problems, held=held)
         parsed += count
     spans: dict[str, dict] = {}
 
@@ -393,7 +405,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     started: dict[str, set[str]] = {}
     for name, per_article in works.items():
         for article_id, w in per_article.items():
-            if w.done > 0 or w.open_now:
+            if w.done > 0 or w.open_now or w.unsaved:
                 started.setdefault(article_id, set()).add(name)
     ids = list(article_ids) if article_ids is not None else sorted({a for per in works.values() for a in per})
     known_ids = set(ids) | {a for per in works.values() for a in per}
@@ -412,7 +424,6 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
                 people[name].assigned += 1
     for name, per_article in works.items():
         _tally(people[name], per_article)
-    held = store.held_locks()
     if held is not None:  # who has which article open: the sessions holding an article's lock now
         for name, person in [*people.items(), *outside.items()]:
             person.open_now = open_articles(root / name, held) if held else []
@@ -468,7 +479,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
 
 def _tally(person: AnnotatorStatus, per_article: dict[str, Work]) -> AnnotatorStatus:
     for w in per_article.values():
-        if w.done > 0 or w.open_now:
+        if w.done > 0 or w.open_now or w.unsaved:
             person.started += 1
         if w.total and w.done >= w.total:
             person.done += 1

@@ -197,6 +197,20 @@ def held_locks() -> set[tuple[int, int, int]] | None:
     return held
 
 
+def session_holds(folder: str | Path, article_id: str, held: set[tuple[int, int, int]]) -> bool:
+    """Whether a process holds a lock of ``article_id`` in the annotator folder ``folder`` now
+    (``held``: from :func:`held_locks`): a session has the article open, or the fold a session that
+    quit left to a child is writing its file; either saves what its journals hold."""
+    for suffix in (".lock", FOLD_LOCK_SUFFIX):
+        try:
+            info = os.stat(os.path.join(folder, f".{article_id}{suffix}"))
+        except OSError:
+            continue
+        if (os.major(info.st_dev), os.minor(info.st_dev), info.st_ino) in held:
+            return True
+    return False
+
+
 def wait_for_fold_after_quit(path: str | Path, seconds: float = AFTER_EXIT_WAIT) -> None:
     """:func:`wait_for_folds_after_quit` for the one annotation file ``path``: what a reader does
     when the head of its first fold cannot be trusted (:func:`current_document`)."""
