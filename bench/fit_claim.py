@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from eval_suggest import RESAMPLES, SEED, load_devset, part_of  # noqa: E402
 
 from tagline.core.suggest import load_pipeline  # noqa: E402
-from tagline.core.suggest.claims import MODEL_FILE, hand_score  # noqa: E402
+from tagline.core.suggest.claims import CHECKWORTHY_ONLY, MODEL_FILE, hand_score  # noqa: E402
 from tagline.core.suggest.pipeline import suggest_doc  # noqa: E402
 
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
@@ -53,7 +53,13 @@ def features_of_devset(part: str = "tuning") -> tuple[list[str], list[dict], np.
                 groups.append(article.id)
                 feats.append(f)
                 y.append(gold[(article.id, i)])
-    return groups, feats, np.array(y, dtype=int), sorted({k for f in feats for k in f})
+    return groups, feats, np.array(y, dtype=int), feature_names(feats)
+
+
+def feature_names(feats: list[dict]) -> list[str]:
+    """The claim model's features, sorted: every one the sentences have but those only
+    check-worthiness weighs (the term model's log-odds among them), which it was never fit on."""
+    return sorted({k for f in feats for k in f} - CHECKWORTHY_ONLY)
 
 
 def matrix(feats: list[dict], names: list[str]) -> np.ndarray:

@@ -1225,6 +1225,25 @@ def test_claim_probability_orders_as_the_score_and_the_model_falls_back(nlp, tmp
         claims.claim_model.cache_clear()
 
 
+def test_the_claim_model_reads_no_feature_only_check_worthiness_weighs(nlp):
+    """A refit of the claim model (bench/fit_claim.py) took every feature a sentence has, the term
+    model's log-odds and the other check-worthiness-only ones included: what it reads and what it
+    leaves out are now one list, the shipped model's features and that list disjoint."""
+    from tagline.core.suggest import claims
+
+    fit_claim = bench_module("fit_claim")
+    model = set(claims.claim_model()["features"])
+    assert not model & claims.CHECKWORTHY_ONLY
+    weighed = set(claims.CHECKWORTHY_WEIGHTS) | set(claims.TRANSCRIPT_WEIGHTS)
+    assert weighed <= model | claims.CHECKWORTHY_ONLY
+    doc = nlp("Taxes are the highest in the world, 40 percent. I feel we plan to do better. You called it great.")
+    out: list[dict] = []
+    suggest_doc(doc, [(s.start_char, s.end_char) for s in doc.sents], out)
+    assert set().union(*out) & claims.CHECKWORTHY_ONLY  # the sentences do carry some
+    names = fit_claim.feature_names(out)
+    assert names and not set(names) & claims.CHECKWORTHY_ONLY
+
+
 # Statistic recall (eighth round): forms among the tuning part's statistic misses, each test sentence
 # taken from the tuning part (its article and index beside it), grouped by the form the rules missed,
 # with look-alikes that must stay no statistic (tuning false alarms and written ones).

@@ -135,6 +135,10 @@ ANSWERS, ASKS = "answers", "asks"
 #: term model's log-odds (:mod:`.terms`, fit on sentences of presidential debates) weighs in a
 #: transcript only: in news it lowered the rank of the claims that carry a figure.
 TRANSCRIPT_WEIGHTS = {"attributes": 1.5, "record": 3.0, "terms": 2.0}
+#: The features only check-worthiness reads (:data:`CHECKWORTHY_WEIGHTS` and
+#: :data:`TRANSCRIPT_WEIGHTS` beside the claim probability), never the claim model's: a refit of it
+#: (``bench/fit_claim.py``) leaves them out, so that the claim score stays what it is measured as.
+CHECKWORTHY_ONLY = frozenset({"figure_score", "compares", "feeling", "plan", "judgement", "attributes", "record", "terms"})
 #: How much lower a line of someone who asks weighs: what fact-checkers check is the answers, while
 #: the questions quote figures and names as much. The terms' weight and this one were chosen on the
 #: development transcripts (docs/design/suggestions.md); the others were set by hand.
