@@ -114,3 +114,25 @@ def test_a_journal_line_nested_too_deeply_is_skipped_and_the_rest_replayed(tmp_p
     journal = tmp_path / "river.journal"
     journal.write_text('{"index": 0, "labels": ["claim"]}\n' + DEEP + '\n{"index": 1, "labels": []}\n', encoding="utf-8")
     assert [entry["index"] for entry in journal_entries(journal)] == [0, 1]
+
+
+@pytest.mark.parametrize("argv, command", [
+    (["export", "--format", "xml"], "tagline export"),
+    (["open", "--bogus"], "tagline open"),
+    (["--bogus"], "tagline open"),  # no command: open's
+    (["agree", "--format"], "tagline agree"),
+    (["status", "--format", "csv", "stray"], "tagline status"),
+])
+def test_a_usage_error_is_one_line_naming_the_command(argv, command, capsys):
+    """The contract: a usage error exits 2 with a one-line reason on stderr. argparse printed its
+    whole usage block first (seven lines for a wrong --format), and an option the command does not
+    know was said with the usage of ``tagline``, not of the command."""
+    from tagline import cli
+
+    with pytest.raises(SystemExit) as raised:
+        cli.main(argv)
+    assert raised.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert line.startswith(f"{command}: ") and line.endswith(f"(see {command} --help)")

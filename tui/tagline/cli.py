@@ -67,14 +67,16 @@ def default_paths() -> list[str]:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse's parser, whose usage errors quote the arguments as visible characters: "unrecognized
-    arguments" printed them as they were, and a shell glob puts file names (an escape sequence in
-    one) among them. Subcommands' parsers are of the same class."""
+    """argparse's parser, whose usage errors are one line (the contract: a one-line reason on
+    standard error, exit status 2), naming the command and where its help is, instead of the whole
+    usage block; and which quote the arguments as visible characters: "unrecognized arguments"
+    printed them as they were, and a shell glob puts file names (an escape sequence in one) among
+    them. Subcommands' parsers are of the same class."""
 
     def error(self, message: str):
-        from tagline.core.sanitize import visible
+        from tagline.core.sanitize import one_line
 
-        super().error(visible(message))
+        self.exit(2, f"{self.prog}: {one_line(message, 400)} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -210,7 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     if not argv or (argv[0] not in parser._subparsers._group_actions[0].choices and argv[0] not in ("-h", "--help", "--version")):  # type: ignore[union-attr]
         argv = ["open", *argv]
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # said by the command's own parser, which names the command (not "tagline")
+        chosen = parser._subparsers._group_actions[0].choices.get(args.command, parser)  # type: ignore[union-attr]
+        chosen.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return int(_dispatch(args) or 0)
     except Failure as failure:
