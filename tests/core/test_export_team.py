@@ -121,7 +121,7 @@ def expected(truth, policy: str) -> tuple[list[tuple], int, dict[str, int]]:
 def summary_counts(err: str, policy: str) -> tuple[int, int, dict[str, int]]:
     line = next(line for line in err.splitlines() if f"--merge {policy}:" in line)
     rows_in = int(re.search(r": (\d+) (?:sentences|answers) in", line).group(1))
-    rows_out = int(re.search(r"; (\d+) rows out", line).group(1))
+    rows_out = int(re.search(r"; (\d+) rows? out", line).group(1))
     left = {}
     if "left out:" in line:
         part = line.split("left out: ", 1)[1].split("; ")[0]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tagline.core import corpus, safefile
+from tagline.core import corpus, safefile, wording
 from tagline.core.labels import LabelScheme
 from tagline.core.exporting import ExportError, Staging, destinations, split_by_article, write
 from tagline.commands.output import say
@@ -25,12 +25,12 @@ def policy_of(args) -> str:
 def summary(result: corpus.Merge) -> str:
     """One line: what went in, what came out and how it was decided, what was left out and why.
     Rows out always equal rows in minus the counts after "left out"."""
-    unit = "answers" if result.policy == "each" else "sentences"
-    line = f"--merge {result.policy}: {result.rows_in} {unit} in"
+    unit = "answer" if result.policy == "each" else "sentence"
+    line = f"--merge {result.policy}: {wording.count(result.rows_in, unit)} in"
     if result.policy == "each":
-        line += f" (on {result.sentences_in} sentences)"
+        line += f" (on {wording.count(result.sentences_in, 'sentence')})"
     outcomes = ", ".join(f"{kind} {n}" for kind, n in result.outcomes.items())
-    line += f"; {len(result.examples)} rows out" + (f" ({outcomes})" if outcomes else "")
+    line += f"; {wording.count(len(result.examples), 'row')} out" + (f" ({outcomes})" if outcomes else "")
     if result.left_out:
         parts = []
         for reason, n in result.left_out.items():
@@ -41,11 +41,11 @@ def summary(result: corpus.Merge) -> str:
         line += "; nothing left out"
     if result.overruled:
         n = result.overruled
-        line += (f"; {n} sentence{'' if n == 1 else 's'} decided differently by two reviewers: the later decision "
+        line += (f"; {wording.count(n, 'sentence')} decided differently by two reviewers: the later decision "
                  "is used (the row's review names it)")
     if result.decisions_unused:
         n = result.decisions_unused
-        line += f"; {n} reviewer decision{'' if n == 1 else 's'} not used by --merge {result.policy}"
+        line += f"; {wording.count(n, 'reviewer decision')} not used by --merge {result.policy}"
     return line
 
 
@@ -94,7 +94,7 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tupl
             articles = len({e.article for e in examples})
             where = f" to {path}" if path is not None else ""
             label = "" if part == "all" else f"{part}: "
-            written.append(f"{label}{_count(len(examples), 'sentence')} from {_count(articles, 'article')}{where}")
+            written.append(f"{label}{wording.count(len(examples), 'sentence')} from {wording.count(articles, 'article')}{where}")
         path = args.out if len(parts) > 1 else path
         staging.publish()
     except OSError as error:
@@ -108,8 +108,3 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tupl
     if any(path is not None for path in targets.values()):
         say("exported " + "; ".join(written))
     return 1 if problems else 0
-
-
-def _count(n: int, noun: str) -> str:
-    """``n`` and the noun, plural unless ``n`` is 1: "1 article", "2 articles"."""
-    return f"{n} {noun}{'s' if n != 1 else ''}"

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from tagline.core import agreement, annofile, corpus, safefile, sanitize, schema, store
+from tagline.core import agreement, annofile, corpus, safefile, sanitize, schema, store, wording
 from tagline.core.labels import LabelScheme
 from tagline.core.progress import decode_marks, decode_times, entry_is_current, epoch, mask_labels, read_index
 from tagline.core.stats import SESSION_BREAK
@@ -569,10 +569,6 @@ def _figure(value, digits: int = 1) -> str:
     return "n/a" if not isinstance(value, (int, float)) or isinstance(value, bool) else f"{value:.{digits}f}"
 
 
-def _count(n, thing: str) -> str:
-    return f"{n} {thing}{'' if n == 1 else 's'}"
-
-
 def _minute(stamp) -> str:
     """``2026-11-20T09:00:20Z`` as ``2026-11-20 09:00`` (the JSON keeps the seconds)."""
     return _shown(stamp)[:16].replace("T", " ") if stamp else "never"
@@ -612,17 +608,17 @@ def report_lines(report: dict) -> list[str]:
         "no annotators yet: no team in tagline.yaml, no folder in the annotations folder"]
     lines += [
         f"articles: {len(report.get('articles') or {})}; " + ", ".join(f"{n} {what}" for what, n in counts.items()),
-        f"waiting for review: {_count(waiting, 'sentence')} in {_count(review.get('articles', 0), 'article')}"
+        f"waiting for review: {wording.count(waiting, 'sentence')} in {wording.count(review.get('articles', 0), 'article')}"
         + (" (tagline review)" if waiting else ""),
         # Two lines of their own: as one (about 100 columns) it wrapped mid-phrase at 80.
         f"agreement so far: observed {_figure(agree.get('observed'), 3)}, "
         f"Krippendorff's alpha {_figure(agree.get('krippendorff_alpha'), 3)} (label set)",
-        f"  over {_count(agree.get('sentences', 0), 'sentence')} done by two or more annotators",
+        f"  over {wording.count(agree.get('sentences', 0), 'sentence')} done by two or more annotators",
     ]
     outside = report.get("outside_team") or {}
     if outside:
         lines.append("outside the team (not routed; exported): " + "; ".join(
-            f"{name} {p.get('started', 0)} started, {p.get('done', 0)} done, {_count(p.get('sentences_done', 0), 'sentence')}"
+            f"{name} {p.get('started', 0)} started, {p.get('done', 0)} done, {wording.count(p.get('sentences_done', 0), 'sentence')}"
             for name, p in outside.items()))
     for name, entry in (report.get("no_login") or {}).items():
         lines.extend(no_login_lines(name, entry))

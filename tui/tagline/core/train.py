@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
 
-from tagline.core import annofile, corpus, safefile, safejson
+from tagline.core import annofile, corpus, safefile, safejson, wording
 from tagline.core.labels import LabelScheme
 
 #: The model's folder inside an annotations folder (a dot folder: never read as an annotator's).
@@ -179,12 +179,12 @@ class Report:
 
     def summary(self) -> str:
         counts = ", ".join(f"{name} {self.positives[name]}" for name in self.labels)
-        lines = [f"trained on {_count(self.sentences, 'sentence')} from {_count(self.articles, 'article')} ({counts}); saved to {self.path}"]
+        lines = [f"trained on {wording.count(self.sentences, 'sentence')} from {wording.count(self.articles, 'article')} ({counts}); saved to {self.path}"]
         if self.evaluation is None:
             lines.append(f"held-out figures need at least {MIN_HELD_OUT_ARTICLES} articles and {MIN_HELD_OUT_SENTENCES} sentences in a fifth of the articles")
         else:
             e = self.evaluation
-            lines.append(f"on {_count(e['sentences'], 'sentence')} of {e['articles']} held-out article{'s' if e['articles'] != 1 else ''} (a model trained on the rest):")
+            lines.append(f"on {wording.count(e['sentences'], 'sentence')} of {wording.count(e['articles'], 'held-out article')} (a model trained on the rest):")
             lines.append(f"  {'label':<16} {'precision':>9} {'recall':>7} {'F1':>5} {'support':>7}")
             for name in self.labels:
                 p, r, f, n = e["scores"][name]
@@ -479,8 +479,3 @@ def uncertainty(suggestion: dict) -> float:
     if not scores:
         return 0.0
     return max(1.0 - 2.0 * abs(min(1.0, max(0.0, float(score))) - THRESHOLD) for score in scores.values())
-
-
-def _count(n: int, noun: str) -> str:
-    """``n`` and the noun, plural unless ``n`` is 1: "1 article", "2 articles"."""
-    return f"{n} {noun}{'s' if n != 1 else ''}"

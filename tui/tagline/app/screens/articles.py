@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tagline.core import wording
 from tagline.core.sanitize import one_line, visible
 from tagline.core.session import Session
 from tagline.app.widgets.footer import FittedFooter
@@ -75,7 +76,7 @@ class ArticleListScreen(Screen[int | None]):
         part = ""
         if shown is not None and shown[0] < shown[1]:
             part = f"  ·  showing {shown[0]:,} of {shown[1]:,}: type to filter"
-        return Content.styled(f"{len(self.session.articles)} articles  ·  annotator {self.session.annotator}{mine}{part}", "bold")
+        return Content.styled(f"{wording.count(len(self.session.articles), 'article')}  ·  annotator {self.session.annotator}{mine}{part}", "bold")
 
     def populate(self, query: str) -> None:
         """The articles matching ``query``, at most :data:`SHOWN` of them; without a query, those
