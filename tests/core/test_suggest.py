@@ -233,6 +233,15 @@ def test_suggest_table_shows_text_literally(tmp_path, capsys):
     assert "[bold]mayor[/bold]" in out and "quote" in out
 
 
+@pytest.mark.parametrize("form", ["table", "jsonl"])
+def test_suggest_on_nothing_readable_prints_the_reason_and_no_empty_table(tmp_path, capsys, form):
+    """A missing file printed an empty table's frame to standard output beside its reason."""
+    assert main(["suggest", str(tmp_path / "nosuch.txt"), "--format", form]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "nosuch.txt" in captured.err and "no such file" in captured.err
+
+
 def test_suggest_without_a_model_fails_in_one_line(tmp_path, capsys):
     article = tmp_path / "a.txt"
     article.write_text("Hello there, world.\n", encoding="utf-8")

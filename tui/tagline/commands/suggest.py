@@ -76,7 +76,7 @@ def run(args, scheme) -> int:
                 out.write(json_text(row) + "\n")
             else:
                 table.add_row(*_table_row(article.id, index, text, result, speakers[index] if speakers is not None else ...))
-    if table is not None:
+    if table is not None and found:  # nothing read: the reasons above, and no empty table
         from rich.console import Console
 
         Console(file=out, highlight=False, markup=False, emoji=False).print(table)
