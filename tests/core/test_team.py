@@ -259,6 +259,33 @@ def test_n_and_next_article_follow_the_queue_then_take_what_nobody_started(tmp_p
     assert taken not in plan.queue("bob")
 
 
+def test_next_article_says_when_it_goes_back_round_the_queue_or_takes_one(tmp_path):
+    """On the last article of the queue, ``]`` went back to the first with no word; and once the
+    queue was done it opened an article routed to someone else with none either."""
+    from tagline.app.launch import team_order
+
+    team = Team(("alice", "bob"), 1.0)
+    articles = [Article(f"a{i}", f"a{i}.txt", "One. Two.") for i in range(6)]
+    ordered, queue, _notice = team_order(articles, team, tmp_path, "alice")
+    mine = queue.plan().queue("alice")
+    s = Session(ordered, tmp_path, "alice", DEFAULT_SCHEME, queue=queue)
+    try:
+        assert s.article_step(1).message == ""  # on along the queue: nothing to say
+        assert s.article.id == mine[1]
+        s.article_step(1)
+        outcome = s.article_step(1)  # from the last of the queue
+        assert s.article.id == mine[0] and "back round" in outcome.message
+        for _ in mine:  # finish the queue
+            s.confirm()
+            s.confirm()
+            s.next_todo()
+        s.open_article(ordered.index(next(a for a in ordered if a.id == mine[-1])))
+        outcome = s.article_step(1)
+        assert s.article.id not in mine and "queue is done" in outcome.message
+    finally:
+        s.close()
+
+
 def test_without_a_team_the_order_is_the_corpus_order(tmp_path):
     from tagline.app.launch import team_order
 

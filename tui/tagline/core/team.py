@@ -427,6 +427,19 @@ class Queue:
             queue = later + [a for a in queue if places[a] <= places[current]]
         return queue + [a for a in plan.takeable(self.annotator) if a != current]
 
+    def how_reached(self, current: str | None, target: str) -> str:
+        """What to tell an annotator whom ``]`` took from ``current`` to ``target`` (one of
+        :meth:`following`), when it is not simply the next article of their queue: back round to
+        an earlier one, or, the queue done, one they may take. "" otherwise."""
+        plan = self.latest()
+        queue = plan.queue(self.annotator)
+        if target not in queue:
+            return "your queue is done: this is an article you may take"
+        places = self._places
+        if current in places and target in places and places[target] < places[current]:
+            return "back round to the first article of your queue still to do"
+        return ""
+
 
 def _stamp(path: str | Path) -> tuple[int, int] | None:
     """What tells that a file changed: its mtime and size (None when it cannot be read)."""
