@@ -27,6 +27,28 @@ def test_a_team_without_a_seeds_folder_is_refused_not_routed_over_the_bundled_sa
     assert not (tmp_path / "annotations" / "alice").exists()
 
 
+def test_status_of_a_new_team_shows_its_routing_before_anyone_has_begun(tmp_path, monkeypatch, capsys):
+    """Before the first session there is no annotations folder: status failed ("no such annotations
+    folder") where the lead wanted to see who gets what. Without a team, it still fails so."""
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tagline.yaml").write_text(TEAM, encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    for n in range(3):
+        (tmp_path / "seeds" / f"story{n}.txt").write_text("One sentence. Another.\n", encoding="utf-8")
+    assert cli.main(["status", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {name: a["assigned"] for name, a in report["annotators"].items()} == {"alice": 3, "bob": 3}
+    assert report["summary"]["not started"] == 3
+    assert cli.main(["status"]) == 0
+    assert "alice" in capsys.readouterr().out
+    assert not (tmp_path / "annotations").exists()  # status writes nothing
+    (tmp_path / "tagline.yaml").unlink()
+    assert cli.main(["status"]) == 1
+    assert "annotations" in capsys.readouterr().err
+
+
 def test_prepare_with_a_mistyped_team_section_prepares_nothing(tmp_path, monkeypatch, capsys):
     """`per_artcle: 2`: prepare said "prepared 20 articles", exit 0, into the lead's own cache, and
     the team had no project cache (every annotator then ran a model process of their own)."""

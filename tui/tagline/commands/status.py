@@ -33,7 +33,10 @@ def render(report, width: int = 80):
 
 def run(args, scheme: LabelScheme, team, article_ids: list[str] | None, unlisted: list | None = None) -> int:
     """``unlisted``: what listing the articles could not read (each said, and status 1)."""
-    if not Path(args.annotations).is_dir():  # a file, or nothing: as agree, stats, export and train say
+    folder = Path(args.annotations)
+    # A team's project before anyone has begun has no annotations folder yet: its routing is still
+    # worth showing (everyone at 0). Otherwise, a file or nothing: as agree, stats, export and train say.
+    if not folder.is_dir() and not (team is not None and not folder.exists() and not folder.is_symlink()):
         say(f"{args.annotations}: {safefile.not_a_folder(args.annotations, 'annotations folder')}")
         return 1
     status = compute(args.annotations, scheme, team, article_ids)
