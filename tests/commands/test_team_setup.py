@@ -49,6 +49,26 @@ def test_status_of_a_new_team_shows_its_routing_before_anyone_has_begun(tmp_path
     assert "annotations" in capsys.readouterr().err
 
 
+def test_status_without_a_team_or_seeds_counts_the_articles_with_files_not_the_bundled_sample(tmp_path, monkeypatch, capsys):
+    """In a folder with no seeds/, status counted the bundled sample article among the corpus ("3
+    not started", one of them an article nobody here had opened), and its JSON gave a number of
+    articles "assigned" where the table, rightly, said n/a."""
+    import json
+
+    from tagline.core.articles import Article
+    from tagline.core.labels import DEFAULT_SCHEME
+    from tagline.core.session import Session
+
+    monkeypatch.chdir(tmp_path)
+    session = Session([Article("story", "story.txt", "One sentence. Another.")], tmp_path / "annotations", "alice", DEFAULT_SCHEME)
+    session.confirm()
+    session.close()
+    assert cli.main(["status", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert list(report["articles"]) == ["story"]
+    assert report["annotators"]["alice"]["assigned"] is None and report["team"] is False
+
+
 def test_prepare_with_a_mistyped_team_section_prepares_nothing(tmp_path, monkeypatch, capsys):
     """`per_artcle: 2`: prepare said "prepared 20 articles", exit 0, into the lead's own cache, and
     the team had no project cache (every annotator then ran a model process of their own)."""

@@ -332,7 +332,10 @@ def _dispatch(args) -> int:
 
         unlisted: list = []
         team = _team() if args.paths else _queue_team()
-        ids = _corpus_ids(args.paths or default_paths(), unlisted)
+        # With no PATH, the corpus is ./seeds; the bundled sample is no project's corpus, and its
+        # one article was counted "not started" in a folder whose annotators had never seen it.
+        paths = args.paths or (["seeds"] if Path("seeds").is_dir() else [])
+        ids = _corpus_ids(paths, unlisted) if paths else None
         return status.run(args, _scheme(args), team, ids, unlisted)
     if command == "suggest":
         from tagline.commands import suggest

@@ -142,7 +142,8 @@ class Status:
 
     def as_data(self) -> dict:
         return {
-            "annotators": {name: a.as_data() for name, a in self.annotators.items()},
+            # Without a team nothing is routed: "assigned" is null, as the table's "n/a" says.
+            "annotators": {name: a.as_data() | ({} if self.team else {"assigned": None}) for name, a in self.annotators.items()},
             "articles": self.articles,
             "summary": self.summary(),
             "review": {"sentences": self.waiting_for_review, "articles": self.articles_waiting},
