@@ -76,6 +76,29 @@ async def test_flag_note_search_entities_help_and_list(make_app):
         assert not isinstance(app.screen, ArticleListScreen)
 
 
+async def test_the_hint_line_says_a_flag_and_a_note_the_gutter_cell_hides(make_app):
+    """The gutter has one cell for ⚑ ✎ ≡ and shows the first: a flagged sentence's note was shown
+    nowhere but in the note dialog. The hint line names both, the note on one line, as text."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f", "m", *"ask [b]the desk[/b]", "enter")
+        await pilot.pause()
+        hint = app.screen.query_one(SentenceView).info["hint"].render().plain
+        assert "⚑ flagged" in hint and "✎ ask [b]the desk[/b]" in hint
+        await pilot.press("j")
+        assert "flagged" not in app.screen.query_one(SentenceView).info["hint"].render().plain
+
+
+async def test_the_note_dialogs_title_wraps_at_80_columns(make_app):
+    """Its title was cut at "… a pa" at 80 columns."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        title = app.screen.query_one("#note-title")
+        assert title.size.height >= 2 and title.size.width <= 80
+
+
 async def test_accept_suggestion(make_app):
     app = make_app("Prices rose 5%. Nothing here.")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -47,7 +47,9 @@ class ArticleListScreen(Screen[int | None]):
         known = sum(1 for article in articles if self.session.progress.first_line(article))
         if known == len(articles):
             return "filter by id or first line: type (enter: to the list)"
-        return f"filter by id, or by first line for the {known} of {len(articles)} articles opened before: type"
+        # Within 80 columns (it was cut at "…opened before: type"): the first lines it knows are
+        # those of the articles opened before.
+        return f"filter by id, or first line ({known} of {len(articles)} known): type"
 
     def on_key(self, event: events.Key) -> None:
         """Typing in the list filters it: a printable key goes to the filter field."""

@@ -70,7 +70,7 @@ class NoteScreen(ModalScreen[str | None]):
         with Vertical(id="note-box"):
             yield Label(
                 f"{self.title_text} (enter saves, esc cancels, empty removes; a pasted note keeps its lines)",
-                markup=False,
+                markup=False, id="note-title",
             )
             area = NoteInput(self.note, id="note-input", soft_wrap=True, show_line_numbers=False, compact=True)
             area.cursor_location = area.document.end

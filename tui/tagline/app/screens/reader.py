@@ -8,6 +8,7 @@ from textual.widgets import Input
 
 from tagline.core import keymap
 from tagline.core.labels import LabelScheme
+from tagline.core.sanitize import one_line
 from tagline.core.session import Outcome, Session
 from tagline.app import theming
 from tagline.app.frames import KeyFrames
@@ -19,6 +20,8 @@ from tagline.app.widgets.sentence_view import GROUP_NAMES, SentenceView
 #: Sentences of a batch of entities applied in one turn of the event loop (about 1 ms of CPU for a
 #: slice of a 5,000-sentence article's).
 ENTITY_SLICE = 200
+#: Characters of a sentence's note the hint line shows (the whole note: ``m``).
+NOTE_SHOWN = 30
 
 # The reader's keys are priority bindings: the app runs them as it reads them, instead of passing
 # each key down to the focused view and back up through the screen first (a third of what a key
@@ -58,7 +61,7 @@ class ReaderScreen(KeyFrames):
         # The hint, legend and status rows are drawn by the view, under the sentences.
         self._hint, self._legend, self._status = (self._view.info[name] for name in ("hint", "legend", "status"))
         yield self._view
-        yield Input(id="search", placeholder="search this article; enter: next match, esc: close")
+        yield Input(id="search", placeholder="search: enter finds the next match (again: / enter); esc closes")
         yield FittedFooter(compact=True, show_command_palette=False)
         # The rows the first frame shows are filled before it is drawn; the view lays its text out
         # at its first resize, also before. Filled in on_mount instead, the first screen took
@@ -275,11 +278,18 @@ class ReaderScreen(KeyFrames):
         self.update_hint()
 
     def update_hint(self) -> None:
-        """What the annotator should know about the sentence under the cursor: its duplicates, and
-        the suggestion with its reasons."""
+        """What the annotator should know about the sentence under the cursor: its flag and note
+        (the gutter's one cell shows only the first of ⚑ ✎ ≡), its duplicates, and the suggestion
+        with its reasons."""
         hint = self._hint
         cursor = self.session.cursor
         parts: list = []
+        marked = self.session.state(cursor)
+        glyphs = self.view.glyphs
+        if marked.flag:
+            parts += [(f"{glyphs.flag} flagged", "bold $warning"), ("  ", "")]
+        if marked.note:
+            parts += [(f"{glyphs.note} ", "bold $warning"), (one_line(marked.note, NOTE_SHOWN), "italic"), ("  ", "")]
         count, others = self.session.duplicates_shown(cursor)
         elsewhere = self.session.corpus_duplicates.get(cursor)
         if elsewhere and not others:
