@@ -103,6 +103,7 @@ class AnnotationFile:
     sha256: str
     sentences: list[Sentence]
     decisions: bool = False  # a reviewer's decisions file, not an annotation
+    article_meta: dict = field(default_factory=dict)  # the article's ``meta`` (a .jsonl line's), JSON data
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Unit:
     text: str
     sha256: str = ""
     article_path: str = ""
+    article_meta: dict = field(default_factory=dict, compare=False)
     judgements: dict[str, Sentence] = field(default_factory=dict)  # annotator -> own annotation
     decisions: list[Sentence] = field(default_factory=list)  # sentences with a review mapping, done
 
@@ -376,7 +378,8 @@ def _merge(files: list[AnnotationFile], wanted: set[str] | None) -> list[Unit]:
 
 
 def _unit(loaded: AnnotationFile, sentence: Sentence) -> Unit:
-    return Unit(loaded.article_id, sentence.index, sentence.start, sentence.end, sentence.text, loaded.sha256, loaded.article_path)
+    return Unit(loaded.article_id, sentence.index, sentence.start, sentence.end, sentence.text, loaded.sha256,
+                loaded.article_path, loaded.article_meta)
 
 
 def parse_file(path: Path, folder: str, scheme: LabelScheme, current: bool = False,
@@ -426,7 +429,21 @@ def parse_file(path: Path, folder: str, scheme: LabelScheme, current: bool = Fal
                 review=_review(record.get("review"), path, where),
             )
         )
-    return AnnotationFile(path, annotator, article_id, str(article.get("path") or ""), str(article.get("sha256") or ""), sentences)
+    return AnnotationFile(path, annotator, article_id, str(article.get("path") or ""), str(article.get("sha256") or ""), sentences,
+                          article_meta=_json_data(article.get("meta")))
+
+
+def _json_data(meta) -> dict:
+    """An article's ``meta`` as JSON data, for the exports that carry it: a mapping (anything else,
+    or one too deeply nested to write, is none), its dates and other YAML values as text."""
+    if not isinstance(meta, dict) or not meta:
+        return {}
+    import json
+
+    try:
+        return json.loads(json.dumps(meta, default=str))
+    except (ValueError, TypeError, RecursionError):
+        return {}
 
 
 def _entities(raw, length: int, path: Path, where: str) -> tuple[Entity, ...]:
@@ -499,6 +516,7 @@ class Example:
     annotator: str  # the one name behind the row: the annotator, or the reviewer; "" when several agree
     sha256: str = ""
     article_path: str = ""
+    article_meta: dict = field(default_factory=dict, compare=False, hash=False)  # the article's meta, as its file has it
     flag: bool = False
     note: str = ""
     review: Review | None = None
@@ -574,7 +592,8 @@ def merge(corpus: Corpus, policy: str = "reviewed", keep_duplicates: bool = Fals
         result.sentences_in += 1
         common = dict(
             article=unit.article, index=unit.index, start=unit.start, end=unit.end, text=unit.text,
-            entities=unit.entities, sha256=unit.sha256, article_path=unit.article_path, annotations=done,
+            entities=unit.entities, sha256=unit.sha256, article_path=unit.article_path, article_meta=unit.article_meta,
+            annotations=done,
         )
         if policy == "each":
             result.rows_in += len(done)

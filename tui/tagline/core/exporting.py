@@ -57,6 +57,7 @@ def record(example: corpus.Example) -> dict:
         "status": "done",
         "annotator": example.annotator,
         "article_path": example.article_path,
+        "article_meta": example.article_meta,
         "sha256": example.sha256,
         "flag": example.flag,
         "note": example.note,
@@ -76,6 +77,8 @@ def _meta(example: corpus.Example) -> dict:
             "annotators": list(example.annotators), "decided": example.decided}
     if example.reviewed:
         meta["reviewed"] = True
+    if example.article_meta:  # a .jsonl line's meta, carried through (Prodigy's and doccano's meta too)
+        meta["article_meta"] = example.article_meta
     return meta
 
 
@@ -147,7 +150,8 @@ def merged_document(examples: list[corpus.Example], scheme: LabelScheme) -> dict
     """The ``yaml`` format: examples grouped by article, each sentence with every annotator's labels."""
     articles: dict[str, dict] = {}
     for e in examples:
-        article = articles.setdefault(e.article, {"id": e.article, "path": e.article_path, "sha256": e.sha256, "sentences": []})
+        article = articles.setdefault(e.article, {"id": e.article, "path": e.article_path, "sha256": e.sha256,
+                                                  **({"meta": e.article_meta} if e.article_meta else {}), "sentences": []})
         sentence = {
             "index": e.index, "start": e.start, "end": e.end, "text": e.text, "status": "done",
             "labels": annofile.Flow(e.labels),

@@ -60,6 +60,7 @@ class Row:
     annotator: str | None = None
     sha256: str = ""
     article_path: str = ""
+    article_meta: dict = field(default_factory=dict)  # the article's meta, as an export carried it
     status: str = schema.DONE
     extra: dict = field(default_factory=dict)  # flag, note, review: optional sentence keys to keep
     #: Why the row's own annotator cannot be used (not text): without ``--annotator`` it is left out.
@@ -158,6 +159,7 @@ def parse_row(data: dict, fmt: str, scheme: LabelScheme, where: str) -> Row | No
         index=_int(meta.get("index")), start=start, end=end,
         annotator=annotator if isinstance(annotator, str) and annotator.strip() else None,
         sha256=str(meta.get("sha256") or ""), article_path=str(meta.get("article_path") or ""),
+        article_meta=meta["article_meta"] if isinstance(meta.get("article_meta"), dict) else {},
         status=status, extra=extra, annotator_problem=problem,
     )
 
@@ -329,10 +331,12 @@ def build(existing: dict | None, article: str, annotator: str, rows: list[Row], 
         document = dict(existing)
         document["sentences"] = ordered
         return document
+    carried = next((r.article_meta for r in rows if r.article_meta), None)
+    given = {"meta": carried} if carried else {}  # an export's article_meta, back where it came from
     if text is not None:
         return {
             "schema": schema.SCHEMA_VERSION,
-            "article": {"id": article, "path": text.path, "sha256": text.sha256},
+            "article": {"id": article, "path": text.path, "sha256": text.sha256, **given},
             "annotator": annotator,
             "labels": annofile.Flow(scheme.names),
             "model": annofile.FlowMap(name="none", version=None),
@@ -344,7 +348,7 @@ def build(existing: dict | None, article: str, annotator: str, rows: list[Row], 
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return {
         "schema": schema.SCHEMA_VERSION,
-        "article": {"id": article, "path": next((r.article_path for r in rows if r.article_path), ""), "sha256": sha},
+        "article": {"id": article, "path": next((r.article_path for r in rows if r.article_path), ""), "sha256": sha, **given},
         "annotator": annotator,
         "labels": annofile.Flow(scheme.names),
         "model": annofile.FlowMap(name="none", version=None),

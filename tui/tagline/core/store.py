@@ -641,6 +641,7 @@ class ArticleStore:
         self.states: dict[int, SentenceState] = {}
         self.orphans: list[dict] = []
         self.extra_top: dict = {}
+        self.extra_article: dict = {}  # keys of the file's article: mapping tagline does not own
         self._entities: dict[int, list] = {}
         self._suggestions: dict[int, dict] = {}
         self._duplicates: dict[int, int | dict] = {}
@@ -705,6 +706,9 @@ class ArticleStore:
             self.read_only = f"{data}; it is left as it is and this article is read-only"
             return
         self.extra_top = {k: v for k, v in data.items() if k not in schema.FILE_KEYS and k != "orphans"}
+        recorded = data.get("article")
+        if isinstance(recorded, dict):  # kept on rewrite, as every unknown key is (the contract)
+            self.extra_article = {k: v for k, v in recorded.items() if k not in schema.ARTICLE_KEYS}
         recorded_sha = (data.get("article") or {}).get("sha256")
         changed = recorded_sha is not None and recorded_sha != self.article.sha256  # no file: no hashing
         anchors = Anchors(self.article.text, self._sentences)
@@ -1069,8 +1073,12 @@ class ArticleStore:
             for key, value in state.extra.items():
                 record.setdefault(key, value)
             sentences.append(record)
+        article = {"id": self.article.id, "path": self.article.path, "sha256": self.article.sha256}
+        if self.article.meta:  # a .jsonl line's meta: the article's, as the line gives it now
+            article["meta"] = self.article.meta
+        article.update({k: v for k, v in self.extra_article.items() if k not in article})
         document = annotation_document(
-            {"id": self.article.id, "path": self.article.path, "sha256": self.article.sha256},
+            article,
             self.annotator, annofile.Flow(self.scheme.names), annofile.FlowMap(self.model), sentences,
         )
         document.update({k: v for k, v in self.extra_top.items() if k not in document})
