@@ -136,3 +136,44 @@ def test_a_usage_error_is_one_line_naming_the_command(argv, command, capsys):
     assert captured.out == ""
     [line] = captured.err.splitlines()
     assert line.startswith(f"{command}: ") and line.endswith(f"(see {command} --help)")
+
+
+@pytest.mark.parametrize("line", [
+    '{"start": [0], "end": 9}',  # crashed every reader: unhashable type 'list'
+    '{"start": {"a": 1}, "end": 9}',
+    '{"start": 0, "end": 9, "text": "One here.", "status": "done", "labels": [{"a": 1}]}',  # became a label "{'a': 1}"
+    '{"start": 0, "end": 9, "text": "One here.", "status": "done", "labels": ["claim"], "flag": "false"}',  # became flag: true
+    '[1, 2]',
+])
+def test_a_journal_line_that_is_not_an_action_is_said_and_left_out_by_every_reader(tmp_path, monkeypatch, capsys, line):
+    """A line of a journal that parses but is not an action as tagline writes one crashed export,
+    agree, stats, status and review with a traceback, or was folded into the file as garbage."""
+    import yaml
+
+    from tagline import cli
+    from tagline.core.articles import Article
+    from tagline.core.labels import DEFAULT_SCHEME
+    from tagline.core.session import Session
+    from tagline.core.store import SentenceState
+
+    root = tmp_path / "annotations"
+    article = Article("a1", "a1.txt", "One here. Two there.")
+    session = Session([article], root, "alice", DEFAULT_SCHEME)
+    session.store.set(1, SentenceState("done", ("quote",), updated="2026-12-03T08:00:00Z"))
+    session.close()
+    journal = root / "alice" / "a1.journal"
+    good = '{"start": 10, "end": 20, "text": "Two there.", "status": "done", "labels": ["claim"]}'
+    journal.write_text(line + "\n" + good + "\n", encoding="utf-8")
+    for command in (["export", "--format", "jsonl"], ["agree"], ["stats"], ["status"]):
+        status = cli.main([*command, "--annotations", str(root)])
+        captured = capsys.readouterr()
+        assert status == 1, command
+        assert "Traceback" not in captured.err
+        [said] = [m for m in captured.err.splitlines() if "a1.journal" in m]
+        assert "not tagline's actions" in said and "left out" in said
+    session = Session([article], root, "alice", DEFAULT_SCHEME)  # the app replays the good line, says the bad
+    assert "not tagline's actions" in (session.store.notice or "")
+    assert session.store.get(1).labels == ("claim",)
+    session.close()
+    [first, second] = yaml.safe_load((root / "alice" / "a1.yaml").read_text(encoding="utf-8"))["sentences"]
+    assert first["labels"] == [] and "flag" not in first and second["labels"] == ["claim"]

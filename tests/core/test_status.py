@@ -330,8 +330,8 @@ def test_a_fold_that_renames_the_journal_while_status_reads_it_loses_nothing(tmp
     read = store_mod.journal_entries
     renamed: list[Path] = []
 
-    def folding_meanwhile(path):
-        entries = read(path)
+    def folding_meanwhile(path, rejected=None):
+        entries = read(path, rejected)
         if path == store.folding_path and not renamed:  # read as absent; now the fold begins
             store._journal.close()
             store._journal = None

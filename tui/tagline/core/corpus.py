@@ -209,8 +209,9 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
         if foreign:  # planted while the folder was group-writable: never read as the folder's
             problems.append(Problem(str(path), foreign))
             continue
+        said: list[tuple[str, str]] = []
         try:
-            loaded = parse_file(path, folder, scheme, current=True, owner_uid=owners[folder])
+            loaded = parse_file(path, folder, scheme, current=True, owner_uid=owners[folder], said=said)
         except store.FirstFoldPending as error:
             # Its fold has not written it (killed): the journal stays for the next session.
             problems.append(Problem(str(path), f"{error.reason}; its journal stays: open the article in tagline to save it; left out"))
@@ -218,6 +219,8 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
         except annofile.AnnotationFileError as error:
             problems.append(Problem(error.path, error.reason))
             continue
+        finally:
+            problems.extend(Problem(where, why) for where, why in said)
         _belongs_to_folder(loaded, folder, problems)
         if not is_decisions and deciders is not None and folder not in deciders:
             _drop_decisions(loaded, problems)
@@ -383,12 +386,13 @@ def _unit(loaded: AnnotationFile, sentence: Sentence) -> Unit:
 
 
 def parse_file(path: Path, folder: str, scheme: LabelScheme, current: bool = False,
-               owner_uid: int | None = None) -> AnnotationFile:
+               owner_uid: int | None = None, said: list[tuple[str, str]] | None = None) -> AnnotationFile:
     """One annotation file, validated; :class:`annofile.AnnotationFileError` says why it is unusable.
     ``current``: with the actions its journals hold that no fold has written into it yet
     (:func:`tagline.core.store.current_document`: a session open, or one that has quit and whose fold
-    is still being written), read without waiting; ``owner_uid``: whose journals may be read."""
-    data = store.current_document(path, owner_uid) if current else annofile.read(path)
+    is still being written), read without waiting; ``owner_uid``: whose journals may be read.
+    ``said``: gets (where, why) of what was read past (journal lines that are not tagline's actions)."""
+    data = store.current_document(path, owner_uid, said) if current else annofile.read(path)
     article = data.get("article") if isinstance(data.get("article"), dict) else {}
     article_id = article.get("id")
     article_id = str(article_id) if article_id not in (None, "") else path.stem

@@ -220,12 +220,15 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
         """The article's file, with what its journals hold over it (``journaled``: an article open,
         being folded, or whose session died: :func:`store.current_document`); False when it cannot
         be read."""
+        said: list[tuple[str, str]] = []
         try:
             loaded = corpus.parse_file(folder / f"{article_id}{schema.ANNOTATION_SUFFIX}", folder.name, scheme,
-                                       current=journaled, owner_uid=owner_uid)
+                                       current=journaled, owner_uid=owner_uid, said=said)
         except annofile.AnnotationFileError as error:
             problems.append(str(error))
             return False
+        finally:
+            problems.extend(f"{where}: {why}" for where, why in said)
         marks = [("+".join(s.labels) if s.done else None) for s in loaded.sentences]
         updated = [s.updated for s in loaded.sentences]
         chosen = {s.index for s in loaded.sentences if s.is_decision}

@@ -405,14 +405,18 @@ def _backup_tag(recorded, current: str) -> str:
     return tag if len(tag) == 8 and all(c in "0123456789abcdef" for c in tag) else current[:8]
 
 
-def journal_entries(journal: Path) -> list[dict]:
+def journal_entries(journal: Path, rejected: list[tuple[str, str]] | None = None) -> list[dict]:
     """The actions a journal holds, each a sentence's whole state, in the order written; a line cut
-    short (the action in flight when a process died, or being written now) is left out."""
+    short (the action in flight when a process died, or being written now) is left out. So is a
+    line that parses but is not an action as tagline writes one (:func:`journal_problem`): a
+    journal edited by hand or by something else; ``rejected`` gets (the journal, why) once per
+    journal that has such lines."""
     try:
         lines = safefile.read_bytes(journal).splitlines()  # a FIFO is refused, not waited on
     except OSError:
         return []
     entries = []
+    bad: list[str] = []
     for raw in lines:
         try:
             # tagline's own output (json.dumps of a dict a line: no key twice), replayed on every
@@ -420,11 +424,48 @@ def journal_entries(journal: Path) -> list[dict]:
             entry = safejson.loads(raw, unique=False)
         except (ValueError, UnicodeDecodeError):
             continue  # the action in flight when the process died
-        if isinstance(entry, dict):
-            if b"\\ud" in raw.lower() and lone_surrogates(entry):  # not text: no YAML could hold it
-                entry = replace_surrogates(entry)
-            entries.append(entry)
+        problem = journal_problem(entry)
+        if problem:
+            bad.append(problem)
+            continue
+        if b"\\ud" in raw.lower() and lone_surrogates(entry):  # not text: no YAML could hold it
+            entry = replace_surrogates(entry)
+        entries.append(entry)
+    if bad and rejected is not None:
+        rejected.append((str(journal), f"{len(bad)} line{'' if len(bad) == 1 else 's'} that {'is' if len(bad) == 1 else 'are'} "
+                                       f"not tagline's actions ({bad[0]}); left out"))
     return entries
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def journal_problem(entry) -> str:
+    """Why a parsed journal line is not an action as tagline writes one ("" when it is): a mapping
+    naming a sentence by ``start`` and ``end`` (or its ``index``), each key of the type written."""
+    if not isinstance(entry, dict):
+        return "not a mapping"
+    if "start" in entry or "end" in entry:
+        if not (_is_int(entry.get("start")) and _is_int(entry.get("end"))):
+            return "'start' and 'end' must be numbers"
+    elif not _is_int(entry.get("index")):
+        return "names no sentence"
+    if "index" in entry and not _is_int(entry["index"]):
+        return "'index' must be a number"
+    for key in ("text", "check", "note", "updated"):
+        if key in entry and not isinstance(entry[key], str):
+            return f"'{key}' must be text"
+    if "status" in entry and entry["status"] not in schema.STATUSES:
+        return f"'status' must be {' or '.join(schema.STATUSES)}"
+    labels = entry.get("labels", [])
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        return "'labels' must be a list of names"
+    if "flag" in entry and not isinstance(entry["flag"], bool):
+        return "'flag' must be true or false"
+    if "extra" in entry and not isinstance(entry["extra"], dict):
+        return "'extra' must be a mapping"
+    return ""
 
 
 #: How many times :func:`read_current` reads an article's files again when a fold or an action
@@ -469,7 +510,7 @@ def journaled(folder: str | Path, article_id: str, owner_uid: int | None = None)
     return read_current(paths, lambda: [entry for path in paths for entry in journal_entries(path)])
 
 
-def current_document(path: str | Path, owner_uid: int | None = None) -> dict:
+def current_document(path: str | Path, owner_uid: int | None = None, rejected: list[tuple[str, str]] | None = None) -> dict:
     """The annotation file ``path`` as it stands with its journals replayed over it: what the next
     fold writes (for the same article), read now, without waiting for a fold under way or taking a
     lock (:func:`read_current`). The one owner of "an article's annotations are its file plus its
@@ -486,11 +527,21 @@ def current_document(path: str | Path, owner_uid: int | None = None) -> dict:
     article_id = path.name[: -len(schema.ANNOTATION_SUFFIX)]
     journals = [p for p in journal_paths(path.parent, article_id) if not foreign_owner(p, owner_uid)]
     head = first_fold_path(path)
+    said: list[tuple[str, str]] = []  # journal lines left out (a read may be repeated: read_current)
+    try:
+        return _current_document(path, owner_uid, journals, head, said)
+    finally:
+        if rejected is not None:
+            rejected.extend(dict.fromkeys(said))
+
+
+def _current_document(path: Path, owner_uid: int | None, journals: list[Path], head: Path,
+                      said: list[tuple[str, str]]) -> dict:
     if not path.exists() and head.exists() and not foreign_owner(head, owner_uid):
         blank: list[dict] = []  # read once: the article does not change between two reads
 
         def first() -> tuple[dict | None, list[dict]]:
-            entries = [entry for p in journals for entry in journal_entries(p)]
+            entries = [entry for p in journals for entry in journal_entries(p, said)]
             if path.exists():  # the fold has written it meanwhile
                 return annofile.read(path), entries
             if not blank:
@@ -516,7 +567,7 @@ def current_document(path: str | Path, owner_uid: int | None = None) -> dict:
         return annofile.read(path)
 
     def both() -> tuple[dict, list[dict]]:
-        return annofile.read(path), [entry for p in journals for entry in journal_entries(p)]
+        return annofile.read(path), [entry for p in journals for entry in journal_entries(p, said)]
 
     data, entries = read_current([path, *journals], both)
     return apply_journal(data, entries)
@@ -690,14 +741,17 @@ class ArticleStore:
         if self._fold_held:
             self._remove_stale_temporaries()
 
+        rejected: list[tuple[str, str]] = []  # journal lines that are not tagline's actions: said, not applied
+
         def read() -> tuple:
+            rejected.clear()  # of the last read only (read_current may read again)
             data: dict | annofile.AnnotationFileError = {}
             if self.path.exists():
                 try:
                     data = annofile.read(self.path, keep_parsed=self._fold_held)  # ours, if we may write it
                 except annofile.AnnotationFileError as error:
                     data = error
-            return data, journal_entries(self.folding_path) + journal_entries(self.journal_path)
+            return data, journal_entries(self.folding_path, rejected) + journal_entries(self.journal_path, rejected)
 
         # One consistent picture: a fold after quit may write the file and delete its journals
         # while this session reads them (read_current reads again when it did).
@@ -762,6 +816,7 @@ class ArticleStore:
                          "no longer has (the check of its text matches none) not applied, kept under orphans")
         if unknown:
             notes.append(f"labels not in the scheme, kept as they are: {', '.join(unknown)}")
+        notes.extend(f"{Path(journal).name}: {why}" for journal, why in rejected)
         if notes:
             self.notice = "; ".join(notes)
         if self.read_only is None and (self.journal_path.exists() or self.folding_path.exists()):
