@@ -54,6 +54,27 @@ def test_every_bidi_control_is_shown_not_obeyed():
     assert set(every) <= set(BIDI_CONTROLS)
 
 
+#: Format characters (Cf) that have a glyph of their own: the prepended concatenation marks
+#: (Arabic number signs and the like), which show where they stand.
+SHOWN_FORMAT_CHARACTERS = {0x600, 0x601, 0x602, 0x603, 0x604, 0x605, 0x6DD, 0x70F, 0x890, 0x891, 0x8E2, 0x110BD, 0x110CD}
+
+
+def test_every_invisible_format_character_is_shown():
+    """Tag characters (U+E0000 to U+E007F) and other invisible format characters were left as they
+    were: "H\U000E0041I" read "HI" with a hidden letter inside, in the app and every command."""
+    import json
+    import unicodedata
+
+    from tagline.core.sanitize import json_text
+
+    hidden = [c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf" and c not in SHOWN_FORMAT_CHARACTERS]
+    assert [hex(c) for c in hidden if c not in _TABLE] == []
+    text = "H\U000E0041I \u2062 \U0001BCA0"
+    assert visible(text) == "H·I · ·"
+    written = json_text(text)  # above U+FFFF: a surrogate pair, read back as the same text
+    assert written.isascii() and json.loads(written) == text
+
+
 def test_usage_errors_quote_the_arguments_as_visible_characters(capsys):
     """argparse printed "unrecognized arguments" as they were; a shell glob puts file names among
     the arguments, so an escape sequence in one reached the terminal."""

@@ -16,8 +16,13 @@ for _code in range(0x80, 0xA0):  # C1 controls (CSI, OSC, …) have no picture o
 # Bidi embeddings, overrides and isolates could reorder what the annotator reads.
 for _code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C):
     _TABLE[_code] = "\u2051"  # ⁑
-# Zero-width characters would hide text; show them as a thin mark.
-for _code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD):
+# Zero-width characters would hide text; show them as a thin mark. So would the other invisible
+# format characters: invisible operators, deprecated format controls, the Mongolian vowel
+# separator, interlinear annotation marks, musical formatting controls and tag characters (which
+# can spell a hidden message inside a word).
+for _code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E, *range(0x2061, 0x2065),
+              *range(0x206A, 0x2070), *range(0xFFF9, 0xFFFC), *range(0x13430, 0x13440), *range(0x1BCA0, 0x1BCA4), *range(0x1D173, 0x1D17B),
+              *range(0xE0000, 0xE0080)):
     _TABLE[_code] = "\u00b7"  # ·
 # Lone surrogates (a file name whose bytes are not UTF-8, a "\ud800" JSON escape) are not text: no
 # UTF-8 writer takes them.
@@ -55,8 +60,16 @@ def one_line(text: str, limit: int = 200) -> str:
 
 # Characters JSON (RFC 8259) leaves as they are but a terminal could act on or be reordered by:
 # DEL, C1 controls, bidi controls, zero-width characters, line and paragraph separators.
-_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0))}
-_JSON_ESCAPES.update({code: f"\\u{code:04x}" for code in _TABLE if code >= 0x200})
+def _json_escape(code: int) -> str:
+    """``\\uXXXX``, as a surrogate pair above U+FFFF (one six-character escape holds four digits)."""
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+_JSON_ESCAPES = {code: _json_escape(code) for code in (0x7F, *range(0x80, 0xA0))}
+_JSON_ESCAPES.update({code: _json_escape(code) for code in _TABLE if code >= 0x200})
 
 
 def json_text(value: object, **options) -> str:
