@@ -319,6 +319,23 @@ def test_entities_that_are_not_a_list_are_one_line(tmp_path, capsys, fmt, field,
     assert [s.text for s in loaded.sentences if s.status == "done"] == ["A good row."]
 
 
+@pytest.mark.parametrize("meta, said", [
+    ({"article": {"a": 1}, "start": 0, "end": 25}, "'article' must be an id (text), not dict"),
+    ({"article": ["a"], "start": 0, "end": 25}, "'article' must be an id (text), not list"),
+    ([1, 2], "'meta' must be a mapping"),
+])
+def test_a_prodigy_rows_meta_of_the_wrong_kind_is_one_line(tmp_path, capsys, meta, said):
+    """``meta.article`` a mapping made a file named "{'a': 1}.yaml"; ``meta`` a list was read as
+    no meta at all, and the row went to an article named after the file."""
+    row = {"text": "The mayor said it rained.", "accept": ["claim"], "answer": "accept", "meta": meta}
+    source = tmp_path / "rows.jsonl"
+    source.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    status = cli.main(["import", str(source), "--format", "prodigy", "--annotations", str(tmp_path / "ann"), "--annotator", "f"])
+    err = capsys.readouterr().err
+    assert status == 1 and f"{source}:1: {said}" in err, err
+    assert not list((tmp_path / "ann").rglob("*.yaml"))
+
+
 def test_a_rows_annotator_that_is_not_a_folder_name_is_refused_not_rewritten(tmp_path, capsys):
     """``meta.annotator: ../evil`` was saved under ``annotations/_evil/`` with ``annotator: ../evil``
     inside, ``.hidden`` under ``hidden/``, an escape sequence under ``a_b/``: the file and its folder
