@@ -1341,6 +1341,30 @@ def test_look_alikes_of_statistics_are_not_statistics(nlp, sentence):
     assert not any("statistic" in r["labels"] for r in results), results
 
 
+def test_suggest_reads_a_long_paragraph_as_the_reader_does(tmp_path, monkeypatch, capsys):
+    """`tagline suggest` gave spaCy whole paragraphs: a 10⁶-character one ended it in a traceback
+    (E088), and memory and time grew with a long one. It now reads the reader's chunks: runs of
+    whole sentences, none too long for the model (that one is suggested nothing)."""
+    from tagline.core.nlp import streaming
+
+    monkeypatch.setattr(streaming, "MAX_CHUNK_CHARS", 200)
+    monkeypatch.setattr(streaming, "MAX_SENTENCE_CHARS", 500)
+    nlp, _info = load_pipeline("en_core_web_sm")
+    monkeypatch.setattr(nlp, "max_length", 1_000)  # spaCy's limit, as 10⁶ is to a real paragraph
+    giant = " ".join(["word"] * 300)  # 1,499 characters, no full stop
+    sentences = " ".join(f"Officials said {n} people were hurt on Monday." for n in range(12))
+    article = tmp_path / "long.txt"
+    article.write_text(f"{sentences}\n{giant}\nThe mayor said taxes rose by 5 percent.\n", encoding="utf-8")
+    assert main(["suggest", str(article), "--format", "jsonl"]) == 0
+    captured = capsys.readouterr()
+    assert "1 sentence longer than 500 characters (sentence 13) read by no model" in captured.err
+    rows = [json.loads(line) for line in captured.out.splitlines()]
+    assert len(rows) == 14 and [r["index"] for r in rows] == list(range(14))
+    assert all("quote" in r["labels"] and "statistic" in r["labels"] for r in rows[:12])
+    assert rows[12]["labels"] == [] and rows[12]["text"].startswith("word")
+    assert "statistic" in rows[13]["labels"]
+
+
 def test_a_sentence_too_long_for_the_model_is_answered_empty_and_named(tmp_path, monkeypatch):
     """A sentence past :data:`MAX_SENTENCE_CHARS` (spaCy refuses 10⁶ characters) is never sent to
     the model; it comes back at once with no entities, named in ``too_long`` so the reader says so,

@@ -54,6 +54,13 @@ def run(args, scheme) -> int:
         else:
             table = Table("article", "#", "sentence", "labels", "scores", show_lines=False, expand=True)
     out = sys.stdout
+    from tagline.core.nlp.streaming import MAX_SENTENCE_CHARS
+
+    for article in found:  # read by no model, suggested nothing: said, not left to look like "none apply"
+        long = [i for i, span in enumerate(article.sentences) if span.end - span.start > MAX_SENTENCE_CHARS]
+        if long:
+            complain(f"{article.path}: {len(long)} sentence{'' if len(long) == 1 else 's'} longer than "
+                     f"{MAX_SENTENCE_CHARS:,} characters (sentence {long[0] + 1}) read by no model: nothing suggested")
     for article, results in zip(found, suggest_articles(nlp, found)):
         speakers = article.speakers if transcript else None
         rows = list(enumerate(zip(article.sentences, results)))

@@ -114,9 +114,12 @@ def make_plan(found: list[articles_mod.Article], model: nlp.ModelInfo, cache: nl
     plan = Plan(articles=len(found))
     wanted: dict[str, str] = {}
     for article in found:
-        paras, _, _ = article.split()
-        for span in paras:
-            text = article.text[span.start : span.end]
+        # The chunks the reader asks the cache for (:func:`tagline.core.nlp.streaming.chunks`): a
+        # paragraph, or runs of a very long one's sentences, none too long for the model. Whole
+        # paragraphs were parsed before: a long one was never the reader's key, and one of 10⁶
+        # characters ended the command in spaCy's E088.
+        for chunk in nlp.streaming.chunks(article):
+            text = article.text[chunk.start : chunk.end]
             wanted.setdefault(nlp.ParseCache.key(model, text), text)
             plan.paragraphs += 1
     cached = cache.get_many(list(wanted))

@@ -76,6 +76,11 @@ def lead_in(nlp, sentence: str) -> str:
 
 
 # -- restricting to a scheme ---------------------------------------------------------------------
+def too_long() -> dict:
+    """The suggestion of a sentence too long for the model to read (``MAX_SENTENCE_CHARS``): none."""
+    return {"labels": [], "scores": {}, "reasons": {}, "checkworthy": 0.0}
+
+
 def for_scheme(suggestion: dict, names: Iterable[str]) -> dict:
     """``suggestion`` over the labels ``names`` of a scheme: labels the rules do not know score 0 and
     are never suggested; labels the scheme lacks are dropped."""
@@ -129,38 +134,53 @@ def suggest_article(nlp, article) -> list[dict]:
 
 
 def suggest_articles(nlp, articles_: list, batch_size: int = 64) -> Iterable[list[dict]]:
-    """For each article, the suggestions for its sentences; paragraphs go through ``nlp.pipe``.
+    """For each article, the suggestions for its sentences; paragraphs (or, of a very long one, runs
+    of its sentences) go through ``nlp.pipe``.
 
     An article that names the speaker of each sentence (a :class:`~tagline.core.transcript.Transcript`:
     ``speakers``, ``None`` where no one is named) gets the check-worthiness of a transcript's lines
     (:func:`~tagline.core.suggest.speakers.transcript_checkworthiness`)."""
 
-    def paragraphs():
-        for number, article in enumerate(articles_):
-            paras, sents, _owner = article.split()
-            for p, para in enumerate(paras):
-                yield article.text[para.start : para.end], (number, p)
+    from tagline.core.nlp.streaming import chunks
 
-    pending = iter(nlp.pipe(paragraphs(), as_tuples=True, batch_size=batch_size))
+    # What the model reads at once is what the reader's model process reads: a paragraph, or for a
+    # very long one runs of its sentences; a sentence too long for the model is read by none (a
+    # 10⁶-character paragraph ended the command in spaCy's E088, and a long one cost memory and
+    # time as it grew).
+    pieces = [chunks(article) for article in articles_]
+
+    def texts():
+        for number, article in enumerate(articles_):
+            for c, chunk in enumerate(pieces[number]):
+                yield article.text[chunk.start : chunk.end], (number, c)
+
+    pending = iter(nlp.pipe(texts(), as_tuples=True, batch_size=batch_size))
     for number, article in enumerate(articles_):
-        paras, sents, _owner = article.split()
+        _paras, sents, owner = article.split()
         speakers = getattr(article, "speakers", None)
         features: list | None = [] if speakers is not None else None
-        results: list[dict] = []
-        introduced = ""  # a block quotation is introduced by the paragraph before it, never further back
-        for p, para in enumerate(paras):
+        results: list[dict] = [too_long() for _ in sents]
+        found: list[dict] = []  # the features of the sentences read, in order
+        for c, chunk in enumerate(pieces[number]):
             doc, key = next(pending)
-            assert key == (number, p)
-            members = article.sentence_range(p)
-            spans = [(sents[i].start - para.start, sents[i].end - para.start) for i in members]
-            results.extend(suggest_doc(doc, spans, features, introduced=introduced))
-            if speakers is None:  # a transcript's lines are turns of speakers, not a text's paragraphs
-                introduced = lead_in(nlp, article.text[sents[members[-1]].start : sents[members[-1]].end]) if members else ""
+            assert key == (number, c)
+            spans = [(sents[i].start - chunk.start, sents[i].end - chunk.start) for i in chunk.sentences]
+            before = chunk.sentences.start - 1  # the last sentence of the paragraph before, if any
+            introduced = ""  # a block quotation is introduced by the paragraph before it, never further back
+            if speakers is None and before >= 0 and owner[before] == owner[chunk.sentences.start] - 1:
+                introduced = lead_in(nlp, article.text[sents[before].start : sents[before].end])
+            mine: list | None = [] if features is not None else None
+            results[chunk.sentences.start : chunk.sentences.stop] = suggest_doc(doc, spans, mine, introduced=introduced)
+            if mine is not None:
+                found.extend(zip(chunk.sentences, mine))
+        if features is not None:
+            read = dict(found)
+            features = [read.get(i, {}) for i in range(len(sents))]
         if speakers is not None:
             from tagline.core.suggest.speakers import transcript_checkworthiness
 
-            texts = [article.text[span.start : span.end] for span in sents]
+            lines = [article.text[span.start : span.end] for span in sents]
             named = [speaker or "" for speaker in speakers]
-            for result, value in zip(results, transcript_checkworthiness(named, texts, features)):
+            for result, value in zip(results, transcript_checkworthiness(named, lines, features)):
                 result["checkworthy"] = value
         yield results
