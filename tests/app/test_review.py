@@ -458,3 +458,30 @@ def test_closing_a_review_after_exit_leaves_the_fold_to_a_child(tmp_path, monkey
     data = yaml.safe_load((root / "carol" / "decisions" / "river.yaml").read_text(encoding="utf-8"))
     assert data["sentences"][0]["labels"] == ["statistic"] and data["sentences"][0]["review"]["decided_by"] == "carol"
     assert not (root / "carol" / "decisions" / "river.journal").exists()
+
+
+def test_keys_typed_while_review_reads_the_annotations_are_dropped_not_run(monkeypatch):
+    """On a large project review read the annotations for tens of seconds before its screen came
+    up, and what was typed meanwhile ran as review commands: a decision on a sentence the reviewer
+    never saw. Past TYPED_BLIND seconds of reading, the terminal's typed-ahead input is dropped."""
+    import io
+    import os
+    import pty
+    import select
+
+    from tagline.app.screens import review
+
+    import tty
+
+    leader, follower = pty.openpty()
+    try:
+        tty.setraw(follower)  # each byte readable as typed, as under the app
+        os.write(leader, b"t1 s")  # typed at the shell's line, waiting in the terminal
+        stdin = io.TextIOWrapper(io.FileIO(follower, closefd=False))
+        monkeypatch.setattr("sys.stdin", stdin)
+        assert select.select([follower], [], [], 1.0)[0]  # waiting to be read
+        review.forget_typed_ahead()
+        assert not select.select([follower], [], [], 0.2)[0]
+    finally:
+        os.close(leader)
+        os.close(follower)

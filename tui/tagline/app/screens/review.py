@@ -486,6 +486,23 @@ class ReviewApp(DurableApp):
         self.session.close(after_exit=self.exiting and self._long())
 
 
+#: Seconds of reading the annotations past which what was typed meanwhile is dropped, not run.
+TYPED_BLIND = 1.0
+
+
+def forget_typed_ahead() -> None:
+    """Drop the keys typed while the annotations were read: typed at no screen, they were run as
+    review commands once it came up (a decision recorded on a sentence the reviewer never saw)."""
+    import sys
+    import termios
+
+    try:
+        if sys.stdin.isatty():
+            termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
+    except (OSError, termios.error, ValueError):
+        pass
+
+
 def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelScheme, team=None, unfinished: bool = False) -> int:
     """``tagline review``: 0 when done, 1 when something was left out or there is nothing to review."""
     from tagline.commands.output import safe, say
@@ -495,6 +512,13 @@ def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelSc
     if refused:
         say(refused)
         return 1
+    import sys
+    import time
+
+    if sys.stderr.isatty():  # a large project takes a while to read: not a blank wait
+        sys.stderr.write("tagline review: reading the annotations (ctrl+c stops)…\r")
+        sys.stderr.flush()
+    began = time.monotonic()
     try:
         session = ReviewSession(annotations, reviewer, scheme, annotators, filter, list(paths or []), team=team, unfinished=unfinished)
     except NothingToReview as empty:
@@ -505,6 +529,8 @@ def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelSc
             return 1
         print(f"Nothing to review: {safe(empty)}.")
         return 1 if empty.problems else 0
+    if time.monotonic() - began > TYPED_BLIND:
+        forget_typed_ahead()
     problems = list(session.problems)
     for problem in problems:
         say(problem)
