@@ -22,9 +22,11 @@ def policy_of(args) -> str:
     return policy or "reviewed"
 
 
-def summary(result: corpus.Merge) -> str:
+def summary(result: corpus.Merge, problems: int = 0) -> str:
     """One line: what went in, what came out and how it was decided, what was left out and why.
-    Rows out always equal rows in minus the counts after "left out"."""
+    Rows out always equal rows in minus the counts after "left out". ``problems``: how many files
+    (or folders) were left out or read with a caveat before the merge (said above the line): never
+    "nothing left out" then, since a refused file's answers are in no count here."""
     unit = "answer" if result.policy == "each" else "sentence"
     line = f"--merge {result.policy}: {wording.count(result.rows_in, unit)} in"
     if result.policy == "each":
@@ -37,8 +39,10 @@ def summary(result: corpus.Merge) -> str:
             remedy = REMEDIES.get(reason)
             parts.append(f"{n} {reason}" + (f" ({remedy})" if remedy else ""))
         line += "; left out: " + ", ".join(parts)
-    else:
+    elif not problems:
         line += "; nothing left out"
+    if problems:
+        line += f"; and {wording.count(problems, 'problem')} with the annotation files said above (their answers are in no count here)"
     if result.overruled:
         n = result.overruled
         line += (f"; {wording.count(n, 'sentence')} decided differently by two reviewers: the later decision "
@@ -74,7 +78,7 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tupl
     chosen = result.examples
     files = [path for path in targets.values() if path is not None]
     if not chosen and problems and files:  # a read that failed never replaces an earlier export
-        say(summary(result))
+        say(summary(result, len(problems)))
         say(f"nothing to export while files could not be read: {', '.join(map(str, files))} left as "
             + ("it was" if len(files) == 1 else "they were"))
         return 1
@@ -101,7 +105,7 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tupl
         staging.discard()
         say(f"{path if path is not None else 'standard output'}: cannot write ({error.strerror or error})")
         return 1
-    say(summary(result))
+    say(summary(result, len(problems)))
     if entities_left_out:
         n = entities_left_out
         say(f"{n} entit{'y' if n == 1 else 'ies'} left out of the spaCy file: a Doc's entities cannot overlap, and each of these overlaps one that was kept")
