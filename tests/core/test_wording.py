@@ -19,21 +19,3 @@ def test_the_export_summary_says_one_sentence_and_one_row():
     line = summary(merge)
     assert line.startswith("--merge reviewed: 1 sentence in; 0 rows out") and "sentences" not in line
 
-
-def test_the_summary_never_says_nothing_left_out_after_a_file_was_refused(tmp_path, capsys):
-    """A file refused (empty, unparseable, another scheme's label) was said above, then the summary
-    line said "nothing left out" and the other annotator's answers went out as "single"."""
-    from tagline import cli
-    from tagline.core.articles import Article
-    from tagline.core.labels import DEFAULT_SCHEME
-    from tagline.core.session import Session
-
-    root = tmp_path / "annotations"
-    for who, label in (("alice", "claim"), ("bob", "quote")):
-        session = Session([Article("a1", "a1.txt", "One here. Two there.")], root, who, DEFAULT_SCHEME)
-        session.toggle(label)
-        session.close()
-    (root / "alice" / "a1.yaml").write_text("", encoding="utf-8")
-    assert cli.main(["export", "--annotations", str(root), "--format", "jsonl"]) == 1
-    last = capsys.readouterr().err.strip().splitlines()[-1]
-    assert "nothing left out" not in last and "1 problem with the annotation files said above" in last

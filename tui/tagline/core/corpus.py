@@ -394,10 +394,17 @@ def parse_file(path: Path, folder: str, scheme: LabelScheme, current: bool = Fal
     ``said``: gets (where, why) of what was read past (journal lines that are not tagline's actions)."""
     data = store.current_document(path, owner_uid, said) if current else annofile.read(path)
     article = data.get("article") if isinstance(data.get("article"), dict) else {}
-    article_id = article.get("id")
-    article_id = str(article_id) if article_id not in (None, "") else path.stem
+    given = article.get("id")
+    article_id = str(given) if given not in (None, "") else path.stem
     if not articles.safe_id(article_id):  # brat's export names files by it: "../x" wrote outside --out
         raise annofile.AnnotationFileError(path, f"article id {article_id!r} cannot name a file")
+    if given not in (None, "") and given != path.stem and said is not None:
+        # Read as the file's name, as status and the app read it: under another id its answers
+        # went out apart from the other annotators' of the article, their dispute hidden.
+        from tagline.core.sanitize import one_line
+
+        said.append((str(path), f"article.id {one_line(repr(given), 40)} is not the file's name; read as '{path.stem}'"))
+        article_id = path.stem
     annotator = data.get("annotator")
     annotator = annotator if isinstance(annotator, str) and annotator.strip() else folder
     sentences: list[Sentence] = []
