@@ -74,7 +74,7 @@ def test_hostile_article_reaches_the_terminal_as_text_only(term, workdir, tmp_pa
     terminal.keys("Enter")
     terminal.wait_for("\u270e")  # the note mark: the note is saved
     terminal.keys("/")  # search for markup
-    terminal.wait_for("search this article")
+    terminal.wait_for("enter finds the next match")
     terminal.literal("[/x]")
     terminal.keys("Enter", "Escape")
     terminal.keys("?")
@@ -118,4 +118,4 @@ def test_a_key_typed_right_after_a_note_reaches_the_reader(term, workdir):
     terminal.wait_for("Note on this sentence")
     terminal.literal(TYPED_NOTE)
     terminal.keys("Enter", "/")
-    terminal.wait_for("search this article", timeout=5)
+    terminal.wait_for("enter finds the next match", timeout=5)

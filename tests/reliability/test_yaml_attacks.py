@@ -60,6 +60,15 @@ BROKEN = {
     # A key twice: PyYAML kept the last value and dropped the first without a word.
     "a sentence's labels twice": (GOOD_HEAD + "sentences:\n" + sentence(extra=", labels: [quote]"),
                                   "line 5, column 121: the key 'labels' is given twice in one mapping (first on line 5)"),
+    # What export, agree and status refused, the app rewrote in silence (index 0, entities []).
+    "index as text": (GOOD_HEAD + "sentences:\n" + sentence(extra=", index: zero"), "'index' is 'zero' but it is sentence 0"),
+    "index not its place": (GOOD_HEAD + "sentences:\n" + sentence(extra=", index: 3"), "'index' is 3 but it is sentence 0"),
+    "entities not a list": (GOOD_HEAD + "sentences:\n" + sentence(extra=", entities: 5"), "'entities' is not a list"),
+    "an entity outside the sentence": (GOOD_HEAD + "sentences:\n" + sentence(extra=", entities: [{start: 100000, end: -1, label: PER}]"),
+                                       "entity 100000..-1 'PER' is not inside the sentence"),
+    "an entity of the wrong kind": (GOOD_HEAD + "sentences:\n" + sentence(extra=", entities: [{start: x, end: [1], label: 3}, 5]"),
+                                    "is not inside the sentence"),
+    "a review without its reviewer": (GOOD_HEAD + "sentences:\n" + sentence(extra=", review: {note: x}"), "'review' must be a mapping"),
     "a sentence's index twice": (GOOD_HEAD + "sentences:\n  - index: 0\n    start: 0\n    end: 3\n    index: 1\n",
                                  "line 8, column 5: the key 'index' is given twice in one mapping (first on line 5)"),
 }

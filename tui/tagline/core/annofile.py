@@ -188,6 +188,22 @@ def _whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)  # ``start: true`` is not an offset
 
 
+def _bad_entity(raw, length: int) -> str:
+    """Why a sentence's ``entities`` cannot be read ("" when they can): a list of mappings, each
+    with whole ``start`` < ``end`` inside the sentence and a ``label``."""
+    if raw is None:
+        return ""
+    if not isinstance(raw, list):
+        return "'entities' is not a list"
+    for item in raw:
+        if not isinstance(item, dict):
+            return "an entity is not a mapping"
+        start, end, label = item.get("start"), item.get("end"), item.get("label")
+        if not (_whole(start) and _whole(end) and 0 <= start < end <= length and isinstance(label, str) and label):
+            return f"entity {_shown(start)}..{_shown(end)} {_shown(label)} is not inside the sentence"
+    return ""
+
+
 def check(data: dict) -> list[str]:
     """The first problems that make ``data`` unusable as an annotation file (empty when fine)."""
     problems: list[str] = []
@@ -221,6 +237,23 @@ def check(data: dict) -> list[str]:
             break
         if not isinstance(text, str) or len(text) != end - start:
             problems.append(f"{where}: 'text' does not span start..end")
+            break
+        # What every reader refuses, the app refuses too: it rewrote such a file in silence (an
+        # index "zero" made 0, entities it could not read dropped) that export, agree and status
+        # refused. One check, here, for both. (Offsets out of order are the readers' to refuse:
+        # the app re-anchors them, keeping a backup.)
+        index = sentence.get("index", position)
+        if not _whole(index) or index != position:
+            problems.append(f"{where}: 'index' is {_shown(index)} but it is sentence {position} in the file")
+            break
+        entity = _bad_entity(sentence.get("entities"), len(text))
+        if entity:
+            problems.append(f"{where}: {entity}")
+            break
+        review = sentence.get("review")
+        if review is not None and not (isinstance(review, dict) and isinstance(review.get("decided_by"), str)
+                                       and review["decided_by"].strip()):
+            problems.append(f"{where}: 'review' must be a mapping with 'decided_by'")
             break
         if sentence.get("status", schema.TODO) not in schema.STATUSES:
             problems.append(f"{where}: status {sentence.get('status')!r} is not one of {', '.join(schema.STATUSES)}")

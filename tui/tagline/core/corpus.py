@@ -416,9 +416,7 @@ def parse_file(path: Path, folder: str, scheme: LabelScheme, current: bool = Fal
         if start < previous_end:
             raise annofile.AnnotationFileError(path, f"{where}: sentences overlap or are out of order (starts at {start}, before the previous end {previous_end})")
         previous_end = end
-        index = record.get("index", position)
-        if not isinstance(index, int) or index != position:
-            raise annofile.AnnotationFileError(path, f"{where}: 'index' is {index!r} but it is sentence {position} in the file")
+        index = position  # annofile.check refused a file whose 'index' is not the sentence's place
         labels = tuple(record.get("labels") or ())
         unknown = [name for name in labels if name not in known]
         if unknown:
