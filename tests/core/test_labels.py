@@ -55,6 +55,10 @@ def test_tagline_yaml_in_working_folder(tmp_path):
         ("labels: [claim]\nscheme: {labels: [quote]}", "'labels' is given both at the top and under 'scheme'"),
         ("scheme: [claim]", "'scheme' must be a mapping"),
         ("team: {annotators: [a]}\nexclusive: true", "non-empty 'labels'"),  # not the default labels, silently multi-label
+        # a colour is a theme variable's name: anything else was taken without a word
+        ("labels: [{name: claim, colour: 'red; background: blue'}]", "colour of label 'claim' must name a theme variable"),
+        ('labels: [{name: claim, colour: "\\e[31m"}]', "not '\\x1b[31m'"),  # escaped, never sent
+        ("labels: [{name: claim, color: '#zzzzzz'}]", "must name a theme variable such as label-claim"),
     ],
 )
 def test_bad_schemes_are_one_line_errors(tmp_path, body, message):

@@ -24,6 +24,10 @@ from pathlib import Path
 from tagline.core import keymap
 
 
+#: A label's ``colour``: the name of a theme variable (``label-claim``, ``accent``).
+COLOUR_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
+
+
 class LabelSchemeError(ValueError):
     """A label scheme that cannot be used; the message is one line for the user."""
 
@@ -184,6 +188,10 @@ def scheme_from_data(data: object, source: str) -> LabelScheme:
         for field_name, value in (("guideline", guideline), ("colour", colour)):
             if not isinstance(value, str):  # a list or a mapping would be shown as Python's repr of it
                 raise LabelSchemeError(f"{source}: {field_name} of label '{name}' must be text, not {_shown(value)}")
+        given = item.get("colour", item.get("color"))
+        if given and not COLOUR_NAME.fullmatch(colour):  # 'red; background: blue', an escape: taken in silence before
+            raise LabelSchemeError(f"{source}: colour of label '{name}' must name a theme variable such as "
+                                   f"label-{name} (letters, digits and hyphens), not {_shown(colour)}")
         labels.append(Label(name, keys, str(guideline).strip(), str(colour), _badge(item.get("badge"), name, source)))
     labels = _unique_badges(labels, data["labels"], source)
     exclusive = data.get("exclusive", False)
