@@ -216,6 +216,9 @@ def check(data: dict) -> list[str]:
     annotator = data.get("annotator")
     if annotator is not None and not isinstance(annotator, str):  # was read as the folder's name, silently
         problems.append(f"'annotator' must be a name (text), not {_shown(annotator)}")
+    scheme_names = data.get("labels")
+    if scheme_names is not None and not (isinstance(scheme_names, list) and all(isinstance(x, str) for x in scheme_names)):
+        problems.append(f"'labels' (the label scheme in force) must be a list of names, not {_shown(scheme_names)}")
     orphans = data.get("orphans")
     if orphans is not None and not (isinstance(orphans, list) and all(isinstance(o, dict) for o in orphans)):
         problems.append("'orphans' is not a list of mappings")
@@ -254,6 +257,11 @@ def check(data: dict) -> list[str]:
         if review is not None and not (isinstance(review, dict) and isinstance(review.get("decided_by"), str)
                                        and review["decided_by"].strip()):
             problems.append(f"{where}: 'review' must be a mapping with 'decided_by'")
+            break
+        wrong = review is not None and next((key for key in ("decided_at", "note") if review.get(key) is not None
+                                             and not isinstance(review[key], str)), None)
+        if wrong:
+            problems.append(f"{where}: 'review.{wrong}' must be text")
             break
         if sentence.get("status", schema.TODO) not in schema.STATUSES:
             problems.append(f"{where}: status {sentence.get('status')!r} is not one of {', '.join(schema.STATUSES)}")
