@@ -16,7 +16,10 @@ async def open_team_status(pilot, app) -> None:
     await from_the_palette(pilot, "team status")
     for _ in range(200):
         screen = app.screen
-        if isinstance(screen, StatusScreen) and screen.query_one(DataTable).row_count:
+        # The table is mounted, then the lines under it written: wait for both (under load the
+        # lines were still "reading …" when the rows were there).
+        if (isinstance(screen, StatusScreen) and screen.query_one(DataTable).row_count
+                and "reading the annotation folders" not in str(screen.query_one("#status-summary", Static).render())):
             return
         await pilot.pause(0.05)
 
