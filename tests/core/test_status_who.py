@@ -176,3 +176,27 @@ def test_long_folder_names_with_escapes_are_cut_apart_and_given_in_full_as_text(
         visible = "␛" + name[1:]
         assert f"  {visible}" in lines and f"  {visible}" in summary, (lines, summary)
     assert not any("\x1b" in line for line in [*lines, *summary, *heads])
+
+
+def test_status_says_a_file_that_names_another_annotator(tmp_path):
+    """export, agree and stats said "says annotator 'carol' but sits in the folder of 'alice'";
+    status counted the file in silence."""
+    import yaml
+
+    from tagline.core import status
+
+    from tagline.core.articles import Article
+    from tagline.core.labels import DEFAULT_SCHEME
+    from tagline.core.session import Session
+    from tagline.core.store import SentenceState
+
+    session = Session([Article("a1", "a1.txt", "One here. Two there.")], tmp_path, "alice", DEFAULT_SCHEME)
+    session.store.set(0, SentenceState("done", ("claim",), updated="2026-12-03T08:00:00Z"))
+    session.close()
+    path = tmp_path / "alice" / "a1.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["annotator"] = "carol"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    report = status.compute(tmp_path, DEFAULT_SCHEME)
+    assert any("says annotator 'carol' but sits in the folder of 'alice'" in p for p in report.problems)
+    assert report.annotators["alice"].sentences_done == 1

@@ -96,3 +96,4 @@ def test_status_says_a_stopped_sessions_journal_and_counts_no_sentence_of_it(tmp
         session.close()
     alice = status.compute(tmp_path, DEFAULT_SCHEME).annotators["alice"]
     assert (alice.started, alice.sentences_done, alice.sentences_total) == (1, 1, 3)
+

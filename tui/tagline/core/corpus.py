@@ -221,7 +221,7 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
             continue
         finally:
             problems.extend(Problem(where, why) for where, why in said)
-        _belongs_to_folder(loaded, folder, problems)
+        belongs_to_folder(loaded, folder, problems)
         if not is_decisions and deciders is not None and folder not in deciders:
             _drop_decisions(loaded, problems)
         key = (loaded.annotator, loaded.article_id)
@@ -318,7 +318,7 @@ def _same_folders(root: Path, folders: set[str], problems: list[Problem]) -> set
     return twice
 
 
-def _belongs_to_folder(loaded: AnnotationFile, folder: str, problems: list[Problem]) -> None:
+def belongs_to_folder(loaded: AnnotationFile, folder: str, problems: list[Problem]) -> None:
     """Whose a file is, is the folder it sits in: on a shared server each folder is its owner's
     (:func:`tagline.core.store.not_yours`), while the names written inside a file are whatever its
     writer typed. A file, or a decision, that names someone else is read as the folder's, and said."""

@@ -229,6 +229,9 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
             return False
         finally:
             problems.extend(f"{where}: {why}" for where, why in said)
+        named: list = []  # a file (or decision) that names someone other than its folder: said, as export says it
+        corpus.belongs_to_folder(loaded, (owner or folder).name, named)
+        problems.extend(str(problem) for problem in named)
         marks = [("+".join(s.labels) if s.done else None) for s in loaded.sentences]
         updated = [s.updated for s in loaded.sentences]
         chosen = {s.index for s in loaded.sentences if s.is_decision}
