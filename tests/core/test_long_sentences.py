@@ -82,7 +82,7 @@ def test_a_journal_of_checks_replays_exactly(tmp_path):
     store = ArticleStore(tmp_path, "alice", article, DEFAULT_SCHEME)
     states = {
         1: SentenceState("done", ("claim", "statistic"), flag=True, note="a log, not news", updated="2026-12-01T10:00:00Z",
-                         extra={"review": {"by": "lead", "labels": ["claim"]}}),
+                         extra={"review": {"decided_by": "lead", "labels": ["claim"]}}),
         2: SentenceState("done", ("quote",), updated="2026-12-01T10:00:05Z"),
     }
     store.set(1, SentenceState("done", ("quote",)))  # an earlier state, replaced by the next line
@@ -99,7 +99,7 @@ def test_a_journal_of_checks_replays_exactly(tmp_path):
     record = data["sentences"][1]
     assert article.text[record["start"] : record["end"]] == record["text"]
     assert (record["labels"], record["flag"], record["note"], record["review"]) == (["claim", "statistic"], True, "a log, not news",
-                                                                                    {"by": "lead", "labels": ["claim"]})
+                                                                                    {"decided_by": "lead", "labels": ["claim"]})
     assert not (tmp_path / "alice" / "feed.journal").exists()
 
 
