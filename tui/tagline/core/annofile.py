@@ -105,6 +105,9 @@ def read(path: str | Path, keep_parsed: bool = False) -> dict:
     known = _parsed(path, digest)
     if known is not None:
         return known
+    mine = None if keep_parsed else _own_parsed_path(digest)
+    if mine is not None and (known := _parsed_at(mine, digest)) is not None:
+        return known
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -112,7 +115,48 @@ def read(path: str | Path, keep_parsed: bool = False) -> dict:
     data = loads(text, path)
     if keep_parsed:
         _keep_parsed(path, digest, data)
+    elif mine is not None:
+        _keep_parsed_at(mine, digest, data)
+        if digest.startswith("00"):  # about one write in 256: forms not written again lately go
+            _prune(mine.parent)
     return data
+
+
+#: Days after which a parsed form in this user's cache is removed (its file is parsed again then).
+PARSED_KEEP_DAYS = 14
+
+
+def _prune(folder: Path) -> None:
+    """Remove the forms in ``folder`` written more than :data:`PARSED_KEEP_DAYS` ago: the cache
+    would otherwise keep one for every version of every file ever read."""
+    import time
+
+    oldest = time.time() - PARSED_KEEP_DAYS * 86400
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    if entry.name.endswith(".json") and entry.stat(follow_symlinks=False).st_mtime < oldest:
+                        os.unlink(entry.path)
+                except OSError:
+                    continue
+    except OSError:
+        pass
+
+
+def _own_parsed_path(digest: str) -> Path | None:
+    """Where this user keeps the parsed form of a file they may not write beside (another
+    annotator's, or one copied in, pulled with git or written by hand, which no tagline session has
+    saved): ``<cache>/parsed/<sha256>.json`` in ``$TAGLINE_CACHE`` or the user cache folder. Named
+    by the file's bytes, so it holds for any file with the same bytes and never for a changed one.
+    The corpus commands read every file of a project on every run: 10,000 such files took 19 to
+    28 s of YAML each time."""
+    try:
+        from tagline.core.nlp.cache import cache_dir
+
+        return cache_dir() / "parsed" / f"{digest}.json"
+    except (ImportError, OSError, ValueError):
+        return None
 
 
 def write(path: str | Path, document: dict, deny: int = 0) -> None:
@@ -146,8 +190,17 @@ PARSED_CHECKS = 2
 
 
 def _parsed(path: Path, digest: str) -> dict | None:
+    return _parsed_at(parsed_path(path), digest)
+
+
+def _parsed_at(where: Path, digest: str) -> dict | None:
+    """The parsed form kept at ``where`` of a file whose bytes hash to ``digest``, or None. One in
+    this user's cache is read only when it is theirs (a cache folder others may write, as a shared
+    ``$TAGLINE_CACHE``, could hold a form planted for a digest)."""
     try:
-        raw = safefile.read_text(parsed_path(path), 2 * MAX_BYTES)
+        if where.parent.name == "parsed" and hasattr(os, "getuid") and where.stat().st_uid != os.getuid():
+            return None
+        raw = safefile.read_text(where, 2 * MAX_BYTES)
         if _SURROGATE_ESCAPE.search(raw):  # never written by tagline (it writes characters as they are)
             return None
         # tagline's own output (json.dumps of a dict: no key twice), checked against the YAML's
@@ -165,9 +218,13 @@ def _parsed(path: Path, digest: str) -> dict | None:
 
 def _keep_parsed(path: Path, digest: str, document: dict, deny: int = 0) -> None:
     """Best effort: a parsed form that cannot be written only means the next read parses YAML."""
+    _keep_parsed_at(parsed_path(path), digest, document, deny)
+
+
+def _keep_parsed_at(where: Path, digest: str, document: dict, deny: int = 0) -> None:
     try:
         text = json.dumps({"yaml_sha256": digest, "checks": PARSED_CHECKS, "document": document}, ensure_ascii=False)
-        atomic_write(parsed_path(path), text, deny)
+        atomic_write(where, text, deny)
     except (OSError, TypeError, ValueError):
         pass
 
