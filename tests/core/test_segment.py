@@ -46,6 +46,15 @@ def test_hard_wrapped_block_is_one_paragraph():
     assert [text[s.start : s.end] for s in sents][0] == "This sentence is wrapped\nacross two lines."
 
 
+def test_a_list_of_headlines_one_a_line_is_not_one_wrapped_sentence():
+    """Short lines with no full stop read as hard-wrapped: a file of headlines, one a line, became
+    one sentence. A line stops mid-sentence only when the next does not begin like a sentence."""
+    text = "Stocks fall as rates rise\nMayor resigns after scandal\nFloods hit the north coast\n"
+    assert texts(text) == ["Stocks fall as rates rise", "Mayor resigns after scandal", "Floods hit the north coast"]
+    wrapped = "The council met on Monday and\ndecided to raise taxes by five\npercent next year. It was close.\n"
+    assert texts(wrapped) == ["The council met on Monday and\ndecided to raise taxes by five\npercent next year.", "It was close."]
+
+
 def test_long_unpunctuated_sentence_is_one_sentence():
     text = "word " * 2000
     assert len(texts(text)) == 1

@@ -103,8 +103,17 @@ def _hard_wrapped(text: str, block: list[Span]) -> bool:
         return False
     if max(line.end - line.start for line in block) > WRAP_WIDTH:
         return False
-    open_ended = sum(1 for line in block[:-1] if not _FINAL.search(text[line.start : line.end]))
+    # A line stops mid-sentence when it does not end like a sentence and the line after it does not
+    # begin like one (a capital): a list of headlines, one a line, each starting with a capital and
+    # none with a full stop, was read as one hard-wrapped sentence.
+    open_ended = sum(1 for line, after in zip(block, block[1:])
+                     if not _FINAL.search(text[line.start : line.end]) and not _starts_like_a_sentence(text, after))
     return open_ended * 2 >= len(block) - 1
+
+
+def _starts_like_a_sentence(text: str, line: Span) -> bool:
+    first = text[line.start : line.end].lstrip()[:1]
+    return first.isupper()
 
 
 def _strip(text: str, span: Span) -> Span:
