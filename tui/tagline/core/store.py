@@ -454,7 +454,7 @@ def journal_problem(entry) -> str:
     if "index" in entry and not _is_int(entry["index"]):
         return "'index' must be a number"
     for key in ("text", "check", "note", "updated"):
-        if key in entry and not isinstance(entry[key], str):
+        if key in entry and not isinstance(entry[key], str) and not (entry[key] is None and key in ("note", "updated")):
             return f"'{key}' must be text"
     if "status" in entry and entry["status"] not in schema.STATUSES:
         return f"'status' must be {' or '.join(schema.STATUSES)}"
