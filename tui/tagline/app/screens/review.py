@@ -515,13 +515,17 @@ def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelSc
     import sys
     import time
 
-    if sys.stderr.isatty():  # a large project takes a while to read: not a blank wait
-        sys.stderr.write("tagline review: reading the annotations (ctrl+c stops)…\r")
+    reading = "tagline review: reading the annotations (ctrl+c stops)…"
+    shown = sys.stderr.isatty()
+    if shown:  # a large project takes a while to read: not a blank wait
+        sys.stderr.write(reading + "\r")
         sys.stderr.flush()
     began = time.monotonic()
     try:
         session = ReviewSession(annotations, reviewer, scheme, annotators, filter, list(paths or []), team=team, unfinished=unfinished)
     except NothingToReview as empty:
+        if shown:  # blanked, so that a shorter line written over it leaves none of it
+            sys.stderr.write(" " * len(reading) + "\r")
         for problem in empty.problems:
             say(problem)
         if empty.failed:
