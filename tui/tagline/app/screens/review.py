@@ -524,8 +524,12 @@ def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelSc
     try:
         session = ReviewSession(annotations, reviewer, scheme, annotators, filter, list(paths or []), team=team, unfinished=unfinished)
     except NothingToReview as empty:
-        if shown:  # blanked, so that a shorter line written over it leaves none of it
-            sys.stderr.write(" " * len(reading) + "\r")
+        session = empty
+    if shown:  # blanked first: a message written over it, or the prompt after the app, keeps none of it
+        sys.stderr.write(" " * len(reading) + "\r")
+        sys.stderr.flush()
+    if isinstance(session, NothingToReview):
+        empty = session
         for problem in empty.problems:
             say(problem)
         if empty.failed:
