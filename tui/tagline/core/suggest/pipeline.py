@@ -141,7 +141,7 @@ def suggest_articles(nlp, articles_: list, batch_size: int = 64) -> Iterable[lis
     ``speakers``, ``None`` where no one is named) gets the check-worthiness of a transcript's lines
     (:func:`~tagline.core.suggest.speakers.transcript_checkworthiness`)."""
 
-    from tagline.core.nlp.streaming import chunks
+    from tagline.core.nlp.streaming import chunks, leads
 
     # What the model reads at once is what the reader's model process reads: a paragraph, or for a
     # very long one runs of its sentences; a sentence too long for the model is read by none (a
@@ -156,26 +156,21 @@ def suggest_articles(nlp, articles_: list, batch_size: int = 64) -> Iterable[lis
 
     pending = iter(nlp.pipe(texts(), as_tuples=True, batch_size=batch_size))
     for number, article in enumerate(articles_):
-        _paras, sents, owner = article.split()
+        sents = article.sentences
         speakers = getattr(article, "speakers", None)
-        features: list | None = [] if speakers is not None else None
+        features: list | None = [{} for _ in sents] if speakers is not None else None
         results: list[dict] = [too_long() for _ in sents]
-        found: list[dict] = []  # the features of the sentences read, in order
-        for c, chunk in enumerate(pieces[number]):
+        # A block quotation is introduced by the paragraph before it, never further back: the
+        # reader's rule (``leads``), none in a transcript, whose lines are turns of speakers.
+        for c, (chunk, lead) in enumerate(zip(pieces[number], leads(article, pieces[number]))):
             doc, key = next(pending)
             assert key == (number, c)
             spans = [(sents[i].start - chunk.start, sents[i].end - chunk.start) for i in chunk.sentences]
-            before = chunk.sentences.start - 1  # the last sentence of the paragraph before, if any
-            introduced = ""  # a block quotation is introduced by the paragraph before it, never further back
-            if speakers is None and before >= 0 and owner[before] == owner[chunk.sentences.start] - 1:
-                introduced = lead_in(nlp, article.text[sents[before].start : sents[before].end])
-            mine: list | None = [] if features is not None else None
-            results[chunk.sentences.start : chunk.sentences.stop] = suggest_doc(doc, spans, mine, introduced=introduced)
-            if mine is not None:
-                found.extend(zip(chunk.sentences, mine))
-        if features is not None:
-            read = dict(found)
-            features = [read.get(i, {}) for i in range(len(sents))]
+            read: list | None = [] if features is not None else None
+            results[chunk.sentences.start : chunk.sentences.stop] = suggest_doc(
+                doc, spans, read, introduced=lead_in(nlp, lead) if lead else "")
+            if features is not None:
+                features[chunk.sentences.start : chunk.sentences.stop] = read
         if speakers is not None:
             from tagline.core.suggest.speakers import transcript_checkworthiness
 
