@@ -210,11 +210,10 @@ class Session:
 
     def article_step(self, delta: int) -> Outcome:
         if self.queue is not None and delta > 0:
-            current = self.article.id
-            for article_id in self.queue.following(current):
+            for article_id in self.queue.following(self.article.id):
                 if article_id in self._by_id and article_id not in self.unreadable:
                     outcome = self.open_article(self._by_id[article_id])
-                    said = self.queue.how_reached(current, article_id)  # never a silent jump back
+                    said = self.queue.how_reached(article_id)  # never a silent jump back
                     if said and self.article.id == article_id:
                         outcome.message = "; ".join(m for m in (said, outcome.message) if m)
                     return outcome

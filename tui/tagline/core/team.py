@@ -351,6 +351,7 @@ class Queue:
         self._refreshing = False
         self._lock = threading.Lock()
         self._noted: dict[str, tuple[int, int]] = {}
+        self._reached: dict[str, str] = {}  # of the last following(): article id -> what ] says there
 
     def plan(self) -> Plan:
         """The plan read from the folders now (and kept as the latest)."""
@@ -422,24 +423,22 @@ class Queue:
             return []
         queue = [a for a in plan.queue(self.annotator) if a != current]
         places = self._places
+        earlier: list[str] = []
         if current in places:
             later = [a for a in queue if places[a] > places[current]]
-            queue = later + [a for a in queue if places[a] <= places[current]]
-        return queue + [a for a in plan.takeable(self.annotator) if a != current]
+            earlier = [a for a in queue if places[a] <= places[current]]
+            queue = later + earlier
+        takeable = [a for a in plan.takeable(self.annotator) if a != current]
+        # What ``]`` says on reaching each (:meth:`how_reached`), known here at no further cost.
+        self._reached = {**dict.fromkeys(takeable, "your queue is done: this is an article you may take"),
+                         **dict.fromkeys(earlier, "back round to the first article of your queue still to do")}
+        return queue + takeable
 
-    def how_reached(self, current: str | None, target: str) -> str:
-        """What to tell an annotator whom ``]`` took from ``current`` to ``target`` (one of
-        :meth:`following`), when it is not simply the next article of their queue: back round to
-        an earlier one, or, the queue done, one they may take. "" otherwise."""
-        plan = self.latest()
-        queue = plan.queue(self.annotator)
-        if target not in queue:
-            return "your queue is done: this is an article you may take"
-        places = self._places
-        if current in places and target in places and places[target] < places[current]:
-            return "back round to the first article of your queue still to do"
-        return ""
-
+    def how_reached(self, target: str) -> str:
+        """What to tell an annotator whom ``]`` took to ``target``, one of the last :meth:`following`,
+        when it is not simply the next article of their queue: back round to an earlier one, or, the
+        queue done, one they may take. "" otherwise."""
+        return self._reached.get(target, "")
 
 def _stamp(path: str | Path) -> tuple[int, int] | None:
     """What tells that a file changed: its mtime and size (None when it cannot be read)."""
