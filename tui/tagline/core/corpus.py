@@ -263,14 +263,12 @@ def _unsaved_journals(folders: list[Path], found: list[tuple[str, Path]], proble
             name = journal.name.removesuffix(".folding")
             article_id = name[: -len(schema.JOURNAL_SUFFIX)]
             path = folder / f"{article_id}{schema.ANNOTATION_SUFFIX}"
-            if (article_id.startswith(".") or path in listed or os.path.lexists(path)
-                    or os.path.lexists(store.first_fold_path(path)) or store.foreign_owner(journal, owner)):
+            if article_id.startswith(".") or path in listed or store.foreign_owner(journal, owner):
                 continue
             if held is None:
                 held = store.held_locks() or set()
-            if store.session_holds(folder, article_id, held):
-                continue  # open now
-            problems.append(Problem(str(journal), UNSAVED_JOURNAL))
+            if store.stopped_before_first_save(folder, article_id, held):
+                problems.append(Problem(str(journal), UNSAVED_JOURNAL))
 
 
 #: What a reader says of the journal of an article with no file whose session stopped before saving it.

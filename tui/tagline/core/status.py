@@ -275,8 +275,7 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
         marks = [mark for mark, _, _ in journaled.values()]
         stamps = sorted(t for t in (epoch(u) for _, u, _ in journaled.values()) if t is not None)
         times = stamps[:1] + [b - a for a, b in zip(stamps, stamps[1:])]
-        if (held is not None and not decisions and not os.path.lexists(store.first_fold_path(path))
-                and not store.session_holds(folder, article_id, held)):
+        if held is not None and not decisions and store.stopped_before_first_save(folder, article_id, held):
             problems.append(f"{folder / (article_id + schema.JOURNAL_SUFFIX)}: {corpus.UNSAVED_JOURNAL}")
             work[article_id] = Work(0, 0, [], times, unsaved=True)
             continue

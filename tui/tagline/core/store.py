@@ -211,6 +211,16 @@ def session_holds(folder: str | Path, article_id: str, held: set[tuple[int, int,
     return False
 
 
+def stopped_before_first_save(folder: str | Path, article_id: str, held: set[tuple[int, int, int]]) -> bool:
+    """Whether the journal of ``article_id`` in ``folder`` is a stopped session's from before its
+    first save: the article has no file, no first fold's head, and no process holds a lock on it
+    (``held``: :func:`held_locks`). Its actions wait for the next session on the article; until
+    then no reader can place them, and every reader says so."""
+    path = Path(folder) / f"{article_id}{schema.ANNOTATION_SUFFIX}"
+    return (not os.path.lexists(path) and not os.path.lexists(first_fold_path(path))
+            and not session_holds(folder, article_id, held))
+
+
 def wait_for_fold_after_quit(path: str | Path, seconds: float = AFTER_EXIT_WAIT) -> None:
     """:func:`wait_for_folds_after_quit` for the one annotation file ``path``: what a reader does
     when the head of its first fold cannot be trusted (:func:`current_document`)."""
