@@ -429,7 +429,7 @@ def parse_file(path: Path, folder: str, scheme: LabelScheme, current: bool = Fal
                 text=text,
                 status=record.get("status", schema.TODO),
                 labels=tuple(scheme.order(labels)),
-                entities=_entities(record.get("entities"), len(text), path, where),
+                entities=_entities(record.get("entities")),
                 flag=bool(record.get("flag", False)),
                 note=str(record.get("note") or ""),
                 updated=str(record.get("updated") or ""),
@@ -453,20 +453,10 @@ def _json_data(meta) -> dict:
         return {}
 
 
-def _entities(raw, length: int, path: Path, where: str) -> tuple[Entity, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise annofile.AnnotationFileError(path, f"{where}: 'entities' is not a list")
-    entities = []
-    for item in raw:
-        if not isinstance(item, dict):
-            raise annofile.AnnotationFileError(path, f"{where}: an entity is not a mapping")
-        start, end, label = item.get("start"), item.get("end"), item.get("label")
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length and isinstance(label, str) and label):
-            raise annofile.AnnotationFileError(path, f"{where}: entity {start}..{end} {label!r} is not inside the sentence")
-        entities.append(Entity(start, end, label))
-    return tuple(entities)
+def _entities(raw) -> tuple[Entity, ...]:
+    """A sentence's entities, which :func:`annofile.check` has checked (a list of mappings, each
+    inside the sentence with a label) before any reader gets here."""
+    return tuple(Entity(item["start"], item["end"], item["label"]) for item in raw or ())
 
 
 def _review(raw, path: Path, where: str) -> Review | None:
