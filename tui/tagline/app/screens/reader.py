@@ -20,7 +20,8 @@ from tagline.app.widgets.sentence_view import GROUP_NAMES, SentenceView
 #: Sentences of a batch of entities applied in one turn of the event loop (about 1 ms of CPU for a
 #: slice of a 5,000-sentence article's).
 ENTITY_SLICE = 200
-#: Characters of a sentence's note the hint line shows (the whole note: ``m``).
+#: Characters of a sentence's note the hint line shows (the whole note: ``m``); only a few times as
+#: many are read for it, on every key, whatever the note's length.
 NOTE_SHOWN = 30
 
 # The reader's keys are priority bindings: the app runs them as it reads them, instead of passing
@@ -289,7 +290,7 @@ class ReaderScreen(KeyFrames):
         if marked.flag:
             parts += [(f"{glyphs.flag} flagged", "bold $warning"), ("  ", "")]
         if marked.note:
-            parts += [(f"{glyphs.note} ", "bold $warning"), (one_line(marked.note, NOTE_SHOWN), "italic"), ("  ", "")]
+            parts += [(f"{glyphs.note} ", "bold $warning"), (one_line(marked.note[: NOTE_SHOWN * 8], NOTE_SHOWN), "italic"), ("  ", "")]
         count, others = self.session.duplicates_shown(cursor)
         elsewhere = self.session.corpus_duplicates.get(cursor)
         if elsewhere and not others:
