@@ -106,7 +106,7 @@ def read(path: str | Path, keep_parsed: bool = False) -> dict:
     if known is not None:
         return known
     mine = None if keep_parsed else _own_parsed_path(digest)
-    if mine is not None and (known := _parsed_at(mine, digest)) is not None:
+    if mine is not None and (known := _parsed_at(mine, digest, theirs_only=True)) is not None:
         return known
     try:
         text = raw.decode("utf-8")
@@ -193,12 +193,12 @@ def _parsed(path: Path, digest: str) -> dict | None:
     return _parsed_at(parsed_path(path), digest)
 
 
-def _parsed_at(where: Path, digest: str) -> dict | None:
-    """The parsed form kept at ``where`` of a file whose bytes hash to ``digest``, or None. One in
-    this user's cache is read only when it is theirs (a cache folder others may write, as a shared
-    ``$TAGLINE_CACHE``, could hold a form planted for a digest)."""
+def _parsed_at(where: Path, digest: str, theirs_only: bool = False) -> dict | None:
+    """The parsed form kept at ``where`` of a file whose bytes hash to ``digest``, or None.
+    ``theirs_only``: read it only when it is this user's (one in their cache: a cache folder others
+    may write, as a shared ``$TAGLINE_CACHE``, could hold a form planted for a digest)."""
     try:
-        if where.parent.name == "parsed" and hasattr(os, "getuid") and where.stat().st_uid != os.getuid():
+        if theirs_only and hasattr(os, "getuid") and where.stat().st_uid != os.getuid():
             return None
         raw = safefile.read_text(where, 2 * MAX_BYTES)
         if _SURROGATE_ESCAPE.search(raw):  # never written by tagline (it writes characters as they are)

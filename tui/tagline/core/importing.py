@@ -131,7 +131,7 @@ def parse_row(data: dict, fmt: str, scheme: LabelScheme, where: str) -> Row | No
     if "meta" in data and fmt != "jsonl" and not isinstance(data["meta"], dict):
         raise RowError("'meta' must be a mapping")
     article = meta.get("article")
-    if article is not None and not isinstance(article, (str, int)) or isinstance(article, bool):
+    if isinstance(article, bool) or (article is not None and not isinstance(article, (str, int))):
         # A mapping or list made a file named "{'a': 1}.yaml".
         raise RowError(f"'article' must be an id (text), not {type(article).__name__}")
     article = str(article) if article not in (None, "") else None
