@@ -144,6 +144,8 @@ def test_a_usage_error_is_one_line_naming_the_command(argv, command, capsys):
     '{"start": 0, "end": 9, "text": "One here.", "status": "done", "labels": [{"a": 1}]}',  # became a label "{'a': 1}"
     '{"start": 0, "end": 9, "text": "One here.", "status": "done", "labels": ["claim"], "flag": "false"}',  # became flag: true
     '[1, 2]',
+    # A decision whose reviewer is a number: it made the whole file unreadable to every reader.
+    '{"start": 0, "end": 9, "text": "One here.", "status": "done", "labels": ["claim"], "extra": {"review": {"decided_by": 5}}}',
 ])
 def test_a_journal_line_that_is_not_an_action_is_said_and_left_out_by_every_reader(tmp_path, monkeypatch, capsys, line):
     """A line of a journal that parses but is not an action as tagline writes one crashed export,

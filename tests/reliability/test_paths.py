@@ -129,6 +129,26 @@ def test_an_annotator_folder_linked_under_a_second_name_is_read_once(tmp_path):
     assert again.annotators == ["alice", "bob"] and len(again.problems) == 2
 
 
+def test_status_lists_the_annotator_folders_every_reader_lists(tmp_path):
+    """Before: a folder that was a link (to a folder elsewhere) was exported and agreed on, but
+    ``status`` passed over it; a second name of a listed folder was left out by the readers, said,
+    and by ``status`` in silence. One list now (``annofile.annotator_folders``)."""
+    from tagline.core import status
+
+    elsewhere = tmp_path / "elsewhere"
+    write_annotation(elsewhere / "bob", "bob", "quote")
+    root = tmp_path / "annotations"
+    write_annotation(root / "alice", "alice", "claim")
+    os.symlink(elsewhere / "bob", root / "bob")
+    os.symlink("alice", root / "carol")
+    loaded = corpus.load(root, DEFAULT_SCHEME)
+    found = status.compute(root, DEFAULT_SCHEME, None, ["story"])
+    assert loaded.annotators == ["alice", "bob"]
+    assert list(found.annotators) == ["alice", "bob"]
+    assert [str(p) for p in loaded.problems] == found.problems == [
+        f"{root / 'carol'}: the same folder as {root / 'alice'} (a link to it); left out"]
+
+
 @pytest.mark.parametrize("link", ["loop.yaml", "nowhere"])
 def test_status_says_an_annotation_file_it_cannot_stat(tmp_path, link):
     """Before: ``status`` passed over a link loop or a broken link named ``x.yaml`` without a word,

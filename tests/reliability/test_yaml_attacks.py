@@ -72,6 +72,9 @@ BROKEN = {
     "a review's time as a list": (GOOD_HEAD + "sentences:\n" + sentence(extra=", review: {decided_by: lead, decided_at: [1]}"),
                                   "'review.decided_at' must be text"),
     "a review without its reviewer": (GOOD_HEAD + "sentences:\n" + sentence(extra=", review: {note: x}"), "'review' must be a mapping"),
+    # Read as labels "{'a': 1}" by the readers; the app kept it as it was.
+    "a review's answers not label lists": (GOOD_HEAD + "sentences:\n" + sentence(extra=", review: {decided_by: lead, annotators: {bob: [{a: 1}]}}"),
+                                           "'review.annotators' must map names to label lists"),
     "a sentence's index twice": (GOOD_HEAD + "sentences:\n  - index: 0\n    start: 0\n    end: 3\n    index: 1\n",
                                  "line 8, column 5: the key 'index' is given twice in one mapping (first on line 5)"),
 }

@@ -310,15 +310,9 @@ def check(data: dict) -> list[str]:
         if entity:
             problems.append(f"{where}: {entity}")
             break
-        review = sentence.get("review")
-        if review is not None and not (isinstance(review, dict) and isinstance(review.get("decided_by"), str)
-                                       and review["decided_by"].strip()):
-            problems.append(f"{where}: 'review' must be a mapping with 'decided_by'")
-            break
-        wrong = review is not None and next((key for key in ("decided_at", "note") if review.get(key) is not None
-                                             and not isinstance(review[key], str)), None)
+        wrong = review_problem(sentence.get("review"))
         if wrong:
-            problems.append(f"{where}: 'review.{wrong}' must be text")
+            problems.append(f"{where}: {wrong}")
             break
         if sentence.get("status", schema.TODO) not in schema.STATUSES:
             problems.append(f"{where}: status {sentence.get('status')!r} is not one of {', '.join(schema.STATUSES)}")
@@ -332,6 +326,24 @@ def check(data: dict) -> list[str]:
             problems.append(f"{where}: '{wrong}' must be {_KIND_NAMES[wrong]}")
             break
     return problems
+
+
+def review_problem(review) -> str:
+    """Why a sentence's ``review`` (as a file or a journal line holds it) is not one tagline writes
+    ("" when it is, or when there is none): a mapping with ``decided_by``, its ``annotators``
+    mapping names to label lists, its ``decided_at`` and ``note`` text."""
+    if review is None:
+        return ""
+    if not (isinstance(review, dict) and isinstance(review.get("decided_by"), str) and review["decided_by"].strip()):
+        return "'review' must be a mapping with 'decided_by'"
+    wrong = next((key for key in ("decided_at", "note") if review.get(key) is not None and not isinstance(review[key], str)), None)
+    if wrong:
+        return f"'review.{wrong}' must be text"
+    given = review.get("annotators")
+    if given is not None and not (isinstance(given, dict) and all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in given.values())):
+        return "'review.annotators' must map names to label lists"
+    return ""
 
 
 def atomic_write(path: str | Path, text: str | bytes, deny: int = 0) -> None:
@@ -374,12 +386,20 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def iter_files(root: str | Path, annotators: list[str] | None = None):
-    """(annotator, path) for every annotation file under ``root``."""
+def annotator_folders(root: str | Path) -> list[Path]:
+    """The annotator folders of the annotations folder ``root``: every folder in it but hidden ones
+    (a link to a folder counts: whether it is another folder's second name is the reader's to say,
+    :func:`tagline.core.corpus.same_folders`), sorted by name. The one list every reader goes by.
+    Empty when ``root`` is no folder; OSError when it cannot be listed."""
     root = Path(root)
     if not root.is_dir():
-        return
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        return []
+    return sorted(p for p in root.iterdir() if not p.name.startswith(".") and p.is_dir())
+
+
+def iter_files(root: str | Path, annotators: list[str] | None = None):
+    """(annotator, path) for every annotation file under ``root``."""
+    for folder in annotator_folders(root):
         if annotators and folder.name not in annotators:
             continue
         for path in sorted(folder.glob(f"*{schema.ANNOTATION_SUFFIX}")):

@@ -185,17 +185,17 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
     wanted = set(annotators) if annotators else None
     seen: dict[tuple[str, str], Path] = {}
     store.wait_for_folds_after_quit(root, first_only=True)  # a file that exists is read with its journal
-    folders = _folders(root)
     try:
+        folders = annofile.annotator_folders(root)
         found = _with_first_folds(list(annofile.iter_files(root)), folders)
     except OSError as error:
         problems.append(Problem(str(error.filename or root), f"cannot be listed ({error.strerror or error})"))
-        found = []
+        folders, found = [], []
     deciders = set(reviewers) if reviewers else None
     decided: list[AnnotationFile] = []
     decided_seen: dict[tuple[str, str], Path] = {}
     owners: dict[str, int | None] = {}
-    twice = _same_folders(root, {folder for folder, _ in found}, problems)
+    twice = same_folders(root, {folder for folder, _ in found}, problems)
     for folder, path in [*found, *_decision_paths(folders, problems)]:
         if folder in twice:
             continue
@@ -276,15 +276,6 @@ UNSAVED_JOURNAL = ("annotations of an article that has no file yet (its session 
                    "open the article in tagline to save them; left out")
 
 
-def _folders(root: Path) -> list[Path]:
-    """The annotator folders under ``root`` (every folder but hidden ones), sorted; listed once a
-    read, for the files, the first folds' heads, the decisions and the journals."""
-    try:
-        return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    except OSError:
-        return []
-
-
 def _with_first_folds(found: list[tuple[str, Path]], folders: list[Path]) -> list[tuple[str, Path]]:
     """``found`` (folder, annotation file), with the files :func:`first_folds` adds."""
     return sorted(found + [(folder.name, path) for folder in folders for path in first_folds(folder)])
@@ -303,7 +294,7 @@ def first_folds(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def _same_folders(root: Path, folders: set[str], problems: list[Problem]) -> set[str]:
+def same_folders(root: Path, folders: set[str], problems: list[Problem]) -> set[str]:
     """The annotator folders that are another one under a second name (a link to it): read, they
     counted its annotations twice, as two annotators who always agree."""
     first: dict[str, str] = {}
@@ -433,7 +424,7 @@ def parse_file(path: Path, folder: str, scheme: LabelScheme, current: bool = Fal
                 flag=bool(record.get("flag", False)),
                 note=str(record.get("note") or ""),
                 updated=str(record.get("updated") or ""),
-                review=_review(record.get("review"), path, where),
+                review=_review(record.get("review")),
             )
         )
     return AnnotationFile(path, annotator, article_id, str(article.get("path") or ""), str(article.get("sha256") or ""), sentences,
@@ -459,19 +450,16 @@ def _entities(raw) -> tuple[Entity, ...]:
     return tuple(Entity(item["start"], item["end"], item["label"]) for item in raw or ())
 
 
-def _review(raw, path: Path, where: str) -> Review | None:
+def _review(raw) -> Review | None:
+    """A sentence's review, which :func:`annofile.check` has checked (a mapping with decided_by, its
+    annotators mapping names to label lists, its note and time text) before any reader gets here."""
     if raw is None:
         return None
-    if not isinstance(raw, dict) or not isinstance(raw.get("decided_by"), str) or not raw["decided_by"].strip():
-        raise annofile.AnnotationFileError(path, f"{where}: 'review' must be a mapping with 'decided_by'")
-    given = raw.get("annotators") or {}
-    if not isinstance(given, dict) or not all(isinstance(v, list) for v in given.values()):
-        raise annofile.AnnotationFileError(path, f"{where}: 'review.annotators' must map names to label lists")
     return Review(
         decided_by=raw["decided_by"],
-        annotators={str(k): tuple(str(x) for x in v) for k, v in given.items()},
-        note=str(raw.get("note") or ""),
-        decided_at=str(raw.get("decided_at") or ""),
+        annotators={str(k): tuple(v) for k, v in (raw.get("annotators") or {}).items()},
+        note=raw.get("note") or "",
+        decided_at=raw.get("decided_at") or "",
     )
 
 

@@ -155,12 +155,18 @@ class Status:
         }
 
 
-def _folders(root: Path) -> list[str]:
+def _folders(root: Path, problems: list[str]) -> list[str]:
+    """The annotator folders' names, as every reader lists them (:func:`annofile.annotator_folders`),
+    less a link to a folder already listed (:func:`corpus.same_folders`, said)."""
     try:
-        with os.scandir(root) as found:
-            return sorted(e.name for e in found if not e.name.startswith(".") and e.is_dir(follow_symlinks=False))
-    except OSError:
+        names = [path.name for path in annofile.annotator_folders(root)]
+    except OSError as error:
+        problems.append(f"{root}: cannot list ({error.strerror or error})")
         return []
+    said: list[corpus.Problem] = []
+    twice = corpus.same_folders(root, set(names), said)
+    problems.extend(str(problem) for problem in said)
+    return [name for name in names if name not in twice]
 
 
 def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decisions: bool = False,
@@ -358,7 +364,8 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     # (its fold left to a child that holds the article's lock) is read from its journals and file
     # as they are on disk (read_folder), so status answers at once.
     reviewers = set(team.reviewers) if team else set()
-    names = list(team.annotators) if team else [n for n in _folders(root) if n not in reviewers]
+    folders = _folders(root, problems)
+    names = list(team.annotators) if team else [n for n in folders if n not in reviewers]
     works: dict[str, dict[str, Work]] = {}
     decided: dict[str, set[int]] = {}
     parsed = 0
@@ -390,7 +397,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
         return spans[article_id]
 
     outside: dict[str, AnnotatorStatus] = {}
-    for name in sorted(reviewers | ({n for n in _folders(root)} - set(names) if team else set())):
+    for name in sorted(reviewers | (set(folders) - set(names) if team else set())):
         if name in works:
             continue
         theirs, found, count = read_folder(root / name, scheme, problems, decisions=True, places=places)
@@ -401,7 +408,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
             outside[name] = _tally(AnnotatorStatus(name), theirs)
         for article_id, indices in found.items():
             decided.setdefault(article_id, set()).update(indices)
-    for name in _folders(root):  # decisions kept apart from answers: <reviewer>/decisions/ (docs/guide/review.md)
+    for name in folders:  # decisions kept apart from answers: <reviewer>/decisions/ (docs/guide/review.md)
         _, found, count = read_folder(root / name / schema.DECISIONS_FOLDER, scheme, problems, decisions=True,
                                       owner=root / name, places=places)
         parsed += count

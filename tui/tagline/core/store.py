@@ -475,7 +475,7 @@ def journal_problem(entry) -> str:
         return "'flag' must be true or false"
     if "extra" in entry and not isinstance(entry["extra"], dict):
         return "'extra' must be a mapping"
-    return ""
+    return annofile.review_problem(entry.get("extra", {}).get("review"))
 
 
 #: How many times :func:`read_current` reads an article's files again when a fold or an action
