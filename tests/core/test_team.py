@@ -56,6 +56,11 @@ def test_no_team_section_means_no_team(tmp_path):
     ("team: {annotators: [alice, alice.]}", "not a login name"),  # would share alice's folder
     ("team: {annotators: [alice@corp]}", "not a login name"),  # --annotator refuses it: no queue
     ("team: {annotators: [alice, Alice]}", "differ only by case"),
+    # YAML's own reading of a name: 007 routed to "7", 010 to "8", no refused as 'False'
+    ("team: {annotators: [007, bob]}", "YAML reads '7' as a number, not a name: put the name in quotes"),
+    ("team: {annotators: [bob], reviewers: [010]}", "YAML reads '8' as a number"),
+    ("team: {annotators: [no, bob]}", "YAML reads 'False' as true or false, not a name"),
+    ("team: {annotators: [2024-01-01]}", "YAML reads '2024-01-01' as a date, not a name"),
     # a name of 65 characters or more: shown cut, and said to be cut (it read as a name of 40 x)
     ("team: {annotators: [" + "x" * 5000 + "]}", "'" + "x" * 39 + "…' is not a login name"),
     ("team: {annotators: [a, b], per_article: 3}", "needs at least 3 annotators"),

@@ -25,6 +25,7 @@ without talking to anyone.
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import math
 import os
@@ -92,16 +93,22 @@ def _names(raw: object, key: str, source: str) -> list[str]:
     names: list[str] = []
     folded: dict[str, str] = {}
     for item in raw:
-        name = str(item) if isinstance(item, (str, int)) and not isinstance(item, bool) else None
+        if not isinstance(item, str) and isinstance(item, (int, float, _dt.date)):
+            # YAML reads 007 as 7, 010 as 8, no as false, 2024-01-01 as a date: a name changed, or
+            # refused as one the user never wrote. Said as YAML read it, with the way out.
+            kind = "true or false" if isinstance(item, bool) else "a date" if isinstance(item, _dt.date) else "a number"
+            raise TeamError(f"{source}: team: {key}: YAML reads {str(item)[:40]!r} as {kind}, not a name: put the name in quotes")
+        name = item if isinstance(item, str) else None
         # The rule of --annotator and the login name: a name tagline would refuse to open as could
         # never annotate its queue, and "alice." would share alice's folder.
         if name is None or annotator_problem(name):
             shown = str(item) if len(str(item)) <= 40 else str(item)[:39] + "…"  # cut, and said so
             raise TeamError(f"{source}: team: {key}: {shown!r} is not a login name ({ANNOTATOR_RULE})")
-        if name in names:
+        twin = folded.get(name.casefold())  # a dict, not ``in names``: 20,000 names took seconds
+        if twin == name:
             raise TeamError(f"{source}: team: {key}: '{name}' appears twice")
-        if name.casefold() in folded:
-            raise TeamError(f"{source}: team: {key}: '{folded[name.casefold()]}' and '{name}' differ only by case (one folder where case is not told apart)")
+        if twin is not None:
+            raise TeamError(f"{source}: team: {key}: '{twin}' and '{name}' differ only by case (one folder where case is not told apart)")
         folded[name.casefold()] = name
         names.append(name)
     return names
