@@ -122,3 +122,17 @@ def test_a_decision_inside_an_annotators_own_file_is_left_out_too(project, tmp_p
     assert [labels_of(row) for row in rows] == [["claim", "statistic"]]
     assert "1 decision(s) of 'carol', who is not among the team's reviewers; left out" in err
     assert status == 1
+
+
+def test_status_counts_only_the_reviewers_decisions_and_says_the_others(project, tmp_path, capsys):
+    """Before: with the lead's decision moved away and carol's left, ``status`` said "waiting for
+    review: 0", no problem, exit 0, where export, agree and stats left carol's out and said so."""
+    team_file(tmp_path, "lead")
+    (project / "lead" / "decisions" / "story.yaml").unlink()
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "story.txt").write_text(TEXT, encoding="utf-8")
+    status = cli.main(["status", "--annotations", str(project), "--format", "json"])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert json.loads(captured.out)["review"] == {"sentences": 1, "articles": 1}  # waiting for review
+    assert "decisions of 'carol', who is not among the team's reviewers; left out" in captured.err

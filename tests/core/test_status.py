@@ -79,7 +79,9 @@ def test_a_reviewers_decision_settles_a_disputed_sentence(tmp_path):
 def test_a_decision_in_a_decisions_folder_settles_it_even_when_the_reviewer_annotates(tmp_path):
     from tagline.core.adjudication import ReviewStore
 
-    team = project(tmp_path)
+    from dataclasses import replace
+
+    team = replace(project(tmp_path), reviewers=("lead", "alice"))  # alice annotates and reviews
     store = ReviewStore(tmp_path, "alice", Article("a1", "a1.txt", TEXT), DEFAULT_SCHEME)  # alice/decisions/a1.yaml
     store.set(1, SentenceState("done", ("claim",), updated="2026-11-20T10:00:00Z",
                                extra={"review": {"decided_by": "alice", "annotators": {"alice": [], "bob": ["claim"]}}}))

@@ -396,6 +396,11 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
                 break
         return spans[article_id]
 
+    def may_decide(name: str) -> bool:
+        """Whose decisions settle a dispute: anyone's, unless the team names its reviewers (as
+        :func:`corpus.load` reads them)."""
+        return not reviewers or name in reviewers
+
     outside: dict[str, AnnotatorStatus] = {}
     for name in sorted(reviewers | (set(folders) - set(names) if team else set())):
         if name in works:
@@ -406,12 +411,18 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
             # Answers of someone the team section no longer (or never) names: not routed, still
             # exported, so said rather than left out of sight.
             outside[name] = _tally(AnnotatorStatus(name), theirs)
-        for article_id, indices in found.items():
-            decided.setdefault(article_id, set()).update(indices)
+        if may_decide(name):
+            for article_id, indices in found.items():
+                decided.setdefault(article_id, set()).update(indices)
     for name in folders:  # decisions kept apart from answers: <reviewer>/decisions/ (docs/guide/review.md)
         _, found, count = read_folder(root / name / schema.DECISIONS_FOLDER, scheme, problems, decisions=True,
                                       owner=root / name, places=places)
         parsed += count
+        if found and not may_decide(name):
+            # As export, agree and stats leave them out: they settled disputes here, in silence.
+            problems.append(f"{root / name / schema.DECISIONS_FOLDER}: decisions of '{name}', "
+                            "who is not among the team's reviewers; left out")
+            continue
         for article_id, indices in found.items():
             decided.setdefault(article_id, set()).update(indices)
 
