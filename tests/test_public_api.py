@@ -82,3 +82,22 @@ def test_importing_tagline_imports_none_of_it():
     assert shown.strip() == "[]"
     script = "import tagline; tagline.load_annotations; import sys; print('textual' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_load_articles_takes_one_path_or_any_iterable_of_them(tmp_path):
+    """``load_articles("art")`` read the name's letters as three paths, and a ``Path`` raised
+    TypeError: one path is one path, and a tuple or a generator is as good as a list."""
+    folder = tmp_path / "art"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The mayor said it rained.\n", encoding="utf-8")
+    for paths in (str(folder), folder, (folder,), [str(folder)], (p for p in [folder])):
+        found, problems = tagline.load_articles(paths)
+        assert [a.id for a in found] == ["a"] and problems == [], paths
+
+
+@pytest.mark.parametrize("kind", ["ArticleProblem", "AnnotationProblem", "AnnotationFileError"])
+def test_every_problem_prints_as_one_harmless_line(kind):
+    """The docs say a problem's ``str()`` is safe to print: an AnnotationProblem and an
+    AnnotationFileError handed an escape sequence or a newline in a path to the terminal as it was."""
+    shown = str(getattr(tagline, kind)("p\x1b[2J\nq", "bad\x9b"))
+    assert shown.isprintable() and shown.startswith("p␛[2J") and ": bad" in shown, shown

@@ -239,7 +239,7 @@ def test_label_keys_that_clash_with_review_keys_are_refused(root, tmp_path, caps
 def test_nothing_to_review_from_the_command_line(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["review", "--annotations", str(tmp_path / "none")]) == 1
-    assert "nothing to review" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"tagline: {tmp_path / 'none'}: no such annotations folder\n"  # that line alone
     root = tmp_path / "annotations"
     write(root, "alice", {0: ["claim"]})
     write(root, "bob", {0: ["claim"]})

@@ -179,3 +179,55 @@ def test_a_journal_line_that_is_not_an_action_is_said_and_left_out_by_every_read
     session.close()
     [first, second] = yaml.safe_load((root / "alice" / "a1.yaml").read_text(encoding="utf-8"))["sentences"]
     assert first["labels"] == [] and "flag" not in first and second["labels"] == ["claim"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["stats", "--annotations", "missing"],  # and "no annotation files under missing"
+    ["agree", "--annotations", "missing"],  # and an empty table, "Agreement of nobody"
+    ["export", "--format", "jsonl", "--annotations", "missing"],  # and a summary of nothing
+    ["review", "story.txt", "--annotations", "missing"],  # and two lines more
+    ["import", "missing.jsonl", "--format", "jsonl"],  # and "imported 0 sentences into 0 …"
+    ["serve", "missing.txt"],  # "nobody can log in yet" first, the reason second, then a third line
+], ids=lambda argv: argv[0])
+def test_a_missing_input_is_one_line_and_nothing_else(tmp_path, monkeypatch, capsys, argv):
+    """The contract: exit 1 "with a one-line reason on stderr". These said the reason, then went on
+    to say what followed from it, or printed an empty table."""
+    from tagline import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "story.txt").write_text("The mayor said it rained.\n", encoding="utf-8")
+    assert cli.main(argv) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert "missing" in line and ("no such" in line or "cannot be read" in line), line
+
+
+@pytest.mark.parametrize(("word", "meant"), [("stat", "stats"), ("exprot", "export"), ("sugest", "suggest")])
+def test_a_mistyped_command_is_a_usage_error_naming_the_command(tmp_path, monkeypatch, capsys, word, meant):
+    """``tagline stat`` was opened as an article path: "nothing to open: stat: no such file or
+    folder", exit 1, with no word of the command meant."""
+    from tagline import cli
+
+    monkeypatch.chdir(tmp_path)
+    assert cli.main([word]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert f"did you mean `tagline {meant}`?" in line
+    (tmp_path / word).mkdir()  # a folder by that name is a folder of articles, as before
+    assert cli.main([word]) == 1
+    assert "nothing to open" in capsys.readouterr().err
+
+
+def test_every_option_and_argument_of_every_command_says_what_it_is():
+    """``export --format``, ``suggest --model``, most ``--labels`` and ``review PATH`` had no help."""
+    import argparse
+
+    from tagline.cli import build_parser
+
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    silent = [f"{name} {'/'.join(action.option_strings) or action.dest}"
+              for name, sub in commands.choices.items() for action in sub._actions
+              if not isinstance(action, argparse._HelpAction) and not action.help]
+    assert silent == []

@@ -213,3 +213,11 @@ def test_one_job_on_a_terminal_parses_in_a_process_that_never_had_a_second_threa
         os.close(master)
     assert done.stdout.split()[-2:] == ["0", "True"], done.stdout
     assert b"paragraphs" in drawn  # the bar was drawn
+
+
+def test_a_slow_rate_is_not_rounded_to_nothing():
+    """5 paragraphs in 11.6 s read "0 paragraphs/s"."""
+    from tagline.core.prepare import Summary
+
+    assert Summary(1, 5, 0, 11.6).line().endswith("11.6 s, 0.4 paragraphs/s")
+    assert Summary(1, 500, 0, 2.0).line().endswith("2.0 s, 250 paragraphs/s")

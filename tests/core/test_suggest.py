@@ -242,6 +242,17 @@ def test_suggest_on_nothing_readable_prints_the_reason_and_no_empty_table(tmp_pa
     assert "nosuch.txt" in captured.err and "no such file" in captured.err
 
 
+@pytest.mark.parametrize("transcript", [False, True])
+def test_suggest_on_a_folder_with_no_articles_says_so_in_one_line(tmp_path, capsys, transcript):
+    """A folder with no article in it (or only a .csv) ended with status 1 and not a word."""
+    (tmp_path / "x.csv").write_text("a,b\n", encoding="utf-8")
+    assert main(["suggest", str(tmp_path), *(["--transcript"] if transcript else [])]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert line.startswith("tagline: nothing to suggest for: no .txt, .md") and line.endswith("found")
+
+
 def test_suggest_without_a_model_fails_in_one_line(tmp_path, capsys):
     article = tmp_path / "a.txt"
     article.write_text("Hello there, world.\n", encoding="utf-8")

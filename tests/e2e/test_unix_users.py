@@ -221,3 +221,21 @@ def test_answers_planted_in_a_colleagues_folder_are_never_exported_or_counted_as
             assert {(r["article"], r["annotator"]) for r in rows} == {("story", alice)}
         else:
             assert json.loads(done.stdout)["annotators"][alice]["started"] == 1
+
+
+def test_status_says_an_article_its_user_cannot_read(users, shared_dir):
+    """``tagline status corpus`` counted an article its user could not read as "not started",
+    without a word, where the contract has status say every file it could not list or read."""
+    alice, _, _ = users
+    corpus = shared_dir / "corpus"
+    corpus.mkdir()
+    (corpus / "open.txt").write_text("The mayor said it rained.\n", encoding="utf-8")
+    (corpus / "secret.txt").write_text("The mayor said it snowed.\n", encoding="utf-8")
+    (corpus / "secret.txt").chmod(0o600)  # root's: alice cannot read it
+    (shared_dir / "annotations").mkdir()
+    python, env = python_for(alice)
+    done = as_user(alice, "env", *(f"{k}={v}" for k, v in env.items()), python, "-m", "tagline", "status", "corpus",
+                   "--format", "json", cwd=shared_dir)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines() == ["tagline: corpus/secret.txt: cannot be read (Permission denied)"]
+    assert sorted(json.loads(done.stdout)["articles"]) == ["open", "secret"]  # still the corpus's, said

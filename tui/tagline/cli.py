@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
 
     p = commands.add_parser("review", help="adjudicate disagreements between annotators")
-    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="only these articles (files, folders or article ids; default: all)")
     annotations(p)
     annotators(p)
     p.add_argument("--reviewer", default=None, help="the reviewer's name (default: as --annotator)")
@@ -109,11 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="which sentences to step through (unanimous: those settled by agreement)")
     p.add_argument("--unfinished", action="store_true",
                    help="also sentences some annotator of the article has not finished (by default they wait)")
-    p.add_argument("--labels", default=None, metavar="FILE")
-    p.add_argument("--theme", default=None)
+    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+    p.add_argument("--theme", default=None, help="theme name (see themes/)")
 
     p = commands.add_parser("export", help="export annotations for training")
-    p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    p.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="the training format (see docs/guide/export.md)")
     annotations(p)
     annotators(p)
     p.add_argument("--out", default=None, metavar="PATH", help="output file or folder (default: standard output where the format allows)")
@@ -123,30 +123,30 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how several annotators' answers become rows (default: reviewed; see docs/guide/export.md)")
     p.add_argument("--keep-duplicates", action="store_true", help="keep rows whose text and labels repeat")
     p.add_argument("--no-reviewed", action="store_true", help="ignore reviewers' decisions: the same as --merge unanimous")
-    p.add_argument("--labels", default=None, metavar="FILE")
+    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
 
     p = commands.add_parser("import", help="read Prodigy or doccano JSONL back into annotation files")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", required=True, choices=("prodigy", "doccano", "jsonl"))
+    p.add_argument("file", metavar="FILE", help="the JSONL file to read (an export of Prodigy, doccano or tagline)")
+    p.add_argument("--format", required=True, choices=("prodigy", "doccano", "jsonl"), help="the format FILE is in")
     annotations(p)
-    p.add_argument("--annotator", default=None)
+    p.add_argument("--annotator", default=None, help="whose files to write (default: as for open)")
     p.add_argument("--articles", nargs="+", action="extend", default=[], metavar="PATH",
                    help="the articles the rows come from (files or folders), so each file lists every sentence")
-    p.add_argument("--labels", default=None, metavar="FILE")
+    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
 
     p = commands.add_parser("agree", help="inter-annotator agreement")
     annotations(p)
     annotators(p)
-    p.add_argument("--format", default="table", choices=("table", "json"))
+    p.add_argument("--format", default="table", choices=("table", "json"), help="a table (default) or JSON")
     p.add_argument("--pairs", action="store_true",
                    help="list every pair of annotators (by default, beyond 10 annotators, a summary of the pairs)")
-    p.add_argument("--labels", default=None, metavar="FILE")
+    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
 
     p = commands.add_parser("suggest", help="pre-annotate without the UI")
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--model", default="en_core_web_sm")
-    p.add_argument("--format", default="table", choices=("table", "jsonl"))
-    p.add_argument("--labels", default=None, metavar="FILE")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    p.add_argument("--model", default="en_core_web_sm", help="spaCy pipeline that parses the sentences")
+    p.add_argument("--format", default="table", choices=("table", "jsonl"), help="a table (default) or JSON lines")
+    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
     p.add_argument("--transcript", action="store_true",
                    help="the files are transcripts that name their speakers ('SPEAKER: text' paragraphs, or "
                         "'speaker<TAB>text' lines, .tsv files too): each sentence gets its speaker, and the "
@@ -156,13 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("stats", help="progress and label counts per annotator")
     annotations(p)
-    p.add_argument("--labels", default=None, metavar="FILE")
+    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
 
     p = commands.add_parser("status", help="who has done what, per annotator and article; writes nothing")
     p.add_argument("paths", nargs="*", metavar="PATH", help="the corpus the team is routed over (default: as for open)")
     annotations(p)
-    p.add_argument("--format", default="table", choices=("table", "json"))
-    p.add_argument("--labels", default=None, metavar="FILE")
+    p.add_argument("--format", default="table", choices=("table", "json"), help="a table (default) or JSON")
+    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
 
     p = commands.add_parser("serve", help="serve the reader to web browsers, one process per visitor")
     p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: as for open)")
@@ -179,12 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("train", help="train a sentence classifier on the annotations, for suggestions")
     annotations(p)
     annotators(p)
-    p.add_argument("--labels", default=None, metavar="FILE")
+    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
     p.add_argument("--out", default=None, metavar="DIR", help="where to save the model (default: <annotations>/.model)")
 
     p = commands.add_parser("prepare", help="parse and cache articles ahead of time")
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--model", default="en_core_web_sm")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    p.add_argument("--model", default="en_core_web_sm", help="spaCy pipeline to parse with")
     p.add_argument("--jobs", type=int, default=0, help="processes (default: all cores; not with --scheduler)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="parse on the Dask cluster of this scheduler (pip install 'tagline[dask]')")
@@ -207,10 +207,27 @@ def _port(text: str) -> int:
     return port
 
 
+def _near_command(word: str, names) -> str | None:
+    """The command ``word`` looks like a slip for (``stat``, ``exprot``), when it is no file or
+    folder either and has no suffix or folder in it: else it is opened as an article path."""
+    import difflib
+
+    if not word or word.startswith("-") or "." in word or "/" in word or os.path.lexists(word):
+        return None
+    return next(iter(difflib.get_close_matches(word, list(names), n=1, cutoff=0.75)), None)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not argv or (argv[0] not in parser._subparsers._group_actions[0].choices and argv[0] not in ("-h", "--help", "--version")):  # type: ignore[union-attr]
+    names = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    if not argv or (argv[0] not in names and argv[0] not in ("-h", "--help", "--version")):
+        near = _near_command(argv[0], names) if argv else None
+        if near:
+            from tagline.commands.output import say
+
+            say(f"'{argv[0]}' is no command, file or folder: did you mean `tagline {near}`? (see tagline --help)")
+            return 2
         argv = ["open", *argv]
     args, extra = parser.parse_known_args(argv)
     if extra:  # said by the command's own parser, which names the command (not "tagline")

@@ -522,16 +522,16 @@ def run(args, scheme) -> int:
         except tokens_mod.TokenFileError as error:
             say(error)
             return 1
-        if not known.hashes:
-            say("nobody can log in yet: add an annotator with `tagline serve --add-annotator NAME` (works while serving too)")
         guard = Guard(hosts, path, cookie=f"tagline-{args.port}", secure=(args.url or "").lower().startswith("https:"))
 
     found, problems = articles_mod.open_corpus(args.paths)
+    if not found:  # one line, as `tagline` itself says it: the reason first, and nothing else
+        say(f"nothing to serve: {problems[0] if problems else 'no .txt, .md or .jsonl articles found'}")
+        return 1
     for problem in problems:
         say(problem)
-    if not found:
-        say("nothing to serve: no .txt, .md or .jsonl articles found")
-        return 1
+    if not args.no_auth and not known.hashes:
+        say("nobody can log in yet: add an annotator with `tagline serve --add-annotator NAME` (works while serving too)")
     server = TaglineServer(open_arguments(args), guard, host=args.host, port=args.port, url=args.url, sock=sock)
     try:
         server.serve()

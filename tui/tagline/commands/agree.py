@@ -5,7 +5,7 @@ import sys
 from tagline.core import corpus
 from tagline.core.labels import LabelScheme
 from tagline.core.agreement import PAIRS_LISTED, compute
-from tagline.commands.output import cell, json_text, safe, say
+from tagline.commands.output import cell, json_text, no_annotations_folder, safe, say
 
 _NA = "n/a: undefined (no sentences, one annotator, or chance agreement of 1)"
 
@@ -83,6 +83,8 @@ def _pairs_listing(entries: dict) -> str:
 
 
 def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tuple[str, ...] = ()) -> int:
+    if no_annotations_folder(args.annotations):
+        return 1
     merged = corpus.load(args.annotations, scheme, annotators, reviewers)
     problems = list(merged.problems)
     present = set(merged.annotators)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tagline.core import corpus, safefile, wording
 from tagline.core.labels import LabelScheme
 from tagline.core.exporting import ExportError, Staging, destinations, split_by_article, write
-from tagline.commands.output import say
+from tagline.commands.output import no_annotations_folder, say
 
 #: What to do about each reason a row is left out, when there is something to do.
 REMEDIES = {corpus.DISPUTED: "settle them with tagline review", corpus.TIE: "settle them with tagline review"}
@@ -68,6 +68,8 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tupl
         if path is not None and (why := safefile.broken_link(path)):
             say(why)
             return 1
+    if no_annotations_folder(args.annotations):
+        return 1
     merged = corpus.load(args.annotations, scheme, annotators, reviewers)
     problems = list(merged.problems)
     present = {f.annotator for f in merged.files} | {f.path.parent.name for f in merged.files}

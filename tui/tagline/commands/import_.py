@@ -83,5 +83,6 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
         count = sum(skipped.values())
         say(f"{count} row{'s' if count != 1 else ''} answered reject or ignore left out "
             f"({', '.join(f'{n} {answer}' for answer, n in skipped.items())}): not annotations")
-    say(f"imported {sentences} sentences into {written} annotation files under {root}")
+    if written or not problems:  # nothing read and a reason said: that one line is the answer
+        say(f"imported {sentences} sentences into {written} annotation files under {root}")
     return 1 if problems else 0

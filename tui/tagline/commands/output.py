@@ -13,7 +13,7 @@ import sys
 
 from tagline.core.sanitize import json_text, visible
 
-__all__ = ["cell", "json_text", "safe", "say", "lines"]
+__all__ = ["cell", "json_text", "safe", "say", "lines", "no_annotations_folder"]
 
 
 def safe(text: object) -> str:
@@ -36,3 +36,14 @@ def cell(value: object):
 def lines(text: object) -> str:
     """A report of several lines (a summary that names labels or paths): each line :func:`safe`."""
     return "\n".join(safe(line) for line in str(text).split("\n"))
+
+
+def no_annotations_folder(root) -> bool:
+    """Whether ``root`` is no annotations folder; if so it is said, in one line, and a command that
+    only reads annotations stops there (exit 1)."""
+    from tagline.core.corpus import missing_root
+
+    missing = missing_root(root)
+    if missing:
+        say(missing)
+    return missing is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 from tagline.core import corpus
 from tagline.core.labels import LabelScheme
 from tagline.core.stats import AnnotatorStats, compute
-from tagline.commands.output import say
+from tagline.commands.output import no_annotations_folder, say
 
 
 def render_table(found: dict[str, AnnotatorStats], scheme: LabelScheme, width: int = 80):
@@ -24,6 +24,8 @@ def render_table(found: dict[str, AnnotatorStats], scheme: LabelScheme, width: i
 
 
 def run(args, scheme: LabelScheme, reviewers: tuple[str, ...] = ()) -> int:
+    if no_annotations_folder(args.annotations):
+        return 1
     merged = corpus.load(args.annotations, scheme, reviewers=reviewers)
     for problem in merged.problems:
         say(f"{problem}")

@@ -32,6 +32,9 @@ def run(args, scheme) -> int:
         problems.extend(unnamed)
     for problem in problems:
         complain(str(problem))
+    if not found and not problems:  # an empty folder: exit 1 said why, as open and prepare say it
+        complain("nothing to suggest for: no " + (".txt, .md, .jsonl or .tsv transcripts" if transcript else ".txt, .md or .jsonl articles") + " found")
+        return 1
     # A file read with a warning (undecodable bytes) is still suggested; anything else was left out.
     warnings = {(article.path, article.warning) for article in found if article.warning}
     left_out = any((problem.path, problem.reason) not in warnings for problem in problems)

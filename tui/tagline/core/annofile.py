@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from tagline.core import safefile, safejson, safeyaml, schema
+from tagline.core.sanitize import visible
 
 #: An annotation file larger than this is refused, not read: the largest article (8 MB) with its
 #: entities and suggestions makes a file of a few tens of megabytes.
@@ -40,7 +41,7 @@ class AnnotationFileError(ValueError):
     one-line ``reason``."""
 
     def __init__(self, path: str | Path, reason: str):
-        super().__init__(f"{path}: {reason}")
+        super().__init__(visible(f"{path}: {reason}"))  # one harmless line, as every problem's
         self.path = str(path)
         self.reason = reason
 

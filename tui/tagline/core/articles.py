@@ -12,6 +12,7 @@ import json
 import os
 import stat
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,9 @@ SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
 #: Read as text too where the user says the files are transcripts: the tab-separated files of the
 #: CheckThat! lab (:mod:`tagline.core.transcript`).
 TRANSCRIPT_SUFFIXES = SUFFIXES + (".tsv",)
+#: What the readers take for "the files and folders to read": one path, or any iterable of them
+#: (a list, a tuple, a generator).
+Paths = str | os.PathLike | Iterable[str | os.PathLike]
 MAX_BYTES = 64 * 1024 * 1024  # a file larger than this is refused, not loaded
 #: One article longer than this is refused: a news article is a few thousand sentences at most, and a
 #: 50 MB "article" takes seconds to split and would make an annotation file of hundreds of megabytes.
@@ -204,17 +208,18 @@ def _walk(top: str, suffixes: tuple[str, ...], problems: list[Problem], walked: 
     return [(Path(name), key, linked) for name, key, linked in found]
 
 
-def find(paths: list[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Path], list[Problem]]:
+def find(paths: Paths, suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Path], list[Problem]]:
     """Article files under ``paths``: see :func:`_find`."""
     files, problems, others = _find(paths, suffixes)
     return files, problems + _other_names(others)
 
 
-def _find(paths: list[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Path], list[Problem], list[tuple[str, str]]]:
+def _find(paths: Paths, suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Path], list[Problem], list[tuple[str, str]]]:
     """Article files under ``paths`` (files as given, folders walked in name order), those whose
     names end in one of ``suffixes``. A file reached twice, under the same name or another (a link,
     a hard link), is listed once; the other names are said in one line. Links to folders found in a
     folder are not followed (said in one line): name one as a PATH to open what it holds."""
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)  # "a.txt" is one path, not five
     files: list[Path] = []
     problems: list[Problem] = []
     # A file reached twice (``c c``, ``c ./c``, ``c/a.txt c``, a link or a hard link to it) is one
@@ -430,20 +435,20 @@ def _too_long(path: Path) -> Problem | None:
     return Problem(display_path(path), f"file name too long to name its annotation files ({id_bytes(path.stem)} bytes; at most {MAX_ID_BYTES})")
 
 
-def load(paths: list[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Article], list[Problem]]:
+def load(paths: Paths, suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Article], list[Problem]]:
     """Every article under ``paths``, read now; ids made unique where two files share a stem.
     ``suffixes``: the files to read (:data:`TRANSCRIPT_SUFFIXES` adds ``.tsv``)."""
     return _collect(paths, lazy=False, suffixes=suffixes)
 
 
-def open_corpus(paths: list[str | Path]) -> tuple[list[Article], list[Problem]]:
+def open_corpus(paths: Paths) -> tuple[list[Article], list[Problem]]:
     """Like :func:`load`, but ``.txt`` and ``.md`` files are read only when an article is opened:
     a folder of 10,000 articles is listed without reading them. ``.jsonl`` files are read at once
     (their ids are inside)."""
     return _collect(paths, lazy=True)
 
 
-def _collect(paths: list[str | Path], lazy: bool, suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Article], list[Problem]]:
+def _collect(paths: Paths, lazy: bool, suffixes: tuple[str, ...] = SUFFIXES) -> tuple[list[Article], list[Problem]]:
     files, problems, others = _find(paths, suffixes)
     articles: list[Article] = []
     seen: set[str] = set()
@@ -496,6 +501,8 @@ def list_ids(paths: list[str | Path], problems: list[Problem] | None = None) -> 
             said.extend(problem for problem in lines if problem.reason not in kept)  # a line left out, said
         else:
             stems = [path.stem]
+            if not os.access(path, os.R_OK):  # listed, not read: it would open as "cannot be read"
+                said.append(Problem(display_path(path), "cannot be read (Permission denied)"))
         for stem in stems:
             key = same_id(stem)
             if key not in first:

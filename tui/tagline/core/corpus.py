@@ -27,6 +27,7 @@ from pathlib import Path
 
 from tagline.core import annofile, articles, safefile, schema, store
 from tagline.core.labels import LabelScheme
+from tagline.core.sanitize import visible
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        # A path or a value from a file may hold newlines or escape sequences: one harmless line.
+        return visible(f"{self.path}: {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,15 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+def missing_root(root: str | Path) -> Problem | None:
+    """Why ``root`` is no annotations folder to read (None when it is one): what a command that
+    only reads annotations says, alone, before anything else (an empty table, a summary of nothing
+    or "nothing to review" after it said no more)."""
+    if Path(root).is_dir():
+        return None
+    return Problem(str(root), safefile.not_a_folder(root, "annotations folder"))
+
+
 def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = None,
          reviewers: Iterable[str] | None = None) -> Corpus:
     """Every valid annotation file under ``root``, merged. ``annotators`` limits whose annotations are
@@ -179,8 +190,9 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
     root = Path(root)
     problems: list[Problem] = []
     files: list[AnnotationFile] = []
-    if not root.is_dir():
-        problems.append(Problem(str(root), safefile.not_a_folder(root, "annotations folder")))
+    missing = missing_root(root)
+    if missing:
+        problems.append(missing)
         return Corpus([], [], problems)
     wanted = set(annotators) if annotators else None
     seen: dict[tuple[str, str], Path] = {}

@@ -512,6 +512,10 @@ def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelSc
     if refused:
         say(refused)
         return 1
+    from tagline.commands.output import no_annotations_folder
+
+    if no_annotations_folder(annotations):
+        return 1
     import sys
     import time
 
