@@ -239,3 +239,29 @@ def test_status_says_an_article_its_user_cannot_read(users, shared_dir):
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.splitlines() == ["tagline: corpus/secret.txt: cannot be read (Permission denied)"]
     assert sorted(json.loads(done.stdout)["articles"]) == ["open", "secret"]  # still the corpus's, said
+
+
+def test_a_folder_made_under_a_colleagues_name_is_read_as_nobodys(users, shared_dir):
+    """From the team audit: in the group-shared folder the guide sets up, bob moved alice's folder
+    aside, made ``annotations/<alice>`` himself and wrote answers there (by hand, then with tagline
+    under her name); export, agree and status read them as alice's without a word."""
+    alice, bob, group = users
+    root = group_shared(shared_dir, group)
+    assert annotate(alice, root, alice, umask="002")["error"] is False
+    moved = as_user(bob, "sh", "-c", f"mv {root / alice} {root / '.aside'} && mkdir {root / alice} && "
+                    f"sed 's/claim/quote/' {root / '.aside' / 'story.yaml'} > {root / alice / 'story.yaml'}", umask="002")
+    assert moved.returncode == 0, moved.stderr  # the kernel allows it: no sticky bit on annotations/
+    said = f"{root / alice}: is named for {alice} but belongs to {bob}; left out (only {alice} makes that folder)"
+    python, env = python_for(alice)
+    done = as_user(alice, "env", *(f"{k}={v}" for k, v in env.items()), python, "-m", "tagline", "export", "--format", "jsonl",
+                   "--annotations", str(root), cwd=shared_dir)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert said in done.stderr.splitlines()[0] and "quote" not in done.stdout
+    from tagline.core import status as status_mod
+    from tagline.core.labels import DEFAULT_SCHEME
+
+    found = status_mod.compute(root, DEFAULT_SCHEME)
+    assert said in found.problems and alice not in found.annotators
+    # Nor does tagline, run by bob under her name, write into the folder he made for her.
+    forged = annotate(bob, root, alice, umask="002")
+    assert forged["error"] is True and f"is named for {alice}, not for you ({bob}); read-only here" in forged["opened"]

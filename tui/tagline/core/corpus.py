@@ -207,6 +207,7 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
     decided: list[AnnotationFile] = []
     decided_seen: dict[tuple[str, str], Path] = {}
     owners: dict[str, int | None] = {}
+    refused: set[str] = set()  # folders named for a colleague by someone else (store.named_for_another)
     twice = same_folders(root, {folder for folder, _ in found}, problems)
     for folder, path in [*found, *_decision_paths(folders, problems)]:
         if folder in twice:
@@ -217,6 +218,12 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
             continue
         if folder not in owners:
             owners[folder] = store.folder_owner(root / folder)
+            impostor = store.named_for_another(root / folder)
+            if impostor:  # said once for the folder, and none of its files read
+                problems.append(Problem(str(root / folder), impostor))
+                refused.add(folder)
+        if folder in refused:
+            continue
         foreign = store.foreign_owner(path, owners[folder])
         if foreign:  # planted while the folder was group-writable: never read as the folder's
             problems.append(Problem(str(path), foreign))

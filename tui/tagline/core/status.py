@@ -166,7 +166,14 @@ def _folders(root: Path, problems: list[str]) -> list[str]:
     said: list[corpus.Problem] = []
     twice = corpus.same_folders(root, set(names), said)
     problems.extend(str(problem) for problem in said)
-    return [name for name in names if name not in twice]
+    kept = []
+    for name in names:
+        impostor = store.named_for_another(root / name)
+        if impostor:  # as the readers leave it out (said again by read_folder for a team's name: once)
+            problems.append(f"{root / name}: {impostor}")
+        elif name not in twice:
+            kept.append(name)
+    return kept
 
 
 def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decisions: bool = False,
@@ -184,6 +191,11 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
     Read only, and never waiting: an article being folded right now (a session that has quit, its
     fold left to a process of its own) is read from its journals, then its file, whichever of the
     two the fold has got to (:func:`_journaled`)."""
+    impostor = store.named_for_another(owner or folder)
+    if impostor:
+        if owner is None:  # said with the folder's own answers; its decisions/ go unsaid a second time
+            problems.append(f"{folder}: {impostor}")
+        return {}, {}, 0
     index = read_index(folder)
     owner_uid = store.folder_owner(owner or folder)
     yaml_files: dict[str, int] = {}
@@ -497,7 +509,7 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
     return Status(
         people, articles, waiting, waiting_articles,
         _agreement(label_sets),
-        problems, team is not None, parsed, outside, no_login,
+        list(dict.fromkeys(problems)), team is not None, parsed, outside, no_login,
     )
 
 

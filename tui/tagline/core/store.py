@@ -324,6 +324,36 @@ def _user_name(uid: int) -> str:
         return f"uid {uid}"
 
 
+def named_for_another(folder: str | Path) -> str | None:
+    """Why the annotator folder ``folder`` is not read as the work of the user it is named for, or
+    None: in an annotations folder others may write in (``chmod g+ws``, or 1777), a folder named for
+    a login of this machine must belong to that login (or to root, who may set up or restore).
+
+    Files are trusted by the folder they sit in (:func:`foreign_owner`); without this, a member of
+    the group made ``annotations/lead`` (or moved ``carol`` aside and made a new one) and wrote
+    decisions and answers that every command read as the lead's, or carol's."""
+    if not hasattr(os, "geteuid"):
+        return None
+    folder = Path(folder)
+    try:
+        if not folder.parent.stat().st_mode & NOT_THEIRS:
+            return None  # only its owner makes folders in it: theirs to name
+        owner = os.stat(folder).st_uid
+    except OSError:
+        return None
+    if owner == 0:
+        return None
+    try:
+        import pwd
+
+        named = pwd.getpwnam(folder.name).pw_uid
+    except (ImportError, KeyError, ValueError):
+        return None  # no login of that name: nobody it could be taken for
+    if named == owner:
+        return None
+    return f"is named for {folder.name} but belongs to {_user_name(owner)}; left out (only {folder.name} makes that folder)"
+
+
 def not_yours(folder: Path, annotator: str) -> str | None:
     """Why this process must not write into the annotator folder ``folder``, or None.
 
@@ -343,6 +373,8 @@ def not_yours(folder: Path, annotator: str) -> str | None:
     if info is not None:
         if info.st_uid != me:
             return f"{folder} belongs to {_user_name(info.st_uid)}, not to you ({_user_name(me)}); read-only here"
+        if named_for_another(folder):  # made by this user under a colleague's name: never read as theirs
+            return f"{folder} is named for {folder.name}, not for you ({_user_name(me)}); read-only here"
         return None
     try:
         shared = folder.parent.stat().st_mode & 0o022
