@@ -14,6 +14,7 @@ from textual import work
 from textual.app import SystemCommand
 
 from tagline.core import keymap, nlp
+from tagline.core.nlp.cache import untrusted
 from tagline.core.session import Session
 from tagline.app import heap, settings, theming
 from tagline.app.durable import DurableApp, folded_apart
@@ -47,6 +48,9 @@ class TaglineApp(DurableApp):
         self.model_notice = model_notice
         self.notices = notices or []
         self.cache = nlp.ParseCache(shared=nlp.project_cache_dir(session.root))  # the team's, then the user's
+        refused = untrusted(nlp.project_cache_dir(session.root))
+        if refused:  # parsed without it, and said
+            self.notices.append(refused)
         self.service: nlp.EntityService | None = None
         self._last_action = time.monotonic()
         self._parse_finished_for: str | None = None

@@ -38,6 +38,45 @@ def project_cache_dir(annotations: str | Path) -> Path:
     return Path(annotations) / PROJECT_FOLDER
 
 
+#: Write permission the project cache's folder and file never give group or others: anyone who could
+#: replace the file would choose every teammate's entities and suggestions ("statistic" on every
+#: sentence, accepted with ``a``).
+NOT_THEIRS = 0o022
+
+
+def untrusted(shared: str | Path) -> str | None:
+    """Why the project cache ``shared`` (``<annotations>/.cache``) is not to be read, or None (also
+    None when there is none). Trusted: its folder and file writable by their owner alone, and
+    owned by the owner of the annotations folder, root, or the reader."""
+    if not hasattr(os, "geteuid"):
+        return None
+    folder = Path(shared)
+    path = folder / FILE_NAME
+    try:
+        if not path.is_file():
+            return None
+        trusted = {0, os.geteuid(), folder.parent.stat().st_uid}
+        for item in (folder, path):
+            info = item.stat()
+            if info.st_uid not in trusted:
+                return f"the project cache {item} belongs to {_user_name(info.st_uid)}, not to the owner of {folder.parent}; not read"
+            if info.st_mode & NOT_THEIRS:
+                return (f"the project cache {item} can be changed by others than its owner; not read "
+                        "(its owner: tagline prepare again, or chmod go-w)")
+    except OSError as error:
+        return f"the project cache {folder} cannot be read ({error.strerror or error}); not read"
+    return None
+
+
+def _user_name(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
 class ParseCache:
     """Entities per paragraph on disk (SQLite), shared by every session and ``tagline prepare``.
 
@@ -60,7 +99,7 @@ class ParseCache:
         db = getattr(self._local, "shared", None)
         if db is None:
             path = Path(self.shared) / FILE_NAME
-            if not path.is_file():
+            if not path.is_file() or untrusted(self.shared):  # said once, by whoever opens the session
                 return None
             try:
                 from urllib.parse import quote
@@ -92,8 +131,8 @@ class ParseCache:
         except sqlite3.Error:
             pass
         for path, bits in ((Path(self.folder), 0o055), (Path(self.folder) / FILE_NAME, 0o044)):
-            try:
-                path.chmod(path.stat().st_mode | bits)
+            try:  # readable by all, writable by its owner alone whatever the umask (002 in a team)
+                path.chmod((path.stat().st_mode | bits) & 0o7777 & ~NOT_THEIRS)
             except OSError:
                 pass
 
