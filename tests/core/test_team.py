@@ -401,3 +401,19 @@ def test_a_second_login_opens_the_next_article_of_the_queue_not_a_read_only_one(
     finally:
         second.close()
         first.close()
+
+
+def test_an_article_open_and_started_is_routed_as_started_after_its_background_save(tmp_path):
+    """From the team audit: carol had art2 open with 2 of 9 sentences done; the background fold had
+    emptied her journal and the index entry waits for the article's close, so routing read art2 as
+    untouched by her, handed it to a third annotator, and status said 3 annotators on an article
+    that wants 2."""
+    root = tmp_path / "annotations"
+    article = Article("art2", "art2.txt", "One here. Two there. Three now.")
+    session = Session([article], root, "carol", DEFAULT_SCHEME)
+    session.toggle("claim")
+    assert session.store.fold()  # the idle fold: the file is written, the journal retired
+    assert not (root / "carol" / "art2.journal").exists()
+    assert team_mod.read_progress(root, ["carol"]).started == {"art2": {"carol"}}
+    session.close()
+    assert team_mod.read_progress(root, ["carol"]).started == {"art2": {"carol"}}  # from the index, once closed

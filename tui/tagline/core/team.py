@@ -254,25 +254,43 @@ class Progress:
 def read_progress(root: str | Path, annotators) -> Progress:
     """Started and finished articles of ``annotators`` under the annotation folder ``root``, from
     each folder's progress index (``.progress.json``); an article being annotated right now (its
-    journal has lines) counts as started. No annotation file is parsed."""
+    journal has lines), and so does one whose file was written since its index entry (the session's
+    background fold has emptied the journal, and the entry is written when the article is closed)
+    or whose lock a session holds now. No annotation file is parsed."""
     from tagline.core import schema
-    from tagline.core.store import safe_name
+    from tagline.core.store import FOLD_LOCK_SUFFIX, held_locks, safe_name
     from tagline.core.progress import read_index
 
     progress = Progress()
+    held: set | None = None  # /proc/locks, read once, the first time a lock file is met
     for name in annotators:
         folder = Path(root) / safe_name(name)
-        for article_id, entry in read_index(folder).items():
+        index = read_index(folder)
+        for article_id, entry in index.items():
             if isinstance(entry, dict):
                 progress.mark(article_id, name, _int(entry.get("done")), _int(entry.get("total")))
+        begun: set[str] = set()
         try:
             with os.scandir(folder) as found:
                 for item in found:
-                    if item.name.endswith(schema.JOURNAL_SUFFIX) and item.stat().st_size > 0:
-                        article_id = item.name[: -len(schema.JOURNAL_SUFFIX)]
-                        progress.started.setdefault(article_id, set()).add(name)
+                    given = item.name
+                    if given.endswith(schema.JOURNAL_SUFFIX) and item.stat().st_size > 0:
+                        begun.add(given[: -len(schema.JOURNAL_SUFFIX)])
+                    elif given.endswith(schema.ANNOTATION_SUFFIX) and not given.startswith("."):
+                        article_id = given[: -len(schema.ANNOTATION_SUFFIX)]
+                        entry = index.get(article_id)
+                        if not isinstance(entry, dict) or entry.get("mtime_ns") != item.stat().st_mtime_ns:
+                            begun.add(article_id)  # written since the entry: by a session still open
+                    elif given.startswith(".") and given.endswith((".lock", FOLD_LOCK_SUFFIX)):
+                        if held is None:
+                            held = held_locks() or set()
+                        info = item.stat()
+                        if (os.major(info.st_dev), os.minor(info.st_dev), info.st_ino) in held:
+                            begun.add(given[1 : -len(FOLD_LOCK_SUFFIX if given.endswith(FOLD_LOCK_SUFFIX) else ".lock")])
         except OSError:
             pass
+        for article_id in begun:
+            progress.started.setdefault(article_id, set()).add(name)
     return progress
 
 
