@@ -364,3 +364,21 @@ def test_a_file_written_after_the_folder_was_listed_is_read(tmp_path, monkeypatc
     monkeypatch.setattr(status_mod, "_journaled", folded_first)
     carol = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3", "a4"]).annotators["carol"]
     assert (carol.sentences_done, carol.sentences_total) == (4, 6)
+
+
+@pytest.mark.parametrize("bad", [{"done": -5}, {"done": 10**30}, {"total": 1e308}, {"done": True},
+                                 {"labels": {"claim": -1}}, {"labels": [1]}])
+def test_an_index_entry_not_as_tagline_writes_it_is_not_used(tmp_path, bad):
+    """From the team audit: an annotator's own index with "done": -5 showed as -5/9 in the table,
+    "total": 1e308 as 1/0. Such an entry is passed over and its YAML file read instead."""
+    import json
+
+    team = project(tmp_path)
+    before = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3", "a4"])
+    index = tmp_path / "alice" / ".progress.json"
+    entries = json.loads(index.read_text(encoding="utf-8"))
+    entries["a1"].update(bad)
+    index.write_text(json.dumps(entries), encoding="utf-8")
+    after = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3", "a4"])
+    assert after.annotators["alice"] == before.annotators["alice"]
+    assert after.parsed_files == 1  # a1's file, read in its place

@@ -40,7 +40,29 @@ def read_index(folder: str | Path) -> dict[str, dict]:
         data = safejson.loads(safefile.read_text(path, annofile.MAX_BYTES), unique=False)
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    # A cache, never the truth: an entry not as tagline writes it ("done": -5 showed as -5/9,
+    # "total": 1e308 as 1/0) is not used, and the YAML file it stood for is read instead.
+    return {key: entry for key, entry in data.items() if _entry_ok(entry)}
+
+
+#: More sentences than any article tagline opens has (MAX_ARTICLE_BYTES of one-character sentences).
+MOST_SENTENCES = 10_000_000
+
+
+def _entry_ok(entry: object) -> bool:
+    """Whether an index entry's counts are as :meth:`ProgressIndex.update` writes them: whole
+    numbers, 0 <= done <= total, and per-label counts that are whole numbers from 0 to total."""
+    if not isinstance(entry, dict):
+        return False
+    done, total, labels = entry.get("done"), entry.get("total"), entry.get("labels", {})
+    return (_whole(done) and _whole(total) and 0 <= done <= total <= MOST_SENTENCES and isinstance(labels, dict)
+            and all(_whole(n) and 0 <= n <= total for n in labels.values()))
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def entry_is_current(entry: object, yaml_mtime_ns: int | None) -> bool:
