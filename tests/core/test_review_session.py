@@ -3,6 +3,7 @@ what export and agreement make of the decisions."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -469,3 +470,16 @@ def test_a_review_whose_first_fold_is_killed_reopens_with_its_decisions(tmp_path
     again.close()
     data = annofile.read(folder / "river.yaml")
     assert [s["labels"] for s in data["sentences"][:2]] == [["claim"], ["statistic"]]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a folder to another user needs root")
+def test_a_reviewer_folder_of_someone_else_is_read_only_before_the_first_key(team):
+    """From the team audit: run under someone else's name, the review screen said "saved" until the
+    first key, and only then "belongs to …; read-only here"."""
+    folder = team.root / "carol"
+    folder.mkdir()
+    os.chown(folder, 54321, -1)
+    s = session(team)
+    assert s.read_only == f"{folder} belongs to uid 54321, not to you (root); read-only here"
+    assert s.take(1).error
+    s.close()

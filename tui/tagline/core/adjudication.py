@@ -441,7 +441,14 @@ class ReviewSession:
 
     @property
     def read_only(self) -> str | None:
-        return self.store.read_only if self.store is not None else None
+        """Why nothing the reviewer does is saved, or None: the open article's store says; before
+        one is open, the reviewer's folder does (the screen said "saved" until the first key)."""
+        if self.store is not None:
+            return self.store.read_only
+        from tagline.core.store import not_yours
+
+        folder = Path(self.root) / safe_name(self.reviewer)
+        return not_yours(folder, self.reviewer) or not_yours(folder / schema.DECISIONS_FOLDER, self.reviewer)
 
     def close(self, after_exit: bool = False) -> None:
         """Fold what is open and what is being closed. ``after_exit`` (the process is about to end):

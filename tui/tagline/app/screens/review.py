@@ -548,7 +548,8 @@ def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelSc
         say(problem)
     from tagline.app.launch import theme_folders
 
-    app = ReviewApp(session, problems, theme, theme_folders())
+    refused = session.read_only  # said on opening, as the reader says it, not after the first key
+    app = ReviewApp(session, [*problems, refused] if refused else problems, theme, theme_folders())
     from tagline.app import durable
 
     def finish(status: int) -> int:
