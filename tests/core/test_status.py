@@ -382,3 +382,13 @@ def test_an_index_entry_not_as_tagline_writes_it_is_not_used(tmp_path, bad):
     after = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3", "a4"])
     assert after.annotators["alice"] == before.annotators["alice"]
     assert after.parsed_files == 1  # a1's file, read in its place
+
+
+def test_an_annotated_article_gone_from_the_corpus_is_said(tmp_path):
+    """From the team audit: with seeds/art2.txt moved away, status still counted 6 articles, art2
+    among them with its annotators, and nothing said it was gone."""
+    team = project(tmp_path)
+    found = status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a3", "a4"])  # a2 is gone
+    assert "1 annotated article not in the corpus ('a2'): counted with the work done on them, routed to nobody" in found.problems
+    assert found.articles["a2"]["wanted"] == 2 and found.articles["a2"]["annotators"] == ["alice"]
+    assert status_mod.compute(tmp_path, DEFAULT_SCHEME, team, ["a1", "a2", "a3", "a4"]).problems == []

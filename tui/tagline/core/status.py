@@ -445,6 +445,12 @@ def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, art
                 started.setdefault(article_id, set()).add(name)
     ids = list(article_ids) if article_ids is not None else sorted({a for per in works.values() for a in per})
     known_ids = set(ids) | {a for per in works.values() for a in per}
+    if article_ids is not None and team is not None:
+        gone = sorted(known_ids - set(ids))
+        if gone:  # counted with the work done on them, never routed: said, not left to look routed
+            shown = ", ".join(f"'{a}'" for a in gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
+            problems.append(f"{wording.count(len(gone), 'annotated article')} not in the corpus ({shown}): "
+                            "counted with the work done on them, routed to nobody")
     routing = route(team, ids, started) if team else {a: tuple(sorted(n for n in names if a in works[n])) for a in known_ids}
 
     no_login: dict[str, dict] = {}
