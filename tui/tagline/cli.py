@@ -92,13 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
     def annotators(p):
         p.add_argument("--annotators", metavar="A,B", help="only these annotators (comma separated)")
 
+    def labels(p):
+        p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+
     p = commands.add_parser("open", help="annotate articles (the default command)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: ./seeds or the bundled samples)")
     annotations(p)
     p.add_argument("--annotator", default=None, help="your name (default: $TAGLINE_ANNOTATOR, then the login name)")
     p.add_argument("--model", default="en_core_web_sm", help="spaCy pipeline for entities, or 'none'")
     p.add_argument("--theme", default=None, help="theme name (see themes/)")
-    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+    labels(p)
 
     p = commands.add_parser("review", help="adjudicate disagreements between annotators")
     p.add_argument("paths", nargs="*", metavar="PATH", help="only these articles (files, folders or article ids; default: all)")
@@ -109,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="which sentences to step through (unanimous: those settled by agreement)")
     p.add_argument("--unfinished", action="store_true",
                    help="also sentences some annotator of the article has not finished (by default they wait)")
-    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+    labels(p)
     p.add_argument("--theme", default=None, help="theme name (see themes/)")
 
     p = commands.add_parser("export", help="export annotations for training")
@@ -123,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how several annotators' answers become rows (default: reviewed; see docs/guide/export.md)")
     p.add_argument("--keep-duplicates", action="store_true", help="keep rows whose text and labels repeat")
     p.add_argument("--no-reviewed", action="store_true", help="ignore reviewers' decisions: the same as --merge unanimous")
-    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+    labels(p)
 
     p = commands.add_parser("import", help="read Prodigy or doccano JSONL back into annotation files")
     p.add_argument("file", metavar="FILE", help="the JSONL file to read (an export of Prodigy, doccano or tagline)")
@@ -132,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annotator", default=None, help="whose files to write (default: as for open)")
     p.add_argument("--articles", nargs="+", action="extend", default=[], metavar="PATH",
                    help="the articles the rows come from (files or folders), so each file lists every sentence")
-    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+    labels(p)
 
     p = commands.add_parser("agree", help="inter-annotator agreement")
     annotations(p)
@@ -140,13 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="table", choices=("table", "json"), help="a table (default) or JSON")
     p.add_argument("--pairs", action="store_true",
                    help="list every pair of annotators (by default, beyond 10 annotators, a summary of the pairs)")
-    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+    labels(p)
 
     p = commands.add_parser("suggest", help="pre-annotate without the UI")
     p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
     p.add_argument("--model", default="en_core_web_sm", help="spaCy pipeline that parses the sentences")
     p.add_argument("--format", default="table", choices=("table", "jsonl"), help="a table (default) or JSON lines")
-    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+    labels(p)
     p.add_argument("--transcript", action="store_true",
                    help="the files are transcripts that name their speakers ('SPEAKER: text' paragraphs, or "
                         "'speaker<TAB>text' lines, .tsv files too): each sentence gets its speaker, and the "
@@ -156,13 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("stats", help="progress and label counts per annotator")
     annotations(p)
-    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+    labels(p)
 
     p = commands.add_parser("status", help="who has done what, per annotator and article; writes nothing")
     p.add_argument("paths", nargs="*", metavar="PATH", help="the corpus the team is routed over (default: as for open)")
     annotations(p)
     p.add_argument("--format", default="table", choices=("table", "json"), help="a table (default) or JSON")
-    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+    labels(p)
 
     p = commands.add_parser("serve", help="serve the reader to web browsers, one process per visitor")
     p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (default: as for open)")
@@ -170,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
     p.add_argument("--model", default="en_core_web_sm", help="spaCy pipeline for entities, or 'none'")
-    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+    labels(p)
     p.add_argument("--theme", default=None, help="theme name (see themes/)")
     p.add_argument("--add-annotator", default=None, metavar="NAME", help="give NAME a login link (printed once) and exit")
     p.add_argument("--url", default=None, metavar="URL", help="the address browsers use, if not http://HOST:PORT (a proxy, a DNS name)")
@@ -179,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("train", help="train a sentence classifier on the annotations, for suggestions")
     annotations(p)
     annotators(p)
-    p.add_argument("--labels", default=None, metavar="FILE", help="label scheme (default: ./tagline.yaml or claim/quote/statistic)")
+    labels(p)
     p.add_argument("--out", default=None, metavar="DIR", help="where to save the model (default: <annotations>/.model)")
 
     p = commands.add_parser("prepare", help="parse and cache articles ahead of time")

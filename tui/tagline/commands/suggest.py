@@ -33,7 +33,8 @@ def run(args, scheme) -> int:
     for problem in problems:
         complain(str(problem))
     if not found and not problems:  # an empty folder: exit 1 said why, as open and prepare say it
-        complain("nothing to suggest for: no " + (".txt, .md, .jsonl or .tsv transcripts" if transcript else ".txt, .md or .jsonl articles") + " found")
+        wanted = ".txt, .md, .jsonl or .tsv transcripts" if transcript else ".txt, .md or .jsonl articles"
+        complain(f"nothing to suggest for: no {wanted} found")
         return 1
     # A file read with a warning (undecodable bytes) is still suggested; anything else was left out.
     warnings = {(article.path, article.warning) for article in found if article.warning}
