@@ -370,6 +370,12 @@ def _journaled(folder: Path, article_id: str, owner_uid: int | None = None) -> d
 def compute(root: str | Path, scheme: LabelScheme, team: Team | None = None, article_ids: list[str] | None = None) -> Status:
     """The status of the annotation folder ``root``; ``article_ids``: the corpus the team is routed
     over (needed for 'assigned' and for articles nobody has touched)."""
+    with corpus.collector_paused():
+        return _compute(root, scheme, team, article_ids)
+
+
+def _compute(root: str | Path, scheme: LabelScheme, team: Team | None, article_ids: list[str] | None) -> Status:
+    """The body of :func:`compute`."""
     root = Path(root)
     problems: list[str] = []
     # Nothing here waits for another process: an article a session that has quit is still folding
