@@ -295,3 +295,25 @@ def test_a_guideline_of_a_megabyte_is_shown_cut_and_counted():
     assert f"({len(long) - GUIDELINE_SHOWN:,} more characters in scheme.yaml)" in shown
     assert shown.count("word") <= GUIDELINE_SHOWN // 5 + 1
     assert DEFAULT_SCHEME.labels[1].guideline.split()[0] in shown  # the other labels as they are
+
+
+async def test_keys_typed_right_after_slash_go_to_the_search_box(make_app):
+    """From the speed audit: `tmux send-keys "/tax"` on a sentence tagged claim sent `a` and `x`
+    to the reader (x cleared the claim), because the box took the focus only after the keys
+    already waiting; the box then opened empty. Keys posted at once, as a paste or fast typing
+    over SSH arrive."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = app.session
+        await pilot.press("c")
+        assert s.state(0).labels == ("claim",)
+        for key, character in (("slash", "/"), ("t", "t"), ("a", "a"), ("x", "x")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert s.state(0).labels == ("claim",) and s.state(0).status == "done"
+        assert app.screen.query_one("#search", Input).value == "tax"
+

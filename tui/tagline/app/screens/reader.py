@@ -137,7 +137,9 @@ class ReaderScreen(KeyFrames):
         search = self.query_one("#search", Input)
         search.value = ""
         search.display = True
-        search.focus()
+        # Now, not as Widget.focus() does it (after the messages already queued): keys typed or
+        # pasted right after "/" were the reader's ("/tax": x cleared the sentence's labels).
+        self.set_focus(search)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "search":
@@ -146,7 +148,7 @@ class ReaderScreen(KeyFrames):
         self.last_query = query
         self.view.set_query(query)
         event.input.display = False
-        self.view.focus()
+        self.set_focus(self.view)  # now: the next key is the reader's
         if self.view.show_next_match(query):  # a sentence taller than the page, matched further down
             self.apply(Outcome())
             return
@@ -157,7 +159,7 @@ class ReaderScreen(KeyFrames):
         search = self.query_one("#search", Input)
         if search.display:
             search.display = False
-            self.view.focus()
+            self.set_focus(self.view)  # now: the next key is the reader's
 
     def action_toggle_entities(self) -> None:
         on = self.view.toggle_entities()
@@ -173,7 +175,7 @@ class ReaderScreen(KeyFrames):
         search = self.query_one("#search", Input)
         if search.display:
             search.display = False
-            self.view.focus()
+            self.set_focus(self.view)  # now: the next key is the reader's
             return
         from tagline.app.screens.articles import ArticleListScreen
 
