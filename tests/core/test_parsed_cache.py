@@ -13,13 +13,19 @@ DOC = ("schema: tagline.annotations/1\narticle: {id: a1, path: a1.txt}\nannotato
        "  - {index: 0, start: 0, end: 9, text: One here., status: done, labels: [claim]}\n")
 
 
-def test_a_file_read_twice_is_parsed_once_and_a_changed_one_again(tmp_path, monkeypatch):
+def read_once(tmp_path, monkeypatch):
+    """Someone's file, read once: (its path, what was read, the parsed form kept in the cache)."""
     monkeypatch.setenv("TAGLINE_CACHE", str(tmp_path / "cache"))
     path = tmp_path / "alice" / "a1.yaml"
     path.parent.mkdir()
     path.write_text(DOC, encoding="utf-8")
     first = annofile.read(path)
     [kept] = (tmp_path / "cache" / "parsed").iterdir()
+    return path, first, kept
+
+
+def test_a_file_read_twice_is_parsed_once_and_a_changed_one_again(tmp_path, monkeypatch):
+    path, first, kept = read_once(tmp_path, monkeypatch)
     assert not annofile.parsed_path(path).exists()  # nothing written beside someone's file
     parsed = []
     monkeypatch.setattr(annofile, "loads", lambda text, where="": parsed.append(where) or {})
@@ -52,12 +58,7 @@ def test_forms_not_written_for_a_fortnight_are_pruned(tmp_path):
 def test_a_form_torn_by_a_power_cut_is_parsed_again(tmp_path, monkeypatch):
     """Parsed forms are written without fsync (two a file were a tenth of agree's first read of
     1,000 files): a power cut may leave one cut short or empty, which is read as no form."""
-    monkeypatch.setenv("TAGLINE_CACHE", str(tmp_path / "cache"))
-    path = tmp_path / "alice" / "a1.yaml"
-    path.parent.mkdir()
-    path.write_text(DOC, encoding="utf-8")
-    first = annofile.read(path)
-    [kept] = (tmp_path / "cache" / "parsed").iterdir()
+    path, first, kept = read_once(tmp_path, monkeypatch)
     whole = kept.read_bytes()
     for torn in (whole[: len(whole) // 2], b""):
         kept.write_bytes(torn)
