@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 from pathlib import Path
-from tagline.core import annofile, corpus, safefile, schema
+from tagline.core import annofile, corpus, safefile, schema, wording
 from tagline.core.labels import LabelScheme
 from tagline.core.store import annotator_problem, safe_name
 from tagline.core.importing import ArticleFinder, Row, RowError, align, build, dedupe, foreign_decisions, place, read_rows
@@ -73,8 +73,7 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
     for problem in problems:
         say(f"{problem}")
     if unfound:
-        shown = ", ".join(f"'{a}'" for a in unfound[:3]) + (f" and {len(unfound) - 3} more" if len(unfound) > 3 else "")
-        say(f"{len(unfound)} article{'s' if len(unfound) != 1 else ''} not found ({shown}): their files list only "
+        say(f"{wording.count(len(unfound), 'article')} not found ({wording.first_few(unfound)}): their files list only "
             "the imported sentences, so progress counts no others; give the articles with --articles PATH")
     if decisions_left:
         say(f"{decisions_left} reviewer decision{'s' if decisions_left != 1 else ''} not imported: a decision goes only "

@@ -169,7 +169,7 @@ def _folders(root: Path, problems: list[str]) -> list[str]:
     kept = []
     for name in names:
         impostor = store.named_for_another(root / name)
-        if impostor:  # as the readers leave it out (said again by read_folder for a team's name: once)
+        if impostor:  # as the readers leave it out; read_folder reads nothing of it either
             problems.append(f"{root / name}: {impostor}")
         elif name not in twice:
             kept.append(name)
@@ -191,10 +191,7 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
     Read only, and never waiting: an article being folded right now (a session that has quit, its
     fold left to a process of its own) is read from its journals, then its file, whichever of the
     two the fold has got to (:func:`_journaled`)."""
-    impostor = store.named_for_another(owner or folder)
-    if impostor:
-        if owner is None:  # said with the folder's own answers; its decisions/ go unsaid a second time
-            problems.append(f"{folder}: {impostor}")
+    if store.named_for_another(owner or folder):  # said once, where the folders are listed (_folders)
         return {}, {}, 0
     index = read_index(folder)
     owner_uid = store.folder_owner(owner or folder)
@@ -454,8 +451,7 @@ def _compute(root: str | Path, scheme: LabelScheme, team: Team | None, article_i
     if article_ids is not None and team is not None:
         gone = sorted(known_ids - set(ids))
         if gone:  # counted with the work done on them, never routed: said, not left to look routed
-            shown = ", ".join(f"'{a}'" for a in gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
-            problems.append(f"{wording.count(len(gone), 'annotated article')} not in the corpus ({shown}): "
+            problems.append(f"{wording.count(len(gone), 'annotated article')} not in the corpus ({wording.first_few(gone)}): "
                             "counted with the work done on them, routed to nobody")
     routing = route(team, ids, started) if team else {a: tuple(sorted(n for n in names if a in works[n])) for a in known_ids}
 

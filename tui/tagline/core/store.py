@@ -315,7 +315,8 @@ def safe_name(name: str) -> str:
     return cleaned or "anonymous"
 
 
-def _user_name(uid: int) -> str:
+def user_name(uid: int) -> str:
+    """The login name of ``uid``, or "uid N" where it has none."""
     try:
         import pwd
 
@@ -351,7 +352,7 @@ def named_for_another(folder: str | Path) -> str | None:
         return None  # no login of that name: nobody it could be taken for
     if named == owner:
         return None
-    return f"is named for {folder.name} but belongs to {_user_name(owner)}; left out (only {folder.name} makes that folder)"
+    return f"is named for {folder.name} but belongs to {user_name(owner)}; left out (only {folder.name} makes that folder)"
 
 
 def not_yours(folder: Path, annotator: str) -> str | None:
@@ -372,15 +373,15 @@ def not_yours(folder: Path, annotator: str) -> str | None:
         return f"cannot read {folder} ({error.strerror}); read-only here"
     if info is not None:
         if info.st_uid != me:
-            return f"{folder} belongs to {_user_name(info.st_uid)}, not to you ({_user_name(me)}); read-only here"
+            return f"{folder} belongs to {user_name(info.st_uid)}, not to you ({user_name(me)}); read-only here"
         if named_for_another(folder):  # made by this user under a colleague's name: never read as theirs
-            return f"{folder} is named for {folder.name}, not for you ({_user_name(me)}); read-only here"
+            return f"{folder} is named for {folder.name}, not for you ({user_name(me)}); read-only here"
         return None
     try:
         shared = folder.parent.stat().st_mode & 0o022
     except OSError:
         return None  # the parent is missing too: creating it says why, if it cannot be
-    login = _user_name(me)
+    login = user_name(me)
     if shared and annotator != login and safe_name(annotator) != safe_name(login):
         by = "everyone" if shared & 0o002 else "a group"
         return f"{folder.parent} is shared by {by}: annotate as your login name ({login}), not {annotator}; read-only here"
@@ -399,7 +400,7 @@ def foreign_owner(path: str | Path, owner_uid: int | None) -> str | None:
         return None
     if uid in (owner_uid, 0):
         return None
-    return f"belongs to {_user_name(uid)}, not to {_user_name(owner_uid)} whose folder it is in; left out"
+    return f"belongs to {user_name(uid)}, not to {user_name(owner_uid)} whose folder it is in; left out"
 
 
 def folder_owner(folder: str | Path) -> int | None:
@@ -883,7 +884,7 @@ class ArticleStore:
             if path in appended and not stat.S_ISREG(info.st_mode):  # a FIFO: reading or appending blocked for ever
                 return f"{path} is {safefile.kind(path) or 'not a file'} (tagline never makes one): remove it to annotate; read-only here"
             if info.st_uid != me:
-                return f"{path} belongs to {_user_name(info.st_uid)}, not to you ({_user_name(me)}): remove it to annotate; read-only here"
+                return f"{path} belongs to {user_name(info.st_uid)}, not to you ({user_name(me)}): remove it to annotate; read-only here"
         return None
 
     def _remove_stale_temporaries(self) -> None:

@@ -14,6 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagline.core.articles import Article
+# Write permission the project cache's folder and file never give group or others, as an annotator
+# folder's: anyone who could replace the file would choose every teammate's entities and
+# suggestions ("statistic" on every sentence, accepted with ``a``).
+from tagline.core.store import NOT_THEIRS, user_name
 from tagline.core.nlp.model import ModelInfo
 
 if TYPE_CHECKING:
@@ -38,12 +42,6 @@ def project_cache_dir(annotations: str | Path) -> Path:
     return Path(annotations) / PROJECT_FOLDER
 
 
-#: Write permission the project cache's folder and file never give group or others: anyone who could
-#: replace the file would choose every teammate's entities and suggestions ("statistic" on every
-#: sentence, accepted with ``a``).
-NOT_THEIRS = 0o022
-
-
 def untrusted(shared: str | Path) -> str | None:
     """Why the project cache ``shared`` (``<annotations>/.cache``) is not to be read, or None (also
     None when there is none). Trusted: its folder and file writable by their owner alone, and
@@ -59,22 +57,13 @@ def untrusted(shared: str | Path) -> str | None:
         for item in (folder, path):
             info = item.stat()
             if info.st_uid not in trusted:
-                return f"the project cache {item} belongs to {_user_name(info.st_uid)}, not to the owner of {folder.parent}; not read"
+                return f"the project cache {item} belongs to {user_name(info.st_uid)}, not to the owner of {folder.parent}; not read"
             if info.st_mode & NOT_THEIRS:
                 return (f"the project cache {item} can be changed by others than its owner; not read "
                         "(its owner: tagline prepare again, or chmod go-w)")
     except OSError as error:
         return f"the project cache {folder} cannot be read ({error.strerror or error}); not read"
     return None
-
-
-def _user_name(uid: int) -> str:
-    try:
-        import pwd
-
-        return pwd.getpwuid(uid).pw_name
-    except (ImportError, KeyError):
-        return f"uid {uid}"
 
 
 class ParseCache:
