@@ -24,6 +24,7 @@ import threading
 from pathlib import Path
 
 from tagline.core import annofile, safefile, safejson, schema
+from tagline.core.anchoring import whole as _whole
 from tagline.core.store import NOT_THEIRS, folder_owner, foreign_owner
 
 FILE_NAME = ".progress.json"
@@ -59,10 +60,6 @@ def _entry_ok(entry: object) -> bool:
     done, total, labels = entry.get("done"), entry.get("total"), entry.get("labels", {})
     return (_whole(done) and _whole(total) and 0 <= done <= total <= MOST_SENTENCES and isinstance(labels, dict)
             and all(_whole(n) and 0 <= n <= total for n in labels.values()))
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def entry_is_current(entry: object, yaml_mtime_ns: int | None) -> bool:
