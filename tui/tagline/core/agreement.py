@@ -23,7 +23,7 @@ from collections import Counter
 from fractions import Fraction
 from itertools import combinations
 import statistics
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 
 from tagline.core import corpus
 from tagline.core.labels import LabelScheme
@@ -51,17 +51,6 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
     return float((agree - expected) / (1 - expected))
 
 
-def _unit_pair_agreement(values: Sequence[Hashable]) -> Fraction:
-    return _pair_share(Counter(values).values())
-
-
-def _pair_share(counts: Iterable[int]) -> Fraction:
-    """The share of a unit's rater pairs that agree, from how many raters gave each value."""
-    counts = list(counts)
-    m = sum(counts)
-    return Fraction(sum(c * (c - 1) for c in counts), m * (m - 1))
-
-
 def mean_pair_agreement(units: Sequence[Sequence[Hashable]], weights: Sequence[int] | None = None) -> float | None:
     """Across raters: the mean over items of the share of rater pairs that agree (Fleiss' P-bar).
     ``weights``: how many items each unit stands for (identical items counted once, weighted)."""
@@ -70,11 +59,16 @@ def mean_pair_agreement(units: Sequence[Sequence[Hashable]], weights: Sequence[i
 
 def mean_pair_agreement_counts(units: Sequence[Mapping[Hashable, int]], weights: Sequence[int] | None = None) -> float | None:
     """:func:`mean_pair_agreement` from each item's counts (value -> raters who gave it)."""
-    weights = weights or [1] * len(units)
-    rated = [(u, w) for u, w in zip(units, weights, strict=True) if sum(u.values()) >= 2]
-    if not rated:
+    agreeing: Counter = Counter()  # raters -> agreeing pairs (weighted) over the items with that many
+    total = 0
+    for counts, weight in zip(units, weights or [1] * len(units), strict=True):
+        m = sum(counts.values())
+        if m >= 2:
+            agreeing[m] += sum(c * (c - 1) for c in counts.values()) * weight
+            total += weight
+    if not total:
         return None
-    return float(sum(_pair_share(u.values()) * w for u, w in rated) / sum(w for _, w in rated))
+    return float(sum(Fraction(pairs, m * (m - 1)) for m, pairs in agreeing.items()) / total)
 
 
 def fleiss_kappa(units: Sequence[Sequence[Hashable]]) -> float | None:
@@ -90,7 +84,7 @@ def fleiss_kappa_counts(units: Sequence[Mapping[Hashable, int]]) -> float | None
     if m < 2 or any(sum(u.values()) != m for u in units):
         return None
     n = len(units)
-    observed = sum(_pair_share(u.values()) for u in units) / n
+    observed = Fraction(sum(c * (c - 1) for u in units for c in u.values()), m * (m - 1) * n)
     totals: Counter = Counter()
     for unit in units:
         totals.update(unit)
@@ -110,7 +104,7 @@ def krippendorff_alpha(units: Sequence[Sequence[Hashable]], weights: Sequence[in
 def krippendorff_alpha_counts(units: Sequence[Mapping[Hashable, int]], weights: Sequence[int] | None = None) -> float | None:
     """:func:`krippendorff_alpha` from each item's counts (value -> raters who gave it), through the
     coincidence matrix: the cost is in items x values, whatever the number of raters."""
-    coincidences: Counter = Counter()
+    paired: Counter = Counter()  # (value, value, raters) -> pairs (weighted), whole numbers
     for counts, weight in zip(units, weights or [1] * len(units), strict=True):
         m = sum(counts.values())
         if m < 2:
@@ -119,7 +113,10 @@ def krippendorff_alpha_counts(units: Sequence[Mapping[Hashable, int]], weights: 
             for k, nk in counts.items():
                 pairs = nc * (nc - 1) if c == k else nc * nk
                 if pairs:
-                    coincidences[c, k] += Fraction(pairs * weight, m - 1)
+                    paired[c, k, m] += pairs * weight
+    coincidences: Counter = Counter()
+    for (c, k, m), pairs in paired.items():  # one division for each number of raters
+        coincidences[c, k] += Fraction(pairs, m - 1)
     marginals: Counter = Counter()
     for (c, _k), value in coincidences.items():
         marginals[c] += value
