@@ -57,9 +57,10 @@ class DataError(ValueError):
     """A folder or file not in PolNeAR's form; the message is one line for the user."""
 
 
-def part_of(name: str) -> str:
-    """The part of an article, from its file name's stem alone (the rule in the module's text)."""
-    value = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big") / 2**64
+def part_of(name: str, salt: str = "") -> str:
+    """The part of an article, from its file name's stem alone (the rule in the module's text);
+    ``salt``, written before the name, gives a second split of a sample drawn by the first hash."""
+    value = int.from_bytes(hashlib.sha256((salt + name).encode("utf-8")).digest()[:8], "big") / 2**64
     return "held-out" if value < HELD_OUT_SHARE else "tuning"
 
 
@@ -135,13 +136,13 @@ def gold_sentences(article, spans: list[tuple[int, int]]) -> list[Sentence]:
     return out
 
 
-def load(path: Path, parts: tuple[str, ...]) -> tuple[list, list[Sentence], int]:
+def load(path: Path, parts: tuple[str, ...], salt: str = "") -> tuple[list, list[Sentence], int]:
     """(articles, gold sentences, articles left out for want of an .ann) of the ``parts``; an
     article of another part is neither read nor suggested for."""
     from tagline.core import articles
 
     documents, missing = find_documents(path)
-    chosen = [d for d in documents if part_of(d.name) in parts]
+    chosen = [d for d in documents if part_of(d.name, salt) in parts]
     found, problems = articles.load([d.text_path for d in chosen])
     if problems:
         raise DataError(str(problems[0]))
@@ -154,7 +155,7 @@ def load(path: Path, parts: tuple[str, ...]) -> tuple[list, list[Sentence], int]
             raise DataError(f"{document.text_path}: read differently from the file; offsets would not match")
         spans = content_spans(document.ann_path.read_text(encoding="utf-8"), str(document.ann_path))
         sentences.extend(gold_sentences(article, spans))
-    return found, sentences, sum(1 for name in missing if part_of(name) in parts)
+    return found, sentences, sum(1 for name in missing if part_of(name, salt) in parts)
 
 
 def predict(nlp, found, sentences: list[Sentence]) -> None:
@@ -195,11 +196,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("path", type=Path, help="a PolNeAR compartment folder (text/ and attributions/)")
     parser.add_argument("--part", choices=PARTS, default="tuning", help="the part to score (default: tuning)")
     parser.add_argument("--errors", choices=PARTS, help="list this part's misses and false alarms instead of scoring")
+    parser.add_argument("--salt", default="", help="text hashed before each name: a split of its own for a sample "
+                                                   "that the plain hash chose (see the module's text)")
+    parser.add_argument("--all", action="store_true", help="score every article of the folder, both parts together")
     args = parser.parse_args(argv)
+    if args.all and args.errors:
+        parser.error("--errors lists one part's errors; --all scores both")
     part = args.errors or args.part
     began = time.perf_counter()
     try:
-        found, sentences, left_out = load(args.path, (part,))
+        found, sentences, left_out = load(args.path, PARTS if args.all else (part,), args.salt)
     except (DataError, OSError, UnicodeDecodeError) as error:
         print(f"eval_attribution: {error}", file=sys.stderr)
         return 1
@@ -214,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{'MISS' if gold else 'FALSE'} {s.article}#{s.index}: {s.text}")
         return 0
     elapsed = time.perf_counter() - began
+    part = "all" if args.all else part
     print(f"model {info.key}; {part}: {len(found)} articles, {len(sentences)} sentences in {elapsed:.1f} s"
           f"{f'; {left_out} articles without an .ann left out' if left_out else ''}")
     print(f"gold quote: Content spans cover >= {COVERAGE:.0%} of a sentence's non-space characters; "

@@ -20,9 +20,10 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 
 
-#: Child processes the reader itself starts for every article it opens (cheap: no model). Without
+#: Child processes the reader itself starts for every article it opens (cheap: no model), and the
+#: readers' parse-ahead of a project's first read (a test's project of 200 files or more). Without
 #: this, every Pilot test would be e2e; the model's worker (tagline.core.nlp_worker) is not here.
-APP_WORKERS = ("tagline.core.duplicates_worker",)
+APP_WORKERS = ("tagline.core.duplicates_worker", "tagline.core.parse_ahead")
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +38,7 @@ def _processes_are_e2e(request, monkeypatch):
     process_start = multiprocessing.process.BaseProcess.start
 
     def recording_popen(self, args, *rest, **options):
-        if not any(worker in map(str, args) for worker in APP_WORKERS):
+        if not any(worker in str(arg) for arg in args for worker in APP_WORKERS):
             started.append(repr(args)[:120])
         return popen_init(self, args, *rest, **options)
 

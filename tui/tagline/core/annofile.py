@@ -102,11 +102,11 @@ def read(path: str | Path, keep_parsed: bool = False) -> dict:
         raw = safefile.read_bytes(path, MAX_BYTES)
     except OSError as error:
         raise AnnotationFileError(path, f"cannot be read ({error.strerror or error})") from None
-    digest = _digest(raw)
+    digest = digest_of(raw)
     known = _parsed(path, digest)
     if known is not None:
         return known
-    mine = None if keep_parsed else _own_parsed_path(digest)
+    mine = None if keep_parsed else own_parsed_path(digest)
     if mine is not None and (known := _parsed_at(mine, digest, theirs_only=True)) is not None:
         return known
     try:
@@ -145,7 +145,7 @@ def _prune(folder: Path) -> None:
         pass
 
 
-def _own_parsed_path(digest: str) -> Path | None:
+def own_parsed_path(digest: str) -> Path | None:
     """Where this user keeps the parsed form of a file they may not write beside (another
     annotator's, or one copied in, pulled with git or written by hand, which no tagline session has
     saved): ``<cache>/parsed/<sha256>.json`` in ``$TAGLINE_CACHE`` or the user cache folder. Named
@@ -165,7 +165,7 @@ def write(path: str | Path, document: dict, deny: int = 0) -> None:
     ``deny``: permission bits neither file gets (see :func:`atomic_write`)."""
     text = dumps(document)
     atomic_write(path, text, deny)
-    _keep_parsed(Path(path), _digest(text.encode("utf-8")), document, deny)
+    _keep_parsed(Path(path), digest_of(text.encode("utf-8")), document, deny)
 
 
 def parsed_path(path: str | Path) -> Path:
@@ -174,7 +174,7 @@ def parsed_path(path: str | Path) -> Path:
     return path.with_name(f".{path.name}.json")
 
 
-def _digest(raw: bytes) -> str:
+def digest_of(raw: bytes) -> str:
     import hashlib
 
     return hashlib.sha256(raw).hexdigest()

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tagline.core import annofile, articles, safefile, schema, store
+from tagline.core import annofile, articles, parse_ahead, safefile, schema, store
 from tagline.core.labels import LabelScheme
 from tagline.core.sanitize import visible
 
@@ -233,51 +233,53 @@ def _load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = 
     owners: dict[str, int | None] = {}
     refused: set[str] = set()  # folders named for a colleague by someone else (store.named_for_another)
     twice = same_folders(root, {folder for folder, _ in found}, problems)
-    for folder, path in [*found, *_decision_paths(folders, problems)]:
-        if folder in twice:
-            continue
-        is_decisions = path.parent.name == schema.DECISIONS_FOLDER and path.parent.parent.parent == root
-        if is_decisions and deciders is not None and folder not in deciders:
-            problems.append(Problem(str(path), f"decisions of '{folder}', who is not among the team's reviewers; left out"))
-            continue
-        if folder not in owners:
-            owners[folder] = store.folder_owner(root / folder)
-            impostor = store.named_for_another(root / folder)
-            if impostor:  # said once for the folder, and none of its files read
-                problems.append(Problem(str(root / folder), impostor))
-                refused.add(folder)
-        if folder in refused:
-            continue
-        foreign = store.foreign_owner(path, owners[folder])
-        if foreign:  # planted while the folder was group-writable: never read as the folder's
-            problems.append(Problem(str(path), foreign))
-            continue
-        said: list[tuple[str, str]] = []
-        try:
-            loaded = parse_file(path, folder, scheme, current=True, owner_uid=owners[folder], said=said)
-        except store.FirstFoldPending as error:
-            # Its fold has not written it (killed): the journal stays for the next session.
-            problems.append(Problem(str(path), f"{error.reason}; its journal stays: open the article in tagline to save it; left out"))
-            continue
-        except annofile.AnnotationFileError as error:
-            problems.append(Problem(error.path, error.reason))
-            continue
-        finally:
-            problems.extend(Problem(where, why) for where, why in said)
-        belongs_to_folder(loaded, folder, problems)
-        if not is_decisions and deciders is not None and folder not in deciders:
-            _drop_decisions(loaded, problems)
-        key = (loaded.annotator, loaded.article_id)
-        known = decided_seen if is_decisions else seen
-        if key in known:
-            problems.append(Problem(str(path), f"article '{loaded.article_id}' of '{loaded.annotator}' is already in {known[key]}; left out"))
-            continue
-        known[key] = path
-        if is_decisions:
-            loaded.decisions = True
-            decided.append(loaded)
-        else:
-            files.append(loaded)
+    listed = [*found, *_decision_paths(folders, problems)]
+    with parse_ahead.warming(path for folder, path in listed if folder not in twice):
+        for folder, path in listed:
+            if folder in twice:
+                continue
+            is_decisions = path.parent.name == schema.DECISIONS_FOLDER and path.parent.parent.parent == root
+            if is_decisions and deciders is not None and folder not in deciders:
+                problems.append(Problem(str(path), f"decisions of '{folder}', who is not among the team's reviewers; left out"))
+                continue
+            if folder not in owners:
+                owners[folder] = store.folder_owner(root / folder)
+                impostor = store.named_for_another(root / folder)
+                if impostor:  # said once for the folder, and none of its files read
+                    problems.append(Problem(str(root / folder), impostor))
+                    refused.add(folder)
+            if folder in refused:
+                continue
+            foreign = store.foreign_owner(path, owners[folder])
+            if foreign:  # planted while the folder was group-writable: never read as the folder's
+                problems.append(Problem(str(path), foreign))
+                continue
+            said: list[tuple[str, str]] = []
+            try:
+                loaded = parse_file(path, folder, scheme, current=True, owner_uid=owners[folder], said=said)
+            except store.FirstFoldPending as error:
+                # Its fold has not written it (killed): the journal stays for the next session.
+                problems.append(Problem(str(path), f"{error.reason}; its journal stays: open the article in tagline to save it; left out"))
+                continue
+            except annofile.AnnotationFileError as error:
+                problems.append(Problem(error.path, error.reason))
+                continue
+            finally:
+                problems.extend(Problem(where, why) for where, why in said)
+            belongs_to_folder(loaded, folder, problems)
+            if not is_decisions and deciders is not None and folder not in deciders:
+                _drop_decisions(loaded, problems)
+            key = (loaded.annotator, loaded.article_id)
+            known = decided_seen if is_decisions else seen
+            if key in known:
+                problems.append(Problem(str(path), f"article '{loaded.article_id}' of '{loaded.annotator}' is already in {known[key]}; left out"))
+                continue
+            known[key] = path
+            if is_decisions:
+                loaded.decisions = True
+                decided.append(loaded)
+            else:
+                files.append(loaded)
     _unsaved_journals(folders, found, problems)
     units = _merge(files + decided, wanted)
     return Corpus(files, units, problems, decided)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from tagline.core import agreement, annofile, corpus, safefile, sanitize, schema, store, wording
+from tagline.core import agreement, annofile, corpus, parse_ahead, safefile, sanitize, schema, store, wording
 from tagline.core.labels import LabelScheme
 from tagline.core.progress import decode_marks, decode_times, entry_is_current, epoch, mask_labels, read_index
 from tagline.core.stats import SESSION_BREAK
@@ -258,6 +258,7 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
         return True
 
     index_get = index.get
+    unindexed: list[tuple[str, int]] = []
     for article_id, mtime in yaml_files.items():
         entry = index_get(article_id)
         # The entry describes the file as it is (entry_is_current, inlined: 30,000 of these).
@@ -273,8 +274,11 @@ def read_folder(folder: Path, scheme: LabelScheme, problems: list[str], decision
                 marks = decode_marks(entry) if isinstance(marks, str) else marks
                 work[article_id] = Work(_int(done), _int(total), marks, entry["times"], mtime=mtime)
                 continue
-        parsed += 1
-        parse(article_id, mtime, article_id in journals)
+        unindexed.append((article_id, mtime))
+    with parse_ahead.warming(folder / f"{article_id}{schema.ANNOTATION_SUFFIX}" for article_id, _ in unindexed):
+        for article_id, mtime in unindexed:
+            parsed += 1
+            parse(article_id, mtime, article_id in journals)
     for article_id in journals - set(work):  # opened, no file when listed: what its journal holds
         journaled = _journaled(folder, article_id, owner_uid)
         path = folder / f"{article_id}{schema.ANNOTATION_SUFFIX}"

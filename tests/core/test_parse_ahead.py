@@ -1,0 +1,116 @@
+"""The first read of a project's files nobody has parsed is shared with other processes
+(``tagline.core.parse_ahead``): 6,000 such files took agree 28 s, most of it PyYAML's constructor,
+one file at a time. The processes only keep parsed forms; what the commands read and say is the
+same as a read one at a time."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tagline.core import annofile, corpus, parse_ahead, status
+from tagline.core.labels import DEFAULT_SCHEME
+
+FILES = 12
+
+
+def document(i: int, labels: str = "[claim]") -> str:
+    return ("schema: tagline.annotations/1\n"
+            f"article: {{id: a{i:02d}, path: a{i:02d}.txt}}\n"
+            "annotator: alice\nsentences:\n"
+            f"  - {{index: 0, start: 0, end: 9, text: One here., status: done, labels: {labels}}}\n"
+            f"  - {{index: 1, start: 10, end: 19, text: Two there, status: todo, labels: []}}\n")
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """Two annotators' folders of FILES files each, one of alice's unreadable, and parse-ahead
+    made to start at a few files on any machine."""
+    monkeypatch.setenv("TAGLINE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(parse_ahead, "WARM_AT", 4)
+    monkeypatch.setattr(parse_ahead, "PER_PROCESS", 3)
+    monkeypatch.setattr(parse_ahead, "cpus", lambda: 3)
+    root = tmp_path / "annotations"
+    for name in ("alice", "bob"):
+        (root / name).mkdir(parents=True)
+        for i in range(FILES):
+            text = document(i, "[quote]" if name == "bob" and i % 3 else "[claim]").replace("alice", name)
+            (root / name / f"a{i:02d}.yaml").write_text(text, encoding="utf-8")
+    (root / "alice" / "a05.yaml").write_text("sentences: [unclosed\n", encoding="utf-8")
+    return root
+
+
+def forms(tmp_path) -> set[str]:
+    folder = tmp_path / "cache" / "parsed"
+    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+
+def form_of(path) -> str:
+    return f"{annofile.digest_of(path.read_bytes())}.json"
+
+
+def test_the_processes_keep_a_form_of_every_file_that_parses(project, tmp_path):
+    paths = sorted((project / "alice").glob("*.yaml"))
+    with parse_ahead.warming(paths) as given:
+        pass  # the body reads nothing: every form is the processes'
+    assert given == FILES
+    assert forms(tmp_path) == {form_of(p) for p in paths if p.name != "a05.yaml"}
+    with parse_ahead.warming(paths) as given:  # all kept now (the broken one is left to its read)
+        assert given == 0
+
+
+def test_a_corpus_read_with_help_is_the_corpus_read_alone(project, tmp_path, monkeypatch):
+    helped = corpus.load(project, DEFAULT_SCHEME)
+    assert len(forms(tmp_path)) == 2 * FILES - 1
+    for form in (tmp_path / "cache" / "parsed").iterdir():
+        form.unlink()
+    monkeypatch.setattr(parse_ahead, "WARM_AT", 10**9)
+    alone = corpus.load(project, DEFAULT_SCHEME)
+    assert [(f.annotator, f.article_id, f.sentences) for f in helped.files] == \
+           [(f.annotator, f.article_id, f.sentences) for f in alone.files]
+    assert helped.units == alone.units
+    assert [str(p) for p in helped.problems] == [str(p) for p in alone.problems]
+    assert len([p for p in helped.problems if "a05.yaml" in p.path]) == 1  # said once, by the read
+
+
+def test_status_read_with_help_is_the_status_read_alone(project, tmp_path, monkeypatch):
+    helped = status.compute(project, DEFAULT_SCHEME)
+    assert len(forms(tmp_path)) == 2 * FILES - 1
+    for form in (tmp_path / "cache" / "parsed").iterdir():
+        form.unlink()
+    monkeypatch.setattr(parse_ahead, "WARM_AT", 10**9)
+    alone = status.compute(project, DEFAULT_SCHEME)
+    assert helped == alone
+
+
+def test_nothing_is_started_under_the_threshold_or_on_one_cpu(project, tmp_path, monkeypatch):
+    paths = sorted((project / "bob").glob("*.yaml"))
+    monkeypatch.setattr(parse_ahead, "cpus", lambda: 1)
+    with parse_ahead.warming(paths) as given:
+        assert given == 0
+    monkeypatch.setattr(parse_ahead, "cpus", lambda: 3)
+    with parse_ahead.warming(paths[:3]) as given:
+        assert given == 0
+    assert forms(tmp_path) == set()
+
+
+def test_no_process_outlives_a_read_that_fails(project, monkeypatch):
+    started = []
+    real = parse_ahead._start
+    monkeypatch.setattr(parse_ahead, "_start", lambda paths: started.extend(real(paths)) or started)
+    with pytest.raises(KeyboardInterrupt):
+        with parse_ahead.warming(sorted((project / "bob").glob("*.yaml"))):
+            raise KeyboardInterrupt
+    assert started and all(child.poll() is not None for child, _ in started)
+
+
+def test_a_cache_folder_that_cannot_be_written_starts_nothing(project, tmp_path, monkeypatch):
+    if os.getuid() == 0:
+        monkeypatch.setattr(os, "access", lambda *a, **k: False)
+    else:
+        (tmp_path / "cache").mkdir()
+        (tmp_path / "cache" / "parsed").mkdir()
+        os.chmod(tmp_path / "cache" / "parsed", 0o500)
+    with parse_ahead.warming(sorted((project / "bob").glob("*.yaml"))) as given:
+        assert given == 0

@@ -1,0 +1,142 @@
+"""Parsing ahead, in parallel processes, the annotation files nobody has a parsed form of yet.
+
+The corpus commands (agree, export, stats, review, status) read every file of a project one at a
+time. A file is quick to read once its parsed form is kept (:func:`tagline.core.annofile.read`);
+the first read of a file nobody has parsed (another annotator's, one pulled with git, imported or
+written by hand) is YAML, about 2 ms a file of 30 sentences, nearly all of it in PyYAML's
+pure-Python constructor. A project of 10,000 such files took over three minutes on its first
+``status``.
+
+:func:`warming` hands those files, from the last, to a few processes while the command reads them
+from the first: each process parses its share with :func:`annofile.read`, which keeps the parsed
+form in this user's cache, and the command's reads (in order, one at a time, with every check and
+every message as before) find the forms the processes have kept by then, and parse the others
+themselves. A process only ever writes those forms: a file it cannot read or parse is left for the
+command's read to say, and a process that fails costs nothing but the time it took. The processes
+are plain child interpreters given the paths on their standard input (no multiprocessing start method, so nothing
+of the caller's ``__main__`` runs again in them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from tagline.core import annofile, safefile
+
+#: Files to parse before processes pay for their start (about a tenth of a second each).
+WARM_AT = 200
+#: Files a process is given at least, and the most processes started.
+PER_PROCESS = 100
+MAX_PROCESSES = 8
+
+
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def unparsed(paths: Iterable[Path]) -> list[Path]:
+    """The files of ``paths`` of which no parsed form is kept (:func:`kept`)."""
+    return [path for path in paths if not kept(path)]
+
+
+def kept(path: Path) -> bool:
+    """Whether a parsed form of ``path`` is kept: one in this user's cache for its bytes, or one
+    beside it written after it. (Such a form may still turn out stale or refused; the file's read
+    then parses the YAML, as it would have.) True for a file that cannot be read: its own read
+    says why."""
+    try:
+        raw = safefile.read_bytes(path, annofile.MAX_BYTES)
+        mine = annofile.own_parsed_path(annofile.digest_of(raw))
+        if mine is not None and mine.exists():
+            return True
+        beside = annofile.parsed_path(path)
+        return beside.exists() and beside.stat().st_mtime_ns >= path.stat().st_mtime_ns
+    except OSError:
+        return True
+
+
+@contextlib.contextmanager
+def warming(paths: Iterable[Path]) -> Iterator[int]:
+    """While the body reads ``paths`` in their order, parse ahead in other processes the files no
+    parsed form is kept of, starting from the last: the body and the processes meet in between,
+    and what the body reaches first it parses itself, as ever. Yields how many files the processes
+    were given: none under :data:`WARM_AT` such files, on one CPU, or when this user has no cache
+    folder to keep the forms in. On leaving, waits for the processes (by then they have little or
+    nothing left), or stops them when the body raised."""
+    children = _start(list(paths))
+    try:
+        yield sum(count for _, count in children)
+    except BaseException:
+        for child, _ in children:
+            child.kill()
+        raise
+    finally:
+        for child, _ in children:
+            child.wait()
+
+
+def _start(paths: list[Path]) -> list[tuple[subprocess.Popen, int]]:
+    """The parsing processes for ``paths``, each with how many files it was given."""
+    processes = min(cpus() - 1, MAX_PROCESSES)  # and this process reads too
+    if processes < 1 or len(paths) < WARM_AT or not sys.executable or not _cache_writable():
+        return []
+    cold = unparsed(paths)
+    if len(cold) < WARM_AT:
+        return []
+    cold.reverse()  # the body reads from the first
+    processes = min(processes, math.ceil(len(cold) / PER_PROCESS))
+    package_parent = str(Path(__file__).resolve().parent.parent.parent)
+    code = f"import sys; sys.path.insert(0, {package_parent!r}); from tagline.core.parse_ahead import main; main()"
+    children: list[tuple[subprocess.Popen, int]] = []
+    for i in range(processes):
+        share = cold[i::processes]
+        try:
+            child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, close_fds=True)
+        except OSError:  # no process could be started: the body parses
+            break
+        try:
+            with child.stdin:
+                child.stdin.write(b"\0".join(os.fsencode(p) for p in share))
+        except OSError:  # it died: its files are parsed by the body
+            pass
+        children.append((child, len(share)))
+    return children
+
+
+def _cache_writable() -> bool:
+    folder = annofile.own_parsed_path("0" * 64)
+    if folder is None:
+        return False
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder.parent, os.W_OK | os.X_OK)
+
+
+def main() -> None:
+    """A parsing process: the paths on standard input, separated by NUL bytes. A file whose form
+    the command (or anyone) has kept meanwhile is passed over."""
+    import gc
+
+    gc.disable()  # nothing a file leaves behind is kept: the collector only walks the parse
+    given = sys.stdin.buffer.read()
+    for raw in given.split(b"\0") if given else []:
+        path = Path(os.fsdecode(raw))
+        if kept(path):
+            continue
+        try:
+            annofile.read(path)
+        except Exception:  # noqa: BLE001 - said by the file's own read in the command
+            continue
