@@ -577,11 +577,29 @@ def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
         "“Get out of my office,” Lee barked.",
         "Sanders, meanwhile, hopes that a win in the state will give him momentum.",
         "The senator backed the president’s advice that the country should stay in the union.",
+        # forms among the misses of the tuning part of 42 PolNeAR articles of six other publishers
+        # (sentences written for the test)
+        "The mayor spoke instead about “fixing the roads” and cutting taxes.",
+        "She voiced a wish for a “calm, open and fair debate.”",
+        "The governor touted his record as a friend of small business.",
+        "A reporter asked: Did they talk about the wall?",
+        "The plan was pushed by Ortiz, whom many analysts believed was the real power in the party.",
+        '<tweet author="mayor">We must act now to fix the roads.</tweet>',
     ],
 )
 def test_reported_speech_forms_are_quotes(nlp, sentence):
     [result] = suggest(nlp, sentence)
     assert "quote" in result["labels"], result
+
+
+def test_every_sentence_of_an_embedded_tweet_is_a_quote(nlp):
+    tweet = '<tweet author="mayor" tweet_id="1">We must act now. The roads cannot wait. Call your council.</tweet>.'
+    assert labels_quote(nlp, tweet) == [True, True, True]
+    assert labels_quote(nlp, "<p>The roads cannot wait.</p>") == [False]
+
+
+def labels_quote(nlp, paragraph: str) -> list[bool]:
+    return ["quote" in result["labels"] for result in suggest(nlp, paragraph)]
 
 
 @pytest.mark.parametrize(
@@ -595,6 +613,10 @@ def test_reported_speech_forms_are_quotes(nlp, sentence):
         "If anyone supposes that cutting costs will shrink government, it is wrong.",
         "We found that the figures did not add up.",
         "Officials have touted their efforts to get the drug through this so-called “compassionate use” channel.",
+        "The reform speaks to the vacuity of the ‘defining mission’.",
+        "The mayor spoke about the roads.",
+        "The company touted its new phone.",
+        "<b>The roads cannot wait.</b>",
         "I made it clear that we would not stop.",
         # look-alikes of the forms added after the re-split
         "The results show the incumbent won a clear majority.",

@@ -82,7 +82,10 @@ SPEAKER_NOUNS = frozenset(
     organiser organizer activist observer commentator regulator lawmaker legislator senator governor
     mayor administration party group association organisation organization firm bank
     magazine journal hospital embassy office council board institute university charity
-    foundation participant participants respondent respondents service""".split()
+    foundation participant participants respondent respondents service reporter journalist
+    correspondent candidate voter supporter opponent aide adviser advisor strategist pollster
+    staffer consultant delegate congressman congresswoman judge sheriff conservative progressive
+    liberal""".split()
 )
 #: Speech verbs whose subject may be a thing: ``it says``, ``the guidance states``.
 THING_MAY_SAY = frozenset("say write state read".split())
@@ -112,7 +115,7 @@ REQUEST_NEEDS_SPEAKER = frozenset("encourage invite".split())
 #: historic``, ``Belloc defined it as economic status``, ``painted her rival as …``, ``remembered Ali
 #: as fun to be around`` (``cast`` only with a gerund or adjective: ``cast him as Han Solo`` is a role).
 DESCRIPTION_VERBS = frozenset(
-    """describe characterise characterize portray define brand label dub hail dismiss condemn
+    """describe characterise characterize portray define brand label dub hail tout dismiss condemn
     criticise criticize denounce praise reject welcome slam decry cite list name cast paint
     remember""".split()
 )
@@ -141,6 +144,9 @@ VIEW_VERBS = frozenset(
 )
 #: Verbs that name a quoted phrase: ``called Britain ‘the seat of all evil’``.
 NAMING_VERBS = frozenset("call describe dub label brand term name declare title".split())
+#: Verbs that put the quoted words they govern into someone's mouth, though alone they report
+#: nothing: ``spoke about “improving NAFTA”``, ``voiced a wish for a “strong … Mexico”``.
+VOICING_VERBS = frozenset("speak talk voice pronounce tout".split())
 #: Cognition verbs that report a stance when they have a subject and a clausal complement.
 COGNITION_VERBS = frozenset(
     "believe think fear fret worry reckon doubt feel suppose suspect assume deem speculate hypothesise hypothesize theorise theorize surmise posit".split()

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from tagline.core.suggest.claims import checkworthiness, claim_evidence
 from tagline.core.suggest.evidence import Evidence, make_result
 from tagline.core.suggest.lexicon import LABELS, REQUIRED_PIPES
-from tagline.core.suggest.quotes import Region, block_quotation_end, introduces_quotation, quote_evidence, quote_regions
+from tagline.core.suggest.quotes import (Region, block_quotation_end, embedded_posts, introduces_quotation, quote_evidence,
+                                         quote_regions)
 from tagline.core.suggest.statistics import statistic_evidence
 
 
@@ -44,6 +45,7 @@ def suggest_doc(doc, spans: list[tuple[int, int]], features_out: list | None = N
                 break
             if spans[k][1] >= begin:
                 touching[k].append(region)
+    posts = embedded_posts(text) if "<" in text else []
     entities = list(doc.ents)
     entity_starts = [e.start_char for e in entities]
     results = []
@@ -58,6 +60,10 @@ def suggest_doc(doc, spans: list[tuple[int, int]], features_out: list | None = N
             quote_evidence(text, tokens, start, end, touching[k], evidence["quote"])
             if start < block_end:
                 evidence["quote"].offer(0.85, f"block quotation after “{introduced}”")
+            for post_start, post_end, kind in posts:
+                if start < post_end and end > post_start:
+                    evidence["quote"].offer(0.9, f"inside an embedded {'tweet' if kind == 'tweet' else 'block quotation'}")
+                    break
             statistic_evidence(tokens, ents, evidence["statistic"])
             checkworthy = checkworthiness(claim_evidence(tokens, ents, evidence, text[start:end], features_out))
         elif features_out is not None:

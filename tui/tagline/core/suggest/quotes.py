@@ -40,6 +40,7 @@ from tagline.core.suggest.lexicon import (
     THING_MAY_SAY,
     VIEW_NOUNS,
     VIEW_VERBS,
+    VOICING_VERBS,
 )
 
 
@@ -100,6 +101,17 @@ def quote_regions(text: str) -> list[Region]:
 
 #: Verbs that introduce a quotation set as a paragraph of its own after a colon: the verbs of
 #: saying, and what a document does (``The statement read:``).
+#: An embedded post or block quotation kept as markup in a page's text (``<tweet author="…">…</tweet>``,
+#: ``<blockquote>…</blockquote>``): someone's words, set apart as a quotation is.
+_EMBEDDED = re.compile(r"<(tweet|blockquote)\b[^<>]{0,400}>(.*?)(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+
+
+def embedded_posts(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of what each embedded post or block quotation of a paragraph holds; one
+    not closed in the paragraph holds the rest of it."""
+    return [(m.start(2), m.end(2), m.group(1).lower()) for m in _EMBEDDED.finditer(text) if m.group(2).strip()]
+
+
 _INTRODUCING_VERBS = frozenset(
     """say tell add write read state declare announce deny respond reply explain continue conclude
     warn argue insist claim note comment tweet post""".split()
@@ -261,20 +273,39 @@ def _speech_verbs(tokens) -> list:
 
 def _naming_or_speech_verb(tokens, speech, region: Region):
     """A verb of the sentence that reports or names the quoted words: ``described it as ‘…’``,
-    ``called Britain ‘the seat of all evil’``; the words must be in what the verb governs (``To
+    ``called Britain ‘the seat of all evil’``, ``spoke instead about “improving NAFTA”``; the words must be in what the verb governs (``To
     "route out" … refers to … the device called the E-meter`` names something else)."""
-    candidates = speech + [t for t in tokens if t.pos_ == "VERB" and verb_lemma(t) in NAMING_VERBS and not _so_called(t)]
+    candidates = speech + [t for t in tokens if t.pos_ == "VERB" and verb_lemma(t) in NAMING_VERBS | VOICING_VERBS and not _so_called(t)]
     end = region.end if region.end is not None else 1 << 30
     for verb in candidates:
         if region.start < verb.idx < end:
             continue  # "in “not life-threatening” condition": inside the quoted words themselves
         if verb_lemma(verb) in NAMING_VERBS and _passive_without_speaker(verb):
             continue  # "H1N1 was commonly called “swine flu”": a name, not anyone's words
+        if verb_lemma(verb) in VOICING_VERBS and not _voices(verb, tokens, region):
+            continue
         # "As predicted, it “evades immune protection”": an "as" clause attributes the whole sentence
         as_clause = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
         if as_clause or any(region.start < t.idx < end for t in verb.subtree):
             return verb
     return None
+
+
+def _voices(verb, tokens, region: Region) -> bool:
+    """Whether a verb of :data:`VOICING_VERBS` puts the quoted words into words: they are close
+    below it (``spoke about “improving NAFTA”``), not deep in a clause of its object (``touted their
+    efforts to get the drug through this “compassionate use” channel``) nor what something ``speaks
+    to`` (``speaks to the vacuity of the ‘defining mission’``)."""
+    end = region.end if region.end is not None else 1 << 30
+    first = next((t for t in tokens if region.start < t.idx < end and not t.is_punct), None)
+    if first is None:
+        return False
+    hops, token = 0, first
+    while token.i != verb.i and token.head.i != token.i and hops <= 4:
+        if token.dep_ == "prep" and token.head.i == verb.i and token.lower_ == "to":
+            return False
+        token, hops = token.head, hops + 1
+    return token.i == verb.i and hops <= 4
 
 
 def _dialogue_tail(tokens, region: Region):
@@ -827,6 +858,9 @@ def _request(verb, lemma: str, subject, passive: bool) -> str:
     ]
     if not asked or (verb.dep_ == "acl" and verb.tag_ == "VBN" and not _after_appositive(verb)):
         return ""  # "the taxes requested in arrears": the thing asked for, not the asker
+    colon = verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].text == ":"
+    if colon and subject is not None and _is_speaker(subject) and not passive:
+        return f"reported question: {subject.text} {verb.text}: …"  # "A reporter asked: Did they …?"
     if lemma == "ask" and not passive and not any(c.dep_ in ("dobj", "dative") for c in verb.children) and not any(c.dep_ == "xcomp" for c in asked):
         return ""  # "asked when it might happen": a question put to nobody in particular
     if lemma in REQUEST_NEEDS_SPEAKER and not passive:
@@ -1149,14 +1183,15 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
             subject = verb.head  # "The city estimated by 9 pm, there would be …" taken for a passive
         if subject is None and verb.dep_ == "ROOT":  # "…, reported NDTV."
             subject = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "PROPN" and c.i > verb.i and c.i == verb.i + 1), None)
-        if verb.dep_ == "relcl" and speech and verb.i + 1 < verb.sent.end:
-            # "…, which Politico reported left some experts disappointed": the relative pronoun is the
-            # subject of the clause reported, the speaker the verb's own
+        if verb.dep_ == "relcl" and (speech or lemma in COGNITION_VERBS) and verb.i + 1 < verb.sent.end:
+            # "…, which Politico reported left some experts disappointed", "…, whom many progressives
+            # believed was tilting …": the relative pronoun is the subject of the clause reported,
+            # the speaker the verb's own
             subjects = [c for c in verb.children if c.dep_ == "nsubj"]
             speakers = [c for c in subjects if c.tag_ not in ("WDT", "WP") and _speaking_subject(c)]
             following = verb.doc[verb.i + 1]
             if any(c.tag_ in ("WDT", "WP") for c in subjects) and speakers and following.pos_ in ("VERB", "AUX") and following.tag_ in FINITE:
-                yield verb, f"reported speech: {speakers[0].text} {verb.text} …"
+                yield verb, f"{'reported speech' if speech else 'reported belief'}: {speakers[0].text} {verb.text} …"
                 continue
         if subject is None and speech and verb.dep_ == "ROOT" and any(c.dep_ == "ccomp" for c in verb.children):
             # "About 4 in 10 say they want …": a share of those polled, hung on the verb as a number
