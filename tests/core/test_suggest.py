@@ -585,6 +585,7 @@ def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
         "A reporter asked: Did they talk about the wall?",
         "The plan was pushed by Ortiz, whom many analysts believed was the real power in the party.",
         '<tweet author="mayor">We must act now to fix the roads.</tweet>',
+        'Thirty percent of renters "strongly agree" that they will own a home one day.',
     ],
 )
 def test_reported_speech_forms_are_quotes(nlp, sentence):
@@ -593,9 +594,14 @@ def test_reported_speech_forms_are_quotes(nlp, sentence):
 
 
 def test_every_sentence_of_an_embedded_tweet_is_a_quote(nlp):
-    tweet = '<tweet author="mayor" tweet_id="1">We must act now. The roads cannot wait. Call your council.</tweet>.'
+    tweet = '<tweet author="mayor">We must act now to fix every road in the city. The roads cannot wait. Call your council.</tweet>.'
     assert labels_quote(nlp, tweet) == [True, True, True]
     assert labels_quote(nlp, "<p>The roads cannot wait.</p>") == [False]
+    # the marks of a tag's attributes are no quotation; a sentence mostly of markup, or a tweet of
+    # markup alone, holds no one's words
+    assert labels_quote(nlp, '<tweet pic="" author="mayor" tweet_id="1234567890123">Roads.</tweet>.') == [False]
+    assert labels_quote(nlp, '<tweet tweet-id="769292115914395649"><tweet/>.') == [False]
+    assert labels_quote(nlp, '<a href="https://example.org/a-very-long-address-of-a-page">Work begins in May.</a>') == [False]
 
 
 def labels_quote(nlp, paragraph: str) -> list[bool]:

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from tagline.core.suggest.claims import checkworthiness, claim_evidence
 from tagline.core.suggest.evidence import Evidence, make_result
 from tagline.core.suggest.lexicon import LABELS, REQUIRED_PIPES
-from tagline.core.suggest.quotes import (Region, block_quotation_end, embedded_posts, introduces_quotation, quote_evidence,
-                                         quote_regions)
+from tagline.core.suggest.quotes import (Region, block_quotation_end, embedded_posts, introduces_quotation, mostly_within,
+                                         quote_evidence, quote_regions)
 from tagline.core.suggest.statistics import statistic_evidence
 
 
@@ -61,7 +61,7 @@ def suggest_doc(doc, spans: list[tuple[int, int]], features_out: list | None = N
             if start < block_end:
                 evidence["quote"].offer(0.85, f"block quotation after “{introduced}”")
             for post_start, post_end, kind in posts:
-                if start < post_end and end > post_start:
+                if start < post_end and end > post_start and mostly_within(text, start, end, post_start, post_end):
                     evidence["quote"].offer(0.9, f"inside an embedded {'tweet' if kind == 'tweet' else 'block quotation'}")
                     break
             statistic_evidence(tokens, ents, evidence["statistic"])

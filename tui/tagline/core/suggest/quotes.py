@@ -61,10 +61,18 @@ _BEFORE_OPEN = set(" \t\n([{—–-:;/")
 _AFTER_CLOSE = set(" \t\n.,;:!?)]}—–-…”’\"'")
 
 
+#: A tag of markup kept in a page's text: a name right after ``<`` (or ``</``), no ``<`` or ``>`` before
+#: its end.
+_MARKUP = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]{0,400})?/?>")
+
+
 def quote_regions(text: str) -> list[Region]:
     """Quoted regions of a paragraph: double marks (curly, straight, guillemets) and single ones
     (‘ ’ and '), telling a closing single mark from an apostrophe by what is around it and by whether
-    a single quotation is open."""
+    a single quotation is open. The marks inside an HTML or XML tag (``<tweet author="x">``) are its
+    attributes', not quotations."""
+    if "<" in text:
+        text = _MARKUP.sub(lambda m: " " * len(m.group()), text)  # same length: offsets hold
     regions: list[Region] = []
     open_double: int | None = None
     open_single: int | None = None
@@ -106,10 +114,22 @@ def quote_regions(text: str) -> list[Region]:
 _EMBEDDED = re.compile(r"<(tweet|blockquote)\b[^<>]{0,400}>(.*?)(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 
 
+_TAG = re.compile(r"<[^<>]*>")
+
+
 def embedded_posts(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of what each embedded post or block quotation of a paragraph holds; one
-    not closed in the paragraph holds the rest of it."""
-    return [(m.start(2), m.end(2), m.group(1).lower()) for m in _EMBEDDED.finditer(text) if m.group(2).strip()]
+    """(start, end, kind) of what each embedded post or block quotation of a paragraph holds (an
+    empty one, or one of markup alone, is none); one not closed in the paragraph holds the rest of it."""
+    return [(m.start(2), m.end(2), m.group(1).lower()) for m in _EMBEDDED.finditer(text)
+            if re.search(r"\w", _TAG.sub("", m.group(2)))]
+
+
+def mostly_within(text: str, start: int, end: int, inner_start: int, inner_end: int) -> bool:
+    """Whether ``text[inner_start:inner_end]`` holds at least 30 % of the non-space characters of
+    the sentence ``text[start:end]`` (a sentence that is mostly the post's markup is not its words)."""
+    whole = sum(not c.isspace() for c in text[start:end])
+    inside = sum(not c.isspace() for c in text[max(start, inner_start):min(end, inner_end)])
+    return whole > 0 and inside >= 0.3 * whole
 
 
 _INTRODUCING_VERBS = frozenset(
@@ -945,10 +965,11 @@ def _speaking_subject(subject) -> bool:
         return True  # "the city issued a statement announcing the break had been contained"
     if subject.lemma_.lower() in BODY_NOUNS:
         return True  # "The city of Calabasas announced …"
-    if subject.like_num or subject.text == "%" or subject.lower_ in ("most", "many", "some", "half", "majority", "all", "none", "few"):
+    if subject.like_num or subject.text == "%" or subject.lower_ in ("most", "many", "some", "half", "majority", "all", "none", "few", "percent"):
         of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         people = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
-        return people is not None and _is_speaker(people)
+        # "Thirty percent of whites agree that …": a share of a people counted is a share of those polled
+        return people is not None and (_is_speaker(people) or (people.tag_ in ("NNS", "NNPS") and subject.lower_ in ("percent", "%")))
     return False
 
 
