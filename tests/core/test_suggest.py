@@ -586,6 +586,9 @@ def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
         "The plan was pushed by Ortiz, whom many analysts believed was the real power in the party.",
         '<tweet author="mayor">We must act now to fix the roads.</tweet>',
         'Thirty percent of renters "strongly agree" that they will own a home one day.',
+        "The senators dodged the question by saying it was the moderator who had been wrong.",
+        "Ann Lee, the party's director, was unsure why the talks had stalled.",
+        "One in five say that will never happen.",
     ],
 )
 def test_reported_speech_forms_are_quotes(nlp, sentence):
@@ -623,6 +626,9 @@ def labels_quote(nlp, paragraph: str) -> list[bool]:
         "The mayor spoke about the roads.",
         "The company touted its new phone.",
         "<b>The roads cannot wait.</b>",
+        "We were able to leave early by saying it was late.",
+        "I was unsure why the talks had stalled.",
+        "Two in three adults are vaccinated.",
         "I made it clear that we would not stop.",
         # look-alikes of the forms added after the re-split
         "The results show the incumbent won a clear majority.",

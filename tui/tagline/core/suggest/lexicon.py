@@ -122,7 +122,7 @@ DESCRIPTION_VERBS = frozenset(
 #: Adjectives of belief or feeling that report a stance with a clause: ``are concerned the
 #: government will …``.
 STANCE_ADJECTIVES = frozenset(
-    "concerned worried afraid fearful confident convinced sure certain hopeful optimistic pessimistic adamant".split()
+    "concerned worried afraid fearful confident convinced sure certain hopeful optimistic pessimistic adamant unsure uncertain doubtful".split()
 )
 #: Verbs that report a forecast or belief in the passive with an infinitive: ``is expected to``.
 PASSIVE_REPORTING = frozenset(

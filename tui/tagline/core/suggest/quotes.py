@@ -932,6 +932,9 @@ def _within(token, ancestor, hops: int) -> bool:
     return False
 
 
+_WH = frozenset("why whether how what when where who".split())
+
+
 def _stance(adjective) -> str:
     """``secularist associations are concerned the government will …``: an adjective of belief or
     feeling with a clause, said of someone other than the writer (the parser makes ``concerned`` an
@@ -953,7 +956,41 @@ def _stance(adjective) -> str:
         return ""
     if any(c.dep_ == "ccomp" for c in adjective.children) or any(c.dep_ == "ccomp" and c.i > adjective.i for c in head.children):
         return f"reported stance: {subject.text} … {adjective.text} …"
+    # "was unsure why the battle seemed to start": the question hung on the copula
+    if any(c.dep_ == "advcl" and c.i > adjective.i and any(g.dep_ in ("advmod", "mark") and g.lower_ in _WH and g.i < c.i for g in c.children)
+           for c in head.children):
+        return f"reported stance: {subject.text} … {adjective.text} …"
     return ""
+
+
+def _poll_say(token) -> bool:
+    """``One in five say that won't be true``: a share of those polled before ``say``, which the
+    tagger took for a noun ("in five say"), with what they say after it."""
+    doc = token.doc
+    return (
+        token.lower_ == "say"
+        and token.pos_ == "NOUN"
+        and 3 <= token.i
+        and token.i + 1 < len(doc)
+        and doc[token.i - 1].like_num
+        and doc[token.i - 2].lower_ in ("in", "of", "out")
+        and doc[token.i - 3].like_num
+        and not doc[token.i + 1].is_punct
+    )
+
+
+def _doer_above(verb):
+    """Who does ``verb``, a participle under a preposition (``by saying …``): the subject of the
+    nearest clause above it, when that is a speaker other than the writer; else None."""
+    token, hops = verb.head, 0
+    while hops < 6:
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is not None:
+            return subject if _speaking_subject(subject) else None
+        if token.head.i == token.i:
+            return None
+        token, hops = token.head, hops + 1
+    return None
 
 
 def _speaking_subject(subject) -> bool:
@@ -1148,6 +1185,9 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
     """(verb, reason) for each verb that reports speech or a stated belief."""
     inside = {t.i for t in tokens}
     for verb in tokens:
+        if _poll_say(verb):
+            yield verb, f"reported speech: {verb.doc[verb.i - 3 : verb.i + 1].text} …"
+            continue
         stance = _stance(verb) if verb.pos_ in ("ADJ", "VERB") else ""
         if stance:
             yield verb, stance
@@ -1220,6 +1260,8 @@ def _indirect_speech(tokens) -> Iterable[tuple[object, str]]:
         that = _that_follows(verb)
         if subject is None and (that is not None or (speech and any(c.dep_ == "ccomp" for c in verb.children))) and (speech or lemma in COGNITION_VERBS):
             subject = _speaker_before(verb)  # "Speaking in his defence, Tom Lee, SC, said that …"
+        if subject is None and speech and verb.tag_ == "VBG" and verb.dep_ == "pcomp" and any(c.dep_ == "ccomp" for c in verb.children):
+            subject = _doer_above(verb)  # "candidates were able to talk their way out by saying it was …"
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
             # "I was hauled in and told that …": a passive shared with the verb before
             verb.dep_ == "conj"
