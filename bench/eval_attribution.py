@@ -6,6 +6,8 @@ baseline of ``bench/eval_suggest.py`` measured in the same run.
     python bench/eval_attribution.py PATH                   # the tuning part
     python bench/eval_attribution.py PATH --part held-out   # the held-out part (once, at the end)
     python bench/eval_attribution.py PATH --errors tuning   # the tuning part's misses and false alarms
+    python bench/eval_attribution.py PATH --all             # every article of PATH, both parts
+    python bench/eval_attribution.py PATH --salt polnear2:  # another split (a sample the hash drew)
 
 The data stays outside the repository (its text is the publishers'): PATH is a folder in PolNeAR's
 layout, a compartment such as ``data/train`` holding ``text/NAME.txt`` and
@@ -22,6 +24,8 @@ The split: an article is held out when the first 8 bytes of the SHA-256 of its t
 stem, as UTF-8), read as a big-endian number over 2**64, are under 0.4; the rest (about 60 %) is the
 tuning part. The rule was fixed before anything was run on either part. ``--errors`` and the tuning
 run read and suggest for the tuning part only; the held-out part is read only with ``--part held-out``.
+A sample chosen by that same hash (the first names of each publisher by SHA-256) falls wholly in one
+part; ``--salt TEXT`` splits it by the hash of ``TEXT`` + the name instead, the rule otherwise the same.
 
 Point figures come from scikit-learn; each has a 95 % interval from 1,000 bootstrap resamples of
 whole articles (``eval_suggest.bootstrap``, percentile method, fixed seed).
