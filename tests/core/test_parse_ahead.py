@@ -114,3 +114,18 @@ def test_a_cache_folder_that_cannot_be_written_starts_nothing(project, tmp_path,
         os.chmod(tmp_path / "cache" / "parsed", 0o500)
     with parse_ahead.warming(sorted((project / "bob").glob("*.yaml"))) as given:
         assert given == 0
+
+
+def test_a_parsing_process_whose_command_is_gone_stops(project, tmp_path):
+    """A command killed mid-read (or its SSH session closed) leaves its parsing processes to an
+    init process: they stop at the next file instead of parsing the rest of the project."""
+    import subprocess
+    import sys
+
+    paths = sorted((project / "bob").glob("*.yaml"))
+    code = "from tagline.core.parse_ahead import main; main()"
+    given = b"\0".join(bytes(p) for p in paths)
+    orphan = subprocess.run([sys.executable, "-c", code, "1"], input=given, capture_output=True, timeout=60)
+    assert orphan.returncode == 0 and forms(tmp_path) == set()  # its command (pid 1 here) is not its parent
+    own = subprocess.run([sys.executable, "-c", code, str(os.getpid())], input=given, capture_output=True, timeout=60)
+    assert own.returncode == 0 and forms(tmp_path) == {form_of(p) for p in paths}

@@ -101,7 +101,7 @@ def _start(paths: list[Path]) -> list[tuple[subprocess.Popen, int]]:
     for i in range(processes):
         share = cold[i::processes]
         try:
-            child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            child = subprocess.Popen([sys.executable, "-c", code, str(os.getpid())], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, close_fds=True)
         except OSError:  # no process could be started: the body parses
             break
@@ -126,13 +126,17 @@ def _cache_writable() -> bool:
 
 
 def main() -> None:
-    """A parsing process: the paths on standard input, separated by NUL bytes. A file whose form
-    the command (or anyone) has kept meanwhile is passed over."""
+    """A parsing process: the paths on standard input, separated by NUL bytes; the command's
+    process id as its argument. A file whose form the command (or anyone) has kept meanwhile is
+    passed over, and once the command is gone (killed, or its session closed) the process stops."""
     import gc
 
     gc.disable()  # nothing a file leaves behind is kept: the collector only walks the parse
+    command = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else os.getppid()
     given = sys.stdin.buffer.read()
     for raw in given.split(b"\0") if given else []:
+        if os.getppid() != command:
+            return
         path = Path(os.fsdecode(raw))
         if kept(path):
             continue
