@@ -46,6 +46,7 @@ def suggest_doc(doc, spans: list[tuple[int, int]], features_out: list | None = N
             if spans[k][1] >= begin:
                 touching[k].append(region)
     posts = embedded_posts(text) if "<" in text else []
+    post_ends = [post_end for _, post_end, _ in posts]
     entities = list(doc.ents)
     entity_starts = [e.start_char for e in entities]
     results = []
@@ -60,8 +61,11 @@ def suggest_doc(doc, spans: list[tuple[int, int]], features_out: list | None = N
             quote_evidence(text, tokens, start, end, touching[k], evidence["quote"])
             if start < block_end:
                 evidence["quote"].offer(0.85, f"block quotation after “{introduced}”")
-            for post_start, post_end, kind in posts:
-                if start < post_end and end > post_start and mostly_within(text, start, end, post_start, post_end):
+            # the posts this sentence overlaps, from the first that ends after its start
+            for post_start, post_end, kind in posts[bisect.bisect_right(post_ends, start):]:
+                if post_start >= end:
+                    break
+                if mostly_within(text, start, end, post_start, post_end):
                     evidence["quote"].offer(0.9, f"inside an embedded {'tweet' if kind == 'tweet' else 'block quotation'}")
                     break
             statistic_evidence(tokens, ents, evidence["statistic"])
