@@ -129,3 +129,18 @@ def test_a_parsing_process_whose_command_is_gone_stops(project, tmp_path):
     assert orphan.returncode == 0 and forms(tmp_path) == set()  # its command (pid 1 here) is not its parent
     own = subprocess.run([sys.executable, "-c", code, str(os.getpid())], input=given, capture_output=True, timeout=60)
     assert own.returncode == 0 and forms(tmp_path) == {form_of(p) for p in paths}
+
+
+def test_only_files_the_read_will_take_are_parsed_ahead(project, monkeypatch):
+    """A file planted in a colleague's folder by someone else is left out of the read; it is not
+    parsed ahead either (a member could otherwise make a lead's commands parse what they skip)."""
+    if os.getuid() != 0:
+        pytest.skip("planting a file under another owner needs root")
+    planted = project / "alice" / "a07.yaml"
+    os.chown(planted, 12345, 12345)
+    given: list = []
+    real = parse_ahead._start
+    monkeypatch.setattr(parse_ahead, "_start", lambda paths: given.extend(paths) or real(paths))
+    loaded = corpus.load(project, DEFAULT_SCHEME)
+    assert any(p.path == str(planted) for p in loaded.problems)
+    assert given and planted not in given and len(given) == 2 * FILES - 1

@@ -233,27 +233,29 @@ def _load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = 
     owners: dict[str, int | None] = {}
     refused: set[str] = set()  # folders named for a colleague by someone else (store.named_for_another)
     twice = same_folders(root, {folder for folder, _ in found}, problems)
-    listed = [*found, *_decision_paths(folders, problems)]
-    with parse_ahead.warming(path for folder, path in listed if folder not in twice):
-        for folder, path in listed:
-            if folder in twice:
-                continue
-            is_decisions = path.parent.name == schema.DECISIONS_FOLDER and path.parent.parent.parent == root
-            if is_decisions and deciders is not None and folder not in deciders:
-                problems.append(Problem(str(path), f"decisions of '{folder}', who is not among the team's reviewers; left out"))
-                continue
-            if folder not in owners:
-                owners[folder] = store.folder_owner(root / folder)
-                impostor = store.named_for_another(root / folder)
-                if impostor:  # said once for the folder, and none of its files read
-                    problems.append(Problem(str(root / folder), impostor))
-                    refused.add(folder)
-            if folder in refused:
-                continue
-            foreign = store.foreign_owner(path, owners[folder])
-            if foreign:  # planted while the folder was group-writable: never read as the folder's
-                problems.append(Problem(str(path), foreign))
-                continue
+    readable: list[tuple[str, Path, bool]] = []  # (folder, path, is_decisions): every check but the file's own
+    for folder, path in [*found, *_decision_paths(folders, problems)]:
+        if folder in twice:
+            continue
+        is_decisions = path.parent.name == schema.DECISIONS_FOLDER and path.parent.parent.parent == root
+        if is_decisions and deciders is not None and folder not in deciders:
+            problems.append(Problem(str(path), f"decisions of '{folder}', who is not among the team's reviewers; left out"))
+            continue
+        if folder not in owners:
+            owners[folder] = store.folder_owner(root / folder)
+            impostor = store.named_for_another(root / folder)
+            if impostor:  # said once for the folder, and none of its files read
+                problems.append(Problem(str(root / folder), impostor))
+                refused.add(folder)
+        if folder in refused:
+            continue
+        foreign = store.foreign_owner(path, owners[folder])
+        if foreign:  # planted while the folder was group-writable: never read as the folder's
+            problems.append(Problem(str(path), foreign))
+            continue
+        readable.append((folder, path, is_decisions))
+    with parse_ahead.warming(path for _, path, _ in readable):  # only what is read: nothing planted
+        for folder, path, is_decisions in readable:
             said: list[tuple[str, str]] = []
             try:
                 loaded = parse_file(path, folder, scheme, current=True, owner_uid=owners[folder], said=said)
