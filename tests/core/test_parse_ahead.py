@@ -6,6 +6,7 @@ same as a read one at a time."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -30,7 +31,7 @@ def project(tmp_path, monkeypatch):
     monkeypatch.setenv("TAGLINE_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(parse_ahead, "WARM_AT", 4)
     monkeypatch.setattr(parse_ahead, "PER_PROCESS", 3)
-    monkeypatch.setattr(parse_ahead, "cpus", lambda: 3)
+    monkeypatch.setattr(parse_ahead, "idle_cpus", lambda: 2)
     root = tmp_path / "annotations"
     for name in ("alice", "bob"):
         (root / name).mkdir(parents=True)
@@ -52,10 +53,13 @@ def form_of(path) -> str:
 
 def test_the_processes_keep_a_form_of_every_file_that_parses(project, tmp_path):
     paths = sorted((project / "alice").glob("*.yaml"))
+    wanted = {form_of(p) for p in paths if p.name != "a05.yaml"}
     with parse_ahead.warming(paths) as given:
-        pass  # the body reads nothing: every form is the processes'
+        deadline = time.monotonic() + 60
+        while forms(tmp_path) != wanted and time.monotonic() < deadline:  # the body reads nothing
+            time.sleep(0.05)
     assert given == FILES
-    assert forms(tmp_path) == {form_of(p) for p in paths if p.name != "a05.yaml"}
+    assert forms(tmp_path) == wanted
     with parse_ahead.warming(paths) as given:  # all kept now (the broken one is left to its read)
         assert given == 0
 
@@ -84,12 +88,12 @@ def test_status_read_with_help_is_the_status_read_alone(project, tmp_path, monke
     assert helped == alone
 
 
-def test_nothing_is_started_under_the_threshold_or_on_one_cpu(project, tmp_path, monkeypatch):
+def test_nothing_is_started_under_the_threshold_or_with_no_idle_cpu(project, tmp_path, monkeypatch):
     paths = sorted((project / "bob").glob("*.yaml"))
-    monkeypatch.setattr(parse_ahead, "cpus", lambda: 1)
+    monkeypatch.setattr(parse_ahead, "idle_cpus", lambda: 0)
     with parse_ahead.warming(paths) as given:
         assert given == 0
-    monkeypatch.setattr(parse_ahead, "cpus", lambda: 3)
+    monkeypatch.setattr(parse_ahead, "idle_cpus", lambda: 2)
     with parse_ahead.warming(paths[:3]) as given:
         assert given == 0
     assert forms(tmp_path) == set()
@@ -144,3 +148,43 @@ def test_only_files_the_read_will_take_are_parsed_ahead(project, monkeypatch):
     loaded = corpus.load(project, DEFAULT_SCHEME)
     assert any(p.path == str(planted) for p in loaded.problems)
     assert given and planted not in given and len(given) == 2 * FILES - 1
+
+
+def test_no_code_of_the_working_folder_runs_in_a_parsing_process(project, tmp_path, monkeypatch):
+    """``python -c`` puts the working folder first on the path: a ``yaml.py`` in the project (pulled
+    with git, or put there by a member) ran as whoever read the project. The children start with -P."""
+    marker = tmp_path / "ran"
+    (tmp_path / "yaml.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise ImportError('not here')\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    paths = [p.relative_to(tmp_path) for p in sorted((project / "bob").glob("*.yaml"))]  # relative, as given
+    wanted = {form_of(tmp_path / p) for p in paths}
+    with parse_ahead.warming(paths) as given:
+        deadline = time.monotonic() + 60
+        while forms(tmp_path) != wanted and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert given == FILES and forms(tmp_path) == wanted
+    assert not marker.exists()
+
+
+def test_the_processes_are_stopped_when_the_read_is_done(project, monkeypatch):
+    started = []
+    real = parse_ahead._start
+    monkeypatch.setattr(parse_ahead, "_start", lambda paths: started.extend(real(paths)) or started)
+    corpus.load(project, DEFAULT_SCHEME)
+    assert started and all(child.poll() is not None for child, _ in started)
+
+
+def test_large_files_and_others_forms_are_left_to_the_read(project, tmp_path, monkeypatch):
+    """A child never takes a file over MAX_AHEAD_BYTES (the command's own read parses it), and a form
+    another user left in a shared cache is not this user's: the read would not take it."""
+    paths = sorted((project / "bob").glob("*.yaml"))
+    monkeypatch.setattr(parse_ahead, "MAX_AHEAD_BYTES", 10)
+    assert parse_ahead.unparsed(paths) == []
+    monkeypatch.undo()
+    monkeypatch.setenv("TAGLINE_CACHE", str(tmp_path / "cache"))
+    annofile.read(paths[0])
+    assert parse_ahead.kept(paths[0])
+    if os.getuid() == 0:
+        (kept_form,) = (tmp_path / "cache" / "parsed").iterdir()
+        os.chown(kept_form, 12345, 12345)
+        assert not parse_ahead.kept(paths[0])
