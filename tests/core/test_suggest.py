@@ -585,7 +585,7 @@ def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
         "A reporter asked: Did they talk about the wall?",
         "The plan was pushed by Ortiz, whom many analysts believed was the real power in the party.",
         '<tweet author="mayor">We must act now to fix the roads.</tweet>',
-        'Thirty percent of renters "strongly agree" that they will own a home one day.',
+        'Thirty percent of adults "strongly agree" that they will own a home one day.',
         "The senators dodged the question by saying it was the moderator who had been wrong.",
         "Ann Lee, the party's director, was unsure why the talks had stalled.",
         "One in five say that will never happen.",
@@ -604,6 +604,8 @@ def test_every_sentence_of_an_embedded_tweet_is_a_quote(nlp):
     # markup alone, holds no one's words
     assert labels_quote(nlp, '<tweet pic="" author="mayor" tweet_id="1234567890123">Roads.</tweet>.') == [False]
     assert labels_quote(nlp, '<tweet tweet-id="769292115914395649"><tweet/>.') == [False]
+    # a tag named in prose opens no post, not even to the paragraph's end
+    assert labels_quote(nlp, "Use the `<blockquote>` element for a long quotation. It is a block.") == [False, False]
     assert labels_quote(nlp, '<a href="https://example.org/a-very-long-address-of-a-page">Work begins in May.</a>') == [False]
 
 
@@ -629,6 +631,12 @@ def labels_quote(nlp, paragraph: str) -> list[bool]:
         "We were able to leave early by saying it was late.",
         "I was unsure why the talks had stalled.",
         "Two in three adults are vaccinated.",
+        # look-alikes found by an outside audit of the forms above
+        "He was doubtful when he arrived, but he relaxed after an hour.",
+        "Sixty percent of the tests confirm that the drug works in mice.",
+        "The actor voiced the dragon in “Shrek 2” and two other films.",
+        "Use the `<blockquote>` element to set off a long quotation.",
+        "The tag <tweet> is not part of HTML.",
         "I made it clear that we would not stop.",
         # look-alikes of the forms added after the re-split
         "The results show the incumbent won a clear majority.",

@@ -147,6 +147,15 @@ NAMING_VERBS = frozenset("call describe dub label brand term name declare title"
 #: Verbs that put the quoted words they govern into someone's mouth, though alone they report
 #: nothing: ``spoke about “improving NAFTA”``, ``voiced a wish for a “strong … Mexico”``.
 VOICING_VERBS = frozenset("speak talk voice pronounce tout".split())
+#: What ``voice`` puts into words when it voices words at all: ``voiced a wish for …``.
+VOICED_NOUNS = frozenset("""wish hope concern concerns support opposition doubt doubts fear fears frustration anger
+    objection objections belief view views opinion opinions dismay regret confidence optimism
+    skepticism scepticism criticism praise outrage displeasure approval disapproval""".split())
+#: People counted in a poll: ``Thirty percent of whites agree that …`` (not ``of the tests``).
+PEOPLE_NOUNS = frozenset("""people person adult adult man men woman women white black hispanic latino
+    asian american parent student worker citizen member household resident voter respondent
+    millennial teen teenager youth senior retiree republican democrat independent immigrant
+    employee consumer customer patient reader viewer""".split())
 #: Cognition verbs that report a stance when they have a subject and a clausal complement.
 COGNITION_VERBS = frozenset(
     "believe think fear fret worry reckon doubt feel suppose suspect assume deem speculate hypothesise hypothesize theorise theorize surmise posit".split()

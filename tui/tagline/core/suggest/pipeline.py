@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from tagline.core.suggest.claims import checkworthiness, claim_evidence
 from tagline.core.suggest.evidence import Evidence, make_result
 from tagline.core.suggest.lexicon import LABELS, REQUIRED_PIPES
-from tagline.core.suggest.quotes import (Region, block_quotation_end, embedded_posts, introduces_quotation, mostly_within,
+from tagline.core.suggest.quotes import (Region, block_quotation_end, embedded_posts, introduces_quotation, non_space,
                                          quote_evidence, quote_regions)
 from tagline.core.suggest.statistics import statistic_evidence
 
@@ -61,13 +61,16 @@ def suggest_doc(doc, spans: list[tuple[int, int]], features_out: list | None = N
             quote_evidence(text, tokens, start, end, touching[k], evidence["quote"])
             if start < block_end:
                 evidence["quote"].offer(0.85, f"block quotation after “{introduced}”")
-            # the posts this sentence overlaps, from the first that ends after its start
+            # the posts this sentence overlaps, from the first that ends after its start: quoted when
+            # their words are at least 30 % of it (a sentence mostly of a post's markup is not its words)
+            inside, kinds = 0, set()
             for post_start, post_end, kind in posts[bisect.bisect_right(post_ends, start):]:
                 if post_start >= end:
                     break
-                if mostly_within(text, start, end, post_start, post_end):
-                    evidence["quote"].offer(0.9, f"inside an embedded {'tweet' if kind == 'tweet' else 'block quotation'}")
-                    break
+                inside += non_space(text, max(start, post_start), min(end, post_end))
+                kinds.add(kind)
+            if inside and inside >= 0.3 * non_space(text, start, end):
+                evidence["quote"].offer(0.9, f"inside an embedded {'tweet' if kinds == {'tweet'} else 'block quotation'}")
             statistic_evidence(tokens, ents, evidence["statistic"])
             checkworthy = checkworthiness(claim_evidence(tokens, ents, evidence, text[start:end], features_out))
         elif features_out is not None:

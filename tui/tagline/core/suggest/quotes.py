@@ -41,6 +41,8 @@ from tagline.core.suggest.lexicon import (
     VIEW_NOUNS,
     VIEW_VERBS,
     VOICING_VERBS,
+    PEOPLE_NOUNS,
+    VOICED_NOUNS,
 )
 
 
@@ -111,7 +113,7 @@ def quote_regions(text: str) -> list[Region]:
 #: saying, and what a document does (``The statement read:``).
 #: An embedded post or block quotation kept as markup in a page's text (``<tweet author="…">…</tweet>``,
 #: ``<blockquote>…</blockquote>``): someone's words, set apart as a quotation is.
-_EMBEDDED = re.compile(r"<(tweet|blockquote)\b[^<>]{0,400}>(.*?)(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_EMBEDDED = re.compile(r"(?<![`'\"‘“])<(tweet|blockquote)\b[^<>]{0,400}>(.*?)(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 
 
 _TAG = re.compile(r"<[^<>]*>")
@@ -119,17 +121,21 @@ _TAG = re.compile(r"<[^<>]*>")
 
 def embedded_posts(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of what each embedded post or block quotation of a paragraph holds (an
-    empty one, or one of markup alone, is none); one not closed in the paragraph holds the rest of it."""
-    return [(m.start(2), m.end(2), m.group(1).lower()) for m in _EMBEDDED.finditer(text)
-            if re.search(r"\w", _TAG.sub("", m.group(2)))]
+    empty one, or one of markup alone, is none). One not closed in the paragraph holds the rest of
+    it only when it opens the paragraph; a tag named in prose (`` `<blockquote>` ``, "the
+    <tweet> tag") is no post."""
+    found = []
+    for m in _EMBEDDED.finditer(text):
+        if not m.group(3) and text[: m.start()].strip():
+            continue
+        if re.search(r"\w", _TAG.sub("", m.group(2))):
+            found.append((m.start(2), m.end(2), m.group(1).lower()))
+    return found
 
 
-def mostly_within(text: str, start: int, end: int, inner_start: int, inner_end: int) -> bool:
-    """Whether ``text[inner_start:inner_end]`` holds at least 30 % of the non-space characters of
-    the sentence ``text[start:end]`` (a sentence that is mostly the post's markup is not its words)."""
-    whole = sum(not c.isspace() for c in text[start:end])
-    inside = sum(not c.isspace() for c in text[max(start, inner_start):min(end, inner_end)])
-    return whole > 0 and inside >= 0.3 * whole
+def non_space(text: str, start: int, end: int) -> int:
+    """How many characters of ``text[start:end]`` are not white space."""
+    return end - start - sum(1 for c in text[start:end] if c.isspace()) if end > start else 0
 
 
 _INTRODUCING_VERBS = frozenset(
@@ -316,6 +322,8 @@ def _voices(verb, tokens, region: Region) -> bool:
     below it (``spoke about “improving NAFTA”``), not deep in a clause of its object (``touted their
     efforts to get the drug through this “compassionate use” channel``) nor what something ``speaks
     to`` (``speaks to the vacuity of the ‘defining mission’``)."""
+    if verb_lemma(verb) == "voice" and not any(c.dep_ == "dobj" and c.lemma_.lower() in VOICED_NOUNS for c in verb.children):
+        return False  # "voiced the dragon in “Shrek 2”": a part played, not words said
     end = region.end if region.end is not None else 1 << 30
     first = next((t for t in tokens if region.start < t.idx < end and not t.is_punct), None)
     if first is None:
@@ -932,7 +940,9 @@ def _within(token, ancestor, hops: int) -> bool:
     return False
 
 
-_WH = frozenset("why whether how what when where who".split())
+#: Words that open a question after a stance ("unsure why …"); not "when" or "where", which open a
+#: time or a place as often ("was doubtful when he arrived").
+_WH = frozenset("why whether how what who".split())
 
 
 def _stance(adjective) -> str:
@@ -1006,7 +1016,7 @@ def _speaking_subject(subject) -> bool:
         of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         people = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
         # "Thirty percent of whites agree that …": a share of a people counted is a share of those polled
-        return people is not None and (_is_speaker(people) or (people.tag_ in ("NNS", "NNPS") and subject.lower_ in ("percent", "%")))
+        return people is not None and (_is_speaker(people) or (subject.lower_ in ("percent", "%") and people.lemma_.lower() in PEOPLE_NOUNS))
     return False
 
 
