@@ -188,3 +188,12 @@ def test_large_files_and_others_forms_are_left_to_the_read(project, tmp_path, mo
         (kept_form,) = (tmp_path / "cache" / "parsed").iterdir()
         os.chown(kept_form, 12345, 12345)
         assert not parse_ahead.kept(paths[0])
+
+
+@pytest.mark.parametrize(("cpus", "load", "idle"), [(2, 0.2, 1), (2, 1.0, 1), (2, 1.7, 0), (1, 0.0, 0), (8, 3.0, 5), (8, 12.0, 0)])
+def test_children_go_only_to_cpus_others_leave_idle(monkeypatch, cpus, load, idle):
+    """The load counts the command itself; a child on a CPU someone else keeps busy only slowed the
+    read (x 1.3 in the audit, beside a test run at 0.6 of a CPU)."""
+    monkeypatch.setattr(parse_ahead, "cpus", lambda: cpus)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert parse_ahead.idle_cpus() == idle

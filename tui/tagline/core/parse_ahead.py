@@ -54,10 +54,10 @@ def idle_cpus() -> int:
     x 1.3 in the outside audit)."""
     total = cpus()
     try:
-        busy = os.getloadavg()[0]
+        others = max(0.0, os.getloadavg()[0] - 1.0)  # the load counts this process, busy reading
     except (AttributeError, OSError):
-        busy = 0.0
-    return max(0, min(total - 1, int(total - busy - 0.5)))
+        others = 0.0
+    return max(0, min(total - 1, int(total - 1 - others + 0.5)))
 
 
 def unparsed(paths: Iterable[Path]) -> list[Path]:
