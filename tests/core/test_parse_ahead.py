@@ -64,13 +64,18 @@ def test_the_processes_keep_a_form_of_every_file_that_parses(project, tmp_path):
         assert given == 0
 
 
-def test_a_corpus_read_with_help_is_the_corpus_read_alone(project, tmp_path, monkeypatch):
-    helped = corpus.load(project, DEFAULT_SCHEME)
+def helped_and_alone(read, tmp_path, monkeypatch):
+    """``read()`` with parse-ahead, then again with no form kept and none parsed ahead."""
+    helped = read()
     assert len(forms(tmp_path)) == 2 * FILES - 1
     for form in (tmp_path / "cache" / "parsed").iterdir():
         form.unlink()
     monkeypatch.setattr(parse_ahead, "WARM_AT", 10**9)
-    alone = corpus.load(project, DEFAULT_SCHEME)
+    return helped, read()
+
+
+def test_a_corpus_read_with_help_is_the_corpus_read_alone(project, tmp_path, monkeypatch):
+    helped, alone = helped_and_alone(lambda: corpus.load(project, DEFAULT_SCHEME), tmp_path, monkeypatch)
     assert [(f.annotator, f.article_id, f.sentences) for f in helped.files] == \
            [(f.annotator, f.article_id, f.sentences) for f in alone.files]
     assert helped.units == alone.units
@@ -79,12 +84,7 @@ def test_a_corpus_read_with_help_is_the_corpus_read_alone(project, tmp_path, mon
 
 
 def test_status_read_with_help_is_the_status_read_alone(project, tmp_path, monkeypatch):
-    helped = status.compute(project, DEFAULT_SCHEME)
-    assert len(forms(tmp_path)) == 2 * FILES - 1
-    for form in (tmp_path / "cache" / "parsed").iterdir():
-        form.unlink()
-    monkeypatch.setattr(parse_ahead, "WARM_AT", 10**9)
-    alone = status.compute(project, DEFAULT_SCHEME)
+    helped, alone = helped_and_alone(lambda: status.compute(project, DEFAULT_SCHEME), tmp_path, monkeypatch)
     assert helped == alone
 
 
