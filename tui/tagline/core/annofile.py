@@ -152,10 +152,16 @@ def own_parsed_path(digest: str) -> Path | None:
     by the file's bytes, so it holds for any file with the same bytes and never for a changed one.
     The corpus commands read every file of a project on every run: 10,000 such files took 19 to
     28 s of YAML each time."""
+    folder = own_parsed_folder()
+    return folder / f"{digest}.json" if folder is not None else None
+
+
+def own_parsed_folder() -> Path | None:
+    """The folder of :func:`own_parsed_path`, or None when there is no user cache folder."""
     try:
         from tagline.core.nlp.cache import cache_dir
 
-        return cache_dir() / "parsed" / f"{digest}.json"
+        return cache_dir() / "parsed"
     except (ImportError, OSError, ValueError):
         return None
 

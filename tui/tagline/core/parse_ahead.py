@@ -148,14 +148,14 @@ def _start(paths: list[Path]) -> list[tuple[subprocess.Popen, int]]:
 
 
 def _cache_writable() -> bool:
-    folder = annofile.own_parsed_path("0" * 64)
+    folder = annofile.own_parsed_folder()
     if folder is None:
         return False
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return False
-    return os.access(folder.parent, os.W_OK | os.X_OK)
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 def main() -> None:

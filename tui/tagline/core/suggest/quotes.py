@@ -116,9 +116,6 @@ def quote_regions(text: str) -> list[Region]:
 _EMBEDDED = re.compile(r"(?<![`'\"‘“])<(tweet|blockquote)\b[^<>]{0,400}>(.*?)(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 
 
-_TAG = re.compile(r"<[^<>]*>")
-
-
 def embedded_posts(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of what each embedded post or block quotation of a paragraph holds (an
     empty one, or one of markup alone, is none). One not closed in the paragraph holds the rest of
@@ -128,7 +125,7 @@ def embedded_posts(text: str) -> list[tuple[int, int, str]]:
     for m in _EMBEDDED.finditer(text):
         if not m.group(3) and text[: m.start()].strip():
             continue
-        if re.search(r"\w", _TAG.sub("", m.group(2))):
+        if re.search(r"\w", _MARKUP.sub("", m.group(2))):
             found.append((m.start(2), m.end(2), m.group(1).lower()))
     return found
 
