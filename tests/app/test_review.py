@@ -463,13 +463,14 @@ def test_closing_a_review_after_exit_leaves_the_fold_to_a_child(tmp_path, monkey
 def test_keys_typed_while_review_reads_the_annotations_are_dropped_not_run(monkeypatch):
     """On a large project review read the annotations for tens of seconds before its screen came
     up, and what was typed meanwhile ran as review commands: a decision on a sentence the reviewer
-    never saw. Past TYPED_BLIND seconds of reading, the terminal's typed-ahead input is dropped."""
+    never saw. Past TYPED_BLIND seconds of reading, the terminal's typed-ahead input is dropped
+    (tagline.app.startup, which review and open both read under)."""
     import io
     import os
     import pty
     import select
 
-    from tagline.app.screens import review
+    from tagline.app import startup
 
     import tty
 
@@ -480,7 +481,7 @@ def test_keys_typed_while_review_reads_the_annotations_are_dropped_not_run(monke
         stdin = io.TextIOWrapper(io.FileIO(follower, closefd=False))
         monkeypatch.setattr("sys.stdin", stdin)
         assert select.select([follower], [], [], 1.0)[0]  # waiting to be read
-        review.forget_typed_ahead()
+        startup.forget_typed_ahead()
         assert not select.select([follower], [], [], 0.2)[0]
     finally:
         os.close(leader)

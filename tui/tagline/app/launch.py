@@ -26,28 +26,14 @@ def theme_folders() -> list[Path]:
 
 
 def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme, team=None) -> int:
-    found, problems = articles_mod.open_corpus(paths)
-    notices = [str(p) for p in problems]
-    if not found:
-        reason = notices[0] if notices else "no .txt, .md or .jsonl articles found"
-        return _fail(f"nothing to open: {reason}")
-    found, queue, notice = team_order(found, team, annotations, annotator)
-    if notice:
-        notices.append(notice)
-    model_info = None
-    model_notice = ""
-    if model and model.lower() != "none":
-        try:
-            model_info = nlp.resolve_model(model)
-        except nlp.ModelError as error:
-            model_notice = str(error)
-    from tagline.app import heap
+    from tagline.app.startup import hearing_quit
 
-    heap.after_imports()
-    try:
-        session = Session(found, annotations, annotator, scheme, model_info.as_dict() if model_info else nlp.NO_MODEL, queue=queue)
-    except ValueError as error:
-        return _fail(f"nothing to open: {error}")
+    # A folder of many articles, or a team's queue, takes a while to read: ctrl+q leaves at once.
+    with hearing_quit("tagline: reading the articles (ctrl+q quits)…"):
+        opened = _open_session(paths, annotations, annotator, model, scheme, team)
+    if isinstance(opened, str):
+        return _fail(opened)
+    session, model_info, model_notice, notices = opened
     session.paths = [str(p) for p in paths]  # the corpus, for the team status screen
     from tagline.app import glyphs
     from tagline.app.app import TaglineApp
@@ -66,6 +52,33 @@ def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme,
 
     app.leave_when_restored = after
     return durable.leave(after(durable.run(app)))
+
+
+def _open_session(paths, annotations, annotator, model, scheme: LabelScheme, team):
+    """(session, model info, model notice, notices), or a one-line reason why nothing opens."""
+    found, problems = articles_mod.open_corpus(paths)
+    notices = [str(p) for p in problems]
+    if not found:
+        reason = notices[0] if notices else "no .txt, .md or .jsonl articles found"
+        return f"nothing to open: {reason}"
+    found, queue, notice = team_order(found, team, annotations, annotator)
+    if notice:
+        notices.append(notice)
+    model_info = None
+    model_notice = ""
+    if model and model.lower() != "none":
+        try:
+            model_info = nlp.resolve_model(model)
+        except nlp.ModelError as error:
+            model_notice = str(error)
+    from tagline.app import heap
+
+    heap.after_imports()
+    try:
+        session = Session(found, annotations, annotator, scheme, model_info.as_dict() if model_info else nlp.NO_MODEL, queue=queue)
+    except ValueError as error:
+        return f"nothing to open: {error}"
+    return session, model_info, model_notice, notices
 
 
 def team_order(found, team, annotations, annotator):

@@ -486,23 +486,6 @@ class ReviewApp(DurableApp):
         self.session.close(after_exit=self.exiting and self._long())
 
 
-#: Seconds of reading the annotations past which what was typed meanwhile is dropped, not run.
-TYPED_BLIND = 1.0
-
-
-def forget_typed_ahead() -> None:
-    """Drop the keys typed while the annotations were read: typed at no screen, they were run as
-    review commands once it came up (a decision recorded on a sentence the reviewer never saw)."""
-    import sys
-    import termios
-
-    try:
-        if sys.stdin.isatty():
-            termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
-    except (OSError, termios.error, ValueError):
-        pass
-
-
 def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelScheme, team=None, unfinished: bool = False) -> int:
     """``tagline review``: 0 when done, 1 when something was left out or there is nothing to review."""
     from tagline.commands.output import safe, say
@@ -516,22 +499,14 @@ def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelSc
 
     if no_annotations_folder(annotations):
         return 1
-    import sys
-    import time
+    from tagline.app.startup import hearing_quit
 
-    reading = "tagline review: reading the annotations (ctrl+c stops)…"
-    shown = sys.stderr.isatty()
-    if shown:  # a large project takes a while to read: not a blank wait
-        sys.stderr.write(reading + "\r")
-        sys.stderr.flush()
-    began = time.monotonic()
-    try:
-        session = ReviewSession(annotations, reviewer, scheme, annotators, filter, list(paths or []), team=team, unfinished=unfinished)
-    except NothingToReview as empty:
-        session = empty
-    if shown:  # blanked first: a message written over it, or the prompt after the app, keeps none of it
-        sys.stderr.write(" " * len(reading) + "\r")
-        sys.stderr.flush()
+    # A large project takes a while to read: not a blank wait, and ctrl+q leaves at once.
+    with hearing_quit("tagline review: reading the annotations (ctrl+q quits)…"):
+        try:
+            session = ReviewSession(annotations, reviewer, scheme, annotators, filter, list(paths or []), team=team, unfinished=unfinished)
+        except NothingToReview as empty:
+            session = empty
     if isinstance(session, NothingToReview):
         empty = session
         for problem in empty.problems:
@@ -541,8 +516,6 @@ def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelSc
             return 1
         print(f"Nothing to review: {safe(empty)}.")
         return 1 if empty.problems else 0
-    if time.monotonic() - began > TYPED_BLIND:
-        forget_typed_ahead()
     problems = list(session.problems)
     for problem in problems:
         say(problem)
