@@ -317,3 +317,25 @@ async def test_keys_typed_right_after_slash_go_to_the_search_box(make_app):
         assert s.state(0).labels == ("claim",) and s.state(0).status == "done"
         assert app.screen.query_one("#search", Input).value == "tax"
 
+
+
+async def test_keys_typed_right_after_enter_in_the_search_box_are_the_readers(make_app):
+    """From the session audit: `tmux send-keys "/" "Afghan" Enter "c" "q"` searched for
+    "Afghancq" and labelled nothing: the field ran enter after the keys already on their way to it.
+    Enter is now run as the app reads it; the keys after it are the reader's."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = app.session
+        word = next(w for w in s.text(2).split() if w.isalpha() and len(w) > 4 and w not in s.text(0) and w not in s.text(1))
+        keys = [("slash", "/"), *((c, c) for c in word), ("enter", "\r"), ("c", "c"), ("q", "q")]
+        for key, character in keys:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        field = app.screen.query_one("#search", Input)
+        assert not field.display and field.value == word, (field.value, word)
+        assert s.cursor != 0 and word in s.text(s.cursor)
+        assert s.state(s.cursor).labels == ("claim", "quote")

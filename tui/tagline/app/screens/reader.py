@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
@@ -45,10 +47,15 @@ def label_bindings(scheme: LabelScheme) -> list[Binding]:
     ]
 
 
+#: Enter in the search field, run as the app reads it (a priority binding), not by the field after
+#: the keys already on their way to it: "/tax", enter, c typed at once searched for "taxc".
+SEARCH_ENTER = Binding("enter", "submit_search", show=False, priority=True, id="search-enter")
+
+
 class ReaderScreen(KeyFrames):
     """Subclassed per run with the label scheme's bindings (see :func:`make_reader_screen`)."""
 
-    BINDINGS = reader_bindings()
+    BINDINGS = [*reader_bindings(), SEARCH_ENTER]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -70,8 +77,12 @@ class ReaderScreen(KeyFrames):
         self.show_article()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While the search field has the keys, they are text; escape (``articles``) closes it."""
-        if action != "articles" and isinstance(self.app.focused, Input):
+        """While the search field has the keys, they are text; escape (``articles``) closes it and
+        enter (``submit_search``) searches. Enter is the field's only."""
+        searching = isinstance(self.app.focused, Input)
+        if action == "submit_search":
+            return searching
+        if action != "articles" and searching:
             return False
         return True
 
@@ -141,13 +152,25 @@ class ReaderScreen(KeyFrames):
         # pasted right after "/" were the reader's ("/tax": x cleared the sentence's labels).
         self.set_focus(search)
 
+    async def action_submit_search(self) -> None:
+        """Search once the field has taken the keys typed before enter (they wait in its own queue);
+        the keys after it wait meanwhile in the app's, and are then the reader's."""
+        field = self.query_one("#search", Input)
+        typed = asyncio.Event()
+        field.call_later(typed.set)  # after the keys already on their way to the field
+        await typed.wait()
+        if field.display:
+            self._search_for(field)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "search":
-            return
-        query = event.value or self.last_query
+        if event.input.id == "search" and event.input.display:
+            self._search_for(event.input)
+
+    def _search_for(self, field: Input) -> None:
+        query = field.value or self.last_query
         self.last_query = query
         self.view.set_query(query)
-        event.input.display = False
+        field.display = False
         self.set_focus(self.view)  # now: the next key is the reader's
         if self.view.show_next_match(query):  # a sentence taller than the page, matched further down
             self.apply(Outcome())
@@ -384,5 +407,5 @@ class ReaderScreen(KeyFrames):
 def make_reader_screen(scheme: LabelScheme) -> type[ReaderScreen]:
     """A reader screen class whose bindings include the scheme's label keys."""
     # Label keys first, so the footer reads labels, then commands.
-    bindings = label_bindings(scheme) + reader_bindings()
+    bindings = label_bindings(scheme) + reader_bindings() + [SEARCH_ENTER]
     return type("ReaderScreen", (ReaderScreen,), {"BINDINGS": bindings}, inherit_bindings=False)
