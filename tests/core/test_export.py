@@ -45,6 +45,27 @@ def team(annotations):
     return annotations.root
 
 
+def test_a_reviewed_row_keeps_the_annotators_flags_and_notes(capsys, annotations):
+    """From the team audit: once a reviewer decided a flagged sentence with a note, its row said
+    flag false and note "": the decision file's own (empty) flag and note were taken instead of
+    the annotators', as export.md promises them (any annotator flagged it; their notes)."""
+    first = ("first", annotations.lines(SENTENCES))
+    annotations.write("alice", first, {1: ["claim"]}, flags=(1,), notes={1: "needs source ü 日本"})
+    annotations.write("bob", first, {1: ["claim"]}, notes={1: "a \x1b[2J number"})
+    review = {"decided_by": "carol", "decided_at": "2026-11-21T10:00:00Z", "annotators": {"alice": ["claim"], "bob": ["claim"]},
+              "note": "checked"}
+    annotations.write("carol", first, {1: ["claim"]}, reviews={1: review})
+    for merge in ("reviewed", "unanimous"):
+        status, out, err = export(capsys, annotations.root, "--format", "jsonl", "--merge", merge)
+        assert status == 0, err
+        [row] = jsonl(out)
+        assert row["flag"] is True, merge
+        assert row["note"] == "alice: needs source ü 日本; bob: a \x1b[2J number", merge
+    assert row["decided"] == "unanimous"
+    status, out, _ = export(capsys, annotations.root, "--format", "jsonl")
+    assert jsonl(out)[0]["review"]["note"] == "checked"  # the reviewer's, where it always was
+
+
 def test_default_merge_takes_decisions_and_agreement_and_counts_what_is_in_dispute(capsys, team):
     status, out, err = export(capsys, team, "--format", "jsonl", "--keep-duplicates")
     assert status == 0, err

@@ -640,7 +640,12 @@ def merge(corpus: Corpus, policy: str = "reviewed", keep_duplicates: bool = Fals
             review = decision.review
             result.overruled += _overruled(unit)
             rests_on = tuple(sorted(done)) or tuple(sorted(review.annotators))  # type: ignore[union-attr]
-            found.append(Example(labels=decision.labels, annotator=review.decided_by, flag=decision.flag, note=decision.note,  # type: ignore[union-attr]
+            # The annotators' flags and notes, as on every other row (the reviewer's note is the
+            # review's): a decision once dropped them, its own file's (empty) taken instead.
+            names = tuple(name for name in sorted(done) if name in unit.judgements)
+            flag = decision.flag or any(unit.judgements[name].flag for name in names)
+            note = "; ".join(part for part in (_notes(unit, names), decision.note) if part)
+            found.append(Example(labels=decision.labels, annotator=review.decided_by, flag=flag, note=note,  # type: ignore[union-attr]
                                  review=review, annotators=rests_on, decided=REVIEWED, **common))
             continue
         result.decisions_unused += decision is not None
