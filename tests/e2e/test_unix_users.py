@@ -142,6 +142,37 @@ def test_a_world_writable_annotations_folder_takes_no_other_name(users, shared_d
     assert mine["error"] is False and (root / alice / "story.yaml").stat().st_uid == pwd.getpwnam(alice).pw_uid
 
 
+def test_import_makes_no_folder_for_a_colleague_in_a_shared_annotations_folder(users, shared_dir):
+    """From the team audit: as bob, ``tagline import rows.jsonl --annotator alice`` into a
+    world-writable annotations folder made ``annotations/alice`` owned by bob, and alice's own
+    tagline then found her folder read-only, hers taken. A row's ``meta.annotator`` did the same.
+    Import refuses as the app does, with one line; under bob's own name it imports."""
+    alice, bob, _ = users
+    root = shared_dir / "annotations"
+    root.mkdir()
+    root.chmod(0o1777)
+    rows = shared_dir / "rows.jsonl"
+    rows.write_text(json.dumps({"text": "It rained.", "labels": ["claim"], "status": "done", "article": "story",
+                                "annotator": alice}) + "\n", encoding="utf-8")
+    rows.chmod(0o644)
+    python, env = python_for(bob)
+    settings = [f"{k}={v}" for k, v in env.items()]
+    for given in (["--annotator", alice], []):  # the option, then the row's own annotator
+        done = as_user(bob, "env", *settings, python, "-m", "tagline", "import", str(rows), "--format", "jsonl",
+                       "--annotations", str(root), *given)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert f"is shared by everyone: annotate as your login name ({bob}), not {alice}" in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert not (root / alice).exists()
+    done = as_user(bob, "env", *settings, python, "-m", "tagline", "import", str(rows), "--format", "jsonl",
+                   "--annotations", str(root), "--annotator", bob)
+    assert done.returncode == 0, done.stderr
+    assert (root / bob / "story.yaml").stat().st_uid == pwd.getpwnam(bob).pw_uid
+    assert not (root / bob).stat().st_mode & 0o022
+    mine = annotate(alice, root, alice)  # and alice's own folder is still hers to make
+    assert mine["error"] is False
+
+
 def test_files_another_member_planted_in_a_folder_are_never_read_or_written_through(users, shared_dir):
     """alice's folder as an older tagline made it under umask 002 (group-writable): bob put a link
     where her lock goes, to a file of hers, and a journal of his own with an answer in it. tagline

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from tagline.core import annofile, corpus, safefile, schema, wording
 from tagline.core.labels import LabelScheme
-from tagline.core.store import annotator_problem, safe_name
+from tagline.core.store import annotator_problem, keep_to_owner, not_yours, safe_name
 from tagline.core.importing import ArticleFinder, Row, RowError, align, build, dedupe, foreign_decisions, place, read_rows
 from tagline.commands.output import say
 
@@ -42,6 +42,16 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
         for row in members:  # a decision goes to the reviewer's decisions file, apart from their answers
             parts.setdefault((who, article, isinstance(row.extra.get("review"), dict)), []).append(row)
     for (who, article, decided), members in parts.items():
+        owner_folder = root / safe_name(who)
+        folder = owner_folder / (schema.DECISIONS_FOLDER if decided else "")
+        path = folder / f"{article}{schema.ANNOTATION_SUFFIX}"
+        # As the app: in a shared annotations folder, only the login's own folder is made or written
+        # (import had made a colleague's, who then found it read-only, theirs taken).
+        refused = not_yours(owner_folder, who) or (not_yours(folder, who) if folder != owner_folder else None)
+        if refused:
+            problems.append(corpus.Problem(str(source), f"{refused.removesuffix('; read-only here')}; "
+                                                        f"article '{article}' not imported for {who}"))
+            continue
         text = finder.find(article, members)
         if text is not None:
             placed = dedupe(sorted(align(members, text, problems), key=lambda r: (r.start, r.end)), problems)
@@ -49,8 +59,6 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
             placed = dedupe(place(members), problems)
             if article not in unfound:
                 unfound.append(article)
-        folder = root / safe_name(who) / (schema.DECISIONS_FOLDER if decided else "")
-        path = folder / f"{article}{schema.ANNOTATION_SUFFIX}"
         existing = None
         if path.exists():
             try:
@@ -64,6 +72,9 @@ def run(args, scheme: LabelScheme, annotator: str) -> int:
             problems.append(corpus.Problem(str(source), f"{error}; article '{article}' not imported"))
             continue
         try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for mine in {owner_folder, folder}:
+                keep_to_owner(mine)
             annofile.atomic_write(path, annofile.dumps(document))
         except OSError as error:
             problems.append(corpus.Problem(str(path), f"cannot be written ({error.strerror or error})"))
