@@ -18,6 +18,7 @@ from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa as sm_f
 
 from tagline import cli
 from tagline.core import agreement
+from tagline.core.labels import DEFAULT_SCHEME
 
 LABELS = ["claim", "quote", "statistic"]
 
@@ -43,8 +44,9 @@ def undefined_or(value):
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
-def reference_alpha(rows: list[list[int]]) -> float | None:
-    matrix = np.array(rows, dtype=float).T  # coders x units
+def reference_alpha(rows: list[list[int | None]]) -> float | None:
+    """The krippendorff package's alpha; None in a row is a missing answer (NaN there)."""
+    matrix = np.array([[np.nan if x is None else x for x in row] for row in rows], dtype=float).T  # coders x units
     try:
         value = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
     except ValueError:  # "there has to be more than one value in the domain": undefined
@@ -104,7 +106,14 @@ def test_every_figure_matches_the_reference_implementations(capsys, three_annota
             rows = [[codes[x] for x in row] for row in rows]
         assert entry["sentences"] == len(common)
         assert entry["fleiss_kappa"] == pytest.approx(reference_fleiss(rows), abs=1e-9)
-        assert entry["krippendorff_alpha"] == pytest.approx(reference_alpha(rows), abs=1e-9)
+        # alpha over every sentence two or more finished, the others' answers missing
+        pairable = sorted(k for k in set().union(*(set(done[n]) for n in names)) if sum(k in done[n] for n in names) >= 2)
+        sparse = [[value(done[n][key]) if key in done[n] else None for n in names] for key in pairable]
+        if label == agreement.LABEL_SET:
+            named = {v: i for i, v in enumerate(sorted({x for row in sparse for x in row if x is not None}))}
+            sparse = [[None if x is None else named[x] for x in row] for row in sparse]
+        assert entry["alpha_sentences"] == len(pairable) > len(common)
+        assert entry["krippendorff_alpha"] == pytest.approx(reference_alpha(sparse), abs=1e-9)
         by_unit = [sum(x == y for x, y in combinations(row, 2)) / 3 for row in rows]
         assert entry["observed"] == pytest.approx(sum(by_unit) / len(by_unit))
         assert [p["annotators"] for p in entry["pairs"]] == [list(p) for p in combinations(names, 2)]
@@ -278,7 +287,12 @@ def test_a_large_team_matches_a_straightforward_computation(capsys, big_team):
         codes = {v: i for i, v in enumerate(sorted({x for row in rows for x in row}))}
         coded = [[codes[x] for x in row] for row in rows]
         assert entry["fleiss_kappa"] == pytest.approx(reference_fleiss(coded), abs=1e-9)
-        assert entry["krippendorff_alpha"] == pytest.approx(reference_alpha(coded), abs=1e-9)
+        pairable = sorted(k for k in set().union(*(set(done[n]) for n in names)) if sum(k in done[n] for n in names) >= 2)
+        sparse = [[value(done[n][key]) if key in done[n] else None for n in names] for key in pairable]
+        codes = {v: i for i, v in enumerate(sorted({x for row in sparse for x in row if x is not None}))}
+        sparse = [[None if x is None else codes[x] for x in row] for row in sparse]
+        assert entry["alpha_sentences"] == len(pairable)
+        assert entry["krippendorff_alpha"] == pytest.approx(reference_alpha(sparse), abs=1e-9)
         # every pair, as the two-annotator functions compute it from the two lists of answers
         assert [p["annotators"] for p in entry["pairs"]] == [list(p) for p in combinations(names, 2)]
         kappas = {}
@@ -346,3 +360,31 @@ def test_coefficients_from_counts_equal_those_from_ratings():
         assert agreement.fleiss_kappa_counts(counts) == agreement.fleiss_kappa(rows)
         assert agreement.krippendorff_alpha_counts(counts) == agreement.krippendorff_alpha(rows)
         assert agreement.mean_pair_agreement_counts(counts) == agreement.mean_pair_agreement(rows)
+
+
+def test_a_team_routed_two_to_an_article_gets_alpha_and_the_same_as_status(capsys, annotations):
+    """From the team audit: three annotators, two to an article, left no sentence done by all, and
+    every team figure of ``agree`` was n/a while ``status`` reported alpha over the 25 sentences two
+    had finished. Alpha is made for missing answers: ``agree`` takes every sentence two or more
+    finished, and says so; the figure is the one ``status`` prints."""
+    import random
+
+    from tagline.core import status as status_mod
+
+    rng = random.Random(1)
+    names = ["alice", "bob", "carol"]
+    for i in range(6):
+        article = (f"a{i}", annotations.lines([f"Sentence {j} of story {i}." for j in range(8)]))
+        for name in (names[i % 3], names[(i + 1) % 3]):
+            annotations.write(name, article, {j: rng.choice([["claim"], [], ["quote"], ["claim", "statistic"]]) for j in range(8)})
+    status, report, err = run_agree(capsys, annotations.root)
+    assert status == 0, err
+    assert report["sentences"] == 0
+    entry = report["labels"][agreement.LABEL_SET]
+    assert entry["fleiss_kappa"] is None and entry["alpha_sentences"] == 48
+    said = status_mod.compute(annotations.root, DEFAULT_SCHEME).agreement
+    assert said["sentences"] == 48
+    assert entry["krippendorff_alpha"] == pytest.approx(said["krippendorff_alpha"], abs=5e-4)  # status rounds
+    assert cli.main(["agree", "--annotations", str(annotations.root)]) == 0
+    table = capsys.readouterr().out
+    assert f"{entry['krippendorff_alpha']:.3f} (48)" in table

@@ -7,11 +7,20 @@ from tagline.core.labels import LabelScheme
 from tagline.core.agreement import PAIRS_LISTED, compute
 from tagline.commands.output import cell, json_text, no_annotations_folder, safe, say
 
-_NA = "n/a: undefined (no sentences, one annotator, or chance agreement of 1)"
+_NA = ("n/a: undefined (no sentences, one annotator, or chance agreement of 1); α is over every sentence two "
+       "or more finished (their number in brackets when more)")
 
 
 def _figure(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
+
+
+def _alpha(entry: dict) -> str:
+    """Alpha, and the sentences it is over when they are more than those done by all (it takes every
+    sentence two or more finished)."""
+    more = entry.get("alpha_sentences", entry["sentences"])
+    figure = _figure(entry["krippendorff_alpha"])
+    return figure if more == entry["sentences"] or entry["krippendorff_alpha"] is None else f"{figure} ({more})"
 
 
 def render_table(report: dict, width: int = 80) -> list:
@@ -26,8 +35,7 @@ def render_table(report: dict, width: int = 80) -> list:
     entries = report["labels"]
     summary = next(iter(entries.values()))["pair_summary"]
     headings = ["label", "sentences", "observed", "Fleiss κ", "Krippendorff α"]
-    rows = [[label, e["sentences"], _figure(e["observed"]), _figure(e["fleiss_kappa"]), _figure(e["krippendorff_alpha"])]
-            for label, e in entries.items()]
+    rows = [[label, e["sentences"], _figure(e["observed"]), _figure(e["fleiss_kappa"]), _alpha(e)] for label, e in entries.items()]
     if summary["pairs"] <= PAIRS_LISTED and all("pairs" in e for e in entries.values()):
         title = cell(f"Agreement of {', '.join(names) or 'nobody'}: {report['sentences']} sentences done by all")
         headings += [f"κ {p['annotators'][0]}–{p['annotators'][1]}" for p in next(iter(entries.values()))["pairs"]]

@@ -7,8 +7,11 @@ label set as a whole, the set of labels a sentence got is one nominal value (``{
 - per pair of annotators, over the sentences both marked ``done``: observed agreement and Cohen's
   kappa;
 - across all the chosen annotators, over the sentences all of them marked ``done``: observed
-  agreement (the mean, over sentences, of the share of annotator pairs that agree: Fleiss' P-bar),
-  Fleiss' kappa and Krippendorff's alpha (nominal).
+  agreement (the mean, over sentences, of the share of annotator pairs that agree: Fleiss' P-bar)
+  and Fleiss' kappa; Krippendorff's alpha (nominal), which is made for missing answers, over every
+  sentence at least two of them marked ``done`` (``alpha_sentences``): a team routed two to an
+  article, of three or more, has no sentence done by all, and ``tagline status`` reports the same
+  alpha.
 
 A figure is ``None`` (JSON ``null``, "n/a" in the table) when it is undefined: no sentences, fewer
 than two annotators, or chance agreement of 1 (everyone gave the same single value everywhere, so
@@ -147,6 +150,7 @@ def compute(merged: corpus.Corpus, scheme: LabelScheme, annotators: list[str] | 
     chosen = set(names)
     done_sets = [{name: labels for name, labels in unit.done.items() if name in chosen} for unit in merged.units]
     everyone = [d for d in done_sets if len(d) == len(names)] if names else []
+    pairable = [d for d in done_sets if len(d) >= 2]
     measures: list[tuple[str, Callable]] = [(label, lambda labels, label=label: int(label in labels)) for label in scheme.names]
     measures.append((LABEL_SET, lambda labels: tuple(sorted(labels))))
     pair_names = list(combinations(names, 2))
@@ -170,7 +174,8 @@ def compute(merged: corpus.Corpus, scheme: LabelScheme, annotators: list[str] | 
             "sentences": len(counts),
             "observed": mean_pair_agreement_counts(counts) if team else None,
             "fleiss_kappa": fleiss_kappa_counts(counts) if team else None,
-            "krippendorff_alpha": krippendorff_alpha_counts(counts) if team else None,
+            "krippendorff_alpha": krippendorff_alpha_counts([Counter(map(value, d.values())) for d in pairable]) if team else None,
+            "alpha_sentences": len(pairable),
         }
         figures = by_pair[label]
         if listed:
