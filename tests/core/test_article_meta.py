@@ -63,3 +63,20 @@ def test_exports_carry_it_and_import_brings_it_back(tmp_path, capsys):
     # On a terminal nothing of it acts: JSON escapes the ESC.
     assert cli.main(["export", "--annotations", str(root), "--format", "jsonl"]) == 0
     assert "\x1b" not in capsys.readouterr().out
+
+
+def test_a_meta_that_is_not_an_object_is_said_not_dropped_in_silence(tmp_path):
+    """From the hostile-files audit: ``"meta": "oops"`` loaded the article with its meta gone and
+    nothing said, where a line without text or with a bad id is one line each."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(row) + "\n" for row in (
+        {"id": "j1", "text": "Meta is weird.", "meta": "oops \x1b[2J"},
+        {"id": "j2", "text": "Meta is a list.", "meta": [1, 2]},
+        {"id": "j3", "text": "No meta at all."},
+        {"id": "j4", "text": "Null meta.", "meta": None},
+    )), encoding="utf-8")
+    articles, problems = load([str(feed)])
+    assert [a.id for a in articles] == ["j1", "j2", "j3", "j4"] and all(a.meta == {} for a in articles)
+    said = [str(p) for p in problems]
+    assert len(said) == 2 and all("'meta' must be an object" in line for line in said)
+    assert "feed.jsonl:1" in said[0] and "feed.jsonl:2" in said[1] and "\x1b" not in "".join(said)

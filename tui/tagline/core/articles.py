@@ -401,7 +401,10 @@ def _read_jsonl(path: Path, shown: str, data: bytes) -> tuple[list[Article], lis
         if not safe_id(article_id):
             problems.append(Problem(where, f"id {article_id!r} cannot name a file"))
             continue
-        meta = row.get("meta") if isinstance(row.get("meta"), dict) else {}
+        meta = row.get("meta")
+        if meta is not None and not isinstance(meta, dict):  # said, as import says it: not dropped unsaid
+            problems.append(Problem(where, f"'meta' must be an object, not {type(meta).__name__}; the article is read without it"))
+        meta = meta if isinstance(meta, dict) else {}
         articles.append(Article(article_id, shown, row["text"], meta, warning=warning))
     return articles, problems
 
