@@ -589,6 +589,7 @@ def test_the_cache_key_covers_every_module_of_the_package(tmp_path):
         "The senators dodged the question by saying it was the moderator who had been wrong.",
         "Ann Lee, the party's director, was unsure why the talks had stalled.",
         "One in five say that will never happen.",
+        "The union asked whether the candidates supported the bill.",
     ],
 )
 def test_reported_speech_forms_are_quotes(nlp, sentence):
@@ -672,6 +673,10 @@ def labels_quote(nlp, paragraph: str) -> list[bool]:
         "He was fined for telling lies.",
         "The witness told the truth.",
         "She loves telling jokes.",
+        # a question nobody in particular put, or no yes-or-no question
+        "Many have asked whether the policy works.",
+        "It asked whether the plan was legal.",
+        "The union asked when the talks would resume.",
     ],
 )
 def test_look_alikes_of_reported_speech_are_not_quotes(nlp, sentence):

@@ -887,7 +887,10 @@ def _request(verb, lemma: str, subject, passive: bool) -> str:
     if colon and subject is not None and _is_speaker(subject) and not passive:
         return f"reported question: {subject.text} {verb.text}: …"  # "A reporter asked: Did they …?"
     if lemma == "ask" and not passive and not any(c.dep_ in ("dobj", "dative") for c in verb.children) and not any(c.dep_ == "xcomp" for c in asked):
-        return ""  # "asked when it might happen": a question put to nobody in particular
+        # "The group asked whether candidates supported …": a yes-or-no question its asker put
+        if not (subject is not None and _is_speaker(subject) and subject.lower_ not in ("it", "this", "that", "which")
+                and any(m.dep_ == "mark" and m.lower_ in ("whether", "if") for c in asked if c.dep_ == "ccomp" for m in c.children)):
+            return ""  # "asked when it might happen": a question put to nobody in particular
     if lemma in REQUEST_NEEDS_SPEAKER and not passive:
         if subject is None or subject.lower_ in ("it", "this", "that", "which") or not _is_speaker(subject):
             return ""  # "low rates encourage people to borrow"
