@@ -607,6 +607,9 @@ def test_every_sentence_of_an_embedded_tweet_is_a_quote(nlp):
     assert labels_quote(nlp, '<tweet tweet-id="769292115914395649"><tweet/>.') == [False]
     # a tag named in prose opens no post, not even to the paragraph's end
     assert labels_quote(nlp, "Use the `<blockquote>` element for a long quotation. It is a block.") == [False, False]
+    assert labels_quote(nlp, "<tweet> tags were removed from the archive in 2019. The archive holds 40,000 pages.") == [False, False]
+    # a page's embed, with attributes, opening a paragraph whose closing tag comes in a later one
+    assert labels_quote(nlp, '<tweet author="mayor">We must act now to fix every road. The roads cannot wait.') == [True, True]
     assert labels_quote(nlp, '<a href="https://example.org/a-very-long-address-of-a-page">Work begins in May.</a>') == [False]
 
 

@@ -119,11 +119,12 @@ _EMBEDDED = re.compile(r"(?<![`'\"‘“])<(tweet|blockquote)\b[^<>]{0,400}>(.*?
 def embedded_posts(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of what each embedded post or block quotation of a paragraph holds (an
     empty one, or one of markup alone, is none). One not closed in the paragraph holds the rest of
-    it only when it opens the paragraph; a tag named in prose (`` `<blockquote>` ``, "the
-    <tweet> tag") is no post."""
+    it only when it opens the paragraph and has attributes, as a page's embed has
+    (``<tweet author="…">``); a tag named in prose (`` `<blockquote>` ``, "the <tweet> tag",
+    "<tweet> tags were removed …") is no post."""
     found = []
     for m in _EMBEDDED.finditer(text):
-        if not m.group(3) and text[: m.start()].strip():
+        if not m.group(3) and (text[: m.start()].strip() or "=" not in text[m.start(): m.start(2)]):
             continue
         if re.search(r"\w", _MARKUP.sub("", m.group(2))):
             found.append((m.start(2), m.end(2), m.group(1).lower()))
