@@ -117,6 +117,11 @@ async def test_label_keys_toggle_the_decision(make_review):
     async with app.run_test(size=(80, 24)) as pilot:
         s = app.session
         assert s.shown().labels == ("claim",) and s.shown().source == "majority"
+        # From the team audit: a 1-1 split proposed "the majority", fewer labels than either gave
+        # as if more had voted for it; the screen now names the tie the proposal leaves out.
+        assert s.shown().tied == ("quote", "statistic")  # bob's alone, one of two
+        shown = str(app.screen.query_one("#review-decision").render())
+        assert "a tie left out: quote, statistic; space accepts" in shown and "the majority" not in shown
         await pilot.press("q")
         assert s.mine().labels == ("claim", "quote")
         await pilot.press("3", "1", "2")

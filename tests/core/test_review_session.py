@@ -108,6 +108,7 @@ def test_a_bad_file_is_reported_and_the_rest_reviewed(team, annotations):
 def test_majority_is_proposed_and_space_accepts_it(team):
     s = session(team)
     assert s.shown().labels == ("statistic",) and s.shown().source == "majority"
+    assert s.shown().tied == ("claim",)  # bob's claim, one of two: a tie, left out and said
     s.accept()
     assert s.cursor == 1
     s.goto(0)

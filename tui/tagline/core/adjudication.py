@@ -164,6 +164,9 @@ class Shown:
     decided_by: str = ""
     decided_at: str = ""
     note: str = ""
+    #: Under "majority": the labels exactly half of the annotators gave, which the proposal leaves
+    #: out (with two annotators, every label only one gave), so that the screen says so.
+    tied: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -488,13 +491,19 @@ class ReviewSession:
             return Shown(item.other.labels, "other", review.decided_by, review.decided_at, review.note)  # type: ignore[union-attr]
         if item.unanimous:
             return Shown(next(iter(item.given.values())), "unanimous")
-        return Shown(self.majority(item), "majority")
+        return Shown(self.majority(item), "majority", tied=self.tied(item))
 
     def majority(self, item: Item) -> tuple[str, ...]:
         """The labels more than half of the annotators who finished the sentence gave."""
         given = list(item.given.values())
         counts = Counter(label for labels in given for label in labels)
         return tuple(self.scheme.order([label for label, n in counts.items() if 2 * n > len(given)]))
+
+    def tied(self, item: Item) -> tuple[str, ...]:
+        """The labels exactly half of the annotators who finished the sentence gave."""
+        given = list(item.given.values())
+        counts = Counter(label for labels in given for label in labels)
+        return tuple(self.scheme.order([label for label, n in counts.items() if 2 * n == len(given)]))
 
     def context(self, delta: int) -> str | None:
         """The text of the sentence ``delta`` places before or after the one under review."""

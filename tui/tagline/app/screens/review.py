@@ -250,6 +250,8 @@ class ReviewScreen(KeyFrames):
             parts.append((one_line(shown.decided_by, 24), "bold"))
         elif shown.source == "unanimous":
             parts.append(("✓ settled: every annotator agrees", "bold $success"))
+        elif shown.tied:  # "the majority" of two who disagree is what both gave: said as it is
+            parts.append((f"proposed; a tie left out: {label_names(shown.tied)}; space accepts", "italic dim"))
         else:
             parts.append(("proposed: the majority; space accepts", "italic dim"))
         lines = [Content.assemble(*parts)]
