@@ -97,3 +97,31 @@ def test_status_says_a_stopped_sessions_journal_and_counts_no_sentence_of_it(tmp
     alice = status.compute(tmp_path, DEFAULT_SCHEME).annotators["alice"]
     assert (alice.started, alice.sentences_done, alice.sentences_total) == (1, 1, 3)
 
+
+
+@pytest.mark.e2e
+def test_a_stopped_reviews_journal_is_said_by_export(tmp_path, capsys):
+    """From the speed audit: a review killed (-9) before its first save left only
+    ``<reviewer>/decisions/<article>.journal``; export counted those sentences as in dispute and
+    said nothing of the decisions. They are said now, as an annotator's are."""
+    from tagline import cli
+
+    for who, labels in (("alice", ("claim",)), ("bob", ("quote",))):
+        session = Session([Article("a1", "a1.txt", TEXT)], tmp_path, who, DEFAULT_SCHEME)
+        session.store.set(0, SentenceState("done", labels, updated="2026-12-03T08:00:00Z"))
+        session.close()
+    code = f"""
+import os
+from pathlib import Path
+from tagline.core.adjudication import ReviewSession
+from tagline.core.labels import DEFAULT_SCHEME
+review = ReviewSession(Path({str(tmp_path)!r}), "carol", DEFAULT_SCHEME)
+assert not review.take(1).error
+os._exit(0)
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    assert (tmp_path / "carol" / "decisions" / "a1.journal").exists()
+    assert not (tmp_path / "carol" / "decisions" / "a1.yaml").exists()
+    assert cli.main(["export", "--format", "jsonl", "--annotations", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "decisions/a1.journal" in err and "no file yet" in err

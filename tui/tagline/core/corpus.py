@@ -234,7 +234,8 @@ def _load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = 
     refused: set[str] = set()  # folders named for a colleague by someone else (store.named_for_another)
     twice = same_folders(root, {folder for folder, _ in found}, problems)
     readable: list[tuple[str, Path, bool]] = []  # (folder, path, is_decisions): every check but the file's own
-    for folder, path in [*found, *_decision_paths(folders, problems)]:
+    decision_paths = _decision_paths(folders, problems)
+    for folder, path in [*found, *decision_paths]:
         if folder in twice:
             continue
         is_decisions = path.parent.name == schema.DECISIONS_FOLDER and path.parent.parent.parent == root
@@ -282,7 +283,10 @@ def _load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = 
                 decided.append(loaded)
             else:
                 files.append(loaded)
-    _unsaved_journals(folders, found, problems)
+    # A reviewer's decisions too: killed before its first save, a review left only a journal there,
+    # and export counted those sentences as in dispute without a word.
+    decision_folders = [folder / schema.DECISIONS_FOLDER for folder in folders if (folder / schema.DECISIONS_FOLDER).is_dir()]
+    _unsaved_journals([*folders, *decision_folders], [*found, *decision_paths], problems)
     units = _merge(files + decided, wanted)
     return Corpus(files, units, problems, decided)
 
