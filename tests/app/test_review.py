@@ -468,8 +468,8 @@ def test_closing_a_review_after_exit_leaves_the_fold_to_a_child(tmp_path, monkey
 def test_keys_typed_while_review_reads_the_annotations_are_dropped_not_run(monkeypatch):
     """On a large project review read the annotations for tens of seconds before its screen came
     up, and what was typed meanwhile ran as review commands: a decision on a sentence the reviewer
-    never saw. Past TYPED_BLIND seconds of reading, the terminal's typed-ahead input is dropped
-    (tagline.app.startup, which review and open both read under)."""
+    never saw. The terminal's typed-ahead input is dropped (tagline.app.startup, which review and
+    open both read under)."""
     import io
     import os
     import pty

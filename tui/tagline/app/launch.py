@@ -28,20 +28,19 @@ def theme_folders() -> list[Path]:
 def run_reader(paths, annotations, annotator, model, theme, scheme: LabelScheme, team=None) -> int:
     from tagline.app.startup import hearing_quit
 
-    # A folder of many articles, or a team's queue, takes a while to read: ctrl+q leaves at once.
+    # Up to the app's construction (Textual's import takes a while too): ctrl+q leaves at once.
     with hearing_quit("tagline: reading the articles (ctrl+q quits)…"):
         opened = _open_session(paths, annotations, annotator, model, scheme, team)
+        if not isinstance(opened, str):
+            session, model_info, model_notice, notices = opened
+            session.paths = [str(p) for p in paths]  # the corpus, for the team status screen
+            from tagline.app import durable, glyphs
+            from tagline.app.app import TaglineApp
+
+            glyphs.prepare_output()
+            app = TaglineApp(session, model_info, model_notice, notices, theme, theme_folders())
     if isinstance(opened, str):
         return _fail(opened)
-    session, model_info, model_notice, notices = opened
-    session.paths = [str(p) for p in paths]  # the corpus, for the team status screen
-    from tagline.app import glyphs
-    from tagline.app.app import TaglineApp
-
-    glyphs.prepare_output()
-
-    app = TaglineApp(session, model_info, model_notice, notices, theme, theme_folders())
-    from tagline.app import durable
 
     # Saved and the terminal put back: leave now, waiting for no thread or teardown (durable.leave).
     def after(status: int) -> int:

@@ -1,12 +1,13 @@
 """The seconds before the screen is up: the quit key is heard, keys typed blind are dropped.
 
 A large project can take seconds to read before ``tagline review`` or ``tagline open`` can draw
-anything. Meanwhile the terminal is still the shell's: its line discipline takes ctrl+q for flow
-control (XON) and never passes it on, so the quit key did nothing, and what else was typed ran as
-commands once the screen came up, on sentences nobody had seen. :func:`hearing_quit` wraps that
-read: ctrl+q (the quit command's key) leaves at once with status 0, ctrl+c still interrupts
-(status 130), and keys typed while nothing was on screen are not echoed over the message and not
-run later.
+anything, and even the sample takes half a second. Meanwhile the terminal is still the shell's: its
+line discipline takes ctrl+q for flow control (XON) and never passes it on, so the quit key did
+nothing, and what else was typed ran as commands once the screen came up, on sentences nobody had
+seen (``cjcjq`` typed at once left three sentences done). :func:`hearing_quit` wraps everything
+from reading to the app's construction: ctrl+q (the quit command's key) leaves at once with status
+0, ctrl+c still interrupts (status 130), and other keys are taken and dropped, not echoed over the
+message and not run later. The terminal's own settings are put back before the app starts.
 
 Leaving is ``os._exit`` from the listening thread: nothing is half written, since every file
 tagline writes is written atomically (the promise that ``kill -9`` loses at most the action in
@@ -20,15 +21,15 @@ import os
 import select
 import sys
 import threading
+import time
 
 from contextlib import contextmanager
 from typing import Iterator
 
 from tagline.core import keymap
 
-#: Seconds of reading during which typed keys are left waiting for the screen (a short read passes
-#: them on, as typing ahead of a program does); past them they are taken and dropped, but quit.
-TYPED_BLIND = 1.0
+#: Seconds of reading after which the message says what is being read (a short wait needs no word).
+SAY_AFTER = 1.0
 
 
 def quit_bytes() -> bytes:
@@ -58,7 +59,7 @@ def forget_typed_ahead() -> None:
 def hearing_quit(message: str = "") -> Iterator[None]:
     """Run the body with the terminal listening for the quit key (see the module's text).
 
-    ``message`` is shown on stderr once the body has taken :data:`TYPED_BLIND` seconds (a long
+    ``message`` is shown on stderr once the body has taken :data:`SAY_AFTER` seconds (a long
     blank wait is no answer; a short one needs no word) and wiped after, or before leaving. Without
     a terminal on stdin it is shown at once (when stderr is a terminal) and nothing listens."""
     shown = message if _isatty(sys.stderr) else ""
@@ -74,7 +75,7 @@ def hearing_quit(message: str = "") -> Iterator[None]:
             listener.stop()
         if shown and (listener is None or listener.said):
             _wipe(shown)
-    if listener is not None and listener.listened:  # the keys it took were typed blind: none is run
+    if listener is not None and listener.saved is not None:  # typed blind, up to the last moment: none is run
         forget_typed_ahead()
 
 
@@ -102,13 +103,12 @@ def _wipe(message: str) -> None:
 
 
 class _Listener:
-    """A thread that, after :data:`TYPED_BLIND` seconds, reads what is typed and leaves on quit."""
+    """A thread that reads what is typed before the screen, and leaves on quit."""
 
     def __init__(self, message: str) -> None:
         self.message = message
         self.fd = sys.stdin.fileno()
         self.saved = None
-        self.listened = False  # True once it took keys from the terminal
         self.said = False  # True once the message is on screen
         self._wake_read, self._wake_write = os.pipe()
         self._stopping = threading.Event()
@@ -153,24 +153,25 @@ class _Listener:
             return
         import termios
 
-        try:  # TCSANOW: what is still typed ahead stays for the screen
+        try:  # TCSANOW: keys typed from now on wait for the screen
             termios.tcsetattr(self.fd, termios.TCSANOW, self.saved)
         except (OSError, termios.error, ValueError):
             pass
 
     def _listen(self) -> None:
         quits = quit_bytes()
-        if self._stopping.wait(TYPED_BLIND):
-            return
-        if self.message:
-            _say(self.message)
-            self.said = True
+        say_at = time.monotonic() + SAY_AFTER
         while not self._stopping.is_set():
+            wait = None if self.said or not self.message else max(0.0, say_at - time.monotonic())
             try:
-                ready, _, _ = select.select([self.fd, self._wake_read], [], [])
+                ready, _, _ = select.select([self.fd, self._wake_read], [], [], wait)
             except (OSError, ValueError):
                 return
-            if self._wake_read in ready or self.fd not in ready:
+            if not ready:  # the read has taken a while: say what it is doing
+                _say(self.message)
+                self.said = True
+                continue
+            if self._wake_read in ready:
                 return
             try:
                 typed = os.read(self.fd, 4096)
@@ -178,7 +179,6 @@ class _Listener:
                 return
             if not typed:  # the terminal is gone
                 return
-            self.listened = True
             if any(b in quits for b in typed):
                 self._leave()
 

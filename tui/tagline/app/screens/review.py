@@ -503,12 +503,19 @@ def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelSc
         return 1
     from tagline.app.startup import hearing_quit
 
-    # A large project takes a while to read: not a blank wait, and ctrl+q leaves at once.
+    # A large project takes a while to read: not a blank wait, and ctrl+q leaves at once, up to the
+    # app's construction.
     with hearing_quit("tagline review: reading the annotations (ctrl+q quits)…"):
         try:
             session = ReviewSession(annotations, reviewer, scheme, annotators, filter, list(paths or []), team=team, unfinished=unfinished)
         except NothingToReview as empty:
             session = empty
+        if not isinstance(session, NothingToReview):
+            from tagline.app.launch import theme_folders
+
+            refused = session.read_only  # said on opening, as the reader says it, not after the first key
+            problems = list(session.problems)
+            app = ReviewApp(session, [*problems, refused] if refused else problems, theme, theme_folders())
     if isinstance(session, NothingToReview):
         empty = session
         for problem in empty.problems:
@@ -518,13 +525,8 @@ def run(paths, annotations, annotators, reviewer, filter, theme, scheme: LabelSc
             return 1
         print(f"Nothing to review: {safe(empty)}.")
         return 1 if empty.problems else 0
-    problems = list(session.problems)
     for problem in problems:
         say(problem)
-    from tagline.app.launch import theme_folders
-
-    refused = session.read_only  # said on opening, as the reader says it, not after the first key
-    app = ReviewApp(session, [*problems, refused] if refused else problems, theme, theme_folders())
     from tagline.app import durable
 
     def finish(status: int) -> int:
