@@ -224,6 +224,28 @@ def test_two_visitors_tag_in_the_page_and_closing_the_tab_folds(served, browser)
     assert foreign == [], f"the page asked for something besides the server: {foreign}"
 
 
+def test_a_server_killed_hard_leaves_no_visitor_holding_its_article(served, browser):
+    """From the serve audit: ``kill -9`` of the server left bob's ``tagline open`` running for
+    good (its parent now init), holding his lock: a new session opened his article read-only. A
+    visitor now gets a SIGHUP when the server dies, as from a dropped SSH link: it folds and leaves."""
+    foreign: list[str] = []
+    bob = open_page(browser, served, foreign)
+    start_as(bob, served, "bob")
+    [pid] = served.visitors().values()
+    keys(bob, "c", "j", "q")
+    wait_until(lambda: served.journal_lines("bob") == 2, "bob's two actions in his journal")
+    served.process.kill()
+    served.process.wait(timeout=30)
+    wait_until(lambda: gone(pid), "bob's process gone after the server was killed")
+    from tagline.core import store
+
+    held = store.held_locks() or set()
+    assert not store.session_holds(served.annotations / "bob", ARTICLE, held), "bob's article is free again"
+    data = yaml.safe_load(served.file("bob").read_text(encoding="utf-8"))
+    assert [s["labels"] for s in data["sentences"][:2]] == [["claim"], ["quote"]]
+    assert not served.file("bob", ".journal").exists()
+
+
 def test_serve_refuses_a_corpus_with_nothing_to_open(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "tagline", "serve", str(tmp_path / "missing"), "--port", str(free_port())],
@@ -389,6 +411,35 @@ async def test_the_login_cookie_is_httponly_samesite_strict_and_the_link_redirec
     attributes = [part.strip().lower() for part in cookie.split(";")]
     assert attributes[0] == f"tagline-{served.port}={served.token('alice')}".lower()
     assert {"httponly", "samesite=strict", "path=/"} <= set(attributes)
+
+
+async def test_a_link_followed_from_another_site_logs_in_only_once_confirmed(served):
+    """From the serve audit (login CSRF): any page could send alice's browser to bob's link; the
+    server set bob's cookie and alice's next visit annotated as bob. A link followed from another
+    site now shows whose login it is and logs in only from this server's own form."""
+    import aiohttp
+
+    link = served.links["bob"]
+    async with aiohttp.ClientSession() as session:
+        async with session.get(link, headers={"Sec-Fetch-Site": "cross-site"}, allow_redirects=False) as response:
+            page = await response.text()
+            assert response.status == 200 and "Set-Cookie" not in response.headers
+            assert "logs you in as <strong>bob</strong>" in page and 'method="post"' in page
+        form = {"token": served.token("bob")}
+        # the form posted by another site is refused (its Origin); by this server's page, it logs in
+        async with session.post(served.url + "/", data=form, headers={"Origin": "http://evil.example"}, allow_redirects=False) as response:
+            assert response.status == 403 and "Set-Cookie" not in response.headers
+        async with session.post(served.url + "/", data=form, headers={"Origin": served.url}, allow_redirects=False) as response:
+            assert response.status == 303 and response.headers["Location"] == "/"
+            [cookie] = response.headers.getall("Set-Cookie")
+            assert cookie.startswith(f"tagline-{served.port}={served.token('bob')};")
+        async with session.post(served.url + "/", data={"token": "wrong"}, headers={"Origin": served.url}, allow_redirects=False) as response:
+            assert response.status == 401 and "Set-Cookie" not in response.headers
+        # typed or pasted into the address bar (none), or from the server's own page: at once, as before
+        for site in ("none", "same-origin"):
+            async with session.get(link, headers={"Sec-Fetch-Site": site}, allow_redirects=False) as response:
+                assert response.status == 303
+    assert served.visitors() == {}, "no process started by any of it"
 
 
 async def test_behind_a_tls_proxy_the_url_is_the_servers_own_and_the_cookie_secure(workdir):

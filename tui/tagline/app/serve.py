@@ -14,7 +14,9 @@ request, the websocket's too, before anything else runs:
 2. it must carry a token (``?token=`` once, then a cookie that is HttpOnly, SameSite=Strict, Path=/;
    or ``Authorization: Bearer``) whose hash matches one in the file (constant-time comparisons);
 3. a wrong token is answered late, later for each failure from the same address (bounded), and
-   logged on one line.
+   logged on one line;
+4. a login link followed from another site logs in only from a form this server's page posts
+   (:func:`confirm_page`), so no page can log a visitor in as its author.
 
 Only then is a page served or a process started, under the token's name. ``--no-auth`` (loopback
 only) serves the user running the server instead.
@@ -116,6 +118,27 @@ def open_arguments(args) -> list[str]:
     return argv
 
 
+def _hang_up_with_server(server: int):
+    """What a visitor's process does between fork and exec: ask for a SIGHUP when the server dies
+    (Linux's parent-death signal, kept across exec), so that a server killed hard (-9, out of
+    memory) leaves no visitor running for good, holding the annotator's lock on their article:
+    each folds its journal and leaves, as on a dropped SSH link. Elsewhere, nothing."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def ask() -> None:
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGHUP))  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != server:  # the server died before the request: hang up now
+            os.kill(os.getpid(), signal.SIGHUP)
+
+    return ask
+
+
 class VisitorService(AppService):
     """One visitor's tagline process, in a session of its own: a ctrl+c meant for the server does
     not reach it; the server hangs up on it instead (see :meth:`hang_up`)."""
@@ -130,6 +153,7 @@ class VisitorService(AppService):
             stderr=asyncio.subprocess.PIPE,
             env=self._build_environment(width=width, height=height),
             start_new_session=True,
+            preexec_fn=_hang_up_with_server(os.getpid()),
         )
         self._stdin = process.stdin
         return process
@@ -209,6 +233,8 @@ class Guard:
             return authorization[7:].strip(), "header"
         if "token" in request.query:
             return request.query["token"], "query"
+        if "login" in request:  # the confirmation's form (read by the middleware: a POST to /)
+            return request["login"], "form"
         if cookie in request.cookies:
             return request.cookies[cookie], "cookie"
         return None, ""
@@ -233,6 +259,9 @@ class Guard:
         if self.token_path is None:
             request["annotator"] = self.open_to
             return await handler(request)
+        if request.method == "POST" and request.path == "/":  # the confirmation (its Origin checked above)
+            form = await request.post()
+            request["login"] = str(form.get("token", ""))
         token, source = self.credential(request, self.cookie)
         if not token:
             return self.login(request)
@@ -250,7 +279,14 @@ class Guard:
             return response
         self.failures.pop(address, None)
         request["annotator"] = name
-        if source == "query" and request.path == "/":
+        if source == "query" and request.path == "/" and request.headers.get("Sec-Fetch-Site", "none") in FROM_ANOTHER_SITE:
+            # A link followed from another site (a mail, or a page that sends the browser here) logs
+            # in only once the visitor says so on our own page: any page could send a browser here
+            # with its author's token, and its work would then go into the author's folder (login
+            # CSRF; the SameSite=Strict cookie of the visitor's own login is not even sent along).
+            return web.Response(text=confirm_page(name, token), content_type="text/html",
+                                headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+        if source in ("query", "form") and request.path == "/":
             # The token goes into the cookie and out of the address bar (and the browser's history).
             response = web.Response(status=303, headers={"Location": "/", "Cache-Control": "no-store"})
             response.set_cookie(self.cookie, token, path="/", httponly=True, samesite="Strict", secure=request.secure or self.secure)
@@ -440,6 +476,30 @@ def login_page(error: str = "") -> str:
    aria-label="token"> <button type="submit">Log in</button></p>
 </form>
 <p>No link? Whoever runs this server makes one with <code>tagline serve --add-annotator NAME</code>.</p>
+</main></body></html>
+"""
+
+
+#: ``Sec-Fetch-Site`` of a navigation another site started (a typed or pasted address is ``none``,
+#: our own page's ``same-origin``; a client that sends none is not a browser being sent here).
+FROM_ANOTHER_SITE = ("cross-site", "same-site")
+
+
+def confirm_page(name: str, token: str) -> str:
+    """The page a login link followed from another site shows: whose login it is, and one button
+    (a form posted from this page, so with this server's Origin) that logs in."""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">
+<title>tagline: log in</title><style>{_STYLE}</style></head>
+<body><main>
+<h1>tagline</h1>
+<p>This link logs you in as <strong>{html.escape(name)}</strong>. Your work will be saved as
+{html.escape(name)}'s.</p>
+<form method="post" action="/">
+<input type="hidden" name="token" value="{html.escape(token, quote=True)}">
+<p><button type="submit" autofocus>Log in as {html.escape(name)}</button></p>
+</form>
+<p>Not you? Close this page and open your own link.</p>
 </main></body></html>
 """
 
