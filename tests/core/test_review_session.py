@@ -486,3 +486,26 @@ def test_a_reviewer_folder_of_someone_else_is_read_only_before_the_first_key(tea
     assert s.read_only == f"{folder} belongs to uid 54321, not to you (root); read-only here"
     assert s.take(1).error
     s.close()
+
+
+def test_a_narrowed_review_reads_only_the_files_it_reviews(team, annotations, monkeypatch):
+    """From the speed audit: a review of one article by two annotators of thirty read all 3,000
+    files first (8 s, against 1.3 s for the same two files alone). Only the named articles' files
+    of the named annotators, and the reviewers' decisions of those articles, are parsed now."""
+    annotations.write("dave", ARTICLE, {0: ["quote"], 2: ["quote"]})
+    annotations.write("dave", OTHER, {0: ["quote"]})
+    read: list[str] = []
+    parse = corpus.parse_file
+
+    def recording(path, *args, **options):
+        read.append(f"{path.parent.name}/{path.name}")
+        return parse(path, *args, **options)
+
+    monkeypatch.setattr(corpus, "parse_file", recording)
+    s = session(team, annotators=["alice", "bob"], paths=["news1"])
+    assert places(s) == [("news1", 0), ("news1", 2)]
+    assert sorted(read) == ["alice/news1.yaml", "bob/news1.yaml"]
+    read.clear()
+    s = session(team, paths=["news2"])  # every annotator, one article
+    assert sorted(read) == ["alice/news2.yaml", "bob/news2.yaml", "dave/news2.yaml"]
+    assert places(s) == [("news2", 0)]  # news2 #1 waits for dave, who has not finished it

@@ -220,8 +220,17 @@ class ReviewSession:
         self.unfinished = unfinished
         self.waiting = 0  # sentences the filter would pick that wait for an annotator to finish
         self.folder = self.root / safe_name(reviewer) / schema.DECISIONS_FOLDER  # where decisions go
-        merged = corpus.load(self.root, scheme, annotators, team.reviewers if team is not None else None)
-        self.problems: list[str] = [str(p) for p in merged.problems]
+        self.problems: list[str] = []
+        reviewers = team.reviewers if team is not None else None
+        # Narrowed to some articles or annotators, only their files are read first; when a path
+        # named matches no file by its ids (an article file renamed since it was annotated, found by
+        # the path its annotation files hold), everything is read, as it always was.
+        named = self._named_ids(paths or [])
+        merged = corpus.load(self.root, scheme, annotators, reviewers, others_unread=True,
+                             article_ids=set().union(*named.values()) if named else None)
+        if named and not all(ids & {u.article for u in merged.units} for ids in named.values()):
+            merged = corpus.load(self.root, scheme, annotators, reviewers, others_unread=True)
+        self.problems += [str(p) for p in merged.problems]
         present = set(merged.annotators)
         if annotators:
             for name in annotators:
@@ -230,7 +239,7 @@ class ReviewSession:
             self.annotators = [name for name in annotators if name in present]
         else:
             self.annotators = merged.annotators
-        wanted = self._wanted_articles(paths or [], merged)
+        wanted = self._wanted_articles(named, merged)
         self.articles: dict[str, ReviewArticle] = {}
         self._mine: dict[tuple[str, int], SentenceState] = {}
         self.items: list[Item] = []
@@ -255,9 +264,23 @@ class ReviewSession:
         self._notice = ""  # what the store said on opening an article, for the next outcome
 
     # -- loading ---------------------------------------------------------------------------------
-    def _wanted_articles(self, paths: list[str], merged: corpus.Corpus) -> set[str] | None:
-        """The article ids PATH arguments name: article files or folders (their ids), or ids."""
-        if not paths:
+    def _named_ids(self, paths: list[str]) -> dict[str, set[str]]:
+        """PATH argument -> the article ids it names by itself: an article file's or a folder's
+        articles' ids, or the argument as an id (and its stem)."""
+        named: dict[str, set[str]] = {}
+        for raw in paths:
+            if Path(raw).exists():
+                found, trouble = articles.open_corpus([raw])
+                self.problems.extend(str(p) for p in trouble)
+                named[raw] = {a.id for a in found} | {Path(a.path).stem for a in found}
+            else:
+                named[raw] = {raw, Path(raw).stem}
+        return named
+
+    def _wanted_articles(self, named: dict[str, set[str]], merged: corpus.Corpus) -> set[str] | None:
+        """The article ids PATH arguments name (:meth:`_named_ids`), with those whose annotation
+        files hold the path given (an article file renamed since)."""
+        if not named:
             return None
         known = {unit.article for unit in merged.units}
         by_path: dict[str, set[str]] = {}
@@ -265,16 +288,11 @@ class ReviewSession:
             if loaded.article_path:
                 by_path.setdefault(_normal_path(loaded.article_path), set()).add(loaded.article_id)
         wanted: set[str] = set()
-        for raw in paths:
-            ids: set[str] = set()
+        for raw, ids in named.items():
+            ids = ids | by_path.get(_normal_path(raw), set())
             if Path(raw).exists():
-                found, trouble = articles.open_corpus([raw])
-                self.problems.extend(str(p) for p in trouble)
-                ids = {a.id for a in found} | by_path.get(_normal_path(raw), set())
-                for article in found:
+                for article in articles.open_corpus([raw])[0]:
                     ids |= by_path.get(_normal_path(article.path), set())
-            else:
-                ids = {raw} | {Path(raw).stem} | by_path.get(_normal_path(raw), set())
             matched = ids & known
             if not matched:
                 self.problems.append(f"{raw}: no annotations of it under {self.root}")
