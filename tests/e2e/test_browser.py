@@ -542,3 +542,18 @@ def test_port_0_serves_on_the_port_the_system_chose_and_says_which(workdir, auth
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+
+
+def test_a_request_aiohttp_cannot_parse_is_one_line_in_the_log(served):
+    """From the serve audit: a control byte in the path or a header (anyone can send one) printed a
+    12-line traceback from inside aiohttp. It is one line, saying what was wrong, bytes made safe."""
+    for raw in (b"GET /\x1b[2Jx HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Evil: a\x1bb\r\n\r\n"):
+        with socket.create_connection(("127.0.0.1", served.port)) as connection:
+            connection.sendall(raw)
+            assert connection.recv(64).startswith(b"HTTP/1.0 400")
+    wait_until(lambda: served.log_text().count("Error handling request") == 2, "both requests in the log")
+    log = served.log_text()
+    assert "Traceback" not in log and "\x1b" not in log
+    lines = [line for line in log.splitlines() if "Error handling request" in line]
+    assert "Invalid char in url path" in lines[0] and "Invalid header value char" in lines[1]
+    assert len(log.splitlines()) == 1 + 2, log  # "serving on …" and the two

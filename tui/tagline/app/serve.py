@@ -348,7 +348,7 @@ class TaglineServer(Server):
         """One plain line per event on stderr (not Rich's wrapped columns), every message made safe;
         aiohttp's access log (raw request lines) is left out: the guard logs what matters."""
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(_SafeFormatter("%(asctime)s tagline serve: %(message)s", "%Y-%m-%d %H:%M:%S"))
+        handler.setFormatter(_SafeFormatter("%(asctime)s tagline serve: %(message)s", "%Y-%m-%d %H:%M:%S", tracebacks=self.debug))
         logging.basicConfig(level="DEBUG" if self.debug else "INFO", handlers=[handler], force=True)
         logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
@@ -432,8 +432,22 @@ class TaglineServer(Server):
 
 
 class _SafeFormatter(logging.Formatter):
+    """Every message made safe, on one line. A request aiohttp cannot parse (a control byte in the
+    path or a header: anyone can send one) was a 12-line traceback from inside aiohttp; it is one
+    line, with what was wrong, unless the server runs with ``debug``."""
+
+    def __init__(self, *args, tracebacks: bool = False, **options) -> None:
+        super().__init__(*args, **options)
+        self.tracebacks = tracebacks
+
     def format(self, record: logging.LogRecord) -> str:
-        record.msg, record.args = safe(record.getMessage()), None
+        message = record.getMessage()
+        if record.exc_info and not self.tracebacks and record.name.startswith("aiohttp"):
+            error = record.exc_info[1]
+            reason = getattr(error, "message", None) or str(error)
+            message = f"{message}: {type(error).__name__}: {reason}"
+            record.exc_info, record.exc_text = None, None
+        record.msg, record.args = safe(" ".join(message.split())), None
         return super().format(record)
 
 
