@@ -12,6 +12,8 @@ working folder is then not on the module path of the server either, which the de
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 import os
 import signal
@@ -468,6 +470,27 @@ async def test_wrong_tokens_are_answered_later_each_time_and_logged(served):
     assert counts == ["1", "2", "3", "1"]
     assert delays == ["0.25 s)", "0.50 s)", "1.00 s)", "0.25 s)"]
     assert "\x1b" not in served.log_text() and "\x07" not in served.log_text()
+
+
+async def test_wrong_tokens_sent_at_once_are_answered_one_after_another(served):
+    """From the serve audit: 300 wrong tokens sent at once from one address were all answered, and
+    logged, within 24 s: each waited only its own delay. They are answered one at a time now, so
+    when the first answer comes the fourth has not even been looked at (it waits 0.25 + 0.5 + 1 s)."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        async def guess():
+            async with session.get(served.url + "/?token=guess", allow_redirects=False) as response:
+                return response.status
+
+        tasks = [asyncio.ensure_future(guess()) for _ in range(4)]
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        logged_then = served.log_text().count("wrong token")
+        assert [task.result() for task in done] == [401]
+        assert logged_then <= 2, served.log_text()
+        assert await asyncio.gather(*tasks) == [401] * 4
+    counts = [line.split("failure ", 1)[1].split(" ", 1)[0] for line in served.log_text().splitlines() if "wrong token" in line]
+    assert counts == ["1", "2", "3", "4"]
 
 
 async def test_an_annotator_added_while_serving_can_log_in(served):

@@ -194,6 +194,9 @@ class Guard:
         self.open_to = open_to
         self.cookie = cookie
         self.failures: dict[str, tuple[int, float]] = {}  # address -> (failures in a row, when the last)
+        #: address -> the lock its wrong tokens are answered under, one at a time: 300 sent at once
+        #: were all answered (and logged) within 24 s, each waiting only its own delay.
+        self.answering: dict[str, asyncio.Lock] = {}
         self._tokens = tokens_mod.Tokens({})
         self._seen: tuple | None = None
 
@@ -267,12 +270,17 @@ class Guard:
             return self.login(request)
         name = self.tokens().who(token)
         if name is None:
-            count, delay = self.failed(address)
-            log.warning(
-                "refused %s %s: wrong token (failure %d in a row from this address; answered after %.2f s)",
-                safe(address), safe(request.path), count, delay,
-            )
-            await asyncio.sleep(delay)
+            lock = self.answering.pop(address, None) or asyncio.Lock()
+            self.answering[address] = lock  # the most recent last; the oldest forgotten first
+            while len(self.answering) > SLOW_ADDRESSES:
+                self.answering.pop(next(iter(self.answering)))
+            async with lock:  # one wrong token at a time from an address, each answered later
+                count, delay = self.failed(address)
+                log.warning(
+                    "refused %s %s: wrong token (failure %d in a row from this address; answered after %.2f s)",
+                    safe(address), safe(request.path), count, delay,
+                )
+                await asyncio.sleep(delay)
             response = self.login(request, "That login link is not valid (or no longer): ask for a new one.")
             if source == "cookie":
                 response.del_cookie(self.cookie, path="/")
