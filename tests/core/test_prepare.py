@@ -221,3 +221,71 @@ def test_a_slow_rate_is_not_rounded_to_nothing():
 
     assert Summary(1, 5, 0, 11.6).line().endswith("11.6 s, 0.4 paragraphs/s")
     assert Summary(1, 500, 0, 2.0).line().endswith("2.0 s, 250 paragraphs/s")
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process whose parent chain reaches ``pid`` (from /proc), and those since reparented to
+    init that were started with ``pid``'s session (the pool's forkserver, its resource tracker)."""
+    import os
+
+    found: set[int] = set()
+    parents: dict[int, int] = {}
+    sessions: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)], sessions[int(entry)] = int(fields[1]), int(fields[3])
+    frontier = [pid]
+    while frontier:
+        current = frontier.pop()
+        for child, parent in parents.items():
+            if parent == current and child not in found:
+                found.add(child)
+                frontier.append(child)
+    return found | {p for p, s in sessions.items() if s == pid and p != pid}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_prepare_stopped_by_a_signal_leaves_no_process_behind(tmp_path, name):
+    """From the prepare audit: SIGTERM (or SIGHUP, a dropped SSH link) on ``prepare --jobs 2``
+    exited 143, but its forkserver, resource tracker and both workers ran on under init (160 MB
+    each). Taken as ctrl+c is now: the workers are stopped, what is cached stays, status 128 + n."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    rows = [{"id": f"a{i}", "text": " ".join(f"The council of town {i} said on Monday that {j} roads would close." for j in range(40))}
+            for i in range(400)]
+    (folder / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "tagline", "prepare", str(folder), "--jobs", "2"], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               env={**os.environ, "TAGLINE_CACHE": str(tmp_path / "cache")})
+    try:
+        deadline = time.monotonic() + 120
+        while len(_descendants(process.pid)) < 3 and time.monotonic() < deadline:  # the pool is up
+            time.sleep(0.2)
+        assert len(_descendants(process.pid)) >= 3
+        time.sleep(2)  # parsing
+        os.kill(process.pid, getattr(signal, name))
+        # (left behind, the workers held the pipes open: this timed out)
+        _out, err = process.communicate(timeout=60)
+        assert process.returncode == 128 + getattr(signal, name), err
+        assert "interrupted" in err.decode() and "Traceback" not in err.decode()
+        deadline = time.monotonic() + 20
+        while _descendants(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _descendants(process.pid), "processes left behind"
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # whatever a failure left, not for the next test
+        except ProcessLookupError:
+            pass
+        process.wait()

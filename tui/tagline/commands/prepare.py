@@ -11,7 +11,40 @@ from tagline.core.prepare import Summary, UsageError, options, corpus_duplicates
 from tagline.commands.output import safe, say
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a dropped SSH link), taken as ctrl+c is: the pool and its workers are
+    stopped, what is cached stays cached, and the exit status is 128 + the signal's number. Left to
+    the signals' default, the process died at once and its forkserver, resource tracker and workers
+    ran on for good under init."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.status = 128 + signum
+
+
+def _stop(signum, frame) -> None:
+    raise Stopped(signum)
+
+
 def run(args) -> int:
+    import signal
+
+    taken = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            taken[signum] = signal.signal(signum, _stop)
+        except (ValueError, OSError):  # not the main thread
+            pass
+    try:
+        return _options_then_run(args)
+    except Stopped as stop:  # before the work began, or after it ended
+        return stop.status
+    finally:
+        for signum, handler in taken.items():
+            signal.signal(signum, handler)
+
+
+def _options_then_run(args) -> int:
     started = time.perf_counter()
     try:
         model, jobs = options(args.model, args.jobs)
@@ -73,10 +106,10 @@ def _run(args, model, jobs, session, started) -> int:
             written = report.written
         else:
             written = parse(plan, model, cache, jobs)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         done = len(cache.get_many(list(plan.todo)))
         say(f"interrupted; {done} of {len(plan.todo)} paragraphs cached, run again to go on")
-        return 130
+        return getattr(stop, "status", 130)
     except (nlp.ModelError, BrokenProcessPool) as error:
         done = len(cache.get_many(list(plan.todo)))
         reason = str(error) if isinstance(error, nlp.ModelError) else "a worker process died (out of memory?)"
@@ -148,9 +181,9 @@ def _prepare_project(args, found, model, cache, jobs, project, plan, started, fa
         return 1
     try:
         parsed, missing = prepare_for_reader(found, model, cache, jobs, project, scheme)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         say("interrupted; what is cached stays cached, run again to go on")
-        return 130
+        return getattr(stop, "status", 130)
     except nlp.ModelError as error:
         say(f"{error}")
         return 1
