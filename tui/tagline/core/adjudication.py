@@ -230,7 +230,10 @@ class ReviewSession:
                              article_ids=set().union(*named.values()) if named else None)
         if named and not all(ids & {u.article for u in merged.units} for ids in named.values()):
             merged = corpus.load(self.root, scheme, annotators, reviewers, others_unread=True)
-        self.problems += [str(p) for p in merged.problems]
+        # This reviewer's own journals with no file yet are replayed below (_recover_journals): said
+        # only if one is still there after it.
+        own = [p for p in merged.problems if p.reason == corpus.UNSAVED_JOURNAL and Path(p.path).parent == self.folder]
+        self.problems += [str(p) for p in merged.problems if p not in own]
         present = set(merged.annotators)
         if annotators:
             for name in annotators:
@@ -245,6 +248,7 @@ class ReviewSession:
         self.items: list[Item] = []
         self._build(merged, wanted)
         self.recovered = self._recover_journals()
+        self.problems += [str(p) for p in own if Path(p.path).exists()]
         if not self.items:
             reason, failed = self._why_empty(merged)
             raise NothingToReview(reason, failed, self.problems)
