@@ -48,7 +48,9 @@ def trained_root(tmp_path_factory):
     result = subprocess.run([sys.executable, "-m", "tagline", "train", "--annotations", str(root)],
                             capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+    # the devset's repeated sentences are trained on once, and that is said, as export says it
+    [said] = result.stderr.splitlines()
+    assert said.startswith("tagline: --merge reviewed: ") and said.endswith("repeated text")
     return root, result.stdout
 
 
@@ -63,6 +65,7 @@ def test_train_saves_a_model_with_its_meta(trained_root):
     assert meta["articles"] == len(TRAINING_ARTICLES)
     assert meta["positives"] == {n: sum(1 for e in examples if n in e.labels) for n in DEFAULT_SCHEME.names}
     assert meta["trained_at"].endswith("Z")
+    assert meta["annotators"] == ["devset"]  # a merged row's own annotator is "": never that
     assert f"trained on {len(examples)} sentences from {len(TRAINING_ARTICLES)} articles" in output
     # a fifth of five articles is one: too few to hold out, and the summary says so
     assert meta["evaluation"] is None
@@ -350,6 +353,21 @@ def test_command_trains_on_what_it_can_and_reports_the_rest(annotations, capsys)
     assert errors[1:] == [f"tagline: {annotations.root}: no annotations by '{name}'" for name in ("bob", "carol")]
     assert captured.out.startswith("trained on 2 sentences from 1 article (")
     assert train.load_trained(annotations.root) is not None
+
+
+def test_sentences_in_dispute_are_left_out_and_said(annotations, capsys):
+    """From the prepare audit: two annotators, 18 of 201 sentences in dispute; train said "trained
+    on 183 sentences" and nothing else, where export says what it leaves out and why."""
+    article = ("a1", annotations.lines(["Prices fell 5% last year.", "He said so.", "The sky is blue."]))
+    annotations.write("alice", article, {0: ["statistic"], 1: ["quote"], 2: []})
+    annotations.write("bob", article, {0: ["statistic"], 1: ["claim"], 2: []})
+    assert cli.main(["train", "--annotations", str(annotations.root)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ("tagline: --merge reviewed: 3 sentences in; 2 rows out (unanimous 2); "
+                            "left out: 1 in dispute (settle them with tagline review)\n")
+    assert captured.out.startswith("trained on 2 sentences from 1 article (")
+    meta = json.loads((annotations.root / ".model" / "meta.json").read_text(encoding="utf-8"))["tagline"]
+    assert meta["annotators"] == ["alice", "bob"]
 
 
 def test_command_usage_errors_exit_2(capsys):

@@ -17,5 +17,9 @@ def run(args, scheme: LabelScheme, annotators: list[str] | None, reviewers: tupl
         return 1
     for problem in report.problems:
         say(f"{problem}")
+    if report.merge is not None and report.merge.left_out:  # said as export says it, never silently
+        from tagline.commands.export import summary
+
+        say(summary(report.merge, len(report.problems)))
     print(lines(report.summary()))
     return 1 if report.problems else 0

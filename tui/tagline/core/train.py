@@ -176,6 +176,8 @@ class Report:
     trained_at: str
     evaluation: dict | None = None  # {"articles", "sentences", "scores": {label: [p, r, f, n]}}
     problems: list[corpus.Problem] = field(default_factory=list)
+    #: The rows it was trained on and what was left out (in dispute, repeated), as export counts them.
+    merge: corpus.Merge | None = None
 
     def summary(self) -> str:
         counts = ", ".join(f"{name} {self.positives[name]}" for name in self.labels)
@@ -220,7 +222,8 @@ def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | 
     problems = list(merged.problems)
     present = {f.annotator for f in merged.files} | {f.path.parent.name for f in merged.files}
     problems += [corpus.Problem(str(root), f"no annotations by '{name}'") for name in annotators or [] if name not in present]
-    examples = corpus.examples(merged, "reviewed", keep_duplicates=False, scheme=scheme)
+    merge = corpus.merge(merged, "reviewed", keep_duplicates=False, scheme=scheme)
+    examples = merge.examples
     if not examples:
         who = f" by {', '.join(annotators)}" if annotators else ""
         raise TrainError(f"{root}: no done sentences{who} to train on", problems)
@@ -244,7 +247,8 @@ def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | 
         "sentences": len(examples),
         "articles": articles,
         "positives": positives,
-        "annotators": sorted({e.annotator for e in examples}),
+        # Whose answers it learnt from (a merged row's ``annotator`` is "": its ``annotators`` say).
+        "annotators": sorted({name for e in examples for name in e.annotators}),
         "trained_at": trained_at,
         "evaluation": evaluation,
     }
@@ -252,7 +256,7 @@ def train(annotations: str | Path, scheme: LabelScheme, annotators: list[str] | 
         save(nlp, target)
     except TrainError as error:
         raise TrainError(str(error), problems) from None
-    return Report(target, len(examples), articles, labels, positives, trained_at, evaluation, problems)
+    return Report(target, len(examples), articles, labels, positives, trained_at, evaluation, problems, merge)
 
 
 # -- saving and loading --------------------------------------------------------------------------
