@@ -289,3 +289,19 @@ def test_a_prepare_stopped_by_a_signal_leaves_no_process_behind(tmp_path, name):
         except ProcessLookupError:
             pass
         process.wait()
+
+
+def test_a_sentence_no_model_reads_is_counted_and_said(tmp_path, capsys, monkeypatch):
+    """From the prepare audit: two sentences of over 50,000 characters were never parsed and the
+    summary said "2 paragraphs parsed, 0 skipped", exit 0; suggest says them. So does prepare now."""
+    from tagline.core.nlp.streaming import MAX_SENTENCE_CHARS
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    long = "word " * (MAX_SENTENCE_CHARS // 5 + 10)
+    (folder / "huge.txt").write_text(long.strip() + ".\n", encoding="utf-8")
+    (folder / "mixed.txt").write_text("A short one. " + long.strip() + ".\n", encoding="utf-8")
+    monkeypatch.setenv("TAGLINE_CACHE", str(tmp_path / "cache"))
+    assert cli.main(["prepare", str(folder), "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert f"2 sentences longer than {MAX_SENTENCE_CHARS:,} characters read by no model" in err

@@ -122,6 +122,7 @@ def _run(args, model, jobs, session, started) -> int:
     repeated = corpus_duplicates(found, cache)
     summary = Summary(plan.articles, written, plan.skipped, time.perf_counter() - started)
     print(safe(summary.line()))
+    _say_too_long(plan)
     if report is not None:
         print(safe(report.line()))
     if repeated:
@@ -169,6 +170,16 @@ def nobody_lines(project, found) -> list[str]:
     return unread + lines
 
 
+def _say_too_long(plan) -> None:
+    """The sentences no model reads, counted: prepared, they were in no count before."""
+    if plan.too_long:
+        from tagline.core.nlp.streaming import MAX_SENTENCE_CHARS
+
+        n = plan.too_long
+        say(f"{n} sentence{'' if n == 1 else 's'} longer than {MAX_SENTENCE_CHARS:,} characters read by no model: "
+            "no entities or suggestions for them")
+
+
 def _prepare_project(args, found, model, cache, jobs, project, plan, started, failed) -> int:
     """Entities and suggestions, as the reader asks for them, into the project cache."""
     from tagline.core.labels import LabelSchemeError, load_scheme
@@ -194,6 +205,7 @@ def _prepare_project(args, found, model, cache, jobs, project, plan, started, fa
     cache.publish()
     print(Summary(plan.articles, parsed, plan.paragraphs - parsed, time.perf_counter() - started).line()
           + f"; entities and suggestions for the team in {cache.folder}")
+    _say_too_long(plan)
     if repeated:
         print(f"{repeated} sentences repeat a sentence of another article (marked when those articles open)")
     return 1 if failed else 0

@@ -37,6 +37,9 @@ class Plan:
     articles: int = 0
     paragraphs: int = 0  # every paragraph of every article, repeats included
     todo: dict[str, str] = field(default_factory=dict)  # cache key -> paragraph text
+    #: Sentences longer than :data:`tagline.core.nlp.streaming.MAX_SENTENCE_CHARS`, which no model
+    #: reads: no chunk holds them, so they are parsed by no run and have no entities (said, counted).
+    too_long: int = 0
 
     @property
     def skipped(self) -> int:
@@ -122,6 +125,8 @@ def make_plan(found: list[articles_mod.Article], model: nlp.ModelInfo, cache: nl
             text = article.text[chunk.start : chunk.end]
             wanted.setdefault(nlp.ParseCache.key(model, text), text)
             plan.paragraphs += 1
+        limit = nlp.streaming.MAX_SENTENCE_CHARS
+        plan.too_long += sum(1 for span in article.sentences if span.end - span.start > limit)
     cached = cache.get_many(list(wanted))
     plan.todo = {key: text for key, text in wanted.items() if key not in cached}
     return plan
