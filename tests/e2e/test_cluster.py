@@ -228,6 +228,30 @@ def test_a_scheduler_address_without_a_port_is_one_line_and_status_2(tmp_path, a
     assert run.stdout == "" and not entities(tmp_path / "cache")
 
 
+@pytest.mark.parametrize("scheme", ["tcp", "http", "tls", "inproc"])
+def test_an_address_where_no_scheduler_answers_is_one_line_and_status_2(tmp_path, scheme):
+    """From the prepare audit: ``--scheduler tcp://HOST:PORT`` of a web server (a scheduler's
+    dashboard, a wrong port) waited for good; ``http://``, ``tls://`` without its settings or
+    ``inproc://`` said one line, then waited 10 s and printed a traceback. The address is now asked
+    for its identity first, over a connection of its own, within the connect timeout."""
+    pytest.importorskip("distributed", reason="the dask extra: pip install -e '.[test,dask]'")
+    import http.server
+    import threading
+
+    pairs_article(tmp_path / "articles", "pairs", 3)
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    try:
+        address = f"{scheme}://127.0.0.1:{web.server_address[1]}" if scheme != "inproc" else "inproc://x"
+        run = tagline("prepare", str(tmp_path / "articles"), "--scheduler", address, cache=tmp_path / "cache")
+    finally:
+        web.shutdown()
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert run.stderr.startswith(f"tagline prepare: cannot reach the Dask scheduler at {address}")
+    assert run.stdout == "" and not entities(tmp_path / "cache")
+
+
 def older_spacy(folder: Path) -> dict:
     """The environment of a machine where another spaCy is installed: its distribution's metadata
     first on the path, as an older environment would have it."""

@@ -148,7 +148,7 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT):
     # The client's event loop needs no health check 50 times a second (the default tick): on a
     # machine that also runs workers, every wake-up is taken from the parsing.
     dask.config.set({"distributed.admin.large-graph-warning-threshold": "2GB", "distributed.admin.tick.interval": "1s"})
-    problem = _address_problem(address)
+    problem = _address_problem(address) or _not_a_scheduler(address, timeout)
     if problem:
         raise ClusterError(f"cannot reach the Dask scheduler at {address} ({problem}); nothing sent")
     try:
@@ -322,6 +322,35 @@ def _address_problem(address: str) -> str | None:
             parse_host_port(location)
     except (ValueError, TypeError) as error:
         return _one_line(error)
+    return None
+
+
+def _not_a_scheduler(address: str, timeout: float) -> str | None:
+    """Why nothing at ``address`` answers as a Dask scheduler within ``timeout`` seconds, else None:
+    asked once, over a connection of its own, for its identity. A client made on a port where
+    something else listens (a web server, the scheduler's dashboard) waited for good, and on a
+    scheme without its settings (``tls://``) it waited 10 s and printed a traceback."""
+    import asyncio
+
+    from distributed.comm import connect as comm_connect
+    from distributed.security import Security
+
+    async def ask():
+        comm = await comm_connect(address, timeout=timeout, **Security().get_connection_args("client"))
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    try:
+        answer = asyncio.run(asyncio.wait_for(ask(), timeout))
+    except (asyncio.TimeoutError, TimeoutError):
+        return f"nothing answered as a Dask scheduler within {timeout:g} s; give the scheduler's address, not its dashboard's"
+    except Exception as error:  # refused, a scheme without its settings, a malformed address, …
+        return _one_line(error)
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        return "what answered is not a Dask scheduler"
     return None
 
 
