@@ -119,6 +119,9 @@ def _run(args, model, jobs, session, started) -> int:
     if missing:
         say(f"{missing} paragraphs could not be written to the parse cache in {cache.folder}")
         failed = True
+    if cache.damaged:
+        say(cache.damaged)
+        failed = True
     repeated = corpus_duplicates(found, cache)
     summary = Summary(plan.articles, written, plan.skipped, time.perf_counter() - started)
     print(safe(summary.line()))
@@ -200,6 +203,9 @@ def _prepare_project(args, found, model, cache, jobs, project, plan, started, fa
         return 1
     if missing:
         say(f"{missing} paragraphs could not be written to the project cache in {cache.folder}")
+        failed = True
+    if cache.damaged:
+        say(cache.damaged)
         failed = True
     repeated = corpus_duplicates(found, cache)
     cache.publish()

@@ -79,6 +79,9 @@ class ParseCache:
         self._publishing = publishing
         self._connections: list = []  # with ``publishing``: every thread's, so publish() can close them
         self.error: str | None = None
+        #: Set when the cache file turns out damaged part-way (a page of it malformed): what it
+        #: cannot read is parsed again, every run, so whoever reads the cache says this once.
+        self.damaged: str | None = None
 
     def _shared_db(self) -> sqlite3.Connection | None:
         import sqlite3
@@ -174,11 +177,10 @@ class ParseCache:
         db = self._db()
         if db is None:
             return found
-        self._select(db, table, keys, found)
+        self._select(db, table, keys, found, own=True)
         return found
 
-    @staticmethod
-    def _select(db, table: str, keys: list[str], found: dict[str, list]) -> None:
+    def _select(self, db, table: str, keys: list[str], found: dict[str, list], own: bool = False) -> None:
         import sqlite3
 
         try:
@@ -187,8 +189,19 @@ class ParseCache:
                 marks = ",".join("?" * len(chunk))
                 for key, value in db.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk):
                     found[key] = json.loads(value)
-        except (sqlite3.Error, ValueError):
+        except sqlite3.Error as error:
+            if own:
+                self._note_damage(error)
+        except ValueError:
             pass
+
+    def _note_damage(self, error) -> None:
+        """Remember a damaged cache file (not a busy one: "database is locked" passes)."""
+        import sqlite3
+
+        if isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError) and self.damaged is None:
+            self.damaged = (f"the parse cache {Path(self.folder) / FILE_NAME} is damaged ({error}): what it cannot give is "
+                            "parsed again every time; delete the file to start afresh")
 
     def put_many(self, items: dict[str, list], table: str = "entities") -> None:
         import sqlite3
@@ -203,8 +216,8 @@ class ParseCache:
                     f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)",
                     [(k, json.dumps(v, separators=(",", ":"))) for k, v in items.items()],
                 )
-        except sqlite3.Error:
-            pass
+        except sqlite3.Error as error:
+            self._note_damage(error)
 
 
 def corpus_duplicates_key(article: Article) -> str:
