@@ -101,3 +101,17 @@ def test_every_problem_prints_as_one_harmless_line(kind):
     AnnotationFileError handed an escape sequence or a newline in a path to the terminal as it was."""
     shown = str(getattr(tagline, kind)("p\x1b[2J\nq", "bad\x9b"))
     assert shown.isprintable() and shown.startswith("p␛[2J") and ": bad" in shown, shown
+
+
+def test_the_api_takes_folders_as_strings_and_refuses_a_name_for_a_list(tmp_path):
+    """From the prepare audit: ``load_scheme(cwd="/tmp/x")`` raised "unsupported operand type(s) for
+    /: 'str' and 'str'" (a Path worked), and ``load_annotations(root, scheme, annotators="alice")``
+    returned an empty corpus without a word (the string read as five one-letter names)."""
+    import pytest
+
+    import tagline
+
+    (tmp_path / "tagline.yaml").write_text("labels:\n  - name: rumour\n    keys: [r]\n", encoding="utf-8")
+    assert tagline.load_scheme(cwd=str(tmp_path)).names == ["rumour"]
+    with pytest.raises(TypeError, match="list of names"):
+        tagline.load_annotations(tmp_path, tagline.load_scheme(), annotators="alice")

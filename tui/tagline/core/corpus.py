@@ -210,6 +210,8 @@ def load(root: str | Path, scheme: LabelScheme, annotators: list[str] | None = N
     read all 3,000 files first, 8 s): ``article_ids``, only the files of those articles;
     ``others_unread``, with ``annotators``, not the answers of anyone else (their folders' files are
     not parsed, so neither counted nor said)."""
+    if isinstance(annotators, str):  # "alice" read as the names "a", "l", "i", …: an empty corpus, unsaid
+        raise TypeError(f"annotators must be a list of names, not the string {annotators!r}")
     with collector_paused():
         return _load(root, scheme, annotators, reviewers, article_ids, others_unread)
 

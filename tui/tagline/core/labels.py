@@ -281,7 +281,7 @@ def _shown(value: object) -> str:
     return one_line(repr(value), 40)
 
 
-def load_scheme(path: str | Path | None = None, cwd: Path | None = None) -> LabelScheme:
+def load_scheme(path: str | Path | None = None, cwd: str | Path | None = None) -> LabelScheme:
     """The scheme from ``path``, else ``tagline.yaml`` in ``cwd``, else the default. A project file
     with a ``team:`` section and no labels uses the default scheme."""
     from tagline.core import project

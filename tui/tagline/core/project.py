@@ -31,8 +31,8 @@ class ProjectFileError(ValueError):
 _parsed: dict[tuple[str, int, int], object] = {}
 
 
-def default_path(cwd: Path | None = None) -> Path:
-    return (cwd or Path.cwd()) / FILE_NAME
+def default_path(cwd: str | Path | None = None) -> Path:
+    return Path(cwd or Path.cwd()) / FILE_NAME
 
 
 def present(path: str | Path) -> bool:
