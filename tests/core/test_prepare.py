@@ -332,3 +332,16 @@ def test_a_damaged_cache_page_is_said_not_parsed_again_in_silence(tmp_path):
     assert len(found) < 4000
     assert again.damaged is not None and "is damaged" in again.damaged and "delete the file" in again.damaged
     assert str(path) in again.damaged
+
+
+def test_a_missing_path_or_an_empty_scheduler_is_said_alone(tmp_path, capsys):
+    """From the prepare audit: ``prepare nosuch`` printed "prepared 0 articles …" after the error,
+    and ``--scheduler ""`` quietly parsed here instead of on a cluster."""
+    assert cli.main(["prepare", str(tmp_path / "nosuch")]) == 1
+    captured = capsys.readouterr()
+    assert "prepared" not in captured.out and captured.err.count("\n") == 1
+    (tmp_path / "a.txt").write_text("One sentence.\n", encoding="utf-8")
+    assert cli.main(["prepare", str(tmp_path / "a.txt"), "--scheduler", " "]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == "tagline prepare: --scheduler needs the scheduler's address (tcp://HOST:PORT)\n"
+    assert captured.out == ""

@@ -54,6 +54,9 @@ def _options_then_run(args) -> int:
     except nlp.ModelError as error:
         say(f"{str(error).split(';')[0]}; nothing prepared")
         return 1
+    if getattr(args, "scheduler", None) is not None and not args.scheduler.strip():
+        say("--scheduler needs the scheduler's address (tcp://HOST:PORT)", prefix="tagline prepare")
+        return 2  # an empty one had quietly parsed here
     with contextlib.ExitStack() as stack:
         session = None
         if getattr(args, "scheduler", None):
@@ -73,8 +76,9 @@ def _run(args, model, jobs, session, started) -> int:
     failed = bool(problems)
     for message in problems + notes:
         say(f"{message}")
-    if not found and not problems:
-        say("nothing to prepare: no .txt, .md or .jsonl articles found")
+    if not found:  # said above when a path was the reason; never followed by "prepared 0 articles"
+        if not problems:
+            say("nothing to prepare: no .txt, .md or .jsonl articles found")
         return 1
     try:
         project = project_folder(args)
