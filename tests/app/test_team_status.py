@@ -13,12 +13,18 @@ pytestmark = pytest.mark.e2e  # the screen runs tagline status as a child proces
 
 async def open_team_status(pilot, app) -> None:
     """Team status from the palette, waited for until its table has a row."""
+    import time
+
     await from_the_palette(pilot, "team status")
-    for _ in range(200):
+    # The rows come from a child `tagline status`: on a machine busy with other suites it took more
+    # than the 10 s this waited before (the table not mounted yet when the test looked).
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
         screen = app.screen
         # The table is mounted, then the lines under it written: wait for both (under load the
         # lines were still "reading …" when the rows were there).
-        if (isinstance(screen, StatusScreen) and screen.query_one(DataTable).row_count
+        tables = screen.query(DataTable) if isinstance(screen, StatusScreen) else []
+        if (tables and tables.first().row_count
                 and "reading the annotation folders" not in str(screen.query_one("#status-summary", Static).render())):
             return
         await pilot.pause(0.05)
