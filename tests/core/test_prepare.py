@@ -345,3 +345,13 @@ def test_a_missing_path_or_an_empty_scheduler_is_said_alone(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.err == "tagline prepare: --scheduler needs the scheduler's address (tcp://HOST:PORT)\n"
     assert captured.out == ""
+
+
+def test_a_cache_that_cannot_be_opened_names_its_file(tmp_path):
+    """From the prepare audit: "unable to open database file; nothing prepared" named no file."""
+    from tagline.core.nlp.cache import FILE_NAME
+
+    (tmp_path / "cache" / FILE_NAME).mkdir(parents=True)  # where the database goes: a folder
+    cache = nlp.ParseCache(tmp_path / "cache")
+    assert cache.get_many(["x"]) == {}
+    assert cache.error is not None and str(tmp_path / "cache" / FILE_NAME) in cache.error

@@ -374,3 +374,15 @@ def test_command_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as raised:
         cli.main(["train", "--nonsense"])
     assert raised.value.code == 2
+
+
+def test_a_label_with_no_held_out_sentence_is_n_a_not_zero():
+    """From the prepare audit: a label with no held-out sentence printed F1 0.00, as if the model
+    had missed every one; its figures are undefined."""
+    report = train.Report(Path("m"), 10, 5, ["claim", "rumour"], {"claim": 4, "rumour": 0}, "2026-12-03T00:00:00Z",
+                          {"articles": 1, "sentences": 3, "scores": {"claim": [0.5, 1.0, 0.667, 2], "rumour": [0.0, 0.0, 0.0, 0]}})
+    lines = report.summary().splitlines()
+    [claim] = [line for line in lines if line.strip().startswith("claim")]
+    [rumour] = [line for line in lines if line.strip().startswith("rumour")]
+    assert claim.split()[1:] == ["0.50", "1.00", "0.67", "2"]
+    assert rumour.split()[1:] == ["n/a", "n/a", "n/a", "0"]

@@ -380,11 +380,26 @@ def load_model(model_name: str, model_key: str):
         loaded = _local.models = {}
     parser = loaded.get(model_name)
     if parser is None or not parser.alive():
-        info = nlp.resolve_model(model_name)  # ModelError: not installed on this worker
+        try:
+            info = nlp.resolve_model(model_name)
+        except nlp.ModelError as error:
+            # Said as the worker's, not as this machine's ("not installed …; running without
+            # entities" read as if the client lacked it, and prepare runs with none).
+            raise WorkerMismatch(f"the worker at {_worker_address()} cannot load {model_name} "
+                                 f"({str(error).split(';')[0]}); the rest was not sent", status=1) from None
         if info.key != model_key:
             raise WorkerMismatch(f"a worker has model {info.key}, the client {model_key}; the rest was not sent")
         parser = loaded[model_name] = ParserProcess(info.package, where=" (on a worker)", env=parser_environment())
     return parser
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().address)
+    except Exception:  # not on a worker (a test calling it here)
+        return "?"
 
 
 def parser_environment() -> dict[str, str]:

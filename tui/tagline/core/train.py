@@ -190,7 +190,10 @@ class Report:
             lines.append(f"  {'label':<16} {'precision':>9} {'recall':>7} {'F1':>5} {'support':>7}")
             for name in self.labels:
                 p, r, f, n = e["scores"][name]
-                lines.append(f"  {name:<16} {p:9.2f} {r:7.2f} {f:5.2f} {n:7d}")
+                if n:
+                    lines.append(f"  {name:<16} {p:9.2f} {r:7.2f} {f:5.2f} {n:7d}")
+                else:  # no sentence of it held out: the figures are undefined, not 0
+                    lines.append(f"  {name:<16} {'n/a':>9} {'n/a':>7} {'n/a':>5} {n:7d}")
         return "\n".join(lines)
 
 

@@ -149,8 +149,8 @@ class ParseCache:
                 reason = safefile.not_a_folder(folder) if os.path.lexists(folder) and not folder.is_dir() else (error.strerror or str(error))
                 self.error = f"parse cache unavailable ({folder}: {reason}); parsing without it"
                 return None
-            except sqlite3.Error as error:
-                self.error = f"parse cache unavailable ({error}); parsing without it"
+            except sqlite3.Error as error:  # with the file: "unable to open database file" said not which
+                self.error = f"parse cache unavailable ({Path(self.folder) / FILE_NAME}: {error}); parsing without it"
                 return None
         return db
 
