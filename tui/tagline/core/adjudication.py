@@ -270,13 +270,16 @@ class ReviewSession:
     # -- loading ---------------------------------------------------------------------------------
     def _named_ids(self, paths: list[str]) -> dict[str, set[str]]:
         """PATH argument -> the article ids it names by itself: an article file's or a folder's
-        articles' ids, or the argument as an id (and its stem)."""
+        articles' ids, or the argument as an id (and its stem). The articles' paths are kept for
+        :meth:`_wanted_articles` (:attr:`_named_paths`)."""
         named: dict[str, set[str]] = {}
+        self._named_paths: dict[str, list[str]] = {}
         for raw in paths:
             if Path(raw).exists():
                 found, trouble = articles.open_corpus([raw])
                 self.problems.extend(str(p) for p in trouble)
                 named[raw] = {a.id for a in found} | {Path(a.path).stem for a in found}
+                self._named_paths[raw] = [a.path for a in found]
             else:
                 named[raw] = {raw, Path(raw).stem}
         return named
@@ -294,9 +297,8 @@ class ReviewSession:
         wanted: set[str] = set()
         for raw, ids in named.items():
             ids = ids | by_path.get(_normal_path(raw), set())
-            if Path(raw).exists():
-                for article in articles.open_corpus([raw])[0]:
-                    ids |= by_path.get(_normal_path(article.path), set())
+            for path in self._named_paths.get(raw, ()):
+                ids |= by_path.get(_normal_path(path), set())
             matched = ids & known
             if not matched:
                 self.problems.append(f"{raw}: no annotations of it under {self.root}")
@@ -517,15 +519,18 @@ class ReviewSession:
 
     def majority(self, item: Item) -> tuple[str, ...]:
         """The labels more than half of the annotators who finished the sentence gave."""
-        given = list(item.given.values())
-        counts = Counter(label for labels in given for label in labels)
-        return tuple(self.scheme.order([label for label, n in counts.items() if 2 * n > len(given)]))
+        return self._given_by(item, lambda twice, annotators: twice > annotators)
 
     def tied(self, item: Item) -> tuple[str, ...]:
         """The labels exactly half of the annotators who finished the sentence gave."""
+        return self._given_by(item, lambda twice, annotators: twice == annotators)
+
+    def _given_by(self, item: Item, share) -> tuple[str, ...]:
+        """The labels given by a share of the annotators (``share(2 x givers, annotators)``), in the
+        scheme's order."""
         given = list(item.given.values())
         counts = Counter(label for labels in given for label in labels)
-        return tuple(self.scheme.order([label for label, n in counts.items() if 2 * n == len(given)]))
+        return tuple(self.scheme.order([label for label, n in counts.items() if share(2 * n, len(given))]))
 
     def context(self, delta: int) -> str | None:
         """The text of the sentence ``delta`` places before or after the one under review."""
