@@ -123,13 +123,10 @@ def _run(args, model, jobs, session, started) -> int:
     if missing:
         say(f"{missing} paragraphs could not be written to the parse cache in {cache.folder}")
         failed = True
-    if cache.damaged:
-        say(cache.damaged)
-        failed = True
+    failed = _said_after_parsing(plan, cache) or failed
     repeated = corpus_duplicates(found, cache)
     summary = Summary(plan.articles, written, plan.skipped, time.perf_counter() - started)
     print(safe(summary.line()))
-    _say_too_long(plan)
     if report is not None:
         print(safe(report.line()))
     if repeated:
@@ -177,14 +174,18 @@ def nobody_lines(project, found) -> list[str]:
     return unread + lines
 
 
-def _say_too_long(plan) -> None:
-    """The sentences no model reads, counted: prepared, they were in no count before."""
+def _said_after_parsing(plan, cache) -> bool:
+    """What every run says once it has parsed, whichever way: the sentences no model reads (they
+    were in no count), and a cache found damaged on the way (True: the run failed)."""
     if plan.too_long:
         from tagline.core.nlp.streaming import MAX_SENTENCE_CHARS
 
         n = plan.too_long
         say(f"{n} sentence{'' if n == 1 else 's'} longer than {MAX_SENTENCE_CHARS:,} characters read by no model: "
             "no entities or suggestions for them")
+    if cache.damaged:
+        say(cache.damaged)
+    return bool(cache.damaged)
 
 
 def _prepare_project(args, found, model, cache, jobs, project, plan, started, failed) -> int:
@@ -208,14 +209,11 @@ def _prepare_project(args, found, model, cache, jobs, project, plan, started, fa
     if missing:
         say(f"{missing} paragraphs could not be written to the project cache in {cache.folder}")
         failed = True
-    if cache.damaged:
-        say(cache.damaged)
-        failed = True
+    failed = _said_after_parsing(plan, cache) or failed
     repeated = corpus_duplicates(found, cache)
     cache.publish()
     print(Summary(plan.articles, parsed, plan.paragraphs - parsed, time.perf_counter() - started).line()
           + f"; entities and suggestions for the team in {cache.folder}")
-    _say_too_long(plan)
     if repeated:
         print(f"{repeated} sentences repeat a sentence of another article (marked when those articles open)")
     return 1 if failed else 0
