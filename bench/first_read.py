@@ -14,11 +14,9 @@ on both.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,12 +33,8 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="tagline-first-read-"))
-    cache = root / "cache"
-    os.environ["TAGLINE_CACHE"] = str(cache)
     threshold = parse_ahead.WARM_AT
-    try:
-        status_bench.build(root, args.articles)
+    with status_bench.built_project(args.articles, "tagline-first-read-") as (root, cache):
         for index in root.glob("annotations/*/.progress.json"):
             index.unlink()
         annotations = root / "annotations"
@@ -66,8 +60,6 @@ def main() -> int:
             alone = statistics.median(times[(name, "one at a time")])
             helped = statistics.median(times[(name, "parse-ahead")])
             print(f"{name:<16} {alone:>14.2f} {helped:>12.2f} {helped / alone:>6.2f}")
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
     return 0
 
 

@@ -19,11 +19,9 @@ is what is timed.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -41,11 +39,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="tagline-review-narrowed-"))
-    cache = root / "cache"
-    os.environ["TAGLINE_CACHE"] = str(cache)
-    try:
-        status_bench.build(root, args.articles)
+    with status_bench.built_project(args.articles, "tagline-review-narrowed-") as (root, cache):
         annotations = root / "annotations"
         article = f"{args.articles // 2:05d}_bench"
 
@@ -75,8 +69,6 @@ def main() -> int:
             whole = statistics.median(times[("whole read", state)])
             narrow = statistics.median(times[("narrowed", state)])
             print(f"{state:<6} {whole:>11.2f} {narrow:>9.3f} {narrow / whole:>7.3f}")
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
     return 0
 
 

@@ -16,6 +16,7 @@ files are as tagline writes them) and the progress index tagline keeps beside th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -76,6 +77,20 @@ def build(root: Path, n: int) -> None:
             index[article_id] = {**entry, "marks": "".join(chr(48 + m) for m in masks), "times": encode_times(stamps),
                                  "mtime_ns": path.stat().st_mtime_ns}
         (folder / ".progress.json").write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def built_project(n: int, prefix: str):
+    """A temporary folder holding :func:`build`'s project of ``n`` articles, with its own parse cache
+    (``TAGLINE_CACHE``): (the folder, the cache folder); removed after."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    cache = root / "cache"
+    os.environ["TAGLINE_CACHE"] = str(cache)
+    try:
+        build(root, n)
+        yield root, cache
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def timed(fn, repeats: int) -> list[float]:
